@@ -1,0 +1,51 @@
+import { contract, isChannelName, type ChannelName, type Handlers } from '../../shared/contract';
+import { toErrorShape, VigilError, type ErrorShape } from '../../shared/errors';
+
+export type CallResult = { ok: true; value: unknown } | { ok: false; error: ErrorShape };
+
+/**
+ * The one entry every shell uses: validates the channel and its input against the contract,
+ * runs the handler, and returns either the output or an error shape (never a stack trace).
+ */
+export async function dispatch(handlers: Handlers, channel: string, input: unknown): Promise<CallResult> {
+  try {
+    if (!isChannelName(channel)) throw new VigilError('NOT_FOUND', `Unknown channel ${channel}`);
+    const def = contract[channel];
+    const parsed = def.input.safeParse(input ?? {});
+    if (!parsed.success) {
+      throw new VigilError('BAD_INPUT', `Invalid input for ${channel}`, {
+        issues: parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), message: i.message })),
+      });
+    }
+    const handler = handlers[channel as ChannelName] as (i: unknown) => Promise<unknown>;
+    return { ok: true, value: await handler(parsed.data) };
+  } catch (err) {
+    if (!(err instanceof VigilError)) console.error(`[vigil] ${channel} failed:`, err);
+    return { ok: false, error: toErrorShape(err) };
+  }
+}
+
+/** HTTP status for an error code (the server and CLI share this). */
+export function httpStatusOf(code: ErrorShape['code']): number {
+  switch (code) {
+    case 'BAD_INPUT':
+    case 'NOT_AN_IMAGE':
+    case 'IMAGE_CORRUPT':
+    case 'MODEL_INVALID':
+      return code === 'BAD_INPUT' ? 400 : 422;
+    case 'IMAGE_TOO_LARGE':
+    case 'PAYLOAD_TOO_LARGE':
+      return 413;
+    case 'UNAUTHORIZED':
+      return 401;
+    case 'NOT_FOUND':
+    case 'FILE_NOT_FOUND':
+      return 404;
+    case 'CANCELLED':
+      return 409;
+    case 'ENGINE_UNAVAILABLE':
+      return 503;
+    default:
+      return 500;
+  }
+}

@@ -1,0 +1,146 @@
+import { existsSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { VigilError } from '../../../shared/errors';
+import type { EngineInfo } from '../../../shared/schemas';
+import type { FromWorker, RawFace, RgbImage, ToWorker, WorkerInfo } from './protocol';
+
+export interface EngineOptions {
+  modelsDir: string;
+  /** The built worker (out/main/engine-worker.js) or, under tsx, worker.ts. */
+  workerFile: string | URL;
+  workers?: number;
+  execArgv?: string[];
+  forceBackend?: 'wasm' | 'tensorflow';
+}
+
+interface Pending {
+  resolve: (faces: RawFace[]) => void;
+  reject: (err: Error) => void;
+}
+
+/** One worker thread running an EngineRuntime; restarts on the next call if it dies. */
+class EngineWorker {
+  private worker: Worker | null = null;
+  private ready: Promise<WorkerInfo> | null = null;
+  private readonly pending = new Map<number, Pending>();
+  busy = 0;
+
+  constructor(private readonly opts: EngineOptions) {}
+
+  start(): Promise<WorkerInfo> {
+    if (this.ready) return this.ready;
+    const worker = new Worker(this.opts.workerFile, { execArgv: this.opts.execArgv });
+    this.worker = worker;
+    this.ready = new Promise<WorkerInfo>((resolve, reject) => {
+      worker.on('message', (msg: FromWorker) => {
+        if (msg.type === 'ready') resolve(msg.info);
+        else if (msg.type === 'init-error') reject(new VigilError('ENGINE_UNAVAILABLE', msg.message));
+        else {
+          const p = this.pending.get(msg.id);
+          if (!p) return;
+          this.pending.delete(msg.id);
+          if (msg.type === 'result') p.resolve(msg.faces);
+          else p.reject(new VigilError('ENGINE_FAILED', msg.message));
+        }
+      });
+      worker.on('error', (err) => reject(new VigilError('ENGINE_UNAVAILABLE', err.message)));
+      worker.on('exit', (code) => {
+        const err = new VigilError('ENGINE_FAILED', `engine worker exited (code ${code})`);
+        reject(err);
+        for (const p of this.pending.values()) p.reject(err);
+        this.pending.clear();
+        this.worker = null;
+        this.ready = null;
+      });
+    });
+    this.send({ type: 'init', modelsDir: this.opts.modelsDir, forceBackend: this.opts.forceBackend });
+    return this.ready;
+  }
+
+  private send(msg: ToWorker, transfer: ArrayBuffer[] = []): void {
+    this.worker?.postMessage(msg, transfer);
+  }
+
+  async detect(id: number, image: RgbImage): Promise<RawFace[]> {
+    await this.start();
+    this.busy++;
+    try {
+      // Copy into a transferable buffer so the caller's memory is never detached.
+      const buf = image.data.slice().buffer as ArrayBuffer;
+      return await new Promise<RawFace[]>((resolve, reject) => {
+        this.pending.set(id, { resolve, reject });
+        this.send({ type: 'detect', id, data: buf, width: image.width, height: image.height }, [buf]);
+      });
+    } finally {
+      this.busy--;
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.worker?.terminate();
+  }
+}
+
+/** A small pool of engine workers; each call goes to the least busy one. */
+export class Engine {
+  private readonly workers: EngineWorker[];
+  private nextId = 1;
+  private state: EngineInfo['state'] = 'starting';
+  private workerInfo: WorkerInfo | null = null;
+  private error: string | null = null;
+  private readonly started: Promise<void>;
+
+  constructor(private readonly opts: EngineOptions) {
+    if (!existsSync(opts.modelsDir)) {
+      this.state = 'failed';
+      this.error = `models directory missing: ${opts.modelsDir} (run \`npm run models\`)`;
+    }
+    const n = Math.max(1, opts.workers ?? 1);
+    this.workers = Array.from({ length: n }, () => new EngineWorker(opts));
+    this.started =
+      this.state === 'failed'
+        ? Promise.resolve()
+        : Promise.all(this.workers.map((w) => w.start())).then(
+            (infos) => {
+              this.workerInfo = infos[0] ?? null;
+              this.state = 'ready';
+            },
+            (err: unknown) => {
+              this.state = 'failed';
+              this.error = err instanceof Error ? err.message : String(err);
+            },
+          );
+  }
+
+  /** Resolves once every worker has loaded its models (or failed to). */
+  async whenReady(): Promise<EngineInfo> {
+    await this.started;
+    return this.info();
+  }
+
+  info(): EngineInfo {
+    const w = this.workerInfo;
+    return {
+      state: this.state,
+      backend: w?.backend ?? null,
+      backendReason: w?.backendReason ?? null,
+      wasmFeatures: w?.wasmFeatures ?? null,
+      workers: this.workers.length,
+      versions: w?.versions ?? { human: '', tfjs: '', node: process.versions.node },
+      models: w?.models ?? [],
+      loadMs: w?.loadMs ?? null,
+      error: this.error,
+    };
+  }
+
+  async detect(image: RgbImage): Promise<RawFace[]> {
+    await this.started;
+    if (this.state === 'failed') throw new VigilError('ENGINE_UNAVAILABLE', `Face engine unavailable: ${this.error}`);
+    const worker = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
+    return worker.detect(this.nextId++, image);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.stop()));
+  }
+}

@@ -1,0 +1,28 @@
+/** Messages between the engine pool (IPC/HTTP thread) and its worker threads. */
+import type { EngineInfo } from '../../../shared/schemas';
+
+export interface RawFace {
+  box: [number, number, number, number];
+  score: number;
+  landmarks: [number, number][];
+  descriptor: Float32Array;
+}
+
+export interface RgbImage {
+  /** Tightly packed RGB, 3 bytes per pixel. */
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+export type WorkerInfo = Omit<EngineInfo, 'state' | 'workers' | 'error'>;
+
+export type ToWorker =
+  | { type: 'init'; modelsDir: string; forceBackend?: 'wasm' | 'tensorflow' }
+  | { type: 'detect'; id: number; data: ArrayBuffer; width: number; height: number };
+
+export type FromWorker =
+  | { type: 'ready'; info: WorkerInfo }
+  | { type: 'init-error'; message: string }
+  | { type: 'result'; id: number; faces: RawFace[] }
+  | { type: 'error'; id: number; message: string };

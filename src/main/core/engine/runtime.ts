@@ -1,0 +1,176 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import type { Config, Human, Result } from '@vladmandic/human';
+import { MODEL_SCHEME, registerDiskModelRouter } from './disk-io';
+import type { RawFace, RgbImage, WorkerInfo } from './protocol';
+
+const require = createRequire(import.meta.url);
+
+type HumanModule = { Human: new (config?: Partial<Config>) => Human };
+
+/** Models the face pipeline needs, by file name in resources/models. */
+export const FACE_MODELS = ['blazeface.json', 'facemesh.json', 'faceres.json'] as const;
+
+/** Five landmarks from the 468-point mesh: eye centres, nose tip, mouth corners. */
+const LANDMARK_PAIRS: [number, number][] = [
+  [33, 133],
+  [362, 263],
+  [1, 1],
+  [61, 61],
+  [291, 291],
+];
+
+/**
+ * Native tfjs-node when it loads (it is optional: its install downloads libtensorflow),
+ * else human's WASM build. human's `exports` map hides the WASM build, so load it by path.
+ */
+function loadHuman(force?: 'wasm' | 'tensorflow'): { mod: HumanModule; backend: 'tensorflow' | 'wasm'; reason: string | null } {
+  const distDir = dirname(require.resolve('@vladmandic/human'));
+  let reason: string | null = 'VIGIL_BACKEND=wasm forces WASM';
+  if (force !== 'wasm') {
+    try {
+      require('@tensorflow/tfjs-node');
+      return { mod: require(join(distDir, 'human.node.js')) as HumanModule, backend: 'tensorflow', reason: null };
+    } catch (err) {
+      if (force === 'tensorflow') throw err;
+      const first = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+      reason = `@tensorflow/tfjs-node is not installed or does not load here (${first})`;
+    }
+  }
+  return { mod: require(join(distDir, 'human.node-wasm.js')) as HumanModule, backend: 'wasm', reason };
+}
+
+export function stillPhotoConfig(backend: 'tensorflow' | 'wasm'): Partial<Config> {
+  const wasmDir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), '');
+  return {
+    backend,
+    modelBasePath: MODEL_SCHEME,
+    wasmPath: wasmDir.endsWith('/') ? wasmDir : wasmDir + '/',
+    // Still photos: no result caching between calls, no skipped frames.
+    cacheSensitivity: 0,
+    cacheModels: false,
+    debug: false,
+    async: false,
+    warmup: 'none',
+    filter: { enabled: false },
+    face: {
+      enabled: true,
+      detector: {
+        modelPath: 'blazeface.json',
+        rotation: false,
+        maxDetected: 200,
+        minConfidence: 0.2,
+        iouThreshold: 0.1,
+        skipFrames: 0,
+        skipTime: 0,
+        return: false,
+      },
+      mesh: { enabled: true, modelPath: 'facemesh.json' },
+      attention: { enabled: false },
+      iris: { enabled: false },
+      description: { enabled: true, modelPath: 'faceres.json', skipFrames: 0, skipTime: 0, minConfidence: 0 },
+      emotion: { enabled: false },
+      antispoof: { enabled: false },
+      liveness: { enabled: false },
+      gear: { enabled: false },
+    },
+    body: { enabled: false },
+    hand: { enabled: false },
+    object: { enabled: false },
+    gesture: { enabled: false },
+    segmentation: { enabled: false },
+  } as Partial<Config>;
+}
+
+/** human + TensorFlow.js in the calling thread. The engine pool runs one of these per worker. */
+export class EngineRuntime {
+  private constructor(
+    private readonly human: Human,
+    readonly info: WorkerInfo,
+  ) {}
+
+  static async create(modelsDir: string, forceBackend?: 'wasm' | 'tensorflow'): Promise<EngineRuntime> {
+    const started = performance.now();
+    const { mod, backend, reason } = loadHuman(forceBackend);
+    const human = new mod.Human(stillPhotoConfig(backend));
+    registerDiskModelRouter(human.tf.io, modelsDir);
+    await human.init();
+    const models: WorkerInfo['models'] = [];
+    for (const file of FACE_MODELS) {
+      const t0 = performance.now();
+      const name = file.replace('.json', '');
+      // human loads every enabled model in one call; load them one by one to time each.
+      await human.load({ face: { ...stillPhotoConfig(backend).face, ...onlyModel(name) } } as Partial<Config>);
+      models.push({ name, file, loaded: true, loadMs: round(performance.now() - t0), sizeBytes: modelSize(modelsDir, file) });
+    }
+    // load() merges its argument into human.config: restore the full still-photo config.
+    await human.load(stillPhotoConfig(backend));
+    for (const m of models) m.loaded = human.models.loaded().includes(m.name);
+    if (models.some((m) => !m.loaded)) {
+      throw new Error(`models failed to load from ${modelsDir}: ${models.filter((m) => !m.loaded).map((m) => m.name).join(', ')}`);
+    }
+    const wasm = backend === 'wasm';
+    const info: WorkerInfo = {
+      backend,
+      backendReason: reason,
+      wasmFeatures: wasm ? { simd: Boolean(human.env.wasm.simd), threads: Boolean(human.env.wasm.multithread) } : null,
+      versions: { human: human.version, tfjs: human.tf.version_core, node: process.versions.node },
+      models,
+      loadMs: round(performance.now() - started),
+    };
+    return new EngineRuntime(human, info);
+  }
+
+  async detect(image: RgbImage): Promise<RawFace[]> {
+    const tf = this.human.tf;
+    const input = tf.tensor4d(image.data, [1, image.height, image.width, 3], 'int32');
+    let result: Result;
+    try {
+      result = await this.human.detect(input);
+    } finally {
+      tf.dispose(input);
+    }
+    if (result.error) throw new Error(result.error);
+    return result.face.map((face) => {
+      const mesh = face.mesh ?? [];
+      const landmarks: [number, number][] = [];
+      if (mesh.length >= 468) {
+        for (const [a, b] of LANDMARK_PAIRS) {
+          const pa = mesh[a]!;
+          const pb = mesh[b]!;
+          landmarks.push([round((pa[0] + pb[0]) / 2), round((pa[1] + pb[1]) / 2)]);
+        }
+      }
+      return {
+        box: face.box.map(round) as [number, number, number, number],
+        score: round(face.boxScore ?? face.score, 4),
+        landmarks,
+        descriptor: Float32Array.from(face.embedding ?? []),
+      };
+    });
+  }
+}
+
+function onlyModel(name: string): Record<string, unknown> {
+  const off = { detector: { enabled: false }, mesh: { enabled: false }, description: { enabled: false } };
+  if (name === 'blazeface') return { ...off, detector: { enabled: true, modelPath: 'blazeface.json' } };
+  if (name === 'facemesh') return { ...off, mesh: { enabled: true, modelPath: 'facemesh.json' } };
+  return { ...off, description: { enabled: true, modelPath: 'faceres.json' } };
+}
+
+function modelSize(modelsDir: string, file: string): number {
+  try {
+    const json = JSON.parse(readFileSync(join(modelsDir, file), 'utf8')) as { weightsManifest: { paths: string[] }[] };
+    let total = statSync(join(modelsDir, file)).size;
+    for (const g of json.weightsManifest) for (const p of g.paths) total += statSync(join(modelsDir, p)).size;
+    return total;
+  } catch {
+    return 0;
+  }
+}
+
+function round(n: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}

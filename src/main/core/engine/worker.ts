@@ -1,0 +1,34 @@
+// Engine worker thread: owns one EngineRuntime so inference never blocks the thread that
+// answers IPC and HTTP.
+import { parentPort } from 'node:worker_threads';
+import { EngineRuntime } from './runtime';
+import type { FromWorker, ToWorker } from './protocol';
+
+const port = parentPort;
+if (!port) throw new Error('engine worker must run in a worker thread');
+
+let runtime: EngineRuntime | null = null;
+const post = (msg: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
+
+port.on('message', (msg: ToWorker) => {
+  if (msg.type === 'init') {
+    EngineRuntime.create(msg.modelsDir, msg.forceBackend).then(
+      (rt) => {
+        runtime = rt;
+        post({ type: 'ready', info: rt.info });
+      },
+      (err: unknown) => post({ type: 'init-error', message: err instanceof Error ? err.message : String(err) }),
+    );
+    return;
+  }
+  if (!runtime) {
+    post({ type: 'error', id: msg.id, message: 'engine not initialised' });
+    return;
+  }
+  runtime
+    .detect({ data: new Uint8Array(msg.data), width: msg.width, height: msg.height })
+    .then(
+      (faces) => post({ type: 'result', id: msg.id, faces }, faces.map((f) => f.descriptor.buffer as ArrayBuffer)),
+      (err: unknown) => post({ type: 'error', id: msg.id, message: err instanceof Error ? err.message : String(err) }),
+    );
+});

@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import sharp from 'sharp';
+import { VigilError } from '../../../shared/errors';
+import type { ImageSource } from '../../../shared/schemas';
+import type { RgbImage } from '../engine/protocol';
+
+export interface DecodeLimits {
+  /** Largest accepted pixel count of the original (sharp's limitInputPixels). */
+  maxPixels: number;
+  /** Largest accepted file size in bytes. */
+  maxBytes: number;
+  /** Longest side of the pixels handed on for analysis; boxes are scaled back by `scale`. */
+  maxSide: number;
+}
+
+export const DEFAULT_LIMITS: DecodeLimits = { maxPixels: 100_000_000, maxBytes: 200 * 1024 * 1024, maxSide: 4096 };
+
+export interface DecodedImage {
+  /** The file name as the user knows it: the path given, or the uploaded name. */
+  file: string;
+  sha256: string;
+  format: string;
+  /** Original size after EXIF orientation. */
+  width: number;
+  height: number;
+  /** Oriented RGB pixels, longest side ≤ maxSide. */
+  rgb: RgbImage;
+  /** Original pixels per analysed pixel (≥ 1). */
+  scale: number;
+}
+
+async function readSource(source: ImageSource, limits: DecodeLimits): Promise<{ file: string; bytes: Buffer }> {
+  if ('path' in source) {
+    const info = await stat(source.path).catch((err: NodeJS.ErrnoException) => {
+      throw new VigilError('FILE_NOT_FOUND', `Cannot read ${source.path}: ${err.code ?? err.message}`, {
+        file: source.path,
+      });
+    });
+    if (!info.isFile()) throw new VigilError('BAD_INPUT', `${source.path} is not a file`, { file: source.path });
+    if (info.size > limits.maxBytes) {
+      throw new VigilError('IMAGE_TOO_LARGE', `${basename(source.path)} is ${info.size} bytes; the limit is ${limits.maxBytes}`, {
+        file: source.path,
+        bytes: info.size,
+        limit: limits.maxBytes,
+      });
+    }
+    return { file: source.path, bytes: await readFile(source.path) };
+  }
+  const bytes = Buffer.from(source.bytes, 'base64');
+  if (bytes.length > limits.maxBytes) {
+    throw new VigilError('IMAGE_TOO_LARGE', `${source.name} is ${bytes.length} bytes; the limit is ${limits.maxBytes}`, {
+      file: source.name,
+    });
+  }
+  return { file: source.name, bytes };
+}
+
+/** Maps libvips' messages to stable codes; the original text stays in details. */
+function classify(err: unknown, file: string, limits: DecodeLimits): VigilError {
+  const msg = err instanceof Error ? err.message : String(err);
+  const name = basename(file);
+  if (/unsupported image format|bad seek|not a known file format/i.test(msg)) {
+    return new VigilError('NOT_AN_IMAGE', `${name} is not an image Vigil can read`, { file, reason: msg });
+  }
+  if (/pixel limit/i.test(msg)) {
+    return new VigilError('IMAGE_TOO_LARGE', `${name} has more than ${limits.maxPixels} pixels`, {
+      file,
+      limit: limits.maxPixels,
+    });
+  }
+  return new VigilError('IMAGE_CORRUPT', `${name} is damaged or truncated and cannot be decoded`, { file, reason: msg });
+}
+
+/**
+ * Decodes once: reads the bytes, applies EXIF orientation, enforces the limits and returns
+ * RGB pixels. Every failure is a VigilError with a stable code.
+ */
+export async function decodeImage(source: ImageSource, limits: DecodeLimits = DEFAULT_LIMITS): Promise<DecodedImage> {
+  const { file, bytes } = await readSource(source, limits);
+  if (bytes.length === 0) throw new VigilError('NOT_AN_IMAGE', `${basename(file)} is empty`, { file });
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const open = () => sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'truncated', sequentialRead: true });
+  try {
+    const meta = await open().metadata();
+    const width = meta.autoOrient?.width ?? meta.width;
+    const height = meta.autoOrient?.height ?? meta.height;
+    if (!width || !height || !meta.format) throw new Error('unsupported image format');
+    const scale = Math.max(1, Math.max(width, height) / limits.maxSide);
+    const { data, info } = await open()
+      .rotate()
+      .resize({
+        width: Math.round(width / scale),
+        height: Math.round(height / scale),
+        fit: 'fill',
+        withoutEnlargement: true,
+      })
+      .toColourspace('srgb')
+      .removeAlpha()
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`unexpected channel count ${info.channels}`);
+    return {
+      file,
+      sha256,
+      format: meta.format === 'heif' ? (meta.compression ?? 'heif') : meta.format,
+      width,
+      height,
+      rgb: { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height },
+      scale: width / info.width,
+    };
+  } catch (err) {
+    throw classify(err, file, limits);
+  }
+}

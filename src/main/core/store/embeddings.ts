@@ -1,0 +1,86 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { VigilError } from '../../../shared/errors';
+
+const MAGIC = 'VGEMB001';
+const HEADER = 16;
+
+/**
+ * Fixed-size float32 vectors in one binary file: a 16-byte header (magic, dimension), then one
+ * record per row. Appends are serialised and synced; a torn last record (crash mid-append) is
+ * cut off on open, since no JSON record can point at it yet.
+ */
+export class EmbeddingFile {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly fh: FileHandle,
+    readonly file: string,
+    readonly dim: number,
+    private rowCount: number,
+  ) {}
+
+  static async open(file: string, dim: number): Promise<EmbeddingFile> {
+    const fh = await open(file, 'a+');
+    try {
+      const { size } = await fh.stat();
+      if (size === 0) {
+        const header = Buffer.alloc(HEADER);
+        header.write(MAGIC, 0, 'latin1');
+        header.writeUInt32LE(dim, 8);
+        await fh.write(header, 0, HEADER, 0);
+        await fh.datasync();
+        return new EmbeddingFile(fh, file, dim, 0);
+      }
+      const header = Buffer.alloc(HEADER);
+      await fh.read(header, 0, HEADER, 0);
+      if (size < HEADER || header.toString('latin1', 0, 8) !== MAGIC) {
+        throw new VigilError('STORE_CORRUPT', `${file} is not a Vigil embedding file; it was left untouched`, { file });
+      }
+      const fileDim = header.readUInt32LE(8);
+      if (fileDim !== dim) {
+        throw new VigilError('STORE_VERSION', `${file} holds ${fileDim}-d vectors, expected ${dim}`, { file });
+      }
+      const record = dim * 4;
+      const rows = Math.floor((size - HEADER) / record);
+      if (HEADER + rows * record !== size) await fh.truncate(HEADER + rows * record);
+      return new EmbeddingFile(fh, file, dim, rows);
+    } catch (err) {
+      await fh.close();
+      throw err;
+    }
+  }
+
+  get rows(): number {
+    return this.rowCount;
+  }
+
+  /** Appends vectors and returns the row of the first one. */
+  append(vectors: Float32Array[]): Promise<number> {
+    const run = this.tail.then(async () => {
+      for (const v of vectors) {
+        if (v.length !== this.dim) throw new VigilError('BAD_INPUT', `vector has ${v.length} values, expected ${this.dim}`);
+      }
+      const first = this.rowCount;
+      const buf = Buffer.alloc(vectors.length * this.dim * 4);
+      vectors.forEach((v, i) => Buffer.from(v.buffer, v.byteOffset, v.byteLength).copy(buf, i * this.dim * 4));
+      await this.fh.write(buf, 0, buf.length, HEADER + first * this.dim * 4);
+      await this.fh.datasync();
+      this.rowCount += vectors.length;
+      return first;
+    });
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  async read(row: number): Promise<Float32Array> {
+    if (!Number.isInteger(row) || row < 0 || row >= this.rowCount) throw new VigilError('NOT_FOUND', `no embedding row ${row}`);
+    const buf = Buffer.alloc(this.dim * 4);
+    await this.fh.read(buf, 0, buf.length, HEADER + row * this.dim * 4);
+    return new Float32Array(buf.buffer, buf.byteOffset, this.dim);
+  }
+
+  async close(): Promise<void> {
+    await this.tail;
+    await this.fh.close();
+  }
+}

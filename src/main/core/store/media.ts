@@ -1,0 +1,38 @@
+import { mkdir, rename, writeFile, access } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import { VigilError } from '../../../shared/errors';
+
+/** Media keys are `kind/name.ext` with a fixed alphabet: nothing else reaches the disk. */
+const KEY = /^(previews|thumbs|crops|sources|exports)\/[A-Za-z0-9_-]{1,128}\.(jpg|png|webp)$/;
+
+export class MediaStore {
+  readonly root: string;
+
+  constructor(dataDir: string) {
+    this.root = resolve(dataDir, 'media');
+  }
+
+  /** Absolute path for a key; throws for anything that is not a well-formed key under root. */
+  pathOf(key: string): string {
+    if (!KEY.test(key)) throw new VigilError('NOT_FOUND', 'No such media');
+    const full = resolve(this.root, key);
+    if (!full.startsWith(this.root + sep)) throw new VigilError('NOT_FOUND', 'No such media');
+    return full;
+  }
+
+  async has(key: string): Promise<boolean> {
+    return access(this.pathOf(key)).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  /** Writes atomically (temp + rename) so a reader never sees half a file. */
+  async put(key: string, data: Buffer): Promise<void> {
+    const full = this.pathOf(key);
+    await mkdir(dirname(full), { recursive: true });
+    const tmp = join(dirname(full), `.${process.pid}.${Date.now()}.tmp`);
+    await writeFile(tmp, data);
+    await rename(tmp, full);
+  }
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/** Stable error codes: scripts and the UI switch on these, so never rename one. */
+export const ERROR_CODES = [
+  'BAD_INPUT',
+  'NOT_FOUND',
+  'UNAUTHORIZED',
+  'PAYLOAD_TOO_LARGE',
+  'NOT_AN_IMAGE',
+  'IMAGE_CORRUPT',
+  'IMAGE_TOO_LARGE',
+  'FILE_NOT_FOUND',
+  'ENGINE_UNAVAILABLE',
+  'ENGINE_FAILED',
+  'MODEL_INVALID',
+  'STORE_CORRUPT',
+  'STORE_VERSION',
+  'CANCELLED',
+  'INTERNAL',
+] as const;
+
+export const errorCodeSchema = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof errorCodeSchema>;
+
+/** The only shape an error takes when it crosses a boundary (IPC, HTTP, CLI). */
+export const errorShapeSchema = z.object({
+  code: errorCodeSchema,
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type ErrorShape = z.infer<typeof errorShapeSchema>;
+
+export class VigilError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'VigilError';
+    this.code = code;
+    this.details = details;
+  }
+
+  toShape(): ErrorShape {
+    return this.details
+      ? { code: this.code, message: this.message, details: this.details }
+      : { code: this.code, message: this.message };
+  }
+}
+
+/** Turns anything thrown into the boundary shape; unknown errors never leak their stack. */
+export function toErrorShape(err: unknown): ErrorShape {
+  if (err instanceof VigilError) return err.toShape();
+  const parsed = errorShapeSchema.safeParse(err);
+  if (parsed.success) return parsed.data;
+  return { code: 'INTERNAL', message: 'Unexpected internal error' };
+}
+
+export function fromErrorShape(shape: ErrorShape): VigilError {
+  return new VigilError(shape.code, shape.message, shape.details);
+}
