@@ -17,7 +17,8 @@ export default defineConfig({
   },
   preload: {
     build: {
-      // Sandboxed preloads must be CommonJS.
+      // Sandboxed preloads must be CommonJS and can require nothing but electron: bundle deps in.
+      externalizeDeps: false,
       rollupOptions: { output: { format: 'cjs', entryFileNames: '[name].cjs' } },
     },
   },

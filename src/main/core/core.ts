@@ -1,6 +1,5 @@
-import { dirname, join, resolve } from 'node:path';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { projectRoot } from './paths';
 import type { Handlers } from '../../shared/contract';
 import { Engine, type EngineOptions } from './engine/engine';
 import { DEFAULT_LIMITS, type DecodeLimits } from './imaging/decode';
@@ -25,12 +24,6 @@ export interface Core {
   close(): Promise<void>;
 }
 
-/** The project root: two levels above this file in source, and above out/main once built. */
-function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return dir;
-}
 
 export function defaultModelsDir(): string {
   return process.env.VIGIL_MODELS_DIR ? resolve(process.env.VIGIL_MODELS_DIR) : join(projectRoot(), 'resources', 'models');

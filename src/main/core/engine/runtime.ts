@@ -5,7 +5,8 @@ import type { Config, Human, Result } from '@vladmandic/human';
 import { MODEL_SCHEME, registerDiskModelRouter } from './disk-io';
 import type { RawFace, RgbImage, WorkerInfo } from './protocol';
 
-const require = createRequire(import.meta.url);
+// Not named `require`: the bundler would rewrite those calls, and these must stay dynamic.
+const nodeRequire = createRequire(import.meta.url);
 
 type HumanModule = { Human: new (config?: Partial<Config>) => Human };
 
@@ -26,23 +27,23 @@ const LANDMARK_PAIRS: [number, number][] = [
  * else human's WASM build. human's `exports` map hides the WASM build, so load it by path.
  */
 function loadHuman(force?: 'wasm' | 'tensorflow'): { mod: HumanModule; backend: 'tensorflow' | 'wasm'; reason: string | null } {
-  const distDir = dirname(require.resolve('@vladmandic/human'));
+  const distDir = dirname(nodeRequire.resolve('@vladmandic/human'));
   let reason: string | null = 'VIGIL_BACKEND=wasm forces WASM';
   if (force !== 'wasm') {
     try {
-      require('@tensorflow/tfjs-node');
-      return { mod: require(join(distDir, 'human.node.js')) as HumanModule, backend: 'tensorflow', reason: null };
+      nodeRequire('@tensorflow/tfjs-node');
+      return { mod: nodeRequire(join(distDir, 'human.node.js')) as HumanModule, backend: 'tensorflow', reason: null };
     } catch (err) {
       if (force === 'tensorflow') throw err;
       const first = (err instanceof Error ? err.message : String(err)).split('\n')[0];
       reason = `@tensorflow/tfjs-node is not installed or does not load here (${first})`;
     }
   }
-  return { mod: require(join(distDir, 'human.node-wasm.js')) as HumanModule, backend: 'wasm', reason };
+  return { mod: nodeRequire(join(distDir, 'human.node-wasm.js')) as HumanModule, backend: 'wasm', reason };
 }
 
 export function stillPhotoConfig(backend: 'tensorflow' | 'wasm'): Partial<Config> {
-  const wasmDir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), '');
+  const wasmDir = join(dirname(nodeRequire.resolve('@tensorflow/tfjs-backend-wasm')), '');
   return {
     backend,
     modelBasePath: MODEL_SCHEME,

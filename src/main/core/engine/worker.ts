@@ -4,6 +4,9 @@ import { parentPort } from 'node:worker_threads';
 import { EngineRuntime } from './runtime';
 import type { FromWorker, ToWorker } from './protocol';
 
+// Library chatter must never reach stdout: the CLI's --json output lives there.
+console.log = console.info = console.debug = (...args: unknown[]) => console.error(...args);
+
 const port = parentPort;
 if (!port) throw new Error('engine worker must run in a worker thread');
 

@@ -1,0 +1,158 @@
+import { basename, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Command, CommanderError, Option } from 'commander';
+import { createCore, type Core } from '../main/core/core';
+import { resolveDataDir } from '../main/core/store/data-dir';
+import { VERSION } from '../main/core/version';
+import { startServer } from '../server/server';
+import { projectRoot } from '../main/core/paths';
+import { expandInputs } from './files';
+import { CliFailure, printJson, reportFailure, routeConsoleToStderr } from './output';
+import { progressBar } from './progress';
+import type { InspectResult } from '../shared/schemas';
+
+interface GlobalOpts {
+  data?: string;
+  json?: boolean;
+}
+
+routeConsoleToStderr();
+
+async function withCore<T>(opts: GlobalOpts, run: (core: Core) => Promise<T>): Promise<T> {
+  const core = await createCore({
+    dataDir: resolveDataDir(opts.data),
+    mediaUrl: (key) => pathToFileURL(join(resolveDataDir(opts.data), 'media', key)).href,
+  });
+  try {
+    return await run(core);
+  } finally {
+    await core.close();
+  }
+}
+
+type FileOutcome = InspectResult | { file: string; error: { code: string; message: string } };
+
+async function inspectCommand(images: string[], opts: GlobalOpts): Promise<void> {
+  const files = await expandInputs(images);
+  if (files.length === 0) throw new CliFailure({ code: 'BAD_INPUT', message: 'No image files found in the given paths' });
+  const outcomes = await withCore(opts, async (core) => {
+    const bar = progressBar(files.length, 'inspect');
+    const out: FileOutcome[] = [];
+    for (const file of files) {
+      const r = await core.call('image.inspect', { source: { path: file } });
+      out.push(r.ok ? (r.value as InspectResult) : { file, error: r.error });
+      bar.tick(basename(file));
+      if (!opts.json) printHuman(out.at(-1)!);
+    }
+    bar.stop();
+    return out;
+  });
+  const failures = outcomes.filter((o): o is Extract<FileOutcome, { error: unknown }> => 'error' in o);
+  if (opts.json) {
+    printJson(
+      failures.length
+        ? {
+            code: failures[0]!.error.code,
+            message: `${failures.length} of ${outcomes.length} files failed`,
+            results: outcomes,
+          }
+        : { results: outcomes },
+    );
+  }
+  if (failures.length) process.exitCode = 1;
+}
+
+function printHuman(o: FileOutcome): void {
+  if ('error' in o) {
+    process.stderr.write(`vigil: ${o.file}: ${o.error.code}: ${o.error.message}\n`);
+    return;
+  }
+  const faces = o.faces.length === 1 ? '1 face' : `${o.faces.length} faces`;
+  process.stdout.write(`${o.file}  ${o.width}x${o.height} ${o.format}  ${faces}\n`);
+  for (const f of o.faces) process.stdout.write(`  [${f.box.join(', ')}] score ${f.score.toFixed(2)}\n`);
+}
+
+async function serveCommand(opts: GlobalOpts & { port: string; host?: string; token?: string }): Promise<void> {
+  const dataDir = resolveDataDir(opts.data);
+  const port = Number(opts.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new CliFailure({ code: 'BAD_INPUT', message: `--port must be 0-65535, got ${opts.port}` });
+  }
+  const core = await createCore({ dataDir, mediaUrl: (key) => `/media/${key}` });
+  const server = await startServer({
+    core,
+    host: opts.host,
+    port,
+    token: opts.token ?? process.env.VIGIL_TOKEN,
+    rendererDir: join(projectRoot(), 'out', 'renderer'),
+  });
+  if (opts.json) printJson({ url: server.url, pageUrl: server.pageUrl, dataDir });
+  else {
+    process.stdout.write(`Vigil is serving ${dataDir}\nOpen ${server.pageUrl}\n`);
+    process.stderr.write('Press Ctrl+C to stop.\n');
+  }
+  void core.engine.whenReady().then((info) => {
+    process.stderr.write(
+      info.state === 'ready'
+        ? `engine ready: ${info.backend} in ${info.loadMs} ms${info.backendReason ? ` (${info.backendReason})` : ''}\n`
+        : `engine failed: ${info.error}\n`,
+    );
+  });
+  const stop = async () => {
+    await server.close();
+    await core.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+export function buildProgram(): Command {
+  const program = new Command('vigil')
+    .description('Offline face watchlist, photo classification and privacy blur')
+    .version(VERSION)
+    .addOption(new Option('--data <dir>', 'data directory (default: VIGIL_DATA_DIR or the app folder)'))
+    .option('--json', 'print one JSON document on stdout')
+    .showHelpAfterError()
+    .exitOverride();
+
+  const globals = (cmd: Command) => cmd.optsWithGlobals<GlobalOpts>();
+
+  program
+    .command('inspect')
+    .description('find the faces in photos (files or folders)')
+    .argument('<image...>', 'image files or folders')
+    .option('--data <dir>', 'data directory')
+    .option('--json', 'print one JSON document on stdout')
+    .action((images: string[], _o, cmd: Command) => inspectCommand(images, globals(cmd)));
+
+  program
+    .command('serve')
+    .description('serve the app and its JSON API on 127.0.0.1 with a token')
+    .option('--port <port>', 'port (0 picks a free one)', '7460')
+    .option('--host <host>', 'address to bind; anything but loopback exposes the API to the network')
+    .option('--token <token>', 'API token (default: VIGIL_TOKEN or a random one)')
+    .option('--data <dir>', 'data directory')
+    .option('--json', 'print the URL as JSON')
+    .action((_o, cmd: Command) => serveCommand(cmd.optsWithGlobals()));
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  const json = argv.includes('--json');
+  if (json) program.configureOutput({ writeOut: (s) => process.stderr.write(s), writeErr: (s) => process.stderr.write(s) });
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0) return;
+      process.exitCode = reportFailure(new CliFailure({ code: 'BAD_INPUT', message: err.message.replace(/^error: /, '') }, 2), json);
+      return;
+    }
+    process.exitCode = reportFailure(err, json);
+  }
+}
+
+void main(process.argv);

@@ -1,0 +1,33 @@
+import { format } from 'node:util';
+import { toErrorShape, type ErrorShape } from '../shared/errors';
+
+/** stdout carries results only (one JSON document with --json); everything else goes to stderr. */
+export function routeConsoleToStderr(): void {
+  const toErr = (...args: unknown[]) => process.stderr.write(format(...args) + '\n');
+  console.log = toErr;
+  console.info = toErr;
+  console.debug = toErr;
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+export class CliFailure extends Error {
+  constructor(
+    readonly shape: ErrorShape,
+    readonly exitCode = 1,
+  ) {
+    super(shape.message);
+  }
+}
+
+/** A command's failure: `{ code, message }` on stdout with --json, one line on stderr otherwise. */
+export function reportFailure(err: unknown, json: boolean): number {
+  const shape = err instanceof CliFailure ? err.shape : toErrorShape(err);
+  const exitCode = err instanceof CliFailure ? err.exitCode : 1;
+  if (!(err instanceof CliFailure) && shape.code === 'INTERNAL') process.stderr.write(`${format(err)}\n`);
+  if (json) printJson(shape);
+  else process.stderr.write(`vigil: ${shape.code}: ${shape.message}\n`);
+  return exitCode;
+}

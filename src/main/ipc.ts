@@ -1,0 +1,17 @@
+import { ipcMain, type IpcMainInvokeEvent } from 'electron';
+import { CHANNEL_NAMES } from '../shared/contract';
+import { IPC_PREFIX, type IpcResult } from '../shared/client';
+import type { Core } from './core/core';
+
+/**
+ * Registers every contract channel. Each call is checked for its sender (our own renderer
+ * only) and validated against the contract's schema by the core's dispatcher.
+ */
+export function registerIpc(core: Core, isTrustedSender: (event: IpcMainInvokeEvent) => boolean): void {
+  for (const name of CHANNEL_NAMES) {
+    ipcMain.handle(IPC_PREFIX + name, async (event, input: unknown): Promise<IpcResult> => {
+      if (!isTrustedSender(event)) return { ok: false, error: { code: 'UNAUTHORIZED', message: 'Untrusted sender' } };
+      return core.call(name, input);
+    });
+  }
+}

@@ -1,0 +1,28 @@
+import { net, protocol } from 'electron';
+import { pathToFileURL } from 'node:url';
+import type { MediaStore } from './core/store/media';
+
+export const MEDIA_SCHEME = 'vigil-media';
+
+/** Must run before app 'ready'. */
+export function registerMediaScheme(): void {
+  protocol.registerSchemesAsPrivileged([
+    { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
+  ]);
+}
+
+export const mediaUrl = (key: string) => `${MEDIA_SCHEME}://media/${key}`;
+
+/** Serves media keys only; MediaStore.pathOf refuses anything outside the media folder. */
+export function handleMediaProtocol(media: MediaStore): void {
+  protocol.handle(MEDIA_SCHEME, async (req) => {
+    try {
+      const url = new URL(req.url);
+      if (url.host !== 'media') return new Response('Not found', { status: 404 });
+      const file = media.pathOf(decodeURIComponent(url.pathname.slice(1)));
+      return await net.fetch(pathToFileURL(file).href);
+    } catch {
+      return new Response('Not found', { status: 404 });
+    }
+  });
+}

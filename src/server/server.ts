@@ -1,0 +1,124 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Core } from '../main/core/core';
+import { httpStatusOf } from '../main/core/dispatch';
+import { VigilError, type ErrorShape } from '../shared/errors';
+import { COOKIE, newToken, tokenMatches, tokenOf } from './token';
+
+export interface ServerOptions {
+  core: Core;
+  host?: string;
+  port?: number;
+  token?: string;
+  /** Built renderer (out/renderer); the API works without it. */
+  rendererDir?: string;
+  /** Largest request body; images travel base64 inside JSON. */
+  bodyLimit?: number;
+  log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  url: string;
+  /** The page URL with the token, for a browser. */
+  pageUrl: string;
+  token: string;
+  close(): Promise<void>;
+}
+
+export const LOOPBACK = '127.0.0.1';
+export const MEDIA_PREFIX = '/media/';
+
+const isLoopback = (host: string) => host === '127.0.0.1' || host === 'localhost' || host === '::1';
+
+function sendError(reply: import('fastify').FastifyReply, shape: ErrorShape) {
+  return reply.code(httpStatusOf(shape.code)).type('application/json').send(shape);
+}
+
+/** The contract over HTTP on loopback with a token; the built renderer and media beside it. */
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const host = opts.host ?? LOOPBACK;
+  const token = opts.token ?? newToken();
+  const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  if (!isLoopback(host)) log(`warning: listening on ${host}: other machines can reach Vigil's API (token still required)`);
+
+  const app = Fastify({ bodyLimit: opts.bodyLimit ?? 96 * 1024 * 1024, logger: false });
+
+  // Only the origin services' health check answers without the token.
+  app.get('/api/health', async () => ({ status: 'ok' }));
+
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.url === '/api/health') return;
+    const given = tokenOf(req.headers, req.query);
+    if (!tokenMatches(token, given)) {
+      return sendError(reply, { code: 'UNAUTHORIZED', message: 'Missing or wrong token' });
+    }
+    // A page opened with ?token= gets a same-site cookie so <img> requests for media authenticate too.
+    if (req.method === 'GET' && !req.url.startsWith('/api/')) {
+      reply.header('set-cookie', `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
+    }
+  });
+
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('cross-origin-resource-policy', 'same-origin');
+  });
+
+  app.setErrorHandler((err, _req, reply) => {
+    const e = err as { statusCode?: number; code?: string; message: string };
+    if (e.statusCode === 413 || e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return sendError(reply, { code: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large' });
+    }
+    if (e.statusCode && e.statusCode < 500) return sendError(reply, { code: 'BAD_INPUT', message: e.message });
+    log(`error: ${e.message}`);
+    return sendError(reply, { code: 'INTERNAL', message: 'Unexpected internal error' });
+  });
+
+  app.post<{ Params: { channel: string } }>('/api/call/:channel', async (req, reply) => {
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      return sendError(reply, { code: 'BAD_INPUT', message: 'Content-Type must be application/json' });
+    }
+    const result = await opts.core.call(req.params.channel, req.body);
+    if (!result.ok) return sendError(reply, result.error);
+    return reply.type('application/json').send(result.value);
+  });
+
+  app.get<{ Params: { '*': string } }>(`${MEDIA_PREFIX}*`, async (req, reply) => {
+    try {
+      const file = opts.core.store.media.pathOf(req.params['*']);
+      const data = await readFile(file).catch(() => {
+        throw new VigilError('NOT_FOUND', 'No such media');
+      });
+      const type = file.endsWith('.png') ? 'image/png' : file.endsWith('.webp') ? 'image/webp' : 'image/jpeg';
+      return reply.type(type).header('cache-control', 'private, max-age=3600').send(data);
+    } catch (err) {
+      return sendError(reply, err instanceof VigilError ? err.toShape() : { code: 'NOT_FOUND', message: 'No such media' });
+    }
+  });
+
+  const rendererDir = opts.rendererDir;
+  if (rendererDir && existsSync(join(rendererDir, 'index.html'))) {
+    await app.register(fastifyStatic, { root: rendererDir, prefix: '/', index: ['index.html'] });
+  } else {
+    app.get('/', async (_req, reply) =>
+      reply.type('text/plain').send('Vigil API is running. The renderer is not built: run `npm run build`.'),
+    );
+  }
+
+  await app.listen({ host, port: opts.port ?? 0 });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : opts.port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  const url = `http://${shownHost}:${port}`;
+  return {
+    app,
+    url,
+    pageUrl: `${url}/?token=${encodeURIComponent(token)}`,
+    token,
+    close: () => app.close(),
+  };
+}
