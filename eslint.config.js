@@ -22,7 +22,7 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         {
-          selector: "ImportSpecifier[imported.name=/^(ipcMain|ipcRenderer)$/]",
+          selector: 'ImportSpecifier[imported.name=/^(ipcMain|ipcRenderer)$/]',
           message: 'Use the typed contract (src/main/ipc.ts / src/preload/index.ts), not raw IPC.',
         },
       ],
@@ -32,7 +32,10 @@ export default tseslint.config(
     // The core runs under plain Node (tests, CLI, server): it must never import electron.
     files: ['src/main/core/**/*.ts', 'src/shared/**/*.ts', 'src/server/**/*.ts', 'src/cli/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'The core never imports electron.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'The core never imports electron.' }] },
+      ],
     },
   },
   {

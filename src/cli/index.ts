@@ -34,7 +34,8 @@ type FileOutcome = InspectResult | { file: string; error: { code: string; messag
 
 async function inspectCommand(images: string[], opts: GlobalOpts): Promise<void> {
   const files = await expandInputs(images);
-  if (files.length === 0) throw new CliFailure({ code: 'BAD_INPUT', message: 'No image files found in the given paths' });
+  if (files.length === 0)
+    throw new CliFailure({ code: 'BAD_INPUT', message: 'No image files found in the given paths' });
   const outcomes = await withCore(opts, async (core) => {
     const bar = progressBar(files.length, 'inspect');
     const out: FileOutcome[] = [];
@@ -72,7 +73,9 @@ function printHuman(o: FileOutcome): void {
   for (const f of o.faces) process.stdout.write(`  [${f.box.join(', ')}] score ${f.score.toFixed(2)}\n`);
 }
 
-async function serveCommand(opts: GlobalOpts & { port: string; host?: string; token?: string }): Promise<void> {
+async function serveCommand(
+  opts: GlobalOpts & { port: string; host?: string; token?: string },
+): Promise<void> {
   const dataDir = resolveDataDir(opts.data);
   const port = Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -142,13 +145,20 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   const json = argv.includes('--json');
-  if (json) program.configureOutput({ writeOut: (s) => process.stderr.write(s), writeErr: (s) => process.stderr.write(s) });
+  if (json)
+    program.configureOutput({
+      writeOut: (s) => process.stderr.write(s),
+      writeErr: (s) => process.stderr.write(s),
+    });
   try {
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.exitCode === 0) return;
-      process.exitCode = reportFailure(new CliFailure({ code: 'BAD_INPUT', message: err.message.replace(/^error: /, '') }, 2), json);
+      process.exitCode = reportFailure(
+        new CliFailure({ code: 'BAD_INPUT', message: err.message.replace(/^error: /, '') }, 2),
+        json,
+      );
       return;
     }
     process.exitCode = reportFailure(err, json);

@@ -4,7 +4,11 @@ import cliProgress from 'cli-progress';
 export function progressBar(total: number, label: string) {
   if (!process.stderr.isTTY || total < 2) return { tick: (_file: string) => {}, stop: () => {} };
   const bar = new cliProgress.SingleBar(
-    { stream: process.stderr, format: `${label} [{bar}] {value}/{total} {percentage}% eta {eta_formatted} {file}`, hideCursor: true },
+    {
+      stream: process.stderr,
+      format: `${label} [{bar}] {value}/{total} {percentage}% eta {eta_formatted} {file}`,
+      hideCursor: true,
+    },
     cliProgress.Presets.shades_classic,
   );
   bar.start(total, 0, { file: '' });

@@ -53,7 +53,8 @@ if (!app.requestSingleInstanceLock()) {
     );
     createMainWindow(loc, join(here, '..', 'preload', 'index.cjs'));
     app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) createMainWindow(loc, join(here, '..', 'preload', 'index.cjs'));
+      if (BrowserWindow.getAllWindows().length === 0)
+        createMainWindow(loc, join(here, '..', 'preload', 'index.cjs'));
     });
   });
 

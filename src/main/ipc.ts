@@ -10,7 +10,8 @@ import type { Core } from './core/core';
 export function registerIpc(core: Core, isTrustedSender: (event: IpcMainInvokeEvent) => boolean): void {
   for (const name of CHANNEL_NAMES) {
     ipcMain.handle(IPC_PREFIX + name, async (event, input: unknown): Promise<IpcResult> => {
-      if (!isTrustedSender(event)) return { ok: false, error: { code: 'UNAUTHORIZED', message: 'Untrusted sender' } };
+      if (!isTrustedSender(event))
+        return { ok: false, error: { code: 'UNAUTHORIZED', message: 'Untrusted sender' } };
       return core.call(name, input);
     });
   }

@@ -43,7 +43,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? LOOPBACK;
   const token = opts.token ?? newToken();
   const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
-  if (!isLoopback(host)) log(`warning: listening on ${host}: other machines can reach Vigil's API (token still required)`);
+  if (!isLoopback(host))
+    log(`warning: listening on ${host}: other machines can reach Vigil's API (token still required)`);
 
   const app = Fastify({ bodyLimit: opts.bodyLimit ?? 96 * 1024 * 1024, logger: false });
 
@@ -68,12 +69,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     reply.header('cross-origin-resource-policy', 'same-origin');
   });
 
+  app.setNotFoundHandler((_req, reply) => sendError(reply, { code: 'NOT_FOUND', message: 'No such route' }));
+
   app.setErrorHandler((err, _req, reply) => {
     const e = err as { statusCode?: number; code?: string; message: string };
     if (e.statusCode === 413 || e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return sendError(reply, { code: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large' });
     }
-    if (e.statusCode && e.statusCode < 500) return sendError(reply, { code: 'BAD_INPUT', message: e.message });
+    if (e.statusCode && e.statusCode < 500)
+      return sendError(reply, { code: 'BAD_INPUT', message: e.message });
     log(`error: ${e.message}`);
     return sendError(reply, { code: 'INTERNAL', message: 'Unexpected internal error' });
   });
@@ -96,7 +100,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       const type = file.endsWith('.png') ? 'image/png' : file.endsWith('.webp') ? 'image/webp' : 'image/jpeg';
       return reply.type(type).header('cache-control', 'private, max-age=3600').send(data);
     } catch (err) {
-      return sendError(reply, err instanceof VigilError ? err.toShape() : { code: 'NOT_FOUND', message: 'No such media' });
+      return sendError(
+        reply,
+        err instanceof VigilError ? err.toShape() : { code: 'NOT_FOUND', message: 'No such media' },
+      );
     }
   });
 

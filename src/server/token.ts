@@ -15,7 +15,10 @@ export function tokenMatches(expected: string, given: string | undefined | null)
 export const COOKIE = 'vigil_token';
 
 /** The token a request carries: `Authorization: Bearer`, else the session cookie, else `?token=` on a page load. */
-export function tokenOf(headers: Record<string, string | string[] | undefined>, query: unknown): string | null {
+export function tokenOf(
+  headers: Record<string, string | string[] | undefined>,
+  query: unknown,
+): string | null {
   const auth = headers.authorization;
   if (typeof auth === 'string' && auth.startsWith('Bearer ')) return auth.slice(7).trim();
   const cookie = typeof headers.cookie === 'string' ? headers.cookie : '';

@@ -24,9 +24,10 @@ export interface Core {
   close(): Promise<void>;
 }
 
-
 export function defaultModelsDir(): string {
-  return process.env.VIGIL_MODELS_DIR ? resolve(process.env.VIGIL_MODELS_DIR) : join(projectRoot(), 'resources', 'models');
+  return process.env.VIGIL_MODELS_DIR
+    ? resolve(process.env.VIGIL_MODELS_DIR)
+    : join(projectRoot(), 'resources', 'models');
 }
 
 /** The built engine worker, beside the bundle that imports this module. */
@@ -47,7 +48,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const handlers: Handlers = {
     'app.health': async () => ({ status: 'ok', version: VERSION }),
     'engine.info': async () => engine.info(),
-    'image.inspect': async ({ source }) => inspectImage({ engine, store, limits, mediaUrl: opts.mediaUrl }, source),
+    'image.inspect': async ({ source }) =>
+      inspectImage({ engine, store, limits, mediaUrl: opts.mediaUrl }, source),
   };
   return {
     handlers,

@@ -18,7 +18,15 @@ export async function dispatch(handlers: Handlers, channel: string, input: unkno
       });
     }
     const handler = handlers[channel as ChannelName] as (i: unknown) => Promise<unknown>;
-    return { ok: true, value: await handler(parsed.data) };
+    const output = def.output.safeParse(await handler(parsed.data));
+    if (!output.success) {
+      console.error(
+        `[vigil] ${channel} returned output outside its contract:`,
+        output.error.issues.slice(0, 5),
+      );
+      throw new VigilError('INTERNAL', `${channel} produced an invalid result`);
+    }
+    return { ok: true, value: output.data };
   } catch (err) {
     if (!(err instanceof VigilError)) console.error(`[vigil] ${channel} failed:`, err);
     return { ok: false, error: toErrorShape(err) };

@@ -135,7 +135,8 @@ export class Engine {
 
   async detect(image: RgbImage): Promise<RawFace[]> {
     await this.started;
-    if (this.state === 'failed') throw new VigilError('ENGINE_UNAVAILABLE', `Face engine unavailable: ${this.error}`);
+    if (this.state === 'failed')
+      throw new VigilError('ENGINE_UNAVAILABLE', `Face engine unavailable: ${this.error}`);
     const worker = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
     return worker.detect(this.nextId++, image);
   }

@@ -26,13 +26,21 @@ const LANDMARK_PAIRS: [number, number][] = [
  * Native tfjs-node when it loads (it is optional: its install downloads libtensorflow),
  * else human's WASM build. human's `exports` map hides the WASM build, so load it by path.
  */
-function loadHuman(force?: 'wasm' | 'tensorflow'): { mod: HumanModule; backend: 'tensorflow' | 'wasm'; reason: string | null } {
+function loadHuman(force?: 'wasm' | 'tensorflow'): {
+  mod: HumanModule;
+  backend: 'tensorflow' | 'wasm';
+  reason: string | null;
+} {
   const distDir = dirname(nodeRequire.resolve('@vladmandic/human'));
   let reason: string | null = 'VIGIL_BACKEND=wasm forces WASM';
   if (force !== 'wasm') {
     try {
       nodeRequire('@tensorflow/tfjs-node');
-      return { mod: nodeRequire(join(distDir, 'human.node.js')) as HumanModule, backend: 'tensorflow', reason: null };
+      return {
+        mod: nodeRequire(join(distDir, 'human.node.js')) as HumanModule,
+        backend: 'tensorflow',
+        reason: null,
+      };
     } catch (err) {
       if (force === 'tensorflow') throw err;
       const first = (err instanceof Error ? err.message : String(err)).split('\n')[0];
@@ -102,20 +110,36 @@ export class EngineRuntime {
       const t0 = performance.now();
       const name = file.replace('.json', '');
       // human loads every enabled model in one call; load them one by one to time each.
-      await human.load({ face: { ...stillPhotoConfig(backend).face, ...onlyModel(name) } } as Partial<Config>);
-      models.push({ name, file, loaded: true, loadMs: round(performance.now() - t0), sizeBytes: modelSize(modelsDir, file) });
+      await human.load({
+        face: { ...stillPhotoConfig(backend).face, ...onlyModel(name) },
+      } as Partial<Config>);
+      models.push({
+        name,
+        file,
+        loaded: true,
+        loadMs: round(performance.now() - t0),
+        sizeBytes: modelSize(modelsDir, file),
+      });
     }
     // load() merges its argument into human.config: restore the full still-photo config.
     await human.load(stillPhotoConfig(backend));
-    for (const m of models) m.loaded = human.models.loaded().includes(m.name);
+    for (const m of models)
+      m.loaded = human.models.stats().modelStats.some((s) => s.name === m.name && s.loaded);
     if (models.some((m) => !m.loaded)) {
-      throw new Error(`models failed to load from ${modelsDir}: ${models.filter((m) => !m.loaded).map((m) => m.name).join(', ')}`);
+      throw new Error(
+        `models failed to load from ${modelsDir}: ${models
+          .filter((m) => !m.loaded)
+          .map((m) => m.name)
+          .join(', ')}`,
+      );
     }
     const wasm = backend === 'wasm';
     const info: WorkerInfo = {
       backend,
       backendReason: reason,
-      wasmFeatures: wasm ? { simd: Boolean(human.env.wasm.simd), threads: Boolean(human.env.wasm.multithread) } : null,
+      wasmFeatures: wasm
+        ? { simd: Boolean(human.env.wasm.simd), threads: Boolean(human.env.wasm.multithread) }
+        : null,
       versions: { human: human.version, tfjs: human.tf.version_core, node: process.versions.node },
       models,
       loadMs: round(performance.now() - started),
@@ -162,7 +186,9 @@ function onlyModel(name: string): Record<string, unknown> {
 
 function modelSize(modelsDir: string, file: string): number {
   try {
-    const json = JSON.parse(readFileSync(join(modelsDir, file), 'utf8')) as { weightsManifest: { paths: string[] }[] };
+    const json = JSON.parse(readFileSync(join(modelsDir, file), 'utf8')) as {
+      weightsManifest: { paths: string[] }[];
+    };
     let total = statSync(join(modelsDir, file)).size;
     for (const g of json.weightsManifest) for (const p of g.paths) total += statSync(join(modelsDir, p)).size;
     return total;

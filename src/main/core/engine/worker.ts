@@ -20,7 +20,8 @@ port.on('message', (msg: ToWorker) => {
         runtime = rt;
         post({ type: 'ready', info: rt.info });
       },
-      (err: unknown) => post({ type: 'init-error', message: err instanceof Error ? err.message : String(err) }),
+      (err: unknown) =>
+        post({ type: 'init-error', message: err instanceof Error ? err.message : String(err) }),
     );
     return;
   }
@@ -28,10 +29,13 @@ port.on('message', (msg: ToWorker) => {
     post({ type: 'error', id: msg.id, message: 'engine not initialised' });
     return;
   }
-  runtime
-    .detect({ data: new Uint8Array(msg.data), width: msg.width, height: msg.height })
-    .then(
-      (faces) => post({ type: 'result', id: msg.id, faces }, faces.map((f) => f.descriptor.buffer as ArrayBuffer)),
-      (err: unknown) => post({ type: 'error', id: msg.id, message: err instanceof Error ? err.message : String(err) }),
-    );
+  runtime.detect({ data: new Uint8Array(msg.data), width: msg.width, height: msg.height }).then(
+    (faces) =>
+      post(
+        { type: 'result', id: msg.id, faces },
+        faces.map((f) => f.descriptor.buffer as ArrayBuffer),
+      ),
+    (err: unknown) =>
+      post({ type: 'error', id: msg.id, message: err instanceof Error ? err.message : String(err) }),
+  );
 });

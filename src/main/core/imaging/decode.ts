@@ -15,7 +15,11 @@ export interface DecodeLimits {
   maxSide: number;
 }
 
-export const DEFAULT_LIMITS: DecodeLimits = { maxPixels: 100_000_000, maxBytes: 200 * 1024 * 1024, maxSide: 4096 };
+export const DEFAULT_LIMITS: DecodeLimits = {
+  maxPixels: 100_000_000,
+  maxBytes: 200 * 1024 * 1024,
+  maxSide: 4096,
+};
 
 export interface DecodedImage {
   /** The file name as the user knows it: the path given, or the uploaded name. */
@@ -31,28 +35,40 @@ export interface DecodedImage {
   scale: number;
 }
 
-async function readSource(source: ImageSource, limits: DecodeLimits): Promise<{ file: string; bytes: Buffer }> {
+async function readSource(
+  source: ImageSource,
+  limits: DecodeLimits,
+): Promise<{ file: string; bytes: Buffer }> {
   if ('path' in source) {
     const info = await stat(source.path).catch((err: NodeJS.ErrnoException) => {
       throw new VigilError('FILE_NOT_FOUND', `Cannot read ${source.path}: ${err.code ?? err.message}`, {
         file: source.path,
       });
     });
-    if (!info.isFile()) throw new VigilError('BAD_INPUT', `${source.path} is not a file`, { file: source.path });
+    if (!info.isFile())
+      throw new VigilError('BAD_INPUT', `${source.path} is not a file`, { file: source.path });
     if (info.size > limits.maxBytes) {
-      throw new VigilError('IMAGE_TOO_LARGE', `${basename(source.path)} is ${info.size} bytes; the limit is ${limits.maxBytes}`, {
-        file: source.path,
-        bytes: info.size,
-        limit: limits.maxBytes,
-      });
+      throw new VigilError(
+        'IMAGE_TOO_LARGE',
+        `${basename(source.path)} is ${info.size} bytes; the limit is ${limits.maxBytes}`,
+        {
+          file: source.path,
+          bytes: info.size,
+          limit: limits.maxBytes,
+        },
+      );
     }
     return { file: source.path, bytes: await readFile(source.path) };
   }
   const bytes = Buffer.from(source.bytes, 'base64');
   if (bytes.length > limits.maxBytes) {
-    throw new VigilError('IMAGE_TOO_LARGE', `${source.name} is ${bytes.length} bytes; the limit is ${limits.maxBytes}`, {
-      file: source.name,
-    });
+    throw new VigilError(
+      'IMAGE_TOO_LARGE',
+      `${source.name} is ${bytes.length} bytes; the limit is ${limits.maxBytes}`,
+      {
+        file: source.name,
+      },
+    );
   }
   return { file: source.name, bytes };
 }
@@ -70,18 +86,25 @@ function classify(err: unknown, file: string, limits: DecodeLimits): VigilError 
       limit: limits.maxPixels,
     });
   }
-  return new VigilError('IMAGE_CORRUPT', `${name} is damaged or truncated and cannot be decoded`, { file, reason: msg });
+  return new VigilError('IMAGE_CORRUPT', `${name} is damaged or truncated and cannot be decoded`, {
+    file,
+    reason: msg,
+  });
 }
 
 /**
  * Decodes once: reads the bytes, applies EXIF orientation, enforces the limits and returns
  * RGB pixels. Every failure is a VigilError with a stable code.
  */
-export async function decodeImage(source: ImageSource, limits: DecodeLimits = DEFAULT_LIMITS): Promise<DecodedImage> {
+export async function decodeImage(
+  source: ImageSource,
+  limits: DecodeLimits = DEFAULT_LIMITS,
+): Promise<DecodedImage> {
   const { file, bytes } = await readSource(source, limits);
   if (bytes.length === 0) throw new VigilError('NOT_AN_IMAGE', `${basename(file)} is empty`, { file });
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const open = () => sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'truncated', sequentialRead: true });
+  const open = () =>
+    sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'truncated', sequentialRead: true });
   try {
     const meta = await open().metadata();
     const width = meta.autoOrient?.width ?? meta.width;
@@ -107,7 +130,11 @@ export async function decodeImage(source: ImageSource, limits: DecodeLimits = DE
       format: meta.format === 'heif' ? (meta.compression ?? 'heif') : meta.format,
       width,
       height,
-      rgb: { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height },
+      rgb: {
+        data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+        width: info.width,
+        height: info.height,
+      },
       scale: width / info.width,
     };
   } catch (err) {

@@ -34,15 +34,18 @@ export async function inspectImage(deps: InspectDeps, source: ImageSource): Prom
   const thumbKey = `thumbs/${img.sha256}.jpg`;
   const preview = await jpegOf(img.rgb, PREVIEW_SIDE);
   if (!(await deps.store.media.has(previewKey))) await deps.store.media.put(previewKey, preview.data);
-  if (!(await deps.store.media.has(thumbKey))) await deps.store.media.put(thumbKey, (await jpegOf(img.rgb, THUMB_SIDE)).data);
+  if (!(await deps.store.media.has(thumbKey)))
+    await deps.store.media.put(thumbKey, (await jpegOf(img.rgb, THUMB_SIDE)).data);
 
   const faces = raw.map((f) => ({
     box: scaleBox(f.box, img.scale),
     score: f.score,
-    landmarks: f.landmarks.map(([x, y]) => [Math.round(x * img.scale), Math.round(y * img.scale)] as [number, number]),
+    landmarks: f.landmarks.map(
+      ([x, y]) => [Math.round(x * img.scale), Math.round(y * img.scale)] as [number, number],
+    ),
     descriptor: f.descriptor,
   }));
-  const ids = await rememberFaces(deps.store, img.sha256, img.file, faces);
+  const ids = await deps.store.exclusive(() => rememberFaces(deps.store, img.sha256, img.file, faces));
 
   return {
     file: img.file,

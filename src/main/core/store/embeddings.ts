@@ -20,7 +20,15 @@ export class EmbeddingFile {
   ) {}
 
   static async open(file: string, dim: number): Promise<EmbeddingFile> {
-    const fh = await open(file, 'a+');
+    // 'r+' (not 'a+'): on Linux O_APPEND ignores write offsets, so a failed partial write would
+    // shift every later row. Create the file first when it is new.
+    await open(file, 'wx').then(
+      (f) => f.close(),
+      (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EEXIST') throw err;
+      },
+    );
+    const fh = await open(file, 'r+');
     try {
       const { size } = await fh.stat();
       if (size === 0) {
@@ -34,11 +42,17 @@ export class EmbeddingFile {
       const header = Buffer.alloc(HEADER);
       await fh.read(header, 0, HEADER, 0);
       if (size < HEADER || header.toString('latin1', 0, 8) !== MAGIC) {
-        throw new VigilError('STORE_CORRUPT', `${file} is not a Vigil embedding file; it was left untouched`, { file });
+        throw new VigilError(
+          'STORE_CORRUPT',
+          `${file} is not a Vigil embedding file; it was left untouched`,
+          { file },
+        );
       }
       const fileDim = header.readUInt32LE(8);
       if (fileDim !== dim) {
-        throw new VigilError('STORE_VERSION', `${file} holds ${fileDim}-d vectors, expected ${dim}`, { file });
+        throw new VigilError('STORE_VERSION', `${file} holds ${fileDim}-d vectors, expected ${dim}`, {
+          file,
+        });
       }
       const record = dim * 4;
       const rows = Math.floor((size - HEADER) / record);
@@ -58,11 +72,14 @@ export class EmbeddingFile {
   append(vectors: Float32Array[]): Promise<number> {
     const run = this.tail.then(async () => {
       for (const v of vectors) {
-        if (v.length !== this.dim) throw new VigilError('BAD_INPUT', `vector has ${v.length} values, expected ${this.dim}`);
+        if (v.length !== this.dim)
+          throw new VigilError('BAD_INPUT', `vector has ${v.length} values, expected ${this.dim}`);
       }
       const first = this.rowCount;
       const buf = Buffer.alloc(vectors.length * this.dim * 4);
-      vectors.forEach((v, i) => Buffer.from(v.buffer, v.byteOffset, v.byteLength).copy(buf, i * this.dim * 4));
+      vectors.forEach((v, i) =>
+        Buffer.from(v.buffer, v.byteOffset, v.byteLength).copy(buf, i * this.dim * 4),
+      );
       await this.fh.write(buf, 0, buf.length, HEADER + first * this.dim * 4);
       await this.fh.datasync();
       this.rowCount += vectors.length;
@@ -73,7 +90,8 @@ export class EmbeddingFile {
   }
 
   async read(row: number): Promise<Float32Array> {
-    if (!Number.isInteger(row) || row < 0 || row >= this.rowCount) throw new VigilError('NOT_FOUND', `no embedding row ${row}`);
+    if (!Number.isInteger(row) || row < 0 || row >= this.rowCount)
+      throw new VigilError('NOT_FOUND', `no embedding row ${row}`);
     const buf = Buffer.alloc(this.dim * 4);
     await this.fh.read(buf, 0, buf.length, HEADER + row * this.dim * 4);
     return new Float32Array(buf.buffer, buf.byteOffset, this.dim);

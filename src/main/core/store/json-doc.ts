@@ -41,19 +41,28 @@ class ValidatedJsonFile<S extends z.ZodType<{ version: number }>> implements Ada
     let doc = parsed as Record<string, unknown>;
     const version = typeof doc?.version === 'number' ? doc.version : NaN;
     if (!Number.isInteger(version)) {
-      throw new VigilError('STORE_CORRUPT', `${name} has no schema version; it was left untouched`, { file: this.spec.file });
-    }
-    if (version > this.spec.version) {
-      throw new VigilError('STORE_VERSION', `${name} was written by a newer Vigil (schema ${version} > ${this.spec.version})`, {
+      throw new VigilError('STORE_CORRUPT', `${name} has no schema version; it was left untouched`, {
         file: this.spec.file,
       });
+    }
+    if (version > this.spec.version) {
+      throw new VigilError(
+        'STORE_VERSION',
+        `${name} was written by a newer Vigil (schema ${version} > ${this.spec.version})`,
+        {
+          file: this.spec.file,
+        },
+      );
     }
     if (version < this.spec.version) {
       // Keep the original before changing anything.
       await copyFile(this.spec.file, `${this.spec.file}.v${version}.bak`);
       for (let v = version; v < this.spec.version; v++) {
         const step = this.spec.migrations?.[v];
-        if (!step) throw new VigilError('STORE_VERSION', `${name}: no migration from schema ${v}`, { file: this.spec.file });
+        if (!step)
+          throw new VigilError('STORE_VERSION', `${name}: no migration from schema ${v}`, {
+            file: this.spec.file,
+          });
         doc = { ...step(doc), version: v + 1 };
       }
     }
@@ -75,7 +84,9 @@ class ValidatedJsonFile<S extends z.ZodType<{ version: number }>> implements Ada
 
 export type JsonDoc<T> = Low<T>;
 
-export async function openJsonDoc<S extends z.ZodType<{ version: number }>>(spec: DocSpec<S>): Promise<JsonDoc<z.output<S>>> {
+export async function openJsonDoc<S extends z.ZodType<{ version: number }>>(
+  spec: DocSpec<S>,
+): Promise<JsonDoc<z.output<S>>> {
   const db = new Low<z.output<S>>(new ValidatedJsonFile(spec), spec.initial());
   await db.read();
   return db;

@@ -31,7 +31,7 @@ export class MediaStore {
   async put(key: string, data: Buffer): Promise<void> {
     const full = this.pathOf(key);
     await mkdir(dirname(full), { recursive: true });
-    const tmp = join(dirname(full), `.${process.pid}.${Date.now()}.tmp`);
+    const tmp = join(dirname(full), `.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
     await writeFile(tmp, data);
     await rename(tmp, full);
   }

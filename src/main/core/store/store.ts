@@ -32,6 +32,8 @@ export interface Store {
   faces: JsonDoc<z.output<typeof facesDocSchema>>;
   vectors: EmbeddingFile;
   media: MediaStore;
+  /** Runs read-modify-write steps that span the JSON and the vector file one at a time. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -44,11 +46,17 @@ export async function openStore(dir: string): Promise<Store> {
     initial: () => ({ version: 1 as const, model: 'human/faceres', faces: [] }),
   });
   const vectors = await EmbeddingFile.open(join(dir, 'faces.vec'), DESCRIPTOR_DIM);
+  let tail: Promise<unknown> = Promise.resolve();
   return {
     dir,
     faces,
     vectors,
     media: new MediaStore(dir),
+    exclusive<T>(fn: () => Promise<T>): Promise<T> {
+      const run = tail.then(fn);
+      tail = run.catch(() => undefined);
+      return run;
+    },
     close: () => vectors.close(),
   };
 }

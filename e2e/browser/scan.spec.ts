@@ -1,0 +1,75 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { E2E_TOKEN, SAMPLES } from '../env';
+
+const open = (page: import('@playwright/test').Page) => page.goto(`/?token=${E2E_TOKEN}`);
+
+test('without the token every request gets 401, except the health check', async ({ page, request }) => {
+  const res = await page.goto('/');
+  expect(res?.status()).toBe(401);
+  const api = await request.post('/api/call/app.health', { data: {} });
+  expect(api.status()).toBe(401);
+  expect(await api.json()).toMatchObject({ code: 'UNAUTHORIZED' });
+  const wrong = await request.post('/api/call/app.health', {
+    data: {},
+    headers: { authorization: 'Bearer nope' },
+  });
+  expect(wrong.status()).toBe(401);
+  const media = await request.get('/media/previews/' + 'a'.repeat(64) + '.jpg');
+  expect(media.status()).toBe(401);
+  const health = await request.get('/api/health');
+  expect(health.status()).toBe(200);
+  expect(await health.json()).toEqual({ status: 'ok' });
+});
+
+test('the token is taken out of the address bar', async ({ page }) => {
+  await open(page);
+  await expect(page.getByTestId('dropzone')).toBeVisible();
+  expect(page.url()).not.toContain('token=');
+});
+
+test('dropping a group photo shows one box per face', async ({ page }) => {
+  await open(page);
+  await page.locator('[data-testid="dropzone"] input[type=file]').setInputFiles(join(SAMPLES, 'sample4.jpg'));
+  const card = page.getByTestId('photo-card').first();
+  await expect(card).toHaveAttribute('data-status', 'done');
+  await expect(card.getByTestId('face-count')).toHaveAttribute('data-count', '4');
+  await expect(card.getByTestId('face-box')).toHaveCount(4);
+  // The preview is served by the media route with the session cookie.
+  const img = card.locator('img').first();
+  await expect
+    .poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth))
+    .toBeGreaterThan(0);
+});
+
+test('several photos at once, each with its own count', async ({ page }) => {
+  await open(page);
+  await page
+    .locator('[data-testid="dropzone"] input[type=file]')
+    .setInputFiles([join(SAMPLES, 'sample1.jpg'), join(SAMPLES, 'sample5.jpg')]);
+  await expect(page.getByTestId('photo-card')).toHaveCount(2);
+  await expect(page.locator('[data-testid="photo-card"][data-status="done"]')).toHaveCount(2);
+  const counts = await page
+    .getByTestId('face-count')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-count')));
+  expect(counts.sort()).toEqual(['3', '5']);
+});
+
+test('a file that is not an image shows a clear error', async ({ page }, info) => {
+  const bad = info.outputPath('notes.jpg');
+  writeFileSync(bad, 'this is not a photo');
+  await open(page);
+  await page.locator('[data-testid="dropzone"] input[type=file]').setInputFiles(bad);
+  const card = page.getByTestId('photo-card').first();
+  await expect(card).toHaveAttribute('data-status', 'error');
+  const error = card.getByTestId('photo-error');
+  await expect(error).toHaveAttribute('data-code', 'NOT_AN_IMAGE');
+  await expect(error).toContainText('not an image');
+});
+
+test('diagnostics names the backend in use', async ({ page }) => {
+  await open(page);
+  await page.keyboard.press('Control+6');
+  await expect(page.getByText(/wasm|tensorflow/i).first()).toBeVisible();
+});

@@ -1,0 +1,230 @@
+import { copyFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VigilError } from '../../../shared/errors';
+import { engineInfoSchema } from '../../../shared/schemas';
+import { decodeImage } from '../imaging/decode';
+import { cosine, SAMPLE_FACES, sampleImage, tempDir, testEngineOptions } from '../test-support';
+import { loadModelArtifacts, MODEL_SCHEME, registerDiskModelRouter } from './disk-io';
+import { Engine } from './engine';
+import type { RawFace, RgbImage } from './protocol';
+
+/**
+ * Different people in the same photo: the largest cosine similarity observed across
+ * sample1…6 is 0.63 (sample6); a same-person match sits far higher. 0.8 leaves margin both ways.
+ */
+const DIFFERENT_PEOPLE_MAX_COSINE = 0.8;
+
+describe('Engine (human in a worker thread)', () => {
+  let engine: Engine;
+  const images = new Map<number, RgbImage>();
+  const faces = new Map<number, RawFace[]>();
+
+  beforeAll(async () => {
+    engine = new Engine(testEngineOptions());
+    await engine.whenReady();
+    for (let n = 1; n <= 6; n++) {
+      const img = await decodeImage({ path: sampleImage(n) });
+      images.set(n, img.rgb);
+      faces.set(n, await engine.detect(img.rgb));
+    }
+  });
+
+  afterAll(async () => {
+    await engine?.close();
+  });
+
+  it('reports a ready WASM backend with the face models and their load times', () => {
+    const info = engine.info();
+    expect(engineInfoSchema.parse(info)).toEqual(info);
+    expect(info.state).toBe('ready');
+    expect(info.error).toBeNull();
+    // tfjs-node is optional and not installed on this machine.
+    expect(info.backend).toBe('wasm');
+    expect(info.backendReason).toEqual(expect.any(String));
+    expect(info.backendReason!.length).toBeGreaterThan(0);
+    expect(info.wasmFeatures).not.toBeNull();
+    expect(info.workers).toBe(1);
+    expect(info.versions.human).not.toBe('');
+    expect(info.versions.tfjs).not.toBe('');
+    expect(info.loadMs).toEqual(expect.any(Number));
+    const byName = new Map(info.models.map((m) => [m.name, m]));
+    for (const name of ['blazeface', 'facemesh', 'faceres']) {
+      const m = byName.get(name);
+      expect(m, name).toBeDefined();
+      expect(m!.loaded).toBe(true);
+      expect(m!.file).toBe(`${name}.json`);
+      expect(m!.loadMs).toEqual(expect.any(Number));
+      expect(m!.loadMs).toBeGreaterThanOrEqual(0);
+      expect(m!.sizeBytes).toBeGreaterThan(0);
+    }
+  });
+
+  it.each(Object.entries(SAMPLE_FACES).map(([n, count]) => [Number(n), count]))(
+    'finds the %i-th sample photo’s %i faces',
+    (n, count) => {
+      const found = faces.get(n)!;
+      const img = images.get(n)!;
+      expect(found).toHaveLength(count);
+      for (const f of found) {
+        const [x, y, w, h] = f.box;
+        expect(w).toBeGreaterThan(20);
+        expect(h).toBeGreaterThan(20);
+        expect(x).toBeGreaterThanOrEqual(-1);
+        expect(y).toBeGreaterThanOrEqual(-1);
+        expect(x + w).toBeLessThanOrEqual(img.width + 1);
+        expect(y + h).toBeLessThanOrEqual(img.height + 1);
+        expect(f.score).toBeGreaterThan(0);
+        expect(f.score).toBeLessThanOrEqual(1);
+        // Eye centres, nose tip, mouth corners from the mesh, inside the face box.
+        expect(f.landmarks).toHaveLength(5);
+        for (const [lx, ly] of f.landmarks) {
+          expect(lx).toBeGreaterThanOrEqual(x - 2);
+          expect(lx).toBeLessThanOrEqual(x + w + 2);
+          expect(ly).toBeGreaterThanOrEqual(y - 2);
+          expect(ly).toBeLessThanOrEqual(y + h + 2);
+        }
+      }
+    },
+  );
+
+  it('gives every face a finite, non-constant 1024-d descriptor', () => {
+    for (const found of faces.values()) {
+      for (const f of found) {
+        expect(f.descriptor).toBeInstanceOf(Float32Array);
+        expect(f.descriptor).toHaveLength(1024);
+        expect(f.descriptor.every(Number.isFinite)).toBe(true);
+        const min = Math.min(...f.descriptor);
+        const max = Math.max(...f.descriptor);
+        expect(max - min).toBeGreaterThan(1e-3);
+      }
+    }
+  });
+
+  it('tells different people in one photo apart', () => {
+    let worst = -1;
+    for (const found of faces.values()) {
+      for (let i = 0; i < found.length; i++) {
+        for (let j = i + 1; j < found.length; j++) {
+          worst = Math.max(worst, cosine(found[i]!.descriptor, found[j]!.descriptor));
+        }
+      }
+    }
+    expect(worst).toBeGreaterThan(-1);
+    expect(worst).toBeLessThan(DIFFERENT_PEOPLE_MAX_COSINE);
+  });
+
+  it('describes the same face the same way twice', async () => {
+    const again = await engine.detect(images.get(1)!);
+    const first = faces.get(1)!;
+    expect(again).toHaveLength(first.length);
+    for (let i = 0; i < first.length; i++) {
+      expect(again[i]!.box).toEqual(first[i]!.box);
+      expect(cosine(again[i]!.descriptor, first[i]!.descriptor)).toBeGreaterThan(0.999);
+    }
+  });
+
+  it('does not detach the caller’s pixels', async () => {
+    const img = images.get(2)!;
+    const before = img.data.byteLength;
+    await engine.detect(img);
+    expect(img.data.byteLength).toBe(before);
+    expect(img.data.buffer.byteLength).toBeGreaterThan(0);
+  });
+
+  it('finds no face in a flat grey image', async () => {
+    const width = 320;
+    const height = 240;
+    const data = new Uint8Array(width * height * 3).fill(128);
+    expect(await engine.detect({ data, width, height })).toEqual([]);
+  });
+
+  it('answers concurrent calls each with its own result', async () => {
+    const [a, b] = await Promise.all([engine.detect(images.get(4)!), engine.detect(images.get(5)!)]);
+    expect(a).toHaveLength(SAMPLE_FACES[4]!);
+    expect(b).toHaveLength(SAMPLE_FACES[5]!);
+  });
+});
+
+describe('Engine without models', () => {
+  it('reports failed and rejects detect with ENGINE_UNAVAILABLE', async () => {
+    const engine = new Engine({ ...testEngineOptions(), modelsDir: join(tempDir(), 'no-such-models') });
+    try {
+      const info = await engine.whenReady();
+      expect(info.state).toBe('failed');
+      expect(info.error).toMatch(/models directory missing/);
+      const data = new Uint8Array(8 * 8 * 3);
+      const err = await engine.detect({ data, width: 8, height: 8 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(VigilError);
+      expect((err as VigilError).code).toBe('ENGINE_UNAVAILABLE');
+    } finally {
+      await engine.close();
+    }
+  });
+
+  // human logs a failed model load and carries on, so the runtime must check each model itself.
+  it('reports failed when a model file is missing from an existing directory', async () => {
+    const dir = tempDir();
+    const src = testEngineOptions().modelsDir;
+    for (const f of ['blazeface.json', 'blazeface.bin', 'facemesh.json', 'facemesh.bin']) {
+      await copyFile(join(src, f), join(dir, f));
+    }
+    const engine = new Engine({ ...testEngineOptions(), modelsDir: dir });
+    try {
+      const info = await engine.whenReady();
+      expect(info.state).toBe('failed');
+      expect(info.error).toMatch(/faceres/);
+      expect(info.error).not.toMatch(/blazeface|facemesh/);
+      const err = await engine
+        .detect({ data: new Uint8Array(12), width: 2, height: 2 })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(VigilError);
+      expect((err as VigilError).code).toBe('ENGINE_UNAVAILABLE');
+    } finally {
+      await engine.close();
+    }
+  });
+});
+
+describe('disk model IO', () => {
+  const modelsDir = testEngineOptions().modelsDir;
+
+  it('keeps faceres.json’s signature with its outputs', async () => {
+    const art = await loadModelArtifacts(modelsDir, 'faceres.json');
+    const json = JSON.parse(await readFile(join(modelsDir, 'faceres.json'), 'utf8')) as {
+      signature?: unknown;
+    };
+    expect(art.signature).not.toBeNull();
+    expect(art.signature).toBeDefined();
+    expect(art.signature).toEqual(json.signature);
+    const outputs = (art.signature as { outputs?: Record<string, unknown> }).outputs;
+    expect(outputs).toBeDefined();
+    expect(Object.keys(outputs!).length).toBeGreaterThan(0);
+    expect(art.modelTopology).toBeDefined();
+    expect(art.weightSpecs.length).toBeGreaterThan(0);
+    expect(art.weightData.byteLength).toBeGreaterThan(1_000_000);
+  });
+
+  it('concatenates exactly the weight shards', async () => {
+    const art = await loadModelArtifacts(modelsDir, 'blazeface.json');
+    const bin = await readFile(join(modelsDir, 'blazeface.bin'));
+    expect(art.weightData.byteLength).toBe(bin.byteLength);
+    expect(Buffer.from(art.weightData).equals(bin)).toBe(true);
+  });
+
+  it('refuses a path that escapes the models dir', async () => {
+    await expect(loadModelArtifacts(modelsDir, '../package.json')).rejects.toThrow(/escapes/);
+    await expect(loadModelArtifacts(modelsDir, '/etc/passwd')).rejects.toThrow(/escapes/);
+  });
+
+  it('routes only vigil-model:// URLs to disk', async () => {
+    let router: ((url: string | string[]) => unknown) | undefined;
+    registerDiskModelRouter({ registerLoadRouter: (r) => (router = r) }, modelsDir);
+    expect(router!('https://example.com/model.json')).toBeNull();
+    expect(router!(['a', 'b'])).toBeNull();
+    const handler = router!(`${MODEL_SCHEME}facemesh.json`) as {
+      load: () => Promise<{ weightSpecs: unknown[] }>;
+    };
+    expect((await handler.load()).weightSpecs.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,213 @@
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { VigilError, type ErrorCode } from '../../../shared/errors';
+import type { ImageSource } from '../../../shared/schemas';
+import { sampleImage, tempDir } from '../test-support';
+import { decodeImage, DEFAULT_LIMITS, type DecodeLimits } from './decode';
+
+async function codeOf(source: ImageSource, limits?: Partial<DecodeLimits>): Promise<ErrorCode> {
+  const err = await decodeImage(source, { ...DEFAULT_LIMITS, ...limits }).then(
+    () => {
+      throw new Error('decodeImage resolved; expected a VigilError');
+    },
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(VigilError);
+  const v = err as VigilError;
+  // Messages are for people: no stack frames, no libvips internals outside details.
+  expect(v.message).not.toMatch(/\n\s*at\s/);
+  return v.code;
+}
+
+/** RGB of pixel (x, y) in tightly packed RGB. */
+function pixel(img: { data: Uint8Array; width: number }, x: number, y: number): [number, number, number] {
+  const i = (y * img.width + x) * 3;
+  return [img.data[i]!, img.data[i + 1]!, img.data[i + 2]!];
+}
+
+function expectColour(
+  actual: [number, number, number],
+  expected: [number, number, number],
+  tolerance: number,
+) {
+  for (let c = 0; c < 3; c++)
+    expect(Math.abs(actual[c]! - expected[c]!), `channel ${c} of ${actual}`).toBeLessThanOrEqual(tolerance);
+}
+
+const RED: [number, number, number] = [230, 20, 20];
+const BLUE: [number, number, number] = [20, 20, 230];
+
+/** A w×h RGB image whose left half is red and right half blue. */
+function halves(width: number, height: number): ReturnType<typeof sharp> {
+  const data = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) data.set(x < width / 2 ? RED : BLUE, (y * width + x) * 3);
+  }
+  return sharp(data, { raw: { width, height, channels: 3 } });
+}
+
+describe('decodeImage', () => {
+  let dir: string;
+
+  beforeAll(() => {
+    dir = tempDir();
+  });
+
+  it('decodes a JPEG by path into oriented RGB with its hash and format', async () => {
+    const file = sampleImage(1);
+    const img = await decodeImage({ path: file });
+    const bytes = await readFile(file);
+    expect(img.file).toBe(file);
+    expect(img.format).toBe('jpeg');
+    expect(img.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    expect(img.width).toBe(1920);
+    expect(img.height).toBe(1280);
+    expect(img.scale).toBe(1);
+    expect(img.rgb.width).toBe(1920);
+    expect(img.rgb.height).toBe(1280);
+    expect(img.rgb.data).toBeInstanceOf(Uint8Array);
+    expect(img.rgb.data.byteLength).toBe(1920 * 1280 * 3);
+  });
+
+  it('decodes { name, bytes } exactly like the same file by path', async () => {
+    const file = sampleImage(3);
+    const bytes = await readFile(file);
+    const byPath = await decodeImage({ path: file });
+    const byBytes = await decodeImage({ name: 'upload.jpg', bytes: bytes.toString('base64') });
+    expect(byBytes.file).toBe('upload.jpg');
+    expect(byBytes.sha256).toBe(byPath.sha256);
+    expect(byBytes.format).toBe(byPath.format);
+    expect([byBytes.width, byBytes.height]).toEqual([byPath.width, byPath.height]);
+    expect(Buffer.from(byBytes.rgb.data).equals(Buffer.from(byPath.rgb.data))).toBe(true);
+  });
+
+  it('rejects a text file as NOT_AN_IMAGE', async () => {
+    const file = join(dir, 'notes.jpg');
+    await writeFile(file, 'These are not the pixels you are looking for.\n'.repeat(20));
+    expect(await codeOf({ path: file })).toBe('NOT_AN_IMAGE');
+    expect(await codeOf({ name: 'notes.txt', bytes: Buffer.from('hello world').toString('base64') })).toBe(
+      'NOT_AN_IMAGE',
+    );
+  });
+
+  it('rejects an empty file as NOT_AN_IMAGE', async () => {
+    const file = join(dir, 'empty.png');
+    await writeFile(file, '');
+    expect(await codeOf({ path: file })).toBe('NOT_AN_IMAGE');
+    expect(await codeOf({ name: 'empty.png', bytes: '' })).toBe('NOT_AN_IMAGE');
+  });
+
+  it('rejects a truncated JPEG as IMAGE_CORRUPT', async () => {
+    const bytes = await readFile(sampleImage(1));
+    const file = join(dir, 'truncated.jpg');
+    await writeFile(file, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    expect(await codeOf({ path: file })).toBe('IMAGE_CORRUPT');
+  });
+
+  it('rejects more pixels than maxPixels as IMAGE_TOO_LARGE', async () => {
+    const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#808080' } })
+      .png()
+      .toBuffer();
+    const file = join(dir, 'big.png');
+    await writeFile(file, png);
+    expect(await codeOf({ path: file }, { maxPixels: 300 * 200 - 1 })).toBe('IMAGE_TOO_LARGE');
+    // At the limit it decodes.
+    const ok = await decodeImage({ path: file }, { ...DEFAULT_LIMITS, maxPixels: 300 * 200 });
+    expect([ok.width, ok.height]).toEqual([300, 200]);
+  });
+
+  it('rejects more bytes than maxBytes as IMAGE_TOO_LARGE, by path and by bytes', async () => {
+    const file = sampleImage(2);
+    const size = (await readFile(file)).length;
+    expect(await codeOf({ path: file }, { maxBytes: size - 1 })).toBe('IMAGE_TOO_LARGE');
+    const b64 = (await readFile(file)).toString('base64');
+    expect(await codeOf({ name: 'x.jpg', bytes: b64 }, { maxBytes: size - 1 })).toBe('IMAGE_TOO_LARGE');
+  });
+
+  it('reports a missing path as FILE_NOT_FOUND and a directory as BAD_INPUT', async () => {
+    expect(await codeOf({ path: join(dir, 'no-such-photo.jpg') })).toBe('FILE_NOT_FOUND');
+    const sub = join(dir, 'a-folder.jpg');
+    await mkdir(sub);
+    expect(await codeOf({ path: sub })).toBe('BAD_INPUT');
+  });
+
+  it('applies EXIF orientation to the size and the pixels', async () => {
+    // Stored 200×100, left half red; orientation 6 = rotate 90° clockwise to display.
+    const jpeg = await halves(200, 100).jpeg({ quality: 95 }).withMetadata({ orientation: 6 }).toBuffer();
+    expect((await sharp(jpeg).metadata()).orientation).toBe(6);
+    const img = await decodeImage({ name: 'rotated.jpg', bytes: jpeg.toString('base64') });
+    expect([img.width, img.height]).toEqual([100, 200]);
+    expect([img.rgb.width, img.rgb.height]).toEqual([100, 200]);
+    // The stored left column becomes the top row: red on top, blue below.
+    expectColour(pixel(img.rgb, 50, 20), RED, 24);
+    expectColour(pixel(img.rgb, 50, 180), BLUE, 24);
+    expectColour(pixel(img.rgb, 5, 50), RED, 24);
+    expectColour(pixel(img.rgb, 95, 150), BLUE, 24);
+  });
+
+  it('leaves an unrotated image as stored', async () => {
+    const png = await halves(200, 100).png().toBuffer();
+    const img = await decodeImage({ name: 'flat.png', bytes: png.toString('base64') });
+    expect([img.width, img.height]).toEqual([200, 100]);
+    expect(pixel(img.rgb, 20, 50)).toEqual(RED);
+    expect(pixel(img.rgb, 180, 50)).toEqual(BLUE);
+  });
+
+  it('decodes greyscale, RGBA and 16-bit PNGs to 8-bit RGB', async () => {
+    const grey = await sharp({
+      create: { width: 40, height: 30, channels: 3, background: { r: 77, g: 77, b: 77 } },
+    })
+      .toColourspace('b-w')
+      .png()
+      .toBuffer();
+    expect((await sharp(grey).metadata()).channels).toBe(1);
+    const rgba = await sharp({
+      create: { width: 40, height: 30, channels: 4, background: { r: 10, g: 200, b: 30, alpha: 1 } },
+    })
+      .png()
+      .toBuffer();
+    expect((await sharp(rgba).metadata()).channels).toBe(4);
+    const deep = await sharp({
+      create: { width: 40, height: 30, channels: 3, background: { r: 250, g: 128, b: 5 } },
+    })
+      .toColourspace('rgb16')
+      .png()
+      .toBuffer();
+    expect((await sharp(deep).metadata()).depth).toBe('ushort');
+
+    const cases: [Buffer, [number, number, number]][] = [
+      [grey, [77, 77, 77]],
+      [rgba, [10, 200, 30]],
+      [deep, [250, 128, 5]],
+    ];
+    for (const [png, colour] of cases) {
+      const img = await decodeImage({ name: 'x.png', bytes: png.toString('base64') });
+      expect(img.format).toBe('png');
+      expect([img.width, img.height]).toEqual([40, 30]);
+      expect(img.rgb.data.byteLength).toBe(40 * 30 * 3);
+      expectColour(pixel(img.rgb, 20, 15), colour, 1);
+    }
+  });
+
+  it('downscales a large photo to maxSide and reports the scale back to the original', async () => {
+    const jpeg = await sharp({ create: { width: 6000, height: 4000, channels: 3, background: '#3366cc' } })
+      .jpeg({ quality: 70 })
+      .toBuffer();
+    const file = join(dir, 'huge.jpg');
+    await writeFile(file, jpeg);
+    const img = await decodeImage({ path: file });
+    expect([img.width, img.height]).toEqual([6000, 4000]);
+    expect(Math.max(img.rgb.width, img.rgb.height)).toBe(DEFAULT_LIMITS.maxSide);
+    expect(img.scale).toBeGreaterThan(1);
+    expect(img.scale).toBeCloseTo(6000 / DEFAULT_LIMITS.maxSide, 3);
+    expect(img.rgb.height * img.scale).toBeCloseTo(4000, -1);
+    expect(img.rgb.data.byteLength).toBe(img.rgb.width * img.rgb.height * 3);
+
+    const small = await decodeImage({ path: file }, { ...DEFAULT_LIMITS, maxSide: 600 });
+    expect([small.rgb.width, small.rgb.height]).toEqual([600, 400]);
+    expect(small.scale).toBe(10);
+  });
+});

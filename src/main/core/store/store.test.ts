@@ -1,0 +1,44 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../test-support';
+import { DESCRIPTOR_DIM, openStore } from './store';
+
+describe('openStore', () => {
+  it('creates an empty store and reopens what was written', async () => {
+    const dir = join(tempDir(), 'nested', 'data');
+    const store = await openStore(dir);
+    expect(store.faces.data).toEqual({ version: 1, model: 'human/faceres', faces: [] });
+    expect(store.vectors.dim).toBe(DESCRIPTOR_DIM);
+    const v = new Float32Array(DESCRIPTOR_DIM).map((_, i) => i / 7);
+    const row = await store.vectors.append([v]);
+    await store.faces.update((d) => {
+      d.faces.push({
+        id: 'f1',
+        row,
+        photoSha256: 'a'.repeat(64),
+        file: 'p.jpg',
+        box: [1, 2, 3, 4],
+        score: 0.9,
+        seenAt: 'now',
+      });
+    });
+    await store.close();
+
+    const again = await openStore(dir);
+    try {
+      expect(again.faces.data.faces).toHaveLength(1);
+      expect(again.vectors.rows).toBe(1);
+      expect(Array.from(await again.vectors.read(again.faces.data.faces[0]!.row))).toEqual(Array.from(v));
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('refuses to open over a corrupt faces.json and leaves it as it was', async () => {
+    const dir = tempDir();
+    await writeFile(join(dir, 'faces.json'), '{"version":1,"faces":');
+    await expect(openStore(dir)).rejects.toMatchObject({ code: 'STORE_CORRUPT' });
+    expect(await readFile(join(dir, 'faces.json'), 'utf8')).toBe('{"version":1,"faces":');
+  });
+});

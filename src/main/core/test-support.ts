@@ -1,0 +1,77 @@
+// Helpers shared by the core's unit tests (never imported by app code).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, onTestFinished } from 'vitest';
+import { createCore, type Core } from './core';
+import type { EngineOptions } from './engine/engine';
+
+/** The repository root: vitest runs from it. */
+export const REPO_ROOT = process.cwd();
+
+/** Group photos shipped inside @vladmandic/face-api (1920 px wide), nothing downloaded. */
+export const SAMPLES_DIR = join(REPO_ROOT, 'node_modules/@vladmandic/face-api/demo');
+
+/** Clearly visible faces in sample1.jpg … sample6.jpg. */
+export const SAMPLE_FACES: Record<number, number> = { 1: 3, 2: 3, 3: 3, 4: 4, 5: 5, 6: 4 };
+
+export function sampleImage(n: number): string {
+  if (!Number.isInteger(n) || n < 1 || n > 6) throw new Error(`no sample${n}.jpg (1…6)`);
+  return join(SAMPLES_DIR, `sample${n}.jpg`);
+}
+
+const leftovers = new Set<string>();
+
+// Directories made outside a test (beforeAll, describe bodies) go when the file's tests end.
+afterAll(() => {
+  for (const dir of leftovers) rmSync(dir, { recursive: true, force: true });
+  leftovers.clear();
+});
+
+/**
+ * A fresh directory under the OS temp dir. Made inside a test it is removed when that test
+ * finishes; made in a hook it is removed after the test file.
+ */
+export function tempDir(prefix = 'vigil-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    onTestFinished(remove);
+  } catch {
+    leftovers.add(dir);
+  }
+  return dir;
+}
+
+/** Models from resources/models and the TS worker run from source through tsx. */
+export function testEngineOptions(): Pick<EngineOptions, 'modelsDir' | 'workerFile'> {
+  return {
+    modelsDir: join(REPO_ROOT, 'resources/models'),
+    workerFile: new URL('./engine/worker-dev.mjs', import.meta.url),
+  };
+}
+
+export function createTestCore(dataDir: string): Promise<Core> {
+  return createCore({ dataDir, mediaUrl: (k) => '/media/' + k, engine: testEngineOptions() });
+}
+
+/** Cosine similarity of two equal-length vectors. */
+export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} ≠ ${b.length}`);
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    dot += x * y;
+    na += x * x;
+    nb += y * y;
+  }
+  return dot / Math.sqrt(na * nb);
+}
+
+/** True when no line of an error message looks like a stack frame. */
+export function hasStackFrame(text: string): boolean {
+  return /^\s*at\s/m.test(text) || /\bat .+:\d+:\d+\)?/.test(text);
+}
