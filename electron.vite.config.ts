@@ -24,5 +24,6 @@ export default defineConfig({
   },
   renderer: {
     plugins: [react()],
+    build: { minify: true },
   },
 });

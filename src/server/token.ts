@@ -20,7 +20,9 @@ export function tokenOf(
   query: unknown,
 ): string | null {
   const auth = headers.authorization;
-  if (typeof auth === 'string' && auth.startsWith('Bearer ')) return auth.slice(7).trim();
+  // An empty bearer falls through to the cookie (a second tab opened on the bare address).
+  const bearer = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7).trim() : '';
+  if (bearer) return bearer;
   const cookie = typeof headers.cookie === 'string' ? headers.cookie : '';
   for (const part of cookie.split(';')) {
     const [k, ...v] = part.trim().split('=');

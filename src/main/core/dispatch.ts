@@ -40,7 +40,14 @@ export function httpStatusOf(code: ErrorShape['code']): number {
     case 'NOT_AN_IMAGE':
     case 'IMAGE_CORRUPT':
     case 'MODEL_INVALID':
+    case 'NO_FACE':
+    case 'MULTIPLE_FACES':
+    case 'FACE_TOO_SMALL':
+    case 'LOW_QUALITY':
+    case 'INCOMPATIBLE_MODEL':
       return code === 'BAD_INPUT' ? 400 : 422;
+    case 'DUPLICATE':
+      return 409;
     case 'IMAGE_TOO_LARGE':
     case 'PAYLOAD_TOO_LARGE':
       return 413;

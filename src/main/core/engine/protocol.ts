@@ -5,6 +5,8 @@ export interface RawFace {
   box: [number, number, number, number];
   score: number;
   landmarks: [number, number][];
+  /** Head pose in degrees, from the face mesh; null when the mesh is missing. */
+  pose: { yaw: number; pitch: number; roll: number } | null;
   descriptor: Float32Array;
 }
 

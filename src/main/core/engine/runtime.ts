@@ -171,6 +171,13 @@ export class EngineRuntime {
         box: face.box.map(round) as [number, number, number, number],
         score: round(face.boxScore ?? face.score, 4),
         landmarks,
+        pose: face.rotation?.angle
+          ? {
+              yaw: round((face.rotation.angle.yaw * 180) / Math.PI),
+              pitch: round((face.rotation.angle.pitch * 180) / Math.PI),
+              roll: round((face.rotation.angle.roll * 180) / Math.PI),
+            }
+          : null,
         descriptor: Float32Array.from(face.embedding ?? []),
       };
     });

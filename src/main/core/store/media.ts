@@ -3,7 +3,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { VigilError } from '../../../shared/errors';
 
 /** Media keys are `kind/name.ext` with a fixed alphabet: nothing else reaches the disk. */
-const KEY = /^(previews|thumbs|crops|sources|exports)\/[A-Za-z0-9_-]{1,128}\.(jpg|png|webp)$/;
+const KEY = /^(previews|thumbs|crops|sources|exports)\/[A-Za-z0-9_-]{1,128}\.(jpg|png|webp|img)$/;
 
 export class MediaStore {
   readonly root: string;

@@ -2,11 +2,16 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { boxSchema } from '../../../shared/schemas';
+import { subjectFieldsSchema, poseSchema } from '../../../shared/watchlist-schemas';
+import { thresholdsSchema } from '../../../shared/match-schemas';
+import { HistoryLog } from './history-log';
 import { EmbeddingFile } from './embeddings';
 import { openJsonDoc, type JsonDoc } from './json-doc';
 import { MediaStore } from './media';
 
 export const DESCRIPTOR_DIM = 1024;
+/** Which model made the stored descriptors; an import from another model is refused. */
+export const DESCRIPTOR_MODEL = 'human/faceres';
 
 /** A face seen in an inspected photo; its descriptor is row `row` of faces.vec. */
 export const seenFaceSchema = z.object({
@@ -27,10 +32,53 @@ export const facesDocSchema = z.object({
   faces: z.array(seenFaceSchema),
 });
 
+/** An enrolled face: its descriptor is row `row` of watchlist.vec. */
+export const storedFaceSchema = z.object({
+  id: z.string(),
+  row: z.number().int().nonnegative(),
+  sourceFile: z.string(),
+  sourceSha256: z.string(),
+  /** Original bytes of the source photo, kept so a model change can re-embed. */
+  sourceKey: z.string(),
+  previewKey: z.string(),
+  cropKey: z.string(),
+  box: boxSchema,
+  detectorScore: z.number(),
+  faceSize: z.number(),
+  sharpness: z.number(),
+  pose: poseSchema.nullable(),
+  enrolledAt: z.string(),
+});
+export type StoredFace = z.infer<typeof storedFaceSchema>;
+
+export const storedSubjectSchema = subjectFieldsSchema.extend({
+  id: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  faces: z.array(storedFaceSchema),
+});
+export type StoredSubject = z.infer<typeof storedSubjectSchema>;
+
+export const watchlistDocSchema = z.object({
+  version: z.literal(1),
+  model: z.string(),
+  subjects: z.array(storedSubjectSchema),
+});
+
+export const settingsDocSchema = z.object({
+  version: z.literal(1),
+  /** null: the calibrated defaults (docs/calibration.md). */
+  thresholds: thresholdsSchema.nullable(),
+});
+
 export interface Store {
   dir: string;
   faces: JsonDoc<z.output<typeof facesDocSchema>>;
   vectors: EmbeddingFile;
+  watchlist: JsonDoc<z.output<typeof watchlistDocSchema>>;
+  watchlistVectors: EmbeddingFile;
+  settings: JsonDoc<z.output<typeof settingsDocSchema>>;
+  history: HistoryLog;
   media: MediaStore;
   /** Runs read-modify-write steps that span the JSON and the vector file one at a time. */
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
@@ -43,20 +91,40 @@ export async function openStore(dir: string): Promise<Store> {
     file: join(dir, 'faces.json'),
     schema: facesDocSchema,
     version: 1,
-    initial: () => ({ version: 1 as const, model: 'human/faceres', faces: [] }),
+    initial: () => ({ version: 1 as const, model: DESCRIPTOR_MODEL, faces: [] }),
   });
   const vectors = await EmbeddingFile.open(join(dir, 'faces.vec'), DESCRIPTOR_DIM);
+  const watchlist = await openJsonDoc({
+    file: join(dir, 'watchlist.json'),
+    schema: watchlistDocSchema,
+    version: 1,
+    initial: () => ({ version: 1 as const, model: DESCRIPTOR_MODEL, subjects: [] }),
+  });
+  const watchlistVectors = await EmbeddingFile.open(join(dir, 'watchlist.vec'), DESCRIPTOR_DIM);
+  const settings = await openJsonDoc({
+    file: join(dir, 'settings.json'),
+    schema: settingsDocSchema,
+    version: 1,
+    initial: () => ({ version: 1 as const, thresholds: null }),
+  });
+  const history = await HistoryLog.open(join(dir, 'history.jsonl'));
   let tail: Promise<unknown> = Promise.resolve();
   return {
     dir,
     faces,
     vectors,
+    watchlist,
+    watchlistVectors,
+    settings,
+    history,
     media: new MediaStore(dir),
     exclusive<T>(fn: () => Promise<T>): Promise<T> {
       const run = tail.then(fn);
       tail = run.catch(() => undefined);
       return run;
     },
-    close: () => vectors.close(),
+    async close() {
+      await Promise.all([vectors.close(), watchlistVectors.close(), history.close()]);
+    },
   };
 }

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import type { ImageSource } from '../../../shared/schemas';
+import type { Engine } from '../engine/engine';
+import type { RawFace } from '../engine/protocol';
+import { decodeImage, type DecodedImage, type DecodeLimits } from '../imaging/decode';
+import { jpegOf } from '../imaging/encode';
+import type { SeenFace, Store } from '../store/store';
+
+export interface AnalyseDeps {
+  engine: Engine;
+  store: Store;
+  limits: DecodeLimits;
+  mediaUrl: (key: string) => string;
+  /** Told about faces newly kept as "seen", so the search index can add them. */
+  onSeen?: (faces: { id: string; descriptor: Float32Array }[]) => void;
+}
+
+export interface AnalysedFace {
+  box: [number, number, number, number];
+  score: number;
+  landmarks: [number, number][];
+  pose: RawFace['pose'];
+  descriptor: Float32Array;
+  /** Id of the kept "seen" face ('' when the descriptor is missing). */
+  seenId: string;
+}
+
+export interface AnalysedPhoto {
+  img: DecodedImage;
+  faces: AnalysedFace[];
+  preview: { key: string; url: string; width: number; height: number };
+  thumbnail: { key: string; url: string };
+  timings: { decodeMs: number; detectMs: number; totalMs: number };
+}
+
+const PREVIEW_SIDE = 1600;
+const THUMB_SIDE = 320;
+
+const scaleBox = (b: number[], s: number): [number, number, number, number] => [
+  Math.round(b[0]! * s),
+  Math.round(b[1]! * s),
+  Math.round(b[2]! * s),
+  Math.round(b[3]! * s),
+];
+
+/**
+ * The one pipeline behind inspect, identify, verify, compare, search and enrol: decode once →
+ * detect and describe → keep descriptors as "seen" faces → preview and thumbnail. Boxes come
+ * back in original pixels after EXIF orientation, largest face first.
+ */
+export async function analysePhoto(deps: AnalyseDeps, source: ImageSource): Promise<AnalysedPhoto> {
+  const t0 = performance.now();
+  const img = await decodeImage(source, deps.limits);
+  const t1 = performance.now();
+  const raw = await deps.engine.detect(img.rgb);
+  const t2 = performance.now();
+
+  const previewKey = `previews/${img.sha256}.jpg`;
+  const thumbKey = `thumbs/${img.sha256}.jpg`;
+  const preview = await jpegOf(img.rgb, PREVIEW_SIDE);
+  if (!(await deps.store.media.has(previewKey))) await deps.store.media.put(previewKey, preview.data);
+  if (!(await deps.store.media.has(thumbKey))) {
+    await deps.store.media.put(thumbKey, (await jpegOf(img.rgb, THUMB_SIDE)).data);
+  }
+
+  const faces = raw
+    .map((f) => ({
+      box: scaleBox(f.box, img.scale),
+      score: f.score,
+      landmarks: f.landmarks.map(([x, y]) => [Math.round(x * img.scale), Math.round(y * img.scale)] as [number, number]),
+      pose: f.pose,
+      descriptor: f.descriptor,
+      seenId: '',
+    }))
+    .sort((a, b) => b.box[2] * b.box[3] - a.box[2] * a.box[3]);
+  const ids = await deps.store.exclusive(() => rememberFaces(deps, img.sha256, img.file, faces));
+  faces.forEach((f, i) => (f.seenId = ids[i]!));
+
+  return {
+    img,
+    faces,
+    preview: { key: previewKey, url: deps.mediaUrl(previewKey), width: preview.width, height: preview.height },
+    thumbnail: { key: thumbKey, url: deps.mediaUrl(thumbKey) },
+    timings: {
+      decodeMs: Math.round(t1 - t0),
+      detectMs: Math.round(t2 - t1),
+      totalMs: Math.round(performance.now() - t0),
+    },
+  };
+}
+
+/**
+ * Keeps each face's descriptor as a "seen" face (searchable later). A photo seen before keeps
+ * its earlier records instead of piling up duplicates.
+ */
+async function rememberFaces(
+  deps: AnalyseDeps,
+  photoSha256: string,
+  file: string,
+  faces: { box: [number, number, number, number]; score: number; descriptor: Float32Array }[],
+): Promise<string[]> {
+  const store = deps.store;
+  const earlier = store.faces.data.faces.filter((f) => f.photoSha256 === photoSha256);
+  const matched = faces.map((f) => earlier.find((e) => sameBox(e.box, f.box)));
+  if (earlier.length === faces.length && matched.every(Boolean)) return matched.map((e) => e!.id);
+  const withVectors = faces.filter((f) => f.descriptor.length === store.vectors.dim);
+  if (withVectors.length === 0) return faces.map(() => '');
+  const first = await store.vectors.append(withVectors.map((f) => f.descriptor));
+  const now = new Date().toISOString();
+  const records: SeenFace[] = withVectors.map((f, i) => ({
+    id: randomUUID(),
+    row: first + i,
+    photoSha256,
+    file,
+    box: f.box,
+    score: f.score,
+    seenAt: now,
+  }));
+  await store.faces.update((doc) => {
+    doc.faces = doc.faces.filter((f) => f.photoSha256 !== photoSha256).concat(records);
+  });
+  deps.onSeen?.(records.map((r, i) => ({ id: r.id, descriptor: withVectors[i]!.descriptor })));
+  let k = 0;
+  return faces.map((f) => (f.descriptor.length === store.vectors.dim ? records[k++]!.id : ''));
+}
+
+function sameBox(a: number[], b: number[]): boolean {
+  return a.every((v, i) => Math.abs(v - b[i]!) <= 1);
+}

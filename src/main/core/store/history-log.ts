@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import { open, readFile, rename, writeFile, type FileHandle } from 'node:fs/promises';
+import { VigilError, type ErrorShape } from '../../../shared/errors';
+import {
+  historyRecordSchema,
+  type HistoryRecord,
+  type JobKind,
+  type JobStatus,
+} from '../../../shared/history-schemas';
+
+export interface HistoryFilter {
+  kind?: JobKind;
+  status?: JobStatus;
+  since?: string;
+  text?: string;
+  offset?: number;
+  limit?: number;
+}
+
+/**
+ * Job history as an append-only JSON-lines log: each change appends the whole record, so a job
+ * costs one small append however long the history is. Compacted on open when mostly superseded.
+ * A torn last line (crash mid-append) is dropped; damage anywhere else is reported, not reset.
+ */
+export class HistoryLog {
+  private readonly records = new Map<string, HistoryRecord>();
+  private fh!: FileHandle;
+  private tail: Promise<unknown> = Promise.resolve();
+  private lines = 0;
+
+  private constructor(readonly file: string) {}
+
+  static async open(file: string): Promise<HistoryLog> {
+    const log = new HistoryLog(file);
+    await log.load();
+    return log;
+  }
+
+  private async load(): Promise<void> {
+    const text = await readFile(this.file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return '';
+      throw err;
+    });
+    const lines = text.split('\n');
+    let torn = false;
+    lines.forEach((line, i) => {
+      if (!line.trim()) return;
+      let rec: unknown;
+      try {
+        rec = JSON.parse(line);
+      } catch {
+        if (i >= lines.length - 2) {
+          torn = true;
+          return;
+        }
+        throw new VigilError(
+          'STORE_CORRUPT',
+          `history.jsonl line ${i + 1} is damaged; the file was left untouched`,
+          {
+            file: this.file,
+            line: i + 1,
+          },
+        );
+      }
+      const parsed = historyRecordSchema.safeParse(rec);
+      if (!parsed.success) {
+        throw new VigilError('STORE_CORRUPT', `history.jsonl line ${i + 1} does not match its schema`, {
+          file: this.file,
+          line: i + 1,
+        });
+      }
+      if ((parsed.data as { deleted?: boolean }).deleted) this.records.delete(parsed.data.id);
+      else this.records.set(parsed.data.id, parsed.data);
+      this.lines++;
+    });
+    // Jobs that were running when the app stopped did not finish: say so.
+    const now = new Date().toISOString();
+    const interrupted: HistoryRecord[] = [];
+    for (const r of this.records.values()) {
+      if (r.status === 'RUNNING' || r.status === 'PENDING') {
+        const next: HistoryRecord = {
+          ...r,
+          status: 'ERROR',
+          finishedAt: now,
+          error: { code: 'INTERNAL', message: 'interrupted: Vigil stopped before this job finished' },
+        };
+        this.records.set(r.id, next);
+        interrupted.push(next);
+      }
+    }
+    if (torn || this.lines > 2 * this.records.size + 1000) await this.compact();
+    this.fh = await open(this.file, 'a');
+    for (const r of interrupted) await this.append(r);
+  }
+
+  /** Rewrites the log with one line per live record (temp file + rename). */
+  private async compact(): Promise<void> {
+    const tmp = `${this.file}.${randomUUID()}.tmp`;
+    const body = [...this.records.values()].map((r) => JSON.stringify(r)).join('\n');
+    await writeFile(tmp, body ? body + '\n' : '');
+    await rename(tmp, this.file);
+    this.lines = this.records.size;
+  }
+
+  private append(rec: HistoryRecord | { id: string; deleted: true }): Promise<void> {
+    const run = this.tail.then(async () => {
+      await this.fh.appendFile(JSON.stringify(rec) + '\n');
+      this.lines++;
+    });
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  async create(kind: JobKind, inputs: HistoryRecord['inputs']): Promise<HistoryRecord> {
+    const rec: HistoryRecord = {
+      id: randomUUID(),
+      kind,
+      status: 'PENDING',
+      createdAt: new Date().toISOString(),
+      startedAt: null,
+      finishedAt: null,
+      inputs,
+      summary: '',
+      error: null,
+      feedback: [],
+    };
+    this.records.set(rec.id, rec);
+    await this.append(rec);
+    return rec;
+  }
+
+  async update(id: string, patch: Partial<Omit<HistoryRecord, 'id'>>): Promise<HistoryRecord> {
+    const cur = this.get(id);
+    const next = { ...cur, ...patch };
+    this.records.set(id, next);
+    await this.append(next);
+    return next;
+  }
+
+  get(id: string): HistoryRecord {
+    const rec = this.records.get(id);
+    if (!rec) throw new VigilError('NOT_FOUND', `No history record ${id}`);
+    return rec;
+  }
+
+  list(filter: HistoryFilter = {}): { total: number; records: HistoryRecord[] } {
+    const text = filter.text?.toLowerCase();
+    const all = [...this.records.values()].filter(
+      (r) =>
+        (!filter.kind || r.kind === filter.kind) &&
+        (!filter.status || r.status === filter.status) &&
+        (!filter.since || r.createdAt >= filter.since) &&
+        (!text ||
+          r.summary.toLowerCase().includes(text) ||
+          r.inputs.some((i) => i.file.toLowerCase().includes(text))),
+    );
+    all.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+    const offset = filter.offset ?? 0;
+    return { total: all.length, records: all.slice(offset, offset + (filter.limit ?? 50)) };
+  }
+
+  async remove(ids: string[]): Promise<number> {
+    let n = 0;
+    for (const id of ids) {
+      if (this.records.delete(id)) {
+        await this.append({ id, deleted: true });
+        n++;
+      }
+    }
+    return n;
+  }
+
+  get size(): number {
+    return this.records.size;
+  }
+
+  async close(): Promise<void> {
+    await this.tail;
+    await this.fh.close();
+  }
+}
+
+/** Runs one job with its history life cycle: PENDING → RUNNING → FINISHED | ERROR | CANCELLED. */
+export async function runJob<T>(
+  history: HistoryLog,
+  kind: JobKind,
+  inputs: HistoryRecord['inputs'],
+  work: (historyId: string) => Promise<{ value: T; summary: string; result?: unknown }>,
+): Promise<T> {
+  const rec = await history.create(kind, inputs);
+  await history.update(rec.id, { status: 'RUNNING', startedAt: new Date().toISOString() });
+  try {
+    const { value, summary, result } = await work(rec.id);
+    await history.update(rec.id, {
+      status: 'FINISHED',
+      finishedAt: new Date().toISOString(),
+      summary,
+      result,
+    });
+    return value;
+  } catch (err) {
+    const error: ErrorShape =
+      err instanceof VigilError ? err.toShape() : { code: 'INTERNAL', message: 'Unexpected internal error' };
+    await history.update(rec.id, {
+      status: error.code === 'CANCELLED' ? 'CANCELLED' : 'ERROR',
+      finishedAt: new Date().toISOString(),
+      summary: error.message,
+      error,
+    });
+    throw err;
+  }
+}

@@ -1,0 +1,147 @@
+import { Alert, AppShell, Box, Group, NavLink, ScrollArea, Stack, Text, Title, Tooltip } from '@mantine/core';
+import { useHotkeys, useWindowEvent, type HotkeyItem } from '@mantine/hooks';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import classes from './App.module.css';
+import { hasCode } from './api/errors';
+import { useHealth } from './api/queries';
+import { HeaderControls } from './components/HeaderControls';
+import { IconAlert, IconScan } from './components/icons';
+import { PAGES, type PageId } from './pages';
+import { DiagnosticsPage } from './pages/diagnostics/DiagnosticsPage';
+import { filesFromDataTransfer, toPicked } from './pages/scan/files';
+import { ScanPage } from './pages/scan/ScanPage';
+import { useScan } from './pages/scan/ScanProvider';
+import { shortcutLabel } from './platform';
+
+function Navigation({ page, onSelect }: { page: PageId; onSelect: (page: PageId) => void }) {
+  const { t } = useTranslation();
+  return (
+    <Stack gap={2} component="nav" aria-label={t('nav.label')}>
+      {PAGES.map((def, index) => {
+        const Icon = def.icon;
+        const keys = shortcutLabel(String(index + 1));
+        const link = (
+          <NavLink
+            component="button"
+            type="button"
+            className={classes.navItem}
+            label={t(`nav.${def.id}`)}
+            leftSection={<Icon size={18} />}
+            rightSection={<span className={classes.navShortcut}>{keys}</span>}
+            active={page === def.id}
+            disabled={!def.available}
+            aria-current={page === def.id ? 'page' : undefined}
+            onClick={() => onSelect(def.id)}
+            data-testid={`nav-${def.id}`}
+          />
+        );
+        return def.available ? (
+          <Box key={def.id}>{link}</Box>
+        ) : (
+          <Tooltip key={def.id} label={t('nav.notAvailable')} position="right">
+            {/* A disabled button gets no pointer events; the wrapper still shows the tooltip. */}
+            <Box data-testid={`nav-${def.id}-wrapper`}>{link}</Box>
+          </Tooltip>
+        );
+      })}
+    </Stack>
+  );
+}
+
+/** Without the token nothing works; say so once, above every page, with what to do. */
+function AuthBanner() {
+  const { t } = useTranslation();
+  const health = useHealth();
+  if (!health.isError || !hasCode(health.error, 'UNAUTHORIZED')) return null;
+  return (
+    <Alert
+      color="red"
+      variant="light"
+      icon={<IconAlert />}
+      title={t('connection.unauthorized')}
+      mb="md"
+      data-testid="auth-banner"
+    >
+      {t('connection.unauthorizedDetail')}
+    </Alert>
+  );
+}
+
+export function App() {
+  const { t, i18n } = useTranslation();
+  const [page, setPage] = useState<PageId>('scan');
+  const scan = useScan();
+
+  useEffect(() => {
+    document.title = `${t(`nav.${page}`)} · ${t('app.name')}`;
+  }, [page, t, i18n.language]);
+
+  const select = (id: PageId) => {
+    if (PAGES.find((p) => p.id === id)?.available) setPage(id);
+  };
+
+  const hotkeys: HotkeyItem[] = [
+    ...PAGES.map((def, index): HotkeyItem => [`mod+${index + 1}`, () => select(def.id)]),
+    [
+      'mod+o',
+      () => {
+        setPage('scan');
+        scan.requestPicker();
+      },
+    ],
+  ];
+  // Shortcuts with Ctrl/Cmd work from any field, the language select included.
+  useHotkeys(hotkeys, []);
+
+  // Photos dropped anywhere outside the Scan drop zone still get scanned instead of the window
+  // navigating to the file. The Scan page's own drop zone handles drops on it (defaultPrevented).
+  useWindowEvent('dragover', (event) => {
+    if (!event.defaultPrevented) event.preventDefault();
+  });
+  useWindowEvent('drop', (event) => {
+    if (event.defaultPrevented) return;
+    event.preventDefault();
+    if (page === 'scan' || !event.dataTransfer) return;
+    const pending = filesFromDataTransfer(event.dataTransfer);
+    setPage('scan');
+    void pending.then((files) => {
+      if (files.length > 0) scan.addFiles(files.map(toPicked));
+    });
+  });
+
+  return (
+    <AppShell header={{ height: 52 }} navbar={{ width: 232, breakpoint: 0 }} padding="lg">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <div className={classes.brandMark}>
+              <IconScan size={18} />
+            </div>
+            <Title order={1} size="h4" fw={700}>
+              {t('app.name')}
+            </Title>
+            <Text size="sm" c="dimmed" visibleFrom="sm">
+              {t('app.tagline')}
+            </Text>
+          </Group>
+          <HeaderControls />
+        </Group>
+      </AppShell.Header>
+
+      <AppShell.Navbar p="xs">
+        <AppShell.Section grow component={ScrollArea}>
+          <Navigation page={page} onSelect={select} />
+        </AppShell.Section>
+      </AppShell.Navbar>
+
+      <AppShell.Main className={classes.main}>
+        <Box maw={1680} mx="auto">
+          <AuthBanner />
+          {page === 'scan' && <ScanPage />}
+          {page === 'diagnostics' && <DiagnosticsPage />}
+        </Box>
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,48 @@
+import { Alert, Badge, Button, Group, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { errorShapeOf } from '../api/errors';
+import { IconAlert, IconRefresh } from './icons';
+
+/** A failed call: localised title for the code, the core's own message, the stable code. */
+export function ErrorNotice({
+  error,
+  title,
+  onRetry,
+  retrying,
+}: {
+  error: unknown;
+  title?: string;
+  onRetry?: () => void;
+  retrying?: boolean;
+}) {
+  const { t } = useTranslation();
+  const shape = errorShapeOf(error);
+  return (
+    <Alert
+      color="red"
+      variant="light"
+      icon={<IconAlert />}
+      title={title ?? t(`errors.codes.${shape.code}`)}
+      data-testid="error-notice"
+      data-code={shape.code}
+    >
+      <Text size="sm">{shape.message}</Text>
+      <Group gap="xs" mt="xs" justify="space-between">
+        <Badge variant="outline" color="red" size="sm" radius="sm">
+          {t('common.errorCode')}: {shape.code}
+        </Badge>
+        {onRetry && (
+          <Button
+            size="xs"
+            variant="default"
+            leftSection={<IconRefresh size={14} />}
+            onClick={onRetry}
+            loading={retrying}
+          >
+            {t('common.retry')}
+          </Button>
+        )}
+      </Group>
+    </Alert>
+  );
+}

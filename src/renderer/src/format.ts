@@ -1,0 +1,34 @@
+/** Locale-aware number formatting for the current i18n language. */
+export function formatNumber(lang: string, value: number, maximumFractionDigits = 0): string {
+  return new Intl.NumberFormat(lang, { maximumFractionDigits }).format(value);
+}
+
+export function formatPercent(lang: string, value: number): string {
+  return new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 }).format(value);
+}
+
+export function formatMs(lang: string, ms: number): string {
+  return formatNumber(lang, ms, ms < 10 ? 1 : 0);
+}
+
+const BYTE_UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
+
+/** Decimal units (kB = 1000 B), matching the labels Intl prints. */
+export function formatBytes(lang: string, bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < BYTE_UNITS.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return new Intl.NumberFormat(lang, {
+    style: 'unit',
+    unit: BYTE_UNITS[unit],
+    unitDisplay: 'short',
+    maximumFractionDigits: unit === 0 ? 0 : 1,
+  }).format(value);
+}
+
+export function formatTime(lang: string, timestamp: number): string {
+  return new Intl.DateTimeFormat(lang, { timeStyle: 'medium' }).format(timestamp);
+}

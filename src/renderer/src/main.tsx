@@ -1,0 +1,25 @@
+import '@mantine/core/styles.css';
+import '@mantine/dropzone/styles.css';
+import './i18n';
+import { MantineProvider } from '@mantine/core';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { ClientProvider } from './api/ClientProvider';
+import { App } from './App';
+import { ScanProvider } from './pages/scan/ScanProvider';
+import { colorSchemeManager, theme } from './theme';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('Missing #root element');
+
+createRoot(root).render(
+  <StrictMode>
+    <MantineProvider theme={theme} defaultColorScheme="auto" colorSchemeManager={colorSchemeManager}>
+      <ClientProvider>
+        <ScanProvider>
+          <App />
+        </ScanProvider>
+      </ClientProvider>
+    </MantineProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,287 @@
+import {
+  Alert,
+  Button,
+  Group,
+  Kbd,
+  Modal,
+  Paper,
+  Progress,
+  SimpleGrid,
+  Stack,
+  Text,
+  ThemeIcon,
+} from '@mantine/core';
+import { Dropzone } from '@mantine/dropzone';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { IconFolder, IconPhoto, IconTrash, IconUpload, IconX } from '../../components/icons';
+import { PageHeader } from '../../components/PageHeader';
+import { shortcutLabel } from '../../platform';
+import { getFilesFromEvent, IMAGE_ACCEPT, toPicked } from './files';
+import { PhotoCard } from './PhotoCard';
+import { PhotoView } from './PhotoView';
+import { useScan, type ScanItem } from './ScanProvider';
+
+function ProgressPanel() {
+  const { t } = useTranslation();
+  const { progress, cancel } = useScan();
+  if (!progress.running || progress.total === 0) return null;
+  const value = (progress.done / progress.total) * 100;
+  return (
+    <Paper withBorder p="sm" radius="sm" data-testid="scan-progress">
+      <Group justify="space-between" wrap="nowrap" gap="md">
+        <Stack gap={6} style={{ flex: 1, minWidth: 0 }}>
+          <Group justify="space-between" gap="xs" wrap="nowrap">
+            <Text size="sm" fw={600}>
+              {t('scan.progressLabel')}
+            </Text>
+            <Text size="sm" ff="monospace" data-testid="scan-progress-count">
+              {t('scan.progressCount', { done: progress.done, total: progress.total })}
+            </Text>
+          </Group>
+          <Progress value={value} size="md" radius="sm" animated striped transitionDuration={150} />
+          <Text size="xs" c="dimmed" truncate="end">
+            {progress.current ? t('scan.progressCurrent', { name: progress.current.relativePath }) : ' '}
+          </Text>
+        </Stack>
+        <Button
+          variant="default"
+          size="sm"
+          leftSection={<IconX size={14} />}
+          onClick={cancel}
+          disabled={progress.stopping}
+          data-testid="scan-cancel"
+        >
+          {progress.stopping ? t('scan.stopping') : t('scan.cancel')}
+        </Button>
+      </Group>
+    </Paper>
+  );
+}
+
+function Notice() {
+  const { t } = useTranslation();
+  const { notice, dismissNotice } = useScan();
+  if (!notice) return null;
+  const lines = [
+    notice.nothingToAdd ? t('scan.noImagesInDrop') : '',
+    notice.skipped > 0 ? t('scan.skipped', { count: notice.skipped }) : '',
+    notice.cancelled > 0 ? t('scan.cancelled', { count: notice.cancelled }) : '',
+  ].filter(Boolean);
+  if (lines.length === 0) return null;
+  return (
+    <Alert
+      color={notice.nothingToAdd ? 'yellow' : 'gray'}
+      variant="light"
+      py="xs"
+      withCloseButton
+      closeButtonLabel={t('common.dismiss')}
+      onClose={dismissNotice}
+      data-testid="scan-notice"
+    >
+      <Text size="sm">{lines.join(' ')}</Text>
+    </Alert>
+  );
+}
+
+function Summary({ items }: { items: ScanItem[] }) {
+  const { t } = useTranslation();
+  const faces = items.reduce((n, item) => n + (item.result?.faces.length ?? 0), 0);
+  const errors = items.filter((item) => item.status === 'error').length;
+  const parts = [t('scan.summaryPhotos', { count: items.length }), t('scan.summaryFaces', { count: faces })];
+  if (errors > 0) parts.push(t('scan.summaryErrors', { count: errors }));
+  return (
+    <Text size="sm" c="dimmed" data-testid="scan-summary">
+      {parts.join(' · ')}
+    </Text>
+  );
+}
+
+export function ScanPage() {
+  const { t } = useTranslation();
+  const scan = useScan();
+  const { items, addFiles, clear, onPickerRequest, progress } = scan;
+  const openFiles = useRef<() => void>(null);
+  const folderInput = useRef<HTMLInputElement>(null);
+  const [preview, setPreview] = useState<ScanItem | null>(null);
+  const empty = items.length === 0;
+  const openKeys = shortcutLabel('o');
+
+  useEffect(() => onPickerRequest(() => openFiles.current?.()), [onPickerRequest]);
+
+  const onDrop = useCallback((files: File[]) => addFiles(files.map(toPicked)), [addFiles]);
+  const onOpen = useCallback((item: ScanItem) => setPreview(item), []);
+  const previewResult = preview?.result;
+
+  return (
+    <Stack gap="md">
+      <PageHeader
+        title={t('scan.title')}
+        description={t('scan.description')}
+        actions={
+          <>
+            <Button
+              size="sm"
+              leftSection={<IconUpload size={16} />}
+              rightSection={
+                <Kbd size="xs" style={{ opacity: 0.85 }}>
+                  {openKeys}
+                </Kbd>
+              }
+              onClick={() => openFiles.current?.()}
+              data-testid="choose-files"
+            >
+              {t('scan.chooseFiles')}
+            </Button>
+            <Button
+              size="sm"
+              variant="default"
+              leftSection={<IconFolder size={16} />}
+              onClick={() => folderInput.current?.click()}
+              data-testid="choose-folder"
+            >
+              {t('scan.chooseFolder')}
+            </Button>
+            <Button
+              size="sm"
+              variant="default"
+              leftSection={<IconTrash size={16} />}
+              onClick={clear}
+              disabled={empty && !progress.running}
+              data-testid="scan-clear"
+            >
+              {t('scan.clear')}
+            </Button>
+          </>
+        }
+      />
+
+      {/* Outside the dropzone, so the dropzone holds exactly one file input. */}
+      <input
+        ref={(el) => {
+          folderInput.current = el;
+          el?.setAttribute('webkitdirectory', '');
+        }}
+        type="file"
+        multiple
+        hidden
+        data-testid="folder-input"
+        onChange={(event) => {
+          const files = Array.from(event.currentTarget.files ?? []);
+          event.currentTarget.value = '';
+          if (files.length > 0) addFiles(files.map(toPicked));
+        }}
+      />
+
+      <Dropzone
+        onDrop={onDrop}
+        openRef={openFiles}
+        getFilesFromEvent={getFilesFromEvent}
+        useFsAccessApi={false}
+        multiple
+        inputProps={{ accept: IMAGE_ACCEPT }}
+        radius="sm"
+        p={empty ? 'xl' : 'md'}
+        data-testid="dropzone"
+      >
+        <Group
+          justify="center"
+          gap="lg"
+          mih={empty ? 180 : 0}
+          wrap="nowrap"
+          style={{ pointerEvents: 'none' }}
+        >
+          <Dropzone.Accept>
+            <ThemeIcon size={empty ? 56 : 36} variant="light" radius="xl">
+              <IconUpload size={empty ? 28 : 20} />
+            </ThemeIcon>
+          </Dropzone.Accept>
+          <Dropzone.Reject>
+            <ThemeIcon size={empty ? 56 : 36} variant="light" color="red" radius="xl">
+              <IconX size={empty ? 28 : 20} />
+            </ThemeIcon>
+          </Dropzone.Reject>
+          <Dropzone.Idle>
+            <ThemeIcon size={empty ? 56 : 36} variant="light" color="gray" radius="xl">
+              <IconPhoto size={empty ? 28 : 20} />
+            </ThemeIcon>
+          </Dropzone.Idle>
+          {empty ? (
+            <Stack gap={4}>
+              <Text size="lg" fw={600}>
+                <Dropzone.Accept>{t('scan.dropAccept')}</Dropzone.Accept>
+                <Dropzone.Reject>{t('scan.dropReject')}</Dropzone.Reject>
+                <Dropzone.Idle>{t('scan.dropTitle')}</Dropzone.Idle>
+              </Text>
+              <Text size="sm" c="dimmed">
+                {t('scan.dropHint')}
+              </Text>
+              <Text size="xs" c="dimmed">
+                {t('scan.dropFormats')}
+              </Text>
+            </Stack>
+          ) : (
+            <Text size="sm" c="dimmed">
+              <Dropzone.Accept>{t('scan.dropAccept')}</Dropzone.Accept>
+              <Dropzone.Reject>{t('scan.dropReject')}</Dropzone.Reject>
+              <Dropzone.Idle>{t('scan.dropCompact')}</Dropzone.Idle>
+            </Text>
+          )}
+        </Group>
+      </Dropzone>
+
+      <ProgressPanel />
+      <Notice />
+
+      {empty ? (
+        <Stack gap={4} align="center" py="lg" data-testid="scan-empty">
+          <Text fw={600}>{t('scan.emptyTitle')}</Text>
+          <Text size="sm" c="dimmed" ta="center" maw={560}>
+            {t('scan.emptyBody', { keys: openKeys })}
+          </Text>
+        </Stack>
+      ) : (
+        <>
+          <Summary items={items} />
+          <SimpleGrid
+            type="container"
+            cols={{ base: 1, '440px': 2, '660px': 3, '880px': 4, '1100px': 5, '1380px': 6 }}
+            spacing="sm"
+            verticalSpacing="sm"
+          >
+            {items.map((item) => (
+              <PhotoCard key={item.id} item={item} onOpen={onOpen} />
+            ))}
+          </SimpleGrid>
+        </>
+      )}
+
+      <Modal
+        opened={previewResult !== undefined}
+        onClose={() => setPreview(null)}
+        size="auto"
+        centered
+        title={
+          previewResult && preview
+            ? t('scan.previewTitle', {
+                name: preview.name,
+                width: previewResult.width,
+                height: previewResult.height,
+              })
+            : ''
+        }
+        closeButtonProps={{ 'aria-label': t('common.close') }}
+      >
+        {previewResult && (
+          <PhotoView
+            result={previewResult}
+            large
+            style={{
+              width: `min(86vw, calc(76vh * ${previewResult.width / previewResult.height}))`,
+            }}
+          />
+        )}
+      </Modal>
+    </Stack>
+  );
+}

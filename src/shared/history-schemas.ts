@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { errorShapeSchema } from './errors';
+
+export const jobKindSchema = z.enum([
+  'inspect',
+  'enroll',
+  'identify',
+  'verify',
+  'compare',
+  'search',
+  'classify',
+  'blur',
+  'export',
+  'import',
+]);
+export type JobKind = z.infer<typeof jobKindSchema>;
+
+export const jobStatusSchema = z.enum(['PENDING', 'RUNNING', 'FINISHED', 'ERROR', 'CANCELLED']);
+export type JobStatus = z.infer<typeof jobStatusSchema>;
+
+export const feedbackSchema = z.object({
+  at: z.string(),
+  faceIndex: z.number().int(),
+  subjectId: z.string().optional(),
+  verdict: z.enum(['correct', 'wrong']),
+  note: z.string().optional(),
+});
+
+export const historyRecordSchema = z.object({
+  id: z.string(),
+  kind: jobKindSchema,
+  status: jobStatusSchema,
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  inputs: z.array(z.object({ file: z.string(), sha256: z.string().nullable() })),
+  summary: z.string(),
+  result: z.unknown().optional(),
+  error: errorShapeSchema.nullable(),
+  feedback: z.array(feedbackSchema),
+});
+export type HistoryRecord = z.infer<typeof historyRecordSchema>;
+
+export const historyListInputSchema = z
+  .object({
+    kind: jobKindSchema.optional(),
+    status: jobStatusSchema.optional(),
+    since: z.string().optional(),
+    text: z.string().max(200).optional(),
+    offset: z.number().int().nonnegative().default(0),
+    limit: z.number().int().min(1).max(500).default(50),
+  })
+  .strict();

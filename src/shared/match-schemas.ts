@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { boxSchema, imageSourceSchema } from './schemas';
+
+export const verdictSchema = z.enum(['match', 'possible', 'no_match']);
+export type Verdict = z.infer<typeof verdictSchema>;
+
+/** Score thresholds (calibrated score space, see docs/calibration.md). */
+export const thresholdsSchema = z
+  .object({ match: z.number().min(0).max(1), possible: z.number().min(0).max(1) })
+  .refine((t) => t.possible <= t.match, { message: 'possible must not exceed match' });
+export type Thresholds = z.infer<typeof thresholdsSchema>;
+
+export const candidateSchema = z.object({
+  subjectId: z.string(),
+  name: z.string(),
+  status: z.string(),
+  score: z.number().min(0).max(1),
+  /** Best raw cosine similarity among the subject's enrolled faces. */
+  similarity: z.number(),
+  thumbnailUrl: z.string().nullable(),
+});
+export type Candidate = z.infer<typeof candidateSchema>;
+
+export const verdictBasisSchema = z.object({
+  verdict: verdictSchema,
+  /** Which threshold produced the verdict, so the UI can say so. */
+  threshold: z.enum(['match', 'possible']).nullable(),
+  thresholds: thresholdsSchema,
+});
+
+export const identifiedFaceSchema = z
+  .object({
+    box: boxSchema,
+    detectorScore: z.number(),
+    candidates: z.array(candidateSchema),
+  })
+  .extend(verdictBasisSchema.shape);
+
+export const identifyResultSchema = z.object({
+  historyId: z.string(),
+  file: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  previewUrl: z.string(),
+  previewWidth: z.number().int(),
+  previewHeight: z.number().int(),
+  faces: z.array(identifiedFaceSchema),
+  watchlistSize: z.number().int(),
+});
+export type IdentifyResult = z.infer<typeof identifyResultSchema>;
+
+export const verifyResultSchema = z
+  .object({
+    historyId: z.string(),
+    file: z.string(),
+    subjectId: z.string(),
+    name: z.string(),
+    /** The face in the photo that scored best against the subject; null when no face. */
+    box: boxSchema.nullable(),
+    score: z.number(),
+    similarity: z.number().nullable(),
+    facesInPhoto: z.number().int(),
+  })
+  .extend(verdictBasisSchema.shape);
+
+export const compareResultSchema = z
+  .object({
+    historyId: z.string(),
+    a: z.object({ file: z.string(), box: boxSchema }),
+    b: z.object({ file: z.string(), box: boxSchema }),
+    score: z.number(),
+    similarity: z.number(),
+  })
+  .extend(verdictBasisSchema.shape);
+
+export const searchInputSchema = z
+  .object({
+    query: z.union([
+      z.object({ source: imageSourceSchema, faceIndex: z.number().int().nonnegative().optional() }).strict(),
+      z.object({ descriptorId: z.string().min(1) }).strict(),
+    ]),
+    k: z.number().int().min(1).max(1000).default(10),
+    metric: z.enum(['cosine', 'euclidean']).default('cosine'),
+    source: z.enum(['watchlist', 'seen', 'all']).default('all'),
+  })
+  .strict();
+
+export const searchHitSchema = z.object({
+  rank: z.number().int(),
+  kind: z.enum(['watchlist', 'seen']),
+  faceId: z.string(),
+  subjectId: z.string().nullable(),
+  name: z.string().nullable(),
+  file: z.string(),
+  box: boxSchema,
+  score: z.number(),
+  similarity: z.number(),
+  distance: z.number(),
+  thumbnailUrl: z.string().nullable(),
+});
+
+export const searchResultSchema = z.object({
+  historyId: z.string(),
+  queryBox: boxSchema.nullable(),
+  metric: z.enum(['cosine', 'euclidean']),
+  source: z.enum(['watchlist', 'seen', 'all']),
+  results: z.array(searchHitSchema),
+});
+
+export const feedbackInputSchema = z
+  .object({
+    historyId: z.string().min(1),
+    /** Which face / candidate of that result the feedback is about. */
+    faceIndex: z.number().int().nonnegative().default(0),
+    subjectId: z.string().optional(),
+    verdict: z.enum(['correct', 'wrong']),
+    note: z.string().max(2000).optional(),
+  })
+  .strict();

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { boxSchema, imageSourceSchema } from './schemas';
+
+export const subjectStatusSchema = z.enum(['wanted', 'caught', 'closed']);
+
+export const poseSchema = z.object({ yaw: z.number(), pitch: z.number(), roll: z.number() });
+
+/** An enrolled face as the renderer sees it (media as URLs, no paths, no vectors). */
+export const enrolledFaceSchema = z.object({
+  id: z.string(),
+  sourceFile: z.string(),
+  sourceSha256: z.string(),
+  box: boxSchema,
+  detectorScore: z.number(),
+  /** Shorter side of the face box in original pixels. */
+  faceSize: z.number(),
+  /** Variance of the Laplacian of the 112-px grey crop: low means blurred. */
+  sharpness: z.number(),
+  pose: poseSchema.nullable(),
+  cropUrl: z.string(),
+  sourceUrl: z.string(),
+  enrolledAt: z.string(),
+});
+export type EnrolledFace = z.infer<typeof enrolledFaceSchema>;
+
+export const subjectFieldsSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  aliases: z.array(z.string().trim().min(1).max(200)).max(50).default([]),
+  notes: z.string().max(20_000).default(''),
+  caseRef: z.string().max(200).default(''),
+  status: subjectStatusSchema.default('wanted'),
+});
+
+export const subjectSchema = subjectFieldsSchema.extend({
+  id: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  faces: z.array(enrolledFaceSchema),
+});
+export type Subject = z.infer<typeof subjectSchema>;
+
+export const subjectSummarySchema = subjectSchema.omit({ faces: true }).extend({
+  faceCount: z.number().int(),
+  thumbnailUrl: z.string().nullable(),
+});
+
+export const enrollInputSchema = z
+  .object({
+    subjectId: z.string().min(1),
+    source: imageSourceSchema,
+    /** Which face when the photo holds several (index into the detected faces, largest first). */
+    faceIndex: z.number().int().nonnegative().optional(),
+  })
+  .strict();
+
+export const enrollResultSchema = z.object({ subject: subjectSchema, face: enrolledFaceSchema });
+
+export const importReportSchema = z.object({
+  added: z.array(z.object({ id: z.string(), name: z.string() })),
+  updated: z.array(z.object({ id: z.string(), name: z.string(), facesAdded: z.number().int() })),
+  skipped: z.array(z.object({ id: z.string(), name: z.string(), reason: z.string() })),
+});
