@@ -157,7 +157,7 @@ export class EngineRuntime {
       tf.dispose(input);
     }
     if (result.error) throw new Error(result.error);
-    return result.face.map((face) => {
+    return dropNestedDuplicates(result.face).map((face) => {
       const mesh = face.mesh ?? [];
       const landmarks: [number, number][] = [];
       if (mesh.length >= 468) {
@@ -182,6 +182,28 @@ export class EngineRuntime {
       };
     });
   }
+}
+
+/**
+ * human's NMS runs on the detector's boxes; the mesh then refines them and can leave a weaker
+ * second box mostly inside a stronger one (same face twice). Drop a face when most of its box
+ * lies inside a higher-scoring face's box.
+ */
+export function dropNestedDuplicates<
+  F extends { box: [number, number, number, number]; boxScore?: number; score: number },
+>(faces: F[], maxInside = 0.6): F[] {
+  const byScore = [...faces].sort((a, b) => (b.boxScore ?? b.score) - (a.boxScore ?? a.score));
+  const kept: F[] = [];
+  for (const f of byScore) {
+    const [x, y, w, h] = f.box;
+    const nested = kept.some(({ box: [kx, ky, kw, kh] }) => {
+      const ix = Math.max(0, Math.min(x + w, kx + kw) - Math.max(x, kx));
+      const iy = Math.max(0, Math.min(y + h, ky + kh) - Math.max(y, ky));
+      return (ix * iy) / Math.max(1, Math.min(w * h, kw * kh)) > maxInside;
+    });
+    if (!nested) kept.push(f);
+  }
+  return faces.filter((f) => kept.includes(f));
 }
 
 function onlyModel(name: string): Record<string, unknown> {

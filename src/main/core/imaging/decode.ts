@@ -25,6 +25,8 @@ export interface DecodedImage {
   /** The file name as the user knows it: the path given, or the uploaded name. */
   file: string;
   sha256: string;
+  /** The file as it was read (enrolment keeps it so a model change can re-embed). */
+  bytes: Buffer;
   format: string;
   /** Original size after EXIF orientation. */
   width: number;
@@ -127,6 +129,7 @@ export async function decodeImage(
     return {
       file,
       sha256,
+      bytes,
       format: meta.format === 'heif' ? (meta.compression ?? 'heif') : meta.format,
       width,
       height,

@@ -67,7 +67,9 @@ export async function analysePhoto(deps: AnalyseDeps, source: ImageSource): Prom
     .map((f) => ({
       box: scaleBox(f.box, img.scale),
       score: f.score,
-      landmarks: f.landmarks.map(([x, y]) => [Math.round(x * img.scale), Math.round(y * img.scale)] as [number, number]),
+      landmarks: f.landmarks.map(
+        ([x, y]) => [Math.round(x * img.scale), Math.round(y * img.scale)] as [number, number],
+      ),
       pose: f.pose,
       descriptor: f.descriptor,
       seenId: '',
@@ -79,7 +81,12 @@ export async function analysePhoto(deps: AnalyseDeps, source: ImageSource): Prom
   return {
     img,
     faces,
-    preview: { key: previewKey, url: deps.mediaUrl(previewKey), width: preview.width, height: preview.height },
+    preview: {
+      key: previewKey,
+      url: deps.mediaUrl(previewKey),
+      width: preview.width,
+      height: preview.height,
+    },
     thumbnail: { key: thumbKey, url: deps.mediaUrl(thumbKey) },
     timings: {
       decodeMs: Math.round(t1 - t0),

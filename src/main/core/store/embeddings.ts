@@ -97,6 +97,14 @@ export class EmbeddingFile {
     return new Float32Array(buf.buffer, buf.byteOffset, this.dim);
   }
 
+  /** Every row at once (index building at start), in one read. */
+  async readAll(): Promise<Float32Array> {
+    await this.tail;
+    const buf = Buffer.alloc(this.rowCount * this.dim * 4);
+    if (buf.length) await this.fh.read(buf, 0, buf.length, HEADER);
+    return new Float32Array(buf.buffer, buf.byteOffset, this.rowCount * this.dim);
+  }
+
   async close(): Promise<void> {
     await this.tail;
     await this.fh.close();
