@@ -9,6 +9,7 @@ import { projectRoot } from '../main/core/paths';
 import { expandInputs } from './files';
 import { CliFailure, printJson, reportFailure, routeConsoleToStderr } from './output';
 import { progressBar } from './progress';
+import { addMatchCommands } from './match-commands';
 import type { InspectResult } from '../shared/schemas';
 
 interface GlobalOpts {
@@ -139,6 +140,7 @@ export function buildProgram(): Command {
     .option('--json', 'print the URL as JSON')
     .action((_o, cmd: Command) => serveCommand(cmd.optsWithGlobals()));
 
+  addMatchCommands(program, withCore, globals);
   return program;
 }
 

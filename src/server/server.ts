@@ -7,6 +7,10 @@ import type { Core } from '../main/core/core';
 import { httpStatusOf } from '../main/core/dispatch';
 import { VigilError, type ErrorShape } from '../shared/errors';
 import { COOKIE, newToken, tokenMatches, tokenOf } from './token';
+import { isChannelName } from '../shared/contract';
+import { VERSION } from '../main/core/version';
+import { ServerMetrics } from './metrics';
+import { openApiDocument } from './openapi';
 
 export interface ServerOptions {
   core: Core;
@@ -47,6 +51,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     log(`warning: listening on ${host}: other machines can reach Vigil's API (token still required)`);
 
   const app = Fastify({ bodyLimit: opts.bodyLimit ?? 96 * 1024 * 1024, logger: false });
+  const metrics = new ServerMetrics();
+  opts.core.engine.onTiming((ms) => metrics.inference.observe({ pipeline: 'face' }, ms / 1000));
+  opts.core.store.history.onFinish((rec) => metrics.jobs.inc({ kind: rec.kind, status: rec.status }));
 
   // Only the origin services' health check answers without the token.
   app.get('/api/health', async () => ({ status: 'ok' }));
@@ -81,6 +88,22 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     log(`error: ${e.message}`);
     return sendError(reply, { code: 'INTERNAL', message: 'Unexpected internal error' });
   });
+
+  // Channel names only as labels (bounded); anything else counts as 'unknown'.
+  app.addHook('onResponse', async (req, reply) => {
+    const channel = (req.params as { channel?: string } | undefined)?.channel;
+    if (!req.url.startsWith('/api/call/')) return;
+    const label = channel && isChannelName(channel) ? channel : 'unknown';
+    const status = String(reply.statusCode);
+    metrics.requests.inc({ channel: label, status });
+    metrics.latency.observe({ channel: label, status }, reply.elapsedTime / 1000);
+  });
+
+  app.get('/api/openapi.json', async () => openApiDocument(VERSION));
+
+  app.get('/metrics', async (_req, reply) =>
+    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
 
   app.post<{ Params: { channel: string } }>('/api/call/:channel', async (req, reply) => {
     if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {

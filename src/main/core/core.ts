@@ -4,6 +4,23 @@ import type { Handlers } from '../../shared/contract';
 import { Engine, type EngineOptions } from './engine/engine';
 import { DEFAULT_LIMITS, type DecodeLimits } from './imaging/decode';
 import { inspectImage } from './services/inspect';
+import { Matcher } from './services/matcher';
+import { compare, identify, search, verify } from './services/matching';
+import {
+  createSubject,
+  deleteSubject,
+  enrollFace,
+  exportWatchlist,
+  findSubject,
+  importWatchlist,
+  listSubjects,
+  publicSubject,
+  removeFace,
+  updateSubject,
+  type WatchlistDeps,
+} from './services/watchlist';
+import { giveFeedback, listHistory } from './services/history';
+import { settingsView } from './services/settings';
 import { openStore, type Store } from './store/store';
 import { VERSION } from './version';
 import { dispatch } from './dispatch';
@@ -21,6 +38,7 @@ export interface Core {
   call: (channel: string, input: unknown) => ReturnType<typeof dispatch>;
   engine: Engine;
   store: Store;
+  matcher: Matcher;
   close(): Promise<void>;
 }
 
@@ -45,17 +63,50 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...opts.engine,
   });
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const matcher = await Matcher.load(store);
+  const deps: WatchlistDeps = {
+    engine,
+    store,
+    limits,
+    mediaUrl: opts.mediaUrl,
+    matcher,
+    onSeen: (faces) => faces.forEach((f) => matcher.addSeen(f.id, f.descriptor)),
+  };
   const handlers: Handlers = {
     'app.health': async () => ({ status: 'ok', version: VERSION }),
     'engine.info': async () => engine.info(),
-    'image.inspect': async ({ source }) =>
-      inspectImage({ engine, store, limits, mediaUrl: opts.mediaUrl }, source),
+    'image.inspect': async ({ source }) => inspectImage(deps, source),
+    'watchlist.list': async ({ query }) => ({ subjects: listSubjects(deps, query) }),
+    'watchlist.get': async ({ id }) => publicSubject(deps, findSubject(deps, id)),
+    'watchlist.create': async (input) => createSubject(deps, input),
+    'watchlist.update': async ({ id, patch }) => updateSubject(deps, id, patch),
+    'watchlist.delete': async ({ id }) => deleteSubject(deps, id),
+    'watchlist.enroll': async (input) => enrollFace(deps, input),
+    'watchlist.removeFace': async ({ subjectId, faceId }) => removeFace(deps, subjectId, faceId),
+    'watchlist.export': async () => exportWatchlist(deps),
+    'watchlist.import': async ({ source }) => importWatchlist(deps, source),
+    'match.identify': async ({ source, limit }) => identify(deps, source, limit),
+    'match.verify': async ({ subjectId, source }) => verify(deps, subjectId, source),
+    'match.compare': async ({ a, b }) => compare(deps, a, b),
+    'match.search': async (input) => search(deps, input),
+    'settings.get': async () => settingsView(store),
+    'settings.update': async ({ thresholds }) => {
+      await store.settings.update((doc) => {
+        doc.thresholds = thresholds;
+      });
+      return settingsView(store);
+    },
+    'history.list': async (filter) => listHistory(store.history, filter),
+    'history.get': async ({ id }) => store.history.get(id),
+    'history.delete': async ({ ids }) => ({ deleted: await store.history.remove(ids) }),
+    'feedback.give': async (input) => giveFeedback(store.history, input),
   };
   return {
     handlers,
     call: (channel, input) => dispatch(handlers, channel, input),
     engine,
     store,
+    matcher,
     async close() {
       await engine.close();
       await store.close();

@@ -89,6 +89,7 @@ export class Engine {
   private workerInfo: WorkerInfo | null = null;
   private error: string | null = null;
   private readonly started: Promise<void>;
+  private readonly timingListeners: ((ms: number, faces: number) => void)[] = [];
 
   constructor(private readonly opts: EngineOptions) {
     if (!existsSync(opts.modelsDir)) {
@@ -138,7 +139,16 @@ export class Engine {
     if (this.state === 'failed')
       throw new VigilError('ENGINE_UNAVAILABLE', `Face engine unavailable: ${this.error}`);
     const worker = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
-    return worker.detect(this.nextId++, image);
+    const t0 = performance.now();
+    const faces = await worker.detect(this.nextId++, image);
+    const ms = performance.now() - t0;
+    for (const listener of this.timingListeners) listener(ms, faces.length);
+    return faces;
+  }
+
+  /** Called after every detect with its duration (metrics, diagnostics). */
+  onTiming(listener: (ms: number, faces: number) => void): void {
+    this.timingListeners.push(listener);
   }
 
   async close(): Promise<void> {

@@ -27,6 +27,7 @@ export class HistoryLog {
   private fh!: FileHandle;
   private tail: Promise<unknown> = Promise.resolve();
   private lines = 0;
+  private readonly finishListeners: ((rec: HistoryRecord) => void)[] = [];
 
   private constructor(readonly file: string) {}
 
@@ -62,6 +63,13 @@ export class HistoryLog {
           },
         );
       }
+      // A deletion is a tombstone line: { id, deleted: true }.
+      const tomb = rec as { id?: unknown; deleted?: unknown };
+      if (tomb && tomb.deleted === true && typeof tomb.id === 'string') {
+        this.records.delete(tomb.id);
+        this.lines++;
+        return;
+      }
       const parsed = historyRecordSchema.safeParse(rec);
       if (!parsed.success) {
         throw new VigilError('STORE_CORRUPT', `history.jsonl line ${i + 1} does not match its schema`, {
@@ -69,8 +77,7 @@ export class HistoryLog {
           line: i + 1,
         });
       }
-      if ((parsed.data as { deleted?: boolean }).deleted) this.records.delete(parsed.data.id);
-      else this.records.set(parsed.data.id, parsed.data);
+      this.records.set(parsed.data.id, parsed.data);
       this.lines++;
     });
     // Jobs that were running when the app stopped did not finish: say so.
@@ -134,7 +141,15 @@ export class HistoryLog {
     const next = { ...cur, ...patch };
     this.records.set(id, next);
     await this.append(next);
+    if (patch.status && patch.status !== cur.status && !['PENDING', 'RUNNING'].includes(patch.status)) {
+      for (const listener of this.finishListeners) listener(next);
+    }
     return next;
+  }
+
+  /** Called once per job when it reaches FINISHED, ERROR or CANCELLED (metrics). */
+  onFinish(listener: (rec: HistoryRecord) => void): void {
+    this.finishListeners.push(listener);
   }
 
   get(id: string): HistoryRecord {

@@ -1,0 +1,292 @@
+import { writeFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import type { Core } from '../main/core/core';
+import type { IdentifyResult } from '../shared/match-schemas';
+import { call } from './call';
+import { expandInputs } from './files';
+import { CliFailure, printJson } from './output';
+import { progressBar } from './progress';
+
+export interface GlobalOpts {
+  data?: string;
+  json?: boolean;
+}
+
+type WithCore = <T>(opts: GlobalOpts, run: (core: Core) => Promise<T>) => Promise<T>;
+
+const out = (s: string) => process.stdout.write(s + '\n');
+const faceWord = (n: number) => (n === 1 ? '1 face' : `${n} faces`);
+
+/** Runs one call per file, keeps going past failures, exits 1 if any file failed. */
+async function perFile<T>(
+  files: string[],
+  label: string,
+  json: boolean,
+  run: (file: string) => Promise<T>,
+  human: (r: T) => void,
+): Promise<void> {
+  const bar = progressBar(files.length, label);
+  const results: (T | { file: string; error: { code: string; message: string } })[] = [];
+  let firstCode: string | null = null;
+  for (const file of files) {
+    try {
+      const r = await run(file);
+      results.push(r);
+      if (!json) human(r);
+    } catch (err) {
+      if (!(err instanceof CliFailure)) throw err;
+      firstCode ??= err.shape.code;
+      results.push({ file, error: err.shape });
+      if (!json) process.stderr.write(`vigil: ${file}: ${err.shape.code}: ${err.shape.message}\n`);
+    }
+    bar.tick(basename(file));
+  }
+  bar.stop();
+  const failed = results.filter((r) => typeof r === 'object' && r !== null && 'error' in r).length;
+  if (json) {
+    printJson(
+      failed
+        ? { code: firstCode, message: `${failed} of ${results.length} files failed`, results }
+        : { results },
+    );
+  }
+  if (failed) process.exitCode = 1;
+}
+
+export function addMatchCommands(
+  program: Command,
+  withCore: WithCore,
+  globals: (c: Command) => GlobalOpts,
+): void {
+  const common = (cmd: Command) =>
+    cmd.option('--data <dir>', 'data directory').option('--json', 'print one JSON document on stdout');
+
+  const wl = program.command('watchlist').description('manage the watchlist of wanted persons');
+
+  common(
+    wl
+      .command('add')
+      .description('add a subject and enrol the largest face (or --face N) of each photo')
+      .requiredOption('--name <name>', 'name')
+      .option('--alias <alias...>', 'aliases')
+      .option('--notes <text>', 'notes', '')
+      .option('--case <ref>', 'case reference', '')
+      .addOption(
+        new Option('--status <status>', 'status').choices(['wanted', 'caught', 'closed']).default('wanted'),
+      )
+      .option('--face <n>', 'which face when a photo has several (0 = largest)', '0')
+      .argument('[photo...]', 'photos (files or folders) of the subject'),
+  ).action(
+    async (
+      photos: string[],
+      o: { name: string; alias?: string[]; notes: string; case: string; status: 'wanted'; face: string },
+      cmd: Command,
+    ) => {
+      const g = globals(cmd);
+      const faceIndex = Number(o.face);
+      if (!Number.isInteger(faceIndex) || faceIndex < 0)
+        throw new CliFailure({ code: 'BAD_INPUT', message: '--face must be 0 or more' });
+      const files = await expandInputs(photos);
+      await withCore(g, async (core) => {
+        const subject = await call(core, 'watchlist.create', {
+          name: o.name,
+          aliases: o.alias ?? [],
+          notes: o.notes,
+          caseRef: o.case,
+          status: o.status,
+        });
+        const enrolled: { file: string; faceId: string }[] = [];
+        const failures: { file: string; code: string; message: string }[] = [];
+        const bar = progressBar(files.length, 'enrol');
+        for (const file of files) {
+          try {
+            const r = await call(core, 'watchlist.enroll', {
+              subjectId: subject.id,
+              source: { path: resolve(file) },
+              faceIndex,
+            });
+            enrolled.push({ file, faceId: r.face.id });
+          } catch (err) {
+            if (!(err instanceof CliFailure)) throw err;
+            failures.push({ file, code: err.shape.code, message: err.shape.message });
+            if (!g.json) process.stderr.write(`vigil: ${file}: ${err.shape.code}: ${err.shape.message}\n`);
+          }
+          bar.tick(basename(file));
+        }
+        bar.stop();
+        const final = await call(core, 'watchlist.get', { id: subject.id });
+        if (g.json) {
+          printJson({
+            ...(failures.length
+              ? { code: failures[0]!.code, message: `${failures.length} of ${files.length} photos failed` }
+              : {}),
+            subject: final,
+            enrolled,
+            failures,
+          });
+        } else out(`${final.id}  ${final.name}  ${faceWord(final.faces.length)} enrolled`);
+        if (failures.length) process.exitCode = 1;
+      });
+    },
+  );
+
+  common(
+    wl.command('list').description('list subjects').option('--query <text>', 'filter by name, alias or case'),
+  ).action(async (o: { query?: string }, cmd: Command) => {
+    const g = globals(cmd);
+    await withCore(g, async (core) => {
+      const r = await call(core, 'watchlist.list', { query: o.query });
+      if (g.json) printJson(r);
+      else for (const s of r.subjects) out(`${s.id}  ${s.name}  ${s.status}  ${faceWord(s.faceCount)}`);
+    });
+  });
+
+  common(wl.command('show').description('show one subject').argument('<id>')).action(
+    async (id: string, _o, cmd: Command) => {
+      const g = globals(cmd);
+      await withCore(g, async (core) => {
+        const s = await call(core, 'watchlist.get', { id });
+        if (g.json) printJson(s);
+        else {
+          out(
+            `${s.name} (${s.status})${s.aliases.length ? ` aka ${s.aliases.join(', ')}` : ''}${s.caseRef ? ` case ${s.caseRef}` : ''}`,
+          );
+          for (const f of s.faces) out(`  ${f.id}  ${f.sourceFile}  [${f.box.join(', ')}]  ${f.faceSize}px`);
+        }
+      });
+    },
+  );
+
+  common(wl.command('remove').description('delete a subject and its faces').argument('<id>')).action(
+    async (id: string, _o, cmd: Command) => {
+      const g = globals(cmd);
+      await withCore(g, async (core) => {
+        const r = await call(core, 'watchlist.delete', { id });
+        if (g.json) printJson(r);
+        else out(`deleted ${id}`);
+      });
+    },
+  );
+
+  common(
+    wl.command('export').description('export the whole watchlist as one file').argument('<file>'),
+  ).action(async (file: string, _o, cmd: Command) => {
+    const g = globals(cmd);
+    await withCore(g, async (core) => {
+      const { data, ...r } = await call(core, 'watchlist.export', {});
+      await writeFile(file, Buffer.from(data, 'base64'));
+      if (g.json) printJson({ ...r, file: resolve(file) });
+      else out(`exported ${r.subjects} subjects, ${faceWord(r.faces)} to ${file}`);
+    });
+  });
+
+  common(wl.command('import').description('merge an exported watchlist file').argument('<file>')).action(
+    async (file: string, _o, cmd: Command) => {
+      const g = globals(cmd);
+      await withCore(g, async (core) => {
+        const r = await call(core, 'watchlist.import', { source: { path: resolve(file) } });
+        if (g.json) printJson(r);
+        else out(`added ${r.added.length}, updated ${r.updated.length}, skipped ${r.skipped.length}`);
+      });
+    },
+  );
+
+  common(
+    program
+      .command('identify')
+      .description('match every face in photos (files or folders) against the watchlist')
+      .argument('<image...>'),
+  ).action(async (images: string[], _o, cmd: Command) => {
+    const g = globals(cmd);
+    const files = await expandInputs(images);
+    if (!files.length)
+      throw new CliFailure({ code: 'BAD_INPUT', message: 'No image files found in the given paths' });
+    await withCore(g, (core) =>
+      perFile<IdentifyResult>(
+        files,
+        'identify',
+        !!g.json,
+        (file) => call(core, 'match.identify', { source: { path: resolve(file) } }),
+        (r) => {
+          out(`${r.file}  ${faceWord(r.faces.length)}`);
+          for (const f of r.faces) {
+            const c = f.candidates[0];
+            out(
+              `  [${f.box.join(', ')}]  ${f.verdict}${c ? `  ${c.name} (score ${c.score.toFixed(3)})` : ''}`,
+            );
+          }
+        },
+      ),
+    );
+  });
+
+  common(
+    program
+      .command('verify')
+      .description('is the subject in this photo')
+      .requiredOption('--subject <id>', 'subject id')
+      .argument('<image>'),
+  ).action(async (image: string, o: { subject: string }, cmd: Command) => {
+    const g = globals(cmd);
+    await withCore(g, async (core) => {
+      const r = await call(core, 'match.verify', { subjectId: o.subject, source: { path: resolve(image) } });
+      if (g.json) printJson(r);
+      else out(`${r.name}: ${r.verdict} (score ${r.score.toFixed(3)}, ${r.threshold ?? 'below'} threshold)`);
+    });
+  });
+
+  common(
+    program
+      .command('compare')
+      .description('compare the largest faces of two photos')
+      .argument('<a>')
+      .argument('<b>'),
+  ).action(async (a: string, b: string, _o, cmd: Command) => {
+    const g = globals(cmd);
+    await withCore(g, async (core) => {
+      const r = await call(core, 'match.compare', { a: { path: resolve(a) }, b: { path: resolve(b) } });
+      if (g.json) printJson(r);
+      else out(`${r.verdict} (score ${r.score.toFixed(3)}, cosine ${r.similarity.toFixed(3)})`);
+    });
+  });
+
+  common(
+    program
+      .command('search')
+      .description('top-K most similar faces to the face in a photo')
+      .argument('<image>')
+      .option('--k <n>', 'how many results', '10')
+      .addOption(
+        new Option('--metric <metric>', 'similarity metric')
+          .choices(['cosine', 'euclidean'])
+          .default('cosine'),
+      )
+      .addOption(
+        new Option('--source <source>', 'where to search')
+          .choices(['watchlist', 'seen', 'all'])
+          .default('all'),
+      )
+      .option('--face <n>', 'which face of the photo (0 = largest)', '0'),
+  ).action(
+    async (image: string, o: { k: string; metric: 'cosine'; source: 'all'; face: string }, cmd: Command) => {
+      const g = globals(cmd);
+      await withCore(g, async (core) => {
+        const r = await call(core, 'match.search', {
+          query: { source: { path: resolve(image) }, faceIndex: Number(o.face) },
+          k: Number(o.k),
+          metric: o.metric,
+          source: o.source,
+        });
+        if (g.json) printJson(r);
+        else {
+          for (const h of r.results) {
+            out(
+              `${h.rank}. ${h.kind === 'watchlist' ? h.name : h.file}  score ${h.score.toFixed(3)}  cosine ${h.similarity.toFixed(3)}  euclidean ${h.distance.toFixed(2)}`,
+            );
+          }
+        }
+      });
+    },
+  );
+}

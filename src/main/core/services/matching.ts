@@ -1,0 +1,221 @@
+import { basename } from 'node:path';
+import type { z } from 'zod';
+import { VigilError } from '../../../shared/errors';
+import type {
+  compareResultSchema,
+  IdentifyResult,
+  searchInputSchema,
+  searchResultSchema,
+  verifyResultSchema,
+} from '../../../shared/match-schemas';
+import type { ImageSource } from '../../../shared/schemas';
+import { scoreOf, similarity as cosineOf } from '../match/calibration';
+import { runJob } from '../store/history-log';
+import { analysePhoto, type AnalysedPhoto } from './analyse';
+import type { WatchlistDeps } from './watchlist';
+import { findSubject } from './watchlist';
+
+const fileOf = (s: ImageSource) => ('path' in s ? s.path : s.name);
+
+function subjectInfo(deps: WatchlistDeps, subjectId: string) {
+  const s = deps.store.watchlist.data.subjects.find((x) => x.id === subjectId);
+  return {
+    name: s?.name ?? '(deleted)',
+    status: s?.status ?? 'closed',
+    thumbnailUrl: s?.faces[0] ? deps.mediaUrl(s.faces[0].cropKey) : null,
+  };
+}
+
+const round = (n: number, d = 4) => Math.round(n * 10 ** d) / 10 ** d;
+
+/** Every face in a photo against the whole watchlist. */
+export async function identify(deps: WatchlistDeps, source: ImageSource, limit = 5): Promise<IdentifyResult> {
+  return runJob(
+    deps.store.history,
+    'identify',
+    [{ file: fileOf(source), sha256: null }],
+    async (historyId) => {
+      const photo = await analysePhoto(deps, source);
+      const faces = photo.faces.map((f) => {
+        const candidates = deps.matcher.candidates(f.descriptor, limit).map((c) => ({
+          subjectId: c.subjectId,
+          ...subjectInfo(deps, c.subjectId),
+          score: round(c.score),
+          similarity: round(c.similarity),
+        }));
+        return {
+          box: f.box,
+          detectorScore: f.score,
+          candidates,
+          ...deps.matcher.verdict(candidates[0]?.score ?? 0),
+        };
+      });
+      const value: IdentifyResult = {
+        historyId,
+        file: photo.img.file,
+        width: photo.img.width,
+        height: photo.img.height,
+        previewUrl: photo.preview.url,
+        previewWidth: photo.preview.width,
+        previewHeight: photo.preview.height,
+        faces,
+        watchlistSize: deps.store.watchlist.data.subjects.length,
+      };
+      const matches = faces.filter((f) => f.verdict === 'match');
+      const summary =
+        `${faces.length} face${faces.length === 1 ? '' : 's'}, ${matches.length} match${matches.length === 1 ? '' : 'es'}` +
+        (matches.length ? `: ${matches.map((f) => f.candidates[0]!.name).join(', ')}` : '');
+      return { value, summary, result: value };
+    },
+  );
+}
+
+/** "Is subject X in this photo": the best-scoring face of the photo against X. */
+export async function verify(
+  deps: WatchlistDeps,
+  subjectId: string,
+  source: ImageSource,
+): Promise<z.infer<typeof verifyResultSchema>> {
+  const subject = findSubject(deps, subjectId);
+  if (subject.faces.length === 0) {
+    throw new VigilError('BAD_INPUT', `${subject.name} has no enrolled face yet: enrol a photo first`);
+  }
+  return runJob(deps.store.history, 'verify', [{ file: fileOf(source), sha256: null }], async (historyId) => {
+    const photo = await analysePhoto(deps, source);
+    let best: { box: [number, number, number, number]; similarity: number; score: number } | null = null;
+    for (const f of photo.faces) {
+      const s = deps.matcher.scoreSubject(f.descriptor, subjectId);
+      if (s && (!best || s.score > best.score)) best = { box: f.box, ...s };
+    }
+    const score = round(best?.score ?? 0);
+    const value = {
+      historyId,
+      file: photo.img.file,
+      subjectId,
+      name: subject.name,
+      box: best?.box ?? null,
+      score,
+      similarity: best ? round(best.similarity) : null,
+      facesInPhoto: photo.faces.length,
+      ...deps.matcher.verdict(score),
+    };
+    const summary = best
+      ? `${subject.name}: ${value.verdict} (score ${score})`
+      : `${subject.name}: no face in the photo`;
+    return { value, summary, result: value };
+  });
+}
+
+function largestFace(p: AnalysedPhoto) {
+  const f = p.faces[0];
+  if (!f) throw new VigilError('NO_FACE', `No face found in ${basename(p.img.file)}`, { file: p.img.file });
+  return f;
+}
+
+/** 1:1 — the largest face of each photo. */
+export async function compare(
+  deps: WatchlistDeps,
+  a: ImageSource,
+  b: ImageSource,
+): Promise<z.infer<typeof compareResultSchema>> {
+  const inputs = [a, b].map((s) => ({ file: fileOf(s), sha256: null }));
+  return runJob(deps.store.history, 'compare', inputs, async (historyId) => {
+    const pa = await analysePhoto(deps, a);
+    const pb = await analysePhoto(deps, b);
+    const fa = largestFace(pa);
+    const fb = largestFace(pb);
+    const similarity = cosineOf(fa.descriptor, fb.descriptor);
+    const score = round(scoreOf(similarity));
+    const value = {
+      historyId,
+      a: { file: pa.img.file, box: fa.box },
+      b: { file: pb.img.file, box: fb.box },
+      score,
+      similarity: round(similarity),
+      ...deps.matcher.verdict(score),
+    };
+    return { value, summary: `${value.verdict} (score ${score})`, result: value };
+  });
+}
+
+/** Top-K most similar faces to a query face, over the watchlist, faces seen before, or both. */
+export async function search(
+  deps: WatchlistDeps,
+  input: z.output<typeof searchInputSchema>,
+): Promise<z.infer<typeof searchResultSchema>> {
+  const q = input.query;
+  const inputs =
+    'source' in q
+      ? [{ file: fileOf(q.source), sha256: null }]
+      : [{ file: `face ${q.descriptorId}`, sha256: null }];
+  return runJob(deps.store.history, 'search', inputs, async (historyId) => {
+    let descriptor: Float32Array;
+    let queryBox: [number, number, number, number] | null = null;
+    let excludeId: string | null = null;
+    if ('source' in q) {
+      const photo = await analysePhoto(deps, q.source);
+      const face = photo.faces[q.faceIndex ?? 0];
+      if (!face) {
+        throw new VigilError(
+          photo.faces.length ? 'BAD_INPUT' : 'NO_FACE',
+          photo.faces.length
+            ? `The photo has no face number ${q.faceIndex}`
+            : 'No face found in the query photo',
+        );
+      }
+      descriptor = face.descriptor;
+      queryBox = face.box;
+      excludeId = face.seenId;
+    } else {
+      const seen = deps.store.faces.data.faces.find((f) => f.id === q.descriptorId);
+      if (!seen) throw new VigilError('NOT_FOUND', `No face ${q.descriptorId}`);
+      descriptor = await deps.store.vectors.read(seen.row);
+      queryBox = seen.box;
+      excludeId = seen.id;
+    }
+    // The query face itself is among the seen faces: leave it out of its own results.
+    const hits = deps.matcher
+      .search(descriptor, { k: input.k + 1, metric: input.metric, source: input.source })
+      .filter((h) => h.id !== excludeId)
+      .slice(0, input.k);
+    const results = hits.map((h, i) => {
+      if (h.kind === 'watchlist') {
+        const subject = deps.store.watchlist.data.subjects.find((s) => s.id === h.subjectId);
+        const face = subject?.faces.find((f) => f.id === h.id);
+        return {
+          rank: i + 1,
+          kind: h.kind,
+          faceId: h.id,
+          subjectId: subject?.id ?? null,
+          name: subject?.name ?? null,
+          file: face?.sourceFile ?? '',
+          box: face?.box ?? ([0, 0, 0, 0] as [number, number, number, number]),
+          score: round(h.score),
+          similarity: round(h.similarity),
+          distance: round(h.distance, 3),
+          thumbnailUrl: face ? deps.mediaUrl(face.cropKey) : null,
+        };
+      }
+      const seen = deps.store.faces.data.faces.find((f) => f.id === h.id);
+      return {
+        rank: i + 1,
+        kind: h.kind,
+        faceId: h.id,
+        subjectId: null,
+        name: null,
+        file: seen?.file ?? '',
+        box: seen?.box ?? ([0, 0, 0, 0] as [number, number, number, number]),
+        score: round(h.score),
+        similarity: round(h.similarity),
+        distance: round(h.distance, 3),
+        thumbnailUrl: seen ? deps.mediaUrl(`thumbs/${seen.photoSha256}.jpg`) : null,
+      };
+    });
+    const value = { historyId, queryBox, metric: input.metric, source: input.source, results };
+    return {
+      value,
+      summary: `${results.length} similar faces (${input.metric}, ${input.source})`,
+      result: value,
+    };
+  });
+}

@@ -1,0 +1,388 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { z } from 'zod';
+import { VigilError } from '../../../shared/errors';
+import type { ImageSource } from '../../../shared/schemas';
+import { subjectFieldsSchema, type EnrolledFace, type Subject } from '../../../shared/watchlist-schemas';
+import { faceCropJpeg, faceSharpness } from '../imaging/face-crop';
+import { runJob } from '../store/history-log';
+import { DESCRIPTOR_MODEL, storedFaceSchema, type StoredFace, type StoredSubject } from '../store/store';
+import { analysePhoto, type AnalyseDeps } from './analyse';
+import type { Matcher } from './matcher';
+
+/** Enrolment quality gates; see docs/calibration.md for the values seen on real faces. */
+export const ENROLL_LIMITS = { minFaceSize: 48, minDetectorScore: 0.5, minSharpness: 40 } as const;
+
+export interface WatchlistDeps extends AnalyseDeps {
+  matcher: Matcher;
+}
+
+const now = () => new Date().toISOString();
+
+export function publicFace(deps: AnalyseDeps, f: StoredFace): EnrolledFace {
+  return {
+    id: f.id,
+    sourceFile: f.sourceFile,
+    sourceSha256: f.sourceSha256,
+    box: f.box,
+    detectorScore: f.detectorScore,
+    faceSize: f.faceSize,
+    sharpness: f.sharpness,
+    pose: f.pose,
+    cropUrl: deps.mediaUrl(f.cropKey),
+    sourceUrl: deps.mediaUrl(f.previewKey),
+    enrolledAt: f.enrolledAt,
+  };
+}
+
+export function publicSubject(deps: AnalyseDeps, s: StoredSubject): Subject {
+  return { ...s, faces: s.faces.map((f) => publicFace(deps, f)) };
+}
+
+export function findSubject(deps: AnalyseDeps, id: string): StoredSubject {
+  const s = deps.store.watchlist.data.subjects.find((x) => x.id === id);
+  if (!s) throw new VigilError('NOT_FOUND', `No subject ${id} on the watchlist`);
+  return s;
+}
+
+export function listSubjects(deps: AnalyseDeps, query?: string) {
+  const q = query?.trim().toLowerCase();
+  return deps.store.watchlist.data.subjects
+    .filter(
+      (s) =>
+        !q ||
+        s.name.toLowerCase().includes(q) ||
+        s.aliases.some((a) => a.toLowerCase().includes(q)) ||
+        s.caseRef.toLowerCase().includes(q),
+    )
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map(({ faces, ...rest }) => ({
+      ...rest,
+      faceCount: faces.length,
+      thumbnailUrl: faces[0] ? deps.mediaUrl(faces[0].cropKey) : null,
+    }));
+}
+
+export async function createSubject(
+  deps: AnalyseDeps,
+  input: z.input<typeof subjectFieldsSchema>,
+): Promise<Subject> {
+  const fields = subjectFieldsSchema.parse(input);
+  const subject: StoredSubject = {
+    ...fields,
+    id: randomUUID(),
+    createdAt: now(),
+    updatedAt: now(),
+    faces: [],
+  };
+  await deps.store.watchlist.update((doc) => {
+    doc.subjects.push(subject);
+  });
+  return publicSubject(deps, subject);
+}
+
+export async function updateSubject(
+  deps: AnalyseDeps,
+  id: string,
+  patch: Partial<z.input<typeof subjectFieldsSchema>>,
+): Promise<Subject> {
+  const s = findSubject(deps, id);
+  const fields = subjectFieldsSchema.partial().parse(patch);
+  Object.assign(s, Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)), {
+    updatedAt: now(),
+  });
+  await deps.store.watchlist.write();
+  return publicSubject(deps, s);
+}
+
+export async function deleteSubject(deps: WatchlistDeps, id: string): Promise<{ deleted: number }> {
+  const s = findSubject(deps, id);
+  await deps.store.watchlist.update((doc) => {
+    doc.subjects = doc.subjects.filter((x) => x.id !== id);
+  });
+  for (const f of s.faces) deps.matcher.removeWatchlistFace(f.id);
+  return { deleted: 1 };
+}
+
+export async function removeFace(deps: WatchlistDeps, subjectId: string, faceId: string): Promise<Subject> {
+  const s = findSubject(deps, subjectId);
+  if (!s.faces.some((f) => f.id === faceId))
+    throw new VigilError('NOT_FOUND', `Subject has no face ${faceId}`);
+  s.faces = s.faces.filter((f) => f.id !== faceId);
+  s.updatedAt = now();
+  await deps.store.watchlist.write();
+  deps.matcher.removeWatchlistFace(faceId);
+  return publicSubject(deps, s);
+}
+
+const sameBox = (a: number[], b: number[], tol: number) => a.every((v, i) => Math.abs(v - b[i]!) <= tol);
+
+/** Enrols one face of a photo onto a subject, refusing faces that would make poor references. */
+export async function enrollFace(
+  deps: WatchlistDeps,
+  input: { subjectId: string; source: ImageSource; faceIndex?: number },
+): Promise<{ subject: Subject; face: EnrolledFace }> {
+  const subject = findSubject(deps, input.subjectId);
+  const file = 'path' in input.source ? input.source.path : input.source.name;
+  return runJob(deps.store.history, 'enroll', [{ file, sha256: null }], async () => {
+    const photo = await analysePhoto(deps, input.source);
+    const { img, faces } = photo;
+    const name = basename(img.file);
+    if (faces.length === 0) throw new VigilError('NO_FACE', `No face found in ${name}`, { file: img.file });
+    if (faces.length > 1 && input.faceIndex === undefined) {
+      throw new VigilError(
+        'MULTIPLE_FACES',
+        `${name} shows ${faces.length} faces: choose which one to enrol`,
+        {
+          file: img.file,
+          faces: faces.map((f, index) => ({ index, box: f.box, score: f.score })),
+        },
+      );
+    }
+    const index = input.faceIndex ?? 0;
+    const face = faces[index];
+    if (!face)
+      throw new VigilError('BAD_INPUT', `${name} has no face number ${index}`, { faces: faces.length });
+    const faceSize = Math.min(face.box[2], face.box[3]);
+    if (faceSize < ENROLL_LIMITS.minFaceSize) {
+      throw new VigilError(
+        'FACE_TOO_SMALL',
+        `The face is ${faceSize} px; at least ${ENROLL_LIMITS.minFaceSize} px is needed`,
+        {
+          measured: faceSize,
+          minimum: ENROLL_LIMITS.minFaceSize,
+        },
+      );
+    }
+    const sharpness = await faceSharpness(img.rgb, face.box, img.scale);
+    if (face.score < ENROLL_LIMITS.minDetectorScore || sharpness < ENROLL_LIMITS.minSharpness) {
+      throw new VigilError(
+        'LOW_QUALITY',
+        face.score < ENROLL_LIMITS.minDetectorScore
+          ? `The face is unclear (detector score ${face.score}, at least ${ENROLL_LIMITS.minDetectorScore} needed)`
+          : `The face is too blurred (sharpness ${sharpness}, at least ${ENROLL_LIMITS.minSharpness} needed)`,
+        {
+          detectorScore: face.score,
+          sharpness,
+          minDetectorScore: ENROLL_LIMITS.minDetectorScore,
+          minSharpness: ENROLL_LIMITS.minSharpness,
+        },
+      );
+    }
+    if (face.descriptor.length !== deps.store.watchlistVectors.dim) {
+      throw new VigilError('ENGINE_FAILED', 'The engine returned no face descriptor');
+    }
+    for (const s of deps.store.watchlist.data.subjects) {
+      const dup = s.faces.find((f) => f.sourceSha256 === img.sha256 && sameBox(f.box, face.box, 4));
+      if (dup) {
+        throw new VigilError(
+          'DUPLICATE',
+          s.id === subject.id
+            ? `This face of ${name} is already enrolled`
+            : `This face is already enrolled as ${s.name}`,
+          { subjectId: s.id, faceId: dup.id },
+        );
+      }
+    }
+    const faceId = randomUUID();
+    const sourceKey = `sources/${img.sha256}.img`;
+    const cropKey = `crops/${faceId}.jpg`;
+    if (!(await deps.store.media.has(sourceKey))) await deps.store.media.put(sourceKey, img.bytes);
+    await deps.store.media.put(cropKey, await faceCropJpeg(img.rgb, face.box, img.scale));
+    const row = await deps.store.watchlistVectors.append([face.descriptor]);
+    const stored: StoredFace = {
+      id: faceId,
+      row,
+      sourceFile: name,
+      sourceSha256: img.sha256,
+      sourceKey,
+      previewKey: photo.preview.key,
+      cropKey,
+      box: face.box,
+      detectorScore: face.score,
+      faceSize,
+      sharpness,
+      pose: face.pose,
+      enrolledAt: now(),
+    };
+    subject.faces.push(stored);
+    subject.updatedAt = now();
+    await deps.store.watchlist.write();
+    deps.matcher.addWatchlistFace(stored.id, subject.id, face.descriptor);
+    const value = { subject: publicSubject(deps, subject), face: publicFace(deps, stored) };
+    return {
+      value,
+      summary: `Enrolled a face of ${name} as ${subject.name}`,
+      result: { subjectId: subject.id, faceId },
+    };
+  });
+}
+
+// ---- export / import: one self-contained JSON file ------------------------------------------
+
+const exportedFaceSchema = storedFaceSchema
+  .omit({ row: true, sourceKey: true, previewKey: true, cropKey: true })
+  .extend({
+    descriptor: z.base64(),
+    crop: z.base64(),
+    source: z.base64().nullable(),
+  });
+
+const exportFileSchema = z.object({
+  format: z.literal('vigil-watchlist'),
+  version: z.literal(1),
+  model: z.string(),
+  dim: z.number().int(),
+  exportedAt: z.string(),
+  subjects: z.array(
+    subjectFieldsSchema.extend({
+      id: z.string(),
+      createdAt: z.string(),
+      updatedAt: z.string(),
+      faces: z.array(exportedFaceSchema),
+    }),
+  ),
+});
+
+const f32ToB64 = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
+const b64ToF32 = (s: string) => {
+  const b = Buffer.from(s, 'base64');
+  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+};
+
+/**
+ * The whole watchlist as one JSON document, returned as data: the caller (CLI, renderer) saves
+ * it, so no channel ever writes to a path it is given.
+ */
+export async function exportWatchlist(
+  deps: AnalyseDeps,
+): Promise<{ fileName: string; subjects: number; faces: number; bytes: number; data: string }> {
+  return runJob(deps.store.history, 'export', [{ file: 'watchlist', sha256: null }], async () => {
+    const subjects = [];
+    let faceCount = 0;
+    for (const s of deps.store.watchlist.data.subjects) {
+      const faces = [];
+      for (const f of s.faces) {
+        const { row, sourceKey, previewKey, cropKey, ...meta } = f;
+        void previewKey;
+        const source = await readFile(deps.store.media.pathOf(sourceKey)).catch(() => null);
+        faces.push({
+          ...meta,
+          descriptor: f32ToB64(await deps.store.watchlistVectors.read(row)),
+          crop: (await readFile(deps.store.media.pathOf(cropKey))).toString('base64'),
+          source: source ? source.toString('base64') : null,
+        });
+        faceCount++;
+      }
+      subjects.push({ ...s, faces });
+    }
+    const doc: z.infer<typeof exportFileSchema> = {
+      format: 'vigil-watchlist',
+      version: 1,
+      model: deps.store.watchlist.data.model,
+      dim: deps.store.watchlistVectors.dim,
+      exportedAt: now(),
+      subjects,
+    };
+    const text = JSON.stringify(doc);
+    const fileName = `watchlist-${doc.exportedAt.slice(0, 10)}.vigil.json`;
+    const data = Buffer.from(text).toString('base64');
+    const value = {
+      fileName,
+      subjects: subjects.length,
+      faces: faceCount,
+      bytes: Buffer.byteLength(text),
+      data,
+    };
+    const { data: _data, ...summaryResult } = value;
+    return {
+      value,
+      summary: `Exported ${subjects.length} subjects, ${faceCount} faces`,
+      result: summaryResult,
+    };
+  });
+}
+
+export async function importWatchlist(deps: WatchlistDeps, source: ImageSource) {
+  const file = 'path' in source ? source.path : source.name;
+  return runJob(deps.store.history, 'import', [{ file, sha256: null }], async () => {
+    const bytes =
+      'path' in source
+        ? await readFile(source.path).catch((err: NodeJS.ErrnoException) => {
+            throw new VigilError('FILE_NOT_FOUND', `Cannot read ${source.path}: ${err.code ?? err.message}`);
+          })
+        : Buffer.from(source.bytes, 'base64');
+    let parsedJson: unknown;
+    try {
+      parsedJson = JSON.parse(bytes.toString('utf8'));
+    } catch {
+      throw new VigilError('BAD_INPUT', `${basename(file)} is not a Vigil watchlist file (not JSON)`);
+    }
+    const parsed = exportFileSchema.safeParse(parsedJson);
+    if (!parsed.success) {
+      throw new VigilError('BAD_INPUT', `${basename(file)} is not a Vigil watchlist file`, {
+        issues: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`),
+      });
+    }
+    const doc = parsed.data;
+    if (doc.model !== DESCRIPTOR_MODEL || doc.dim !== deps.store.watchlistVectors.dim) {
+      throw new VigilError(
+        'INCOMPATIBLE_MODEL',
+        `${basename(file)} holds ${doc.dim}-d descriptors from ${doc.model}; this Vigil uses ${DESCRIPTOR_MODEL}`,
+        { model: doc.model, expected: DESCRIPTOR_MODEL },
+      );
+    }
+    const report = {
+      added: [] as { id: string; name: string }[],
+      updated: [] as { id: string; name: string; facesAdded: number }[],
+      skipped: [] as { id: string; name: string; reason: string }[],
+    };
+    for (const inc of doc.subjects) {
+      let target = deps.store.watchlist.data.subjects.find((s) => s.id === inc.id);
+      const isNew = !target;
+      // The newer side wins for the subject's fields; faces are merged.
+      const fieldsUpdated = !!target && inc.updatedAt > target.updatedAt;
+      if (!target) {
+        const { faces: _faces, ...fields } = inc;
+        target = { ...fields, faces: [] };
+        deps.store.watchlist.data.subjects.push(target);
+      } else if (fieldsUpdated) {
+        const { faces: _faces, id: _id, createdAt: _c, ...fields } = inc;
+        Object.assign(target, fields);
+      }
+      let facesAdded = 0;
+      for (const f of inc.faces) {
+        if (
+          target.faces.some(
+            (x) => x.id === f.id || (x.sourceSha256 === f.sourceSha256 && sameBox(x.box, f.box, 4)),
+          )
+        ) {
+          continue;
+        }
+        const descriptor = b64ToF32(f.descriptor);
+        if (descriptor.length !== deps.store.watchlistVectors.dim) continue;
+        const { descriptor: _d, crop, source: src, ...meta } = f;
+        const cropKey = `crops/${f.id}.jpg`;
+        const sourceKey = `sources/${f.sourceSha256}.img`;
+        await deps.store.media.put(cropKey, Buffer.from(crop, 'base64'));
+        if (src && !(await deps.store.media.has(sourceKey)))
+          await deps.store.media.put(sourceKey, Buffer.from(src, 'base64'));
+        const row = await deps.store.watchlistVectors.append([descriptor]);
+        target.faces.push({ ...meta, row, sourceKey, previewKey: cropKey, cropKey });
+        deps.matcher.addWatchlistFace(f.id, target.id, descriptor);
+        facesAdded++;
+      }
+      if (isNew) report.added.push({ id: target.id, name: target.name });
+      else if (facesAdded > 0 || fieldsUpdated) {
+        report.updated.push({ id: target.id, name: target.name, facesAdded });
+      } else report.skipped.push({ id: target.id, name: target.name, reason: 'already up to date' });
+    }
+    await deps.store.watchlist.write();
+    return {
+      value: report,
+      summary: `Imported ${report.added.length} new, ${report.updated.length} updated, ${report.skipped.length} unchanged`,
+      result: report,
+    };
+  });
+}

@@ -1,0 +1,127 @@
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { VigilError } from '../../../shared/errors';
+import { tempDir } from '../test-support';
+import { HistoryLog, runJob } from './history-log';
+
+const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean);
+
+describe('HistoryLog', () => {
+  it('keeps records across reopen, newest first, with filters', async () => {
+    const file = join(tempDir(), 'history.jsonl');
+    const log = await HistoryLog.open(file);
+    const a = await log.create('inspect', [{ file: 'a.jpg', sha256: null }]);
+    await log.update(a.id, { status: 'FINISHED', summary: 'two faces' });
+    await new Promise((r) => setTimeout(r, 5));
+    const b = await log.create('identify', [{ file: 'b.jpg', sha256: null }]);
+    await log.update(b.id, { status: 'FINISHED', summary: 'one match: Alice' });
+    await log.close();
+
+    const again = await HistoryLog.open(file);
+    expect(again.size).toBe(2);
+    expect(again.list().records.map((r) => r.id)).toEqual([b.id, a.id]);
+    expect(again.list({ kind: 'inspect' }).records.map((r) => r.id)).toEqual([a.id]);
+    expect(again.list({ text: 'alice' }).records.map((r) => r.id)).toEqual([b.id]);
+    expect(again.list({ text: 'A.JPG' }).records.map((r) => r.id)).toEqual([a.id]);
+    expect(again.list({ limit: 1, offset: 1 })).toMatchObject({ total: 2, records: [{ id: a.id }] });
+    await again.close();
+  });
+
+  it('marks a job left running by a crash as interrupted on the next open', async () => {
+    const file = join(tempDir(), 'history.jsonl');
+    const log = await HistoryLog.open(file);
+    const rec = await log.create('identify', [{ file: 'x.jpg', sha256: null }]);
+    await log.update(rec.id, { status: 'RUNNING', startedAt: new Date().toISOString() });
+    await log.close(); // the process "dies" here
+
+    const after = await HistoryLog.open(file);
+    const r = after.get(rec.id);
+    expect(r.status).toBe('ERROR');
+    expect(r.error?.message).toMatch(/interrupted/);
+    expect(r.finishedAt).not.toBeNull();
+    await after.close();
+    // The interruption itself is persisted.
+    const reopened = await HistoryLog.open(file);
+    expect(reopened.get(rec.id).status).toBe('ERROR');
+    await reopened.close();
+  });
+
+  it('drops a torn last line and keeps everything before it', async () => {
+    const file = join(tempDir(), 'history.jsonl');
+    const log = await HistoryLog.open(file);
+    const rec = await log.create('inspect', []);
+    await log.update(rec.id, { status: 'FINISHED' });
+    await log.close();
+    appendFileSync(file, '{"id":"half-writ');
+    const after = await HistoryLog.open(file);
+    expect(after.get(rec.id).status).toBe('FINISHED');
+    await after.close();
+    expect(lines(file).every((l) => JSON.parse(l))).toBeTruthy();
+  });
+
+  it('reports damage in the middle of the file and leaves it untouched', async () => {
+    const file = join(tempDir(), 'history.jsonl');
+    const log = await HistoryLog.open(file);
+    await log.create('inspect', []);
+    await log.create('inspect', []);
+    await log.close();
+    const [first, second] = lines(file);
+    const damaged = `${first}\nnot json at all\n${second}\n${second}\n`;
+    writeFileSync(file, damaged);
+    const err = await HistoryLog.open(file).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(VigilError);
+    expect((err as VigilError).code).toBe('STORE_CORRUPT');
+    expect(readFileSync(file, 'utf8')).toBe(damaged);
+  });
+
+  it('persists deletions and compacts superseded lines on open', async () => {
+    const file = join(tempDir(), 'history.jsonl');
+    const log = await HistoryLog.open(file);
+    const keep = await log.create('inspect', []);
+    const drop = await log.create('inspect', []);
+    for (let i = 0; i < 1100; i++) await log.update(keep.id, { status: 'FINISHED', summary: `step ${i}` });
+    expect(await log.remove([drop.id, 'unknown'])).toBe(1);
+    await log.close();
+    expect(lines(file).length).toBeGreaterThan(1100);
+
+    const after = await HistoryLog.open(file);
+    expect(after.size).toBe(1);
+    expect(after.get(keep.id).summary).toBe('step 1099');
+    expect(() => after.get(drop.id)).toThrow(VigilError);
+    await after.close();
+    expect(lines(file)).toHaveLength(1);
+  });
+
+  it('runJob records the life cycle, success and failure', async () => {
+    const log = await HistoryLog.open(join(tempDir(), 'history.jsonl'));
+    const value = await runJob(log, 'compare', [{ file: 'a.jpg', sha256: null }], async (id) => ({
+      value: id,
+      summary: 'match',
+      result: { score: 0.9 },
+    }));
+    expect(log.get(value)).toMatchObject({ status: 'FINISHED', summary: 'match', result: { score: 0.9 } });
+    expect(log.get(value).startedAt).not.toBeNull();
+
+    const failed = runJob(log, 'verify', [], async () => {
+      throw new VigilError('NO_FACE', 'No face found in x.jpg');
+    });
+    await expect(failed).rejects.toMatchObject({ code: 'NO_FACE' });
+    const rec = log.list({ kind: 'verify' }).records[0]!;
+    expect(rec).toMatchObject({
+      status: 'ERROR',
+      error: { code: 'NO_FACE', message: 'No face found in x.jpg' },
+    });
+
+    await expect(
+      runJob(log, 'identify', [], async () => {
+        throw new Error('boom with /secret/path');
+      }),
+    ).rejects.toThrow('boom');
+    expect(log.list({ kind: 'identify' }).records[0]!.error).toEqual({
+      code: 'INTERNAL',
+      message: 'Unexpected internal error',
+    });
+    await log.close();
+  });
+});
