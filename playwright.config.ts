@@ -32,6 +32,7 @@ export default defineConfig({
   projects: [
     { name: 'browser', testMatch: /browser\/.*\.spec\.ts/ },
     { name: 'electron', testMatch: /electron\/.*\.spec\.ts/ },
+    { name: 'cli', testMatch: /cli\/.*\.spec\.ts/ },
   ],
   webServer: {
     // The built CLI, as a user runs it, on a fresh data directory.

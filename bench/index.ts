@@ -1,9 +1,19 @@
-// `npm run bench`: prints every benchmark's figures; docs/benchmarks.md records them.
+// `npm run bench [-- NAME]`: prints every benchmark's figures; docs/benchmarks.md records them.
+import { accuracyBench } from './accuracy.bench';
+import { calibrationBench } from './calibration.bench';
 import { engineBench } from './engine.bench';
 
 const only = process.argv[2];
-const benches: Record<string, () => Promise<void>> = { engine: engineBench };
+const benches: Record<string, () => Promise<void>> = {
+  engine: engineBench,
+  calibration: calibrationBench,
+  accuracy: accuracyBench,
+};
 
+if (only && !benches[only]) {
+  console.error(`unknown benchmark ${only}; one of: ${Object.keys(benches).join(', ')}`);
+  process.exit(2);
+}
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;
   await run();

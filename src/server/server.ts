@@ -36,7 +36,7 @@ export interface RunningServer {
 export const LOOPBACK = '127.0.0.1';
 export const MEDIA_PREFIX = '/media/';
 
-const isLoopback = (host: string) => host === '127.0.0.1' || host === 'localhost' || host === '::1';
+const isLoopback = (host: string) => /^127\./.test(host) || host === 'localhost' || host === '::1';
 
 function sendError(reply: import('fastify').FastifyReply, shape: ErrorShape) {
   return reply.code(httpStatusOf(shape.code)).type('application/json').send(shape);

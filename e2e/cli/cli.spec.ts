@@ -1,0 +1,108 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import sharp from 'sharp';
+import { SAMPLES } from '../env';
+
+/** Runs the built CLI as a user would (`npx vigil …` resolves to bin/vigil.js). */
+function vigil(args: string[]) {
+  const r = spawnSync(process.execPath, ['bin/vigil.js', ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
+}
+
+const data = mkdtempSync(join(tmpdir(), 'vigil-cli-'));
+
+test('inspect --json prints one document with boxes and 1024-d descriptors', () => {
+  const r = vigil(['inspect', join(SAMPLES, 'sample5.jpg'), '--json', '--data', data]);
+  expect(r.code, r.stderr).toBe(0);
+  const doc = r.json();
+  expect(doc.results).toHaveLength(1);
+  const [res] = doc.results;
+  expect(res.file).toContain('sample5.jpg');
+  expect(res.faces).toHaveLength(5);
+  for (const f of res.faces) {
+    expect(f.box).toHaveLength(4);
+    expect(f.descriptorLength).toBe(1024);
+    expect(f.descriptorId).not.toBe('');
+  }
+});
+
+test('bad inputs exit non-zero with their codes, the good file still done', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-bad-'));
+  writeFileSync(join(dir, 'notes.jpg'), 'not an image');
+  const r = vigil([
+    'inspect',
+    join(dir, 'notes.jpg'),
+    join(dir, 'missing.jpg'),
+    join(SAMPLES, 'sample1.jpg'),
+    '--json',
+    '--data',
+    data,
+  ]);
+  expect(r.code).toBe(1);
+  const doc = r.json();
+  expect(doc).toMatchObject({ code: 'NOT_AN_IMAGE', message: '2 of 3 files failed' });
+  expect(doc.results.map((x: { error?: { code: string } }) => x.error?.code ?? 'ok')).toEqual([
+    'NOT_AN_IMAGE',
+    'FILE_NOT_FOUND',
+    'ok',
+  ]);
+  const plain = vigil(['inspect', join(dir, 'notes.jpg'), '--data', data]);
+  expect(plain.code).toBe(1);
+  expect(plain.stderr).toMatch(/NOT_AN_IMAGE/);
+  expect(plain.stdout).toBe('');
+  const usage = vigil(['inspect', '--json']);
+  expect(usage.code).toBe(2);
+  expect(usage.json()).toMatchObject({ code: 'BAD_INPUT' });
+});
+
+test('watchlist add then identify finds the person and nobody else', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-wl-'));
+  const face = join(dir, 'face.jpg');
+  await sharp(join(SAMPLES, 'sample1.jpg'))
+    .extract({ left: 250, top: 230, width: 520, height: 520 })
+    .toFile(face);
+  const add = vigil(['watchlist', 'add', '--name', 'Alice', face, '--json', '--data', data]);
+  expect(add.code, add.stderr).toBe(0);
+  const subject = add.json().subject;
+  expect(subject.faces).toHaveLength(1);
+  const id = vigil([
+    'identify',
+    join(SAMPLES, 'sample1.jpg'),
+    join(SAMPLES, 'sample3.jpg'),
+    '--json',
+    '--data',
+    data,
+  ]);
+  expect(id.code, id.stderr).toBe(0);
+  const [one, three] = id.json().results;
+  expect(
+    one.faces
+      .filter((f: { verdict: string }) => f.verdict === 'match')
+      .map((f: { candidates: { name: string }[] }) => f.candidates[0]!.name),
+  ).toEqual(['Alice']);
+  expect(three.faces.every((f: { verdict: string }) => f.verdict === 'no_match')).toBe(true);
+  const verify = vigil([
+    'verify',
+    '--subject',
+    subject.id,
+    join(SAMPLES, 'sample1.jpg'),
+    '--json',
+    '--data',
+    data,
+  ]);
+  expect(verify.json()).toMatchObject({ verdict: 'match', subjectId: subject.id });
+  const missing = vigil([
+    'verify',
+    '--subject',
+    'nobody',
+    join(SAMPLES, 'sample1.jpg'),
+    '--json',
+    '--data',
+    data,
+  ]);
+  expect(missing.code).toBe(1);
+  expect(missing.json()).toMatchObject({ code: 'NOT_FOUND' });
+});

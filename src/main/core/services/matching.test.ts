@@ -1,0 +1,258 @@
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Core } from '../core';
+import { createTestCore, sampleImage, tempDir } from '../test-support';
+
+// Faces of sample1.jpg (three different people) and sample6.jpg (four others).
+const ALICE_BOX = { left: 250, top: 230, width: 520, height: 520 }; // sample1 face at [334,316,352,352]
+const BEA_BOX = { left: 1020, top: 200, width: 500, height: 520 }; // sample6 face at [1081,280,368,369]
+
+let core: Core;
+let dir: string;
+let alicePhoto: string;
+let beaPhoto: string;
+
+async function ok<C extends Parameters<Core['call']>[0]>(channel: C, input: unknown) {
+  const r = await core.call(channel, input);
+  if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test helper: callers assert the shape
+  return r.value as any;
+}
+
+async function fails(channel: string, input: unknown) {
+  const r = await core.call(channel, input);
+  if (r.ok) throw new Error(`${channel} succeeded, expected an error`);
+  return r.error;
+}
+
+beforeAll(async () => {
+  dir = tempDir();
+  alicePhoto = join(dir, 'alice.jpg');
+  beaPhoto = join(dir, 'bea.jpg');
+  await sharp(sampleImage(1)).extract(ALICE_BOX).toFile(alicePhoto);
+  await sharp(sampleImage(6)).extract(BEA_BOX).toFile(beaPhoto);
+  core = await createTestCore(join(dir, 'data'));
+});
+
+afterAll(async () => {
+  await core?.close();
+});
+
+describe('watchlist and matching', () => {
+  let alice: { id: string };
+  let bea: { id: string };
+
+  it('creates subjects and enrols one face each', async () => {
+    alice = await ok('watchlist.create', { name: 'Alice Example', aliases: ['A.'], caseRef: 'C-1' });
+    bea = await ok('watchlist.create', { name: 'Bea Example', status: 'caught' });
+    const r = await ok('watchlist.enroll', { subjectId: alice.id, source: { path: alicePhoto } });
+    expect(r.face.faceSize).toBeGreaterThan(200);
+    expect(r.face.cropUrl).toMatch(/^\/media\/crops\//);
+    await ok('watchlist.enroll', { subjectId: bea.id, source: { path: beaPhoto } });
+    const list = await ok('watchlist.list', {});
+    expect(list.subjects.map((s: { name: string; faceCount: number }) => [s.name, s.faceCount])).toEqual([
+      ['Alice Example', 1],
+      ['Bea Example', 1],
+    ]);
+    expect((await ok('watchlist.list', { query: 'c-1' })).subjects).toHaveLength(1);
+  });
+
+  it('identifies the enrolled person in the group photo and nobody else', async () => {
+    const r = await ok('match.identify', { source: { path: sampleImage(1) } });
+    expect(r.faces).toHaveLength(3);
+    const verdicts = r.faces.map((f: { verdict: string }) => f.verdict);
+    expect(verdicts.filter((v: string) => v === 'match')).toHaveLength(1);
+    const hit = r.faces.find((f: { verdict: string }) => f.verdict === 'match');
+    expect(hit.candidates[0]).toMatchObject({ subjectId: alice.id, name: 'Alice Example' });
+    expect(hit.threshold).toBe('match');
+    expect(hit.box[0]).toBeGreaterThan(300);
+    expect(hit.box[0]).toBeLessThan(370);
+    for (const f of r.faces.filter((x: { verdict: string }) => x !== hit))
+      expect(f.verdict).not.toBe('match');
+    const rec = await ok('history.get', { id: r.historyId });
+    expect(rec).toMatchObject({ kind: 'identify', status: 'FINISHED' });
+  });
+
+  it('finds no match among strangers', async () => {
+    const r = await ok('match.identify', { source: { path: sampleImage(3) } });
+    expect(r.faces).toHaveLength(3);
+    for (const f of r.faces) expect(f.verdict).toBe('no_match');
+  });
+
+  it('verifies and compares', async () => {
+    expect(await ok('match.verify', { subjectId: alice.id, source: { path: sampleImage(1) } })).toMatchObject(
+      {
+        verdict: 'match',
+        facesInPhoto: 3,
+      },
+    );
+    const no = await ok('match.verify', { subjectId: alice.id, source: { path: sampleImage(3) } });
+    expect(no.verdict).toBe('no_match');
+    expect(no.threshold).toBeNull();
+    expect((await ok('match.compare', { a: { path: alicePhoto }, b: { path: beaPhoto } })).verdict).toBe(
+      'no_match',
+    );
+    // compare takes each photo's largest face: in sample1.jpg that is Alice's.
+    const same = await ok('match.compare', { a: { path: alicePhoto }, b: { path: sampleImage(1) } });
+    expect(same.similarity).toBeGreaterThan(0.8);
+    expect(same.verdict).toBe('match');
+  });
+
+  it('searches the watchlist and faces seen before, with both metrics', async () => {
+    for (const metric of ['cosine', 'euclidean'] as const) {
+      const r = await ok('match.search', {
+        query: { source: { path: alicePhoto } },
+        k: 5,
+        metric,
+        source: 'all',
+      });
+      expect(r.results.length).toBeGreaterThan(1);
+      const kinds = r.results
+        .slice(0, 2)
+        .map((h: { kind: string }) => h.kind)
+        .sort();
+      // Alice's enrolled face and her face seen in sample1.jpg come first.
+      expect(kinds).toEqual(['seen', 'watchlist']);
+      expect(r.results[0].similarity).toBeGreaterThan(0.8);
+    }
+    const wl = await ok('match.search', {
+      query: { source: { path: alicePhoto } },
+      k: 10,
+      source: 'watchlist',
+    });
+    expect(wl.results.every((h: { kind: string }) => h.kind === 'watchlist')).toBe(true);
+    expect(wl.results[0]).toMatchObject({ subjectId: alice.id, rank: 1 });
+  });
+
+  it('refuses poor or ambiguous enrolments with their codes', async () => {
+    const multi = await fails('watchlist.enroll', { subjectId: bea.id, source: { path: sampleImage(6) } });
+    expect(multi.code).toBe('MULTIPLE_FACES');
+    expect((multi.details as { faces: unknown[] }).faces).toHaveLength(4);
+    const again = await fails('watchlist.enroll', { subjectId: bea.id, source: { path: beaPhoto } });
+    expect(again.code).toBe('DUPLICATE');
+    const grey = join(dir, 'grey.png');
+    await sharp({ create: { width: 300, height: 300, channels: 3, background: '#888' } })
+      .png()
+      .toFile(grey);
+    expect((await fails('watchlist.enroll', { subjectId: bea.id, source: { path: grey } })).code).toBe(
+      'NO_FACE',
+    );
+    const blurred = join(dir, 'blurred.jpg');
+    await sharp(alicePhoto).blur(12).toFile(blurred);
+    const low = await fails('watchlist.enroll', { subjectId: alice.id, source: { path: blurred } });
+    expect(['LOW_QUALITY', 'NO_FACE']).toContain(low.code);
+    const tiny = join(dir, 'tiny.jpg');
+    await sharp(alicePhoto)
+      .resize(64)
+      .extend({ top: 40, bottom: 40, left: 40, right: 40, background: '#777' })
+      .toFile(tiny);
+    const small = await fails('watchlist.enroll', { subjectId: alice.id, source: { path: tiny } });
+    expect(['FACE_TOO_SMALL', 'NO_FACE', 'LOW_QUALITY']).toContain(small.code);
+    expect((await fails('watchlist.enroll', { subjectId: 'nope', source: { path: alicePhoto } })).code).toBe(
+      'NOT_FOUND',
+    );
+    // Nothing was added by the failures.
+    expect((await ok('watchlist.get', { id: bea.id })).faces).toHaveLength(1);
+  });
+
+  it('enrols the chosen face of a group photo', async () => {
+    const r = await ok('watchlist.enroll', {
+      subjectId: bea.id,
+      source: { path: sampleImage(6) },
+      faceIndex: 1,
+    });
+    expect(r.subject.faces).toHaveLength(2);
+  });
+
+  it('exports, and an import into an empty data dir reproduces identify', async () => {
+    const before = await ok('match.identify', { source: { path: sampleImage(1) } });
+    const exp = await ok('watchlist.export', {});
+    expect(exp).toMatchObject({ subjects: 2, faces: 3 });
+    const other = await createTestCore(join(dir, 'other'));
+    try {
+      const imp = await other.call('watchlist.import', { source: { name: exp.fileName, bytes: exp.data } });
+      expect(imp.ok && (imp.value as { added: unknown[] }).added.length).toBe(2);
+      const after = await other.call('match.identify', { source: { path: sampleImage(1) } });
+      if (!after.ok) throw new Error(after.error.message);
+      const strip = (r: typeof before) =>
+        r.faces.map(
+          (f: { box: number[]; verdict: string; candidates: { name: string; score: number }[] }) => [
+            f.box,
+            f.verdict,
+            f.candidates[0]?.name,
+            f.candidates[0]?.score,
+          ],
+        );
+      expect(strip(after.value)).toEqual(strip(before));
+      const twice = await other.call('watchlist.import', { source: { name: exp.fileName, bytes: exp.data } });
+      expect(twice.ok && (twice.value as { skipped: unknown[] }).skipped.length).toBe(2);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('refuses an import from another model and a file that is not an export', async () => {
+    const exp = await ok('watchlist.export', {});
+    const doc = JSON.parse(Buffer.from(exp.data, 'base64').toString('utf8'));
+    doc.model = 'face-api/recognition-128';
+    const bytes = Buffer.from(JSON.stringify(doc)).toString('base64');
+    expect((await fails('watchlist.import', { source: { name: 'x.json', bytes } })).code).toBe(
+      'INCOMPATIBLE_MODEL',
+    );
+    const junk = Buffer.from('{"hello":1}').toString('base64');
+    expect((await fails('watchlist.import', { source: { name: 'j.json', bytes: junk } })).code).toBe(
+      'BAD_INPUT',
+    );
+  });
+
+  it('keeps everything across a restart', async () => {
+    await core.close();
+    core = await createTestCore(join(dir, 'data'));
+    const r = await ok('match.identify', { source: { path: sampleImage(1) } });
+    expect(r.faces.filter((f: { verdict: string }) => f.verdict === 'match')).toHaveLength(1);
+  });
+
+  it('thresholds in Settings change verdicts; null restores the calibrated defaults', async () => {
+    const s = await ok('settings.get', {});
+    expect(s.custom).toBe(false);
+    expect(s.thresholds.possible).toBeLessThanOrEqual(s.thresholds.match);
+    await ok('settings.update', { thresholds: { match: 1, possible: 1 } });
+    const strict = await ok('match.verify', { subjectId: alice.id, source: { path: sampleImage(1) } });
+    expect(strict.verdict).not.toBe('match');
+    expect((await fails('settings.update', { thresholds: { match: 0.2, possible: 0.5 } })).code).toBe(
+      'BAD_INPUT',
+    );
+    const restored = await ok('settings.update', { thresholds: null });
+    expect(restored.thresholds).toEqual(s.defaults);
+  });
+
+  it('records feedback, edits and deletions', async () => {
+    const r = await ok('match.identify', { source: { path: sampleImage(1) } });
+    const rec = await ok('feedback.give', {
+      historyId: r.historyId,
+      faceIndex: 0,
+      subjectId: alice.id,
+      verdict: 'correct',
+    });
+    expect(rec.feedback).toHaveLength(1);
+    const upd = await ok('watchlist.update', {
+      id: alice.id,
+      patch: { status: 'caught', notes: 'seen 2026' },
+    });
+    expect(upd).toMatchObject({ status: 'caught', notes: 'seen 2026', name: 'Alice Example' });
+    const face = upd.faces[0].id;
+    await ok('watchlist.removeFace', { subjectId: alice.id, faceId: face });
+    const after = await ok('match.identify', { source: { path: sampleImage(1) } });
+    expect(
+      after.faces.every(
+        (f: { verdict: string; candidates: { subjectId: string }[] }) =>
+          f.candidates[0]?.subjectId !== alice.id || f.verdict === 'no_match',
+      ),
+    ).toBe(true);
+    await ok('watchlist.delete', { id: bea.id });
+    expect((await fails('watchlist.get', { id: bea.id })).code).toBe('NOT_FOUND');
+    const hist = await ok('history.list', { kind: 'enroll', status: 'ERROR' });
+    expect(hist.total).toBeGreaterThan(0);
+  });
+});

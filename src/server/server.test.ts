@@ -1,0 +1,152 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHANNEL_NAMES } from '../shared/contract';
+import type { Core } from '../main/core/core';
+import { createTestCore, sampleImage, tempDir } from '../main/core/test-support';
+import { startServer, type RunningServer } from './server';
+
+let core: Core;
+let server: RunningServer;
+const logs: string[] = [];
+
+beforeAll(async () => {
+  core = await createTestCore(join(tempDir(), 'data'));
+  server = await startServer({
+    core,
+    port: 0,
+    token: 'test-token',
+    bodyLimit: 64 * 1024,
+    log: (l) => logs.push(l),
+  });
+});
+
+afterAll(async () => {
+  await server?.close();
+  await core?.close();
+});
+
+const auth = { authorization: 'Bearer test-token', 'content-type': 'application/json' };
+const post = (channel: string, body: unknown, headers: Record<string, string> = auth) =>
+  fetch(`${server.url}/api/call/${channel}`, { method: 'POST', headers, body: JSON.stringify(body) });
+
+describe('local API', () => {
+  it('answers the health check without a token, and nothing else', async () => {
+    const health = await fetch(`${server.url}/api/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    for (const path of ['/', '/api/openapi.json', '/metrics', `/media/previews/${'a'.repeat(64)}.jpg`]) {
+      const r = await fetch(server.url + path);
+      expect(r.status, path).toBe(401);
+      expect(await r.json()).toMatchObject({ code: 'UNAUTHORIZED' });
+    }
+    expect((await post('app.health', {}, { 'content-type': 'application/json' })).status).toBe(401);
+    expect((await post('app.health', {}, { ...auth, authorization: 'Bearer wrong' })).status).toBe(401);
+    expect((await post('app.health', {}, { ...auth, authorization: 'test-token' })).status).toBe(401);
+    expect((await post('app.health', {})).status).toBe(200);
+  });
+
+  it('binds to loopback by default', () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(logs.some((l) => l.includes('warning'))).toBe(false);
+  });
+
+  it('rejects schema-invalid bodies with 400 and the error code', async () => {
+    const r = await post('image.inspect', { source: { path: '' } });
+    expect(r.status).toBe(400);
+    const body = (await r.json()) as { code: string };
+    expect(body.code).toBe('BAD_INPUT');
+    expect(JSON.stringify(body)).not.toMatch(/\bat .+:\d+/);
+    const extra = await post('watchlist.create', { name: 'X', admin: true });
+    expect(extra.status).toBe(400);
+    const notJson = await fetch(`${server.url}/api/call/app.health`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer test-token', 'content-type': 'text/plain' },
+      body: 'hello',
+    });
+    expect(notJson.status).toBe(400);
+    const unknown = await post('no.such.channel', {});
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('refuses oversized bodies with 413', async () => {
+    const r = await post('image.inspect', { source: { name: 'big.jpg', bytes: 'A'.repeat(200 * 1024) } });
+    expect(r.status).toBe(413);
+    expect(await r.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+  });
+
+  it('maps image errors to 422', async () => {
+    const bytes = Buffer.from('not an image').toString('base64');
+    const r = await post('image.inspect', { source: { name: 'notes.jpg', bytes } });
+    expect(r.status).toBe(422);
+    expect(await r.json()).toMatchObject({ code: 'NOT_AN_IMAGE' });
+  });
+
+  it('counts requests in /metrics', async () => {
+    const read = async () => {
+      const text = await (await fetch(`${server.url}/metrics`, { headers: auth })).text();
+      const line = text
+        .split('\n')
+        .find((l) => l.startsWith('vigil_requests_total{channel="app.health",status="200"}'));
+      return line ? Number(line.split(' ').pop()) : 0;
+    };
+    const before = await read();
+    await post('app.health', {});
+    await post('app.health', {});
+    expect(await read()).toBe(before + 2);
+    const text = await (await fetch(`${server.url}/metrics`, { headers: auth })).text();
+    expect(text).toContain('vigil_request_duration_seconds_bucket');
+    expect(text).toContain('vigil_process_resident_memory_bytes');
+  });
+
+  it('counts inference and jobs in /metrics after an identify', async () => {
+    const r = await post('match.identify', { source: { path: sampleImage(2) } });
+    expect(r.status).toBe(200);
+    const text = await (await fetch(`${server.url}/metrics`, { headers: auth })).text();
+    expect(text).toMatch(/vigil_jobs_total\{kind="identify",status="FINISHED"\} 1/);
+    expect(text).toMatch(/vigil_inference_duration_seconds_count\{pipeline="face"\} [1-9]/);
+  });
+
+  it('publishes an OpenAPI document with every channel', async () => {
+    const doc = (await (await fetch(`${server.url}/api/openapi.json`, { headers: auth })).json()) as {
+      openapi: string;
+      paths: Record<
+        string,
+        {
+          post: {
+            requestBody: { content: Record<string, { schema: { properties: Record<string, unknown> } }> };
+          };
+        }
+      >;
+    };
+    expect(doc.openapi).toBe('3.1.0');
+    for (const name of CHANNEL_NAMES) expect(Object.keys(doc.paths)).toContain(`/api/call/${name}`);
+    const inspect = doc.paths['/api/call/image.inspect']!.post;
+    expect(inspect.requestBody.content['application/json']!.schema.properties.source).toBeDefined();
+  });
+
+  it('serves media only for well-formed keys', async () => {
+    const r = await post('image.inspect', { source: { path: sampleImage(4) } });
+    const { previewUrl } = (await r.json()) as { previewUrl: string };
+    const ok = await fetch(server.url + previewUrl, { headers: auth });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-type')).toBe('image/jpeg');
+    for (const bad of [
+      '/media/../faces.json',
+      '/media/previews/..%2F..%2Ffaces.json',
+      '/media/sources/x.exe',
+    ]) {
+      expect((await fetch(server.url + bad, { headers: auth })).status, bad).toBe(404);
+    }
+  });
+
+  it('sets a same-site cookie on a page load with the token, which then authenticates media', async () => {
+    const page = await fetch(`${server.url}/?token=test-token`);
+    const cookie = page.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/vigil_token=test-token; HttpOnly; SameSite=Strict/);
+    const r = await post('image.inspect', { source: { path: sampleImage(4) } });
+    const { previewUrl } = (await r.json()) as { previewUrl: string };
+    const viaCookie = await fetch(server.url + previewUrl, { headers: { cookie: cookie.split(';')[0]! } });
+    expect(viaCookie.status).toBe(200);
+  });
+});
