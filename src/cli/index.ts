@@ -10,6 +10,7 @@ import { expandInputs } from './files';
 import { CliFailure, printJson, reportFailure, routeConsoleToStderr } from './output';
 import { progressBar } from './progress';
 import { addMatchCommands } from './match-commands';
+import { addDataCommands } from './data-commands';
 import type { InspectResult } from '../shared/schemas';
 
 interface GlobalOpts {
@@ -141,6 +142,7 @@ export function buildProgram(): Command {
     .action((_o, cmd: Command) => serveCommand(cmd.optsWithGlobals()));
 
   addMatchCommands(program, withCore, globals);
+  addDataCommands(program, globals);
   return program;
 }
 

@@ -29,10 +29,17 @@ export class HistoryLog {
   private lines = 0;
   private readonly finishListeners: ((rec: HistoryRecord) => void)[] = [];
 
-  private constructor(readonly file: string) {}
+  private constructor(
+    readonly file: string,
+    private readonly readOnly: boolean,
+  ) {}
 
-  static async open(file: string): Promise<HistoryLog> {
-    const log = new HistoryLog(file);
+  /**
+   * `readOnly` reads without marking interrupted jobs, compacting or appending: for a second
+   * process (the CLI) looking at a data dir the app may have open.
+   */
+  static async open(file: string, opts: { readOnly?: boolean } = {}): Promise<HistoryLog> {
+    const log = new HistoryLog(file, opts.readOnly ?? false);
     await log.load();
     return log;
   }
@@ -80,6 +87,7 @@ export class HistoryLog {
       this.records.set(parsed.data.id, parsed.data);
       this.lines++;
     });
+    if (this.readOnly) return;
     // Jobs that were running when the app stopped did not finish: say so.
     const now = new Date().toISOString();
     const interrupted: HistoryRecord[] = [];
@@ -110,6 +118,7 @@ export class HistoryLog {
   }
 
   private append(rec: HistoryRecord | { id: string; deleted: true }): Promise<void> {
+    if (this.readOnly) return Promise.reject(new VigilError('BAD_INPUT', 'history opened read-only'));
     const run = this.tail.then(async () => {
       await this.fh.appendFile(JSON.stringify(rec) + '\n');
       this.lines++;
@@ -191,7 +200,7 @@ export class HistoryLog {
 
   async close(): Promise<void> {
     await this.tail;
-    await this.fh.close();
+    await this.fh?.close();
   }
 }
 

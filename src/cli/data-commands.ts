@@ -1,0 +1,102 @@
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { jobKindSchema, jobStatusSchema } from '../shared/history-schemas';
+import { createBackup, restoreBackup } from '../main/core/store/backup';
+import { resolveDataDir } from '../main/core/store/data-dir';
+import { HistoryLog } from '../main/core/store/history-log';
+import { exportHistory, listHistory } from '../main/core/services/history';
+import { CliFailure, printJson } from './output';
+import type { GlobalOpts } from './match-commands';
+
+const out = (s: string) => process.stdout.write(s + '\n');
+
+/** History is read without taking it over: the app may have the same data dir open. */
+async function withHistory<T>(g: GlobalOpts, run: (h: HistoryLog) => Promise<T> | T): Promise<T> {
+  const h = await HistoryLog.open(join(resolveDataDir(g.data), 'history.jsonl'), { readOnly: true });
+  try {
+    return await run(h);
+  } finally {
+    await h.close();
+  }
+}
+
+export function addDataCommands(program: Command, globals: (c: Command) => GlobalOpts): void {
+  const common = (cmd: Command) =>
+    cmd.option('--data <dir>', 'data directory').option('--json', 'print one JSON document on stdout');
+  const history = program.command('history').description('every job with its status, inputs and result');
+
+  common(
+    history
+      .command('list')
+      .description('list jobs, newest first')
+      .addOption(new Option('--kind <kind>', 'job kind').choices(jobKindSchema.options))
+      .addOption(new Option('--status <status>', 'job status').choices(jobStatusSchema.options))
+      .option('--since <date>', 'only jobs created at or after this date (ISO 8601)')
+      .option('--limit <n>', 'how many', '50'),
+  ).action(async (o: { kind?: never; status?: never; since?: string; limit: string }, cmd: Command) => {
+    const g = globals(cmd);
+    let since: string | undefined;
+    if (o.since) {
+      const d = new Date(o.since);
+      if (Number.isNaN(d.getTime()))
+        throw new CliFailure({ code: 'BAD_INPUT', message: `--since: not a date: ${o.since}` });
+      since = d.toISOString();
+    }
+    const r = await withHistory(g, (h) =>
+      listHistory(h, { kind: o.kind, status: o.status, since, limit: Number(o.limit) || 50 }),
+    );
+    if (g.json) printJson(r);
+    else
+      for (const x of r.records)
+        out(`${x.createdAt}  ${x.id}  ${x.kind.padEnd(8)} ${x.status.padEnd(9)} ${x.summary}`);
+  });
+
+  common(history.command('show').description('one job with its full result').argument('<id>')).action(
+    async (id: string, _o, cmd: Command) => {
+      const g = globals(cmd);
+      const rec = await withHistory(g, (h) => h.get(id));
+      if (g.json) printJson(rec);
+      else out(JSON.stringify(rec, null, 2));
+    },
+  );
+
+  common(
+    history
+      .command('export')
+      .description('export the history as CSV or JSON (by the file extension, or --format)')
+      .argument('<file>')
+      .addOption(new Option('--format <format>', 'file format').choices(['csv', 'json'])),
+  ).action(async (file: string, o: { format?: 'csv' | 'json' }, cmd: Command) => {
+    const g = globals(cmd);
+    const format = o.format ?? (file.toLowerCase().endsWith('.json') ? 'json' : 'csv');
+    const r = await withHistory(g, (h) => exportHistory(h, format));
+    await writeFile(file, r.text);
+    if (g.json) printJson({ file: resolve(file), format, records: r.records });
+    else out(`exported ${r.records} jobs to ${file}`);
+  });
+
+  common(
+    program
+      .command('backup')
+      .description('back up the whole data directory into one archive')
+      .argument('<file>'),
+  ).action(async (file: string, _o, cmd: Command) => {
+    const g = globals(cmd);
+    const r = await createBackup(resolveDataDir(g.data), resolve(file));
+    if (g.json) printJson(r);
+    else out(`backed up ${r.files} files (${r.bytes} bytes) to ${r.file}`);
+  });
+
+  common(
+    program
+      .command('restore')
+      .description('restore a backup into the data directory (verified first; a non-empty one is kept aside)')
+      .argument('<file>'),
+  ).action(async (file: string, _o, cmd: Command) => {
+    const g = globals(cmd);
+    const r = await restoreBackup(resolve(file), resolveDataDir(g.data));
+    if (g.json) printJson(r);
+    else out(`restored ${r.files} files${r.previous ? `; the previous data is kept in ${r.previous}` : ''}`);
+  });
+}

@@ -1,0 +1,91 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import * as tar from 'tar';
+import { describe, expect, it } from 'vitest';
+import { VigilError } from '../../../shared/errors';
+import { createTestCore, sampleImage, tempDir } from '../test-support';
+import { createBackup, restoreBackup } from './backup';
+
+async function dataWithWatchlistAndHistory(dir: string) {
+  const data = join(dir, 'data');
+  const core = await createTestCore(data);
+  const face = join(dir, 'face.jpg');
+  await sharp(sampleImage(1)).extract({ left: 250, top: 230, width: 520, height: 520 }).toFile(face);
+  const s = await core.call('watchlist.create', { name: 'Alice' });
+  if (!s.ok) throw new Error(s.error.message);
+  const id = (s.value as { id: string }).id;
+  await core.call('watchlist.enroll', { subjectId: id, source: { path: face } });
+  const ident = await core.call('match.identify', { source: { path: sampleImage(1) } });
+  if (!ident.ok) throw new Error(ident.error.message);
+  const history = await core.call('history.list', {});
+  await core.close();
+  return { data, subjectId: id, identify: ident.value, history: history.ok ? history.value : null };
+}
+
+describe('backup and restore', () => {
+  it('restores into an empty data dir with the same watchlist, matches and history', async () => {
+    const dir = tempDir();
+    const src = await dataWithWatchlistAndHistory(dir);
+    const archive = join(dir, 'backup.tar.gz');
+    const b = await createBackup(src.data, archive);
+    expect(b.files).toBeGreaterThan(5);
+    expect(readdirSync(src.data).some((f) => f.startsWith('.vigil-backup'))).toBe(false);
+
+    const target = join(dir, 'restored');
+    const r = await restoreBackup(archive, target);
+    expect(r.previous).toBeNull();
+    const core = await createTestCore(target);
+    try {
+      const wl = await core.call('watchlist.get', { id: src.subjectId });
+      expect(wl.ok && (wl.value as { faces: unknown[] }).faces).toHaveLength(1);
+      const hist = await core.call('history.list', {});
+      expect(hist.ok && hist.value).toEqual(src.history);
+      const again = await core.call('match.identify', { source: { path: sampleImage(1) } });
+      if (!again.ok) throw new Error(again.error.message);
+      const verdicts = (v: unknown) => (v as { faces: { verdict: string }[] }).faces.map((f) => f.verdict);
+      expect(verdicts(again.value)).toEqual(verdicts(src.identify));
+    } finally {
+      await core.close();
+    }
+  });
+
+  it('refuses a damaged archive and leaves the data dir as it was', async () => {
+    const dir = tempDir();
+    const src = await dataWithWatchlistAndHistory(dir);
+    const archive = join(dir, 'backup.tar.gz');
+    await createBackup(src.data, archive);
+    // Re-pack with one file changed after the manifest was made.
+    const unpacked = join(dir, 'unpacked');
+    mkdirSync(unpacked);
+    await tar.x({ file: archive, cwd: unpacked });
+    writeFileSync(join(unpacked, 'watchlist.json'), readFileSync(join(unpacked, 'watchlist.json'), 'utf8').replace('Alice', 'Mallory'));
+    const tampered = join(dir, 'tampered.tar.gz');
+    await tar.c({ gzip: true, file: tampered, cwd: unpacked }, readdirSync(unpacked));
+
+    const target = join(dir, 'target');
+    mkdirSync(target);
+    writeFileSync(join(target, 'keep.txt'), 'precious');
+    const err = await restoreBackup(tampered, target).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(VigilError);
+    expect((err as VigilError).code).toBe('STORE_CORRUPT');
+    expect(readdirSync(target)).toEqual(['keep.txt']);
+    expect(readdirSync(dir).filter((f) => f.includes('.restore-'))).toEqual([]);
+
+    const notBackup = join(dir, 'not.tar.gz');
+    writeFileSync(notBackup, 'hello');
+    expect(((await restoreBackup(notBackup, target).catch((e: unknown) => e)) as VigilError).code).toBe('BAD_INPUT');
+    expect(readFileSync(join(target, 'keep.txt'), 'utf8')).toBe('precious');
+  });
+
+  it('keeps a non-empty data dir aside instead of overwriting it', async () => {
+    const dir = tempDir();
+    const src = await dataWithWatchlistAndHistory(dir);
+    const archive = join(dir, 'b.tar.gz');
+    await createBackup(src.data, archive);
+    const r = await restoreBackup(archive, src.data);
+    expect(r.previous).not.toBeNull();
+    expect(existsSync(join(r.previous!, 'watchlist.json'))).toBe(true);
+    expect(existsSync(join(src.data, 'watchlist.json'))).toBe(true);
+  });
+});
