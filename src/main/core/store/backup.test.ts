@@ -59,7 +59,10 @@ describe('backup and restore', () => {
     const unpacked = join(dir, 'unpacked');
     mkdirSync(unpacked);
     await tar.x({ file: archive, cwd: unpacked });
-    writeFileSync(join(unpacked, 'watchlist.json'), readFileSync(join(unpacked, 'watchlist.json'), 'utf8').replace('Alice', 'Mallory'));
+    writeFileSync(
+      join(unpacked, 'watchlist.json'),
+      readFileSync(join(unpacked, 'watchlist.json'), 'utf8').replace('Alice', 'Mallory'),
+    );
     const tampered = join(dir, 'tampered.tar.gz');
     await tar.c({ gzip: true, file: tampered, cwd: unpacked }, readdirSync(unpacked));
 
@@ -74,7 +77,9 @@ describe('backup and restore', () => {
 
     const notBackup = join(dir, 'not.tar.gz');
     writeFileSync(notBackup, 'hello');
-    expect(((await restoreBackup(notBackup, target).catch((e: unknown) => e)) as VigilError).code).toBe('BAD_INPUT');
+    expect(((await restoreBackup(notBackup, target).catch((e: unknown) => e)) as VigilError).code).toBe(
+      'BAD_INPUT',
+    );
     expect(readFileSync(join(target, 'keep.txt'), 'utf8')).toBe('precious');
   });
 
