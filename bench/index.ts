@@ -2,12 +2,14 @@
 import { accuracyBench } from './accuracy.bench';
 import { calibrationBench } from './calibration.bench';
 import { engineBench } from './engine.bench';
+import { historyBench } from './history.bench';
 
 const only = process.argv[2];
 const benches: Record<string, () => Promise<void>> = {
   engine: engineBench,
   calibration: calibrationBench,
   accuracy: accuracyBench,
+  history: historyBench,
 };
 
 if (only && !benches[only]) {

@@ -34,7 +34,40 @@ function channel<I extends z.ZodType, O extends z.ZodType>(def: ChannelDef<I, O>
 const empty = z.object({}).strict();
 const id = z.string().min(1).max(100);
 
+export const retentionSettingSchema = z.object({
+  days: z.number().int().min(1).max(36_500).nullable(),
+  records: z.number().int().min(1).max(10_000_000).nullable(),
+});
+
+export const diagnosticsSchema = z.object({
+  version: z.string(),
+  startedAt: z.string(),
+  platform: z.object({ os: z.string(), arch: z.string(), node: z.string(), electron: z.string().nullable() }),
+  engine: engineInfoSchema,
+  dataDir: z.string(),
+  dataBytes: z.number().int(),
+  counts: z.object({
+    subjects: z.number().int(),
+    enrolledFaces: z.number().int(),
+    seenFaces: z.number().int(),
+    history: z.number().int(),
+  }),
+  latency: z.array(
+    z.object({
+      channel: z.string(),
+      count: z.number().int(),
+      p50: z.number(),
+      p95: z.number(),
+      p99: z.number(),
+    }),
+  ),
+  recentErrors: z.array(
+    z.object({ at: z.string(), channel: z.string(), code: z.string(), message: z.string() }),
+  ),
+});
+
 export const settingsSchema = z.object({
+  retention: retentionSettingSchema,
   /** The thresholds in force. */
   thresholds: thresholdsSchema,
   /** The calibrated defaults (docs/calibration.md) and what they mean. */
@@ -145,9 +178,33 @@ export const contract = {
     summary: 'Match thresholds in force and their calibrated defaults.',
   }),
   'settings.update': channel({
-    input: z.object({ thresholds: thresholdsSchema.nullable() }).strict(),
+    input: z
+      .object({
+        thresholds: thresholdsSchema.nullable().optional(),
+        retention: retentionSettingSchema.optional(),
+      })
+      .strict(),
     output: settingsSchema,
-    summary: 'Set the match thresholds (null restores the calibrated defaults).',
+    summary: 'Set the match thresholds (null restores the calibrated defaults) and history retention.',
+  }),
+  'app.diagnostics': channel({
+    input: empty,
+    output: diagnosticsSchema,
+    summary:
+      'Backend, models, versions, data dir and size, counts, latency per channel since start, recent errors.',
+  }),
+  'history.export': channel({
+    input: z
+      .object({
+        format: z.enum(['csv', 'json']),
+        kind: historyListInputSchema.shape.kind,
+        status: historyListInputSchema.shape.status,
+        since: historyListInputSchema.shape.since,
+        text: historyListInputSchema.shape.text,
+      })
+      .strict(),
+    output: z.object({ fileName: z.string(), records: z.number().int(), data: z.string() }),
+    summary: 'History as CSV or JSON (base64 file content), with the same filters as history.list.',
   }),
   'history.list': channel({
     input: historyListInputSchema,

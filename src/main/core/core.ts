@@ -19,7 +19,9 @@ import {
   updateSubject,
   type WatchlistDeps,
 } from './services/watchlist';
-import { giveFeedback, listHistory } from './services/history';
+import { exportHistory, giveFeedback, listHistory } from './services/history';
+import { diagnostics } from './services/diagnostics';
+import { Telemetry } from './telemetry';
 import { settingsView } from './services/settings';
 import { openStore, type Store } from './store/store';
 import { VERSION } from './version';
@@ -64,6 +66,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   });
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const matcher = await Matcher.load(store);
+  const telemetry = new Telemetry();
+  await store.history.prune(store.settings.data.retention);
+  store.history.onFinish(() => void store.history.prune(store.settings.data.retention));
   const deps: WatchlistDeps = {
     engine,
     store,
@@ -90,11 +95,18 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     'match.compare': async ({ a, b }) => compare(deps, a, b),
     'match.search': async (input) => search(deps, input),
     'settings.get': async () => settingsView(store),
-    'settings.update': async ({ thresholds }) => {
+    'settings.update': async ({ thresholds, retention }) => {
       await store.settings.update((doc) => {
-        doc.thresholds = thresholds;
+        if (thresholds !== undefined) doc.thresholds = thresholds;
+        if (retention !== undefined) doc.retention = retention;
       });
+      if (retention !== undefined) await store.history.prune(retention);
       return settingsView(store);
+    },
+    'app.diagnostics': async () => diagnostics(store, engine, telemetry),
+    'history.export': async ({ format, ...filter }) => {
+      const { fileName, records, text } = exportHistory(store.history, format, filter);
+      return { fileName, records, data: Buffer.from(text).toString('base64') };
     },
     'history.list': async (filter) => listHistory(store.history, filter),
     'history.get': async ({ id }) => store.history.get(id),
@@ -103,7 +115,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   };
   return {
     handlers,
-    call: (channel, input) => dispatch(handlers, channel, input),
+    call: (channel, input) => dispatch(handlers, channel, input, telemetry),
     engine,
     store,
     matcher,

@@ -1,5 +1,6 @@
 import { contract, isChannelName, type ChannelName, type Handlers } from '../../shared/contract';
 import { toErrorShape, VigilError, type ErrorShape } from '../../shared/errors';
+import type { Telemetry } from './telemetry';
 
 export type CallResult = { ok: true; value: unknown } | { ok: false; error: ErrorShape };
 
@@ -7,7 +8,20 @@ export type CallResult = { ok: true; value: unknown } | { ok: false; error: Erro
  * The one entry every shell uses: validates the channel and its input against the contract,
  * runs the handler, and returns either the output or an error shape (never a stack trace).
  */
-export async function dispatch(handlers: Handlers, channel: string, input: unknown): Promise<CallResult> {
+export async function dispatch(
+  handlers: Handlers,
+  channel: string,
+  input: unknown,
+  telemetry?: Telemetry,
+): Promise<CallResult> {
+  const t0 = performance.now();
+  const result = await run(handlers, channel, input);
+  if (isChannelName(channel))
+    telemetry?.record(channel, performance.now() - t0, result.ok ? undefined : result.error);
+  return result;
+}
+
+async function run(handlers: Handlers, channel: string, input: unknown): Promise<CallResult> {
   try {
     if (!isChannelName(channel)) throw new VigilError('NOT_FOUND', `Unknown channel ${channel}`);
     const def = contract[channel];

@@ -1,7 +1,21 @@
 import type { ImageSource, InspectResult } from '../../../shared/schemas';
+import { runJob } from '../store/history-log';
 import { analysePhoto, type AnalyseDeps } from './analyse';
 
 export async function inspectImage(deps: AnalyseDeps, source: ImageSource): Promise<InspectResult> {
+  const file = 'path' in source ? source.path : source.name;
+  return runJob(deps.store.history, 'inspect', [{ file, sha256: null }], async () => {
+    const value = await inspectPhoto(deps, source);
+    const n = value.faces.length;
+    return {
+      value,
+      summary: `${n} face${n === 1 ? '' : 's'}`,
+      result: { ...value, faces: value.faces.length },
+    };
+  });
+}
+
+async function inspectPhoto(deps: AnalyseDeps, source: ImageSource): Promise<InspectResult> {
   const p = await analysePhoto(deps, source);
   return {
     file: p.img.file,

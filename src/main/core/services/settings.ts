@@ -5,6 +5,7 @@ export function settingsView(store: Store) {
   const defaults = DEFAULT_CALIBRATION.thresholds;
   const custom = store.settings.data.thresholds;
   return {
+    retention: store.settings.data.retention,
     thresholds: custom ?? defaults,
     defaults,
     custom: custom !== null,

@@ -167,20 +167,33 @@ export class HistoryLog {
     return rec;
   }
 
+  /**
+   * Newest first. The map keeps creation order (updates keep a record's place, compaction
+   * writes in that order), so walking it backwards needs no sort of the whole history.
+   */
   list(filter: HistoryFilter = {}): { total: number; records: HistoryRecord[] } {
     const text = filter.text?.toLowerCase();
-    const all = [...this.records.values()].filter(
-      (r) =>
-        (!filter.kind || r.kind === filter.kind) &&
-        (!filter.status || r.status === filter.status) &&
-        (!filter.since || r.createdAt >= filter.since) &&
-        (!text ||
-          r.summary.toLowerCase().includes(text) ||
-          r.inputs.some((i) => i.file.toLowerCase().includes(text))),
-    );
-    all.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
     const offset = filter.offset ?? 0;
-    return { total: all.length, records: all.slice(offset, offset + (filter.limit ?? 50)) };
+    const limit = filter.limit ?? 50;
+    const all = [...this.records.values()];
+    const page: HistoryRecord[] = [];
+    let total = 0;
+    for (let i = all.length - 1; i >= 0; i--) {
+      const r = all[i]!;
+      if (filter.kind && r.kind !== filter.kind) continue;
+      if (filter.status && r.status !== filter.status) continue;
+      if (filter.since && r.createdAt < filter.since) continue;
+      if (
+        text &&
+        !r.summary.toLowerCase().includes(text) &&
+        !r.inputs.some((inp) => inp.file.toLowerCase().includes(text))
+      ) {
+        continue;
+      }
+      if (total >= offset && page.length < limit) page.push(r);
+      total++;
+    }
+    return { total, records: page };
   }
 
   async remove(ids: string[]): Promise<number> {
@@ -192,6 +205,18 @@ export class HistoryLog {
       }
     }
     return n;
+  }
+
+  /** Deletes finished jobs older than `days` or beyond the newest `records`; running jobs stay. */
+  async prune(rule: { days: number | null; records: number | null }, now = Date.now()): Promise<number> {
+    const done = [...this.records.values()]
+      .filter((r) => r.status !== 'PENDING' && r.status !== 'RUNNING')
+      .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+    const cutoff = rule.days === null ? null : new Date(now - rule.days * 86_400_000).toISOString();
+    const drop = done.filter(
+      (r, i) => (rule.records !== null && i >= rule.records) || (cutoff !== null && r.createdAt < cutoff),
+    );
+    return this.remove(drop.map((r) => r.id));
   }
 
   get size(): number {

@@ -65,10 +65,18 @@ export const watchlistDocSchema = z.object({
   subjects: z.array(storedSubjectSchema),
 });
 
+export const retentionSchema = z.object({
+  /** Keep finished jobs this many days (null: forever). */
+  days: z.number().int().min(1).max(36_500).nullable(),
+  /** Keep at most this many finished jobs (null: no limit). */
+  records: z.number().int().min(1).max(10_000_000).nullable(),
+});
+
 export const settingsDocSchema = z.object({
   version: z.literal(1),
   /** null: the calibrated defaults (docs/calibration.md). */
   thresholds: thresholdsSchema.nullable(),
+  retention: retentionSchema.default({ days: null, records: null }),
 });
 
 export interface Store {
@@ -105,7 +113,7 @@ export async function openStore(dir: string): Promise<Store> {
     file: join(dir, 'settings.json'),
     schema: settingsDocSchema,
     version: 1,
-    initial: () => ({ version: 1 as const, thresholds: null }),
+    initial: () => ({ version: 1 as const, thresholds: null, retention: { days: null, records: null } }),
   });
   const history = await HistoryLog.open(join(dir, 'history.jsonl'));
   let tail: Promise<unknown> = Promise.resolve();

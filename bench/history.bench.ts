@@ -1,0 +1,67 @@
+// History at scale: 100k jobs must not mean rewriting a 100k-record file per job.
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HistoryLog } from '../src/main/core/store/history-log';
+import { fmt, machine, median, percentile } from './util';
+
+const N = Number(process.env.BENCH_HISTORY_N) || 100_000;
+
+export async function historyBench(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-hist-'));
+  const file = join(dir, 'history.jsonl');
+  try {
+    console.log(`\n## History (${N.toLocaleString('en')} jobs) — ${machine()}`);
+    let log = await HistoryLog.open(file);
+    const kinds = ['inspect', 'identify', 'verify', 'search', 'enroll'] as const;
+    const t0 = performance.now();
+    for (let i = 0; i < N; i++) {
+      const rec = await log.create(kinds[i % kinds.length]!, [
+        { file: `/photos/batch-${i % 97}/img-${i}.jpg`, sha256: null },
+      ]);
+      await log.update(rec.id, {
+        status: i % 50 === 0 ? 'ERROR' : 'FINISHED',
+        summary: `${i % 7} faces, ${i % 3} matches`,
+      });
+    }
+    const fill = performance.now() - t0;
+    console.log(
+      `fill: ${fmt(fill / 1000)} s for ${N} jobs × 2 appends (${fmt((fill / N) * 1000, 0)} µs per job)`,
+    );
+    // A job's cost at N records: a create + 2 updates, as runJob does.
+    const appendTimes: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const t = performance.now();
+      const rec = await log.create('identify', [{ file: 'x.jpg', sha256: null }]);
+      await log.update(rec.id, { status: 'RUNNING' });
+      await log.update(rec.id, { status: 'FINISHED', summary: 'done' });
+      appendTimes.push(performance.now() - t);
+    }
+    console.log(
+      `one job's history writes at ${N} records: median ${fmt(median(appendTimes), 2)} ms, p95 ${fmt(percentile(appendTimes, 95), 2)} ms`,
+    );
+    await log.close();
+    console.log(`file: ${fmt(statSync(file).size / 1e6)} MB`);
+
+    const t1 = performance.now();
+    log = await HistoryLog.open(file);
+    console.log(`open (parse, validate, compact superseded lines): ${fmt(performance.now() - t1)} ms`);
+    const time = (fn: () => unknown) => {
+      const ts: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const t = performance.now();
+        fn();
+        ts.push(performance.now() - t);
+      }
+      return `median ${fmt(median(ts))} ms, p95 ${fmt(percentile(ts, 95))} ms`;
+    };
+    console.log(`list first page (50, newest first): ${time(() => log.list({ limit: 50 }))}`);
+    console.log(
+      `filter kind=identify status=ERROR: ${time(() => log.list({ kind: 'identify', status: 'ERROR' }))}`,
+    );
+    console.log(`text filter "batch-42": ${time(() => log.list({ text: 'batch-42' }))}`);
+    await log.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

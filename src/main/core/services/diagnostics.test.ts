@@ -1,0 +1,87 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Core } from '../core';
+import { HistoryLog } from '../store/history-log';
+import { createTestCore, sampleImage, tempDir } from '../test-support';
+
+let core: Core;
+
+beforeAll(async () => {
+  core = await createTestCore(join(tempDir(), 'data'));
+});
+afterAll(async () => {
+  await core?.close();
+});
+
+describe('diagnostics, retention and history export', () => {
+  it('reports counts, data size, latency per channel and recent errors', async () => {
+    await core.call('image.inspect', { source: { path: sampleImage(2) } });
+    await core.call('image.inspect', {
+      source: { name: 'x.jpg', bytes: Buffer.from('nope').toString('base64') },
+    });
+    await core.call('app.health', {});
+    const r = await core.call('app.diagnostics', {});
+    if (!r.ok) throw new Error(r.error.message);
+    const d = r.value as {
+      engine: { state: string; backend: string };
+      dataBytes: number;
+      counts: { seenFaces: number };
+      latency: { channel: string; count: number; p95: number }[];
+      recentErrors: { channel: string; code: string }[];
+    };
+    expect(d.engine.state).toBe('ready');
+    expect(d.counts.seenFaces).toBe(3);
+    expect(d.dataBytes).toBeGreaterThan(10_000);
+    const inspect = d.latency.find((l) => l.channel === 'image.inspect');
+    expect(inspect?.count).toBe(2);
+    expect(inspect!.p95).toBeGreaterThan(0);
+    expect(d.recentErrors[0]).toMatchObject({ channel: 'image.inspect', code: 'NOT_AN_IMAGE' });
+  });
+
+  it('exports history as CSV and JSON with filters', async () => {
+    const csv = await core.call('history.export', { format: 'csv' });
+    if (!csv.ok) throw new Error(csv.error.message);
+    const text = Buffer.from((csv.value as { data: string }).data, 'base64').toString('utf8');
+    const lines = text.trim().split('\n');
+    expect(lines[0]).toBe(
+      'id,kind,status,created,started,finished,inputs,summary,error_code,error_message,feedback',
+    );
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    const json = await core.call('history.export', { format: 'json', status: 'ERROR' });
+    if (!json.ok) throw new Error(json.error.message);
+    const records = JSON.parse(Buffer.from((json.value as { data: string }).data, 'base64').toString('utf8'));
+    expect(records.every((r: { status: string }) => r.status === 'ERROR')).toBe(true);
+  });
+
+  it('applies retention by record count when it is set', async () => {
+    for (let i = 0; i < 3; i++) {
+      await core.call('match.compare', { a: { path: sampleImage(1) }, b: { path: sampleImage(1) } });
+    }
+    const before = await core.call('history.list', {});
+    expect(before.ok && (before.value as { total: number }).total).toBeGreaterThan(2);
+    const s = await core.call('settings.update', { retention: { days: null, records: 2 } });
+    expect(s.ok && (s.value as { retention: unknown }).retention).toEqual({ days: null, records: 2 });
+    const after = await core.call('history.list', {});
+    expect(after.ok && (after.value as { total: number }).total).toBe(2);
+  });
+});
+
+describe('HistoryLog.prune', () => {
+  it('drops finished jobs older than the day limit and keeps running ones', async () => {
+    const log = await HistoryLog.open(join(tempDir(), 'h.jsonl'));
+    const old = await log.create('inspect', []);
+    await log.update(old.id, { status: 'FINISHED', createdAt: '2020-01-01T00:00:00.000Z' });
+    const running = await log.create('identify', []);
+    await log.update(running.id, { status: 'RUNNING', createdAt: '2020-01-01T00:00:00.000Z' });
+    const fresh = await log.create('inspect', []);
+    await log.update(fresh.id, { status: 'FINISHED' });
+    expect(await log.prune({ days: 30, records: null })).toBe(1);
+    expect(
+      log
+        .list()
+        .records.map((r) => r.id)
+        .sort(),
+    ).toEqual([running.id, fresh.id].sort());
+    await log.close();
+  });
+});
