@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'MODEL_INVALID',
   'STORE_CORRUPT',
   'STORE_VERSION',
+  'STORE_LOCKED',
   'CANCELLED',
   'INTERNAL',
 ] as const;

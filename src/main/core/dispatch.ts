@@ -71,6 +71,7 @@ export function httpStatusOf(code: ErrorShape['code']): number {
     case 'FILE_NOT_FOUND':
       return 404;
     case 'CANCELLED':
+    case 'STORE_LOCKED':
       return 409;
     case 'ENGINE_UNAVAILABLE':
       return 503;

@@ -6,7 +6,7 @@ import * as tar from 'tar';
 import { z } from 'zod';
 import { VigilError } from '../../../shared/errors';
 import { VERSION } from '../version';
-import { openStore } from './store';
+import { lockDataDir, openStore } from './store';
 
 const MANIFEST = '.vigil-backup.json';
 
@@ -118,6 +118,11 @@ export async function restoreBackup(
 
     let previous: string | null = null;
     const existing = await readdir(dataDir).catch(() => null);
+    if (existing) {
+      // Refuse while the app, a server or another command has this data dir open.
+      const unlock = await lockDataDir(dataDir);
+      await unlock();
+    }
     if (existing && existing.length > 0) {
       previous = `${dataDir}.before-restore-${Date.now()}`;
       await rename(dataDir, previous);

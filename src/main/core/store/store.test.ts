@@ -42,3 +42,15 @@ describe('openStore', () => {
     expect(await readFile(join(dir, 'faces.json'), 'utf8')).toBe('{"version":1,"faces":');
   });
 });
+
+describe('data dir lock', () => {
+  it('lets one process at a time own a data dir, and frees it on close', async () => {
+    const dir = tempDir();
+    const first = await openStore(dir);
+    const second = await openStore(dir).catch((e: unknown) => e);
+    expect((second as { code?: string }).code).toBe('STORE_LOCKED');
+    await first.close();
+    const third = await openStore(dir);
+    await third.close();
+  });
+});

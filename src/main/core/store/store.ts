@@ -1,4 +1,6 @@
 import { mkdir } from 'node:fs/promises';
+import lockfile from 'proper-lockfile';
+import { VigilError } from '../../../shared/errors';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { boxSchema } from '../../../shared/schemas';
@@ -93,8 +95,37 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/**
+ * One process at a time owns a data dir: the documents live in memory between writes, so a
+ * second writer (the CLI beside the app) would silently overwrite the first one's changes.
+ */
+export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
+  try {
+    return await lockfile.lock(dir, { lockfilePath: join(dir, '.vigil.lock'), stale: 15_000, update: 5_000 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOCKED') {
+      throw new VigilError(
+        'STORE_LOCKED',
+        `Another Vigil (the app, a server or a CLI command) is using ${dir}`,
+        { dir },
+      );
+    }
+    throw err;
+  }
+}
+
 export async function openStore(dir: string): Promise<Store> {
   await mkdir(dir, { recursive: true });
+  const unlock = await lockDataDir(dir);
+  try {
+    return await openLockedStore(dir, unlock);
+  } catch (err) {
+    await unlock();
+    throw err;
+  }
+}
+
+async function openLockedStore(dir: string, unlock: () => Promise<void>): Promise<Store> {
   const faces = await openJsonDoc({
     file: join(dir, 'faces.json'),
     schema: facesDocSchema,
@@ -133,6 +164,7 @@ export async function openStore(dir: string): Promise<Store> {
     },
     async close() {
       await Promise.all([vectors.close(), watchlistVectors.close(), history.close()]);
+      await unlock();
     },
   };
 }
