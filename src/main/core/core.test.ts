@@ -62,7 +62,7 @@ describe('core', () => {
   it('answers engine.info with a ready engine', async () => {
     const info = engineInfoSchema.parse(ok(await core.call('engine.info', {})));
     expect(info.state).toBe('ready');
-    expect(info.models.map((m) => m.name).sort()).toEqual(['blazeface', 'facemesh', 'faceres']);
+    expect(info.models.map((m) => m.name).sort()).toEqual(['blazeface', 'facemesh', 'faceres', 'mobileface']);
   });
 
   describe('image.inspect', () => {
@@ -98,7 +98,11 @@ describe('core', () => {
         expect(record!.box).toEqual(face.box);
         expect(record!.photoSha256).toBe(first.sha256);
         const vector = await core.store.vectors.read(record!.row);
-        expect(vector).toHaveLength(1024);
+        // Stored for matching: unit faceres (1024) ++ unit mobileface (256).
+        expect(vector).toHaveLength(1280);
+        const norm = (v: Float32Array) => Math.sqrt(v.reduce((a, x) => a + x * x, 0));
+        expect(norm(vector.subarray(0, 1024))).toBeCloseTo(1, 4);
+        expect(norm(vector.subarray(1024))).toBeCloseTo(1, 4);
         expect(vector.every(Number.isFinite)).toBe(true);
       }
       expect(new Set(first.faces.map((f) => f.descriptorId)).size).toBe(first.faces.length);

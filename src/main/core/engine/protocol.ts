@@ -7,7 +7,10 @@ export interface RawFace {
   landmarks: [number, number][];
   /** Head pose in degrees, from the face mesh; null when the mesh is missing. */
   pose: { yaw: number; pitch: number; roll: number } | null;
+  /** faceres, 1024 values (what image.inspect reports). */
   descriptor: Float32Array;
+  /** What matching compares: unit faceres ++ unit mobileface (1280), empty when not computable. */
+  matchDescriptor: Float32Array;
 }
 
 export interface RgbImage {

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { readFileSync, statSync } from 'node:fs';
 import type { Config, Human, Result } from '@vladmandic/human';
 import { MODEL_SCHEME, registerDiskModelRouter } from './disk-io';
+import { alignedChip, fuseUnit } from './align';
 import type { RawFace, RgbImage, WorkerInfo } from './protocol';
 
 // Not named `require`: the bundler would rewrite those calls, and these must stay dynamic.
@@ -92,10 +93,16 @@ export function stillPhotoConfig(backend: 'tensorflow' | 'wasm'): Partial<Config
   } as Partial<Config>;
 }
 
+/** The second descriptor (256-d), run on a landmark-aligned chip; see docs/calibration.md. */
+export const MATCH_MODEL = 'mobileface.json';
+
+type GraphModel = Awaited<ReturnType<Human['tf']['loadGraphModel']>>;
+
 /** human + TensorFlow.js in the calling thread. The engine pool runs one of these per worker. */
 export class EngineRuntime {
   private constructor(
     private readonly human: Human,
+    private readonly matchModel: GraphModel,
     readonly info: WorkerInfo,
   ) {}
 
@@ -133,6 +140,15 @@ export class EngineRuntime {
           .join(', ')}`,
       );
     }
+    const t0 = performance.now();
+    const matchModel = await human.tf.loadGraphModel(MODEL_SCHEME + MATCH_MODEL);
+    models.push({
+      name: MATCH_MODEL.replace('.json', ''),
+      file: MATCH_MODEL,
+      loaded: true,
+      loadMs: round(performance.now() - t0),
+      sizeBytes: modelSize(modelsDir, MATCH_MODEL),
+    });
     const wasm = backend === 'wasm';
     const info: WorkerInfo = {
       backend,
@@ -144,7 +160,24 @@ export class EngineRuntime {
       models,
       loadMs: round(performance.now() - started),
     };
-    return new EngineRuntime(human, info);
+    return new EngineRuntime(human, matchModel, info);
+  }
+
+  /** mobileface on the ArcFace-aligned chip (RGB 0…255): 256 values, or empty without landmarks. */
+  private async matchDescriptor(image: RgbImage, landmarks: [number, number][]): Promise<Float32Array> {
+    if (landmarks.length !== 5) return new Float32Array(0);
+    const tf = this.human.tf;
+    const chip = tf.tensor4d(alignedChip(image, landmarks), [1, 112, 112, 3], 'float32');
+    try {
+      const out = this.matchModel.execute(chip) as ReturnType<typeof tf.tensor>;
+      try {
+        return Float32Array.from(await out.data());
+      } finally {
+        tf.dispose(out);
+      }
+    } finally {
+      tf.dispose(chip);
+    }
   }
 
   async detect(image: RgbImage): Promise<RawFace[]> {
@@ -157,17 +190,21 @@ export class EngineRuntime {
       tf.dispose(input);
     }
     if (result.error) throw new Error(result.error);
-    return dropNestedDuplicates(result.face).map((face) => {
+    const faces: RawFace[] = [];
+    for (const face of dropNestedDuplicates(result.face)) {
       const mesh = face.mesh ?? [];
-      const landmarks: [number, number][] = [];
+      const exact: [number, number][] = [];
       if (mesh.length >= 468) {
         for (const [a, b] of LANDMARK_PAIRS) {
           const pa = mesh[a]!;
           const pb = mesh[b]!;
-          landmarks.push([round((pa[0] + pb[0]) / 2), round((pa[1] + pb[1]) / 2)]);
+          exact.push([(pa[0] + pb[0]) / 2, (pa[1] + pb[1]) / 2]);
         }
       }
-      return {
+      const landmarks = exact.map(([x, y]) => [round(x), round(y)] as [number, number]);
+      const descriptor = Float32Array.from(face.embedding ?? []);
+      const second = await this.matchDescriptor(image, exact);
+      faces.push({
         box: face.box.map(round) as [number, number, number, number],
         score: round(face.boxScore ?? face.score, 4),
         landmarks,
@@ -178,9 +215,13 @@ export class EngineRuntime {
               roll: round((face.rotation.angle.roll * 180) / Math.PI),
             }
           : null,
-        descriptor: Float32Array.from(face.embedding ?? []),
-      };
-    });
+        descriptor,
+        // Unit faceres ++ unit mobileface: one cosine over it is the mean of both cosines.
+        matchDescriptor:
+          descriptor.length && second.length ? fuseUnit(descriptor, second) : new Float32Array(0),
+      });
+    }
+    return faces;
   }
 }
 

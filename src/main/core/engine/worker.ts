@@ -33,7 +33,7 @@ port.on('message', (msg: ToWorker) => {
     (faces) =>
       post(
         { type: 'result', id: msg.id, faces },
-        faces.map((f) => f.descriptor.buffer as ArrayBuffer),
+        faces.flatMap((f) => [f.descriptor.buffer as ArrayBuffer, f.matchDescriptor.buffer as ArrayBuffer]),
       ),
     (err: unknown) =>
       post({ type: 'error', id: msg.id, message: err instanceof Error ? err.message : String(err) }),

@@ -71,9 +71,10 @@ export function scoreForFmr(fmr: number, decades = DECADES): number {
  * real pair of two different photos of one person reached it).
  */
 export const DEFAULT_CALIBRATION: Calibration = {
-  modelId: 'human/faceres',
+  // Fused descriptor: mean of the faceres and aligned-mobileface cosines (docs/calibration.md).
+  modelId: 'human/faceres+mobileface-aligned',
   metric: 'cosine',
-  impostor: { distribution: 'logistic', location: 0.3965, scale: 0.0406 },
+  impostor: { distribution: 'logistic', location: 0.202, scale: 0.0449 },
   decades: DECADES,
   thresholds: { match: scoreForFmr(1e-3), possible: scoreForFmr(1e-2) },
   thresholdFmr: { match: 1e-3, possible: 1e-2 },

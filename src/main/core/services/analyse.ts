@@ -20,7 +20,10 @@ export interface AnalysedFace {
   score: number;
   landmarks: [number, number][];
   pose: RawFace['pose'];
+  /** faceres (1024), as image.inspect reports it. */
   descriptor: Float32Array;
+  /** What matching compares and the store keeps (see RawFace.matchDescriptor). */
+  matchDescriptor: Float32Array;
   /** Id of the kept "seen" face ('' when the descriptor is missing). */
   seenId: string;
 }
@@ -72,6 +75,7 @@ export async function analysePhoto(deps: AnalyseDeps, source: ImageSource): Prom
       ),
       pose: f.pose,
       descriptor: f.descriptor,
+      matchDescriptor: f.matchDescriptor,
       seenId: '',
     }))
     .sort((a, b) => b.box[2] * b.box[3] - a.box[2] * a.box[3]);
@@ -104,15 +108,15 @@ async function rememberFaces(
   deps: AnalyseDeps,
   photoSha256: string,
   file: string,
-  faces: { box: [number, number, number, number]; score: number; descriptor: Float32Array }[],
+  faces: { box: [number, number, number, number]; score: number; matchDescriptor: Float32Array }[],
 ): Promise<string[]> {
   const store = deps.store;
   const earlier = store.faces.data.faces.filter((f) => f.photoSha256 === photoSha256);
   const matched = faces.map((f) => earlier.find((e) => sameBox(e.box, f.box)));
   if (earlier.length === faces.length && matched.every(Boolean)) return matched.map((e) => e!.id);
-  const withVectors = faces.filter((f) => f.descriptor.length === store.vectors.dim);
+  const withVectors = faces.filter((f) => f.matchDescriptor.length === store.vectors.dim);
   if (withVectors.length === 0) return faces.map(() => '');
-  const first = await store.vectors.append(withVectors.map((f) => f.descriptor));
+  const first = await store.vectors.append(withVectors.map((f) => f.matchDescriptor));
   const now = new Date().toISOString();
   const records: SeenFace[] = withVectors.map((f, i) => ({
     id: randomUUID(),
@@ -126,9 +130,9 @@ async function rememberFaces(
   await store.faces.update((doc) => {
     doc.faces = doc.faces.filter((f) => f.photoSha256 !== photoSha256).concat(records);
   });
-  deps.onSeen?.(records.map((r, i) => ({ id: r.id, descriptor: withVectors[i]!.descriptor })));
+  deps.onSeen?.(records.map((r, i) => ({ id: r.id, descriptor: withVectors[i]!.matchDescriptor })));
   let k = 0;
-  return faces.map((f) => (f.descriptor.length === store.vectors.dim ? records[k++]!.id : ''));
+  return faces.map((f) => (f.matchDescriptor.length === store.vectors.dim ? records[k++]!.id : ''));
 }
 
 function sameBox(a: number[], b: number[]): boolean {

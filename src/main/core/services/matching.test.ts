@@ -217,14 +217,26 @@ describe('watchlist and matching', () => {
     const s = await ok('settings.get', {});
     expect(s.custom).toBe(false);
     expect(s.thresholds.possible).toBeLessThanOrEqual(s.thresholds.match);
-    await ok('settings.update', { thresholds: { match: 1, possible: 1 } });
-    const strict = await ok('match.verify', { subjectId: alice.id, source: { path: sampleImage(1) } });
-    expect(strict.verdict).not.toBe('match');
+    // A small, recompressed copy of the photo: still Alice, but a score below the ceiling of 1.
+    const degraded = join(dir, 'degraded.jpg');
+    await sharp(sampleImage(1)).resize(480).jpeg({ quality: 35 }).toFile(degraded);
+    const base = await ok('match.verify', { subjectId: alice.id, source: { path: degraded } });
+    expect(base.score).toBeGreaterThan(s.thresholds.possible);
+    expect(base.score).toBeLessThan(1);
+    await ok('settings.update', { thresholds: { match: 1, possible: 0 } });
+    const strict = await ok('match.verify', { subjectId: alice.id, source: { path: degraded } });
+    expect(strict).toMatchObject({
+      verdict: 'possible',
+      threshold: 'possible',
+      thresholds: { match: 1, possible: 0 },
+    });
     expect((await fails('settings.update', { thresholds: { match: 0.2, possible: 0.5 } })).code).toBe(
       'BAD_INPUT',
     );
     const restored = await ok('settings.update', { thresholds: null });
     expect(restored.thresholds).toEqual(s.defaults);
+    const again = await ok('match.verify', { subjectId: alice.id, source: { path: degraded } });
+    expect(again.verdict).toBe(base.verdict);
   });
 
   it('records feedback, edits and deletions', async () => {

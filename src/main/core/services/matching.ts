@@ -37,7 +37,9 @@ export async function identify(deps: WatchlistDeps, source: ImageSource, limit =
     async (historyId) => {
       const photo = await analysePhoto(deps, source);
       const faces = photo.faces.map((f) => {
-        const candidates = deps.matcher.candidates(f.descriptor, limit).map((c) => ({
+        // A face without landmarks has no match descriptor: it is shown, never matched.
+        const found = f.matchDescriptor.length ? deps.matcher.candidates(f.matchDescriptor, limit) : [];
+        const candidates = found.map((c) => ({
           subjectId: c.subjectId,
           ...subjectInfo(deps, c.subjectId),
           score: round(c.score),
@@ -84,7 +86,8 @@ export async function verify(
     const photo = await analysePhoto(deps, source);
     let best: { box: [number, number, number, number]; similarity: number; score: number } | null = null;
     for (const f of photo.faces) {
-      const s = deps.matcher.scoreSubject(f.descriptor, subjectId);
+      if (!f.matchDescriptor.length) continue;
+      const s = deps.matcher.scoreSubject(f.matchDescriptor, subjectId);
       if (s && (!best || s.score > best.score)) best = { box: f.box, ...s };
     }
     const score = round(best?.score ?? 0);
@@ -109,6 +112,9 @@ export async function verify(
 function largestFace(p: AnalysedPhoto) {
   const f = p.faces[0];
   if (!f) throw new VigilError('NO_FACE', `No face found in ${basename(p.img.file)}`, { file: p.img.file });
+  if (!f.matchDescriptor.length) {
+    throw new VigilError('LOW_QUALITY', `The face in ${basename(p.img.file)} cannot be described reliably`);
+  }
   return f;
 }
 
@@ -124,7 +130,7 @@ export async function compare(
     const pb = await analysePhoto(deps, b);
     const fa = largestFace(pa);
     const fb = largestFace(pb);
-    const similarity = cosineOf(fa.descriptor, fb.descriptor);
+    const similarity = cosineOf(fa.matchDescriptor, fb.matchDescriptor);
     const score = round(scoreOf(similarity));
     const value = {
       historyId,
@@ -163,7 +169,9 @@ export async function search(
             : 'No face found in the query photo',
         );
       }
-      descriptor = face.descriptor;
+      if (!face.matchDescriptor.length)
+        throw new VigilError('LOW_QUALITY', 'The query face cannot be described reliably');
+      descriptor = face.matchDescriptor;
       queryBox = face.box;
       excludeId = face.seenId;
     } else {

@@ -170,8 +170,11 @@ export async function enrollFace(
         },
       );
     }
-    if (face.descriptor.length !== deps.store.watchlistVectors.dim) {
-      throw new VigilError('ENGINE_FAILED', 'The engine returned no face descriptor');
+    if (face.matchDescriptor.length !== deps.store.watchlistVectors.dim) {
+      throw new VigilError(
+        'LOW_QUALITY',
+        'No reliable descriptor could be computed for this face (landmarks missing)',
+      );
     }
     for (const s of deps.store.watchlist.data.subjects) {
       const dup = s.faces.find((f) => f.sourceSha256 === img.sha256 && sameBox(f.box, face.box, 4));
@@ -190,7 +193,7 @@ export async function enrollFace(
     const cropKey = `crops/${faceId}.jpg`;
     if (!(await deps.store.media.has(sourceKey))) await deps.store.media.put(sourceKey, img.bytes);
     await deps.store.media.put(cropKey, await faceCropJpeg(img.rgb, face.box, img.scale));
-    const row = await deps.store.watchlistVectors.append([face.descriptor]);
+    const row = await deps.store.watchlistVectors.append([face.matchDescriptor]);
     const stored: StoredFace = {
       id: faceId,
       row,
@@ -209,7 +212,7 @@ export async function enrollFace(
     subject.faces.push(stored);
     subject.updatedAt = now();
     await deps.store.watchlist.write();
-    deps.matcher.addWatchlistFace(stored.id, subject.id, face.descriptor);
+    deps.matcher.addWatchlistFace(stored.id, subject.id, face.matchDescriptor);
     const value = { subject: publicSubject(deps, subject), face: publicFace(deps, stored) };
     return {
       value,

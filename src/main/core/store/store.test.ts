@@ -8,7 +8,7 @@ describe('openStore', () => {
   it('creates an empty store and reopens what was written', async () => {
     const dir = join(tempDir(), 'nested', 'data');
     const store = await openStore(dir);
-    expect(store.faces.data).toEqual({ version: 1, model: 'human/faceres', faces: [] });
+    expect(store.faces.data).toEqual({ version: 1, model: 'human/faceres+mobileface-aligned', faces: [] });
     expect(store.vectors.dim).toBe(DESCRIPTOR_DIM);
     const v = new Float32Array(DESCRIPTOR_DIM).map((_, i) => i / 7);
     const row = await store.vectors.append([v]);

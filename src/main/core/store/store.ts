@@ -11,9 +11,10 @@ import { EmbeddingFile } from './embeddings';
 import { openJsonDoc, type JsonDoc } from './json-doc';
 import { MediaStore } from './media';
 
-export const DESCRIPTOR_DIM = 1024;
-/** Which model made the stored descriptors; an import from another model is refused. */
-export const DESCRIPTOR_MODEL = 'human/faceres';
+/** Stored descriptors: unit faceres (1024) ++ unit aligned mobileface (256); see engine/runtime.ts. */
+export const DESCRIPTOR_DIM = 1280;
+/** Which models made the stored descriptors; an import from other models is refused. */
+export const DESCRIPTOR_MODEL = 'human/faceres+mobileface-aligned';
 
 /** A face seen in an inspected photo; its descriptor is row `row` of faces.vec. */
 export const seenFaceSchema = z.object({
