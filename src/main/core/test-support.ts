@@ -55,21 +55,8 @@ export function createTestCore(dataDir: string): Promise<Core> {
   return createCore({ dataDir, mediaUrl: (k) => '/media/' + k, engine: testEngineOptions() });
 }
 
-/** Cosine similarity of two equal-length vectors. */
-export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new Error(`length ${a.length} ≠ ${b.length}`);
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    dot += x * y;
-    na += x * x;
-    nb += y * y;
-  }
-  return dot / Math.sqrt(na * nb);
-}
+/** Cosine similarity: the calibrated metric itself. */
+export { similarity as cosine } from './match/calibration';
 
 /** True when no line of an error message looks like a stack frame. */
 export function hasStackFrame(text: string): boolean {
