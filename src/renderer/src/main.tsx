@@ -6,9 +6,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ClientProvider } from './api/ClientProvider';
 import { App } from './App';
-import { NavigationProvider } from './navigation';
 import { ScanProvider } from './pages/scan/ScanProvider';
-import { EnrollProvider } from './pages/watchlist/EnrollProvider';
 import { colorSchemeManager, theme } from './theme';
 
 const root = document.getElementById('root');
@@ -18,13 +16,9 @@ createRoot(root).render(
   <StrictMode>
     <MantineProvider theme={theme} defaultColorScheme="auto" colorSchemeManager={colorSchemeManager}>
       <ClientProvider>
-        <NavigationProvider>
-          <ScanProvider>
-            <EnrollProvider>
-              <App />
-            </EnrollProvider>
-          </ScanProvider>
-        </NavigationProvider>
+        <ScanProvider>
+          <App />
+        </ScanProvider>
       </ClientProvider>
     </MantineProvider>
   </StrictMode>,
