@@ -1,13 +1,14 @@
-// Score calibration: embeds the evaluation photos (../shared/datasets, never committed), builds
-// genuine (same person) and impostor (different people) pairs, compares similarity metrics,
-// fits the impostor tail that DEFAULT_CALIBRATION ships, and measures how to combine several
-// enrolled faces per subject. docs/calibration.md records a run.
+// Score calibration: embeds the evaluation photos (../shared/datasets, never committed) with the
+// engine exactly as the app does, builds genuine (same person) and impostor (different people)
+// pairs, compares similarity metrics, fits the impostor tail that DEFAULT_CALIBRATION ships,
+// derives the near-duplicate cut, and measures how to combine several enrolled faces per subject.
+// Pairs compare `RawFace.matchDescriptor` (unit faceres ++ unit aligned mobileface: its cosine is
+// the mean of the two cosines); the faceres-only figures are printed beside it for comparison
+// (its first 1024 values). docs/calibration.md records a run.
 //   node --import tsx -e "import('./bench/calibration.bench.ts').then(m => m.calibrationBench())"
 // Set VIGIL_BENCH_CACHE=/tmp/some.json to keep descriptors between runs (outside the repo).
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { basename, dirname, join, relative } from 'node:path';
-import type { match as HumanMatch } from '@vladmandic/human';
 import sharp from 'sharp';
 import { EngineRuntime } from '../src/main/core/engine/runtime';
 import type { RgbImage } from '../src/main/core/engine/protocol';
@@ -30,9 +31,17 @@ import { DATASETS, fmt, hasDatasets, machine, SAMPLES } from './util';
 
 export type Box = [number, number, number, number];
 
+/** Values of the faceres part at the start of `matchDescriptor` (the rest is mobileface). */
+export const FACERES_DIM = 1024;
+/** The faceres-only cosine (the descriptor before the fusion), for before/after figures. */
+export const faceresPart = (v: Float32Array) => v.subarray(0, FACERES_DIM);
+/** The aligned-mobileface part of the fused vector. */
+export const mobilefacePart = (v: Float32Array) => v.subarray(FACERES_DIM);
+
 export interface DetectedFace {
   box: Box;
   score: number;
+  /** `RawFace.matchDescriptor`: what the app compares and stores (1280 values). */
   descriptor: Float32Array;
   /** Variance of the Laplacian of the face (imaging/face-crop.ts), the enrolment focus gate. */
   sharpness: number;
@@ -48,12 +57,16 @@ export interface Photo {
   faces: DetectedFace[];
   /** Double detections dropped (a box mostly inside a higher-scoring one). */
   dropped: number;
+  /** Faces without landmarks (no match descriptor: the app shows them but never matches them). */
+  unmatched: number;
 }
 
 let runtime: Promise<EngineRuntime> | null = null;
 const photos = new Map<string, Photo>();
 let diskCache: Record<string, { width: number; height: number; faces: RawCached[] }> | null = null;
 type RawCached = { box: Box; score: number; sharpness: number; d: number[] };
+/** Cache entries are per descriptor model, so a cache from another model is never reused. */
+const cacheKey = (rel: string) => `${DEFAULT_CALIBRATION.modelId}:${rel}`;
 
 export function engine(): Promise<EngineRuntime> {
   runtime ??= EngineRuntime.create(join(process.cwd(), 'resources/models'));
@@ -101,7 +114,8 @@ export async function embedPhoto(path: string): Promise<Photo> {
   let width: number;
   let height: number;
   let raw: DetectedFace[];
-  const cached = diskCache?.[rel];
+  const cached = diskCache?.[cacheKey(rel)];
+  let unmatched = 0;
   if (cached) {
     ({ width, height } = cached);
     raw = cached.faces.map((f) => ({
@@ -115,11 +129,16 @@ export async function embedPhoto(path: string): Promise<Photo> {
     ({ width, height } = img.rgb);
     raw = [];
     for (const f of await (await engine()).detect(img.rgb)) {
+      // As the app: a face without a match descriptor (no landmarks) is never compared.
+      if (!f.matchDescriptor.length) {
+        unmatched++;
+        continue;
+      }
       const sharpness = await faceSharpness(img.rgb, f.box, 1);
-      raw.push({ box: f.box, score: f.score, sharpness, descriptor: f.descriptor });
+      raw.push({ box: f.box, score: f.score, sharpness, descriptor: f.matchDescriptor });
     }
     if (diskCache) {
-      diskCache[rel] = {
+      diskCache[cacheKey(rel)] = {
         width,
         height,
         faces: raw.map((f) => ({
@@ -132,7 +151,7 @@ export async function embedPhoto(path: string): Promise<Photo> {
     }
   }
   const { faces, dropped } = dedupeFaces(raw);
-  const photo: Photo = { path, rel, width, height, faces, dropped };
+  const photo: Photo = { path, rel, width, height, faces, dropped, unmatched };
   photos.set(path, photo);
   return photo;
 }
@@ -251,6 +270,8 @@ export interface Dataset {
   /** CGI / generated faces (strangers for the accuracy bench, never in the calibration). */
   synthetic: LabelledFace[];
   droppedDoubles: number;
+  /** Faces found without landmarks (no match descriptor), left out as the app leaves them. */
+  unmatched: number;
   skippedPhotos: string[];
 }
 
@@ -283,12 +304,14 @@ export async function loadDataset(): Promise<Dataset> {
   const synthetic: LabelledFace[] = [];
   const skippedPhotos: string[] = [];
   let droppedDoubles = 0;
+  let unmatched = 0;
   for (const photo of all) {
     if (DUPLICATE_PHOTOS.has(photo.rel)) {
       skippedPhotos.push(photo.rel);
       continue;
     }
     droppedDoubles += photo.dropped;
+    unmatched += photo.unmatched;
     const name = basename(photo.path);
     const folder = basename(dirname(photo.path));
     const inIdentities = photo.rel.startsWith('identities/');
@@ -332,7 +355,7 @@ export async function loadDataset(): Promise<Dataset> {
       (why === 'synthetic-person' ? synthetic : faces).push(labelled);
     });
   }
-  return { photos: all, faces, synthetic, droppedDoubles, skippedPhotos };
+  return { photos: all, faces, synthetic, droppedDoubles, unmatched, skippedPhotos };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -475,8 +498,9 @@ export async function syntheticPairs(faces: LabelledFace[]): Promise<SyntheticRe
       const found = await rt.detect(rgb);
       let best: { d: number; descriptor: Float32Array } | null = null;
       for (const g of found) {
+        if (!g.matchDescriptor.length) continue;
         const d = Math.hypot(g.box[0] + g.box[2] / 2 - centre[0], g.box[1] + g.box[3] / 2 - centre[1]);
-        if (d < aug.face * 0.5 && (!best || d < best.d)) best = { d, descriptor: g.descriptor };
+        if (d < aug.face * 0.5 && (!best || d < best.d)) best = { d, descriptor: g.matchDescriptor };
       }
       if (!best) {
         res.missed++;
@@ -498,55 +522,30 @@ export async function syntheticPairs(faces: LabelledFace[]): Promise<SyntheticRe
 // ---------------------------------------------------------------------------------------------
 // Metrics
 
-const nodeRequire = createRequire(import.meta.url);
-
-function humanMatch(): typeof HumanMatch {
-  const dist = dirname(nodeRequire.resolve('@vladmandic/human'));
-  return (nodeRequire(join(dist, 'human.node-wasm.js')) as { match: typeof HumanMatch }).match;
-}
-
-function unit(v: Float32Array): Float32Array {
-  let n = 0;
-  for (const x of v) n += x * x;
-  n = Math.sqrt(n) || 1;
-  return v.map((x) => x / n);
-}
-
-function euclidean(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i]! - b[i]!) ** 2;
-  return Math.sqrt(s);
-}
-
 export interface MetricDef {
   name: string;
-  /** Similarity: larger means more alike (distances are negated for ranking). */
+  /** Similarity: larger means more alike. */
   sim: (a: Float32Array, b: Float32Array) => number;
   /** How to print a similarity value. */
   show: (s: number) => string;
 }
 
+/**
+ * The shipped metric (cosine over the fused vector = mean of the two cosines) and its two parts:
+ * faceres alone (the descriptor before the fusion) and aligned mobileface alone.
+ */
 export function metrics(): MetricDef[] {
-  const match = humanMatch();
-  const units = new WeakMap<Float32Array, Float32Array>();
-  const u = (v: Float32Array) => {
-    let w = units.get(v);
-    if (!w) units.set(v, (w = unit(v)));
-    return w;
-  };
   return [
-    { name: 'cosine (raw vectors)', sim: (a, b) => cosineOf(a, b), show: (s) => fmt(s, 3) },
-    { name: 'cosine (L2-normalised)', sim: (a, b) => cosineOf(u(a), u(b)), show: (s) => fmt(s, 3) },
-    { name: 'euclidean distance (raw)', sim: (a, b) => -euclidean(a, b), show: (s) => fmt(-s, 2) },
+    { name: 'fused: cosine of matchDescriptor', sim: (a, b) => cosineOf(a, b), show: (s) => fmt(s, 3) },
     {
-      name: 'euclidean distance (L2-normalised)',
-      sim: (a, b) => -euclidean(u(a), u(b)),
-      show: (s) => fmt(-s, 3),
+      name: 'faceres alone (before)',
+      sim: (a, b) => cosineOf(faceresPart(a), faceresPart(b)),
+      show: (s) => fmt(s, 3),
     },
     {
-      name: 'human.match.similarity (raw, defaults)',
-      sim: (a, b) => match.similarity(Array.from(a), Array.from(b)),
-      show: (s) => fmt(s, 2),
+      name: 'aligned mobileface alone',
+      sim: (a, b) => cosineOf(mobilefacePart(a), mobilefacePart(b)),
+      show: (s) => fmt(s, 3),
     },
   ];
 }
@@ -759,7 +758,8 @@ export async function calibrationBench(): Promise<void> {
   console.log(
     `faces of real people: ${faces.length} (identity folders ${kinds('identity')}, query faces ${kinds('query')}, ` +
       `portrait series ${kinds('series')}, other people ${kinds('stranger')}); CGI/generated faces left out: ${data.synthetic.length}; ` +
-      `double detections dropped: ${data.droppedDoubles}; duplicate photos left out: ${data.skippedPhotos.join(', ')}`,
+      `double detections dropped: ${data.droppedDoubles}; ` +
+      `faces without landmarks (never matched): ${data.unmatched}; duplicate photos left out: ${data.skippedPhotos.join(', ')}`,
   );
 
   // Pairs --------------------------------------------------------------------------------------
@@ -828,21 +828,15 @@ export async function calibrationBench(): Promise<void> {
       );
     }
   }
-  const rawVsUnit = Math.max(
+  const meanCheck = Math.max(
     ...byClass('impostor')
       .slice(0, 2000)
-      .map((p) => Math.abs(defs[0]!.sim(p.a, p.b) - defs[1]!.sim(p.a, p.b))),
+      .map((p) => Math.abs(defs[0]!.sim(p.a, p.b) - (defs[1]!.sim(p.a, p.b) + defs[2]!.sim(p.a, p.b)) / 2)),
   );
   console.log(
-    `(cosine on raw and on L2-normalised vectors differ by at most ${sci(rawVsUnit)}: the same metric;`,
+    `(the fused cosine equals the mean of the faceres and mobileface cosines within ${sci(meanCheck)}: both halves are unit vectors)`,
   );
-  console.log(
-    ' euclidean on normalised vectors is sqrt(2 − 2·cosine): the same ranking as cosine; human.match.similarity',
-  );
-  console.log(
-    ' is raw euclidean distance mapped to 0…1 and rounded to 0.01: the ranking of raw euclidean, with ties.)',
-  );
-  console.log('\nDistributions (euclidean shown as distance: smaller = more alike):');
+  console.log('\nDistributions:');
   for (const l of distributions) console.log(l);
 
   // The chosen metric: cosine ---------------------------------------------------------------------
@@ -850,9 +844,10 @@ export async function calibrationBench(): Promise<void> {
   const imp = cos('impostor');
   const impDesc = [...imp].sort((a, b) => b - a);
   console.log('\n### Cosine histogram (counts and share of each class)');
+  const lowest = Math.min(...classes.flatMap((c) => cos(c)));
   for (const l of histogram(
     classes.map((c) => [c, cos(c)] as [string, number[]]),
-    0,
+    Math.min(0, Math.floor(lowest * 20) / 20),
     1,
     0.05,
   ))
@@ -869,7 +864,11 @@ export async function calibrationBench(): Promise<void> {
   console.log(
     `${pad('cosine', 8)}${lpad('empirical', 20)}${lpad('logistic', 11)}${lpad('normal', 11)}${lpad('score', 8)}`,
   );
-  for (const s of [0.45, 0.5, 0.55, 0.6, 0.625, 0.65, 0.675, 0.7, 0.725, 0.75, 0.8, 0.85, 0.9]) {
+  // Cosines where this fit puts FMR 1e-1 … 1e-5, rounded to 0.005.
+  const grid = [1e-1, 3e-2, 1e-2, 5e-3, 3e-3, 2e-3, 1e-3, 5e-4, 2e-4, 1e-4, 1e-5].map(
+    (f) => Math.round((fit.location + fit.scale * Math.log(1 / f - 1)) * 200) / 200,
+  );
+  for (const s of grid) {
     const k = countAtLeast(imp, s);
     const lf = logisticFmr(s, fit.location, fit.scale);
     console.log(
@@ -1076,6 +1075,40 @@ export async function calibrationBench(): Promise<void> {
     `Identity-folder faces below the enrolment gates (size 48, detector 0.5, sharpness 40): ${failing.length ? failing.join('; ') : 'none'}`,
   );
 
+  // Near-duplicates -------------------------------------------------------------------------------
+  console.log(
+    '\n### Near-duplicate cut (`nearDuplicate`): one picture again vs distinct photos of one person',
+  );
+  for (const m of defs) {
+    const v = (c: Pair['cls']) =>
+      byClass(c)
+        .map((p) => m.sim(p.a, p.b))
+        .sort((a, b) => a - b);
+    const same = v('same-source');
+    const ind = v('independent');
+    const ser = v('series');
+    const top = (x: number[]) => x.slice(-3).map((y) => fmt(y, 3));
+    console.log(
+      `  ${pad(m.name, 34)} same-source min ${fmt(same[0] ?? NaN, 3)} p10 ${fmt(quantile(same, 0.1), 3)} median ${fmt(quantile(same, 0.5), 3)}; ` +
+        `independent max ${fmt(ind[ind.length - 1] ?? NaN, 3)} (top 3 ${top(ind).join(', ')}); series max ${fmt(ser[ser.length - 1] ?? NaN, 3)} (top 3 ${top(ser).join(', ')})`,
+    );
+  }
+  const nd = cal.nearDuplicate;
+  const sameFused = cos('same-source');
+  const sameBelow = byClass('same-source')
+    .map((p) => ({ s: cosineOf(p.a, p.b), p }))
+    .filter((x) => x.s < nd)
+    .sort((a, b) => a.s - b.s)
+    .map((x) => `${x.p.ida}~${x.p.idb} ${fmt(x.s, 3)}`);
+  console.log(
+    `  at the shipped cut ${nd}: same-source pairs merged ${pct(rate(sameFused, nd), 0)} of ${sameFused.length}; ` +
+      `independent pairs merged ${countAtLeast(cos('independent'), nd)}, series pairs merged ${countAtLeast(cos('series'), nd)}, ` +
+      `impostor pairs merged ${countAtLeast(imp, nd)}`,
+  );
+  console.log(
+    `  same-source pairs below the cut (counted as distinct photos): ${sameBelow.join('; ') || 'none'}`,
+  );
+
   // Combination -----------------------------------------------------------------------------------
   console.log('\n### Combining several enrolled faces per subject');
   console.log(
@@ -1131,7 +1164,7 @@ export async function calibrationBench(): Promise<void> {
   console.log(
     `${pad('cosine', 8)}${lpad('measured', 20)}${lpad('model k=1', 11)}${lpad('model k', 11)}${lpad('model k distinct', 18)}`,
   );
-  for (const t of [0.55, 0.586, 0.62, 0.65, 0.685]) {
+  for (const t of [3e-2, 1e-2, 4e-3, 2e-3, 1e-3].map((f) => similarityForScore(scoreForFmr(f), cal))) {
     let hits = 0;
     let n = 0;
     let p1 = 0;

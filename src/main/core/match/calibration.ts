@@ -1,8 +1,11 @@
 /**
  * Calibrated face-matching scores (pure: no I/O, no engine).
  *
- * A comparison of two faces gives a similarity (cosine of the raw faceres descriptors). On its
- * own that number means little: with faceres, 1 pair of strangers in 100 reaches cosine 0.58. A score here
+ * A comparison of two faces gives a similarity: the cosine of the engine's match descriptors
+ * (`RawFace.matchDescriptor` = unit faceres ++ unit landmark-aligned mobileface, so the cosine is
+ * the mean of the faceres and mobileface cosines). On its own that number means little: 1 pair
+ * of strangers in 100 reaches fused cosine 0.41, while two photos of one person taken on
+ * different occasions median 0.52. A score here
  * is instead a statement about strangers: it comes from the measured false-match rate (FMR),
  * the share of comparisons between two *different* people that reach that similarity,
  *
@@ -30,7 +33,7 @@ export interface Thresholds {
 export interface Calibration {
   /** The descriptor model these parameters were measured for. */
   modelId: string;
-  /** How two descriptors are compared: cosine of the raw (unnormalised) vectors. */
+  /** How two descriptors are compared: cosine of the vectors (for the fused descriptor, the mean of its parts' cosines). */
   metric: Metric;
   /**
    * Impostor tail model: FMR(s) = 1 / (1 + exp((s − location) / scale)), the probability that
@@ -65,10 +68,16 @@ export function scoreForFmr(fmr: number, decades = DECADES): number {
 
 /**
  * Fitted by `bench/calibration.bench.ts` on 14 394 impostor pairs among 173 faces of real people
- * (2026-11-23 run, docs/calibration.md): cosine 0.583 ⇔ FMR 1e-2, 0.677 ⇔ 1e-3, 0.770 ⇔ 1e-4
- * (extrapolated). Thresholds: `possible` at FMR 1e-2 (score 1/3); `match` at FMR 1e-3 (score
- * 0.5), the lowest rate the data measures directly (1e-4 would rest on about one pair, and no
- * real pair of two different photos of one person reached it).
+ * (2026-11-23 run of the fused descriptor, docs/calibration.md): fused cosine 0.408 ⇔ FMR 1e-2,
+ * 0.512 ⇔ 1e-3, 0.616 ⇔ 1e-4 (extrapolated). Thresholds: `possible` at FMR 1e-2 (score 1/3;
+ * 89 % of independent same-person pairs reach it); `match` at FMR 1e-3 (score 0.5; 55 % reach
+ * it), the lowest rate the data measures directly (14 impostor pairs above it; 1e-4 would rest
+ * on about one pair, and only 5 % of independent same-person pairs reached it).
+ * `nearDuplicate` 0.85: resizes and re-encodes of one picture reach fused cosine 0.75–0.98,
+ * while the most alike pair of distinct photos of one person reached 0.81 (same-session
+ * portraits; different occasions at most 0.66): the cut stays above every distinct-photo pair
+ * (merging distinct photos would understate strangers' chances) and merges 13 of 30 same-source
+ * pairs (crops of part of the face fall far lower and count as distinct: conservative).
  */
 export const DEFAULT_CALIBRATION: Calibration = {
   // Fused descriptor: mean of the faceres and aligned-mobileface cosines (docs/calibration.md).
@@ -93,7 +102,7 @@ function clamp01(x: number): number {
   return Math.min(1, Math.max(0, x));
 }
 
-/** Cosine similarity of two raw descriptors (the calibrated metric); 0 for a zero vector. */
+/** Cosine similarity of two descriptors (the calibrated metric); 0 for a zero vector. */
 export function similarity(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) throw new Error(`descriptor lengths differ: ${a.length} ≠ ${b.length}`);
   let dot = 0;
