@@ -167,6 +167,7 @@ const en = {
       MODEL_INVALID: 'Invalid model',
       STORE_CORRUPT: 'Damaged data store',
       STORE_VERSION: 'Unsupported data store version',
+      STORE_LOCKED: 'Data in use by another Vigil',
       CANCELLED: 'Cancelled',
       INTERNAL: 'Internal error',
     },

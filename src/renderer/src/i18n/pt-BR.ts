@@ -166,6 +166,7 @@ const ptBR: Translation = {
       MODEL_INVALID: 'Modelo inválido',
       STORE_CORRUPT: 'Armazenamento de dados danificado',
       STORE_VERSION: 'Versão do armazenamento de dados não suportada',
+      STORE_LOCKED: 'Dados em uso por outro Vigil',
       CANCELLED: 'Cancelado',
       INTERNAL: 'Erro interno',
     },
