@@ -20,11 +20,14 @@ function serve(data: string, port: number): Promise<{ child: ChildProcess; url: 
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
+      let doc: { url?: string; code?: string; message?: string };
       try {
-        resolve({ child, url: JSON.parse(out).url });
+        doc = JSON.parse(out);
       } catch {
-        /* not the whole document yet */
+        return; // not the whole document yet
       }
+      if (doc.url) resolve({ child, url: doc.url });
+      else reject(new Error(`serve failed: ${doc.code} ${doc.message}`));
     });
     child.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
   });

@@ -30,7 +30,12 @@ async function listFiles(root: string, dir = root): Promise<string[]> {
   for (const e of await readdir(dir, { withFileTypes: true })) {
     const full = join(dir, e.name);
     if (e.isDirectory()) out.push(...(await listFiles(root, full)));
-    else if (e.isFile() && !e.name.endsWith('.tmp') && e.name !== MANIFEST)
+    else if (
+      e.isFile() &&
+      !e.name.endsWith('.tmp') &&
+      e.name !== MANIFEST &&
+      !e.name.startsWith('.vigil.lock')
+    )
       out.push(relative(root, full).split(sep).join('/'));
   }
   return out.sort();

@@ -54,3 +54,30 @@ describe('data dir lock', () => {
     await third.close();
   });
 });
+
+describe('data dir lock after a crash', () => {
+  it('takes over a lock whose owner process is gone', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { writeFileSync, mkdirSync } = await import('node:fs');
+    const { hostname } = await import('node:os');
+    const dir = tempDir();
+    // A lock as a killed process leaves it: the lock dir and the pid of a process that has exited.
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    });
+    mkdirSync(join(dir, '.vigil.lock'));
+    writeFileSync(join(dir, '.vigil.lock.pid'), `${dead.stdout} ${hostname()}`);
+    const store = await openStore(dir);
+    await store.close();
+  });
+
+  it('refuses while the owner is alive', async () => {
+    const { writeFileSync, mkdirSync } = await import('node:fs');
+    const { hostname } = await import('node:os');
+    const dir = tempDir();
+    mkdirSync(join(dir, '.vigil.lock'));
+    writeFileSync(join(dir, '.vigil.lock.pid'), `${process.ppid} ${hostname()}`);
+    const err = await openStore(dir).catch((e: unknown) => e);
+    expect((err as { code?: string }).code).toBe('STORE_LOCKED');
+  });
+});
