@@ -1,6 +1,6 @@
 import { Alert, AppShell, Box, Group, NavLink, ScrollArea, Stack, Text, Title, Tooltip } from '@mantine/core';
 import { useHotkeys, useWindowEvent, type HotkeyItem } from '@mantine/hooks';
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import classes from './App.module.css';
 import { hasCode } from './api/errors';
@@ -8,10 +8,13 @@ import { useHealth } from './api/queries';
 import { HeaderControls } from './components/HeaderControls';
 import { IconAlert, IconScan } from './components/icons';
 import { PAGES, type PageId } from './pages';
+import { filesFromDataTransfer, toPicked } from './lib/files';
+import { useNavigation } from './navigation';
 import { DiagnosticsPage } from './pages/diagnostics/DiagnosticsPage';
-import { filesFromDataTransfer, toPicked } from './pages/scan/files';
 import { ScanPage } from './pages/scan/ScanPage';
 import { useScan } from './pages/scan/ScanProvider';
+import { SettingsPage } from './pages/settings/SettingsPage';
+import { WatchlistPage } from './pages/watchlist/WatchlistPage';
 import { shortcutLabel } from './platform';
 
 function Navigation({ page, onSelect }: { page: PageId; onSelect: (page: PageId) => void }) {
@@ -70,23 +73,19 @@ function AuthBanner() {
 
 export function App() {
   const { t, i18n } = useTranslation();
-  const [page, setPage] = useState<PageId>('scan');
+  const { page, go: select } = useNavigation();
   const scan = useScan();
 
   useEffect(() => {
     document.title = `${t(`nav.${page}`)} · ${t('app.name')}`;
   }, [page, t, i18n.language]);
 
-  const select = (id: PageId) => {
-    if (PAGES.find((p) => p.id === id)?.available) setPage(id);
-  };
-
   const hotkeys: HotkeyItem[] = [
     ...PAGES.map((def, index): HotkeyItem => [`mod+${index + 1}`, () => select(def.id)]),
     [
       'mod+o',
       () => {
-        setPage('scan');
+        select('scan');
         scan.requestPicker();
       },
     ],
@@ -94,17 +93,18 @@ export function App() {
   // Shortcuts with Ctrl/Cmd work from any field, the language select included.
   useHotkeys(hotkeys, []);
 
-  // Photos dropped anywhere outside the Scan drop zone still get scanned instead of the window
-  // navigating to the file. The Scan page's own drop zone handles drops on it (defaultPrevented).
+  // Photos dropped anywhere outside a drop zone still get scanned instead of the window navigating
+  // to the file. Drop zones handle drops on them (defaultPrevented). On the Watchlist page a drop
+  // that misses its drop zones is ignored rather than taking the user to another page.
   useWindowEvent('dragover', (event) => {
     if (!event.defaultPrevented) event.preventDefault();
   });
   useWindowEvent('drop', (event) => {
     if (event.defaultPrevented) return;
     event.preventDefault();
-    if (page === 'scan' || !event.dataTransfer) return;
+    if (page === 'scan' || page === 'watchlist' || !event.dataTransfer) return;
     const pending = filesFromDataTransfer(event.dataTransfer);
-    setPage('scan');
+    select('scan');
     void pending.then((files) => {
       if (files.length > 0) scan.addFiles(files.map(toPicked));
     });
@@ -139,7 +139,9 @@ export function App() {
         <Box maw={1680} mx="auto">
           <AuthBanner />
           {page === 'scan' && <ScanPage />}
+          {page === 'watchlist' && <WatchlistPage />}
           {page === 'diagnostics' && <DiagnosticsPage />}
+          {page === 'settings' && <SettingsPage />}
         </Box>
       </AppShell.Main>
     </AppShell>

@@ -32,3 +32,19 @@ export function formatBytes(lang: string, bytes: number): string {
 export function formatTime(lang: string, timestamp: number): string {
   return new Intl.DateTimeFormat(lang, { timeStyle: 'medium' }).format(timestamp);
 }
+
+/** A score or threshold in [0, 1] with two decimals, as the verdict rules are written (0.67). */
+export function formatScore(lang: string, value: number): string {
+  return new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value);
+}
+
+/** A rate such as a false-match rate: 0.001 → "0.1%". */
+export function formatRate(lang: string, value: number): string {
+  return new Intl.NumberFormat(lang, { style: 'percent', maximumSignificantDigits: 2 }).format(value);
+}
+
+export function formatDateTime(lang: string, iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+}

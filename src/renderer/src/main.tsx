@@ -6,7 +6,9 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ClientProvider } from './api/ClientProvider';
 import { App } from './App';
+import { NavigationProvider } from './navigation';
 import { ScanProvider } from './pages/scan/ScanProvider';
+import { EnrollProvider } from './pages/watchlist/EnrollProvider';
 import { colorSchemeManager, theme } from './theme';
 
 const root = document.getElementById('root');
@@ -16,9 +18,13 @@ createRoot(root).render(
   <StrictMode>
     <MantineProvider theme={theme} defaultColorScheme="auto" colorSchemeManager={colorSchemeManager}>
       <ClientProvider>
-        <ScanProvider>
-          <App />
-        </ScanProvider>
+        <NavigationProvider>
+          <ScanProvider>
+            <EnrollProvider>
+              <App />
+            </EnrollProvider>
+          </ScanProvider>
+        </NavigationProvider>
       </ClientProvider>
     </MantineProvider>
   </StrictMode>,

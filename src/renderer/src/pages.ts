@@ -22,10 +22,10 @@ export interface PageDef {
 /** In navigation order; Ctrl/Cmd+1…7 follow this order. */
 export const PAGES: readonly PageDef[] = [
   { id: 'scan', icon: IconScan, available: true },
-  { id: 'watchlist', icon: IconWatchlist, available: false },
+  { id: 'watchlist', icon: IconWatchlist, available: true },
   { id: 'blur', icon: IconBlur, available: false },
   { id: 'classify', icon: IconClassify, available: false },
   { id: 'history', icon: IconHistory, available: false },
   { id: 'diagnostics', icon: IconDiagnostics, available: true },
-  { id: 'settings', icon: IconSettings, available: false },
+  { id: 'settings', icon: IconSettings, available: true },
 ];

@@ -109,3 +109,18 @@ export const IconLanguage = icon([
   'M12 20l4-9l4 9',
   'M19.1 18h-6.2',
 ]);
+export const IconCheck = icon(['M5 12l5 5l10-10']);
+export const IconPlus = icon(['M12 5v14', 'M5 12h14']);
+export const IconPencil = icon(['M4 20h4l10.5-10.5a2.828 2.828 0 1 0-4-4l-10.5 10.5v4', 'M13.5 6.5l4 4']);
+export const IconSearch = icon(['M3 10a7 7 0 1 0 14 0a7 7 0 1 0-14 0', 'M21 21l-6-6']);
+export const IconDownload = icon(['M4 17v2a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-2', 'M7 11l5 5l5-5', 'M12 4v12']);
+export const IconFileImport = icon([
+  'M14 3v4a1 1 0 0 0 1 1h4',
+  'M5 13v-8a2 2 0 0 1 2-2h7l5 5v11a2 2 0 0 1-2 2h-5.5m-9.5-2h7m-3-3l3 3l-3 3',
+]);
+export const IconArrowRight = icon(['M5 12h14', 'M13 18l6-6', 'M13 6l6 6']);
+export const IconUser = icon([
+  'M8 7a4 4 0 1 0 8 0a4 4 0 0 0-8 0',
+  'M6 21v-2a4 4 0 0 1 4-4h4a4 4 0 0 1 4 4v2',
+]);
+export const IconRestore = icon(['M3.06 13a9 9 0 1 0 .49-4.087', 'M3 4.001v5h5']);

@@ -1,13 +1,34 @@
-import { Alert, Badge, Card, Group, Loader, Skeleton, Stack, Text, Tooltip } from '@mantine/core';
-import { memo } from 'react';
+import {
+  ActionIcon,
+  Alert,
+  Anchor,
+  Avatar,
+  Badge,
+  Card,
+  Group,
+  Loader,
+  Skeleton,
+  Stack,
+  Text,
+  Tooltip,
+  UnstyledButton,
+} from '@mantine/core';
+import { memo, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatMs } from '../../format';
-import { IconAlert, IconPhoto } from '../../components/icons';
-import { PhotoFrame, PhotoView, photoViewClasses } from './PhotoView';
-import type { ScanItem } from './ScanProvider';
+import type { IdentifyResult } from '../../../../shared/match-schemas';
+import type { InspectResult } from '../../../../shared/schemas';
+import { formatMs, formatPercent, formatScore } from '../../format';
+import { IconAlert, IconCheck, IconPhoto, IconUser, IconX } from '../../components/icons';
+import { VERDICT_COLOR, VERDICT_RANK, VERDICT_TONE } from '../../lib/labels';
+import { useNavigation } from '../../navigation';
+import { PhotoFrame, PhotoView, photoViewClasses, type BoxSpec } from './PhotoView';
+import { useScan, type FaceFeedback, type FeedbackVerdict, type ScanItem } from './ScanProvider';
 
 /** Cards share one frame shape so the grid stays even; photos are letterboxed inside it. */
 export const CARD_FRAME_RATIO = 4 / 3;
+
+type IdentifiedFace = IdentifyResult['faces'][number];
+type Translate = ReturnType<typeof useTranslation>['t'];
 
 function statusAttr(item: ScanItem): 'pending' | 'done' | 'error' {
   if (item.status === 'done') return 'done';
@@ -25,17 +46,316 @@ function FileName({ item }: { item: ScanItem }) {
   );
 }
 
+export function inspectBoxes(result: InspectResult, lang: string, t: Translate): BoxSpec[] {
+  return result.faces.map((face, index) => {
+    const score = formatPercent(lang, face.score);
+    return {
+      key: face.descriptorId || String(index),
+      box: face.box,
+      label: score,
+      title: t('scan.faceLabel', { index: index + 1, score }),
+      tone: 'detect',
+      data: { 'data-score': face.score },
+    };
+  });
+}
+
+export function identifyBoxes(
+  result: IdentifyResult,
+  lang: string,
+  t: Translate,
+  visible: (face: IdentifiedFace) => boolean = () => true,
+): BoxSpec[] {
+  const boxes: BoxSpec[] = [];
+  result.faces.forEach((face, index) => {
+    if (!visible(face)) return;
+    const best = face.candidates[0];
+    const named = best && face.verdict !== 'no_match';
+    const score = best ? formatScore(lang, best.score) : '';
+    boxes.push({
+      key: String(index),
+      box: face.box,
+      label: named ? `${index + 1} · ${best.name}` : String(index + 1),
+      suffix: named ? score : undefined,
+      title: t('identify.boxTitle', {
+        index: index + 1,
+        verdict: t(`identify.verdicts.${face.verdict}`),
+        name: best?.name ?? t('common.none'),
+        score: score || t('common.none'),
+      }),
+      tone: VERDICT_TONE[face.verdict],
+      data: { 'data-verdict': face.verdict },
+    });
+  });
+  return boxes;
+}
+
+/** "match ≥ 0.67" — the rule that produced the verdict, with the threshold in force. */
+export function thresholdText(face: IdentifiedFace, lang: string, t: Translate): string {
+  const match = formatScore(lang, face.thresholds.match);
+  const possible = formatScore(lang, face.thresholds.possible);
+  if (face.verdict === 'match') return t('identify.ruleMatch', { match });
+  if (face.verdict === 'possible') return t('identify.rulePossible', { possible, match });
+  return t('identify.ruleNone', { possible });
+}
+
+function FeedbackButtons({
+  feedback,
+  onGive,
+  faceNumber,
+}: {
+  feedback: FaceFeedback | undefined;
+  onGive: (verdict: FeedbackVerdict) => void;
+  faceNumber: number;
+}) {
+  const { t } = useTranslation();
+  const given = feedback && !feedback.error ? feedback.verdict : undefined;
+  const button = (verdict: FeedbackVerdict, icon: ReactNode, color: string) => {
+    const label = t(`identify.feedback.${verdict}`, { index: faceNumber });
+    const active = feedback?.verdict === verdict;
+    return (
+      <Tooltip label={label}>
+        <ActionIcon
+          size="sm"
+          variant={active ? 'filled' : 'default'}
+          color={active ? color : undefined}
+          aria-label={label}
+          aria-pressed={active}
+          loading={active && feedback?.sending}
+          onClick={() => onGive(verdict)}
+          data-testid={`feedback-${verdict}`}
+        >
+          {icon}
+        </ActionIcon>
+      </Tooltip>
+    );
+  };
+  return (
+    <Group gap={4} wrap="nowrap" data-testid="face-feedback" data-given={given ?? ''}>
+      {button('correct', <IconCheck size={14} />, 'teal')}
+      {button('wrong', <IconX size={14} />, 'red')}
+      {feedback?.error && (
+        <Tooltip label={feedback.error.message} multiline maw={280}>
+          <Text component="span" c="red" lh={0}>
+            <IconAlert size={14} aria-label={t('identify.feedback.failed')} />
+          </Text>
+        </Tooltip>
+      )}
+    </Group>
+  );
+}
+
+function CandidateLink({ subjectId, name }: { subjectId: string; name: string }) {
+  const { t } = useTranslation();
+  const { openSubject } = useNavigation();
+  return (
+    <Anchor
+      component="button"
+      type="button"
+      size="sm"
+      fw={600}
+      onClick={() => openSubject(subjectId)}
+      title={t('identify.openSubject', { name })}
+      data-testid="candidate-link"
+      style={{ overflowWrap: 'anywhere', textAlign: 'start' }}
+    >
+      {name}
+    </Anchor>
+  );
+}
+
+function FaceVerdictRow({
+  face,
+  index,
+  feedback,
+  onFeedback,
+}: {
+  face: IdentifiedFace;
+  index: number;
+  feedback: FaceFeedback | undefined;
+  onFeedback: (verdict: FeedbackVerdict) => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const { openSubject } = useNavigation();
+  const lang = i18n.language;
+  const [best, ...others] = face.candidates;
+  const strong = face.verdict !== 'no_match';
+  return (
+    <Stack
+      gap={4}
+      py={strong ? 6 : 3}
+      px={8}
+      data-testid="face-verdict"
+      data-verdict={face.verdict}
+      data-face-index={index}
+      data-score={best?.score ?? 0}
+      data-subject-id={best?.subjectId ?? ''}
+      style={{
+        borderInlineStart: `3px solid var(--mantine-color-${VERDICT_COLOR[face.verdict]}-${strong ? 6 : 4})`,
+        borderRadius: 'var(--mantine-radius-xs)',
+        background: strong ? `var(--mantine-color-${VERDICT_COLOR[face.verdict]}-light)` : undefined,
+      }}
+    >
+      <Group gap={8} wrap="nowrap" justify="space-between" align="flex-start">
+        <Group gap={8} wrap="nowrap" style={{ minWidth: 0 }}>
+          {strong && (
+            // The candidate's enrolled face, to compare with the box on the photo at a glance.
+            <Avatar
+              src={best?.thumbnailUrl ?? undefined}
+              size={36}
+              radius="sm"
+              alt=""
+              color={VERDICT_COLOR[face.verdict]}
+            >
+              <IconUser size={18} />
+            </Avatar>
+          )}
+          <Stack gap={0} style={{ minWidth: 0 }}>
+            <Group gap={6} wrap="wrap">
+              <Text size="xs" c="dimmed" ff="monospace">
+                #{index + 1}
+              </Text>
+              <Badge
+                size="sm"
+                radius="sm"
+                variant={face.verdict === 'match' ? 'filled' : 'light'}
+                color={VERDICT_COLOR[face.verdict]}
+              >
+                {t(`identify.verdicts.${face.verdict}`)}
+              </Badge>
+              {best && strong && <CandidateLink subjectId={best.subjectId} name={best.name} />}
+              {best && strong && (
+                <Text size="sm" ff="monospace" fw={600}>
+                  {formatScore(lang, best.score)}
+                </Text>
+              )}
+              {best && !strong && (
+                <Text size="xs" c="dimmed">
+                  {t('identify.closest', { name: best.name, score: formatScore(lang, best.score) })}
+                </Text>
+              )}
+            </Group>
+            <Text size="xs" c="dimmed" data-testid="face-threshold">
+              {thresholdText(face, lang, t)}
+            </Text>
+          </Stack>
+        </Group>
+        <FeedbackButtons feedback={feedback} onGive={onFeedback} faceNumber={index + 1} />
+      </Group>
+      {strong && others.length > 0 && (
+        <Group gap={6} wrap="wrap" pl={44}>
+          <Text size="xs" c="dimmed">
+            {t('identify.otherCandidates')}
+          </Text>
+          {others.slice(0, 3).map((c) => (
+            <UnstyledButton
+              key={c.subjectId}
+              onClick={() => openSubject(c.subjectId)}
+              title={t('identify.openSubject', { name: c.name })}
+            >
+              <Badge size="sm" radius="sm" variant="default" tt="none" fw={500} style={{ cursor: 'pointer' }}>
+                {c.name} {formatScore(lang, c.score)}
+              </Badge>
+            </UnstyledButton>
+          ))}
+        </Group>
+      )}
+    </Stack>
+  );
+}
+
+function IdentifyDetails({
+  item,
+  result,
+  matchesOnly,
+}: {
+  item: ScanItem;
+  result: IdentifyResult;
+  matchesOnly: boolean;
+}) {
+  const { t } = useTranslation();
+  const { giveFeedback } = useScan();
+  const order = result.faces
+    .map((face, index) => ({ face, index }))
+    .filter(({ face }) => !matchesOnly || face.verdict === 'match')
+    .sort((a, b) => VERDICT_RANK[a.face.verdict] - VERDICT_RANK[b.face.verdict] || a.index - b.index);
+  const matches = result.faces.filter((f) => f.verdict === 'match').length;
+  const possible = result.faces.filter((f) => f.verdict === 'possible').length;
+  return (
+    <>
+      <Group gap={6}>
+        <Badge
+          size="md"
+          radius="sm"
+          variant={matches > 0 ? 'filled' : 'default'}
+          color={matches > 0 ? 'red' : 'gray'}
+          tt="none"
+          fw={600}
+          data-testid="match-count"
+          data-count={matches}
+        >
+          {t('identify.matchCount', { count: matches })}
+        </Badge>
+        {possible > 0 && (
+          <Badge size="md" radius="sm" variant="light" color="orange" tt="none" fw={600}>
+            {t('identify.possibleCount', { count: possible })}
+          </Badge>
+        )}
+        <Badge
+          size="md"
+          radius="sm"
+          variant="default"
+          tt="none"
+          fw={500}
+          data-testid="face-count"
+          data-count={result.faces.length}
+        >
+          {t('scan.faceCount', { count: result.faces.length })}
+        </Badge>
+      </Group>
+      {result.watchlistSize === 0 && (
+        <Text size="xs" c="dimmed" data-testid="watchlist-empty-note">
+          {t('identify.watchlistEmpty')}
+        </Text>
+      )}
+      {order.length > 0 && (
+        <Stack gap={4}>
+          {order.map(({ face, index }) => (
+            <FaceVerdictRow
+              key={index}
+              face={face}
+              index={index}
+              feedback={item.feedback?.[index]}
+              onFeedback={(verdict) => giveFeedback(item.id, index, verdict)}
+            />
+          ))}
+        </Stack>
+      )}
+    </>
+  );
+}
+
 export const PhotoCard = memo(function PhotoCard({
   item,
   onOpen,
+  matchesOnly = false,
 }: {
   item: ScanItem;
   onOpen: (item: ScanItem) => void;
+  matchesOnly?: boolean;
 }) {
   const { t, i18n } = useTranslation();
+  const lang = i18n.language;
   const status = statusAttr(item);
   const result = item.result;
+  const identified = item.identified;
   const error = item.error;
+  const image = result ?? identified;
+  const boxes = result
+    ? inspectBoxes(result, lang, t)
+    : identified
+      ? identifyBoxes(identified, lang, t, (f) => !matchesOnly || f.verdict === 'match')
+      : [];
 
   return (
     <Card
@@ -44,19 +364,20 @@ export const PhotoCard = memo(function PhotoCard({
       radius="sm"
       data-testid="photo-card"
       data-status={status}
+      data-mode={item.mode}
       data-name={item.name}
       aria-busy={status === 'pending'}
       style={{ alignSelf: 'start' }}
     >
       <Card.Section>
-        {result ? (
+        {image ? (
           <button
             type="button"
             className={photoViewClasses.openButton}
             onClick={() => onOpen(item)}
             aria-label={t('scan.openPreview', { name: item.name })}
           >
-            <PhotoView result={result} frameRatio={CARD_FRAME_RATIO} />
+            <PhotoView image={image} boxes={boxes} frameRatio={CARD_FRAME_RATIO} />
           </button>
         ) : error ? (
           <PhotoFrame ratio={CARD_FRAME_RATIO} error>
@@ -66,7 +387,11 @@ export const PhotoCard = memo(function PhotoCard({
           <PhotoFrame ratio={CARD_FRAME_RATIO}>
             {item.status === 'inspecting' ? <Loader size="sm" color="gray.3" /> : <IconPhoto size={30} />}
             <Text size="xs" c="dark.1">
-              {item.status === 'inspecting' ? t('scan.inspecting') : t('scan.queued')}
+              {item.status === 'inspecting'
+                ? item.mode === 'identify'
+                  ? t('identify.identifying')
+                  : t('scan.inspecting')
+                : t('scan.queued')}
             </Text>
           </PhotoFrame>
         )}
@@ -80,7 +405,7 @@ export const PhotoCard = memo(function PhotoCard({
               {[
                 t('scan.dimensions', { width: result.width, height: result.height }),
                 result.format.toUpperCase(),
-                t('common.milliseconds', { value: formatMs(i18n.language, result.timings.totalMs) }),
+                t('common.milliseconds', { value: formatMs(lang, result.timings.totalMs) }),
               ].join(' · ')}
             </Text>
             <Group gap={6}>
@@ -97,6 +422,17 @@ export const PhotoCard = memo(function PhotoCard({
                 {t('scan.faceCount', { count: result.faces.length })}
               </Badge>
             </Group>
+          </>
+        )}
+        {identified && (
+          <>
+            <Text size="xs" c="dimmed" truncate="end" data-testid="photo-meta">
+              {[
+                t('scan.dimensions', { width: identified.width, height: identified.height }),
+                t('identify.againstWatchlist', { count: identified.watchlistSize }),
+              ].join(' · ')}
+            </Text>
+            <IdentifyDetails item={item} result={identified} matchesOnly={matchesOnly} />
           </>
         )}
         {error && (

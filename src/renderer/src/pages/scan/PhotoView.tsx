@@ -1,11 +1,9 @@
 import type { CSSProperties, ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
-import type { InspectResult } from '../../../../shared/schemas';
-import { formatPercent } from '../../format';
+import type { Box } from '../../../../shared/schemas';
 import classes from './PhotoView.module.css';
 
 /** Joins class names, skipping falsy ones. */
-function cx(...names: Array<string | false | undefined>): string {
+export function cx(...names: Array<string | false | null | undefined>): string {
   return names.filter(Boolean).join(' ');
 }
 
@@ -13,29 +11,103 @@ function pct(value: number, of: number): string {
   return `${(value / of) * 100}%`;
 }
 
+/** A photo as the core describes it: original size (boxes are in these pixels) and a preview. */
+export interface PhotoImage {
+  file: string;
+  width: number;
+  height: number;
+  previewUrl: string;
+  previewWidth: number;
+  previewHeight: number;
+}
+
+/**
+ * How a box is drawn: `detect` a found face (Find faces), `match` / `possible` / `none` the
+ * verdict of an identified face, `choice` a face the user may pick, `selected` the picked one.
+ */
+export type BoxTone = 'detect' | 'match' | 'possible' | 'none' | 'choice' | 'selected';
+
+export interface BoxSpec {
+  key: string;
+  box: Box;
+  /** Short text on the box's tab ('' for none); shortened with an ellipsis when long. */
+  label: string;
+  /** Shown after the label and never shortened (a score). */
+  suffix?: string;
+  /** Tooltip and accessible name. */
+  title: string;
+  tone: BoxTone;
+  /** Extra data-* attributes (for tests and styling). */
+  data?: Record<`data-${string}`, string | number>;
+}
+
+const TONE_CLASS: Record<BoxTone, string | undefined> = {
+  detect: undefined,
+  match: classes.toneMatch,
+  possible: classes.tonePossible,
+  none: classes.toneNone,
+  choice: classes.toneChoice,
+  selected: classes.toneSelected,
+};
+
 /** Face boxes over the preview. Boxes are in original pixels; percentages make them scale with it. */
-function FaceBoxes({ result, lang }: { result: InspectResult; lang: string }) {
-  const { t } = useTranslation();
-  return result.faces.map((face, index) => {
-    const [x, y, w, h] = face.box;
-    const score = formatPercent(lang, face.score);
+function FaceBoxes({
+  image,
+  boxes,
+  onBoxClick,
+  boxTestId,
+}: {
+  image: PhotoImage;
+  boxes: readonly BoxSpec[];
+  onBoxClick?: (key: string) => void;
+  boxTestId: string;
+}) {
+  return boxes.map((spec) => {
+    const [x, y, w, h] = spec.box;
     const style: CSSProperties = {
-      left: pct(x, result.width),
-      top: pct(y, result.height),
-      width: pct(w, result.width),
-      height: pct(h, result.height),
+      left: pct(x, image.width),
+      top: pct(y, image.height),
+      width: pct(w, image.width),
+      height: pct(h, image.height),
     };
-    const labelInside = y / result.height < 0.06;
+    const labelInside = y / image.height < 0.06;
+    // A box near the right edge hangs its label leftwards, so the label stays on the photo.
+    const labelEnd = (x + w / 2) / image.width > 0.6;
+    const className = cx(classes.box, TONE_CLASS[spec.tone], onBoxClick && classes.boxButton);
+    const label = spec.label ? (
+      <span className={cx(classes.label, labelInside && classes.labelInside, labelEnd && classes.labelEnd)}>
+        <span className={classes.labelText}>{spec.label}</span>
+        {spec.suffix && <span className={classes.labelSuffix}>{spec.suffix}</span>}
+      </span>
+    ) : null;
+    if (onBoxClick) {
+      return (
+        <button
+          key={spec.key}
+          type="button"
+          className={className}
+          style={style}
+          title={spec.title}
+          aria-label={spec.title}
+          aria-pressed={spec.tone === 'selected'}
+          onClick={() => onBoxClick(spec.key)}
+          data-testid={boxTestId}
+          {...spec.data}
+        >
+          {label}
+        </button>
+      );
+    }
     return (
       <div
-        key={face.descriptorId || index}
-        className={classes.box}
+        key={spec.key}
+        className={className}
         style={style}
-        data-testid="face-box"
-        data-score={face.score}
-        title={t('scan.faceLabel', { index: index + 1, score })}
+        title={spec.title}
+        data-testid={boxTestId}
+        {...spec.data}
       >
-        <span className={cx(classes.label, labelInside && classes.labelInside)}>{score}</span>
+        {label}
       </div>
     );
   });
@@ -43,21 +115,27 @@ function FaceBoxes({ result, lang }: { result: InspectResult; lang: string }) {
 
 /**
  * The photo fitted inside a frame of the given aspect ratio (letterboxed), with its face boxes.
- * `frameRatio` defaults to the photo's own ratio (no letterbox).
+ * `frameRatio` defaults to the photo's own ratio (no letterbox). With `onBoxClick` the boxes are
+ * buttons (reachable with Tab) that report their key.
  */
 export function PhotoView({
-  result,
+  image,
+  boxes,
   frameRatio,
   large,
   style,
+  onBoxClick,
+  boxTestId = 'face-box',
 }: {
-  result: InspectResult;
+  image: PhotoImage;
+  boxes: readonly BoxSpec[];
   frameRatio?: number;
   large?: boolean;
   style?: CSSProperties;
+  onBoxClick?: (key: string) => void;
+  boxTestId?: string;
 }) {
-  const { i18n } = useTranslation();
-  const photoRatio = result.width / result.height;
+  const photoRatio = image.width / image.height;
   const frame = frameRatio ?? photoRatio;
   // Fraction of the frame the photo covers on each axis (contain fit).
   const wFrac = photoRatio >= frame ? 1 : photoRatio / frame;
@@ -75,15 +153,15 @@ export function PhotoView({
       >
         <img
           className={classes.image}
-          src={result.previewUrl}
-          width={result.previewWidth}
-          height={result.previewHeight}
-          alt={result.file}
+          src={image.previewUrl}
+          width={image.previewWidth}
+          height={image.previewHeight}
+          alt={image.file}
           loading="lazy"
           decoding="async"
           draggable={false}
         />
-        <FaceBoxes result={result} lang={i18n.language} />
+        <FaceBoxes image={image} boxes={boxes} onBoxClick={onBoxClick} boxTestId={boxTestId} />
       </div>
     </div>
   );

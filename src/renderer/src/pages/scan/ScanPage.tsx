@@ -6,8 +6,10 @@ import {
   Modal,
   Paper,
   Progress,
+  SegmentedControl,
   SimpleGrid,
   Stack,
+  Switch,
   Text,
   ThemeIcon,
 } from '@mantine/core';
@@ -17,10 +19,10 @@ import { useTranslation } from 'react-i18next';
 import { IconFolder, IconPhoto, IconTrash, IconUpload, IconX } from '../../components/icons';
 import { PageHeader } from '../../components/PageHeader';
 import { shortcutLabel } from '../../platform';
-import { getFilesFromEvent, IMAGE_ACCEPT, toPicked } from './files';
-import { PhotoCard } from './PhotoCard';
+import { getFilesFromEvent, IMAGE_ACCEPT, toPicked } from '../../lib/files';
+import { identifyBoxes, inspectBoxes, PhotoCard } from './PhotoCard';
 import { PhotoView } from './PhotoView';
-import { useScan, type ScanItem } from './ScanProvider';
+import { SCAN_MODES, useScan, type ScanItem, type ScanMode } from './ScanProvider';
 
 function ProgressPanel() {
   const { t } = useTranslation();
@@ -86,9 +88,18 @@ function Notice() {
 
 function Summary({ items }: { items: ScanItem[] }) {
   const { t } = useTranslation();
-  const faces = items.reduce((n, item) => n + (item.result?.faces.length ?? 0), 0);
+  const faces = items.reduce(
+    (n, item) => n + (item.result?.faces.length ?? item.identified?.faces.length ?? 0),
+    0,
+  );
+  const matches = items.reduce(
+    (n, item) => n + (item.identified?.faces.filter((f) => f.verdict === 'match').length ?? 0),
+    0,
+  );
+  const identified = items.some((item) => item.identified);
   const errors = items.filter((item) => item.status === 'error').length;
   const parts = [t('scan.summaryPhotos', { count: items.length }), t('scan.summaryFaces', { count: faces })];
+  if (identified) parts.push(t('identify.summaryMatches', { count: matches }));
   if (errors > 0) parts.push(t('scan.summaryErrors', { count: errors }));
   return (
     <Text size="sm" c="dimmed" data-testid="scan-summary">
@@ -97,10 +108,53 @@ function Summary({ items }: { items: ScanItem[] }) {
   );
 }
 
-export function ScanPage() {
+/** Find faces or identify them against the watchlist; applies to the photos added next. */
+function ModeSwitch() {
   const { t } = useTranslation();
+  const { mode, setMode } = useScan();
+  return (
+    <SegmentedControl
+      value={mode}
+      onChange={(value) => setMode(value as ScanMode)}
+      data={SCAN_MODES.map((m) => ({ value: m, label: t(`scan.modes.${m}`) }))}
+      aria-label={t('scan.modeLabel')}
+      data-testid="scan-mode"
+      data-mode={mode}
+      size="sm"
+      radius="sm"
+    />
+  );
+}
+
+/** Photos scanned in the other mode can be run again in this one. */
+function OtherModeNotice({ items }: { items: ScanItem[] }) {
+  const { t } = useTranslation();
+  const { mode, rescanInMode, progress } = useScan();
+  const other = items.filter((item) => item.mode !== mode && item.status !== 'queued').length;
+  if (other === 0) return null;
+  return (
+    <Alert color="gray" variant="light" py="xs" data-testid="scan-other-mode">
+      <Group justify="space-between" gap="sm">
+        <Text size="sm">{t(`scan.otherMode.${mode}`, { count: other })}</Text>
+        <Button
+          size="xs"
+          variant="default"
+          onClick={rescanInMode}
+          disabled={progress.stopping}
+          data-testid="scan-rescan"
+        >
+          {t(`scan.rescan.${mode}`, { count: other })}
+        </Button>
+      </Group>
+    </Alert>
+  );
+}
+
+export function ScanPage() {
+  const { t, i18n } = useTranslation();
   const scan = useScan();
-  const { items, addFiles, clear, onPickerRequest, progress } = scan;
+  const { items, addFiles, clear, onPickerRequest, progress, mode } = scan;
+  const [matchesOnly, setMatchesOnly] = useState(false);
   const openFiles = useRef<() => void>(null);
   const folderInput = useRef<HTMLInputElement>(null);
   const [preview, setPreview] = useState<ScanItem | null>(null);
@@ -111,13 +165,18 @@ export function ScanPage() {
 
   const onDrop = useCallback((files: File[]) => addFiles(files.map(toPicked)), [addFiles]);
   const onOpen = useCallback((item: ScanItem) => setPreview(item), []);
-  const previewResult = preview?.result;
+  const previewLive = preview ? items.find((item) => item.id === preview.id) : undefined;
+  const previewImage = previewLive?.result ?? previewLive?.identified;
+  const filterMatches = mode === 'identify' && matchesOnly;
+  const shown = filterMatches
+    ? items.filter((item) => item.identified?.faces.some((f) => f.verdict === 'match'))
+    : items;
 
   return (
     <Stack gap="md">
       <PageHeader
         title={t('scan.title')}
-        description={t('scan.description')}
+        description={mode === 'identify' ? t('identify.description') : t('scan.description')}
         actions={
           <>
             <Button
@@ -230,8 +289,21 @@ export function ScanPage() {
         </Group>
       </Dropzone>
 
+      <Group justify="space-between" gap="sm">
+        <ModeSwitch />
+        {mode === 'identify' && (
+          <Switch
+            label={t('identify.matchesOnly')}
+            checked={matchesOnly}
+            onChange={(event) => setMatchesOnly(event.currentTarget.checked)}
+            data-testid="scan-matches-only"
+          />
+        )}
+      </Group>
+
       <ProgressPanel />
       <Notice />
+      <OtherModeNotice items={items} />
 
       {empty ? (
         <Stack gap={4} align="center" py="lg" data-testid="scan-empty">
@@ -243,41 +315,57 @@ export function ScanPage() {
       ) : (
         <>
           <Summary items={items} />
+          {filterMatches && shown.length === 0 && (
+            <Text size="sm" c="dimmed" ta="center" py="md" data-testid="scan-no-matches">
+              {t('identify.noMatches')}
+            </Text>
+          )}
           <SimpleGrid
             type="container"
-            cols={{ base: 1, '440px': 2, '660px': 3, '880px': 4, '1100px': 5, '1380px': 6 }}
+            cols={
+              mode === 'identify'
+                ? { base: 1, '560px': 2, '900px': 3, '1400px': 4 }
+                : { base: 1, '440px': 2, '660px': 3, '880px': 4, '1100px': 5, '1380px': 6 }
+            }
             spacing="sm"
             verticalSpacing="sm"
           >
-            {items.map((item) => (
-              <PhotoCard key={item.id} item={item} onOpen={onOpen} />
+            {shown.map((item) => (
+              <PhotoCard key={item.id} item={item} onOpen={onOpen} matchesOnly={filterMatches} />
             ))}
           </SimpleGrid>
         </>
       )}
 
       <Modal
-        opened={previewResult !== undefined}
+        opened={previewImage !== undefined}
         onClose={() => setPreview(null)}
         size="auto"
         centered
         title={
-          previewResult && preview
+          previewImage && previewLive
             ? t('scan.previewTitle', {
-                name: preview.name,
-                width: previewResult.width,
-                height: previewResult.height,
+                name: previewLive.name,
+                width: previewImage.width,
+                height: previewImage.height,
               })
             : ''
         }
         closeButtonProps={{ 'aria-label': t('common.close') }}
       >
-        {previewResult && (
+        {previewImage && previewLive && (
           <PhotoView
-            result={previewResult}
+            image={previewImage}
+            boxes={
+              previewLive.result
+                ? inspectBoxes(previewLive.result, i18n.language, t)
+                : previewLive.identified
+                  ? identifyBoxes(previewLive.identified, i18n.language, t)
+                  : []
+            }
             large
             style={{
-              width: `min(86vw, calc(76vh * ${previewResult.width / previewResult.height}))`,
+              width: `min(86vw, calc(76vh * ${previewImage.width / previewImage.height}))`,
             }}
           />
         )}

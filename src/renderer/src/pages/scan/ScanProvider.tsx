@@ -1,20 +1,67 @@
-import { createContext, useCallback, useContext, useMemo, useReducer, useRef, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useReducer,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import type { ErrorShape } from '../../../../shared/errors';
+import type { IdentifyResult } from '../../../../shared/match-schemas';
 import type { ImageSource, InspectResult } from '../../../../shared/schemas';
 import { useVigil } from '../../api/ClientProvider';
 import { errorShapeOf } from '../../api/errors';
 import i18n from '../../i18n';
-import { selectForInspection, toImageSource, type PickedFile } from './files';
+import { selectForInspection, toImageSource, type PickedFile } from '../../lib/files';
 
 export type ScanStatus = 'queued' | 'inspecting' | 'done' | 'error';
+
+/** Find faces (image.inspect) or identify every face against the watchlist (match.identify). */
+export type ScanMode = 'inspect' | 'identify';
+export const SCAN_MODES: readonly ScanMode[] = ['inspect', 'identify'];
+
+export type FeedbackVerdict = 'correct' | 'wrong';
+
+export interface FaceFeedback {
+  verdict: FeedbackVerdict;
+  sending: boolean;
+  error?: ErrorShape;
+}
 
 export interface ScanItem {
   id: number;
   name: string;
   relativePath: string;
+  /** The mode the photo was (or will be) scanned in. */
+  mode: ScanMode;
   status: ScanStatus;
   result?: InspectResult;
+  identified?: IdentifyResult;
   error?: ErrorShape;
+  /** Feedback given per face index (identify mode). */
+  feedback?: Record<number, FaceFeedback>;
+}
+
+const MODE_KEY = 'vigil.scan-mode';
+
+function readMode(): ScanMode {
+  try {
+    const stored = window.localStorage.getItem(MODE_KEY);
+    return stored === 'identify' ? 'identify' : 'inspect';
+  } catch {
+    return 'inspect';
+  }
+}
+
+function storeMode(mode: ScanMode): void {
+  try {
+    window.localStorage.setItem(MODE_KEY, mode);
+  } catch {
+    // Without storage the choice lasts for this session.
+  }
 }
 
 export interface ScanNotice {
@@ -36,8 +83,11 @@ interface State {
 
 type Action =
   | { type: 'enqueue'; items: ScanItem[]; skipped: number }
+  | { type: 'requeue'; ids: number[]; mode: ScanMode }
   | { type: 'start'; id: number }
   | { type: 'done'; id: number; result: InspectResult }
+  | { type: 'identified'; id: number; result: IdentifyResult }
+  | { type: 'feedback'; id: number; faceIndex: number; feedback: FaceFeedback | null }
   | { type: 'fail'; id: number; error: ErrorShape }
   | { type: 'cancel'; ids: number[] }
   | { type: 'idle' }
@@ -76,6 +126,28 @@ function reducer(state: State, action: Action): State {
             ? { skipped: action.skipped, cancelled: 0, nothingToAdd: action.items.length === 0 }
             : state.notice,
       };
+    case 'requeue': {
+      const ids = new Set(action.ids);
+      return {
+        ...state,
+        items: state.items.map((item) =>
+          ids.has(item.id)
+            ? {
+                ...item,
+                mode: action.mode,
+                status: 'queued',
+                result: undefined,
+                identified: undefined,
+                error: undefined,
+                feedback: undefined,
+              }
+            : item,
+        ),
+        batchTotal: state.batchTotal + action.ids.length,
+        running: state.running || action.ids.length > 0,
+        stopping: false,
+      };
+    }
     case 'start':
       return {
         ...state,
@@ -83,6 +155,19 @@ function reducer(state: State, action: Action): State {
       };
     case 'done':
       return settle(state, action.id, { status: 'done', result: action.result });
+    case 'identified':
+      return settle(state, action.id, { status: 'done', identified: action.result });
+    case 'feedback':
+      return {
+        ...state,
+        items: state.items.map((item) => {
+          if (item.id !== action.id) return item;
+          const feedback = { ...item.feedback };
+          if (action.feedback) feedback[action.faceIndex] = action.feedback;
+          else delete feedback[action.faceIndex];
+          return { ...item, feedback };
+        }),
+      };
     case 'fail':
       return settle(state, action.id, { status: 'error', error: action.error });
     case 'cancel': {
@@ -107,6 +192,11 @@ function reducer(state: State, action: Action): State {
 
 export interface ScanContextValue {
   items: ScanItem[];
+  mode: ScanMode;
+  setMode(mode: ScanMode): void;
+  /** Scans again, in the current mode, the photos that were scanned in the other one. */
+  rescanInMode(): void;
+  giveFeedback(itemId: number, faceIndex: number, verdict: FeedbackVerdict): void;
   progress: { running: boolean; stopping: boolean; done: number; total: number; current: ScanItem | null };
   notice: ScanNotice | null;
   addFiles(picked: readonly PickedFile[]): void;
@@ -128,7 +218,14 @@ const ScanContext = createContext<ScanContextValue | null>(null);
 export function ScanProvider({ children }: { children: ReactNode }) {
   const { client } = useVigil();
   const [state, dispatch] = useReducer(reducer, initialState);
-  const pending = useRef<Array<{ id: number; file: File }>>([]);
+  const [mode, setModeState] = useState<ScanMode>(readMode);
+  const pending = useRef<Array<{ id: number; file: File; mode: ScanMode }>>([]);
+  /** Every file still on screen, so a photo can be scanned again in the other mode. */
+  const files = useRef(new Map<number, File>());
+  const itemsRef = useRef<ScanItem[]>([]);
+  useEffect(() => {
+    itemsRef.current = state.items;
+  }, [state.items]);
   const running = useRef(false);
   const nextId = useRef(1);
   const pickerListener = useRef<(() => void) | null>(null);
@@ -139,7 +236,7 @@ export function ScanProvider({ children }: { children: ReactNode }) {
     running.current = true;
     try {
       for (let next = pending.current.shift(); next; next = pending.current.shift()) {
-        const { id, file } = next;
+        const { id, file, mode: itemMode } = next;
         dispatch({ type: 'start', id });
         let source: ImageSource;
         try {
@@ -153,8 +250,13 @@ export function ScanProvider({ children }: { children: ReactNode }) {
           continue;
         }
         try {
-          const result = await client.invoke('image.inspect', { source });
-          dispatch({ type: 'done', id, result });
+          if (itemMode === 'identify') {
+            const result = await client.invoke('match.identify', { source });
+            dispatch({ type: 'identified', id, result });
+          } else {
+            const result = await client.invoke('image.inspect', { source });
+            dispatch({ type: 'done', id, result });
+          }
         } catch (err) {
           dispatch({ type: 'fail', id, error: errorShapeOf(err) });
         }
@@ -172,26 +274,82 @@ export function ScanProvider({ children }: { children: ReactNode }) {
         id: nextId.current++,
         name: p.file.name,
         relativePath: p.relativePath,
+        mode,
         status: 'queued',
       }));
       keep.forEach((p, i) => {
         const item = items[i];
-        if (item) pending.current.push({ id: item.id, file: p.file });
+        if (!item) return;
+        files.current.set(item.id, p.file);
+        pending.current.push({ id: item.id, file: p.file, mode });
       });
       dispatch({ type: 'enqueue', items, skipped });
       if (items.length > 0) void drain();
     },
-    [drain],
+    [drain, mode],
+  );
+
+  const setMode = useCallback((next: ScanMode) => {
+    storeMode(next);
+    setModeState(next);
+  }, []);
+
+  const rescanInMode = useCallback(() => {
+    const queued = new Set(pending.current.map((p) => p.id));
+    const ids: number[] = [];
+    for (const item of itemsRef.current) {
+      const file = files.current.get(item.id);
+      if (item.mode === mode || !file || queued.has(item.id) || item.status === 'inspecting') continue;
+      ids.push(item.id);
+      pending.current.push({ id: item.id, file, mode });
+    }
+    if (ids.length === 0) return;
+    dispatch({ type: 'requeue', ids, mode });
+    void drain();
+  }, [drain, mode]);
+
+  const giveFeedback = useCallback(
+    (itemId: number, faceIndex: number, verdict: FeedbackVerdict) => {
+      const item = itemsRef.current.find((i) => i.id === itemId);
+      const identified = item?.identified;
+      const face = identified?.faces[faceIndex];
+      if (!item || !identified || !face) return;
+      const previous = item.feedback?.[faceIndex] ?? null;
+      dispatch({ type: 'feedback', id: itemId, faceIndex, feedback: { verdict, sending: true } });
+      const subjectId = face.candidates[0]?.subjectId;
+      client
+        .invoke('feedback.give', {
+          historyId: identified.historyId,
+          faceIndex,
+          verdict,
+          ...(subjectId ? { subjectId } : {}),
+        })
+        .then(
+          () => dispatch({ type: 'feedback', id: itemId, faceIndex, feedback: { verdict, sending: false } }),
+          (err: unknown) =>
+            dispatch({
+              type: 'feedback',
+              id: itemId,
+              faceIndex,
+              feedback: previous
+                ? { ...previous, sending: false, error: errorShapeOf(err) }
+                : { verdict, sending: false, error: errorShapeOf(err) },
+            }),
+        );
+    },
+    [client],
   );
 
   const cancel = useCallback(() => {
     const ids = pending.current.map((p) => p.id);
     pending.current = [];
+    for (const id of ids) files.current.delete(id);
     dispatch({ type: 'cancel', ids });
   }, []);
 
   const clear = useCallback(() => {
     pending.current = [];
+    files.current.clear();
     dispatch({ type: 'clear' });
   }, []);
 
@@ -217,6 +375,10 @@ export function ScanProvider({ children }: { children: ReactNode }) {
   const value = useMemo<ScanContextValue>(
     () => ({
       items: state.items,
+      mode,
+      setMode,
+      rescanInMode,
+      giveFeedback,
       progress: {
         running: state.running,
         stopping: state.stopping,
@@ -232,7 +394,20 @@ export function ScanProvider({ children }: { children: ReactNode }) {
       requestPicker,
       onPickerRequest,
     }),
-    [state, current, addFiles, cancel, clear, dismissNotice, requestPicker, onPickerRequest],
+    [
+      state,
+      current,
+      mode,
+      setMode,
+      rescanInMode,
+      giveFeedback,
+      addFiles,
+      cancel,
+      clear,
+      dismissNotice,
+      requestPicker,
+      onPickerRequest,
+    ],
   );
 
   return <ScanContext.Provider value={value}>{children}</ScanContext.Provider>;

@@ -1,5 +1,5 @@
 import type { DropzoneProps } from '@mantine/dropzone';
-import type { ImageSource } from '../../../../shared/schemas';
+import type { ImageSource } from '../../../shared/schemas';
 
 /** A file the user gave us, and whether it was found by walking a folder (those are filtered). */
 export interface PickedFile {

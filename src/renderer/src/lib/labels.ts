@@ -1,0 +1,27 @@
+import type { Verdict } from '../../../shared/match-schemas';
+import type { BoxTone } from '../pages/scan/PhotoView';
+
+/** Mantine colours, one meaning each across the app: red = match, orange = possible. */
+export const VERDICT_COLOR: Record<Verdict, string> = {
+  match: 'red',
+  possible: 'orange',
+  no_match: 'gray',
+};
+
+export const VERDICT_TONE: Record<Verdict, BoxTone> = {
+  match: 'match',
+  possible: 'possible',
+  no_match: 'none',
+};
+
+/** Matches first, then possible ones, then the rest. */
+export const VERDICT_RANK: Record<Verdict, number> = { match: 0, possible: 1, no_match: 2 };
+
+export type SubjectStatus = 'wanted' | 'caught' | 'closed';
+export const SUBJECT_STATUSES: readonly SubjectStatus[] = ['wanted', 'caught', 'closed'];
+
+export const STATUS_COLOR: Record<SubjectStatus, string> = {
+  wanted: 'red',
+  caught: 'teal',
+  closed: 'gray',
+};

@@ -1,0 +1,361 @@
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Group,
+  NumberInput,
+  SegmentedControl,
+  Skeleton,
+  Slider,
+  Stack,
+  Text,
+  Title,
+  useMantineColorScheme,
+} from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { z } from 'zod';
+import type { settingsSchema } from '../../../../shared/contract';
+import { useVigil } from '../../api/ClientProvider';
+import { queryKeys, useSettings } from '../../api/queries';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { IconCheck, IconRestore } from '../../components/icons';
+import { PageHeader } from '../../components/PageHeader';
+import { formatRate, formatScore } from '../../format';
+import { currentLanguage, isLanguage, LANGUAGES, setLanguage } from '../../i18n';
+
+type Settings = z.infer<typeof settingsSchema>;
+type Thresholds = Settings['thresholds'];
+type Key = keyof Thresholds;
+
+function Section({
+  title,
+  description,
+  children,
+  testId,
+}: {
+  title: string;
+  description?: string;
+  children: ReactNode;
+  testId?: string;
+}) {
+  return (
+    <Card withBorder radius="sm" padding="lg" data-testid={testId}>
+      <Stack gap="md">
+        <Stack gap={2}>
+          <Title order={3} size="h4">
+            {title}
+          </Title>
+          {description && (
+            <Text size="sm" c="dimmed">
+              {description}
+            </Text>
+          )}
+        </Stack>
+        {children}
+      </Stack>
+    </Card>
+  );
+}
+
+/** The score line split into its three verdict zones at the thresholds being edited. */
+function ZoneBar({ thresholds }: { thresholds: Thresholds }) {
+  const { t, i18n } = useTranslation();
+  const possible = Math.min(thresholds.possible, thresholds.match);
+  const zones = [
+    { key: 'no_match', from: 0, to: possible, color: 'gray' },
+    { key: 'possible', from: possible, to: thresholds.match, color: 'orange' },
+    { key: 'match', from: thresholds.match, to: 1, color: 'red' },
+  ] as const;
+  return (
+    <Stack gap={4} aria-hidden="true">
+      <div style={{ display: 'flex', height: 10, borderRadius: 5, overflow: 'hidden' }}>
+        {zones.map((z) => (
+          <div
+            key={z.key}
+            style={{
+              width: `${Math.max(0, z.to - z.from) * 100}%`,
+              background: `var(--mantine-color-${z.color}-${z.color === 'gray' ? 4 : 6})`,
+            }}
+          />
+        ))}
+      </div>
+      <Group justify="space-between" gap="xs" wrap="nowrap">
+        {zones.map((z) => (
+          <Text key={z.key} size="xs" c="dimmed">
+            {t(`identify.verdicts.${z.key}`)} {formatScore(i18n.language, z.from)}–
+            {formatScore(i18n.language, z.to)}
+          </Text>
+        ))}
+      </Group>
+    </Stack>
+  );
+}
+
+function ThresholdControl({
+  which,
+  value,
+  defaultValue,
+  rate,
+  error,
+  onChange,
+}: {
+  which: Key;
+  value: number | string;
+  defaultValue: number;
+  rate: number;
+  error?: string;
+  onChange: (value: number | string) => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const numeric = typeof value === 'number' ? value : Number.parseFloat(value);
+  const labelId = `threshold-${which}-label`;
+  return (
+    <Stack gap={6}>
+      <Group justify="space-between" align="flex-end" wrap="nowrap" gap="md">
+        <Stack gap={0} style={{ flex: 1 }}>
+          <Text size="sm" fw={600} id={labelId}>
+            {t(`settings.thresholds.${which}`)}
+          </Text>
+          <Text size="xs" c="dimmed">
+            {t(`settings.thresholds.${which}Hint`)}
+          </Text>
+        </Stack>
+        <NumberInput
+          aria-labelledby={labelId}
+          value={value}
+          onChange={onChange}
+          min={0}
+          max={1}
+          step={0.01}
+          decimalScale={2}
+          fixedDecimalScale
+          clampBehavior="blur"
+          w={110}
+          error={error}
+          styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+          data-testid={`settings-threshold-${which}`}
+        />
+      </Group>
+      <Slider
+        aria-labelledby={labelId}
+        value={Number.isFinite(numeric) ? Math.min(1, Math.max(0, numeric)) : 0}
+        onChange={onChange}
+        min={0}
+        max={1}
+        step={0.01}
+        precision={2}
+        color={which === 'match' ? 'red' : 'orange'}
+        label={(v) => formatScore(lang, v)}
+        marks={[{ value: defaultValue, label: t('settings.thresholds.defaultMark') }]}
+        mb="lg"
+        data-testid={`settings-slider-${which}`}
+      />
+      <Text size="xs" c="dimmed" data-testid={`settings-default-${which}`}>
+        {t('settings.thresholds.calibrated', {
+          value: formatScore(lang, defaultValue),
+          rate: formatRate(lang, rate),
+        })}
+      </Text>
+      {error && (
+        <Text size="xs" c="red">
+          {error}
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
+function ThresholdsSection({ settings }: { settings: Settings }) {
+  const { t } = useTranslation();
+  const { client } = useVigil();
+  const queryClient = useQueryClient();
+  const [draft, setDraft] = useState<Record<Key, number | string> | null>(null);
+  const [saved, setSaved] = useState<'saved' | 'restored' | null>(null);
+  const values: Record<Key, number | string> = draft ?? settings.thresholds;
+
+  const update = useMutation({
+    mutationFn: (thresholds: Thresholds | null) => client.invoke('settings.update', { thresholds }),
+    onSuccess: (next, thresholds) => {
+      queryClient.setQueryData(queryKeys.settings, next);
+      setDraft(null);
+      setSaved(thresholds === null ? 'restored' : 'saved');
+    },
+  });
+
+  const parse = (v: number | string): number | null => {
+    const n = typeof v === 'number' ? v : Number.parseFloat(v.replace(',', '.'));
+    return Number.isFinite(n) && n >= 0 && n <= 1 ? n : null;
+  };
+  const match = parse(values.match);
+  const possible = parse(values.possible);
+  const outOfRange = t('settings.thresholds.range');
+  const matchError = match === null ? outOfRange : undefined;
+  const possibleError =
+    possible === null
+      ? outOfRange
+      : match !== null && possible > match
+        ? t('settings.thresholds.order')
+        : undefined;
+  const valid = match !== null && possible !== null && possible <= match;
+  const dirty =
+    draft !== null && (match !== settings.thresholds.match || possible !== settings.thresholds.possible);
+  const atDefaults =
+    !settings.custom &&
+    (!dirty || (match === settings.defaults.match && possible === settings.defaults.possible));
+
+  const change = (key: Key) => (value: number | string) => {
+    setSaved(null);
+    setDraft({ ...values, [key]: value });
+  };
+
+  return (
+    <Section
+      title={t('settings.thresholds.title')}
+      description={t('settings.thresholds.description')}
+      testId="settings-thresholds"
+    >
+      <Group gap="xs">
+        <Badge
+          radius="sm"
+          variant="light"
+          color={settings.custom ? 'orange' : 'teal'}
+          data-testid="settings-thresholds-state"
+          data-custom={settings.custom}
+        >
+          {settings.custom ? t('settings.thresholds.custom') : t('settings.thresholds.defaults')}
+        </Badge>
+        <Text size="xs" c="dimmed">
+          {t('settings.thresholds.calibration', {
+            model: settings.calibration.model,
+            metric: settings.calibration.metric,
+          })}
+        </Text>
+      </Group>
+      <ThresholdControl
+        which="match"
+        value={values.match}
+        defaultValue={settings.defaults.match}
+        rate={settings.calibration.falseMatchRate.match}
+        error={matchError}
+        onChange={change('match')}
+      />
+      <ThresholdControl
+        which="possible"
+        value={values.possible}
+        defaultValue={settings.defaults.possible}
+        rate={settings.calibration.falseMatchRate.possible}
+        error={possibleError}
+        onChange={change('possible')}
+      />
+      {match !== null && possible !== null && <ZoneBar thresholds={{ match, possible }} />}
+      {update.isError && <ErrorNotice error={update.error} />}
+      {saved && (
+        <Alert
+          color="teal"
+          variant="light"
+          py="xs"
+          icon={<IconCheck size={16} />}
+          data-testid="settings-saved"
+        >
+          {saved === 'saved' ? t('settings.thresholds.saved') : t('settings.thresholds.restored')}
+        </Alert>
+      )}
+      <Group justify="space-between" gap="xs">
+        <Button
+          variant="default"
+          leftSection={<IconRestore size={16} />}
+          onClick={() => update.mutate(null)}
+          disabled={atDefaults || update.isPending}
+          data-testid="settings-restore"
+        >
+          {t('settings.thresholds.restore')}
+        </Button>
+        <Group gap="xs">
+          {dirty && (
+            <Button variant="subtle" color="gray" onClick={() => setDraft(null)}>
+              {t('settings.thresholds.discard')}
+            </Button>
+          )}
+          <Button
+            onClick={() => {
+              if (valid) update.mutate({ match, possible });
+            }}
+            disabled={!dirty || !valid}
+            loading={update.isPending}
+            data-testid="settings-save"
+          >
+            {t('settings.thresholds.save')}
+          </Button>
+        </Group>
+      </Group>
+    </Section>
+  );
+}
+
+function AppearanceSection() {
+  const { t, i18n } = useTranslation();
+  const { colorScheme, setColorScheme } = useMantineColorScheme();
+  const language = isLanguage(i18n.resolvedLanguage) ? i18n.resolvedLanguage : currentLanguage();
+  return (
+    <Section title={t('settings.appearance.title')} testId="settings-appearance">
+      <Stack gap={4}>
+        <Text size="sm" fw={500} id="settings-theme-label">
+          {t('settings.appearance.theme')}
+        </Text>
+        <SegmentedControl
+          value={colorScheme}
+          onChange={(v) => setColorScheme(v as 'light' | 'dark' | 'auto')}
+          data={[
+            { value: 'light', label: t('settings.appearance.light') },
+            { value: 'dark', label: t('settings.appearance.dark') },
+            { value: 'auto', label: t('settings.appearance.system') },
+          ]}
+          aria-labelledby="settings-theme-label"
+          data-testid="settings-theme"
+          w="fit-content"
+        />
+      </Stack>
+      <Stack gap={4}>
+        <Text size="sm" fw={500} id="settings-language-label">
+          {t('header.language')}
+        </Text>
+        <SegmentedControl
+          value={language}
+          onChange={(v) => {
+            if (isLanguage(v)) setLanguage(v);
+          }}
+          data={LANGUAGES.map((l) => ({ value: l.code, label: l.autonym }))}
+          aria-labelledby="settings-language-label"
+          data-testid="settings-language"
+          w="fit-content"
+        />
+      </Stack>
+    </Section>
+  );
+}
+
+export function SettingsPage() {
+  const { t } = useTranslation();
+  const settings = useSettings();
+  return (
+    <Stack gap="md" maw={860}>
+      <PageHeader title={t('settings.title')} description={t('settings.description')} />
+      {settings.isPending && (
+        <Card withBorder radius="sm" padding="lg">
+          <Stack gap="sm">
+            <Skeleton height={20} width="30%" />
+            <Skeleton height={60} />
+            <Skeleton height={60} />
+          </Stack>
+        </Card>
+      )}
+      {settings.isError && <ErrorNotice error={settings.error} onRetry={() => void settings.refetch()} />}
+      {settings.data && <ThresholdsSection settings={settings.data} />}
+      <AppearanceSection />
+    </Stack>
+  );
+}

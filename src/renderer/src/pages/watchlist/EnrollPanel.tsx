@@ -1,0 +1,350 @@
+import {
+  ActionIcon,
+  Alert,
+  Anchor,
+  Button,
+  Group,
+  Loader,
+  Paper,
+  Progress,
+  Stack,
+  Text,
+  ThemeIcon,
+  Tooltip,
+} from '@mantine/core';
+import { Dropzone } from '@mantine/dropzone';
+import { useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { IconAlert, IconCheck, IconFolder, IconPhoto, IconUpload, IconX } from '../../components/icons';
+import { formatScore } from '../../format';
+import { getFilesFromEvent, IMAGE_ACCEPT, toPicked, type PickedFile } from '../../lib/files';
+import { useNavigation } from '../../navigation';
+import { PhotoView, type BoxSpec } from '../scan/PhotoView';
+import { enrollErrorText, faceChoicesOf, type FaceChoice } from '../../lib/enroll-errors';
+import { useEnroll, type EnrollJob } from './EnrollProvider';
+import classes from './Watchlist.module.css';
+
+/** The dropped photo with its faces as buttons: the user clicks the face to enrol. */
+function FacePicker({
+  photoUrl,
+  fileName,
+  choices,
+  onPick,
+}: {
+  photoUrl: string | undefined;
+  fileName: string;
+  choices: FaceChoice[];
+  onPick: (index: number) => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const [measured, setMeasured] = useState<{ url: string; width: number; height: number } | null>(null);
+  const [failed, setFailed] = useState(false);
+  const size = measured && measured.url === photoUrl ? measured : null;
+
+  const boxes: BoxSpec[] = choices.map((c) => ({
+    key: String(c.index),
+    box: c.box,
+    label: String(c.index + 1),
+    title: t('enroll.pickFace', {
+      index: c.index + 1,
+      size: Math.round(Math.min(c.box[2], c.box[3])),
+      score: formatScore(i18n.language, c.score),
+    }),
+    tone: 'choice',
+    data: { 'data-index': c.index },
+  }));
+
+  return (
+    <Stack gap={6}>
+      {photoUrl && !size && !failed && (
+        // Measured once to place the boxes; browsers apply EXIF orientation like the core does.
+        <img
+          src={photoUrl}
+          alt=""
+          hidden
+          onLoad={(e) => {
+            const { naturalWidth: width, naturalHeight: height } = e.currentTarget;
+            setMeasured({ url: photoUrl, width, height });
+          }}
+          onError={() => setFailed(true)}
+        />
+      )}
+      {photoUrl && size && (
+        <div className={classes.pickerFrame}>
+          <PhotoView
+            image={{
+              file: fileName,
+              width: size.width,
+              height: size.height,
+              previewUrl: photoUrl,
+              previewWidth: size.width,
+              previewHeight: size.height,
+            }}
+            boxes={boxes}
+            onBoxClick={(key) => onPick(Number(key))}
+            boxTestId="enroll-face-choice"
+          />
+        </div>
+      )}
+      {/* Also as a list: for photos the browser cannot show (HEIC, TIFF) and for keyboard users. */}
+      <Group gap={6} wrap="wrap">
+        {choices.map((c) => (
+          <Button
+            key={c.index}
+            size="compact-xs"
+            variant="default"
+            onClick={() => onPick(c.index)}
+            data-testid="enroll-face-choice-button"
+            data-index={c.index}
+          >
+            {t('enroll.faceButton', {
+              index: c.index + 1,
+              size: Math.round(Math.min(c.box[2], c.box[3])),
+            })}
+          </Button>
+        ))}
+      </Group>
+    </Stack>
+  );
+}
+
+function JobRow({ job }: { job: EnrollJob }) {
+  const { t, i18n } = useTranslation();
+  const { choose, dismiss } = useEnroll();
+  const { openSubject } = useNavigation();
+  const error = job.error;
+  const choices = faceChoicesOf(error);
+  const owner = error?.code === 'DUPLICATE' ? error.details?.subjectId : undefined;
+  const duplicateOf = typeof owner === 'string' && owner !== job.subjectId ? owner : null;
+
+  let icon;
+  if (job.status === 'done') {
+    icon = (
+      <ThemeIcon size="sm" radius="xl" color="teal" variant="light">
+        <IconCheck size={12} />
+      </ThemeIcon>
+    );
+  } else if (job.status === 'error') {
+    icon = (
+      <ThemeIcon size="sm" radius="xl" color={choices.length > 0 ? 'yellow' : 'red'} variant="light">
+        <IconAlert size={12} />
+      </ThemeIcon>
+    );
+  } else if (job.status === 'enrolling') {
+    icon = <Loader size={16} />;
+  } else {
+    icon = (
+      <ThemeIcon size="sm" radius="xl" color="gray" variant="light">
+        <IconPhoto size={12} />
+      </ThemeIcon>
+    );
+  }
+
+  return (
+    <Stack gap={4} data-testid="enroll-job" data-status={job.status} data-name={job.name}>
+      <Group gap="xs" wrap="nowrap" justify="space-between">
+        <Group gap="xs" wrap="nowrap" style={{ minWidth: 0 }}>
+          {icon}
+          <Text size="sm" truncate="end" title={job.relativePath}>
+            {job.name}
+          </Text>
+          <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
+            {job.status === 'done'
+              ? t('enroll.done')
+              : job.status === 'enrolling'
+                ? t('enroll.enrolling')
+                : job.status === 'queued'
+                  ? t('scan.queued')
+                  : ''}
+          </Text>
+        </Group>
+        {(job.status === 'done' || job.status === 'error') && (
+          <ActionIcon
+            size="sm"
+            variant="subtle"
+            color="gray"
+            aria-label={t('common.dismiss')}
+            onClick={() => dismiss(job.id)}
+          >
+            <IconX size={14} />
+          </ActionIcon>
+        )}
+      </Group>
+      {error && (
+        <Alert
+          color={choices.length > 0 ? 'yellow' : 'red'}
+          variant="light"
+          p="xs"
+          title={t(`errors.codes.${error.code}`)}
+          data-testid="enroll-error"
+          data-code={error.code}
+          styles={{ title: { marginBottom: 2 } }}
+        >
+          <Stack gap={6}>
+            <Text size="xs" style={{ overflowWrap: 'anywhere' }}>
+              {enrollErrorText(error, i18n.language, t, job.subjectId)}
+            </Text>
+            {duplicateOf && (
+              <Anchor
+                component="button"
+                type="button"
+                size="xs"
+                ta="start"
+                onClick={() => openSubject(duplicateOf)}
+              >
+                {t('enroll.openDuplicate')}
+              </Anchor>
+            )}
+            {choices.length > 0 && (
+              <FacePicker
+                photoUrl={job.photoUrl}
+                fileName={job.name}
+                choices={choices}
+                onPick={(index) => choose(job.id, index)}
+              />
+            )}
+          </Stack>
+        </Alert>
+      )}
+    </Stack>
+  );
+}
+
+/** Drop photos (or a folder) onto a subject to enrol their faces, with progress and per-file results. */
+export function EnrollPanel({ subjectId, subjectName }: { subjectId: string; subjectName: string }) {
+  const { t } = useTranslation();
+  const { jobs: all, enroll, cancel, clearFinished } = useEnroll();
+  const folderInput = useRef<HTMLInputElement>(null);
+  const [skipped, setSkipped] = useState(0);
+  const jobs = all.filter((job) => job.subjectId === subjectId);
+  const active = jobs.filter((job) => job.status === 'queued' || job.status === 'enrolling');
+  const finished = jobs.filter((job) => job.status === 'done' || job.status === 'error');
+  const enrolled = jobs.filter((job) => job.status === 'done').length;
+
+  const add = (picked: PickedFile[]) => {
+    const result = enroll(subjectId, picked);
+    setSkipped(result.skipped);
+  };
+
+  return (
+    <Stack gap="sm">
+      <input
+        ref={(el) => {
+          folderInput.current = el;
+          el?.setAttribute('webkitdirectory', '');
+        }}
+        type="file"
+        multiple
+        hidden
+        data-testid="enroll-folder-input"
+        onChange={(event) => {
+          const files = Array.from(event.currentTarget.files ?? []);
+          event.currentTarget.value = '';
+          if (files.length > 0) add(files.map(toPicked));
+        }}
+      />
+      <Group gap="sm" wrap="nowrap" align="stretch">
+        <Dropzone
+          onDrop={(files) => add(files.map(toPicked))}
+          getFilesFromEvent={getFilesFromEvent}
+          useFsAccessApi={false}
+          multiple
+          inputProps={{ accept: IMAGE_ACCEPT }}
+          radius="sm"
+          p="sm"
+          style={{ flex: 1, minWidth: 0 }}
+          data-testid="subject-enroll-dropzone"
+          aria-label={t('enroll.dropLabel', { name: subjectName })}
+        >
+          <Group justify="center" gap="md" wrap="nowrap" mih={48} style={{ pointerEvents: 'none' }}>
+            <Dropzone.Accept>
+              <ThemeIcon size={40} variant="light" radius="xl">
+                <IconUpload size={20} />
+              </ThemeIcon>
+            </Dropzone.Accept>
+            <Dropzone.Reject>
+              <ThemeIcon size={40} variant="light" color="red" radius="xl">
+                <IconX size={20} />
+              </ThemeIcon>
+            </Dropzone.Reject>
+            <Dropzone.Idle>
+              <ThemeIcon size={40} variant="light" color="gray" radius="xl">
+                <IconPhoto size={20} />
+              </ThemeIcon>
+            </Dropzone.Idle>
+            <Stack gap={2}>
+              <Text size="sm" fw={600}>
+                <Dropzone.Accept>{t('scan.dropAccept')}</Dropzone.Accept>
+                <Dropzone.Reject>{t('scan.dropReject')}</Dropzone.Reject>
+                <Dropzone.Idle>{t('enroll.dropTitle', { name: subjectName })}</Dropzone.Idle>
+              </Text>
+              <Text size="xs" c="dimmed">
+                {t('enroll.dropHint')}
+              </Text>
+            </Stack>
+          </Group>
+        </Dropzone>
+        <Button
+          variant="default"
+          h="auto"
+          leftSection={<IconFolder size={16} />}
+          onClick={() => folderInput.current?.click()}
+          data-testid="enroll-choose-folder"
+        >
+          {t('scan.chooseFolder')}
+        </Button>
+      </Group>
+      {skipped > 0 && (
+        <Text size="xs" c="dimmed">
+          {t('scan.skipped', { count: skipped })}
+        </Text>
+      )}
+
+      {jobs.length > 0 && (
+        <Paper withBorder radius="sm" p="sm" data-testid="enroll-progress">
+          <Stack gap="xs">
+            <Group justify="space-between" gap="xs" wrap="nowrap">
+              <Text size="sm" fw={600} aria-live="polite">
+                {active.length > 0
+                  ? t('enroll.progress', { done: finished.length, total: jobs.length })
+                  : t('enroll.finished', { count: enrolled, total: jobs.length })}
+              </Text>
+              {active.length > 0 ? (
+                <Button
+                  size="xs"
+                  variant="default"
+                  leftSection={<IconX size={14} />}
+                  onClick={() => cancel(subjectId)}
+                  data-testid="enroll-cancel"
+                >
+                  {t('scan.cancel')}
+                </Button>
+              ) : (
+                <Tooltip label={t('enroll.clearHint')}>
+                  <Button size="xs" variant="subtle" onClick={() => clearFinished(subjectId)}>
+                    {t('enroll.clear')}
+                  </Button>
+                </Tooltip>
+              )}
+            </Group>
+            {active.length > 0 && (
+              <Progress
+                value={(finished.length / jobs.length) * 100}
+                size="sm"
+                radius="sm"
+                animated
+                striped
+                transitionDuration={150}
+              />
+            )}
+            <Stack gap={8}>
+              {jobs.map((job) => (
+                <JobRow key={job.id} job={job} />
+              ))}
+            </Stack>
+          </Stack>
+        </Paper>
+      )}
+    </Stack>
+  );
+}

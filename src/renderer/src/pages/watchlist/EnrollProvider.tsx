@@ -1,0 +1,190 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { ErrorShape } from '../../../../shared/errors';
+import type { EnrolledFace } from '../../../../shared/watchlist-schemas';
+import { useVigil } from '../../api/ClientProvider';
+import { errorShapeOf } from '../../api/errors';
+import { queryKeys } from '../../api/queries';
+import i18n from '../../i18n';
+import { selectForInspection, toImageSource, type PickedFile } from '../../lib/files';
+
+export type EnrollStatus = 'queued' | 'enrolling' | 'done' | 'error';
+
+export interface EnrollJob {
+  id: number;
+  subjectId: string;
+  name: string;
+  relativePath: string;
+  status: EnrollStatus;
+  /** The face the user picked, when the photo holds several. */
+  faceIndex?: number;
+  face?: EnrolledFace;
+  error?: ErrorShape;
+  /** Object URL of the photo, made while the user picks one of its faces. */
+  photoUrl?: string;
+}
+
+interface Pending {
+  jobId: number;
+  subjectId: string;
+  file: File;
+  faceIndex?: number;
+}
+
+export interface EnrollContextValue {
+  jobs: EnrollJob[];
+  /** Queues photos for enrolment onto a subject; folders' non-images are left out. */
+  enroll(subjectId: string, picked: readonly PickedFile[]): { queued: number; skipped: number };
+  /** Enrols the chosen face of a photo that held several. */
+  choose(jobId: number, faceIndex: number): void;
+  /** Drops the photos not yet sent for this subject. */
+  cancel(subjectId: string): void;
+  /** Forgets the finished jobs of a subject (the list under its drop zone). */
+  clearFinished(subjectId: string): void;
+  dismiss(jobId: number): void;
+}
+
+const EnrollContext = createContext<EnrollContextValue | null>(null);
+
+/**
+ * Enrolment queue, above the pages so that a long batch goes on while the user looks elsewhere.
+ * Photos are sent one at a time; each gets its own result or error.
+ */
+export function EnrollProvider({ children }: { children: ReactNode }) {
+  const { client } = useVigil();
+  const queryClient = useQueryClient();
+  const [jobs, setJobs] = useState<EnrollJob[]>([]);
+  const pending = useRef<Pending[]>([]);
+  const files = useRef(new Map<number, { file: File; subjectId: string }>());
+  const running = useRef(false);
+  const nextId = useRef(1);
+
+  const urls = useRef(new Map<number, string>());
+  const forget = useCallback((jobId: number) => {
+    files.current.delete(jobId);
+    const url = urls.current.get(jobId);
+    if (url) URL.revokeObjectURL(url);
+    urls.current.delete(jobId);
+  }, []);
+
+  const patch = useCallback((id: number, change: Partial<EnrollJob>) => {
+    setJobs((list) => list.map((job) => (job.id === id ? { ...job, ...change } : job)));
+  }, []);
+
+  const drain = useCallback(async () => {
+    if (running.current) return;
+    running.current = true;
+    try {
+      for (let next = pending.current.shift(); next; next = pending.current.shift()) {
+        const { jobId, subjectId, file, faceIndex } = next;
+        patch(jobId, { status: 'enrolling', error: undefined });
+        let source;
+        try {
+          source = await toImageSource(file);
+        } catch {
+          patch(jobId, {
+            status: 'error',
+            error: { code: 'FILE_NOT_FOUND', message: i18n.t('scan.readFailed') },
+          });
+          continue;
+        }
+        try {
+          const result = await client.invoke('watchlist.enroll', {
+            subjectId,
+            source,
+            ...(faceIndex !== undefined ? { faceIndex } : {}),
+          });
+          queryClient.setQueryData(queryKeys.subject(subjectId), result.subject);
+          void queryClient.invalidateQueries({ queryKey: queryKeys.watchlist });
+          // The photo is no longer needed once enrolled.
+          forget(jobId);
+          patch(jobId, { status: 'done', face: result.face, photoUrl: undefined });
+        } catch (err) {
+          const error = errorShapeOf(err);
+          let photoUrl = urls.current.get(jobId);
+          if (error.code === 'MULTIPLE_FACES' && !photoUrl) {
+            photoUrl = URL.createObjectURL(file);
+            urls.current.set(jobId, photoUrl);
+          }
+          patch(jobId, { status: 'error', error, photoUrl });
+        }
+      }
+    } finally {
+      running.current = false;
+    }
+  }, [client, forget, patch, queryClient]);
+
+  const enroll = useCallback(
+    (subjectId: string, picked: readonly PickedFile[]) => {
+      const { keep, skipped } = selectForInspection(picked);
+      const added: EnrollJob[] = keep.map((p) => {
+        const id = nextId.current++;
+        files.current.set(id, { file: p.file, subjectId });
+        pending.current.push({ jobId: id, subjectId, file: p.file });
+        return { id, subjectId, name: p.file.name, relativePath: p.relativePath, status: 'queued' };
+      });
+      if (added.length > 0) {
+        setJobs((list) => [...list, ...added]);
+        void drain();
+      }
+      return { queued: added.length, skipped };
+    },
+    [drain],
+  );
+
+  const choose = useCallback(
+    (jobId: number, faceIndex: number) => {
+      const held = files.current.get(jobId);
+      if (!held) return;
+      patch(jobId, { status: 'queued', faceIndex, error: undefined });
+      pending.current.push({ jobId, subjectId: held.subjectId, file: held.file, faceIndex });
+      void drain();
+    },
+    [drain, patch],
+  );
+
+  const cancel = useCallback(
+    (subjectId: string) => {
+      const dropped = new Set(pending.current.filter((p) => p.subjectId === subjectId).map((p) => p.jobId));
+      pending.current = pending.current.filter((p) => p.subjectId !== subjectId);
+      for (const id of dropped) forget(id);
+      setJobs((list) => list.filter((job) => !dropped.has(job.id)));
+    },
+    [forget],
+  );
+
+  const clearFinished = useCallback(
+    (subjectId: string) => {
+      for (const [id, held] of files.current) {
+        const queued = pending.current.some((p) => p.jobId === id);
+        if (held.subjectId === subjectId && !queued) forget(id);
+      }
+      setJobs((list) =>
+        list.filter(
+          (job) => !(job.subjectId === subjectId && (job.status === 'done' || job.status === 'error')),
+        ),
+      );
+    },
+    [forget],
+  );
+
+  const dismiss = useCallback(
+    (jobId: number) => {
+      forget(jobId);
+      setJobs((list) => list.filter((job) => job.id !== jobId));
+    },
+    [forget],
+  );
+
+  const value = useMemo<EnrollContextValue>(
+    () => ({ jobs, enroll, choose, cancel, clearFinished, dismiss }),
+    [jobs, enroll, choose, cancel, clearFinished, dismiss],
+  );
+  return <EnrollContext.Provider value={value}>{children}</EnrollContext.Provider>;
+}
+
+export function useEnroll(): EnrollContextValue {
+  const value = useContext(EnrollContext);
+  if (!value) throw new Error('useEnroll must be used inside <EnrollProvider>');
+  return value;
+}

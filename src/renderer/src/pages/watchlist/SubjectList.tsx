@@ -1,0 +1,164 @@
+import {
+  Avatar,
+  Badge,
+  Button,
+  CloseButton,
+  Group,
+  Paper,
+  ScrollArea,
+  Skeleton,
+  Stack,
+  Text,
+  TextInput,
+  UnstyledButton,
+} from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useSubjects } from '../../api/queries';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { IconPlus, IconSearch, IconUser } from '../../components/icons';
+import { STATUS_COLOR } from '../../lib/labels';
+import classes from './Watchlist.module.css';
+
+export function StatusBadge({
+  status,
+  size = 'sm',
+}: {
+  status: 'wanted' | 'caught' | 'closed';
+  size?: string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Badge
+      size={size}
+      radius="sm"
+      variant={status === 'wanted' ? 'filled' : 'light'}
+      color={STATUS_COLOR[status]}
+      data-testid="subject-status-badge"
+      data-status={status}
+    >
+      {t(`watchlist.status.${status}`)}
+    </Badge>
+  );
+}
+
+export function SubjectList({
+  selectedId,
+  onSelect,
+  onCreate,
+}: {
+  selectedId: string | null;
+  onSelect: (id: string) => void;
+  onCreate: () => void;
+}) {
+  const { t } = useTranslation();
+  const [query, setQuery] = useState('');
+  const [debounced] = useDebouncedValue(query, 200);
+  const list = useSubjects(debounced);
+  const subjects = list.data?.subjects ?? [];
+  const searching = debounced.trim() !== '';
+
+  return (
+    <Paper withBorder radius="sm" className={classes.listPanel}>
+      <Stack gap="xs" p="sm" pb={0}>
+        <TextInput
+          placeholder={t('watchlist.searchPlaceholder')}
+          aria-label={t('watchlist.searchLabel')}
+          leftSection={<IconSearch size={16} />}
+          value={query}
+          onChange={(e) => setQuery(e.currentTarget.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') setQuery('');
+          }}
+          rightSection={
+            query ? (
+              <CloseButton size="sm" aria-label={t('watchlist.clearSearch')} onClick={() => setQuery('')} />
+            ) : null
+          }
+          data-testid="watchlist-search"
+        />
+        <Text size="xs" c="dimmed" data-testid="watchlist-count" aria-live="polite">
+          {list.data
+            ? searching
+              ? t('watchlist.countFiltered', { count: subjects.length })
+              : t('watchlist.count', { count: subjects.length })
+            : ' '}
+        </Text>
+      </Stack>
+      <ScrollArea.Autosize mah="calc(100vh - 270px)" type="auto" offsetScrollbars>
+        <Stack gap={2} p="xs" pt={4} role="list" aria-label={t('watchlist.listLabel')}>
+          {list.isPending &&
+            Array.from({ length: 4 }, (_, i) => <Skeleton key={i} height={56} radius="sm" />)}
+          {list.isError && <ErrorNotice error={list.error} onRetry={() => void list.refetch()} />}
+          {list.data && subjects.length === 0 && (
+            <Stack gap="xs" align="center" py="lg" px="sm" data-testid="watchlist-empty">
+              <Text fw={600} ta="center">
+                {searching
+                  ? t('watchlist.noResults', { query: debounced.trim() })
+                  : t('watchlist.emptyTitle')}
+              </Text>
+              {!searching && (
+                <>
+                  <Text size="sm" c="dimmed" ta="center">
+                    {t('watchlist.emptyBody')}
+                  </Text>
+                  <Button size="xs" leftSection={<IconPlus size={14} />} onClick={onCreate}>
+                    {t('watchlist.newSubject')}
+                  </Button>
+                </>
+              )}
+            </Stack>
+          )}
+          {subjects.map((s) => {
+            const selected = s.id === selectedId;
+            return (
+              <div role="listitem" key={s.id}>
+                <UnstyledButton
+                  className={classes.row}
+                  data-selected={selected || undefined}
+                  aria-current={selected ? 'true' : undefined}
+                  onClick={() => onSelect(s.id)}
+                  data-testid="subject-row"
+                  data-subject-id={s.id}
+                  data-name={s.name}
+                >
+                  <Group gap="sm" wrap="nowrap">
+                    <Avatar src={s.thumbnailUrl ?? undefined} size={44} radius="sm" alt="">
+                      <IconUser size={20} />
+                    </Avatar>
+                    <Stack gap={2} style={{ flex: 1, minWidth: 0 }}>
+                      <Group gap={6} wrap="nowrap" justify="space-between">
+                        <Text size="sm" fw={600} truncate="end">
+                          {s.name}
+                        </Text>
+                        <StatusBadge status={s.status} size="xs" />
+                      </Group>
+                      <Text size="xs" c="dimmed" truncate="end">
+                        {s.aliases.length > 0 ? s.aliases.join(', ') : ' '}
+                      </Text>
+                      <Group gap={6} wrap="nowrap" justify="space-between">
+                        <Text size="xs" c="dimmed" ff="monospace" truncate="end">
+                          {s.caseRef}
+                        </Text>
+                        <Text
+                          size="xs"
+                          c={s.faceCount === 0 ? 'orange' : 'dimmed'}
+                          style={{ flexShrink: 0 }}
+                          data-testid="subject-face-count"
+                          data-count={s.faceCount}
+                        >
+                          {t('watchlist.faceCount', { count: s.faceCount })}
+                        </Text>
+                      </Group>
+                    </Stack>
+                  </Group>
+                </UnstyledButton>
+              </div>
+            );
+          })}
+        </Stack>
+      </ScrollArea.Autosize>
+    </Paper>
+  );
+}

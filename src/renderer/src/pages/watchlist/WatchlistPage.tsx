@@ -1,0 +1,257 @@
+import { Alert, Badge, Button, Grid, List, Modal, Paper, Stack, Tabs, Text, Title } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { z } from 'zod';
+import type { importReportSchema } from '../../../../shared/watchlist-schemas';
+import { useVigil } from '../../api/ClientProvider';
+import { queryKeys } from '../../api/queries';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { IconDownload, IconFileImport, IconPlus, IconSearch, IconWatchlist } from '../../components/icons';
+import { PageHeader } from '../../components/PageHeader';
+import { downloadBase64 } from '../../lib/download';
+import { toImageSource } from '../../lib/files';
+import { formatBytes } from '../../format';
+import { useNavigation } from '../../navigation';
+import { SearchPanel } from './SearchPanel';
+import { SubjectDetail } from './SubjectDetail';
+import { SubjectFormModal } from './SubjectForm';
+import { SubjectList } from './SubjectList';
+
+type ImportReport = z.infer<typeof importReportSchema>;
+
+function ReportSection({
+  title,
+  color,
+  rows,
+  testId,
+}: {
+  title: string;
+  color: string;
+  rows: Array<{ id: string; text: string }>;
+  testId: string;
+}) {
+  return (
+    <Stack gap={4} data-testid={testId} data-count={rows.length}>
+      <Text size="sm" fw={600}>
+        {title}{' '}
+        <Badge size="sm" radius="sm" variant="light" color={color}>
+          {rows.length}
+        </Badge>
+      </Text>
+      {rows.length > 0 && (
+        <List size="sm" spacing={2}>
+          {rows.map((r) => (
+            <List.Item key={r.id}>{r.text}</List.Item>
+          ))}
+        </List>
+      )}
+    </Stack>
+  );
+}
+
+function ImportReportView({ report }: { report: ImportReport }) {
+  const { t } = useTranslation();
+  return (
+    <Stack gap="sm" data-testid="import-report">
+      <Text size="sm">
+        {t('watchlist.import.summary', {
+          added: report.added.length,
+          updated: report.updated.length,
+          skipped: report.skipped.length,
+        })}
+      </Text>
+      <ReportSection
+        title={t('watchlist.import.added')}
+        color="teal"
+        testId="import-added"
+        rows={report.added.map((r) => ({ id: r.id, text: r.name }))}
+      />
+      <ReportSection
+        title={t('watchlist.import.updated')}
+        color="indigo"
+        testId="import-updated"
+        rows={report.updated.map((r) => ({
+          id: r.id,
+          text: t('watchlist.import.updatedRow', { name: r.name, count: r.facesAdded }),
+        }))}
+      />
+      <ReportSection
+        title={t('watchlist.import.skipped')}
+        color="gray"
+        testId="import-skipped"
+        rows={report.skipped.map((r) => ({
+          id: r.id,
+          // The core's reasons are English sentences; the one it gives today is translated here.
+          text: `${r.name} — ${r.reason === 'already up to date' ? t('watchlist.import.upToDate') : r.reason}`,
+        }))}
+      />
+    </Stack>
+  );
+}
+
+export function WatchlistPage() {
+  const { t, i18n } = useTranslation();
+  const { client } = useVigil();
+  const queryClient = useQueryClient();
+  const { subjectId, openSubject } = useNavigation();
+  const [tab, setTab] = useState<string | null>('subjects');
+  // A subject opened from elsewhere (a search result, a Scan candidate) shows on the Subjects tab.
+  const [shownSubject, setShownSubject] = useState(subjectId);
+  if (shownSubject !== subjectId) {
+    setShownSubject(subjectId);
+    if (subjectId) setTab('subjects');
+  }
+  const [creating, setCreating] = useState(false);
+  const importInput = useRef<HTMLInputElement>(null);
+
+  const exportList = useMutation({
+    mutationFn: () => client.invoke('watchlist.export', {}),
+    onSuccess: (result) => downloadBase64(result.fileName, result.data, 'application/json'),
+  });
+
+  const importList = useMutation({
+    mutationFn: async (file: File) =>
+      client.invoke('watchlist.import', { source: await toImageSource(file) }),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: queryKeys.watchlist }),
+  });
+  const [importOpen, setImportOpen] = useState(false);
+
+  return (
+    <Stack gap="md">
+      <PageHeader
+        title={t('watchlist.title')}
+        description={t('watchlist.description')}
+        actions={
+          <>
+            <Button
+              size="sm"
+              variant="default"
+              leftSection={<IconFileImport size={16} />}
+              onClick={() => importInput.current?.click()}
+              loading={importList.isPending}
+              data-testid="watchlist-import"
+            >
+              {t('watchlist.import.button')}
+            </Button>
+            <Button
+              size="sm"
+              variant="default"
+              leftSection={<IconDownload size={16} />}
+              onClick={() => exportList.mutate()}
+              loading={exportList.isPending}
+              data-testid="watchlist-export"
+            >
+              {t('watchlist.export.button')}
+            </Button>
+            <Button
+              size="sm"
+              leftSection={<IconPlus size={16} />}
+              onClick={() => setCreating(true)}
+              data-testid="new-subject"
+            >
+              {t('watchlist.newSubject')}
+            </Button>
+          </>
+        }
+      />
+      <input
+        ref={importInput}
+        type="file"
+        accept=".json,application/json"
+        hidden
+        data-testid="watchlist-import-input"
+        onChange={(event) => {
+          const file = event.currentTarget.files?.[0];
+          event.currentTarget.value = '';
+          if (!file) return;
+          setImportOpen(true);
+          importList.mutate(file);
+        }}
+      />
+
+      {exportList.isSuccess && (
+        <Alert
+          color="teal"
+          variant="light"
+          py="xs"
+          withCloseButton
+          closeButtonLabel={t('common.dismiss')}
+          onClose={() => exportList.reset()}
+          data-testid="watchlist-export-done"
+        >
+          <Text size="sm">
+            {t('watchlist.export.done', {
+              file: exportList.data.fileName,
+              subjects: exportList.data.subjects,
+              faces: exportList.data.faces,
+              size: formatBytes(i18n.language, exportList.data.bytes),
+            })}
+          </Text>
+        </Alert>
+      )}
+      {exportList.isError && <ErrorNotice error={exportList.error} title={t('watchlist.export.failed')} />}
+
+      <Tabs value={tab} onChange={setTab} keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab
+            value="subjects"
+            leftSection={<IconWatchlist size={16} />}
+            data-testid="watchlist-tab-subjects"
+          >
+            {t('watchlist.tabs.subjects')}
+          </Tabs.Tab>
+          <Tabs.Tab value="search" leftSection={<IconSearch size={16} />} data-testid="watchlist-tab-search">
+            {t('watchlist.tabs.search')}
+          </Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="subjects" pt="md">
+          <Grid gutter="md" align="flex-start">
+            <Grid.Col span={{ base: 12, md: 5, lg: 4 }}>
+              <SubjectList selectedId={subjectId} onSelect={openSubject} onCreate={() => setCreating(true)} />
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, md: 7, lg: 8 }}>
+              {subjectId ? (
+                <SubjectDetail key={subjectId} subjectId={subjectId} onClosed={() => openSubject(null)} />
+              ) : (
+                <Paper withBorder radius="sm" p="xl" data-testid="subject-placeholder">
+                  <Stack gap={4} align="center">
+                    <Title order={3} size="h5">
+                      {t('watchlist.pickTitle')}
+                    </Title>
+                    <Text size="sm" c="dimmed" ta="center" maw={480}>
+                      {t('watchlist.pickBody')}
+                    </Text>
+                  </Stack>
+                </Paper>
+              )}
+            </Grid.Col>
+          </Grid>
+        </Tabs.Panel>
+        <Tabs.Panel value="search" pt="md">
+          <SearchPanel />
+        </Tabs.Panel>
+      </Tabs>
+
+      <SubjectFormModal
+        opened={creating}
+        onClose={() => setCreating(false)}
+        onSaved={(s) => openSubject(s.id)}
+      />
+
+      <Modal
+        opened={importOpen}
+        onClose={() => {
+          setImportOpen(false);
+          importList.reset();
+        }}
+        title={t('watchlist.import.title')}
+        closeButtonProps={{ 'aria-label': t('common.close') }}
+      >
+        {importList.isPending && <Text size="sm">{t('watchlist.import.running')}</Text>}
+        {importList.isError && <ErrorNotice error={importList.error} title={t('watchlist.import.failed')} />}
+        {importList.data && <ImportReportView report={importList.data} />}
+      </Modal>
+    </Stack>
+  );
+}
