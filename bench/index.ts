@@ -3,6 +3,7 @@ import { accuracyBench } from './accuracy.bench';
 import { calibrationBench } from './calibration.bench';
 import { engineBench } from './engine.bench';
 import { historyBench } from './history.bench';
+import { searchBench } from './search.bench';
 
 const only = process.argv[2];
 const benches: Record<string, () => Promise<void>> = {
@@ -10,6 +11,7 @@ const benches: Record<string, () => Promise<void>> = {
   calibration: calibrationBench,
   accuracy: accuracyBench,
   history: historyBench,
+  search: searchBench,
 };
 
 if (only && !benches[only]) {

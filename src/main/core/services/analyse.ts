@@ -4,6 +4,7 @@ import type { Engine } from '../engine/engine';
 import type { RawFace } from '../engine/protocol';
 import { decodeImage, type DecodedImage, type DecodeLimits } from '../imaging/decode';
 import { jpegOf } from '../imaging/encode';
+import { faceCropJpeg } from '../imaging/face-crop';
 import type { SeenFace, Store } from '../store/store';
 
 export interface AnalyseDeps {
@@ -35,6 +36,8 @@ export interface AnalysedPhoto {
   thumbnail: { key: string; url: string };
   timings: { decodeMs: number; detectMs: number; totalMs: number };
 }
+
+export const seenCropKey = (seenId: string) => `crops/${seenId}.jpg`;
 
 const PREVIEW_SIDE = 1600;
 const THUMB_SIDE = 320;
@@ -79,7 +82,7 @@ export async function analysePhoto(deps: AnalyseDeps, source: ImageSource): Prom
       seenId: '',
     }))
     .sort((a, b) => b.box[2] * b.box[3] - a.box[2] * a.box[3]);
-  const ids = await deps.store.exclusive(() => rememberFaces(deps, img.sha256, img.file, faces));
+  const ids = await deps.store.exclusive(() => rememberFaces(deps, img, faces));
   faces.forEach((f, i) => (f.seenId = ids[i]!));
 
   return {
@@ -106,10 +109,10 @@ export async function analysePhoto(deps: AnalyseDeps, source: ImageSource): Prom
  */
 async function rememberFaces(
   deps: AnalyseDeps,
-  photoSha256: string,
-  file: string,
+  img: DecodedImage,
   faces: { box: [number, number, number, number]; score: number; matchDescriptor: Float32Array }[],
 ): Promise<string[]> {
+  const { sha256: photoSha256, file } = img;
   const store = deps.store;
   const earlier = store.faces.data.faces.filter((f) => f.photoSha256 === photoSha256);
   const matched = faces.map((f) => earlier.find((e) => sameBox(e.box, f.box)));
@@ -127,6 +130,9 @@ async function rememberFaces(
     score: f.score,
     seenAt: now,
   }));
+  // A small crop per face, so search results show the face rather than the whole photo.
+  for (const r of records)
+    await store.media.put(seenCropKey(r.id), await faceCropJpeg(img.rgb, r.box, img.scale, 128));
   await store.faces.update((doc) => {
     doc.faces = doc.faces.filter((f) => f.photoSha256 !== photoSha256).concat(records);
   });

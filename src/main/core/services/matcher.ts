@@ -8,7 +8,7 @@ import {
   similarity,
   verdictOf,
 } from '../match/calibration';
-import { FaceIndex } from './brute-index';
+import { FaceIndex } from '../match/index';
 import type { Store } from '../store/store';
 
 export interface SubjectCandidate {
@@ -41,7 +41,7 @@ export class Matcher {
     private readonly store: Store,
     dim: number,
   ) {
-    this.index = new FaceIndex(dim);
+    this.index = new FaceIndex({ dim });
   }
 
   static async load(store: Store): Promise<Matcher> {

@@ -11,7 +11,7 @@ import type {
 import type { ImageSource } from '../../../shared/schemas';
 import { scoreOf, similarity as cosineOf } from '../match/calibration';
 import { runJob } from '../store/history-log';
-import { analysePhoto, type AnalysedPhoto } from './analyse';
+import { analysePhoto, seenCropKey, type AnalysedPhoto } from './analyse';
 import type { WatchlistDeps } from './watchlist';
 import { findSubject } from './watchlist';
 
@@ -186,11 +186,12 @@ export async function search(
       .search(descriptor, { k: input.k + 1, metric: input.metric, source: input.source })
       .filter((h) => h.id !== excludeId)
       .slice(0, input.k);
-    const results = hits.map((h, i) => {
+    const results = [];
+    for (const [i, h] of hits.entries()) {
       if (h.kind === 'watchlist') {
         const subject = deps.store.watchlist.data.subjects.find((s) => s.id === h.subjectId);
         const face = subject?.faces.find((f) => f.id === h.id);
-        return {
+        results.push({
           rank: i + 1,
           kind: h.kind,
           faceId: h.id,
@@ -202,10 +203,13 @@ export async function search(
           similarity: round(h.similarity),
           distance: round(h.distance, 3),
           thumbnailUrl: face ? deps.mediaUrl(face.cropKey) : null,
-        };
+        });
+        continue;
       }
       const seen = deps.store.faces.data.faces.find((f) => f.id === h.id);
-      return {
+      // Faces seen before crops were kept fall back to the photo's thumbnail.
+      const crop = seen && (await deps.store.media.has(seenCropKey(seen.id))) ? seenCropKey(seen.id) : null;
+      results.push({
         rank: i + 1,
         kind: h.kind,
         faceId: h.id,
@@ -216,9 +220,9 @@ export async function search(
         score: round(h.score),
         similarity: round(h.similarity),
         distance: round(h.distance, 3),
-        thumbnailUrl: seen ? deps.mediaUrl(`thumbs/${seen.photoSha256}.jpg`) : null,
-      };
-    });
+        thumbnailUrl: seen ? deps.mediaUrl(crop ?? `thumbs/${seen.photoSha256}.jpg`) : null,
+      });
+    }
     const value = { historyId, queryBox, metric: input.metric, source: input.source, results };
     return {
       value,
