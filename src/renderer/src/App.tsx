@@ -11,6 +11,7 @@ import { PAGES, type PageId } from './pages';
 import { filesFromDataTransfer, toPicked } from './lib/files';
 import { useNavigation } from './navigation';
 import { DiagnosticsPage } from './pages/diagnostics/DiagnosticsPage';
+import { HistoryPage } from './pages/history/HistoryPage';
 import { ScanPage } from './pages/scan/ScanPage';
 import { useScan } from './pages/scan/ScanProvider';
 import { SettingsPage } from './pages/settings/SettingsPage';
@@ -140,6 +141,7 @@ export function App() {
           <AuthBanner />
           {page === 'scan' && <ScanPage />}
           {page === 'watchlist' && <WatchlistPage />}
+          {page === 'history' && <HistoryPage />}
           {page === 'diagnostics' && <DiagnosticsPage />}
           {page === 'settings' && <SettingsPage />}
         </Box>

@@ -25,7 +25,7 @@ export const PAGES: readonly PageDef[] = [
   { id: 'watchlist', icon: IconWatchlist, available: true },
   { id: 'blur', icon: IconBlur, available: false },
   { id: 'classify', icon: IconClassify, available: false },
-  { id: 'history', icon: IconHistory, available: false },
+  { id: 'history', icon: IconHistory, available: true },
   { id: 'diagnostics', icon: IconDiagnostics, available: true },
   { id: 'settings', icon: IconSettings, available: true },
 ];

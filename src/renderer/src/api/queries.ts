@@ -1,4 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import type { ChannelInput } from '../../../shared/contract';
 import { useVigil } from './ClientProvider';
 
 export const queryKeys = {
@@ -9,7 +10,17 @@ export const queryKeys = {
   subjects: (query: string) => ['watchlist', 'list', query] as const,
   subject: (id: string) => ['watchlist', 'get', id] as const,
   settings: ['settings'] as const,
+  diagnostics: ['app.diagnostics'] as const,
+  /** Everything about history; invalidate this after a job runs or records are deleted. */
+  history: ['history'] as const,
+  historyList: (filter: HistoryListInput) => ['history', 'list', filter] as const,
+  historyRecord: (id: string) => ['history', 'get', id] as const,
 };
+
+export type HistoryListInput = ChannelInput<'history.list'>;
+
+/** Jobs that are still running; a list showing one polls until it settles. */
+export const LIVE_STATUSES: ReadonlySet<string> = new Set(['PENDING', 'RUNNING']);
 
 export function useHealth() {
   const { client } = useVigil();
@@ -55,5 +66,36 @@ export function useSettings() {
   return useQuery({
     queryKey: queryKeys.settings,
     queryFn: () => client.invoke('settings.get', {}),
+  });
+}
+
+export function useDiagnostics() {
+  const { client } = useVigil();
+  return useQuery({
+    queryKey: queryKeys.diagnostics,
+    queryFn: () => client.invoke('app.diagnostics', {}),
+  });
+}
+
+export function useHistoryList(filter: HistoryListInput) {
+  const { client } = useVigil();
+  return useQuery({
+    queryKey: queryKeys.historyList(filter),
+    queryFn: () => client.invoke('history.list', filter),
+    placeholderData: keepPreviousData,
+    // Jobs still pending or running on this page: poll until they finish.
+    refetchInterval: (query) =>
+      query.state.data?.records.some((r) => LIVE_STATUSES.has(r.status)) ? 1_500 : false,
+  });
+}
+
+export function useHistoryRecord(id: string | null) {
+  const { client } = useVigil();
+  return useQuery({
+    queryKey: queryKeys.historyRecord(id ?? ''),
+    queryFn: () => client.invoke('history.get', { id: id ?? '' }),
+    enabled: id !== null,
+    refetchInterval: (query) =>
+      query.state.data && LIVE_STATUSES.has(query.state.data.status) ? 1_500 : false,
   });
 }

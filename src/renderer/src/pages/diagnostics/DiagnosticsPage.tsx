@@ -1,14 +1,19 @@
 import { Alert, Badge, Button, Card, SimpleGrid, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
-import type { ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { z } from 'zod';
+import type { diagnosticsSchema } from '../../../../shared/contract';
 import type { EngineInfo } from '../../../../shared/schemas';
 import { useVigil } from '../../api/ClientProvider';
 import { hasCode } from '../../api/errors';
-import { useEngineInfo, useHealth } from '../../api/queries';
+import { useDiagnostics, useEngineInfo, useHealth } from '../../api/queries';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { PageHeader } from '../../components/PageHeader';
-import { IconRefresh } from '../../components/icons';
-import { formatBytes, formatMs, formatTime } from '../../format';
+import { IconCheck, IconRefresh } from '../../components/icons';
+import { formatBytes, formatDateTime, formatMs, formatNumber, formatTime } from '../../format';
+
+type Diagnostics = z.infer<typeof diagnosticsSchema>;
+type Translate = ReturnType<typeof useTranslation>['t'];
 
 const STATE_COLORS: Record<EngineInfo['state'], string> = {
   starting: 'yellow',
@@ -266,14 +271,285 @@ function ModelsSection({ info }: { info: EngineInfo }) {
   );
 }
 
+function SystemSection({ diag }: { diag: Diagnostics }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const mono = (value: string, testId?: string) => (
+    <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }} data-testid={testId}>
+      {value}
+    </Text>
+  );
+  const rows: Array<[string, ReactNode]> = [
+    [
+      t('diagnostics.startedAt'),
+      <Text key="started" size="sm">
+        {formatDateTime(lang, diag.startedAt)}
+      </Text>,
+    ],
+    [t('diagnostics.platform'), mono(`${diag.platform.os} ${diag.platform.arch}`)],
+    [t('diagnostics.electron'), mono(diag.platform.electron ?? t('common.none'))],
+    [t('diagnostics.dataDir'), mono(diag.dataDir, 'diagnostics-data-dir')],
+    [t('diagnostics.dataSize'), mono(formatBytes(lang, diag.dataBytes), 'diagnostics-data-size')],
+  ];
+  return (
+    <Section title={t('diagnostics.system')} testId="diagnostics-system">
+      <Rows rows={rows} />
+    </Section>
+  );
+}
+
+function CountsSection({ diag }: { diag: Diagnostics }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const n = (value: number, key: string) => (
+    <Text key={key} size="sm" ff="monospace" data-testid={`diagnostics-count-${key}`}>
+      {formatNumber(lang, value)}
+    </Text>
+  );
+  const rows: Array<[string, ReactNode]> = [
+    [t('diagnostics.countSubjects'), n(diag.counts.subjects, 'subjects')],
+    [t('diagnostics.countEnrolled'), n(diag.counts.enrolledFaces, 'enrolled')],
+    [t('diagnostics.countSeen'), n(diag.counts.seenFaces, 'seen')],
+    [t('diagnostics.countHistory'), n(diag.counts.history, 'history')],
+  ];
+  return (
+    <Section title={t('diagnostics.counts')} testId="diagnostics-counts">
+      <Rows rows={rows} />
+    </Section>
+  );
+}
+
+function LatencySection({ diag }: { diag: Diagnostics }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const rows = [...diag.latency].sort((a, b) => b.count - a.count || a.channel.localeCompare(b.channel));
+  const ms = (value: number) => (
+    <Text size="sm" ff="monospace">
+      {formatMs(lang, value)}
+    </Text>
+  );
+  return (
+    <Section title={t('diagnostics.latency')} testId="diagnostics-latency">
+      {rows.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          {t('diagnostics.latencyEmpty')}
+        </Text>
+      ) : (
+        <Table.ScrollContainer minWidth={560}>
+          <Table verticalSpacing={4} horizontalSpacing="sm" striped highlightOnHover withTableBorder>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('diagnostics.channel')}</Table.Th>
+                <Table.Th ta="right">{t('diagnostics.calls')}</Table.Th>
+                <Table.Th ta="right">p50 (ms)</Table.Th>
+                <Table.Th ta="right">p95 (ms)</Table.Th>
+                <Table.Th ta="right">p99 (ms)</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {rows.map((row) => (
+                <Table.Tr key={row.channel} data-testid="diagnostics-latency-row" data-channel={row.channel}>
+                  <Table.Td>
+                    <Text size="sm" ff="monospace">
+                      {row.channel}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td ta="right">
+                    <Text size="sm" ff="monospace">
+                      {formatNumber(lang, row.count)}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td ta="right">{ms(row.p50)}</Table.Td>
+                  <Table.Td ta="right">{ms(row.p95)}</Table.Td>
+                  <Table.Td ta="right">{ms(row.p99)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+    </Section>
+  );
+}
+
+function ErrorsSection({ diag }: { diag: Diagnostics }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const errors = [...diag.recentErrors].sort((a, b) => b.at.localeCompare(a.at));
+  return (
+    <Section title={t('diagnostics.recentErrors')} testId="diagnostics-errors">
+      {errors.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          {t('diagnostics.recentErrorsEmpty')}
+        </Text>
+      ) : (
+        <Table.ScrollContainer minWidth={640}>
+          <Table verticalSpacing={4} horizontalSpacing="sm" striped withTableBorder>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th w={170}>{t('diagnostics.errorTime')}</Table.Th>
+                <Table.Th w={200}>{t('diagnostics.channel')}</Table.Th>
+                <Table.Th w={170}>{t('diagnostics.errorCode')}</Table.Th>
+                <Table.Th>{t('diagnostics.errorMessage')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {errors.map((e, i) => (
+                <Table.Tr key={`${e.at}-${i}`} data-testid="diagnostics-error-row" data-code={e.code}>
+                  <Table.Td>
+                    <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                      {formatDateTime(lang, e.at)}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm" ff="monospace">
+                      {e.channel}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Badge size="sm" radius="sm" variant="light" color="red" tt="none">
+                      {e.code}
+                    </Badge>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+                      {e.message}
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+    </Section>
+  );
+}
+
+/** Plain text for a bug report: everything on this page, in English-independent field order. */
+function diagnosticsReport(diag: Diagnostics, t: Translate, shell: string): string {
+  const e = diag.engine;
+  const lines: string[] = [
+    `${t('diagnostics.reportTitle')}`,
+    `${t('diagnostics.reportGenerated')}: ${new Date().toISOString()}`,
+    '',
+    `[${t('diagnostics.system')}]`,
+    `version: ${diag.version}`,
+    `startedAt: ${diag.startedAt}`,
+    `platform: ${diag.platform.os} ${diag.platform.arch}`,
+    `node: ${diag.platform.node}`,
+    `electron: ${diag.platform.electron ?? '-'}`,
+    `chromium: ${chromiumVersion() ?? '-'}`,
+    `interface: ${shell}`,
+    `dataDir: ${diag.dataDir}`,
+    `dataBytes: ${diag.dataBytes}`,
+    '',
+    `[${t('diagnostics.engine')}]`,
+    `state: ${e.state}`,
+    `backend: ${e.backend ?? '-'}`,
+    ...(e.backendReason ? [`backendReason: ${e.backendReason}`] : []),
+    `wasmSimd: ${e.wasmFeatures ? String(e.wasmFeatures.simd) : '-'}`,
+    `wasmThreads: ${e.wasmFeatures ? String(e.wasmFeatures.threads) : '-'}`,
+    `workers: ${e.workers}`,
+    `loadMs: ${e.loadMs ?? '-'}`,
+    `human: ${e.versions.human}`,
+    `tfjs: ${e.versions.tfjs}`,
+    ...(e.error ? [`error: ${e.error}`] : []),
+    '',
+    `[${t('diagnostics.models')}]`,
+    ...e.models.map(
+      (m) =>
+        `${m.name}\t${m.file}\t${m.loaded ? 'loaded' : 'not loaded'}\t${m.loadMs ?? '-'} ms\t${m.sizeBytes} B`,
+    ),
+    '',
+    `[${t('diagnostics.counts')}]`,
+    `subjects: ${diag.counts.subjects}`,
+    `enrolledFaces: ${diag.counts.enrolledFaces}`,
+    `seenFaces: ${diag.counts.seenFaces}`,
+    `history: ${diag.counts.history}`,
+    '',
+    `[${t('diagnostics.latency')}]`,
+    'channel\tcount\tp50_ms\tp95_ms\tp99_ms',
+    ...diag.latency.map((l) => `${l.channel}\t${l.count}\t${l.p50}\t${l.p95}\t${l.p99}`),
+    '',
+    `[${t('diagnostics.recentErrors')}]`,
+    ...(diag.recentErrors.length === 0
+      ? ['-']
+      : diag.recentErrors.map((r) => `${r.at}\t${r.channel}\t${r.code}\t${r.message}`)),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+async function copyText(text: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch (error) {
+    // Without clipboard permission (some browsers over plain http), fall back to a selection copy.
+    const area = document.createElement('textarea');
+    area.value = text;
+    area.setAttribute('readonly', '');
+    area.style.position = 'fixed';
+    area.style.opacity = '0';
+    document.body.appendChild(area);
+    area.select();
+    const ok = document.execCommand('copy');
+    area.remove();
+    if (!ok) throw error;
+  }
+}
+
+function CopyReportButton({ diag }: { diag: Diagnostics | undefined }) {
+  const { t } = useTranslation();
+  const { shell } = useVigil();
+  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  useEffect(() => {
+    if (state === 'idle') return;
+    const timer = window.setTimeout(() => setState('idle'), 4_000);
+    return () => window.clearTimeout(timer);
+  }, [state]);
+  return (
+    <>
+      {state !== 'idle' && (
+        <Text
+          size="xs"
+          c={state === 'copied' ? 'teal' : 'red'}
+          role="status"
+          data-testid="diagnostics-copy-status"
+          data-state={state}
+        >
+          {state === 'copied' ? t('diagnostics.copied') : t('diagnostics.copyFailed')}
+        </Text>
+      )}
+      <Button
+        size="sm"
+        variant="default"
+        leftSection={state === 'copied' ? <IconCheck size={16} /> : undefined}
+        disabled={!diag}
+        onClick={() => {
+          if (!diag) return;
+          copyText(diagnosticsReport(diag, t, shell)).then(
+            () => setState('copied'),
+            () => setState('failed'),
+          );
+        }}
+        data-testid="diagnostics-copy-report"
+      >
+        {t('diagnostics.copyReport')}
+      </Button>
+    </>
+  );
+}
+
 export function DiagnosticsPage() {
   const { t, i18n } = useTranslation();
   const engine = useEngineInfo();
   const health = useHealth();
-  const fetching = engine.isFetching || health.isFetching;
+  const diag = useDiagnostics();
+  const fetching = engine.isFetching || health.isFetching || diag.isFetching;
   const refresh = () => {
     void engine.refetch();
     void health.refetch();
+    void diag.refetch();
   };
 
   const appVersion = health.data ? (
@@ -300,6 +576,7 @@ export function DiagnosticsPage() {
                 {t('diagnostics.updatedAt', { time: formatTime(i18n.language, engine.dataUpdatedAt) })}
               </Text>
             )}
+            <CopyReportButton diag={diag.data} />
             <Button
               size="sm"
               variant="default"
@@ -347,6 +624,36 @@ export function DiagnosticsPage() {
         <VersionsSection info={engine.data} appVersion={appVersion} />
       </SimpleGrid>
 
+      {diag.isError && !health.isError && (
+        <ErrorNotice
+          error={diag.error}
+          title={t('diagnostics.diagnosticsFailed')}
+          onRetry={() => void diag.refetch()}
+          retrying={diag.isFetching}
+        />
+      )}
+
+      <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
+        {diag.data ? (
+          <SystemSection diag={diag.data} />
+        ) : (
+          !diag.isError && (
+            <Section title={t('diagnostics.system')}>
+              <LoadingRows count={7} />
+            </Section>
+          )
+        )}
+        {diag.data ? (
+          <CountsSection diag={diag.data} />
+        ) : (
+          !diag.isError && (
+            <Section title={t('diagnostics.counts')}>
+              <LoadingRows count={4} />
+            </Section>
+          )
+        )}
+      </SimpleGrid>
+
       {engine.data ? (
         <ModelsSection info={engine.data} />
       ) : (
@@ -356,6 +663,8 @@ export function DiagnosticsPage() {
           </Section>
         )
       )}
+      {diag.data && <LatencySection diag={diag.data} />}
+      {diag.data && <ErrorsSection diag={diag.data} />}
     </Stack>
   );
 }

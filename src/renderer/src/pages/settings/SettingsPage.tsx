@@ -296,6 +296,126 @@ function ThresholdsSection({ settings }: { settings: Settings }) {
   );
 }
 
+type Retention = Settings['retention'];
+
+/** '' or a whole number ≥ 1 within `max`; anything else is invalid (undefined). */
+function parseLimit(value: number | string, max: number): number | null | undefined {
+  if (value === '' || value === null) return null;
+  const n = typeof value === 'number' ? value : Number(value);
+  return Number.isInteger(n) && n >= 1 && n <= max ? n : undefined;
+}
+
+function RetentionSection({ settings }: { settings: Settings }) {
+  const { t } = useTranslation();
+  const { client } = useVigil();
+  const queryClient = useQueryClient();
+  const [draft, setDraft] = useState<{ days: number | string; records: number | string } | null>(null);
+  const [saved, setSaved] = useState(false);
+  const current = settings.retention;
+  const values = draft ?? { days: current.days ?? '', records: current.records ?? '' };
+  const days = parseLimit(values.days, 36_500);
+  const records = parseLimit(values.records, 10_000_000);
+  const valid = days !== undefined && records !== undefined;
+  const dirty = draft !== null && (days !== current.days || records !== current.records);
+
+  const update = useMutation({
+    mutationFn: (retention: Retention) => client.invoke('settings.update', { retention }),
+    onSuccess: (next) => {
+      queryClient.setQueryData(queryKeys.settings, next);
+      // Pruning may have removed records.
+      void queryClient.invalidateQueries({ queryKey: queryKeys.history });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.diagnostics });
+      setDraft(null);
+      setSaved(true);
+    },
+  });
+
+  const change = (key: 'days' | 'records') => (value: number | string) => {
+    setSaved(false);
+    setDraft({ ...values, [key]: value });
+  };
+  const daysText =
+    current.days === null
+      ? t('settings.retention.forever')
+      : t('settings.retention.daysValue', { count: current.days });
+  const recordsText =
+    current.records === null
+      ? t('settings.retention.unlimited')
+      : t('settings.retention.recordsValue', { count: current.records });
+
+  return (
+    <Section
+      title={t('settings.retention.title')}
+      description={t('settings.retention.description')}
+      testId="settings-retention"
+    >
+      <Text size="sm" data-testid="settings-retention-current">
+        {t('settings.retention.current', { days: daysText, records: recordsText })}
+      </Text>
+      <Group gap="lg" align="flex-start">
+        <NumberInput
+          label={t('settings.retention.days')}
+          description={t('settings.retention.daysHint')}
+          placeholder={t('settings.retention.forever')}
+          value={values.days}
+          onChange={change('days')}
+          min={1}
+          max={36_500}
+          allowDecimal={false}
+          allowNegative={false}
+          w={260}
+          error={days === undefined ? t('settings.retention.invalid') : undefined}
+          data-testid="settings-retention-days"
+        />
+        <NumberInput
+          label={t('settings.retention.records')}
+          description={t('settings.retention.recordsHint')}
+          placeholder={t('settings.retention.unlimited')}
+          value={values.records}
+          onChange={change('records')}
+          min={1}
+          max={10_000_000}
+          allowDecimal={false}
+          allowNegative={false}
+          thousandSeparator
+          w={260}
+          error={records === undefined ? t('settings.retention.invalid') : undefined}
+          data-testid="settings-retention-records"
+        />
+      </Group>
+      {update.isError && <ErrorNotice error={update.error} />}
+      {saved && (
+        <Alert
+          color="teal"
+          variant="light"
+          py="xs"
+          icon={<IconCheck size={16} />}
+          data-testid="settings-retention-saved"
+        >
+          {t('settings.retention.saved')}
+        </Alert>
+      )}
+      <Group justify="flex-end" gap="xs">
+        {dirty && (
+          <Button variant="subtle" color="gray" onClick={() => setDraft(null)}>
+            {t('settings.thresholds.discard')}
+          </Button>
+        )}
+        <Button
+          onClick={() => {
+            if (valid && days !== undefined && records !== undefined) update.mutate({ days, records });
+          }}
+          disabled={!dirty || !valid}
+          loading={update.isPending}
+          data-testid="settings-retention-save"
+        >
+          {t('settings.retention.save')}
+        </Button>
+      </Group>
+    </Section>
+  );
+}
+
 function AppearanceSection() {
   const { t, i18n } = useTranslation();
   const { colorScheme, setColorScheme } = useMantineColorScheme();
@@ -355,6 +475,7 @@ export function SettingsPage() {
       )}
       {settings.isError && <ErrorNotice error={settings.error} onRetry={() => void settings.refetch()} />}
       {settings.data && <ThresholdsSection settings={settings.data} />}
+      {settings.data && <RetentionSection settings={settings.data} />}
       <AppearanceSection />
     </Stack>
   );

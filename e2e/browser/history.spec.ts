@@ -1,0 +1,136 @@
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { E2E_TOKEN, SAMPLES } from '../env';
+
+// Browser specs share one data directory: each file here gets a unique name, and rows are found
+// with the text filter so that jobs made by other specs do not matter. The retention test puts the
+// setting back when it ends so later specs keep their history.
+
+const open = (page: Page) => page.goto(`/?token=${E2E_TOKEN}`);
+const stamp = Date.now().toString(36);
+
+async function call<T>(request: APIRequestContext, channel: string, input: unknown): Promise<T> {
+  const res = await request.post(`/api/call/${channel}`, {
+    data: input,
+    headers: { authorization: `Bearer ${E2E_TOKEN}` },
+  });
+  expect(res.ok(), `${channel}: ${await res.text()}`).toBe(true);
+  return (await res.json()) as T;
+}
+
+async function scan(page: Page, file: string, status: 'done' | 'error') {
+  await page.getByTestId('nav-scan').click();
+  await page.locator('[data-testid="dropzone"] input[type=file]').setInputFiles(file);
+  await expect(page.locator(`[data-testid="photo-card"][data-status="${status}"]`).first()).toBeVisible();
+}
+
+async function filterText(page: Page, text: string) {
+  await page.getByTestId('nav-history').click();
+  await page.getByTestId('history-filter-text').fill(text);
+}
+
+test.afterAll(async ({ request }) => {
+  await call(request, 'settings.update', { retention: { days: null, records: null } });
+});
+
+test('an inspected photo is in History, FINISHED, with its detail', async ({ page }, info) => {
+  const photo = info.outputPath(`hist-${stamp}-ok.jpg`);
+  copyFileSync(join(SAMPLES, 'sample4.jpg'), photo);
+  await open(page);
+  await scan(page, photo, 'done');
+
+  await page.keyboard.press('Control+5');
+  await expect(page.getByTestId('history-filter-kind')).toBeVisible();
+  await page.getByTestId('history-filter-kind').click();
+  await page.getByRole('option', { name: 'Find faces' }).click();
+  await page.getByTestId('history-filter-text').fill(`hist-${stamp}-ok`);
+
+  const row = page.getByTestId('history-row');
+  await expect(row).toHaveCount(1);
+  await expect(row).toHaveAttribute('data-kind', 'inspect');
+  await expect(row).toHaveAttribute('data-status', 'FINISHED');
+  await expect(row).toContainText('4 faces');
+
+  await row.click();
+  const detail = page.getByTestId('history-detail');
+  await expect(detail).toBeVisible();
+  await expect(detail.getByTestId('history-detail-summary')).toHaveText('4 faces');
+  await expect(detail).toContainText(`hist-${stamp}-ok.jpg`);
+  await expect(detail.getByTestId('history-result-fields')).toContainText('faces');
+});
+
+test('a bad file gives an ERROR row with its code', async ({ page }, info) => {
+  const bad = info.outputPath(`hist-${stamp}-bad.jpg`);
+  writeFileSync(bad, 'this is not a photo');
+  await open(page);
+  await scan(page, bad, 'error');
+
+  await filterText(page, `hist-${stamp}-bad`);
+  await page.getByTestId('history-filter-status').click();
+  await page.getByRole('option', { name: 'Error' }).click();
+  const row = page.getByTestId('history-row');
+  await expect(row).toHaveCount(1);
+  await expect(row).toHaveAttribute('data-status', 'ERROR');
+  await expect(row.getByTestId('history-error-code')).toHaveAttribute('data-code', 'NOT_AN_IMAGE');
+
+  await row.click();
+  await expect(page.getByTestId('history-detail-error')).toHaveAttribute('data-code', 'NOT_AN_IMAGE');
+});
+
+test('export buttons download the filtered history', async ({ page }) => {
+  await open(page);
+  await filterText(page, `hist-${stamp}`);
+  await expect(page.getByTestId('history-row')).toHaveCount(2);
+  const [csv] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('history-export-csv').click(),
+  ]);
+  expect(csv.suggestedFilename()).toMatch(/\.csv$/);
+  const [json] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('history-export-json').click(),
+  ]);
+  expect(json.suggestedFilename()).toMatch(/\.json$/);
+});
+
+test('deleting a selected row removes it', async ({ page }, info) => {
+  const photo = info.outputPath(`hist-${stamp}-del.jpg`);
+  copyFileSync(join(SAMPLES, 'sample4.jpg'), photo);
+  await open(page);
+  await scan(page, photo, 'done');
+  await filterText(page, `hist-${stamp}-del`);
+  const row = page.getByTestId('history-row');
+  await expect(row).toHaveCount(1);
+  await row.getByTestId('history-row-select').check();
+  await page.getByTestId('history-delete-selected').click();
+  await page.getByTestId('history-confirm-delete').click();
+  await expect(page.getByTestId('history-empty')).toBeVisible();
+});
+
+test('retention of 1 record leaves exactly 1 in History', async ({ page }) => {
+  await open(page);
+  await page.getByTestId('nav-settings').click();
+  const records = page.getByTestId('settings-retention-records');
+  await records.fill('1');
+  await page.getByTestId('settings-retention-save').click();
+  await expect(page.getByTestId('settings-retention-saved')).toBeVisible();
+  await expect(page.getByTestId('settings-retention-current')).toContainText('at most 1 record');
+
+  await page.getByTestId('nav-history').click();
+  await expect(page.getByTestId('history-row')).toHaveCount(1);
+  await expect(page.getByTestId('history-total')).toHaveAttribute('data-total', '1');
+});
+
+test('diagnostics shows the data folder, latency and a copyable report', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await open(page);
+  await page.getByTestId('nav-diagnostics').click();
+  await expect(page.getByTestId('diagnostics-data-dir')).toContainText('vigil-e2e-');
+  await expect(page.getByTestId('diagnostics-latency-row').first()).toBeVisible();
+  await page.getByTestId('diagnostics-copy-report').click();
+  await expect(page.getByTestId('diagnostics-copy-status')).toHaveAttribute('data-state', 'copied');
+  const text = await page.evaluate(() => navigator.clipboard.readText());
+  expect(text).toContain('dataDir:');
+  expect(text).toContain('channel\tcount');
+});

@@ -1,0 +1,329 @@
+import { Alert, Badge, Code, Drawer, Group, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { HistoryRecord } from '../../../../shared/history-schemas';
+import { identifyResultSchema, type IdentifyResult } from '../../../../shared/match-schemas';
+import { useHistoryRecord } from '../../api/queries';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { IconAlert } from '../../components/icons';
+import { formatDateTime, formatScore } from '../../format';
+import { VERDICT_COLOR } from '../../lib/labels';
+import { identifyBoxes } from '../scan/PhotoCard';
+import { PhotoView, type PhotoImage } from '../scan/PhotoView';
+import { StatusBadge } from './StatusBadge';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A preview the core stored with the result (inspect results keep one, without the face list). */
+function photoOf(result: unknown): PhotoImage | null {
+  if (!isRecord(result)) return null;
+  const { file, width, height, previewUrl, previewWidth, previewHeight } = result;
+  if (typeof previewUrl !== 'string' || typeof width !== 'number' || typeof height !== 'number') return null;
+  return {
+    file: typeof file === 'string' ? file : '',
+    width,
+    height,
+    previewUrl,
+    previewWidth: typeof previewWidth === 'number' ? previewWidth : width,
+    previewHeight: typeof previewHeight === 'number' ? previewHeight : height,
+  };
+}
+
+function Field({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <Table.Tr>
+      <Table.Th w="34%">
+        <Text size="sm" fw={500}>
+          {label}
+        </Text>
+      </Table.Th>
+      <Table.Td>{children}</Table.Td>
+    </Table.Tr>
+  );
+}
+
+function Value({ value }: { value: unknown }) {
+  if (value === null || value === undefined) return <Text size="sm">—</Text>;
+  if (typeof value === 'object') {
+    return (
+      <Code
+        block
+        style={{ maxHeight: 240, overflow: 'auto', whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}
+      >
+        {JSON.stringify(value, null, 2)}
+      </Code>
+    );
+  }
+  return (
+    <Text
+      size="sm"
+      ff={typeof value === 'number' ? 'monospace' : undefined}
+      style={{ overflowWrap: 'anywhere' }}
+    >
+      {String(value)}
+    </Text>
+  );
+}
+
+/** Any other result: its top-level fields, nested values as JSON. */
+function KeyValues({ value }: { value: unknown }) {
+  if (!isRecord(value)) return <Value value={value} />;
+  const entries = Object.entries(value).filter(([key]) => !/^(previewUrl|thumbnailUrl)$/.test(key));
+  return (
+    <Table
+      variant="vertical"
+      layout="fixed"
+      verticalSpacing={4}
+      withTableBorder
+      data-testid="history-result-fields"
+    >
+      <Table.Tbody>
+        {entries.map(([key, v]) => (
+          <Field key={key} label={key}>
+            <Value value={v} />
+          </Field>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
+function IdentifyFaces({ result }: { result: IdentifyResult }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  if (result.faces.length === 0) {
+    return (
+      <Text size="sm" c="dimmed">
+        {t('history.detail.noFaces')}
+      </Text>
+    );
+  }
+  return (
+    <Table verticalSpacing={4} withTableBorder data-testid="history-faces">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th w={50}>#</Table.Th>
+          <Table.Th>{t('history.detail.verdict')}</Table.Th>
+          <Table.Th>{t('history.detail.bestCandidate')}</Table.Th>
+          <Table.Th ta="right">{t('history.detail.score')}</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {result.faces.map((face, index) => {
+          const best = face.candidates[0];
+          return (
+            <Table.Tr key={index} data-testid="history-face" data-verdict={face.verdict}>
+              <Table.Td>{index + 1}</Table.Td>
+              <Table.Td>
+                <Badge size="sm" radius="sm" variant="light" color={VERDICT_COLOR[face.verdict]} tt="none">
+                  {t(`identify.verdicts.${face.verdict}`)}
+                </Badge>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm">{best?.name ?? t('common.none')}</Text>
+              </Table.Td>
+              <Table.Td ta="right">
+                <Text size="sm" ff="monospace">
+                  {best ? formatScore(lang, best.score) : t('common.none')}
+                </Text>
+              </Table.Td>
+            </Table.Tr>
+          );
+        })}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
+function ResultView({ record }: { record: HistoryRecord }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  if (record.result === undefined || record.result === null) {
+    return (
+      <Text size="sm" c="dimmed">
+        {t('history.detail.noResult')}
+      </Text>
+    );
+  }
+  const identified = record.kind === 'identify' ? identifyResultSchema.safeParse(record.result) : null;
+  if (identified?.success) {
+    const result = identified.data;
+    return (
+      <Stack gap="sm">
+        <PhotoView image={result} boxes={identifyBoxes(result, lang, t)} />
+        <IdentifyFaces result={result} />
+      </Stack>
+    );
+  }
+  const photo = photoOf(record.result);
+  return (
+    <Stack gap="sm">
+      {photo && <PhotoView image={photo} boxes={[]} />}
+      <KeyValues value={record.result} />
+    </Stack>
+  );
+}
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <Stack gap={6}>
+      <Title order={3} size="h5">
+        {title}
+      </Title>
+      {children}
+    </Stack>
+  );
+}
+
+function Detail({ record }: { record: HistoryRecord }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const when = (iso: string | null) => (iso ? formatDateTime(lang, iso) : t('common.none'));
+  return (
+    <Stack gap="lg">
+      <Table variant="vertical" layout="fixed" verticalSpacing={4} withTableBorder>
+        <Table.Tbody>
+          <Field label={t('history.columns.kind')}>
+            <Text size="sm">{t(`history.kinds.${record.kind}`)}</Text>
+          </Field>
+          <Field label={t('history.columns.status')}>
+            <StatusBadge status={record.status} />
+          </Field>
+          <Field label={t('history.detail.id')}>
+            <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
+              {record.id}
+            </Text>
+          </Field>
+          <Field label={t('history.columns.created')}>
+            <Text size="sm">{when(record.createdAt)}</Text>
+          </Field>
+          <Field label={t('history.detail.started')}>
+            <Text size="sm">{when(record.startedAt)}</Text>
+          </Field>
+          <Field label={t('history.detail.finished')}>
+            <Text size="sm">{when(record.finishedAt)}</Text>
+          </Field>
+          <Field label={t('history.columns.inputs')}>
+            <Stack gap={2}>
+              {record.inputs.length === 0 && <Text size="sm">{t('common.none')}</Text>}
+              {record.inputs.map((input, i) => (
+                <Text key={i} size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
+                  {input.file}
+                  {input.sha256 && (
+                    <Text span size="xs" c="dimmed">
+                      {' '}
+                      sha256 {input.sha256.slice(0, 12)}…
+                    </Text>
+                  )}
+                </Text>
+              ))}
+            </Stack>
+          </Field>
+          <Field label={t('history.columns.summary')}>
+            <Text size="sm" data-testid="history-detail-summary">
+              {record.summary || t('common.none')}
+            </Text>
+          </Field>
+        </Table.Tbody>
+      </Table>
+
+      {record.error && (
+        <Alert
+          color="red"
+          variant="light"
+          icon={<IconAlert />}
+          title={t('history.detail.error')}
+          data-testid="history-detail-error"
+          data-code={record.error.code}
+        >
+          <Stack gap={2}>
+            <Text size="sm" ff="monospace" fw={600}>
+              {record.error.code}
+            </Text>
+            <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+              {record.error.message}
+            </Text>
+          </Stack>
+        </Alert>
+      )}
+
+      <Section title={t('history.detail.feedback', { count: record.feedback.length })}>
+        {record.feedback.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            {t('history.detail.noFeedback')}
+          </Text>
+        ) : (
+          <Table verticalSpacing={4} withTableBorder data-testid="history-feedback">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('history.detail.feedbackAt')}</Table.Th>
+                <Table.Th>{t('history.detail.face')}</Table.Th>
+                <Table.Th>{t('history.detail.verdict')}</Table.Th>
+                <Table.Th>{t('history.detail.note')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {record.feedback.map((f, i) => (
+                <Table.Tr key={i}>
+                  <Table.Td>
+                    <Text size="sm">{formatDateTime(lang, f.at)}</Text>
+                  </Table.Td>
+                  <Table.Td>{f.faceIndex + 1}</Table.Td>
+                  <Table.Td>
+                    <Badge
+                      size="sm"
+                      radius="sm"
+                      variant="light"
+                      color={f.verdict === 'correct' ? 'teal' : 'red'}
+                    >
+                      {t(`history.detail.feedbackVerdicts.${f.verdict}`)}
+                    </Badge>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{f.note ?? t('common.none')}</Text>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </Section>
+
+      <Section title={t('history.detail.result')}>
+        <ResultView record={record} />
+      </Section>
+    </Stack>
+  );
+}
+
+export function HistoryDetail({ id, onClose }: { id: string | null; onClose: () => void }) {
+  const { t } = useTranslation();
+  const record = useHistoryRecord(id);
+  return (
+    <Drawer
+      opened={id !== null}
+      onClose={onClose}
+      position="right"
+      size="xl"
+      title={
+        <Group gap="xs">
+          <Text fw={700}>{t('history.detail.title')}</Text>
+        </Group>
+      }
+      closeButtonProps={{ 'aria-label': t('common.close') }}
+    >
+      <div data-testid="history-detail" data-history-id={id ?? undefined}>
+        {record.isPending && id !== null && (
+          <Stack gap="sm">
+            <Skeleton height={20} />
+            <Skeleton height={200} />
+          </Stack>
+        )}
+        {record.isError && <ErrorNotice error={record.error} onRetry={() => void record.refetch()} />}
+        {record.data && <Detail record={record.data} />}
+      </div>
+    </Drawer>
+  );
+}
