@@ -106,3 +106,53 @@ test('watchlist add then identify finds the person and nobody else', async () =>
   expect(missing.code).toBe(1);
   expect(missing.json()).toMatchObject({ code: 'NOT_FOUND' });
 });
+
+test('blur exports every good file, reports the bad one, and exits 1', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-blur-'));
+  writeFileSync(join(dir, 'broken.jpg'), 'not a photo');
+  const out = join(dir, 'out');
+  const r = vigil([
+    'blur',
+    join(SAMPLES, 'sample2.jpg'),
+    join(dir, 'broken.jpg'),
+    join(SAMPLES, 'sample4.jpg'),
+    '--out',
+    out,
+    '--style',
+    'pixelate',
+    '--json',
+    '--data',
+    data,
+  ]);
+  expect(r.code).toBe(1);
+  const doc = r.json();
+  expect(doc).toMatchObject({ code: 'NOT_AN_IMAGE', message: '1 of 3 files failed' });
+  const [a, bad, b] = doc.results;
+  expect(bad.error.code).toBe('NOT_AN_IMAGE');
+  for (const [res, faces] of [
+    [a, 3],
+    [b, 4],
+  ] as const) {
+    expect(res.regions).toHaveLength(faces);
+    for (const region of res.regions) {
+      expect(region.box).toHaveLength(4);
+      expect(region.origin).toBe('detected');
+    }
+    expect(res.selfCheck.facesStillDetected).toEqual([]);
+    const meta = await sharp(res.output).metadata();
+    expect(meta.exif).toBeUndefined();
+  }
+  const usage = vigil([
+    'blur',
+    join(SAMPLES, 'sample2.jpg'),
+    '--out',
+    out,
+    '--scale',
+    '99',
+    '--json',
+    '--data',
+    data,
+  ]);
+  expect(usage.code).toBe(2);
+  expect(usage.json()).toMatchObject({ code: 'BAD_INPUT' });
+});

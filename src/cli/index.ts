@@ -11,6 +11,7 @@ import { CliFailure, printJson, reportFailure, routeConsoleToStderr } from './ou
 import { progressBar } from './progress';
 import { addMatchCommands } from './match-commands';
 import { addDataCommands } from './data-commands';
+import { addBlurCommand } from './blur-command';
 import type { InspectResult } from '../shared/schemas';
 
 interface GlobalOpts {
@@ -143,6 +144,7 @@ export function buildProgram(): Command {
 
   addMatchCommands(program, withCore, globals);
   addDataCommands(program, globals);
+  addBlurCommand(program, withCore, globals);
   return program;
 }
 

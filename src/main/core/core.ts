@@ -21,6 +21,7 @@ import {
 } from './services/watchlist';
 import { exportHistory, giveFeedback, listHistory } from './services/history';
 import { diagnostics } from './services/diagnostics';
+import { blurFile, checkBlurOptions, type BlurOptions, type BlurResult } from './services/blur';
 import { Telemetry } from './telemetry';
 import { settingsView } from './services/settings';
 import { openStore, type Store } from './store/store';
@@ -41,6 +42,8 @@ export interface Core {
   engine: Engine;
   store: Store;
   matcher: Matcher;
+  /** Batch blur for the CLI (writes into a folder the user named; not exposed over IPC/HTTP yet). */
+  blurFile(path: string, opts: BlurOptions): Promise<BlurResult>;
   close(): Promise<void>;
 }
 
@@ -119,6 +122,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     engine,
     store,
     matcher,
+    blurFile: async (path, opts) => {
+      checkBlurOptions(opts);
+      return blurFile(deps, path, opts);
+    },
     async close() {
       await engine.close();
       await store.close();

@@ -1,0 +1,97 @@
+import { basename, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import type { Core } from '../main/core/core';
+import { DEFAULT_BLUR, type BlurResult } from '../main/core/services/blur';
+import { toErrorShape } from '../shared/errors';
+import { expandInputs } from './files';
+import { CliFailure, printJson } from './output';
+import { progressBar } from './progress';
+import type { GlobalOpts } from './match-commands';
+
+type WithCore = <T>(opts: GlobalOpts, run: (core: Core) => Promise<T>) => Promise<T>;
+
+export function addBlurCommand(
+  program: Command,
+  withCore: WithCore,
+  globals: (c: Command) => GlobalOpts,
+): void {
+  program
+    .command('blur')
+    .description('blur every face in photos (files or folders) and export them without metadata')
+    .argument('<input...>', 'photos or folders')
+    .requiredOption('--out <dir>', 'folder for the blurred copies (originals are never touched)')
+    .addOption(
+      new Option('--style <style>', 'how faces are hidden')
+        .choices(['blur', 'pixelate', 'solid'])
+        .default(DEFAULT_BLUR.style),
+    )
+    .addOption(
+      new Option('--shape <shape>', 'region shape').choices(['ellipse', 'rect']).default(DEFAULT_BLUR.shape),
+    )
+    .option('--scale <n>', 'region size relative to the face box', String(DEFAULT_BLUR.scale))
+    .option('--thresh <t>', 'detector score a face needs to be blurred (0-1)', String(DEFAULT_BLUR.thresh))
+    .option('--keep <subjectId...>', 'watchlist subjects whose faces stay visible')
+    .addOption(
+      new Option('--format <format>', 'output format')
+        .choices(['jpeg', 'png', 'webp'])
+        .default(DEFAULT_BLUR.format),
+    )
+    .option('--quality <q>', 'JPEG/WebP quality 1-100', String(DEFAULT_BLUR.quality))
+    .option('--data <dir>', 'data directory')
+    .option('--json', 'print one JSON document on stdout')
+    .action(async (inputs: string[], o: Record<string, string | string[] | undefined>, cmd: Command) => {
+      const g = globals(cmd);
+      const files = await expandInputs(inputs);
+      if (!files.length)
+        throw new CliFailure({ code: 'BAD_INPUT', message: 'No image files found in the given paths' });
+      const opts = {
+        outDir: resolve(String(o.out)),
+        style: o.style as 'blur',
+        shape: o.shape as 'ellipse',
+        scale: Number(o.scale),
+        thresh: Number(o.thresh),
+        keep: (o.keep as string[] | undefined) ?? [],
+        format: o.format as 'jpeg',
+        quality: Number(o.quality),
+      };
+      await withCore(g, async (core) => {
+        const bar = progressBar(files.length, 'blur');
+        const results: (BlurResult | { file: string; error: { code: string; message: string } })[] = [];
+        for (const file of files) {
+          try {
+            const r = await core.blurFile(resolve(file), opts);
+            results.push(r);
+            if (!g.json) {
+              const kept = r.regions.filter((x) => x.origin === 'kept').length;
+              const leaks = r.selfCheck.facesStillDetected.length;
+              process.stdout.write(
+                `${r.file} -> ${r.output}  ${r.regions.length - kept} blurred${kept ? `, ${kept} kept` : ''}${leaks ? `  WARNING: ${leaks} face(s) still detectable` : ''}\n`,
+              );
+            }
+          } catch (err) {
+            const shape = toErrorShape(err);
+            if (shape.code === 'BAD_INPUT' && shape.message.startsWith('--')) throw new CliFailure(shape, 2);
+            results.push({ file, error: shape });
+            if (!g.json) process.stderr.write(`vigil: ${file}: ${shape.code}: ${shape.message}\n`);
+          }
+          bar.tick(basename(file));
+        }
+        bar.stop();
+        const failed = results.filter(
+          (r): r is { file: string; error: { code: string; message: string } } => 'error' in r,
+        );
+        if (g.json) {
+          printJson(
+            failed.length
+              ? {
+                  code: failed[0]!.error.code,
+                  message: `${failed.length} of ${results.length} files failed`,
+                  results,
+                }
+              : { results },
+          );
+        }
+        if (failed.length) process.exitCode = 1;
+      });
+    });
+}
