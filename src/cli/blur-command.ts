@@ -1,11 +1,10 @@
-import { basename, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Core } from '../main/core/core';
 import { DEFAULT_BLUR, type BlurResult } from '../main/core/services/blur';
-import { toErrorShape } from '../shared/errors';
 import { expandInputs } from './files';
-import { CliFailure, printJson } from './output';
-import { progressBar } from './progress';
+import { CliFailure } from './output';
+import { perFile } from './batch';
 import type { GlobalOpts } from './match-commands';
 
 type WithCore = <T>(opts: GlobalOpts, run: (core: Core) => Promise<T>) => Promise<T>;
@@ -54,44 +53,22 @@ export function addBlurCommand(
         format: o.format as 'jpeg',
         quality: Number(o.quality),
       };
-      await withCore(g, async (core) => {
-        const bar = progressBar(files.length, 'blur');
-        const results: (BlurResult | { file: string; error: { code: string; message: string } })[] = [];
-        for (const file of files) {
-          try {
-            const r = await core.blurFile(resolve(file), opts);
-            results.push(r);
-            if (!g.json) {
-              const kept = r.regions.filter((x) => x.origin === 'kept').length;
-              const leaks = r.selfCheck.facesStillDetected.length;
-              process.stdout.write(
-                `${r.file} -> ${r.output}  ${r.regions.length - kept} blurred${kept ? `, ${kept} kept` : ''}${leaks ? `  WARNING: ${leaks} face(s) still detectable` : ''}\n`,
-              );
-            }
-          } catch (err) {
-            const shape = toErrorShape(err);
-            if (shape.code === 'BAD_INPUT' && shape.message.startsWith('--')) throw new CliFailure(shape, 2);
-            results.push({ file, error: shape });
-            if (!g.json) process.stderr.write(`vigil: ${file}: ${shape.code}: ${shape.message}\n`);
-          }
-          bar.tick(basename(file));
-        }
-        bar.stop();
-        const failed = results.filter(
-          (r): r is { file: string; error: { code: string; message: string } } => 'error' in r,
-        );
-        if (g.json) {
-          printJson(
-            failed.length
-              ? {
-                  code: failed[0]!.error.code,
-                  message: `${failed.length} of ${results.length} files failed`,
-                  results,
-                }
-              : { results },
-          );
-        }
-        if (failed.length) process.exitCode = 1;
-      });
+      await withCore(g, (core) =>
+        perFile<BlurResult>(
+          files,
+          'blur',
+          !!g.json,
+          (file) => core.blurFile(resolve(file), opts),
+          (r) => {
+            const kept = r.regions.filter((x) => x.origin === 'kept').length;
+            const leaks = r.selfCheck.facesStillDetected.length;
+            process.stdout.write(
+              `${r.file} -> ${r.output}  ${r.regions.length - kept} blurred${kept ? `, ${kept} kept` : ''}${leaks ? `  WARNING: ${leaks} face(s) still detectable` : ''}\n`,
+            );
+          },
+          // Bad options fail the whole command rather than every file.
+          (shape) => shape.code === 'BAD_INPUT' && shape.message.startsWith('--'),
+        ),
+      );
     });
 }

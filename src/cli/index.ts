@@ -1,4 +1,4 @@
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { createCore, type Core } from '../main/core/core';
@@ -8,7 +8,7 @@ import { startServer } from '../server/server';
 import { projectRoot } from '../main/core/paths';
 import { expandInputs } from './files';
 import { CliFailure, printJson, reportFailure, routeConsoleToStderr } from './output';
-import { progressBar } from './progress';
+import { perFile } from './batch';
 import { addMatchCommands } from './match-commands';
 import { addDataCommands } from './data-commands';
 import { addBlurCommand } from './blur-command';
@@ -33,44 +33,26 @@ async function withCore<T>(opts: GlobalOpts, run: (core: Core) => Promise<T>): P
   }
 }
 
-type FileOutcome = InspectResult | { file: string; error: { code: string; message: string } };
-
 async function inspectCommand(images: string[], opts: GlobalOpts): Promise<void> {
   const files = await expandInputs(images);
   if (files.length === 0)
     throw new CliFailure({ code: 'BAD_INPUT', message: 'No image files found in the given paths' });
-  const outcomes = await withCore(opts, async (core) => {
-    const bar = progressBar(files.length, 'inspect');
-    const out: FileOutcome[] = [];
-    for (const file of files) {
-      const r = await core.call('image.inspect', { source: { path: file } });
-      out.push(r.ok ? (r.value as InspectResult) : { file, error: r.error });
-      bar.tick(basename(file));
-      if (!opts.json) printHuman(out.at(-1)!);
-    }
-    bar.stop();
-    return out;
-  });
-  const failures = outcomes.filter((o): o is Extract<FileOutcome, { error: unknown }> => 'error' in o);
-  if (opts.json) {
-    printJson(
-      failures.length
-        ? {
-            code: failures[0]!.error.code,
-            message: `${failures.length} of ${outcomes.length} files failed`,
-            results: outcomes,
-          }
-        : { results: outcomes },
-    );
-  }
-  if (failures.length) process.exitCode = 1;
+  await withCore(opts, (core) =>
+    perFile<InspectResult>(
+      files,
+      'inspect',
+      !!opts.json,
+      async (file) => {
+        const r = await core.call('image.inspect', { source: { path: file } });
+        if (!r.ok) throw new CliFailure(r.error);
+        return r.value as InspectResult;
+      },
+      printHuman,
+    ),
+  );
 }
 
-function printHuman(o: FileOutcome): void {
-  if ('error' in o) {
-    process.stderr.write(`vigil: ${o.file}: ${o.error.code}: ${o.error.message}\n`);
-    return;
-  }
+function printHuman(o: InspectResult): void {
   const faces = o.faces.length === 1 ? '1 face' : `${o.faces.length} faces`;
   process.stdout.write(`${o.file}  ${o.width}x${o.height} ${o.format}  ${faces}\n`);
   for (const f of o.faces) process.stdout.write(`  [${f.box.join(', ')}] score ${f.score.toFixed(2)}\n`);

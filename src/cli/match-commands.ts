@@ -7,6 +7,7 @@ import { call } from './call';
 import { expandInputs } from './files';
 import { CliFailure, printJson } from './output';
 import { progressBar } from './progress';
+import { perFile } from './batch';
 
 export interface GlobalOpts {
   data?: string;
@@ -17,42 +18,6 @@ type WithCore = <T>(opts: GlobalOpts, run: (core: Core) => Promise<T>) => Promis
 
 const out = (s: string) => process.stdout.write(s + '\n');
 const faceWord = (n: number) => (n === 1 ? '1 face' : `${n} faces`);
-
-/** Runs one call per file, keeps going past failures, exits 1 if any file failed. */
-async function perFile<T>(
-  files: string[],
-  label: string,
-  json: boolean,
-  run: (file: string) => Promise<T>,
-  human: (r: T) => void,
-): Promise<void> {
-  const bar = progressBar(files.length, label);
-  const results: (T | { file: string; error: { code: string; message: string } })[] = [];
-  let firstCode: string | null = null;
-  for (const file of files) {
-    try {
-      const r = await run(file);
-      results.push(r);
-      if (!json) human(r);
-    } catch (err) {
-      if (!(err instanceof CliFailure)) throw err;
-      firstCode ??= err.shape.code;
-      results.push({ file, error: err.shape });
-      if (!json) process.stderr.write(`vigil: ${file}: ${err.shape.code}: ${err.shape.message}\n`);
-    }
-    bar.tick(basename(file));
-  }
-  bar.stop();
-  const failed = results.filter((r) => typeof r === 'object' && r !== null && 'error' in r).length;
-  if (json) {
-    printJson(
-      failed
-        ? { code: firstCode, message: `${failed} of ${results.length} files failed`, results }
-        : { results },
-    );
-  }
-  if (failed) process.exitCode = 1;
-}
 
 export function addMatchCommands(
   program: Command,
