@@ -4,6 +4,7 @@ import { calibrationBench } from './calibration.bench';
 import { engineBench } from './engine.bench';
 import { historyBench } from './history.bench';
 import { searchBench } from './search.bench';
+import { recallBench } from './recall.bench';
 
 const only = process.argv[2];
 const benches: Record<string, () => Promise<void>> = {
@@ -12,6 +13,7 @@ const benches: Record<string, () => Promise<void>> = {
   accuracy: accuracyBench,
   history: historyBench,
   search: searchBench,
+  recall: recallBench,
 };
 
 if (only && !benches[only]) {
