@@ -53,6 +53,11 @@ export function addBlurCommand(
         format: o.format as 'jpeg',
         quality: Number(o.quality),
       };
+      // Until tiling lands (#4), say it on every run: a missed face is a privacy leak.
+      process.stderr.write(
+        "vigil: warning: faces smaller than about 1/30 of a photo's longest side may be missed " +
+          '(no tiling yet; see docs/benchmarks.md). Check every export by eye.\n',
+      );
       await withCore(g, (core) =>
         perFile<BlurResult>(
           files,
