@@ -11,12 +11,13 @@ import {
   Stack,
   Switch,
   Text,
-  ThemeIcon,
 } from '@mantine/core';
 import { Dropzone } from '@mantine/dropzone';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { IconFolder, IconPhoto, IconTrash, IconUpload, IconX } from '../../components/icons';
+import { IconFolder, IconTrash, IconUpload, IconX } from '../../components/icons';
+import { DropzoneIcon } from '../../components/DropzoneIcon';
+import { FolderInput } from '../../components/FolderInput';
 import { PageHeader } from '../../components/PageHeader';
 import { shortcutLabel } from '../../platform';
 import { getFilesFromEvent, IMAGE_ACCEPT, toPicked } from '../../lib/files';
@@ -216,20 +217,10 @@ export function ScanPage() {
       />
 
       {/* Outside the dropzone, so the dropzone holds exactly one file input. */}
-      <input
-        ref={(el) => {
-          folderInput.current = el;
-          el?.setAttribute('webkitdirectory', '');
-        }}
-        type="file"
-        multiple
-        hidden
-        data-testid="folder-input"
-        onChange={(event) => {
-          const files = Array.from(event.currentTarget.files ?? []);
-          event.currentTarget.value = '';
-          if (files.length > 0) addFiles(files.map(toPicked));
-        }}
+      <FolderInput
+        ref={folderInput}
+        testId="folder-input"
+        onFiles={(files) => addFiles(files.map(toPicked))}
       />
 
       <Dropzone
@@ -250,21 +241,7 @@ export function ScanPage() {
           wrap="nowrap"
           style={{ pointerEvents: 'none' }}
         >
-          <Dropzone.Accept>
-            <ThemeIcon size={empty ? 56 : 36} variant="light" radius="xl">
-              <IconUpload size={empty ? 28 : 20} />
-            </ThemeIcon>
-          </Dropzone.Accept>
-          <Dropzone.Reject>
-            <ThemeIcon size={empty ? 56 : 36} variant="light" color="red" radius="xl">
-              <IconX size={empty ? 28 : 20} />
-            </ThemeIcon>
-          </Dropzone.Reject>
-          <Dropzone.Idle>
-            <ThemeIcon size={empty ? 56 : 36} variant="light" color="gray" radius="xl">
-              <IconPhoto size={empty ? 28 : 20} />
-            </ThemeIcon>
-          </Dropzone.Idle>
+          <DropzoneIcon size={empty ? 56 : 36} iconSize={empty ? 28 : 20} />
           {empty ? (
             <Stack gap={4}>
               <Text size="lg" fw={600}>

@@ -15,7 +15,9 @@ import {
 import { Dropzone } from '@mantine/dropzone';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { IconAlert, IconCheck, IconFolder, IconPhoto, IconUpload, IconX } from '../../components/icons';
+import { IconAlert, IconCheck, IconFolder, IconPhoto, IconX } from '../../components/icons';
+import { DropzoneIcon } from '../../components/DropzoneIcon';
+import { FolderInput } from '../../components/FolderInput';
 import { formatScore } from '../../format';
 import { getFilesFromEvent, IMAGE_ACCEPT, toPicked, type PickedFile } from '../../lib/files';
 import { useNavigation } from '../../navigation';
@@ -228,20 +230,10 @@ export function EnrollPanel({ subjectId, subjectName }: { subjectId: string; sub
 
   return (
     <Stack gap="sm">
-      <input
-        ref={(el) => {
-          folderInput.current = el;
-          el?.setAttribute('webkitdirectory', '');
-        }}
-        type="file"
-        multiple
-        hidden
-        data-testid="enroll-folder-input"
-        onChange={(event) => {
-          const files = Array.from(event.currentTarget.files ?? []);
-          event.currentTarget.value = '';
-          if (files.length > 0) add(files.map(toPicked));
-        }}
+      <FolderInput
+        ref={folderInput}
+        testId="enroll-folder-input"
+        onFiles={(files) => add(files.map(toPicked))}
       />
       <Group gap="sm" wrap="nowrap" align="stretch">
         <Dropzone
@@ -257,21 +249,7 @@ export function EnrollPanel({ subjectId, subjectName }: { subjectId: string; sub
           aria-label={t('enroll.dropLabel', { name: subjectName })}
         >
           <Group justify="center" gap="md" wrap="nowrap" mih={48} style={{ pointerEvents: 'none' }}>
-            <Dropzone.Accept>
-              <ThemeIcon size={40} variant="light" radius="xl">
-                <IconUpload size={20} />
-              </ThemeIcon>
-            </Dropzone.Accept>
-            <Dropzone.Reject>
-              <ThemeIcon size={40} variant="light" color="red" radius="xl">
-                <IconX size={20} />
-              </ThemeIcon>
-            </Dropzone.Reject>
-            <Dropzone.Idle>
-              <ThemeIcon size={40} variant="light" color="gray" radius="xl">
-                <IconPhoto size={20} />
-              </ThemeIcon>
-            </Dropzone.Idle>
+            <DropzoneIcon size={40} iconSize={20} />
             <Stack gap={2}>
               <Text size="sm" fw={600}>
                 <Dropzone.Accept>{t('scan.dropAccept')}</Dropzone.Accept>

@@ -11,7 +11,6 @@ import {
   Skeleton,
   Stack,
   Text,
-  ThemeIcon,
   Title,
   Tooltip,
 } from '@mantine/core';
@@ -25,7 +24,7 @@ import type { searchHitSchema } from '../../../../shared/match-schemas';
 import type { InspectResult } from '../../../../shared/schemas';
 import { useVigil } from '../../api/ClientProvider';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { IconPhoto, IconUpload, IconX } from '../../components/icons';
+import { DropzoneIcon } from '../../components/DropzoneIcon';
 import { formatScore } from '../../format';
 import { IMAGE_ACCEPT, getFilesFromEvent, toImageSource } from '../../lib/files';
 import { useNavigation } from '../../navigation';
@@ -203,21 +202,7 @@ export function SearchPanel() {
               mih={empty ? 120 : 48}
               style={{ pointerEvents: 'none' }}
             >
-              <Dropzone.Accept>
-                <ThemeIcon size={40} variant="light" radius="xl">
-                  <IconUpload size={20} />
-                </ThemeIcon>
-              </Dropzone.Accept>
-              <Dropzone.Reject>
-                <ThemeIcon size={40} variant="light" color="red" radius="xl">
-                  <IconX size={20} />
-                </ThemeIcon>
-              </Dropzone.Reject>
-              <Dropzone.Idle>
-                <ThemeIcon size={40} variant="light" color="gray" radius="xl">
-                  <IconPhoto size={20} />
-                </ThemeIcon>
-              </Dropzone.Idle>
+              <DropzoneIcon size={40} iconSize={20} />
               <Stack gap={2}>
                 <Text size="sm" fw={600}>
                   {photo ? t('search.dropAnother') : t('search.dropTitle')}
