@@ -28,7 +28,7 @@ import {
   wilson,
   type LabelledFace,
 } from './calibration.bench';
-import { DATASETS, fmt, hasDatasets, machine } from './util';
+import { fmt, machine, skipWithoutDatasets } from './util';
 
 interface Enrolled {
   name: string;
@@ -88,12 +88,7 @@ function identify(descriptor: Float32Array, watchlist: Enrolled[], view: View = 
 
 export async function accuracyBench(): Promise<void> {
   console.log(`\n## Accuracy — ${machine()}, ${new Date().toISOString().slice(0, 10)}`);
-  if (!hasDatasets()) {
-    console.log(
-      `skipped: ${DATASETS} is absent (evaluation photos are never committed; see docs/calibration.md)`,
-    );
-    return;
-  }
+  if (skipWithoutDatasets()) return;
   const t0 = performance.now();
   const data = await loadDataset();
   const { thresholds } = cal;

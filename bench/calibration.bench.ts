@@ -24,7 +24,7 @@ import {
   similarityForScore,
   type Calibration,
 } from '../src/main/core/match/calibration';
-import { DATASETS, fmt, hasDatasets, machine, SAMPLES } from './util';
+import { DATASETS, fmt, machine, SAMPLES, skipWithoutDatasets } from './util';
 
 // ---------------------------------------------------------------------------------------------
 // Embedding (one in-process runtime, descriptors cached in memory for the whole run)
@@ -628,13 +628,21 @@ function meanSd(v: number[]): [number, number] {
  */
 export function fitLogistic(impostorsDesc: number[]): { location: number; scale: number; lowest: number } {
   const n = impostorsDesc.length;
+  return fitLogisticTail((f) => impostorsDesc[Math.max(0, Math.ceil(f * n) - 1)]!, n);
+}
+
+/** The same fit on any quantile function of `n` (possibly weighted) impostor pairs. */
+function fitLogisticTail(
+  quantile: (f: number) => number,
+  n: number,
+): { location: number; scale: number; lowest: number } {
   const lowest = Math.max(1e-3, 10 / n);
   const xs: number[] = [];
   const ys: number[] = [];
   for (let j = 0; j <= 20; j++) {
     const f = 10 ** (-1 + (j / 20) * Math.log10(lowest / 0.1));
     xs.push(Math.log(1 / f - 1));
-    ys.push(impostorsDesc[Math.max(0, Math.ceil(f * n) - 1)]!);
+    ys.push(quantile(f));
   }
   const [mx] = meanSd(xs);
   const [my] = meanSd(ys);
@@ -739,12 +747,7 @@ function impostorsFor(person: LabelledFace[], faces: LabelledFace[]): LabelledFa
 
 export async function calibrationBench(): Promise<void> {
   console.log(`\n## Calibration — ${machine()}, ${new Date().toISOString().slice(0, 10)}`);
-  if (!hasDatasets()) {
-    console.log(
-      `skipped: ${DATASETS} is absent (evaluation photos are never committed; see docs/calibration.md)`,
-    );
-    return;
-  }
+  if (skipWithoutDatasets()) return;
   const t0 = performance.now();
   const data = await loadDataset();
   const { faces } = data;
@@ -932,24 +935,7 @@ export async function calibrationBench(): Promise<void> {
       }
       return impPairs[impPairs.length - 1]!.s;
     };
-    const xs: number[] = [];
-    const ys: number[] = [];
-    const lowest = Math.max(1e-3, 10 / total);
-    for (let j = 0; j <= 20; j++) {
-      const f = 10 ** (-1 + (j / 20) * Math.log10(lowest / 0.1));
-      xs.push(Math.log(1 / f - 1));
-      ys.push(level(f));
-    }
-    const [mx] = meanSd(xs);
-    const [my] = meanSd(ys);
-    let sxy = 0;
-    let sxx = 0;
-    for (let i = 0; i < xs.length; i++) {
-      sxy += (xs[i]! - mx) * (ys[i]! - my);
-      sxx += (xs[i]! - mx) ** 2;
-    }
-    const c = sxy / sxx;
-    const m = my - c * mx;
+    const { location: m, scale: c } = fitLogisticTail(level, total);
     boots.push({
       t2: level(1e-2),
       t3: level(1e-3),

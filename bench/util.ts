@@ -7,6 +7,15 @@ export const SAMPLES = join(process.cwd(), 'node_modules/@vladmandic/face-api/de
 export const DATASETS = join(process.cwd(), '..', 'shared', 'datasets');
 export const hasDatasets = () => existsSync(DATASETS);
 
+/** Prints why a dataset benchmark is skipped and returns true when the photos are absent. */
+export function skipWithoutDatasets(): boolean {
+  if (hasDatasets()) return false;
+  console.log(
+    `skipped: ${DATASETS} is absent (evaluation photos are never committed; see docs/calibration.md)`,
+  );
+  return true;
+}
+
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
