@@ -50,26 +50,17 @@ const scaleBox = (b: number[], s: number): [number, number, number, number] => [
 ];
 
 /**
- * The one pipeline behind inspect, identify, verify, compare, search and enrol: decode once →
- * detect and describe → keep descriptors as "seen" faces → preview and thumbnail. Boxes come
- * back in original pixels after EXIF orientation, largest face first.
+ * Decode once, detect and describe: nothing is written. Boxes come back in original pixels
+ * after EXIF orientation, largest face first. Blur uses only this: the faces of bystanders it
+ * hides are never kept.
  */
-export async function analysePhoto(deps: AnalyseDeps, source: ImageSource): Promise<AnalysedPhoto> {
+export async function detectFaces(deps: Pick<AnalyseDeps, 'engine' | 'limits'>, source: ImageSource) {
   const t0 = performance.now();
   const img = await decodeImage(source, deps.limits);
   const t1 = performance.now();
   const raw = await deps.engine.detect(img.rgb);
   const t2 = performance.now();
-
-  const previewKey = `previews/${img.sha256}.jpg`;
-  const thumbKey = `thumbs/${img.sha256}.jpg`;
-  const preview = await jpegOf(img.rgb, PREVIEW_SIDE);
-  if (!(await deps.store.media.has(previewKey))) await deps.store.media.put(previewKey, preview.data);
-  if (!(await deps.store.media.has(thumbKey))) {
-    await deps.store.media.put(thumbKey, (await jpegOf(img.rgb, THUMB_SIDE)).data);
-  }
-
-  const faces = raw
+  const faces: AnalysedFace[] = raw
     .map((f) => ({
       box: scaleBox(f.box, img.scale),
       score: f.score,
@@ -82,6 +73,24 @@ export async function analysePhoto(deps: AnalyseDeps, source: ImageSource): Prom
       seenId: '',
     }))
     .sort((a, b) => b.box[2] * b.box[3] - a.box[2] * a.box[3]);
+  return { img, faces, t0, t1, t2 };
+}
+
+/**
+ * The one pipeline behind inspect, identify, verify, compare, search and enrol: detectFaces,
+ * then keep descriptors as "seen" faces, a preview and a thumbnail.
+ */
+export async function analysePhoto(deps: AnalyseDeps, source: ImageSource): Promise<AnalysedPhoto> {
+  const { img, faces, t0, t1, t2 } = await detectFaces(deps, source);
+
+  const previewKey = `previews/${img.sha256}.jpg`;
+  const thumbKey = `thumbs/${img.sha256}.jpg`;
+  const preview = await jpegOf(img.rgb, PREVIEW_SIDE);
+  if (!(await deps.store.media.has(previewKey))) await deps.store.media.put(previewKey, preview.data);
+  if (!(await deps.store.media.has(thumbKey))) {
+    await deps.store.media.put(thumbKey, (await jpegOf(img.rgb, THUMB_SIDE)).data);
+  }
+
   const ids = await deps.store.exclusive(() => rememberFaces(deps, img, faces));
   faces.forEach((f, i) => (f.seenId = ids[i]!));
 

@@ -149,6 +149,19 @@ describe('blur and export', () => {
     expect(r.selfCheck.facesStillDetected).toEqual([]);
   });
 
+  it('keeps no trace of the bystanders it hides: no seen faces, no unblurred preview', async () => {
+    const seenBefore = core.store.faces.data.faces.length;
+    const sha = (await import('node:crypto'))
+      .createHash('sha256')
+      .update(readFileSync(sampleImage(3)))
+      .digest('hex');
+    const r = await core.blurFile(sampleImage(3), { ...DEFAULT_BLUR, outDir: join(dir, 'trace') });
+    expect(r.regions.length).toBeGreaterThan(0);
+    expect(core.store.faces.data.faces.length).toBe(seenBefore);
+    expect(await core.store.media.has(`previews/${sha}.jpg`)).toBe(false);
+    expect(await core.store.media.has(`thumbs/${sha}.jpg`)).toBe(false);
+  });
+
   it('refuses bad options and bad files with clear codes', async () => {
     await expect(
       core.blurFile(sampleImage(1), { ...DEFAULT_BLUR, outDir: dir, scale: 9 }),

@@ -6,7 +6,7 @@ import { VigilError } from '../../../shared/errors';
 import { decodeImage } from '../imaging/decode';
 import { redactionOverlays, type RedactShape, type RedactStyle } from '../imaging/redact';
 import { runJob } from '../store/history-log';
-import { analysePhoto } from './analyse';
+import { detectFaces } from './analyse';
 import type { WatchlistDeps } from './watchlist';
 
 type Box = [number, number, number, number];
@@ -79,7 +79,7 @@ const overlap = (a: Box, b: Box) => {
  */
 export async function blurFile(deps: WatchlistDeps, path: string, opts: BlurOptions): Promise<BlurResult> {
   return runJob(deps.store.history, 'blur', [{ file: path, sha256: null }], async () => {
-    const photo = await analysePhoto(deps, { path });
+    const photo = await detectFaces(deps, { path });
     const { img } = photo;
     const thresholds = deps.matcher.thresholds();
     const regions: BlurRegion[] = [];
@@ -96,17 +96,25 @@ export async function blurFile(deps: WatchlistDeps, path: string, opts: BlurOpti
           : { box: f.box, score: f.score, origin: 'detected' },
       );
     }
-    // Full resolution, oriented, for the export (analysis pixels may be downscaled).
-    const { data, info } = await sharp(img.bytes, { limitInputPixels: deps.limits.maxPixels })
-      .rotate()
-      .toColourspace('srgb')
-      .removeAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    const full = { data, width: info.width, height: info.height };
+    // Full resolution, oriented, for the export: the analysed pixels already are, unless the
+    // photo was larger than the analysis size.
+    const full =
+      img.scale === 1
+        ? {
+            data: Buffer.from(img.rgb.data.buffer, img.rgb.data.byteOffset, img.rgb.data.byteLength),
+            width: img.width,
+            height: img.height,
+          }
+        : await sharp(img.bytes, { limitInputPixels: deps.limits.maxPixels })
+            .rotate()
+            .toColourspace('srgb')
+            .removeAlpha()
+            .raw()
+            .toBuffer({ resolveWithObject: true })
+            .then(({ data, info }) => ({ data, width: info.width, height: info.height }));
     const toBlur = regions.filter((r) => r.origin !== 'kept').map((r) => r.box);
     const overlays = await redactionOverlays(full, toBlur, opts);
-    let out = sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } }).composite(
+    let out = sharp(full.data, { raw: { width: full.width, height: full.height, channels: 3 } }).composite(
       overlays,
     );
     out =
