@@ -4,6 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import type { Config, Human, Result } from '@vladmandic/human';
 import { MODEL_SCHEME, registerDiskModelRouter } from './disk-io';
 import { alignedChip, fuseUnit } from './align';
+import { overlapOfSmaller } from '../imaging/boxes';
 import type { RawFace, RgbImage, WorkerInfo } from './protocol';
 
 // Not named `require`: the bundler would rewrite those calls, and these must stay dynamic.
@@ -236,13 +237,7 @@ export function dropNestedDuplicates<
   const byScore = [...faces].sort((a, b) => (b.boxScore ?? b.score) - (a.boxScore ?? a.score));
   const kept: F[] = [];
   for (const f of byScore) {
-    const [x, y, w, h] = f.box;
-    const nested = kept.some(({ box: [kx, ky, kw, kh] }) => {
-      const ix = Math.max(0, Math.min(x + w, kx + kw) - Math.max(x, kx));
-      const iy = Math.max(0, Math.min(y + h, ky + kh) - Math.max(y, ky));
-      return (ix * iy) / Math.max(1, Math.min(w * h, kw * kh)) > maxInside;
-    });
-    if (!nested) kept.push(f);
+    if (!kept.some((k) => overlapOfSmaller(k.box, f.box) > maxInside)) kept.push(f);
   }
   return faces.filter((f) => kept.includes(f));
 }

@@ -5,6 +5,7 @@ import type { RawFace } from '../engine/protocol';
 import { decodeImage, type DecodedImage, type DecodeLimits } from '../imaging/decode';
 import { jpegOf } from '../imaging/encode';
 import { faceCropJpeg } from '../imaging/face-crop';
+import { sameBox } from '../imaging/boxes';
 import type { SeenFace, Store } from '../store/store';
 
 export interface AnalyseDeps {
@@ -148,8 +149,4 @@ async function rememberFaces(
   deps.onSeen?.(records.map((r, i) => ({ id: r.id, descriptor: withVectors[i]!.matchDescriptor })));
   let k = 0;
   return faces.map((f) => (f.matchDescriptor.length === store.vectors.dim ? records[k++]!.id : ''));
-}
-
-function sameBox(a: number[], b: number[]): boolean {
-  return a.every((v, i) => Math.abs(v - b[i]!) <= 1);
 }

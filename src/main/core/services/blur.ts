@@ -3,6 +3,7 @@ import { access, mkdir, rename, writeFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { VigilError } from '../../../shared/errors';
+import { overlapOfSmaller } from '../imaging/boxes';
 import { decodeImage } from '../imaging/decode';
 import { redactionOverlays, type RedactShape, type RedactStyle } from '../imaging/redact';
 import { runJob } from '../store/history-log';
@@ -65,12 +66,6 @@ async function freeOutputPath(outDir: string, input: string, ext: string): Promi
     if (resolve(candidate) !== resolve(input) && !(await exists(candidate))) return candidate;
   }
 }
-
-const overlap = (a: Box, b: Box) => {
-  const ix = Math.max(0, Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]));
-  const iy = Math.max(0, Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]));
-  return (ix * iy) / Math.max(1, Math.min(a[2] * a[3], b[2] * b[3]));
-};
 
 /**
  * Blurs every detected face of one photo (except kept subjects'), writes it with all metadata
@@ -142,7 +137,7 @@ export async function blurFile(deps: WatchlistDeps, path: string, opts: BlurOpti
     }));
     const keptBoxes = regions.filter((r) => r.origin === 'kept').map((r) => r.box);
     const facesStillDetected = after.filter(
-      (f) => f.score >= opts.thresh && !keptBoxes.some((k) => overlap(k, f.box) > 0.5),
+      (f) => f.score >= opts.thresh && !keptBoxes.some((k) => overlapOfSmaller(k, f.box) > 0.5),
     );
     const value: BlurResult = {
       file: img.file,

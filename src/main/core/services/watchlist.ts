@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { VigilError } from '../../../shared/errors';
 import type { ImageSource } from '../../../shared/schemas';
 import { subjectFieldsSchema, type EnrolledFace, type Subject } from '../../../shared/watchlist-schemas';
+import { sameBox } from '../imaging/boxes';
 import { faceCropJpeg, faceSharpness } from '../imaging/face-crop';
 import { runJob } from '../store/history-log';
 import { DESCRIPTOR_MODEL, storedFaceSchema, type StoredFace, type StoredSubject } from '../store/store';
@@ -115,8 +116,6 @@ export async function removeFace(deps: WatchlistDeps, subjectId: string, faceId:
   deps.matcher.removeWatchlistFace(faceId);
   return publicSubject(deps, s);
 }
-
-const sameBox = (a: number[], b: number[], tol: number) => a.every((v, i) => Math.abs(v - b[i]!) <= tol);
 
 /** Enrols one face of a photo onto a subject, refusing faces that would make poor references. */
 export async function enrollFace(

@@ -1,0 +1,14 @@
+/** Face boxes are `[x, y, width, height]` in image pixels. */
+export type Box = readonly [number, number, number, number];
+
+/** The same box within `tolerance` pixels on every coordinate (one face, detected again). */
+export function sameBox(a: Box, b: Box, tolerance = 1): boolean {
+  return a.every((v, i) => Math.abs(v - b[i]!) <= tolerance);
+}
+
+/** Intersection over the smaller box's area: 1 when one box lies wholly inside the other. */
+export function overlapOfSmaller(a: Box, b: Box): number {
+  const ix = Math.max(0, Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]));
+  const iy = Math.max(0, Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]));
+  return (ix * iy) / Math.max(1, Math.min(a[2] * a[3], b[2] * b[3]));
+}
