@@ -1,0 +1,242 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import type { Core } from '../main/core/core';
+import { exportClassifyItems, type ClassifyExportItem } from '../main/core/services/classify-export';
+import { NORMALIZATIONS, type ClassifyResult, type ModelEntry } from '../shared/classify-schemas';
+import { toErrorShape } from '../shared/errors';
+import { call } from './call';
+import { expandInputs } from './files';
+import { CliFailure, printJson } from './output';
+import { perFile } from './batch';
+import type { GlobalOpts } from './match-commands';
+
+type WithCore = <T>(opts: GlobalOpts, run: (core: Core) => Promise<T>) => Promise<T>;
+
+const out = (s: string) => process.stdout.write(s + '\n');
+
+function positiveInt(value: string, flag: string, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new CliFailure(
+      { code: 'BAD_INPUT', message: `${flag} must be a whole number from 1 to ${max}` },
+      2,
+    );
+  return n;
+}
+
+function printResult(r: ClassifyResult): void {
+  const top = r.top.length ? r.top.map((l) => `${l.label} ${l.score.toFixed(2)}`).join(', ') : 'no label';
+  out(`${r.file}  ${r.width}x${r.height}  [${r.model}] ${top}`);
+  for (const o of r.objects) out(`  object ${o.label} ${o.score.toFixed(2)} [${o.box.join(', ')}]`);
+  for (const f of r.faces) {
+    const gender = f.gender ? `${f.gender} ${f.genderScore.toFixed(2)}` : 'gender ?';
+    out(
+      `  face [${f.box.join(', ')}] age ${f.age ?? '?'}, ${gender}, ${f.emotion ?? '?'} ${f.emotionScore.toFixed(2)}`,
+    );
+  }
+}
+
+function printModel(m: ModelEntry): void {
+  const size = `${(m.sizeBytes / 2 ** 20).toFixed(1)} MiB`;
+  const input = `${m.input.width}x${m.input.height}x${m.input.channels} ${m.input.normalization} ${m.input.fit}`;
+  const labels =
+    m.labels.length > 6 ? `${m.labels.slice(0, 6).join(', ')}, … (${m.labels.length})` : m.labels.join(', ');
+  out(
+    `${m.isDefault ? '*' : ' '} ${m.name.padEnd(16)} ${m.kind.padEnd(8)} ${m.format.padEnd(7)} ${input}  ${size}  ${labels}`,
+  );
+}
+
+export function addClassifyCommands(
+  program: Command,
+  withCore: WithCore,
+  globals: (c: Command) => GlobalOpts,
+): void {
+  const common = (cmd: Command) =>
+    cmd.option('--data <dir>', 'data directory').option('--json', 'print one JSON document on stdout');
+
+  common(
+    program
+      .command('classify')
+      .description(
+        'what is in photos (files or folders): labels, COCO objects with boxes, age / gender / emotion per face',
+      )
+      .argument('<input...>', 'photos or folders')
+      .option(
+        '--model <name>',
+        'built-in (centernet, nanodet) or imported model (default: the classify.defaultModel setting)',
+      )
+      .option('--top <k>', 'how many top labels', '5')
+      .option('--min-score <s>', 'lowest object score (0.05-1)', '0.3')
+      .option('--no-objects', 'skip COCO object detection')
+      .option('--no-faces', 'skip faces (age, gender, emotion)')
+      .option(
+        '--export <file>',
+        'also write the results of the batch as CSV or JSON (by extension, or --format)',
+      )
+      .addOption(new Option('--format <format>', 'export format').choices(['csv', 'json'])),
+  ).action(
+    async (
+      inputs: string[],
+      o: {
+        model?: string;
+        top: string;
+        minScore: string;
+        objects: boolean;
+        faces: boolean;
+        export?: string;
+        format?: 'csv' | 'json';
+      },
+      cmd: Command,
+    ) => {
+      const g = globals(cmd);
+      const top = positiveInt(o.top, '--top', 100);
+      const minScore = Number(o.minScore);
+      if (!(minScore >= 0.05 && minScore <= 1))
+        throw new CliFailure({ code: 'BAD_INPUT', message: '--min-score must be from 0.05 to 1' }, 2);
+      const files = await expandInputs(inputs);
+      if (!files.length)
+        throw new CliFailure({ code: 'BAD_INPUT', message: 'No image files found in the given paths' });
+      const items: ClassifyExportItem[] = [];
+      await withCore(g, async (core) => {
+        await perFile<ClassifyResult>(
+          files,
+          'classify',
+          !!g.json,
+          async (file) => {
+            try {
+              const r = await call(core, 'classify.run', {
+                source: { path: resolve(file) },
+                model: o.model,
+                top,
+                minScore,
+                objects: o.objects,
+                faces: o.faces,
+              });
+              items.push({ file: r.file, result: r });
+              return r;
+            } catch (err) {
+              items.push({ file, error: err instanceof CliFailure ? err.shape : toErrorShape(err) });
+              throw err;
+            }
+          },
+          printResult,
+          // An unknown model fails the command once rather than every file.
+          (shape) => shape.code === 'NOT_FOUND',
+        );
+      });
+      if (o.export) {
+        const format = o.format ?? (o.export.toLowerCase().endsWith('.json') ? 'json' : 'csv');
+        await writeFile(o.export, exportClassifyItems(items, format).text);
+        process.stderr.write(`exported ${items.length} results to ${resolve(o.export)}\n`);
+      }
+    },
+  );
+
+  const models = program.command('models').description('built-in and imported classification models');
+
+  common(models.command('list').description('models with labels, input, size; * marks the default')).action(
+    async (_o, cmd: Command) => {
+      const g = globals(cmd);
+      const r = await withCore(g, (core) => call(core, 'models.list', {}));
+      if (g.json) printJson(r);
+      else r.models.forEach(printModel);
+    },
+  );
+
+  common(
+    models
+      .command('import')
+      .description(
+        'import a TensorFlow.js image classifier folder (model.json, weights, metadata.json or labels.txt)',
+      )
+      .argument('<dir>', 'the model folder')
+      .option('--name <name>', 'name to use (default: the folder name)')
+      .option('--width <px>', 'input width, when the model does not fix it')
+      .option('--height <px>', 'input height, when the model does not fix it')
+      .addOption(new Option('--channels <n>', 'input channels').choices(['1', '3']))
+      .addOption(
+        new Option(
+          '--normalization <n>',
+          'pixel scaling: teachable x/127-1, symmetric x/127.5-1, unit x/255, raw',
+        ).choices(NORMALIZATIONS),
+      )
+      .addOption(
+        new Option('--fit <fit>', 'cover: centre crop then resize; fill: stretch').choices(['cover', 'fill']),
+      ),
+  ).action(
+    async (
+      dir: string,
+      o: {
+        name?: string;
+        width?: string;
+        height?: string;
+        channels?: string;
+        normalization?: never;
+        fit?: never;
+      },
+      cmd: Command,
+    ) => {
+      const g = globals(cmd);
+      const input = {
+        ...(o.width ? { width: positiveInt(o.width, '--width', 2048) } : {}),
+        ...(o.height ? { height: positiveInt(o.height, '--height', 2048) } : {}),
+        ...(o.channels ? { channels: Number(o.channels) as 1 | 3 } : {}),
+        ...(o.normalization ? { normalization: o.normalization } : {}),
+        ...(o.fit ? { fit: o.fit } : {}),
+      };
+      const m = await withCore(g, (core) =>
+        call(core, 'models.import', {
+          dir: resolve(dir),
+          ...(o.name ? { name: o.name } : {}),
+          ...(Object.keys(input).length ? { input } : {}),
+        }),
+      );
+      if (g.json) printJson(m);
+      else {
+        out(`imported ${m.name}: ${m.labels.length} labels from ${m.labelsFrom}`);
+        printModel(m);
+      }
+    },
+  );
+
+  common(models.command('remove').description('remove an imported model').argument('<name>')).action(
+    async (name: string, _o, cmd: Command) => {
+      const g = globals(cmd);
+      const r = await withCore(g, (core) => call(core, 'models.remove', { name }));
+      if (g.json) printJson(r);
+      else out(`removed ${r.removed}`);
+    },
+  );
+
+  common(
+    models
+      .command('test')
+      .description("a model's top labels for one photo")
+      .argument('<name>')
+      .argument('<image>'),
+  ).action(async (name: string, image: string, _o, cmd: Command) => {
+    const g = globals(cmd);
+    const r = await withCore(g, (core) =>
+      call(core, 'models.test', { name, source: { path: resolve(image) } }),
+    );
+    if (g.json) printJson(r);
+    else printResult(r);
+  });
+
+  common(
+    models
+      .command('default')
+      .description('show, or set, the model `vigil classify` and the Classify page use')
+      .argument('[name]', 'a model name, or "builtin" for the built-in default'),
+  ).action(async (name: string | undefined, _o, cmd: Command) => {
+    const g = globals(cmd);
+    const r = await withCore(g, async (core) =>
+      name === undefined
+        ? call(core, 'settings.get', {})
+        : call(core, 'settings.update', { classify: { defaultModel: name === 'builtin' ? null : name } }),
+    );
+    if (g.json) printJson(r.classify);
+    else out(r.classify.effectiveModel);
+  });
+}

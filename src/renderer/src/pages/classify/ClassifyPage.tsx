@@ -1,0 +1,473 @@
+import {
+  Alert,
+  Badge,
+  Button,
+  Group,
+  Modal,
+  Paper,
+  Progress,
+  SegmentedControl,
+  Select,
+  Stack,
+  Switch,
+  Text,
+  TextInput,
+} from '@mantine/core';
+import { Dropzone } from '@mantine/dropzone';
+import { useCallback, useMemo, useRef, useState } from 'react';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
+import type { ClassifyResult } from '../../../../shared/classify-schemas';
+import { useVigil } from '../../api/ClientProvider';
+import { useModels } from '../../api/models-queries';
+import { DropzoneIcon } from '../../components/DropzoneIcon';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { FolderInput } from '../../components/FolderInput';
+import { IconDownload, IconFolder, IconSearch, IconTrash, IconUpload, IconX } from '../../components/icons';
+import { PageHeader } from '../../components/PageHeader';
+import { formatMs, formatPercent, formatScore } from '../../format';
+import { downloadBase64 } from '../../lib/download';
+import { getFilesFromEvent, IMAGE_ACCEPT, toPicked } from '../../lib/files';
+import { PhotoView, type BoxSpec } from '../scan/PhotoView';
+import { useClassify, type ClassifyItem } from './ClassifyProvider';
+import { faceText, matchesFilter, ResultsTable, sortItems, type Sort, type SortKey } from './ResultsTable';
+
+type Translate = TFunction;
+type Show = 'all' | 'done' | 'error';
+
+function ProgressPanel() {
+  const { t } = useTranslation();
+  const { progress, cancel } = useClassify();
+  if (!progress.running || progress.total === 0) return null;
+  return (
+    <Paper withBorder p="sm" radius="sm" data-testid="classify-progress">
+      <Group justify="space-between" wrap="nowrap" gap="md">
+        <Stack gap={6} style={{ flex: 1, minWidth: 0 }}>
+          <Group justify="space-between" gap="xs" wrap="nowrap">
+            <Text size="sm" fw={600}>
+              {t('classify.progressLabel')}
+            </Text>
+            <Text size="sm" ff="monospace" data-testid="classify-progress-count">
+              {t('classify.progressCount', { done: progress.done, total: progress.total })}
+            </Text>
+          </Group>
+          <Progress
+            value={(progress.done / progress.total) * 100}
+            size="md"
+            radius="sm"
+            animated
+            striped
+            transitionDuration={150}
+          />
+          <Text size="xs" c="dimmed" truncate="end">
+            {progress.current ? t('classify.progressCurrent', { name: progress.current.relativePath }) : ' '}
+          </Text>
+        </Stack>
+        <Button
+          variant="default"
+          size="sm"
+          leftSection={<IconX size={14} />}
+          onClick={cancel}
+          disabled={progress.stopping}
+          data-testid="classify-cancel"
+        >
+          {progress.stopping ? t('classify.stopping') : t('classify.cancel')}
+        </Button>
+      </Group>
+    </Paper>
+  );
+}
+
+function Notice() {
+  const { t } = useTranslation();
+  const { notice, dismissNotice } = useClassify();
+  if (!notice) return null;
+  const lines = [
+    notice.nothingToAdd ? t('classify.noImagesInDrop') : '',
+    notice.skipped > 0 ? t('classify.skipped', { count: notice.skipped }) : '',
+    notice.cancelled > 0 ? t('classify.cancelled', { count: notice.cancelled }) : '',
+  ].filter(Boolean);
+  if (lines.length === 0) return null;
+  return (
+    <Alert
+      color={notice.nothingToAdd ? 'yellow' : 'gray'}
+      variant="light"
+      py="xs"
+      withCloseButton
+      closeButtonLabel={t('common.dismiss')}
+      onClose={dismissNotice}
+      data-testid="classify-notice"
+    >
+      <Text size="sm">{lines.join(' ')}</Text>
+    </Alert>
+  );
+}
+
+/** Model to use and whether to look for objects and faces; applies to photos added next. */
+function Options() {
+  const { t } = useTranslation();
+  const { options, setOptions } = useClassify();
+  const models = useModels();
+  const list = models.data;
+  const data = list
+    ? [
+        {
+          group: t('classify.builtinGroup'),
+          items: list.models
+            .filter((m) => m.kind === 'builtin')
+            .map((m) => ({
+              value: m.name,
+              label: m.isDefault ? t('classify.defaultSuffix', { name: m.name }) : m.name,
+            })),
+        },
+        {
+          group: t('classify.userGroup'),
+          items: list.models
+            .filter((m) => m.kind === 'user')
+            .map((m) => ({
+              value: m.name,
+              label: m.isDefault ? t('classify.defaultSuffix', { name: m.name }) : m.name,
+            })),
+        },
+      ].filter((g) => g.items.length > 0)
+    : [];
+  // A remembered model that was removed since falls back to the default.
+  const known = list?.models.some((m) => m.name === options.model);
+  const value = options.model && known ? options.model : (list?.defaultModel ?? null);
+  return (
+    <Group gap="lg" align="flex-end" wrap="wrap">
+      <Select
+        label={t('classify.model')}
+        data={data}
+        value={value}
+        onChange={(v) => setOptions({ model: v && v !== list?.defaultModel ? v : null })}
+        allowDeselect={false}
+        w={280}
+        disabled={!list}
+        data-testid="classify-model"
+      />
+      <Switch
+        label={t('classify.objects')}
+        checked={options.objects}
+        onChange={(e) => setOptions({ objects: e.currentTarget.checked })}
+        data-testid="classify-objects"
+      />
+      <Switch
+        label={t('classify.faces')}
+        checked={options.faces}
+        onChange={(e) => setOptions({ faces: e.currentTarget.checked })}
+        data-testid="classify-faces"
+      />
+      <Text size="xs" c="dimmed">
+        {t('classify.optionsHint')}
+      </Text>
+    </Group>
+  );
+}
+
+function boxesOf(r: ClassifyResult, lang: string, t: Translate): BoxSpec[] {
+  return [
+    ...r.objects.map((o, i): BoxSpec => ({
+      key: `o${i}`,
+      box: o.box,
+      label: o.label,
+      suffix: formatScore(lang, o.score),
+      title: `${o.label} ${formatPercent(lang, o.score)}`,
+      tone: 'choice',
+      data: { 'data-kind': 'object' },
+    })),
+    ...r.faces.map((f, i): BoxSpec => ({
+      key: `f${i}`,
+      box: f.box,
+      label: faceText(f, t),
+      title: faceText(f, t),
+      tone: 'detect',
+      data: { 'data-kind': 'face' },
+    })),
+  ];
+}
+
+function Detail({ item, onClose }: { item: ClassifyItem | null; onClose: () => void }) {
+  const { t, i18n } = useTranslation();
+  const r = item?.result;
+  return (
+    <Modal
+      opened={!!r}
+      onClose={onClose}
+      size="auto"
+      centered
+      title={
+        r && item ? t('classify.previewTitle', { name: item.name, width: r.width, height: r.height }) : ''
+      }
+      closeButtonProps={{ 'aria-label': t('common.close') }}
+    >
+      {r && (
+        <Stack gap="sm" data-testid="classify-detail">
+          <PhotoView
+            image={r}
+            boxes={boxesOf(r, i18n.language, t)}
+            large
+            style={{ width: `min(86vw, calc(68vh * ${r.width / r.height}))` }}
+          />
+          <Text size="xs" c="dimmed">
+            {t('classify.detail.model', {
+              model: r.model,
+              backend: r.backend,
+              ms: formatMs(i18n.language, r.timings.totalMs),
+            })}
+          </Text>
+          <Group gap={6}>
+            {r.top.map((l) => (
+              <Badge key={l.label} variant="light" radius="sm">
+                {l.label} {formatScore(i18n.language, l.score)}
+              </Badge>
+            ))}
+          </Group>
+          {r.faces.length > 0 && (
+            <Stack gap={2}>
+              {r.faces.map((f, i) => (
+                <Text key={i} size="sm">
+                  {i + 1}. {faceText(f, t)}{' '}
+                  <Text span size="xs" c="dimmed">
+                    ({t('classify.detail.genderScore', { score: formatScore(i18n.language, f.genderScore) })})
+                  </Text>
+                </Text>
+              ))}
+            </Stack>
+          )}
+        </Stack>
+      )}
+    </Modal>
+  );
+}
+
+export function ClassifyPage() {
+  const { t } = useTranslation();
+  const { client } = useVigil();
+  const { items, addFiles, clear, progress } = useClassify();
+  const models = useModels();
+  const openFiles = useRef<() => void>(null);
+  const folderInput = useRef<HTMLInputElement>(null);
+  const [filter, setFilter] = useState('');
+  const [show, setShow] = useState<Show>('all');
+  const [sort, setSort] = useState<Sort>({ key: 'file', desc: false });
+  const [open, setOpen] = useState<ClassifyItem | null>(null);
+  const [exportError, setExportError] = useState<unknown>(null);
+  const [exported, setExported] = useState<{ count: number; file: string } | null>(null);
+  const empty = items.length === 0;
+
+  const onDrop = useCallback((files: File[]) => addFiles(files.map(toPicked)), [addFiles]);
+  const onSort = (key: SortKey) =>
+    setSort((s) =>
+      s.key === key
+        ? { key, desc: !s.desc }
+        : { key, desc: key === 'score' || key === 'objects' || key === 'faces' },
+    );
+
+  const shown = useMemo(
+    () =>
+      sortItems(
+        items.filter(
+          (item) =>
+            (show === 'all' || (show === 'done' ? item.status === 'done' : item.status === 'error')) &&
+            matchesFilter(item, filter),
+        ),
+        sort,
+      ),
+    [items, show, filter, sort],
+  );
+  const labelsOf = useCallback(
+    (model: string) => models.data?.models.find((m) => m.name === model)?.labels ?? [],
+    [models.data],
+  );
+  const exportable = shown.filter((i) => i.historyId && (i.status === 'done' || i.status === 'error'));
+  const errors = items.filter((i) => i.status === 'error').length;
+
+  const doExport = async (format: 'csv' | 'json') => {
+    setExportError(null);
+    setExported(null);
+    try {
+      const r = await client.invoke('classify.export', {
+        historyIds: exportable.map((i) => i.historyId!),
+        format,
+      });
+      downloadBase64(r.fileName, r.data, format === 'csv' ? 'text/csv' : 'application/json');
+      setExported({ count: r.records, file: r.fileName });
+    } catch (err) {
+      setExportError(err);
+    }
+  };
+
+  return (
+    <Stack gap="md">
+      <PageHeader
+        title={t('classify.title')}
+        description={t('classify.description')}
+        actions={
+          <>
+            <Button
+              size="sm"
+              leftSection={<IconUpload size={16} />}
+              onClick={() => openFiles.current?.()}
+              data-testid="classify-choose-files"
+            >
+              {t('classify.chooseFiles')}
+            </Button>
+            <Button
+              size="sm"
+              variant="default"
+              leftSection={<IconFolder size={16} />}
+              onClick={() => folderInput.current?.click()}
+              data-testid="classify-choose-folder"
+            >
+              {t('classify.chooseFolder')}
+            </Button>
+            <Button
+              size="sm"
+              variant="default"
+              leftSection={<IconTrash size={16} />}
+              onClick={clear}
+              disabled={empty && !progress.running}
+              data-testid="classify-clear"
+            >
+              {t('classify.clear')}
+            </Button>
+          </>
+        }
+      />
+
+      <FolderInput
+        ref={folderInput}
+        testId="classify-folder-input"
+        onFiles={(files) => addFiles(files.map(toPicked))}
+      />
+
+      <Options />
+
+      <Dropzone
+        onDrop={onDrop}
+        openRef={openFiles}
+        getFilesFromEvent={getFilesFromEvent}
+        useFsAccessApi={false}
+        multiple
+        inputProps={{ accept: IMAGE_ACCEPT }}
+        radius="sm"
+        p={empty ? 'xl' : 'md'}
+        data-testid="classify-dropzone"
+      >
+        <Group
+          justify="center"
+          gap="lg"
+          mih={empty ? 150 : 0}
+          wrap="nowrap"
+          style={{ pointerEvents: 'none' }}
+        >
+          <DropzoneIcon size={empty ? 56 : 36} iconSize={empty ? 28 : 20} />
+          {empty ? (
+            <Stack gap={4}>
+              <Text size="lg" fw={600}>
+                <Dropzone.Accept>{t('classify.dropAccept')}</Dropzone.Accept>
+                <Dropzone.Reject>{t('classify.dropReject')}</Dropzone.Reject>
+                <Dropzone.Idle>{t('classify.dropTitle')}</Dropzone.Idle>
+              </Text>
+              <Text size="sm" c="dimmed">
+                {t('classify.dropHint')}
+              </Text>
+            </Stack>
+          ) : (
+            <Text size="sm" c="dimmed">
+              <Dropzone.Accept>{t('classify.dropAccept')}</Dropzone.Accept>
+              <Dropzone.Reject>{t('classify.dropReject')}</Dropzone.Reject>
+              <Dropzone.Idle>{t('classify.dropCompact')}</Dropzone.Idle>
+            </Text>
+          )}
+        </Group>
+      </Dropzone>
+
+      <ProgressPanel />
+      <Notice />
+
+      {empty ? (
+        <Stack gap={4} align="center" py="lg" data-testid="classify-empty">
+          <Text fw={600}>{t('classify.emptyTitle')}</Text>
+          <Text size="sm" c="dimmed" ta="center" maw={620}>
+            {t('classify.emptyBody')}
+          </Text>
+        </Stack>
+      ) : (
+        <>
+          <Group justify="space-between" gap="sm" wrap="wrap">
+            <Group gap="sm" wrap="wrap">
+              <TextInput
+                aria-label={t('classify.filter')}
+                placeholder={t('classify.filterPlaceholder')}
+                leftSection={<IconSearch size={16} />}
+                value={filter}
+                onChange={(e) => setFilter(e.currentTarget.value)}
+                w={260}
+                data-testid="classify-filter"
+              />
+              <SegmentedControl
+                value={show}
+                onChange={(v) => setShow(v as Show)}
+                data={(['all', 'done', 'error'] as const).map((s) => ({
+                  value: s,
+                  label: t(`classify.show.${s}`),
+                }))}
+                size="sm"
+                radius="sm"
+                data-testid="classify-show"
+              />
+              <Text size="sm" c="dimmed" data-testid="classify-summary">
+                {[
+                  t('classify.summaryPhotos', { count: items.length }),
+                  errors ? t('classify.summaryErrors', { count: errors }) : '',
+                ]
+                  .filter(Boolean)
+                  .join(' · ')}
+              </Text>
+            </Group>
+            <Group gap="xs">
+              <Button
+                size="sm"
+                variant="default"
+                leftSection={<IconDownload size={16} />}
+                disabled={exportable.length === 0}
+                onClick={() => void doExport('csv')}
+                data-testid="classify-export-csv"
+              >
+                {t('classify.exportCsv')}
+              </Button>
+              <Button
+                size="sm"
+                variant="default"
+                leftSection={<IconDownload size={16} />}
+                disabled={exportable.length === 0}
+                onClick={() => void doExport('json')}
+                data-testid="classify-export-json"
+              >
+                {t('classify.exportJson')}
+              </Button>
+            </Group>
+          </Group>
+          {exportError !== null && <ErrorNotice error={exportError} />}
+          {exported && (
+            <Alert color="teal" variant="light" py="xs" withCloseButton onClose={() => setExported(null)}>
+              <Text size="sm" data-testid="classify-exported">
+                {t('classify.exported', { count: exported.count, file: exported.file })}
+              </Text>
+            </Alert>
+          )}
+          {shown.length === 0 ? (
+            <Text size="sm" c="dimmed" ta="center" py="md" data-testid="classify-no-matches">
+              {t('classify.noMatches')}
+            </Text>
+          ) : (
+            <ResultsTable items={shown} sort={sort} onSort={onSort} onOpen={setOpen} labelsOf={labelsOf} />
+          )}
+        </>
+      )}
+      <Detail item={open} onClose={() => setOpen(null)} />
+    </Stack>
+  );
+}
