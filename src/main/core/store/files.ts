@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+
+/** Written beside the data only while a backup is packed; never part of the data itself. */
+export const BACKUP_MANIFEST = '.vigil-backup.json';
+
+/** Told how far a long step has got: files done of total. */
+export type OnProgress = (done: number, total: number) => void;
+
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/**
+ * Every file of a data dir as sorted POSIX relative paths: what a backup packs and a move copies.
+ * Left out: temp files of atomic writes (`*.tmp`), the lock and its pid file, a backup manifest,
+ * and anything that is not a plain file (links, sockets).
+ */
+export async function listDataFiles(root: string, dir = root): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const full = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (e.name !== '.vigil.lock') out.push(...(await listDataFiles(root, full)));
+    } else if (
+      e.isFile() &&
+      !e.name.endsWith('.tmp') &&
+      e.name !== BACKUP_MANIFEST &&
+      !e.name.startsWith('.vigil.lock')
+    )
+      out.push(relative(root, full).split(sep).join('/'));
+  }
+  return out.sort();
+}
+
+export interface FileEntry {
+  path: string;
+  size: number;
+  sha256: string;
+}
+
+/** Size and sha256 of each listed file under `root`. */
+export async function describeFiles(root: string, files: string[], onProgress?: OnProgress) {
+  const out: FileEntry[] = [];
+  for (const [i, path] of files.entries()) {
+    const full = join(root, path);
+    out.push({ path, size: (await stat(full)).size, sha256: await sha256File(full) });
+    onProgress?.(i + 1, files.length);
+  }
+  return out;
+}
+
+/** Files and bytes of a data dir, as a backup or a move would carry them. */
+export async function dataDirSize(root: string): Promise<{ files: number; bytes: number }> {
+  const files = await listDataFiles(root).catch(() => []);
+  let bytes = 0;
+  for (const f of files) bytes += (await stat(join(root, f)).catch(() => ({ size: 0 }))).size;
+  return { files: files.length, bytes };
+}

@@ -1,0 +1,246 @@
+import {
+  Alert,
+  Button,
+  Divider,
+  FileButton,
+  Group,
+  Modal,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ChannelOutput } from '../../../../shared/contract';
+import type { ImageSource } from '../../../../shared/schemas';
+import { useVigil } from '../../api/ClientProvider';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { IconCheck, IconDownload, IconRestore, IconUpload } from '../../components/icons';
+import { formatBytes } from '../../format';
+import { downloadBase64 } from '../../lib/download';
+import { toImageSource } from '../../lib/files';
+import { OperationProgress } from './OperationProgress';
+import { Section } from './Section';
+
+type BackupResult = ChannelOutput<'data.backup'>;
+type RestoreResult = ChannelOutput<'data.restore'>;
+
+const mono = { input: { fontFamily: 'var(--mantine-font-family-monospace)' } };
+
+/** A backup file chosen in the dialog, or a path typed for the machine that runs Vigil. */
+type Chosen = { kind: 'file'; file: File } | { kind: 'path'; path: string };
+const nameOf = (c: Chosen) => (c.kind === 'file' ? c.file.name : c.path);
+
+function BackupPart() {
+  const { t, i18n } = useTranslation();
+  const { client } = useVigil();
+  const [path, setPath] = useState('');
+  const backup = useMutation({
+    mutationFn: (file?: string) => client.invoke('data.backup', file ? { file } : {}),
+    onSuccess: (r: BackupResult) => {
+      if (r.data) downloadBase64(r.fileName, r.data, 'application/gzip');
+      else setPath('');
+    },
+  });
+  const r = backup.data;
+  return (
+    <Stack gap="sm">
+      <Group gap="sm" align="center">
+        <Button
+          leftSection={<IconDownload size={16} />}
+          onClick={() => backup.mutate(undefined)}
+          loading={backup.isPending && backup.variables === undefined}
+          disabled={backup.isPending}
+          data-testid="settings-backup-now"
+        >
+          {t('settings.backup.now')}
+        </Button>
+        <Text size="xs" c="dimmed">
+          {t('settings.backup.nowHint')}
+        </Text>
+      </Group>
+      <Group gap="xs" align="flex-end" wrap="nowrap">
+        <TextInput
+          label={t('settings.backup.toPath')}
+          placeholder={t('settings.backup.toPathPlaceholder')}
+          value={path}
+          onChange={(e) => setPath(e.currentTarget.value)}
+          styles={mono}
+          style={{ flex: 1 }}
+          data-testid="settings-backup-path"
+        />
+        <Button
+          variant="default"
+          onClick={() => backup.mutate(path.trim())}
+          disabled={!path.trim() || backup.isPending}
+          loading={backup.isPending && backup.variables !== undefined}
+          data-testid="settings-backup-save"
+        >
+          {t('settings.backup.save')}
+        </Button>
+      </Group>
+      <OperationProgress active={backup.isPending} />
+      {backup.isError && <ErrorNotice error={backup.error} />}
+      {r && !backup.isPending && (
+        <Alert
+          color="teal"
+          variant="light"
+          py="xs"
+          icon={<IconCheck size={16} />}
+          data-testid="settings-backup-done"
+        >
+          <Text size="sm">
+            {t('settings.backup.done', {
+              name: r.fileName,
+              files: r.files,
+              size: formatBytes(i18n.language, r.bytes),
+            })}{' '}
+            {r.file && t('settings.backup.written', { file: r.file })}
+          </Text>
+        </Alert>
+      )}
+    </Stack>
+  );
+}
+
+function RestorePart() {
+  const { t } = useTranslation();
+  const { client } = useVigil();
+  const queryClient = useQueryClient();
+  const [path, setPath] = useState('');
+  const [chosen, setChosen] = useState<Chosen | null>(null);
+  // Kept apart from `chosen` so the dialog keeps its text while it closes.
+  const [confirming, setConfirming] = useState(false);
+  const [done, setDone] = useState<{ name: string; result: RestoreResult } | null>(null);
+
+  const restore = useMutation({
+    mutationFn: async (c: Chosen) => {
+      const source: ImageSource = c.kind === 'file' ? await toImageSource(c.file) : { path: c.path };
+      return client.invoke('data.restore', { source });
+    },
+    onSuccess: (result, c) => {
+      setDone({ name: nameOf(c), result });
+      setConfirming(false);
+      setPath('');
+      // Watchlist, history, settings: all of it is the backup's now.
+      void queryClient.invalidateQueries();
+    },
+  });
+
+  const ask = (c: Chosen) => {
+    restore.reset();
+    setDone(null);
+    setChosen(c);
+    setConfirming(true);
+  };
+
+  return (
+    <Stack gap="sm">
+      <Title order={4} size="h5">
+        {t('settings.backup.restoreTitle')}
+      </Title>
+      <FileButton
+        onChange={(file) => file && ask({ kind: 'file', file })}
+        accept=".gz,.tgz,application/gzip,application/x-gzip"
+      >
+        {(props) => (
+          <Button
+            {...props}
+            variant="default"
+            leftSection={<IconUpload size={16} />}
+            w="fit-content"
+            data-testid="settings-restore-choose"
+          >
+            {t('settings.backup.choose')}
+          </Button>
+        )}
+      </FileButton>
+      <Group gap="xs" align="flex-end" wrap="nowrap">
+        <TextInput
+          label={t('settings.backup.fromPath')}
+          placeholder={t('settings.backup.fromPathPlaceholder')}
+          value={path}
+          onChange={(e) => setPath(e.currentTarget.value)}
+          styles={mono}
+          style={{ flex: 1 }}
+          data-testid="settings-restore-path"
+        />
+        <Button
+          variant="default"
+          onClick={() => ask({ kind: 'path', path: path.trim() })}
+          disabled={!path.trim()}
+          data-testid="settings-restore-from-path"
+        >
+          {t('settings.backup.restore')}
+        </Button>
+      </Group>
+      {done && (
+        <Alert
+          color="teal"
+          variant="light"
+          icon={<IconCheck size={16} />}
+          data-testid="settings-restore-done"
+        >
+          <Stack gap={4}>
+            <Text size="sm">
+              {t('settings.backup.restored', { files: done.result.files, name: done.name })}
+            </Text>
+            {done.result.previous && (
+              <Text size="sm" data-testid="settings-restore-previous">
+                {t('settings.backup.previous', { dir: done.result.previous })}
+              </Text>
+            )}
+          </Stack>
+        </Alert>
+      )}
+
+      <Modal
+        opened={confirming}
+        onClose={() => !restore.isPending && setConfirming(false)}
+        title={t('settings.backup.confirmTitle')}
+        centered
+        data-testid="settings-restore-dialog"
+      >
+        <Stack gap="md">
+          <Text size="sm" style={{ wordBreak: 'break-word' }}>
+            {chosen && t('settings.backup.confirmBody', { name: nameOf(chosen) })}
+          </Text>
+          <OperationProgress active={restore.isPending} />
+          {restore.isError && <ErrorNotice error={restore.error} />}
+          <Group justify="flex-end" gap="xs">
+            <Button variant="default" onClick={() => setConfirming(false)} disabled={restore.isPending}>
+              {t('common.cancel')}
+            </Button>
+            <Button
+              color="red"
+              leftSection={<IconRestore size={16} />}
+              loading={restore.isPending}
+              onClick={() => chosen && restore.mutate(chosen)}
+              data-testid="settings-restore-confirm"
+            >
+              {t('settings.backup.confirm')}
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </Stack>
+  );
+}
+
+/** Back up the whole data folder now (download, or a file on the machine) and restore one. */
+export function BackupSection() {
+  const { t } = useTranslation();
+  return (
+    <Section
+      title={t('settings.backup.title')}
+      description={t('settings.backup.description')}
+      testId="settings-backup"
+    >
+      <BackupPart />
+      <Divider />
+      <RestorePart />
+    </Section>
+  );
+}

@@ -1,0 +1,289 @@
+import {
+  Alert,
+  Badge,
+  Button,
+  Group,
+  NumberInput,
+  SegmentedControl,
+  SimpleGrid,
+  Slider,
+  Stack,
+  Text,
+} from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { z } from 'zod';
+import type { settingsSchema } from '../../../../shared/contract';
+import type { BlurSettings } from '../../../../shared/settings-schemas';
+import { useVigil } from '../../api/ClientProvider';
+import { queryKeys } from '../../api/queries';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { IconCheck, IconRestore } from '../../components/icons';
+import { formatNumber, formatScore } from '../../format';
+import { Section } from './Section';
+
+type Settings = z.infer<typeof settingsSchema>;
+
+/** What the form holds: numbers as typed (a NumberInput gives '' while empty). */
+interface Draft {
+  minScore: number | string;
+  style: BlurSettings['style'];
+  shape: BlurSettings['shape'];
+  scale: number | string;
+  format: BlurSettings['format'];
+  quality: number | string;
+}
+
+const fromSettings = (s: Settings): Draft => ({ minScore: s.detection.minScore, ...s.blur });
+
+/** A number within [min, max] (whole when `int`), or null. */
+function parse(v: number | string, min: number, max: number, int = false): number | null {
+  const n = typeof v === 'number' ? v : Number.parseFloat(v.replace(',', '.'));
+  return Number.isFinite(n) && n >= min && n <= max && (!int || Number.isInteger(n)) ? n : null;
+}
+
+function Labelled({
+  id,
+  label,
+  hint,
+  children,
+}: {
+  id: string;
+  label: string;
+  hint?: string;
+  children: ReactNode;
+}) {
+  return (
+    <Stack gap={4}>
+      <Stack gap={0}>
+        <Text size="sm" fw={600} id={id}>
+          {label}
+        </Text>
+        {hint && (
+          <Text size="xs" c="dimmed">
+            {hint}
+          </Text>
+        )}
+      </Stack>
+      {children}
+    </Stack>
+  );
+}
+
+/**
+ * The detection threshold and the blur defaults: what the Blur page and `vigil blur` start from
+ * when a job does not choose. Saved as one change; "restore" puts the built-in values back.
+ */
+export function DefaultsSection({ settings }: { settings: Settings }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const { client } = useVigil();
+  const queryClient = useQueryClient();
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [saved, setSaved] = useState<'saved' | 'restored' | null>(null);
+  const values = draft ?? fromSettings(settings);
+  const builtIn = settings.builtIn;
+
+  const update = useMutation({
+    mutationFn: (patch: { detection: { minScore: number } | null; blur: BlurSettings | null }) =>
+      client.invoke('settings.update', patch),
+    onSuccess: (next, patch) => {
+      queryClient.setQueryData(queryKeys.settings, next);
+      setDraft(null);
+      setSaved(patch.blur === null ? 'restored' : 'saved');
+    },
+  });
+
+  const minScore = parse(values.minScore, 0, 1);
+  const scale = parse(values.scale, 0.5, 4);
+  const quality = parse(values.quality, 1, 100, true);
+  const valid = minScore !== null && scale !== null && quality !== null;
+  const next =
+    valid && minScore !== null && scale !== null && quality !== null
+      ? {
+          detection: { minScore },
+          blur: { style: values.style, shape: values.shape, scale, format: values.format, quality },
+        }
+      : null;
+  const equal = (a: object, b: object) => JSON.stringify(a) === JSON.stringify(b);
+  const dirty =
+    draft !== null &&
+    (next === null || !equal(next.detection, settings.detection) || !equal(next.blur, settings.blur));
+  const custom = !equal(settings.detection, builtIn.detection) || !equal(settings.blur, builtIn.blur);
+
+  const change =
+    <K extends keyof Draft>(key: K) =>
+    (value: Draft[K]) => {
+      setSaved(null);
+      setDraft({ ...values, [key]: value });
+    };
+  const segment = <K extends 'style' | 'shape' | 'format'>(
+    key: K,
+    options: Draft[K][],
+    label: (v: Draft[K]) => string,
+  ) => (
+    <SegmentedControl
+      value={values[key]}
+      onChange={(v) => change(key)(v as Draft[K])}
+      data={options.map((o) => ({ value: o, label: label(o) }))}
+      aria-labelledby={`defaults-${key}-label`}
+      data-testid={`settings-blur-${key}`}
+      w="fit-content"
+    />
+  );
+  const minScoreNumber = minScore ?? 0;
+
+  return (
+    <Section
+      title={t('settings.defaults.title')}
+      description={t('settings.defaults.description')}
+      testId="settings-defaults"
+    >
+      <Badge
+        radius="sm"
+        variant="light"
+        color={custom ? 'orange' : 'teal'}
+        data-testid="settings-defaults-state"
+        data-custom={custom}
+        w="fit-content"
+      >
+        {custom ? t('settings.defaults.custom') : t('settings.defaults.builtIn')}
+      </Badge>
+      <Stack gap={6}>
+        <Group justify="space-between" align="flex-end" wrap="nowrap" gap="md">
+          <Stack gap={0} style={{ flex: 1 }}>
+            <Text size="sm" fw={600} id="defaults-minScore-label">
+              {t('settings.defaults.minScore')}
+            </Text>
+            <Text size="xs" c="dimmed">
+              {t('settings.defaults.minScoreHint')}
+            </Text>
+          </Stack>
+          <NumberInput
+            aria-labelledby="defaults-minScore-label"
+            value={values.minScore}
+            onChange={change('minScore')}
+            min={0}
+            max={1}
+            step={0.01}
+            decimalScale={2}
+            fixedDecimalScale
+            clampBehavior="blur"
+            w={110}
+            error={minScore === null ? t('settings.defaults.invalid') : undefined}
+            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+            data-testid="settings-detection-minScore"
+          />
+        </Group>
+        <Slider
+          aria-labelledby="defaults-minScore-label"
+          value={Math.min(1, Math.max(0, minScoreNumber))}
+          onChange={change('minScore')}
+          min={0}
+          max={1}
+          step={0.01}
+          precision={2}
+          label={(v) => formatScore(lang, v)}
+          marks={[{ value: builtIn.detection.minScore, label: t('settings.defaults.builtInMark') }]}
+          mb="lg"
+        />
+      </Stack>
+      <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="lg" verticalSpacing="md">
+        <Labelled id="defaults-style-label" label={t('settings.defaults.style')}>
+          {segment('style', ['blur', 'pixelate', 'solid'], (v) => t(`settings.defaults.styles.${v}`))}
+        </Labelled>
+        <Labelled id="defaults-shape-label" label={t('settings.defaults.shape')}>
+          {segment('shape', ['ellipse', 'rect'], (v) => t(`settings.defaults.shapes.${v}`))}
+        </Labelled>
+        <Labelled
+          id="defaults-scale-label"
+          label={t('settings.defaults.scale')}
+          hint={t('settings.defaults.scaleHint')}
+        >
+          <NumberInput
+            aria-labelledby="defaults-scale-label"
+            value={values.scale}
+            onChange={change('scale')}
+            min={0.5}
+            max={4}
+            step={0.1}
+            decimalScale={2}
+            clampBehavior="blur"
+            w={140}
+            suffix="×"
+            error={scale === null ? t('settings.defaults.invalid') : undefined}
+            description={t('settings.defaults.builtInValue', {
+              value: formatNumber(lang, builtIn.blur.scale, 2),
+            })}
+            data-testid="settings-blur-scale"
+          />
+        </Labelled>
+        <Labelled id="defaults-format-label" label={t('settings.defaults.format')}>
+          {segment('format', ['jpeg', 'png', 'webp'], (v) => v.toUpperCase())}
+        </Labelled>
+        <Labelled
+          id="defaults-quality-label"
+          label={t('settings.defaults.quality')}
+          hint={
+            values.format === 'png' ? t('settings.defaults.qualityPng') : t('settings.defaults.qualityHint')
+          }
+        >
+          <NumberInput
+            aria-labelledby="defaults-quality-label"
+            value={values.quality}
+            onChange={change('quality')}
+            min={1}
+            max={100}
+            step={1}
+            allowDecimal={false}
+            clampBehavior="blur"
+            w={140}
+            disabled={values.format === 'png'}
+            error={quality === null ? t('settings.defaults.invalid') : undefined}
+            description={t('settings.defaults.builtInValue', { value: builtIn.blur.quality })}
+            data-testid="settings-blur-quality"
+          />
+        </Labelled>
+      </SimpleGrid>
+      {update.isError && <ErrorNotice error={update.error} />}
+      {saved && (
+        <Alert
+          color="teal"
+          variant="light"
+          py="xs"
+          icon={<IconCheck size={16} />}
+          data-testid="settings-defaults-saved"
+        >
+          {saved === 'saved' ? t('settings.defaults.saved') : t('settings.defaults.restored')}
+        </Alert>
+      )}
+      <Group justify="space-between" gap="xs">
+        <Button
+          variant="default"
+          leftSection={<IconRestore size={16} />}
+          onClick={() => update.mutate({ detection: null, blur: null })}
+          disabled={(!custom && !dirty) || update.isPending}
+          data-testid="settings-defaults-restore"
+        >
+          {t('settings.defaults.restore')}
+        </Button>
+        <Group gap="xs">
+          {dirty && (
+            <Button variant="subtle" color="gray" onClick={() => setDraft(null)}>
+              {t('settings.thresholds.discard')}
+            </Button>
+          )}
+          <Button
+            onClick={() => next && update.mutate(next)}
+            disabled={!dirty || !next}
+            loading={update.isPending}
+            data-testid="settings-defaults-save"
+          >
+            {t('settings.defaults.save')}
+          </Button>
+        </Group>
+      </Group>
+    </Section>
+  );
+}
