@@ -43,5 +43,7 @@ export default defineConfig({
     stdout: 'pipe',
     stderr: 'pipe',
     env: { E2E_PORT: String(E2E_PORT), VIGIL_TOKEN: E2E_TOKEN },
+    // SIGTERM (not the default SIGKILL) so e2e/serve.mjs can remove its temporary data folder.
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
   },
 });

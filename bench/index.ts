@@ -1,6 +1,8 @@
 // `npm run bench [-- NAME]`: prints every benchmark's figures; docs/benchmarks.md records them.
 import { accuracyBench } from './accuracy.bench';
+import { blurBench } from './blur.bench';
 import { calibrationBench } from './calibration.bench';
+import { classifyBench } from './classify.bench';
 import { engineBench } from './engine.bench';
 import { historyBench } from './history.bench';
 import { searchBench } from './search.bench';
@@ -14,6 +16,8 @@ const benches: Record<string, () => Promise<void>> = {
   history: historyBench,
   search: searchBench,
   recall: recallBench,
+  classify: classifyBench,
+  blur: blurBench,
 };
 
 if (only && !benches[only]) {

@@ -1,8 +1,8 @@
 // Starts `vigil serve` on a fresh temporary data directory for the browser e2e tests.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 const data = mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
 const child = spawn(
@@ -20,5 +20,8 @@ process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 child.on('exit', (code) => {
   rmSync(data, { recursive: true, force: true });
+  // Folders a restore keeps beside the data (`<data>.before-restore-<time>`) go with it.
+  for (const name of readdirSync(tmpdir()))
+    if (name.startsWith(`${basename(data)}.`)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
   process.exit(code ?? 0);
 });

@@ -1,13 +1,39 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Core } from '../main/core/core';
-import { DEFAULT_BLUR, type BlurResult } from '../main/core/services/blur';
+import {
+  blurQualitySchema,
+  blurScaleSchema,
+  blurThreshSchema,
+  DEFAULT_BLUR,
+  OUTPUT_ERROR_CODES,
+  type BlurExportInput,
+  type BlurExportResult,
+} from '../shared/blur-schemas';
+import type { ZodType } from 'zod';
 import { expandInputs } from './files';
 import { CliFailure } from './output';
 import { perFile } from './batch';
+import { call } from './call';
 import type { GlobalOpts } from './match-commands';
 
 type WithCore = <T>(opts: GlobalOpts, run: (core: Core) => Promise<T>) => Promise<T>;
+
+/** A numeric option checked before any file is touched: a typo fails the command, not every file. */
+function numberOption(
+  name: string,
+  raw: unknown,
+  schema: ZodType<number>,
+  range: string,
+): number | undefined {
+  if (raw === undefined) return undefined;
+  const parsed = schema.safeParse(Number(raw));
+  if (!parsed.success)
+    throw new CliFailure({ code: 'BAD_INPUT', message: `--${name} must be ${range}, got ${String(raw)}` }, 2);
+  return parsed.data;
+}
+
+const fromSettings = (builtIn: string | number) => `default: Settings, else ${builtIn}`;
 
 export function addBlurCommand(
   program: Command,
@@ -20,59 +46,79 @@ export function addBlurCommand(
     .argument('<input...>', 'photos or folders')
     .requiredOption('--out <dir>', 'folder for the blurred copies (originals are never touched)')
     .addOption(
-      new Option('--style <style>', 'how faces are hidden')
-        .choices(['blur', 'pixelate', 'solid'])
-        .default(DEFAULT_BLUR.style),
+      new Option('--style <style>', `how faces are hidden (${fromSettings(DEFAULT_BLUR.style)})`).choices([
+        'blur',
+        'pixelate',
+        'solid',
+      ]),
     )
     .addOption(
-      new Option('--shape <shape>', 'region shape').choices(['ellipse', 'rect']).default(DEFAULT_BLUR.shape),
+      new Option('--shape <shape>', `region shape (${fromSettings(DEFAULT_BLUR.shape)})`).choices([
+        'ellipse',
+        'rect',
+      ]),
     )
-    .option('--scale <n>', 'region size relative to the face box', String(DEFAULT_BLUR.scale))
-    .option('--thresh <t>', 'detector score a face needs to be blurred (0-1)', String(DEFAULT_BLUR.thresh))
+    .option('--scale <n>', `region size relative to the face box (${fromSettings(DEFAULT_BLUR.scale)})`)
+    .option(
+      '--thresh <t>',
+      `detector score a face needs to be blurred, 0-1 (${fromSettings(DEFAULT_BLUR.thresh)})`,
+    )
     .option('--keep <subjectId...>', 'watchlist subjects whose faces stay visible')
     .addOption(
-      new Option('--format <format>', 'output format')
-        .choices(['jpeg', 'png', 'webp'])
-        .default(DEFAULT_BLUR.format),
+      new Option('--format <format>', `output format (${fromSettings(DEFAULT_BLUR.format)})`).choices([
+        'jpeg',
+        'png',
+        'webp',
+      ]),
     )
-    .option('--quality <q>', 'JPEG/WebP quality 1-100', String(DEFAULT_BLUR.quality))
+    .option('--quality <q>', `JPEG/WebP quality 1-100 (${fromSettings(DEFAULT_BLUR.quality)})`)
+    .option(
+      '--pattern <pattern>',
+      'output file name without extension; {name}, {date} and {style} are replaced',
+      DEFAULT_BLUR.pattern,
+    )
     .option('--data <dir>', 'data directory')
     .option('--json', 'print one JSON document on stdout')
     .action(async (inputs: string[], o: Record<string, string | string[] | undefined>, cmd: Command) => {
       const g = globals(cmd);
+      const options: Omit<BlurExportInput, 'source'> = {
+        outDir: resolve(String(o.out)),
+        pattern: String(o.pattern),
+        style: o.style as BlurExportInput['style'],
+        shape: o.shape as BlurExportInput['shape'],
+        scale: numberOption('scale', o.scale, blurScaleSchema, 'between 0.5 and 4'),
+        thresh: numberOption('thresh', o.thresh, blurThreshSchema, 'between 0 and 1'),
+        keep: (o.keep as string[] | undefined) ?? [],
+        format: o.format as BlurExportInput['format'],
+        quality: numberOption('quality', o.quality, blurQualitySchema, 'a whole number from 1 to 100'),
+      };
       const files = await expandInputs(inputs);
       if (!files.length)
         throw new CliFailure({ code: 'BAD_INPUT', message: 'No image files found in the given paths' });
-      const opts = {
-        outDir: resolve(String(o.out)),
-        style: o.style as 'blur',
-        shape: o.shape as 'ellipse',
-        scale: Number(o.scale),
-        thresh: Number(o.thresh),
-        keep: (o.keep as string[] | undefined) ?? [],
-        format: o.format as 'jpeg',
-        quality: Number(o.quality),
-      };
-      // Until tiling lands (#4), say it on every run: a missed face is a privacy leak.
+      // Measured recall below 48 px is far from the target (docs/benchmarks.md): say so on
+      // every run, since a missed face is a privacy leak.
       process.stderr.write(
-        "vigil: warning: faces smaller than about 1/30 of a photo's longest side may be missed " +
-          '(no tiling yet; see docs/benchmarks.md). Check every export by eye.\n',
+        'vigil: warning: faces under about 48 px high may be missed (recall 0.25-0.40 at 24 px; ' +
+          'see docs/benchmarks.md). Check every export by eye.\n',
       );
       await withCore(g, (core) =>
-        perFile<BlurResult>(
+        perFile<BlurExportResult>(
           files,
           'blur',
           !!g.json,
-          (file) => core.blurFile(resolve(file), opts),
+          // The same channel the app and the HTTP API use.
+          (file) => call(core, 'blur.export', { ...options, source: { path: resolve(file) } }),
           (r) => {
-            const kept = r.regions.filter((x) => x.origin === 'kept').length;
+            const { blurred, manual, kept } = r.counts;
             const leaks = r.selfCheck.facesStillDetected.length;
             process.stdout.write(
-              `${r.file} -> ${r.output}  ${r.regions.length - kept} blurred${kept ? `, ${kept} kept` : ''}${leaks ? `  WARNING: ${leaks} face(s) still detectable` : ''}\n`,
+              `${r.file} -> ${r.output}  ${blurred} blurred${manual ? ` (${manual} manual)` : ''}${kept ? `, ${kept} kept` : ''}${leaks ? `  WARNING: ${leaks} face(s) still detectable` : ''}\n`,
             );
           },
-          // Bad options fail the whole command rather than every file.
-          (shape) => shape.code === 'BAD_INPUT' && shape.message.startsWith('--'),
+          // A bad output folder or name pattern fails the whole command rather than every file.
+          (shape) =>
+            (OUTPUT_ERROR_CODES as readonly string[]).includes(shape.code) ||
+            (shape.code === 'BAD_INPUT' && shape.message.startsWith('The file name pattern')),
         ),
       );
     });

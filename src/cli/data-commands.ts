@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { jobKindSchema, jobStatusSchema } from '../shared/history-schemas';
 import { createBackup, restoreBackup } from '../main/core/store/backup';
+import { lockDataDir } from '../main/core/store/store';
 import { resolveDataDir } from '../main/core/store/data-dir';
 import { HistoryLog } from '../main/core/store/history-log';
 import { exportHistory, listHistory } from '../main/core/services/history';
@@ -83,7 +85,13 @@ export function addDataCommands(program: Command, globals: (c: Command) => Globa
       .argument('<file>'),
   ).action(async (file: string, _o, cmd: Command) => {
     const g = globals(cmd);
-    const r = await createBackup(resolveDataDir(g.data), resolve(file));
+    const dir = resolveDataDir(g.data);
+    if (!existsSync(dir))
+      throw new CliFailure({ code: 'FILE_NOT_FOUND', message: `There is no data directory at ${dir}` });
+    // A consistent snapshot: refused (STORE_LOCKED) while the app or a server has the data open;
+    // back up from Settings (or the data.backup channel) there instead.
+    const unlock = await lockDataDir(dir);
+    const r = await createBackup(dir, resolve(file)).finally(unlock);
     if (g.json) printJson(r);
     else out(`backed up ${r.files} files (${r.bytes} bytes) to ${r.file}`);
   });

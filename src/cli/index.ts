@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { createCore, type Core } from '../main/core/core';
-import { resolveDataDir } from '../main/core/store/data-dir';
+import { locateDataDir, resolveDataDir } from '../main/core/store/data-dir';
 import { VERSION } from '../main/core/version';
 import { startServer } from '../server/server';
 import { projectRoot } from '../main/core/paths';
@@ -12,6 +12,7 @@ import { perFile } from './batch';
 import { addMatchCommands } from './match-commands';
 import { addDataCommands } from './data-commands';
 import { addBlurCommand } from './blur-command';
+import { addClassifyCommands } from './classify-commands';
 import type { InspectResult } from '../shared/schemas';
 
 interface GlobalOpts {
@@ -61,12 +62,12 @@ function printHuman(o: InspectResult): void {
 async function serveCommand(
   opts: GlobalOpts & { port: string; host?: string; token?: string },
 ): Promise<void> {
-  const dataDir = resolveDataDir(opts.data);
+  const { dir: dataDir, ...location } = locateDataDir(opts.data);
   const port = Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new CliFailure({ code: 'BAD_INPUT', message: `--port must be 0-65535, got ${opts.port}` });
   }
-  const core = await createCore({ dataDir, mediaUrl: (key) => `/media/${key}` });
+  const core = await createCore({ dataDir, mediaUrl: (key) => `/media/${key}`, location });
   const server = await startServer({
     core,
     host: opts.host,
@@ -76,6 +77,7 @@ async function serveCommand(
   });
   if (opts.json) printJson({ url: server.url, pageUrl: server.pageUrl, dataDir });
   else {
+    // The data dir can move (Settings) while serving: this is where it started.
     process.stdout.write(`Vigil is serving ${dataDir}\nOpen ${server.pageUrl}\n`);
     process.stderr.write('Press Ctrl+C to stop.\n');
   }
@@ -127,6 +129,7 @@ export function buildProgram(): Command {
   addMatchCommands(program, withCore, globals);
   addDataCommands(program, globals);
   addBlurCommand(program, withCore, globals);
+  addClassifyCommands(program, withCore, globals);
   return program;
 }
 

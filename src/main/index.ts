@@ -1,17 +1,24 @@
-import { app, BrowserWindow, dialog, Menu } from 'electron';
+import { app, BrowserWindow, dialog, Menu, type IpcMainInvokeEvent } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCore, type Core } from './core/core';
-import { resolveDataDir } from './core/store/data-dir';
+import { locateDataDir, type DataDirLocation } from './core/store/data-dir';
 import { toErrorShape } from '../shared/errors';
-import { registerIpc } from './ipc';
+import { registerIpc, registerShellIpc } from './ipc';
 import { handleMediaProtocol, mediaUrl, registerMediaScheme } from './media-protocol';
 import { createMainWindow, isOwnRendererUrl, rendererIndex, type RendererLocation } from './window';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dataFlag = process.argv.find((a) => a.startsWith('--data='))?.slice('--data='.length);
-const dataDir = resolveDataDir(dataFlag);
-app.setPath('userData', dataDir);
+// A data folder chosen in Settings that is gone (an unplugged drive) is reported once ready.
+let location: DataDirLocation | null = null;
+let locateError: unknown = null;
+try {
+  location = locateDataDir(dataFlag);
+  app.setPath('userData', location.dir);
+} catch (err) {
+  locateError = err;
+}
 registerMediaScheme();
 
 const loc: RendererLocation = {
@@ -33,16 +40,21 @@ if (!app.requestSingleInstanceLock()) {
 
   app.whenReady().then(async () => {
     try {
-      core = await createCore({ dataDir, mediaUrl });
+      if (!location) throw locateError;
+      const { dir: dataDir, ...origin } = location;
+      core = await createCore({ dataDir, mediaUrl, location: origin });
     } catch (err) {
       // A corrupt store is the user's evidence: say so and stop, never reset it.
       const shape = toErrorShape(err);
-      dialog.showErrorBox('Vigil cannot open its data', `${shape.message}\n\n${dataDir}`);
+      dialog.showErrorBox('Vigil cannot open its data', `${shape.message}\n\n${location?.dir ?? ''}`);
       app.exit(1);
       return;
     }
-    handleMediaProtocol(core.store.media);
-    registerIpc(core, (event) => isOwnRendererUrl(loc, event.senderFrame?.url ?? ''));
+    const running = core;
+    handleMediaProtocol(() => running.store.media);
+    const trusted = (event: IpcMainInvokeEvent) => isOwnRendererUrl(loc, event.senderFrame?.url ?? '');
+    registerIpc(running, trusted);
+    registerShellIpc(running, trusted);
     Menu.setApplicationMenu(
       Menu.buildFromTemplate([
         { role: 'fileMenu' },

@@ -1,6 +1,7 @@
-import { ipcMain, type IpcMainInvokeEvent } from 'electron';
+import { ipcMain, shell, type IpcMainInvokeEvent } from 'electron';
 import { CHANNEL_NAMES } from '../shared/contract';
 import { IPC_PREFIX, type IpcResult } from '../shared/client';
+import { SHELL_OPEN_DATA_DIR } from '../shared/shell';
 import type { Core } from './core/core';
 
 /**
@@ -15,4 +16,15 @@ export function registerIpc(core: Core, isTrustedSender: (event: IpcMainInvokeEv
       return core.call(name, input);
     });
   }
+}
+
+/**
+ * Opens the data folder in the system file manager. The path is the core's, never one the
+ * renderer sends. Resolves to '' or the reason it failed (shell.openPath's convention).
+ */
+export function registerShellIpc(core: Core, isTrustedSender: (event: IpcMainInvokeEvent) => boolean): void {
+  ipcMain.handle(SHELL_OPEN_DATA_DIR, async (event): Promise<string> => {
+    if (!isTrustedSender(event)) return 'Untrusted sender';
+    return shell.openPath(core.store.dir);
+  });
 }

@@ -16,13 +16,16 @@ export function registerMediaScheme(): void {
 
 export const mediaUrl = (key: string) => `${MEDIA_SCHEME}://media/${key}`;
 
-/** Serves media keys only; MediaStore.pathOf refuses anything outside the media folder. */
-export function handleMediaProtocol(media: MediaStore): void {
+/**
+ * Serves media keys only; MediaStore.pathOf refuses anything outside the media folder. The store
+ * is looked up per request: it changes when the data folder moves or a backup is restored.
+ */
+export function handleMediaProtocol(media: () => MediaStore): void {
   protocol.handle(MEDIA_SCHEME, async (req) => {
     try {
       const url = new URL(req.url);
       if (url.host !== 'media') return new Response('Not found', { status: 404 });
-      const file = media.pathOf(decodeURIComponent(url.pathname.slice(1)));
+      const file = media().pathOf(decodeURIComponent(url.pathname.slice(1)));
       return await net.fetch(pathToFileURL(file).href);
     } catch {
       return new Response('Not found', { status: 404 });

@@ -6,6 +6,8 @@ export interface VigilBridge {
   /** Absolute path of a dropped file; '' when the file has none (e.g. made in memory). */
   pathForFile(file: File): string;
   platform: string;
+  /** Opens the data folder in the file manager: '' on success, else why not. */
+  openDataDir?(): Promise<string>;
 }
 
 declare global {

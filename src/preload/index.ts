@@ -1,6 +1,7 @@
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { CHANNEL_NAMES } from '../shared/contract';
 import { IPC_PREFIX, type IpcResult } from '../shared/client';
+import { SHELL_OPEN_DATA_DIR } from '../shared/shell';
 import type { VigilBridge } from './bridge';
 
 const allowed = new Set<string>(CHANNEL_NAMES);
@@ -13,6 +14,7 @@ const bridge: VigilBridge = {
       : Promise.resolve({ ok: false, error: { code: 'NOT_FOUND', message: `Unknown channel ${channel}` } }),
   pathForFile: (file) => webUtils.getPathForFile(file),
   platform: process.platform,
+  openDataDir: () => ipcRenderer.invoke(SHELL_OPEN_DATA_DIR) as Promise<string>,
 };
 
 contextBridge.exposeInMainWorld('vigil', bridge);

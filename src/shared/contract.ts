@@ -18,6 +18,33 @@ import {
   verifyResultSchema,
 } from './match-schemas';
 import { historyListInputSchema, historyRecordSchema } from './history-schemas';
+import { blurSettingsSchema, detectionSettingsSchema } from './settings-schemas';
+import {
+  dataBackupInputSchema,
+  dataBackupResultSchema,
+  dataInfoSchema,
+  dataMoveInputSchema,
+  dataMoveResultSchema,
+  dataRestoreResultSchema,
+} from './data-schemas';
+import {
+  blurDetectInputSchema,
+  blurDetectResultSchema,
+  blurExportInputSchema,
+  blurExportResultSchema,
+  blurPreviewInputSchema,
+  blurPreviewResultSchema,
+} from './blur-schemas';
+import {
+  classifyExportInputSchema,
+  classifyInputSchema,
+  classifyResultSchema,
+  classifySettingInputSchema,
+  classifySettingSchema,
+  modelEntrySchema,
+  modelImportInputSchema,
+  modelsListSchema,
+} from './classify-schemas';
 
 /** A channel is declared here once; IPC, HTTP, preload and clients all derive from it. */
 interface ChannelDef<I extends z.ZodType, O extends z.ZodType> {
@@ -79,6 +106,14 @@ export const settingsSchema = z.object({
     /** Estimated false-match rate of a stranger at each default threshold. */
     falseMatchRate: z.object({ match: z.number(), possible: z.number() }),
   }),
+  /** Detection threshold in force (blur and its self-check use it unless a job says otherwise). */
+  detection: detectionSettingsSchema,
+  /** Blur defaults in force (the CLI's and the Blur page's starting values). */
+  blur: blurSettingsSchema,
+  /** The built-in values (DEFAULT_BLUR), for "restore defaults". */
+  builtIn: z.object({ detection: detectionSettingsSchema, blur: blurSettingsSchema }),
+  /** The model Classify uses when none is named. */
+  classify: classifySettingSchema,
 });
 
 export const contract = {
@@ -172,20 +207,68 @@ export const contract = {
     output: searchResultSchema,
     summary: 'Top-K most similar faces over the watchlist, faces seen before, or both.',
   }),
+  'blur.detect': channel({
+    input: blurDetectInputSchema,
+    output: blurDetectResultSchema,
+    summary:
+      'Faces of a photo to blur: boxes, scores, watchlist subjects matched, kept status for `keep`. Writes nothing.',
+  }),
+  'blur.preview': channel({
+    input: blurPreviewInputSchema,
+    output: blurPreviewResultSchema,
+    summary: 'The photo with the given regions blurred, at full resolution, base64; no file is written.',
+  }),
+  'blur.export': channel({
+    input: blurExportInputSchema,
+    output: blurExportResultSchema,
+    summary:
+      'Blur a photo (the given regions, or every face detected) and write it without metadata into a folder; never overwrites; self-checked.',
+  }),
   'settings.get': channel({
     input: empty,
     output: settingsSchema,
-    summary: 'Match thresholds in force and their calibrated defaults.',
+    summary:
+      'Settings in force: match thresholds (with their calibrated defaults), retention, detection threshold, blur defaults.',
   }),
   'settings.update': channel({
     input: z
       .object({
         thresholds: thresholdsSchema.nullable().optional(),
         retention: retentionSettingSchema.optional(),
+        /** Fields given replace theirs; null restores the built-in values. */
+        detection: detectionSettingsSchema.partial().strict().nullable().optional(),
+        blur: blurSettingsSchema.partial().strict().nullable().optional(),
+        /** A model name; null restores the built-in default. */
+        classify: classifySettingInputSchema.optional(),
       })
       .strict(),
     output: settingsSchema,
-    summary: 'Set the match thresholds (null restores the calibrated defaults) and history retention.',
+    summary:
+      'Set the match thresholds (null restores the calibrated defaults), history retention, the detection threshold and blur defaults (null restores the built-in values).',
+  }),
+  'data.info': channel({
+    input: empty,
+    output: dataInfoSchema,
+    summary:
+      'The data folder: path, where that choice came from, files and bytes, and a move, backup or restore in progress.',
+  }),
+  'data.move': channel({
+    input: dataMoveInputSchema,
+    output: dataMoveResultSchema,
+    summary:
+      'Move the data folder: copy everything to a new or empty folder, verify (sha256), switch to it, remember it for the next start, then optionally remove the old one (TARGET_NOT_EMPTY, TARGET_INSIDE_DATA, TARGET_NOT_WRITABLE).',
+  }),
+  'data.backup': channel({
+    input: dataBackupInputSchema,
+    output: dataBackupResultSchema,
+    summary:
+      'Back up the whole data folder as one .tar.gz with a sha256 manifest: written to `file`, or returned base64.',
+  }),
+  'data.restore': channel({
+    input: z.object({ source: imageSourceSchema }).strict(),
+    output: dataRestoreResultSchema,
+    summary:
+      'Restore a backup (path or uploaded bytes): verified before anything is replaced; the current data is kept aside.',
   }),
   'app.diagnostics': channel({
     input: empty,
@@ -224,7 +307,39 @@ export const contract = {
   'feedback.give': channel({
     input: feedbackInputSchema,
     output: historyRecordSchema,
-    summary: 'Record correct / wrong feedback on a result.',
+    summary: 'Record correct / wrong feedback on a result (with the right label for a wrong classification).',
+  }),
+  'classify.run': channel({
+    input: classifyInputSchema,
+    output: classifyResultSchema,
+    summary:
+      'Classify one photo: top labels with scores, COCO objects with boxes, age / gender / emotion per face (NOT_AN_IMAGE, IMAGE_CORRUPT, NOT_FOUND for an unknown model).',
+  }),
+  'classify.export': channel({
+    input: classifyExportInputSchema,
+    output: z.object({ fileName: z.string(), records: z.number().int(), data: z.string() }),
+    summary: 'Classify jobs (by history id, in that order) as CSV or JSON (base64 file content).',
+  }),
+  'models.list': channel({
+    input: empty,
+    output: modelsListSchema,
+    summary: 'Built-in and imported models with labels, input, size, and the default one.',
+  }),
+  'models.import': channel({
+    input: modelImportInputSchema,
+    output: modelEntrySchema,
+    summary:
+      'Import a TensorFlow.js image classifier folder (model.json, weights, metadata.json or labels.txt) into the data dir; MODEL_INVALID with the reason when unusable.',
+  }),
+  'models.remove': channel({
+    input: z.object({ name: z.string().min(1).max(100) }).strict(),
+    output: z.object({ removed: z.string() }),
+    summary: 'Remove an imported model (built-in ones stay).',
+  }),
+  'models.test': channel({
+    input: z.object({ name: z.string().min(1).max(100), source: imageSourceSchema }).strict(),
+    output: classifyResultSchema,
+    summary: "A model's top labels for one photo (no objects or faces).",
   }),
 } as const;
 

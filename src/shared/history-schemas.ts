@@ -23,6 +23,8 @@ export const feedbackSchema = z.object({
   faceIndex: z.number().int(),
   subjectId: z.string().optional(),
   verdict: z.enum(['correct', 'wrong']),
+  /** The right label, when a classification was wrong. */
+  label: z.string().optional(),
   note: z.string().optional(),
 });
 

@@ -114,6 +114,8 @@ export const feedbackInputSchema = z
     faceIndex: z.number().int().nonnegative().default(0),
     subjectId: z.string().optional(),
     verdict: z.enum(['correct', 'wrong']),
+    /** The right label, when a classification was wrong. */
+    label: z.string().min(1).max(200).optional(),
     note: z.string().max(2000).optional(),
   })
   .strict();

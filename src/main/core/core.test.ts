@@ -62,7 +62,13 @@ describe('core', () => {
   it('answers engine.info with a ready engine', async () => {
     const info = engineInfoSchema.parse(ok(await core.call('engine.info', {})));
     expect(info.state).toBe('ready');
-    expect(info.models.map((m) => m.name).sort()).toEqual(['blazeface', 'facemesh', 'faceres', 'mobileface']);
+    expect(info.models.map((m) => m.name).sort()).toEqual([
+      'blazeface',
+      'blazeface-multiscale',
+      'facemesh',
+      'faceres',
+      'mobileface',
+    ]);
   });
 
   describe('image.inspect', () => {

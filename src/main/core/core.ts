@@ -21,9 +21,15 @@ import {
 } from './services/watchlist';
 import { exportHistory, giveFeedback, listHistory } from './services/history';
 import { diagnostics } from './services/diagnostics';
-import { blurFile, checkBlurOptions, type BlurOptions, type BlurResult } from './services/blur';
+import { detectForBlur, exportBlurred, previewBlurred } from './services/blur';
 import { Telemetry } from './telemetry';
-import { settingsView } from './services/settings';
+import { classifyPhoto, type ClassifyDeps } from './services/classify';
+import { exportClassifyHistory } from './services/classify-export';
+import { ModelRegistry } from './services/models';
+import { applyDefaultsUpdate, settingsView } from './services/settings';
+import { DataService } from './services/data';
+import { Gate } from './gate';
+import { configFilePath, type DataDirLocation } from './store/data-dir';
 import { openStore, type Store } from './store/store';
 import { VERSION } from './version';
 import { dispatch } from './dispatch';
@@ -34,16 +40,21 @@ export interface CoreOptions {
   mediaUrl: (key: string) => string;
   engine?: Partial<EngineOptions>;
   limits?: Partial<DecodeLimits>;
+  /**
+   * Where `dataDir` came from (data-dir.ts locateDataDir). A moved data dir is remembered for the
+   * next start only when it came from the config file or the default; without this, as with
+   * --data, a move lasts until the core stops.
+   */
+  location?: Omit<DataDirLocation, 'dir'>;
 }
 
 export interface Core {
   handlers: Handlers;
   call: (channel: string, input: unknown) => ReturnType<typeof dispatch>;
   engine: Engine;
-  store: Store;
-  matcher: Matcher;
-  /** Batch blur for the CLI (writes into a folder the user named; not exposed over IPC/HTTP yet). */
-  blurFile(path: string, opts: BlurOptions): Promise<BlurResult>;
+  /** The store and matcher in use: both change when the data dir moves or a backup is restored. */
+  readonly store: Store;
+  readonly matcher: Matcher;
   close(): Promise<void>;
 }
 
@@ -59,7 +70,8 @@ export function defaultWorkerFile(): string {
 }
 
 export async function createCore(opts: CoreOptions): Promise<Core> {
-  const store = await openStore(opts.dataDir);
+  // `let`: the data service replaces them (data dir moved, backup restored); read them per call.
+  let store = await openStore(opts.dataDir);
   const engine = new Engine({
     modelsDir: defaultModelsDir(),
     workerFile: defaultWorkerFile(),
@@ -68,7 +80,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...opts.engine,
   });
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
-  const matcher = await Matcher.load(store);
+  let matcher = await Matcher.load(store);
   const telemetry = new Telemetry();
   await store.history.prune(store.settings.data.retention);
   store.history.onFinish(() => void store.history.prune(store.settings.data.retention));
@@ -79,6 +91,39 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     mediaUrl: opts.mediaUrl,
     matcher,
     onSeen: (faces) => faces.forEach((f) => matcher.addSeen(f.id, f.descriptor)),
+  };
+  const data = new DataService(
+    {
+      get store() {
+        return store;
+      },
+      async replace(next) {
+        const nextMatcher = await Matcher.load(next);
+        store.history.moveListenersTo(next.history);
+        store = deps.store = next;
+        matcher = deps.matcher = nextMatcher;
+        await next.history.prune(next.settings.data.retention);
+      },
+    },
+    opts.location ?? { source: 'flag', configFile: configFilePath() },
+    new Gate(),
+  );
+  const models = new ModelRegistry({
+    engine,
+    get store() {
+      return store;
+    },
+    modelsDir: opts.engine?.modelsDir ?? defaultModelsDir(),
+  });
+  await models.sweep();
+  const classifyDeps: ClassifyDeps = {
+    engine,
+    get store() {
+      return store;
+    },
+    limits,
+    mediaUrl: opts.mediaUrl,
+    models,
   };
   const handlers: Handlers = {
     'app.health': async () => ({ status: 'ok', version: VERSION }),
@@ -97,11 +142,16 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     'match.verify': async ({ subjectId, source }) => verify(deps, subjectId, source),
     'match.compare': async ({ a, b }) => compare(deps, a, b),
     'match.search': async (input) => search(deps, input),
+    'blur.detect': async ({ source, thresh, keep }) => detectForBlur(deps, source, { thresh, keep }),
+    'blur.preview': async (input) => previewBlurred(deps, input),
+    'blur.export': async (input) => exportBlurred(deps, input),
     'settings.get': async () => settingsView(store),
-    'settings.update': async ({ thresholds, retention }) => {
+    'settings.update': async ({ thresholds, retention, detection, blur, classify }) => {
+      if (classify !== undefined) await models.setDefault(classify.defaultModel);
       await store.settings.update((doc) => {
         if (thresholds !== undefined) doc.thresholds = thresholds;
         if (retention !== undefined) doc.retention = retention;
+        applyDefaultsUpdate(doc, { detection, blur });
       });
       if (retention !== undefined) await store.history.prune(retention);
       return settingsView(store);
@@ -115,16 +165,35 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     'history.get': async ({ id }) => store.history.get(id),
     'history.delete': async ({ ids }) => ({ deleted: await store.history.remove(ids) }),
     'feedback.give': async (input) => giveFeedback(store.history, input),
+    'classify.run': async (input) => classifyPhoto(classifyDeps, input),
+    'classify.export': async ({ historyIds, format }) =>
+      exportClassifyHistory(store.history, historyIds, format),
+    'models.list': async () => models.list(),
+    'models.import': async (input) => models.import(input),
+    'models.remove': async ({ name }) => models.remove(name),
+    'models.test': async ({ name, source }) =>
+      classifyPhoto(classifyDeps, {
+        source,
+        model: name,
+        top: 5,
+        objects: false,
+        faces: false,
+        minScore: 0.3,
+      }),
+    'data.info': async () => data.info(),
+    'data.move': async (input) => data.move(input),
+    'data.backup': async (input) => data.backup(input),
+    'data.restore': async ({ source }) => data.restore(source),
   };
   return {
     handlers,
-    call: (channel, input) => dispatch(handlers, channel, input, telemetry),
+    call: (channel, input) => data.guard(channel, () => dispatch(handlers, channel, input, telemetry)),
     engine,
-    store,
-    matcher,
-    blurFile: async (path, opts) => {
-      checkBlurOptions(opts);
-      return blurFile(deps, path, opts);
+    get store() {
+      return store;
+    },
+    get matcher() {
+      return matcher;
     },
     async close() {
       await engine.close();

@@ -59,9 +59,16 @@ export function httpStatusOf(code: ErrorShape['code']): number {
     case 'FACE_TOO_SMALL':
     case 'LOW_QUALITY':
     case 'INCOMPATIBLE_MODEL':
+    case 'OUTPUT_DIR_INVALID':
+    case 'OUTPUT_NOT_WRITABLE':
+    case 'OUTPUT_IN_DATA_DIR':
       return code === 'BAD_INPUT' ? 400 : 422;
     case 'DUPLICATE':
+    case 'TARGET_NOT_EMPTY':
       return 409;
+    case 'TARGET_INSIDE_DATA':
+    case 'TARGET_NOT_WRITABLE':
+      return 422;
     case 'IMAGE_TOO_LARGE':
     case 'PAYLOAD_TOO_LARGE':
       return 413;

@@ -10,6 +10,10 @@ import { IconAlert, IconScan } from './components/icons';
 import { PAGES, type PageId } from './pages';
 import { filesFromDataTransfer, toPicked } from './lib/files';
 import { useNavigation } from './navigation';
+import { BlurPage } from './pages/blur/BlurPage';
+import { useBlur } from './pages/blur/BlurProvider';
+import { ClassifyPage } from './pages/classify/ClassifyPage';
+import { useClassify } from './pages/classify/ClassifyProvider';
 import { DiagnosticsPage } from './pages/diagnostics/DiagnosticsPage';
 import { HistoryPage } from './pages/history/HistoryPage';
 import { ScanPage } from './pages/scan/ScanPage';
@@ -76,6 +80,8 @@ export function App() {
   const { t, i18n } = useTranslation();
   const { page, go: select } = useNavigation();
   const scan = useScan();
+  const blur = useBlur();
+  const classify = useClassify();
 
   useEffect(() => {
     document.title = `${t(`nav.${page}`)} · ${t('app.name')}`;
@@ -105,6 +111,20 @@ export function App() {
     event.preventDefault();
     if (page === 'scan' || page === 'watchlist' || !event.dataTransfer) return;
     const pending = filesFromDataTransfer(event.dataTransfer);
+    // On the Blur page a drop beside its drop zone still means "blur these".
+    if (page === 'blur') {
+      void pending.then((files) => {
+        if (files.length > 0) blur.addFiles(files.map(toPicked));
+      });
+      return;
+    }
+    // Likewise on the Classify page: "classify these".
+    if (page === 'classify') {
+      void pending.then((files) => {
+        if (files.length > 0) classify.addFiles(files.map(toPicked));
+      });
+      return;
+    }
     select('scan');
     void pending.then((files) => {
       if (files.length > 0) scan.addFiles(files.map(toPicked));
@@ -141,6 +161,8 @@ export function App() {
           <AuthBanner />
           {page === 'scan' && <ScanPage />}
           {page === 'watchlist' && <WatchlistPage />}
+          {page === 'blur' && <BlurPage />}
+          {page === 'classify' && <ClassifyPage />}
           {page === 'history' && <HistoryPage />}
           {page === 'diagnostics' && <DiagnosticsPage />}
           {page === 'settings' && <SettingsPage />}

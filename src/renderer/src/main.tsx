@@ -9,6 +9,8 @@ import { App } from './App';
 import { NavigationProvider } from './navigation';
 import { ScanProvider } from './pages/scan/ScanProvider';
 import { EnrollProvider } from './pages/watchlist/EnrollProvider';
+import { BlurProvider } from './pages/blur/BlurProvider';
+import { ClassifyProvider } from './pages/classify/ClassifyProvider';
 import { colorSchemeManager, theme } from './theme';
 
 const root = document.getElementById('root');
@@ -21,7 +23,11 @@ createRoot(root).render(
         <NavigationProvider>
           <ScanProvider>
             <EnrollProvider>
-              <App />
+              <BlurProvider>
+                <ClassifyProvider>
+                  <App />
+                </ClassifyProvider>
+              </BlurProvider>
             </EnrollProvider>
           </ScanProvider>
         </NavigationProvider>

@@ -23,8 +23,8 @@ export interface PageDef {
 export const PAGES: readonly PageDef[] = [
   { id: 'scan', icon: IconScan, available: true },
   { id: 'watchlist', icon: IconWatchlist, available: true },
-  { id: 'blur', icon: IconBlur, available: false },
-  { id: 'classify', icon: IconClassify, available: false },
+  { id: 'blur', icon: IconBlur, available: true },
+  { id: 'classify', icon: IconClassify, available: true },
   { id: 'history', icon: IconHistory, available: true },
   { id: 'diagnostics', icon: IconDiagnostics, available: true },
   { id: 'settings', icon: IconSettings, available: true },

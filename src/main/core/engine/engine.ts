@@ -3,6 +3,8 @@ import { Worker } from 'node:worker_threads';
 import { VigilError } from '../../../shared/errors';
 import type { EngineInfo } from '../../../shared/schemas';
 import type { FromWorker, RawFace, RgbImage, ToWorker, WorkerInfo } from './protocol';
+import type { DetectorOptions } from './face-detector';
+import type { ClassifyRequest, ModelProbe, RawClassification, UserModelSpec } from './classify-protocol';
 
 export interface EngineOptions {
   modelsDir: string;
@@ -14,7 +16,8 @@ export interface EngineOptions {
 }
 
 interface Pending {
-  resolve: (faces: RawFace[]) => void;
+  /** Faces for 'detect'; a classification or a model probe for the classify messages. */
+  resolve: (value: never) => void;
   reject: (err: Error) => void;
 }
 
@@ -39,7 +42,8 @@ class EngineWorker {
           const p = this.pending.get(msg.id);
           if (!p) return;
           this.pending.delete(msg.id);
-          if (msg.type === 'result') p.resolve(msg.faces);
+          if (msg.type === 'result') p.resolve(msg.faces as never);
+          else if (msg.type === 'classified' || msg.type === 'probed') p.resolve(msg.value as never);
           else p.reject(new VigilError('ENGINE_FAILED', msg.message));
         }
       });
@@ -61,7 +65,7 @@ class EngineWorker {
     this.worker?.postMessage(msg, transfer);
   }
 
-  async detect(id: number, image: RgbImage): Promise<RawFace[]> {
+  async detect(id: number, image: RgbImage, recall?: DetectorOptions): Promise<RawFace[]> {
     await this.start();
     this.busy++;
     try {
@@ -69,11 +73,30 @@ class EngineWorker {
       const buf = image.data.slice().buffer as ArrayBuffer;
       return await new Promise<RawFace[]>((resolve, reject) => {
         this.pending.set(id, { resolve, reject });
-        this.send({ type: 'detect', id, data: buf, width: image.width, height: image.height }, [buf]);
+        this.send({ type: 'detect', id, data: buf, width: image.width, height: image.height, recall }, [buf]);
       });
     } finally {
       this.busy--;
     }
+  }
+
+  /** Sends one classify-protocol message and waits for its answer. */
+  async request<T>(msg: ToWorker & { id: number }, transfer: ArrayBuffer[] = []): Promise<T> {
+    await this.start();
+    this.busy++;
+    try {
+      return await new Promise<T>((resolve, reject) => {
+        this.pending.set(msg.id, { resolve: resolve as (value: never) => void, reject });
+        this.send(msg, transfer);
+      });
+    } finally {
+      this.busy--;
+    }
+  }
+
+  /** Messages that need no answer (forgetting a removed user model). */
+  async notify(msg: ToWorker): Promise<void> {
+    if (this.worker) this.send(msg);
   }
 
   async stop(): Promise<void> {
@@ -134,16 +157,53 @@ export class Engine {
     };
   }
 
-  async detect(image: RgbImage): Promise<RawFace[]> {
+  /** Faces with descriptors; with `recall`, small faces too (boxes only). See EngineRuntime.detect. */
+  async detect(image: RgbImage, recall?: DetectorOptions): Promise<RawFace[]> {
     await this.started;
     if (this.state === 'failed')
       throw new VigilError('ENGINE_UNAVAILABLE', `Face engine unavailable: ${this.error}`);
     const worker = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
     const t0 = performance.now();
-    const faces = await worker.detect(this.nextId++, image);
+    const faces = await worker.detect(this.nextId++, image, recall);
     const ms = performance.now() - t0;
     for (const listener of this.timingListeners) listener(ms, faces.length);
     return faces;
+  }
+
+  /** Objects, face attributes and a user model's scores for one image (engine/classify-runtime.ts). */
+  async classify(image: RgbImage, request: ClassifyRequest): Promise<RawClassification> {
+    const worker = await this.leastBusy();
+    const buf = image.data.slice().buffer as ArrayBuffer;
+    return worker.request<RawClassification>(
+      { type: 'classify', id: this.nextId++, data: buf, width: image.width, height: image.height, request },
+      [buf],
+    );
+  }
+
+  /** Loads a user model folder and runs it once; a failure is MODEL_INVALID with the reason. */
+  async probeModel(spec: UserModelSpec): Promise<ModelProbe> {
+    const worker = await this.leastBusy();
+    try {
+      return await worker.request<ModelProbe>({ type: 'model-probe', id: this.nextId++, spec });
+    } catch (err) {
+      if (err instanceof VigilError && err.code === 'ENGINE_FAILED' && !/worker exited/.test(err.message))
+        throw new VigilError('MODEL_INVALID', `The model is not usable: ${err.message}`, {
+          reason: err.message,
+        });
+      throw err;
+    }
+  }
+
+  /** Every worker forgets a user model it may hold loaded. */
+  async releaseModel(dir: string): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.notify({ type: 'model-release', dir })));
+  }
+
+  private async leastBusy(): Promise<EngineWorker> {
+    await this.started;
+    if (this.state === 'failed')
+      throw new VigilError('ENGINE_UNAVAILABLE', `Face engine unavailable: ${this.error}`);
+    return this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
   }
 
   /** Called after every detect with its duration (metrics, diagnostics). */

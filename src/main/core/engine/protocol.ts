@@ -1,5 +1,7 @@
 /** Messages between the engine pool (IPC/HTTP thread) and its worker threads. */
 import type { EngineInfo } from '../../../shared/schemas';
+import type { ClassifyFromWorker, ClassifyToWorker } from './classify-protocol';
+import type { DetectorOptions } from './face-detector';
 
 export interface RawFace {
   box: [number, number, number, number];
@@ -24,10 +26,20 @@ export type WorkerInfo = Omit<EngineInfo, 'state' | 'workers' | 'error'>;
 
 export type ToWorker =
   | { type: 'init'; modelsDir: string; forceBackend?: 'wasm' | 'tensorflow' }
-  | { type: 'detect'; id: number; data: ArrayBuffer; width: number; height: number };
+  | {
+      type: 'detect';
+      id: number;
+      data: ArrayBuffer;
+      width: number;
+      height: number;
+      /** Also run the multi-scale detector for small faces (engine/face-detector.ts). */
+      recall?: DetectorOptions;
+    }
+  | ClassifyToWorker;
 
 export type FromWorker =
   | { type: 'ready'; info: WorkerInfo }
   | { type: 'init-error'; message: string }
   | { type: 'result'; id: number; faces: RawFace[] }
-  | { type: 'error'; id: number; message: string };
+  | { type: 'error'; id: number; message: string }
+  | ClassifyFromWorker;

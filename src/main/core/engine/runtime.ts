@@ -6,6 +6,14 @@ import { MODEL_SCHEME, registerDiskModelRouter } from './disk-io';
 import { alignedChip, fuseUnit } from './align';
 import { overlapOfSmaller } from '../imaging/boxes';
 import type { RawFace, RgbImage, WorkerInfo } from './protocol';
+import {
+  BLAZEFACE_FULL,
+  detectFaceBoxes,
+  loadFaceDetector,
+  type DetectedBox,
+  type DetectorOptions,
+  type FaceDetector,
+} from './face-detector';
 
 // Not named `require`: the bundler would rewrite those calls, and these must stay dynamic.
 const nodeRequire = createRequire(import.meta.url);
@@ -104,8 +112,14 @@ export class EngineRuntime {
   private constructor(
     private readonly human: Human,
     private readonly matchModel: GraphModel,
+    private readonly detector: FaceDetector,
     readonly info: WorkerInfo,
   ) {}
+
+  /** The human instance, for classification beside detection (engine/classify-runtime.ts). */
+  get humanInstance(): Human {
+    return this.human;
+  }
 
   static async create(modelsDir: string, forceBackend?: 'wasm' | 'tensorflow'): Promise<EngineRuntime> {
     const started = performance.now();
@@ -150,6 +164,19 @@ export class EngineRuntime {
       loadMs: round(performance.now() - t0),
       sizeBytes: modelSize(modelsDir, MATCH_MODEL),
     });
+    const t1 = performance.now();
+    const detector = await loadFaceDetector(
+      human.tf,
+      modelsDir,
+      process.env.VIGIL_DETECTOR === 'full' ? BLAZEFACE_FULL : undefined,
+    );
+    models.push({
+      name: 'blazeface-multiscale',
+      file: 'blazeface.json',
+      loaded: true,
+      loadMs: round(performance.now() - t1),
+      sizeBytes: modelSize(modelsDir, 'blazeface.json'),
+    });
     const wasm = backend === 'wasm';
     const info: WorkerInfo = {
       backend,
@@ -161,7 +188,7 @@ export class EngineRuntime {
       models,
       loadMs: round(performance.now() - started),
     };
-    return new EngineRuntime(human, matchModel, info);
+    return new EngineRuntime(human, matchModel, detector, info);
   }
 
   /** mobileface on the ArcFace-aligned chip (RGB 0…255): 256 values, or empty without landmarks. */
@@ -181,7 +208,34 @@ export class EngineRuntime {
     }
   }
 
-  async detect(image: RgbImage): Promise<RawFace[]> {
+  /** Boxes only, tuned for recall (small faces in large photos): what blur hides. */
+  detectBoxes(image: RgbImage, opts?: DetectorOptions): Promise<DetectedBox[]> {
+    return detectFaceBoxes(this.human.tf, this.detector, image, opts);
+  }
+
+  /**
+   * The face pipeline (boxes, landmarks, descriptors) on the whole photo; with `recall`, also the
+   * multi-scale detector, whose faces the pipeline missed (too small for it) are added as boxes
+   * without descriptors. Blur asks for recall: a missed face is a privacy leak.
+   */
+  async detect(image: RgbImage, recall?: DetectorOptions): Promise<RawFace[]> {
+    const faces = await this.describe(image);
+    if (!recall) return faces;
+    for (const d of await this.detectBoxes(image, recall)) {
+      if (faces.some((f) => overlapOfSmaller(f.box, d.box) > 0.5)) continue;
+      faces.push({
+        box: d.box.map(round) as [number, number, number, number],
+        score: round(d.score, 4),
+        landmarks: [],
+        pose: null,
+        descriptor: new Float32Array(0),
+        matchDescriptor: new Float32Array(0),
+      });
+    }
+    return faces;
+  }
+
+  private async describe(image: RgbImage): Promise<RawFace[]> {
     const tf = this.human.tf;
     const input = tf.tensor4d(image.data, [1, image.height, image.width, 3], 'int32');
     let result: Result;

@@ -3,6 +3,7 @@
 import { parentPort } from 'node:worker_threads';
 import { EngineRuntime } from './runtime';
 import type { FromWorker, ToWorker } from './protocol';
+import { handleClassify } from './classify-worker';
 
 // Library chatter must never reach stdout: the CLI's --json output lives there.
 console.log = console.info = console.debug = (...args: unknown[]) => console.error(...args);
@@ -25,11 +26,15 @@ port.on('message', (msg: ToWorker) => {
     );
     return;
   }
+  if (msg.type === 'classify' || msg.type === 'model-probe' || msg.type === 'model-release') {
+    handleClassify(runtime, msg, post);
+    return;
+  }
   if (!runtime) {
     post({ type: 'error', id: msg.id, message: 'engine not initialised' });
     return;
   }
-  runtime.detect({ data: new Uint8Array(msg.data), width: msg.width, height: msg.height }).then(
+  runtime.detect({ data: new Uint8Array(msg.data), width: msg.width, height: msg.height }, msg.recall).then(
     (faces) =>
       post(
         { type: 'result', id: msg.id, faces },

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ImageSource } from '../../../shared/schemas';
 import type { Engine } from '../engine/engine';
 import type { RawFace } from '../engine/protocol';
+import type { DetectorOptions } from '../engine/face-detector';
 import { decodeImage, type DecodedImage, type DecodeLimits } from '../imaging/decode';
 import { jpegOf } from '../imaging/encode';
 import { faceCropJpeg } from '../imaging/face-crop';
@@ -55,11 +56,16 @@ const scaleBox = (b: number[], s: number): [number, number, number, number] => [
  * after EXIF orientation, largest face first. Blur uses only this: the faces of bystanders it
  * hides are never kept.
  */
-export async function detectFaces(deps: Pick<AnalyseDeps, 'engine' | 'limits'>, source: ImageSource) {
+export async function detectFaces(
+  deps: Pick<AnalyseDeps, 'engine' | 'limits'>,
+  source: ImageSource,
+  /** Also find small faces (boxes only); minFace in original pixels. */
+  recall?: DetectorOptions,
+) {
   const t0 = performance.now();
   const img = await decodeImage(source, deps.limits);
   const t1 = performance.now();
-  const raw = await deps.engine.detect(img.rgb);
+  const raw = await deps.engine.detect(img.rgb, recall && { ...recall, minFace: recall.minFace / img.scale });
   const t2 = performance.now();
   const faces: AnalysedFace[] = raw
     .map((f) => ({

@@ -1,13 +1,33 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChannelInput } from '../../../shared/contract';
+import type { BlurDetectResult, BlurExportResult, BlurPreviewResult } from '../../../shared/blur-schemas';
 import type { Core } from '../core';
-import { DEFAULT_BLUR } from './blur';
+import { overlapOfSmaller } from '../imaging/boxes';
 import { createTestCore, sampleImage, tempDir } from '../test-support';
+
+type Box = [number, number, number, number];
 
 let core: Core;
 let dir: string;
+
+/** blur.export through the contract, as every shell calls it; rejects with the error shape. */
+async function blurExport(
+  path: string,
+  opts: Omit<ChannelInput<'blur.export'>, 'source'>,
+): Promise<BlurExportResult> {
+  const r = await core.call('blur.export', { source: { path }, ...opts });
+  if (!r.ok) throw r.error;
+  return r.value as BlurExportResult;
+}
+
+async function call<T>(channel: 'blur.detect' | 'blur.preview', input: unknown): Promise<T> {
+  const r = await core.call(channel, input);
+  if (!r.ok) throw r.error;
+  return r.value as T;
+}
 
 beforeAll(async () => {
   dir = tempDir();
@@ -55,7 +75,7 @@ function correlation(a: number[], b: number[]): number {
 describe('blur and export', () => {
   it('blurs every face beyond recovery and the self-check finds none left', async () => {
     const out = join(dir, 'out');
-    const r = await core.blurFile(sampleImage(5), { ...DEFAULT_BLUR, outDir: out });
+    const r = await blurExport(sampleImage(5), { outDir: out });
     expect(r.regions).toHaveLength(5);
     expect(r.regions.every((x) => x.origin === 'detected')).toBe(true);
     expect(r.selfCheck.facesStillDetected).toEqual([]);
@@ -93,7 +113,7 @@ describe('blur and export', () => {
     expect(readFileSync(input).includes(Buffer.from('secret place'))).toBe(true);
 
     for (const format of ['jpeg', 'png', 'webp'] as const) {
-      const r = await core.blurFile(input, { ...DEFAULT_BLUR, outDir: join(dir, `exif-${format}`), format });
+      const r = await blurExport(input, { outDir: join(dir, `exif-${format}`), format });
       const m = await sharp(r.output).metadata();
       expect(m.exif).toBeUndefined();
       expect(m.xmp).toBeUndefined();
@@ -112,8 +132,8 @@ describe('blur and export', () => {
   it('never overwrites: a second export gets its own name, the original is untouched', async () => {
     const out = join(dir, 'twice');
     const original = readFileSync(sampleImage(2));
-    const a = await core.blurFile(sampleImage(2), { ...DEFAULT_BLUR, outDir: out });
-    const b = await core.blurFile(sampleImage(2), { ...DEFAULT_BLUR, outDir: out });
+    const a = await blurExport(sampleImage(2), { outDir: out });
+    const b = await blurExport(sampleImage(2), { outDir: out });
     expect(a.output).not.toBe(b.output);
     expect(b.output.endsWith('sample2.blurred-1.jpg')).toBe(true);
     expect(readFileSync(sampleImage(2)).equals(original)).toBe(true);
@@ -127,8 +147,7 @@ describe('blur and export', () => {
     const id = (s.value as { id: string }).id;
     const e = await core.call('watchlist.enroll', { subjectId: id, source: { path: face } });
     if (!e.ok) throw new Error(e.error.message);
-    const r = await core.blurFile(sampleImage(1), {
-      ...DEFAULT_BLUR,
+    const r = await blurExport(sampleImage(1), {
       outDir: join(dir, 'keep'),
       keep: [id],
       style: 'pixelate',
@@ -147,6 +166,17 @@ describe('blur and export', () => {
     }
     // The kept face is still detectable on purpose; it is not reported as a leak.
     expect(r.selfCheck.facesStillDetected).toEqual([]);
+
+    // The editor gets the same answer, and the matches to mark kept faces for any choice of subjects.
+    const withKeep = await call<BlurDetectResult>('blur.detect', {
+      source: { path: sampleImage(1) },
+      keep: [id],
+    });
+    const keptNow = withKeep.regions.filter((x) => x.origin === 'kept');
+    expect(keptNow.map((x) => [x.box, x.subjectId])).toEqual([[kept[0]!.box, id]]);
+    const plain = await call<BlurDetectResult>('blur.detect', { source: { path: sampleImage(1) } });
+    expect(plain.regions.every((x) => x.origin === 'detected')).toBe(true);
+    expect(plain.regions.filter((x) => x.matches.includes(id)).map((x) => x.box)).toEqual([kept[0]!.box]);
   });
 
   it('keeps no trace of the bystanders it hides: no seen faces, no unblurred preview', async () => {
@@ -155,7 +185,7 @@ describe('blur and export', () => {
       .createHash('sha256')
       .update(readFileSync(sampleImage(3)))
       .digest('hex');
-    const r = await core.blurFile(sampleImage(3), { ...DEFAULT_BLUR, outDir: join(dir, 'trace') });
+    const r = await blurExport(sampleImage(3), { outDir: join(dir, 'trace') });
     expect(r.regions.length).toBeGreaterThan(0);
     expect(core.store.faces.data.faces.length).toBe(seenBefore);
     expect(await core.store.media.has(`previews/${sha}.jpg`)).toBe(false);
@@ -163,13 +193,124 @@ describe('blur and export', () => {
   });
 
   it('refuses bad options and bad files with clear codes', async () => {
-    await expect(
-      core.blurFile(sampleImage(1), { ...DEFAULT_BLUR, outDir: dir, scale: 9 }),
-    ).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    await expect(blurExport(sampleImage(1), { outDir: dir, scale: 9 })).rejects.toMatchObject({
+      code: 'BAD_INPUT',
+    });
     const bad = join(dir, 'bad.jpg');
-    (await import('node:fs')).writeFileSync(bad, 'not a photo');
-    await expect(core.blurFile(bad, { ...DEFAULT_BLUR, outDir: dir })).rejects.toMatchObject({
+    writeFileSync(bad, 'not a photo');
+    await expect(blurExport(bad, { outDir: join(dir, 'bad-out') })).rejects.toMatchObject({
       code: 'NOT_AN_IMAGE',
     });
+    // A region that misses the photo entirely is a client bug: said, not silently skipped.
+    await expect(
+      blurExport(sampleImage(1), {
+        outDir: join(dir, 'bad-out'),
+        regions: [{ box: [5000, 10, 50, 50], score: null, origin: 'manual' }],
+      }),
+    ).rejects.toMatchObject({ code: 'BAD_INPUT' });
+  });
+
+  it('checks the output folder and the file name pattern before touching anything', async () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    const cases: [string, string][] = [
+      ['relative/out', 'OUTPUT_DIR_INVALID'],
+      [file, 'OUTPUT_DIR_INVALID'],
+      [core.store.dir, 'OUTPUT_IN_DATA_DIR'],
+      [join(core.store.dir, 'media', 'exports'), 'OUTPUT_IN_DATA_DIR'],
+      [join(file, 'below-a-file'), 'OUTPUT_NOT_WRITABLE'],
+    ];
+    const before = core.store.history.size;
+    for (const [outDir, code] of cases) {
+      await expect(blurExport(sampleImage(1), { outDir })).rejects.toMatchObject({ code });
+    }
+    for (const pattern of ['../{name}', 'a/b', '{nope}', '  ']) {
+      await expect(blurExport(sampleImage(1), { outDir: join(dir, 'p'), pattern })).rejects.toMatchObject({
+        code: 'BAD_INPUT',
+      });
+    }
+    expect(existsSync(join(core.store.dir, 'media', 'exports'))).toBe(false);
+    expect(existsSync(join(dir, 'p'))).toBe(false);
+    expect(core.store.history.size).toBe(before);
+
+    // A folder that does not exist yet is created, and the pattern names the file.
+    const nested = join(dir, 'new', 'nested');
+    const r = await blurExport(sampleImage(6), {
+      outDir: nested,
+      pattern: 'shared-{name}-{style}',
+      style: 'solid',
+      format: 'webp',
+    });
+    expect(r.output).toBe(join(nested, 'shared-sample6-solid.webp'));
+    expect(readdirSync(nested)).toEqual(['shared-sample6-solid.webp']);
+  });
+});
+
+describe('blur with the editor’s regions', () => {
+  it('blurs what is listed: a removed face stays sharp, a manual region is blurred, a kept one stays', async () => {
+    const photo = sampleImage(5);
+    const detected = await call<BlurDetectResult>('blur.detect', { source: { path: photo } });
+    expect(detected.regions).toHaveLength(5);
+    expect(detected.regions.every((r) => r.origin === 'detected' && r.score! > 0)).toBe(true);
+    const [removed, kept, moved, ...rest] = detected.regions.map(({ matches: _, ...r }) => r);
+    // Moved right by half its width: the face's left half is no longer covered.
+    const movedBox: Box = [moved!.box[0] + moved!.box[2] / 2, moved!.box[1], moved!.box[2], moved!.box[3]];
+    const manual: Box = [20, 20, 200, 200];
+    const regions = [
+      { ...kept!, origin: 'kept' as const },
+      { ...moved!, box: movedBox },
+      ...rest,
+      { box: manual, score: null, origin: 'manual' as const },
+    ];
+    const r = await blurExport(photo, { outDir: join(dir, 'edited'), regions, shape: 'rect', scale: 1 });
+
+    expect(r.counts).toEqual({ blurred: 4, manual: 1, kept: 1 });
+    expect(r.regions).toEqual(regions);
+    const corr = async (box: number[]) => correlation(await detail(photo, box), await detail(r.output, box));
+    expect(await corr(removed!.box)).toBeGreaterThan(0.8);
+    expect(await corr(kept!.box)).toBeGreaterThan(0.8);
+    expect(Math.abs(await corr(manual))).toBeLessThan(0.15);
+    for (const x of rest) expect(Math.abs(await corr(x.box))).toBeLessThan(0.15);
+    expect(Math.abs(await corr(movedBox))).toBeLessThan(0.15);
+    // The strip the moved region left uncovered is the original again.
+    const uncovered = [moved!.box[0] + 2, moved!.box[1] + 2, moved!.box[2] / 2 - 4, moved!.box[3] - 4];
+    expect(await corr(uncovered)).toBeGreaterThan(0.8);
+
+    // The removed face is not kept, so the self-check reports it: an unblurred face is a leak.
+    expect(r.selfCheck.facesStillDetected.some((f) => overlapOfSmaller(f.box, removed!.box) > 0.5)).toBe(
+      true,
+    );
+    expect(r.selfCheck.facesStillDetected.some((f) => overlapOfSmaller(f.box, kept!.box) > 0.5)).toBe(false);
+    const rec = core.store.history.get(r.historyId);
+    expect(rec).toMatchObject({ kind: 'blur', status: 'FINISHED' });
+    expect(rec.summary).toMatch(/^4 faces blurred \(1 drawn by hand\), 1 kept; \d+ still detectable$/);
+  });
+
+  it('previews exactly what an export writes, and neither detect nor preview writes anything', async () => {
+    const photo = sampleImage(2);
+    const history = core.store.history.size;
+    const seen = core.store.faces.data.faces.length;
+    const files = () => readdirSync(core.store.dir, { recursive: true }).map(String).sort();
+    const before = files();
+
+    const detected = await call<BlurDetectResult>('blur.detect', { source: { path: photo }, thresh: 0.5 });
+    expect(detected.regions.length).toBeGreaterThan(0);
+    expect(detected.regions.every((x) => x.score! >= 0.5)).toBe(true);
+    const regions = detected.regions.map(({ matches: _, ...x }) => x);
+    const look = { style: 'pixelate', shape: 'ellipse', scale: 1.5, format: 'png' } as const;
+    const preview = await call<BlurPreviewResult>('blur.preview', {
+      source: { path: photo },
+      regions,
+      ...look,
+    });
+    expect(preview).toMatchObject({ mime: 'image/png', width: 1920 });
+
+    expect(files()).toEqual(before);
+    expect(core.store.history.size).toBe(history);
+    expect(core.store.faces.data.faces.length).toBe(seen);
+
+    const r = await blurExport(photo, { outDir: join(dir, 'same'), regions, ...look });
+    expect(readFileSync(r.output).equals(Buffer.from(preview.data, 'base64'))).toBe(true);
+    expect(r.selfCheck.facesStillDetected).toEqual([]);
   });
 });

@@ -17,6 +17,7 @@ export async function giveFeedback(history: HistoryLog, input: z.output<typeof f
     faceIndex: input.faceIndex,
     verdict: input.verdict,
     ...(input.subjectId ? { subjectId: input.subjectId } : {}),
+    ...(input.label ? { label: input.label } : {}),
     ...(input.note ? { note: input.note } : {}),
   };
   return history.update(rec.id, { feedback: [...rec.feedback, entry] });
@@ -44,7 +45,9 @@ export function exportHistory(history: HistoryLog, format: 'csv' | 'json', filte
     r.summary,
     r.error?.code ?? '',
     r.error?.message ?? '',
-    r.feedback.map((f) => `${f.verdict}${f.subjectId ? `:${f.subjectId}` : ''}`).join('; '),
+    r.feedback
+      .map((f) => `${f.verdict}${f.subjectId ? `:${f.subjectId}` : ''}${f.label ? `:${f.label}` : ''}`)
+      .join('; '),
   ]);
   const header = [
     'id',

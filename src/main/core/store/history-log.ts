@@ -161,6 +161,11 @@ export class HistoryLog {
     this.finishListeners.push(listener);
   }
 
+  /** Hands the finish listeners to the log that replaces this one (data dir moved or restored). */
+  moveListenersTo(next: HistoryLog): void {
+    for (const listener of this.finishListeners.splice(0)) next.onFinish(listener);
+  }
+
   get(id: string): HistoryRecord {
     const rec = this.records.get(id);
     if (!rec) throw new VigilError('NOT_FOUND', `No history record ${id}`);

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { boxSchema } from '../../../shared/schemas';
 import { subjectFieldsSchema, poseSchema } from '../../../shared/watchlist-schemas';
 import { thresholdsSchema } from '../../../shared/match-schemas';
+import { blurSettingsSchema, detectionSettingsSchema } from '../../../shared/settings-schemas';
 import { HistoryLog } from './history-log';
 import { EmbeddingFile } from './embeddings';
 import { openJsonDoc, type JsonDoc } from './json-doc';
@@ -81,6 +82,12 @@ export const settingsDocSchema = z.object({
   /** null: the calibrated defaults (docs/calibration.md). */
   thresholds: thresholdsSchema.nullable(),
   retention: retentionSchema.default({ days: null, records: null }),
+  /** null: the built-in detection threshold (DEFAULT_BLUR.thresh). */
+  detection: detectionSettingsSchema.nullable().default(null),
+  /** null: the built-in blur defaults (DEFAULT_BLUR). */
+  blur: blurSettingsSchema.nullable().default(null),
+  /** Classify's default model (null: the built-in default). */
+  classify: z.object({ defaultModel: z.string().nullable() }).optional(),
 });
 
 export interface Store {
@@ -174,7 +181,13 @@ async function openLockedStore(dir: string, unlock: () => Promise<void>): Promis
     file: join(dir, 'settings.json'),
     schema: settingsDocSchema,
     version: 1,
-    initial: () => ({ version: 1 as const, thresholds: null, retention: { days: null, records: null } }),
+    initial: () => ({
+      version: 1 as const,
+      thresholds: null,
+      retention: { days: null, records: null },
+      detection: null,
+      blur: null,
+    }),
   });
   const history = await HistoryLog.open(join(dir, 'history.jsonl'));
   let tail: Promise<unknown> = Promise.resolve();

@@ -10,6 +10,7 @@ export const queryKeys = {
   subjects: (query: string) => ['watchlist', 'list', query] as const,
   subject: (id: string) => ['watchlist', 'get', id] as const,
   settings: ['settings'] as const,
+  dataInfo: ['data.info'] as const,
   diagnostics: ['app.diagnostics'] as const,
   /** Everything about history; invalidate this after a job runs or records are deleted. */
   history: ['history'] as const,
@@ -66,6 +67,16 @@ export function useSettings() {
   return useQuery({
     queryKey: queryKeys.settings,
     queryFn: () => client.invoke('settings.get', {}),
+  });
+}
+
+/** The data folder; polled while a move, backup or restore runs, to show its progress. */
+export function useDataInfo(poll = false) {
+  const { client } = useVigil();
+  return useQuery({
+    queryKey: queryKeys.dataInfo,
+    queryFn: () => client.invoke('data.info', {}),
+    refetchInterval: (query) => (poll || query.state.data?.operation ? 500 : false),
   });
 }
 

@@ -124,3 +124,8 @@ export const IconUser = icon([
   'M6 21v-2a4 4 0 0 1 4-4h4a4 4 0 0 1 4 4v2',
 ]);
 export const IconRestore = icon(['M3.06 13a9 9 0 1 0 .49-4.087', 'M3 4.001v5h5']);
+export const IconMinus = icon(['M5 12h14']);
+export const IconEye = icon([
+  'M10 12a2 2 0 1 0 4 0a2 2 0 0 0-4 0',
+  'M21 12c-2.4 4-5.4 6-9 6c-3.6 0-6.6-2-9-6c2.4-4 5.4-6 9-6c3.6 0 6.6 2 9 6',
+]);

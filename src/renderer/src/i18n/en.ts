@@ -1,3 +1,5 @@
+import blurEn from './blur-en';
+import classifyEn, { modelsEn } from './classify-en';
 /**
  * English strings: the reference shape. Every other locale is typed against this object, so a
  * missing or extra key is a compile error. Plural keys follow i18next (`_zero`, `_one`, `_many`,
@@ -8,6 +10,9 @@ const en = {
     name: 'Vigil',
     tagline: 'Offline face tools',
   },
+  blur: blurEn,
+  classify: classifyEn,
+  models: modelsEn,
   nav: {
     label: 'Main navigation',
     scan: 'Scan',
@@ -437,7 +442,8 @@ const en = {
   },
   settings: {
     title: 'Settings',
-    description: 'Match thresholds, history retention, theme and language.',
+    description:
+      'Match thresholds, detection and blur defaults, history retention, the data folder and its backups, theme and language.',
     thresholds: {
       title: 'Match thresholds',
       description:
@@ -486,6 +492,109 @@ const en = {
       light: 'Light',
       dark: 'Dark',
       system: 'System',
+    },
+    defaults: {
+      title: 'Detection and blur defaults',
+      description:
+        'The starting values for hiding faces, on the Blur page and for “vigil blur”. A job can still choose its own.',
+      custom: 'Custom defaults',
+      builtIn: 'Built-in defaults',
+      minScore: 'Detection threshold',
+      minScoreHint:
+        'Faces the detector scores at least this are blurred. Lower catches more faces, and more things that are not faces.',
+      builtInMark: 'built-in',
+      builtInValue: 'Built-in: {{value}}',
+      style: 'Style',
+      styles: { blur: 'Blur', pixelate: 'Pixelate', solid: 'Solid fill' },
+      shape: 'Shape',
+      shapes: { ellipse: 'Ellipse', rect: 'Rectangle' },
+      scale: 'Region size',
+      scaleHint: 'Relative to the face box (1 is the box itself), from 0.5 to 4.',
+      format: 'File format',
+      quality: 'Quality',
+      qualityHint: 'JPEG and WebP, from 1 to 100.',
+      qualityPng: 'PNG is lossless: quality does not apply.',
+      invalid: 'Out of range',
+      save: 'Save defaults',
+      saved: 'Defaults saved. New blur jobs start from them.',
+      restore: 'Restore built-in defaults',
+      restored: 'Built-in defaults restored.',
+    },
+    data: {
+      title: 'Data folder',
+      description:
+        'Everything Vigil keeps (watchlist, faces seen, history and settings) lives in this one folder.',
+      size_one: '{{count}} file · {{size}}',
+      size_many: '{{count}} files · {{size}}',
+      size_other: '{{count}} files · {{size}}',
+      open: 'Open folder',
+      openFailed: 'Could not open the folder: {{reason}}',
+      copyPath: 'Copy path',
+      copied: 'Path copied',
+      copyFailed: 'Could not copy the path',
+      sources: {
+        flag: 'Chosen with --data for this run. A move lasts until Vigil stops: start it with --data and the new folder next time.',
+        env: 'Chosen with VIGIL_DATA_DIR. A move lasts until Vigil stops: point VIGIL_DATA_DIR at the new folder for the next start.',
+        config: 'Chosen in Settings and remembered in {{file}}.',
+        default: 'The default folder. A move is remembered in {{file}}.',
+      },
+      browserHint: 'This page runs in a browser: open the folder on the computer that runs Vigil.',
+      move: 'Move…',
+      moveTitle: 'Move the data folder',
+      moveSteps:
+        'Vigil copies every file into the new folder, checks each copy (size and SHA-256), opens the copy, switches to it and remembers it. Nothing changes before that, and other work waits while it runs.',
+      target: 'New folder',
+      targetHint:
+        'An absolute path on the computer that runs Vigil: a new or empty folder outside the current one.',
+      targetPlaceholder: '/path/to/new/folder',
+      removeOld: 'Delete the old folder once the copy is verified and in use',
+      removeOldHint: 'Only Vigil’s own files are deleted; anything else found there stays.',
+      confirmMove: 'Move',
+      moved: 'Moved {{files}} files ({{size}}) to {{to}}; every file verified.',
+      oldKept: 'The old folder {{dir}} is kept: delete it yourself when you no longer need it.',
+      oldRemoved: 'The old folder {{dir}} was deleted.',
+      oldLeft_one:
+        'The old folder {{dir}} was not deleted entirely: {{count}} file there was not Vigil’s and stays.',
+      oldLeft_many:
+        'The old folder {{dir}} was not deleted entirely: {{count}} files there were not Vigil’s and stay.',
+      oldLeft_other:
+        'The old folder {{dir}} was not deleted entirely: {{count}} files there were not Vigil’s and stay.',
+      notPersisted:
+        'This run was started with --data or VIGIL_DATA_DIR: start Vigil with the new folder next time.',
+    },
+    operation: {
+      waiting: 'Waiting for running jobs to finish…',
+      check: 'Checking…',
+      copy: 'Copying files: {{done}} of {{total}}',
+      verify: 'Verifying files: {{done}} of {{total}}',
+      open: 'Opening the copy…',
+      switch: 'Switching over…',
+      remove: 'Deleting the old folder…',
+      pack: 'Reading files: {{done}} of {{total}}',
+      unpack: 'Unpacking the archive…',
+    },
+    backup: {
+      title: 'Backup and restore',
+      description:
+        'A backup is the whole data folder as one .tar.gz archive with a SHA-256 checksum for every file. A restore checks the whole archive before it replaces anything, and keeps the current data beside it.',
+      now: 'Back up now',
+      nowHint: 'Downloads the archive.',
+      toPath: 'Or save it on the computer that runs Vigil',
+      toPathPlaceholder: '/path/to/vigil-backup.tar.gz',
+      save: 'Save there',
+      done: '{{name}}: {{files}} files, {{size}}.',
+      written: 'Written to {{file}}.',
+      restoreTitle: 'Restore a backup',
+      choose: 'Choose a backup file…',
+      fromPath: 'Or a backup file on the computer that runs Vigil',
+      fromPathPlaceholder: '/path/to/vigil-backup.tar.gz',
+      restore: 'Restore…',
+      confirmTitle: 'Restore this backup?',
+      confirmBody:
+        'The watchlist, history and settings are replaced by those in {{name}}. The archive is checked completely first, and the current data is kept in a folder beside it.',
+      confirm: 'Restore',
+      restored: 'Restored {{files}} files from {{name}}.',
+      previous: 'The data it replaced is kept in {{dir}}.',
     },
   },
   diagnostics: {
@@ -585,6 +694,12 @@ const en = {
       STORE_VERSION: 'Unsupported data store version',
       STORE_LOCKED: 'Data in use by another Vigil',
       CANCELLED: 'Cancelled',
+      OUTPUT_DIR_INVALID: 'Not a usable output folder',
+      OUTPUT_NOT_WRITABLE: 'Output folder not writable',
+      OUTPUT_IN_DATA_DIR: 'Output folder inside Vigil’s data',
+      TARGET_NOT_EMPTY: 'Target already exists or is not empty',
+      TARGET_INSIDE_DATA: 'Target inside Vigil’s data folder',
+      TARGET_NOT_WRITABLE: 'Target cannot be written',
       INTERNAL: 'Internal error',
     },
   },

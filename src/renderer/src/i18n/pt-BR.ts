@@ -1,4 +1,6 @@
 import type { Translation } from './en';
+import blurPtBR from './blur-pt-BR';
+import classifyPtBR, { modelsPtBR } from './classify-pt-BR';
 
 /** Português (Brasil). Typed against the English shape: a missing or extra key does not compile. */
 const ptBR: Translation = {
@@ -6,6 +8,9 @@ const ptBR: Translation = {
     name: 'Vigil',
     tagline: 'Ferramentas faciais offline',
   },
+  blur: blurPtBR,
+  classify: classifyPtBR,
+  models: modelsPtBR,
   nav: {
     label: 'Navegação principal',
     scan: 'Analisar',
@@ -440,7 +445,8 @@ const ptBR: Translation = {
   },
   settings: {
     title: 'Configurações',
-    description: 'Limiares de correspondência, retenção do histórico, tema e idioma.',
+    description:
+      'Limiares de correspondência, padrões de detecção e desfoque, retenção do histórico, a pasta de dados e seus backups, tema e idioma.',
     thresholds: {
       title: 'Limiares de correspondência',
       description:
@@ -490,6 +496,109 @@ const ptBR: Translation = {
       light: 'Claro',
       dark: 'Escuro',
       system: 'Do sistema',
+    },
+    defaults: {
+      title: 'Padrões de detecção e desfoque',
+      description:
+        'Os valores iniciais para ocultar rostos, na página Desfoque e no “vigil blur”. Cada tarefa ainda pode escolher os seus.',
+      custom: 'Padrões personalizados',
+      builtIn: 'Padrões de fábrica',
+      minScore: 'Limiar de detecção',
+      minScoreHint:
+        'Rostos com pelo menos esta pontuação do detector são desfocados. Mais baixo encontra mais rostos, e mais coisas que não são rostos.',
+      builtInMark: 'fábrica',
+      builtInValue: 'De fábrica: {{value}}',
+      style: 'Estilo',
+      styles: { blur: 'Desfoque', pixelate: 'Pixelização', solid: 'Preenchimento' },
+      shape: 'Forma',
+      shapes: { ellipse: 'Elipse', rect: 'Retângulo' },
+      scale: 'Tamanho da região',
+      scaleHint: 'Em relação à caixa do rosto (1 é a própria caixa), de 0,5 a 4.',
+      format: 'Formato do arquivo',
+      quality: 'Qualidade',
+      qualityHint: 'JPEG e WebP, de 1 a 100.',
+      qualityPng: 'PNG não tem perdas: a qualidade não se aplica.',
+      invalid: 'Fora do intervalo',
+      save: 'Salvar padrões',
+      saved: 'Padrões salvos. Novas tarefas de desfoque partem deles.',
+      restore: 'Restaurar padrões de fábrica',
+      restored: 'Padrões de fábrica restaurados.',
+    },
+    data: {
+      title: 'Pasta de dados',
+      description:
+        'Tudo o que o Vigil guarda (lista de observação, rostos vistos, histórico e configurações) fica nesta única pasta.',
+      size_one: '{{count}} arquivo · {{size}}',
+      size_many: '{{count}} arquivos · {{size}}',
+      size_other: '{{count}} arquivos · {{size}}',
+      open: 'Abrir pasta',
+      openFailed: 'Não foi possível abrir a pasta: {{reason}}',
+      copyPath: 'Copiar caminho',
+      copied: 'Caminho copiado',
+      copyFailed: 'Não foi possível copiar o caminho',
+      sources: {
+        flag: 'Escolhida com --data nesta execução. Uma mudança vale até o Vigil parar: na próxima vez, inicie com --data e a nova pasta.',
+        env: 'Escolhida com VIGIL_DATA_DIR. Uma mudança vale até o Vigil parar: aponte VIGIL_DATA_DIR para a nova pasta no próximo início.',
+        config: 'Escolhida nas Configurações e registrada em {{file}}.',
+        default: 'A pasta padrão. Uma mudança fica registrada em {{file}}.',
+      },
+      browserHint: 'Esta página roda num navegador: abra a pasta no computador que executa o Vigil.',
+      move: 'Mover…',
+      moveTitle: 'Mover a pasta de dados',
+      moveSteps:
+        'O Vigil copia cada arquivo para a nova pasta, confere cada cópia (tamanho e SHA-256), abre a cópia, passa a usá-la e a registra. Nada muda antes disso, e as outras tarefas esperam enquanto isso acontece.',
+      target: 'Nova pasta',
+      targetHint:
+        'Um caminho absoluto no computador que executa o Vigil: uma pasta nova ou vazia, fora da atual.',
+      targetPlaceholder: '/caminho/para/nova/pasta',
+      removeOld: 'Apagar a pasta antiga depois que a cópia for conferida e estiver em uso',
+      removeOldHint: 'Só os arquivos do próprio Vigil são apagados; qualquer outra coisa encontrada lá fica.',
+      confirmMove: 'Mover',
+      moved: '{{files}} arquivos ({{size}}) movidos para {{to}}; cada arquivo conferido.',
+      oldKept: 'A pasta antiga {{dir}} foi mantida: apague-a você mesmo quando não precisar mais dela.',
+      oldRemoved: 'A pasta antiga {{dir}} foi apagada.',
+      oldLeft_one:
+        'A pasta antiga {{dir}} não foi apagada por completo: {{count}} arquivo lá não era do Vigil e ficou.',
+      oldLeft_many:
+        'A pasta antiga {{dir}} não foi apagada por completo: {{count}} arquivos lá não eram do Vigil e ficaram.',
+      oldLeft_other:
+        'A pasta antiga {{dir}} não foi apagada por completo: {{count}} arquivos lá não eram do Vigil e ficaram.',
+      notPersisted:
+        'Esta execução foi iniciada com --data ou VIGIL_DATA_DIR: na próxima vez, inicie o Vigil com a nova pasta.',
+    },
+    operation: {
+      waiting: 'Aguardando as tarefas em andamento terminarem…',
+      check: 'Verificando…',
+      copy: 'Copiando arquivos: {{done}} de {{total}}',
+      verify: 'Conferindo arquivos: {{done}} de {{total}}',
+      open: 'Abrindo a cópia…',
+      switch: 'Trocando…',
+      remove: 'Apagando a pasta antiga…',
+      pack: 'Lendo arquivos: {{done}} de {{total}}',
+      unpack: 'Descompactando o arquivo…',
+    },
+    backup: {
+      title: 'Backup e restauração',
+      description:
+        'Um backup é a pasta de dados inteira num único arquivo .tar.gz, com uma soma SHA-256 de cada arquivo. A restauração confere o arquivo inteiro antes de substituir qualquer coisa e guarda os dados atuais ao lado.',
+      now: 'Fazer backup agora',
+      nowHint: 'Baixa o arquivo.',
+      toPath: 'Ou salve-o no computador que executa o Vigil',
+      toPathPlaceholder: '/caminho/para/vigil-backup.tar.gz',
+      save: 'Salvar aí',
+      done: '{{name}}: {{files}} arquivos, {{size}}.',
+      written: 'Gravado em {{file}}.',
+      restoreTitle: 'Restaurar um backup',
+      choose: 'Escolher um arquivo de backup…',
+      fromPath: 'Ou um arquivo de backup no computador que executa o Vigil',
+      fromPathPlaceholder: '/caminho/para/vigil-backup.tar.gz',
+      restore: 'Restaurar…',
+      confirmTitle: 'Restaurar este backup?',
+      confirmBody:
+        'A lista de observação, o histórico e as configurações são substituídos pelos de {{name}}. O arquivo é conferido por completo antes, e os dados atuais ficam guardados numa pasta ao lado.',
+      confirm: 'Restaurar',
+      restored: '{{files}} arquivos restaurados de {{name}}.',
+      previous: 'Os dados substituídos estão guardados em {{dir}}.',
     },
   },
   diagnostics: {
@@ -589,6 +698,12 @@ const ptBR: Translation = {
       STORE_VERSION: 'Versão do armazenamento de dados não suportada',
       STORE_LOCKED: 'Dados em uso por outro Vigil',
       CANCELLED: 'Cancelado',
+      OUTPUT_DIR_INVALID: 'Pasta de saída inválida',
+      OUTPUT_NOT_WRITABLE: 'Sem permissão de escrita na pasta de saída',
+      OUTPUT_IN_DATA_DIR: 'Pasta de saída dentro dos dados do Vigil',
+      TARGET_NOT_EMPTY: 'O destino já existe ou não está vazio',
+      TARGET_INSIDE_DATA: 'Destino dentro da pasta de dados do Vigil',
+      TARGET_NOT_WRITABLE: 'Sem permissão de escrita no destino',
       INTERNAL: 'Erro interno',
     },
   },

@@ -1,5 +1,6 @@
 import { Alert, Badge, Button, Card, SimpleGrid, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
 import { useEffect, useState, type ReactNode } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import type { diagnosticsSchema } from '../../../../shared/contract';
@@ -11,9 +12,11 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { PageHeader } from '../../components/PageHeader';
 import { IconCheck, IconRefresh } from '../../components/icons';
 import { formatBytes, formatDateTime, formatMs, formatNumber, formatTime } from '../../format';
+import { copyText } from '../../lib/clipboard';
 
 type Diagnostics = z.infer<typeof diagnosticsSchema>;
-type Translate = ReturnType<typeof useTranslation>['t'];
+// i18next's own type: deriving it from useTranslation gets too deep for tsc as keys grow.
+type Translate = TFunction;
 
 const STATE_COLORS: Record<EngineInfo['state'], string> = {
   starting: 'yellow',
@@ -478,24 +481,6 @@ function diagnosticsReport(diag: Diagnostics, t: Translate, shell: string): stri
       : diag.recentErrors.map((r) => `${r.at}\t${r.channel}\t${r.code}\t${r.message}`)),
   ];
   return lines.join('\n') + '\n';
-}
-
-async function copyText(text: string): Promise<void> {
-  try {
-    await navigator.clipboard.writeText(text);
-  } catch (error) {
-    // Without clipboard permission (some browsers over plain http), fall back to a selection copy.
-    const area = document.createElement('textarea');
-    area.value = text;
-    area.setAttribute('readonly', '');
-    area.style.position = 'fixed';
-    area.style.opacity = '0';
-    document.body.appendChild(area);
-    area.select();
-    const ok = document.execCommand('copy');
-    area.remove();
-    if (!ok) throw error;
-  }
 }
 
 function CopyReportButton({ diag }: { diag: Diagnostics | undefined }) {

@@ -14,6 +14,7 @@ import {
   UnstyledButton,
 } from '@mantine/core';
 import { memo, type ReactNode } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { IdentifyResult } from '../../../../shared/match-schemas';
 import type { InspectResult } from '../../../../shared/schemas';
@@ -28,7 +29,8 @@ import { useScan, type FaceFeedback, type FeedbackVerdict, type ScanItem } from 
 export const CARD_FRAME_RATIO = 4 / 3;
 
 type IdentifiedFace = IdentifyResult['faces'][number];
-type Translate = ReturnType<typeof useTranslation>['t'];
+// i18next's own type: deriving it from useTranslation gets too deep for tsc as keys grow.
+type Translate = TFunction;
 
 function statusAttr(item: ScanItem): 'pending' | 'done' | 'error' {
   if (item.status === 'done') return 'done';

@@ -10,11 +10,10 @@ import {
   Slider,
   Stack,
   Text,
-  Title,
   useMantineColorScheme,
 } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import type { settingsSchema } from '../../../../shared/contract';
@@ -25,40 +24,15 @@ import { IconCheck, IconRestore } from '../../components/icons';
 import { PageHeader } from '../../components/PageHeader';
 import { formatRate, formatScore } from '../../format';
 import { currentLanguage, isLanguage, LANGUAGES, setLanguage } from '../../i18n';
+import { Section } from './Section';
+import { DefaultsSection } from './DefaultsSection';
+import { DataFolderSection } from './DataFolderSection';
+import { BackupSection } from './BackupSection';
+import { ModelsSection } from './ModelsSection';
 
 type Settings = z.infer<typeof settingsSchema>;
 type Thresholds = Settings['thresholds'];
 type Key = keyof Thresholds;
-
-function Section({
-  title,
-  description,
-  children,
-  testId,
-}: {
-  title: string;
-  description?: string;
-  children: ReactNode;
-  testId?: string;
-}) {
-  return (
-    <Card withBorder radius="sm" padding="lg" data-testid={testId}>
-      <Stack gap="md">
-        <Stack gap={2}>
-          <Title order={3} size="h4">
-            {title}
-          </Title>
-          {description && (
-            <Text size="sm" c="dimmed">
-              {description}
-            </Text>
-          )}
-        </Stack>
-        {children}
-      </Stack>
-    </Card>
-  );
-}
 
 /** The score line split into its three verdict zones at the thresholds being edited. */
 function ZoneBar({ thresholds }: { thresholds: Thresholds }) {
@@ -475,7 +449,11 @@ export function SettingsPage() {
       )}
       {settings.isError && <ErrorNotice error={settings.error} onRetry={() => void settings.refetch()} />}
       {settings.data && <ThresholdsSection settings={settings.data} />}
+      {settings.data && <DefaultsSection settings={settings.data} />}
       {settings.data && <RetentionSection settings={settings.data} />}
+      <ModelsSection />
+      <DataFolderSection />
+      <BackupSection />
       <AppearanceSection />
     </Stack>
   );

@@ -1,0 +1,71 @@
+// Blur throughput on 12-MP JPEGs end to end (decode, detect with the small-face pass, blur,
+// encode, write, self-check) through the same `blur.export` channel the CLI and the app use:
+// photos per second, and process memory after every photo (flat = no leak over a batch).
+// `BLUR_PHOTOS=500 npm run bench -- blur` for the issue's 500-photo batch; `VIGIL_ENGINE_WORKERS=2`
+// to use both cores.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { createCore } from '../src/main/core/core';
+import { fmt, machine, SAMPLES } from './util';
+
+const PHOTOS = Number(process.env.BLUR_PHOTOS) || 20;
+const DISTINCT = 4;
+
+/** A 4000×3000 photo: one sample photo enlarged, so its faces are 350–700 px, plus JPEG noise. */
+async function twelveMegapixel(n: number): Promise<Buffer> {
+  return sharp(join(SAMPLES, `sample${(n % 6) + 1}.jpg`))
+    .resize(4000, 3000, { fit: 'cover' })
+    .jpeg({ quality: 88 })
+    .toBuffer();
+}
+
+export async function blurBench(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-blur-'));
+  const core = await createCore({ dataDir: join(dir, 'data'), mediaUrl: (k) => `/media/${k}` });
+  try {
+    const info = await core.engine.whenReady();
+    if (info.state !== 'ready') throw new Error(`engine failed: ${info.error}`);
+    const inputs: string[] = [];
+    for (let i = 0; i < DISTINCT; i++) {
+      const p = join(dir, `photo${i}.jpg`);
+      await writeFile(p, await twelveMegapixel(i));
+      inputs.push(p);
+    }
+    console.log(`\n## Blur throughput, 12-MP JPEGs — ${machine()}`);
+    console.log(`backend ${info.backend}, ${info.workers} engine worker(s), ${PHOTOS} photos, one at a time`);
+    const rss: number[] = [];
+    const perPhoto: number[] = [];
+    const started = performance.now();
+    for (let i = 0; i < PHOTOS; i++) {
+      const t = performance.now();
+      const r = await core.call('blur.export', {
+        source: { path: inputs[i % DISTINCT]! },
+        outDir: join(dir, 'out'),
+      });
+      if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+      perPhoto.push(performance.now() - t);
+      rss.push(process.memoryUsage().rss / 2 ** 20);
+      if (i % 10 === 9) rmSync(join(dir, 'out'), { recursive: true, force: true });
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const sorted = [...perPhoto].sort((a, b) => a - b);
+    console.log(
+      `${fmt(PHOTOS / seconds, 2)} photos/s; per photo median ${fmt(sorted[sorted.length >> 1]!, 0)} ms, ` +
+        `max ${fmt(sorted[sorted.length - 1]!, 0)} ms`,
+    );
+    const tenth = Math.max(1, Math.floor(PHOTOS / 10));
+    console.log(
+      `main-process RSS (MiB) after photo 1, ${tenth}, … ${PHOTOS}: ` +
+        rss
+          .filter((_, i) => i === 0 || (i + 1) % tenth === 0)
+          .map((v) => fmt(v, 0))
+          .join(', '),
+    );
+  } finally {
+    await core.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import {
+  boxFromPoints,
+  clampBox,
+  countRegions,
+  coverageBox,
+  fromDetected,
+  moveBox,
+  regionState,
+  resizeBox,
+  toCoreRegions,
+  type EditRegion,
+} from './blur-regions';
+
+const detected = fromDetected({
+  file: 'a.jpg',
+  width: 1000,
+  height: 800,
+  detectMs: 1,
+  regions: [
+    { box: [100, 100, 80, 100], score: 0.9, origin: 'detected', matches: [] },
+    { box: [300, 100, 60, 70], score: 0.3, origin: 'detected', matches: ['alice'] },
+    { box: [500, 100, 40, 50], score: 0.1, origin: 'detected', matches: [] },
+  ],
+});
+const manual: EditRegion = {
+  id: 'm0',
+  box: [700, 500, 50, 50],
+  score: null,
+  origin: 'manual',
+  matches: [],
+  removed: false,
+  keep: null,
+};
+const none = new Set<string>();
+
+describe('blur regions', () => {
+  it('blurs what scores at the threshold, keeps chosen subjects, leaves removed and hidden out', () => {
+    const all = [...detected, manual];
+    expect(all.map((r) => regionState(r, 0.2, none))).toEqual(['blurred', 'blurred', 'hidden', 'blurred']);
+    const keep = new Set(['alice']);
+    expect(all.map((r) => regionState(r, 0.2, keep))).toEqual(['blurred', 'kept', 'hidden', 'blurred']);
+    expect(toCoreRegions(all, 0.2, keep)).toEqual([
+      { box: [100, 100, 80, 100], score: 0.9, origin: 'detected' },
+      { box: [300, 100, 60, 70], score: 0.3, origin: 'kept', subjectId: 'alice' },
+      { box: [700, 500, 50, 50], score: null, origin: 'manual' },
+    ]);
+    // Raising the threshold hides the weaker face: it is neither shown nor blurred.
+    expect(toCoreRegions(all, 0.5, none).map((r) => r.box[0])).toEqual([100, 700]);
+  });
+
+  it('a removed region is left out and can be restored; the user can keep or unkeep a face', () => {
+    const [a, b] = detected as [EditRegion, EditRegion];
+    const removed = { ...a, removed: true };
+    expect(regionState(removed, 0.2, none)).toBe('removed');
+    expect(toCoreRegions([removed], 0.2, none)).toEqual([]);
+    expect(toCoreRegions([{ ...removed, removed: false }], 0.2, none)).toHaveLength(1);
+    expect(toCoreRegions([{ ...a, keep: true }], 0.2, none)).toEqual([
+      { box: a.box, score: 0.9, origin: 'kept' },
+    ]);
+    // Unkept although its subject is chosen: blurred after all.
+    expect(regionState({ ...b, keep: false }, 0.2, new Set(['alice']))).toBe('blurred');
+    expect(countRegions([removed, b, manual], 0.2, new Set(['alice']))).toEqual({
+      blurred: 1,
+      manual: 1,
+      kept: 1,
+      removed: 1,
+      hidden: 0,
+    });
+  });
+
+  it('keeps boxes inside the photo when drawing, moving and resizing', () => {
+    expect(boxFromPoints([50, 60], [10, 20], 100, 100)).toEqual([10, 20, 40, 40]);
+    expect(boxFromPoints([90, 90], [150, -5], 100, 100)).toEqual([90, 0, 10, 90]);
+    expect(moveBox([10, 10, 20, 20], 500, -500, 100, 100)).toEqual([80, 0, 20, 20]);
+    expect(resizeBox([10, 10, 20, 20], 'se', 5, 7, 100, 100)).toEqual([10, 10, 25, 27]);
+    expect(resizeBox([10, 10, 20, 20], 'nw', 100, 100, 100, 100)).toEqual([26, 26, 4, 4]);
+    expect(resizeBox([10, 10, 20, 20], 'ne', 500, -50, 100, 100)).toEqual([10, 0, 90, 30]);
+    expect(clampBox([-5, 98, 1, 1], 100, 100)).toEqual([0, 96, 4, 4]);
+  });
+
+  it('shows the area the core blurs: detected boxes grown by the scale, manual ones as drawn', () => {
+    expect(coverageBox({ box: [100, 100, 100, 100], origin: 'detected' }, 1.5, 1000, 1000)).toEqual([
+      75, 75, 150, 150,
+    ]);
+    expect(coverageBox({ box: [0, 0, 100, 100], origin: 'detected' }, 2, 1000, 1000)).toEqual([
+      0, 0, 150, 150,
+    ]);
+    expect(coverageBox({ box: [100, 100, 100, 100], origin: 'manual' }, 2, 1000, 1000)).toEqual([
+      100, 100, 100, 100,
+    ]);
+  });
+});

@@ -1,0 +1,602 @@
+import { useQueryClient } from '@tanstack/react-query';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useReducer,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
+import {
+  blurDefaultsFrom,
+  DEFAULT_BLUR,
+  OUTPUT_ERROR_CODES,
+  type BlurExportInput,
+  type BlurExportResult,
+  type BlurFormat,
+  type BlurShape,
+  type BlurStyle,
+} from '../../../../shared/blur-schemas';
+import type { ErrorShape } from '../../../../shared/errors';
+import type { Box } from '../../../../shared/schemas';
+import { useVigil } from '../../api/ClientProvider';
+import { errorShapeOf } from '../../api/errors';
+import { queryKeys, useSettings } from '../../api/queries';
+import i18n from '../../i18n';
+import { clampBox, fromDetected, toCoreRegions, type EditRegion } from '../../lib/blur-regions';
+import { selectForInspection, toImageSource, type PickedFile } from '../../lib/files';
+
+export type DetectStatus = 'queued' | 'detecting' | 'ready' | 'error';
+export type ExportStatus = 'queued' | 'exporting' | 'done' | 'error' | 'cancelled';
+
+export interface BlurItem {
+  id: number;
+  name: string;
+  relativePath: string;
+  status: DetectStatus;
+  /** Size after EXIF orientation (the boxes' space), once detected. */
+  width?: number;
+  height?: number;
+  regions: EditRegion[];
+  error?: ErrorShape;
+  exported?: { status: ExportStatus; result?: BlurExportResult; error?: ErrorShape };
+}
+
+export interface BlurOptions {
+  thresh: number;
+  keep: string[];
+  style: BlurStyle;
+  shape: BlurShape;
+  scale: number;
+  format: BlurFormat;
+  quality: number;
+  pattern: string;
+  outDir: string;
+}
+
+export interface ExportBatch {
+  running: boolean;
+  stopping: boolean;
+  total: number;
+  done: number;
+  failed: number;
+  startedAt: number;
+  /** Milliseconds per finished photo so far, for the ETA. */
+  msPerPhoto: number | null;
+  currentId: number | null;
+  /** A problem with the output folder or name pattern: the batch stopped at once. */
+  fatal: ErrorShape | null;
+  finished: boolean;
+}
+
+interface State {
+  items: BlurItem[];
+  selectedId: number | null;
+  skipped: number;
+  batch: ExportBatch | null;
+}
+
+type Action =
+  | { type: 'enqueue'; items: BlurItem[]; skipped: number }
+  | { type: 'detecting'; id: number }
+  | {
+      type: 'detected';
+      id: number;
+      width: number;
+      height: number;
+      regions: EditRegion[];
+    }
+  | { type: 'detectFailed'; id: number; error: ErrorShape }
+  | { type: 'select'; id: number | null }
+  | { type: 'regions'; id: number; update: (regions: EditRegion[]) => EditRegion[] }
+  | { type: 'exportStart'; ids: number[] }
+  | { type: 'exporting'; id: number }
+  | { type: 'exported'; id: number; result: BlurExportResult; ms: number }
+  | { type: 'exportFailed'; id: number; error: ErrorShape; ms: number }
+  | { type: 'exportFatal'; error: ErrorShape }
+  | { type: 'exportStopping' }
+  | { type: 'exportEnd' }
+  | { type: 'dismissBatch' }
+  | { type: 'remove'; id: number }
+  | { type: 'clear' };
+
+const initialState: State = { items: [], selectedId: null, skipped: 0, batch: null };
+
+function patchItem(state: State, id: number, patch: (item: BlurItem) => Partial<BlurItem>): State {
+  return { ...state, items: state.items.map((it) => (it.id === id ? { ...it, ...patch(it) } : it)) };
+}
+
+function finishOne(batch: ExportBatch | null, ms: number, failed: boolean): ExportBatch | null {
+  if (!batch) return batch;
+  const done = batch.done + 1;
+  const prev = batch.msPerPhoto;
+  return {
+    ...batch,
+    done,
+    failed: batch.failed + (failed ? 1 : 0),
+    // A running mean: every photo counts the same, the first included.
+    msPerPhoto: prev === null ? ms : prev + (ms - prev) / done,
+    currentId: null,
+  };
+}
+
+function reducer(state: State, action: Action): State {
+  switch (action.type) {
+    case 'enqueue':
+      return {
+        ...state,
+        items: [...state.items, ...action.items],
+        selectedId: state.selectedId ?? action.items[0]?.id ?? null,
+        skipped: action.skipped,
+      };
+    case 'detecting':
+      return patchItem(state, action.id, () => ({ status: 'detecting' }));
+    case 'detected':
+      return patchItem(state, action.id, () => ({
+        status: 'ready',
+        width: action.width,
+        height: action.height,
+        regions: action.regions,
+      }));
+    case 'detectFailed':
+      return patchItem(state, action.id, () => ({ status: 'error', error: action.error }));
+    case 'select':
+      return { ...state, selectedId: action.id };
+    case 'regions':
+      return patchItem(state, action.id, (it) => ({ regions: action.update(it.regions) }));
+    case 'exportStart': {
+      const ids = new Set(action.ids);
+      return {
+        ...state,
+        items: state.items.map((it) => (ids.has(it.id) ? { ...it, exported: { status: 'queued' } } : it)),
+        batch: {
+          running: true,
+          stopping: false,
+          total: action.ids.length,
+          done: 0,
+          failed: 0,
+          startedAt: Date.now(),
+          msPerPhoto: null,
+          currentId: null,
+          fatal: null,
+          finished: false,
+        },
+      };
+    }
+    case 'exporting':
+      return {
+        ...patchItem(state, action.id, () => ({ exported: { status: 'exporting' } })),
+        batch: state.batch && { ...state.batch, currentId: action.id },
+      };
+    case 'exported':
+      return {
+        ...patchItem(state, action.id, () => ({ exported: { status: 'done', result: action.result } })),
+        batch: finishOne(state.batch, action.ms, false),
+      };
+    case 'exportFailed':
+      return {
+        ...patchItem(state, action.id, () => ({ exported: { status: 'error', error: action.error } })),
+        batch: finishOne(state.batch, action.ms, true),
+      };
+    case 'exportFatal':
+      return { ...state, batch: state.batch && { ...state.batch, fatal: action.error } };
+    case 'exportStopping':
+      return { ...state, batch: state.batch && { ...state.batch, stopping: true } };
+    case 'exportEnd':
+      return {
+        ...state,
+        items: state.items.map((it) =>
+          it.exported?.status === 'queued' || it.exported?.status === 'exporting'
+            ? { ...it, exported: { status: 'cancelled' } }
+            : it,
+        ),
+        batch: state.batch && {
+          ...state.batch,
+          running: false,
+          stopping: false,
+          currentId: null,
+          finished: true,
+        },
+      };
+    case 'dismissBatch':
+      return {
+        ...state,
+        batch: null,
+        items: state.items.map((it) => (it.exported ? { ...it, exported: undefined } : it)),
+      };
+    case 'remove': {
+      const items = state.items.filter((it) => it.id !== action.id);
+      const index = state.items.findIndex((it) => it.id === action.id);
+      const selectedId =
+        state.selectedId === action.id
+          ? (items[Math.min(index, items.length - 1)]?.id ?? null)
+          : state.selectedId;
+      return { ...state, items, selectedId };
+    }
+    case 'clear':
+      return initialState;
+  }
+}
+
+const readFailed = (): ErrorShape => ({ code: 'FILE_NOT_FOUND', message: i18n.t('scan.readFailed') });
+
+const STORAGE_KEY = 'vigil.blur-export';
+
+/** The output folder and file name pattern are remembered between sessions (nothing else is). */
+function readStored(): Pick<BlurOptions, 'outDir' | 'pattern'> {
+  try {
+    const raw = JSON.parse(window.localStorage.getItem(STORAGE_KEY) ?? '{}') as Record<string, unknown>;
+    return {
+      outDir: typeof raw.outDir === 'string' ? raw.outDir : '',
+      pattern: typeof raw.pattern === 'string' && raw.pattern ? raw.pattern : DEFAULT_BLUR.pattern,
+    };
+  } catch {
+    return { outDir: '', pattern: DEFAULT_BLUR.pattern };
+  }
+}
+
+function store(options: Pick<BlurOptions, 'outDir' | 'pattern'>): void {
+  try {
+    window.localStorage.setItem(STORAGE_KEY, JSON.stringify(options));
+  } catch {
+    // Without storage the choice lasts for this session.
+  }
+}
+
+export interface BlurContextValue {
+  items: BlurItem[];
+  selected: BlurItem | null;
+  select(id: number | null): void;
+  skipped: number;
+  options: BlurOptions;
+  setOptions(patch: Partial<BlurOptions>): void;
+  keepIds: ReadonlySet<string>;
+  /** Photos still waiting for detection, and whether one is being detected now. */
+  detecting: { pending: number; running: boolean };
+  addFiles(picked: readonly PickedFile[]): void;
+  remove(id: number): void;
+  clear(): void;
+  fileOf(id: number): File | undefined;
+  /** An object URL of the original file (for display), made once per photo. */
+  urlOf(id: number): string | undefined;
+  addRegion(id: number, box: Box): void;
+  setRegionBox(id: number, regionId: string, box: Box): void;
+  toggleRemoved(id: number, regionId: string): void;
+  toggleKeep(id: number, regionId: string): void;
+  deleteRegion(id: number, regionId: string): void;
+  batch: ExportBatch | null;
+  exportAll(): void;
+  cancelExport(): void;
+  dismissBatch(): void;
+}
+
+const BlurContext = createContext<BlurContextValue | null>(null);
+
+/**
+ * The Blur page's photos, their edited regions and the export batch, above the pages so that
+ * switching page neither loses edits nor stops a batch. Detection runs one photo at a time and
+ * pauses while a batch exports (the batch detects what it needs itself).
+ */
+export function BlurProvider({ children }: { children: ReactNode }) {
+  const { client } = useVigil();
+  const queryClient = useQueryClient();
+  const settings = useSettings();
+  const [state, dispatch] = useReducer(reducer, initialState);
+  const [options, setOptionsState] = useState<BlurOptions>(() => ({
+    ...blurDefaultsFrom(null),
+    keep: [],
+    ...readStored(),
+  }));
+  /** Options the user set on this page; Settings' defaults do not override those. */
+  const touched = useRef(new Set<keyof BlurOptions>());
+  const files = useRef(new Map<number, File>());
+  const urls = useRef(new Map<number, string>());
+  const pending = useRef<number[]>([]);
+  const [pendingCount, setPendingCount] = useState(0);
+  const detectRunning = useRef(false);
+  const [detectBusy, setDetectBusy] = useState(false);
+  const exporting = useRef(false);
+  const cancelRequested = useRef(false);
+  const nextId = useRef(1);
+  const stateRef = useRef(state);
+  const optionsRef = useRef(options);
+  useEffect(() => {
+    stateRef.current = state;
+    optionsRef.current = options;
+  }, [state, options]);
+
+  // Settings' blur defaults (when Settings has them) fill whatever the user has not set here.
+  useEffect(() => {
+    if (!settings.data) return;
+    const defaults = blurDefaultsFrom(settings.data);
+    setOptionsState((cur) => {
+      const next = { ...cur };
+      for (const key of ['thresh', 'style', 'shape', 'scale', 'format', 'quality'] as const) {
+        if (!touched.current.has(key)) (next as Record<string, unknown>)[key] = defaults[key];
+      }
+      return next;
+    });
+  }, [settings.data]);
+
+  const setOptions = useCallback((patch: Partial<BlurOptions>) => {
+    for (const key of Object.keys(patch) as (keyof BlurOptions)[]) touched.current.add(key);
+    setOptionsState((cur) => {
+      const next = { ...cur, ...patch };
+      if ('outDir' in patch || 'pattern' in patch) store({ outDir: next.outDir, pattern: next.pattern });
+      return next;
+    });
+  }, []);
+
+  const drain = useCallback(async () => {
+    if (detectRunning.current || exporting.current) return;
+    detectRunning.current = true;
+    setDetectBusy(true);
+    try {
+      while (!exporting.current) {
+        const id = pending.current.shift();
+        setPendingCount(pending.current.length);
+        if (id === undefined) break;
+        const file = files.current.get(id);
+        if (!file) continue;
+        dispatch({ type: 'detecting', id });
+        const source = await toImageSource(file).catch(() => null);
+        if (!source) {
+          dispatch({ type: 'detectFailed', id, error: readFailed() });
+          continue;
+        }
+        try {
+          // Everything the detector reports: the threshold slider then works without asking again.
+          const r = await client.invoke('blur.detect', { source, thresh: 0 });
+          dispatch({ type: 'detected', id, width: r.width, height: r.height, regions: fromDetected(r) });
+        } catch (err) {
+          dispatch({ type: 'detectFailed', id, error: errorShapeOf(err) });
+        }
+      }
+    } finally {
+      detectRunning.current = false;
+      setDetectBusy(false);
+    }
+  }, [client]);
+
+  const addFiles = useCallback(
+    (picked: readonly PickedFile[]) => {
+      const { keep, skipped } = selectForInspection(picked);
+      const items: BlurItem[] = keep.map((p) => ({
+        id: nextId.current++,
+        name: p.file.name,
+        relativePath: p.relativePath,
+        status: 'queued',
+        regions: [],
+      }));
+      items.forEach((item, i) => {
+        files.current.set(item.id, keep[i]!.file);
+        pending.current.push(item.id);
+      });
+      setPendingCount(pending.current.length);
+      dispatch({ type: 'enqueue', items, skipped });
+      void drain();
+    },
+    [drain],
+  );
+
+  const forget = useCallback((id: number) => {
+    files.current.delete(id);
+    const url = urls.current.get(id);
+    if (url) URL.revokeObjectURL(url);
+    urls.current.delete(id);
+    pending.current = pending.current.filter((p) => p !== id);
+    setPendingCount(pending.current.length);
+  }, []);
+
+  const remove = useCallback(
+    (id: number) => {
+      forget(id);
+      dispatch({ type: 'remove', id });
+    },
+    [forget],
+  );
+
+  const clear = useCallback(() => {
+    for (const id of [...files.current.keys()]) forget(id);
+    cancelRequested.current = true;
+    dispatch({ type: 'clear' });
+  }, [forget]);
+
+  useEffect(
+    () => () => {
+      for (const url of urls.current.values()) URL.revokeObjectURL(url);
+    },
+    [],
+  );
+
+  const fileOf = useCallback((id: number) => files.current.get(id), []);
+  const urlOf = useCallback((id: number) => {
+    let url = urls.current.get(id);
+    const file = files.current.get(id);
+    if (!url && file) urls.current.set(id, (url = URL.createObjectURL(file)));
+    return url;
+  }, []);
+
+  const editRegions = useCallback(
+    (id: number, update: (regions: EditRegion[]) => EditRegion[]) =>
+      dispatch({ type: 'regions', id, update }),
+    [],
+  );
+  const manualSeq = useRef(0);
+  const addRegion = useCallback(
+    (id: number, box: Box) =>
+      editRegions(id, (rs) => [
+        ...rs,
+        {
+          id: `m${manualSeq.current++}`,
+          box,
+          score: null,
+          origin: 'manual',
+          matches: [],
+          removed: false,
+          keep: null,
+        },
+      ]),
+    [editRegions],
+  );
+  const setRegionBox = useCallback(
+    (id: number, regionId: string, box: Box) => {
+      const item = stateRef.current.items.find((it) => it.id === id);
+      const fitted = item?.width && item.height ? clampBox(box, item.width, item.height) : box;
+      editRegions(id, (rs) => rs.map((r) => (r.id === regionId ? { ...r, box: fitted } : r)));
+    },
+    [editRegions],
+  );
+  const toggleRemoved = useCallback(
+    (id: number, regionId: string) =>
+      editRegions(id, (rs) => rs.map((r) => (r.id === regionId ? { ...r, removed: !r.removed } : r))),
+    [editRegions],
+  );
+  const toggleKeep = useCallback(
+    (id: number, regionId: string) => {
+      const keepIds = new Set(optionsRef.current.keep);
+      editRegions(id, (rs) =>
+        rs.map((r) => {
+          if (r.id !== regionId) return r;
+          const keptNow = r.keep ?? r.matches.some((m) => keepIds.has(m));
+          return { ...r, keep: !keptNow, removed: false };
+        }),
+      );
+    },
+    [editRegions],
+  );
+  const deleteRegion = useCallback(
+    (id: number, regionId: string) => editRegions(id, (rs) => rs.filter((r) => r.id !== regionId)),
+    [editRegions],
+  );
+
+  const exportAll = useCallback(() => {
+    if (exporting.current) return;
+    const items = stateRef.current.items;
+    if (items.length === 0) return;
+    exporting.current = true;
+    cancelRequested.current = false;
+    dispatch({ type: 'exportStart', ids: items.map((it) => it.id) });
+    void (async () => {
+      // Wait for a detection in flight: one engine, one photo at a time.
+      while (detectRunning.current) await new Promise((r) => setTimeout(r, 50));
+      try {
+        for (const { id } of items) {
+          if (cancelRequested.current) break;
+          const item = stateRef.current.items.find((it) => it.id === id);
+          const file = files.current.get(id);
+          if (!item || !file) continue;
+          const o = optionsRef.current;
+          const keepIds = new Set(o.keep);
+          dispatch({ type: 'exporting', id });
+          const t0 = performance.now();
+          try {
+            const source = await toImageSource(file).catch(() => {
+              throw readFailed();
+            });
+            const input: BlurExportInput = {
+              source,
+              outDir: o.outDir.trim(),
+              pattern: o.pattern,
+              style: o.style,
+              shape: o.shape,
+              scale: o.scale,
+              format: o.format,
+              quality: o.quality,
+              thresh: o.thresh,
+              keep: o.keep,
+              // Photos not looked at yet are detected by the export itself, with the same rules.
+              ...(item.status === 'ready' ? { regions: toCoreRegions(item.regions, o.thresh, keepIds) } : {}),
+            };
+            const result = await client.invoke('blur.export', input);
+            dispatch({ type: 'exported', id, result, ms: performance.now() - t0 });
+          } catch (err) {
+            const error = errorShapeOf(err);
+            const fatal =
+              (OUTPUT_ERROR_CODES as readonly string[]).includes(error.code) ||
+              (error.code === 'BAD_INPUT' && /pattern/i.test(error.message));
+            if (fatal) {
+              dispatch({ type: 'exportFatal', error });
+              break;
+            }
+            dispatch({ type: 'exportFailed', id, error, ms: performance.now() - t0 });
+          }
+        }
+      } finally {
+        exporting.current = false;
+        dispatch({ type: 'exportEnd' });
+        void queryClient.invalidateQueries({ queryKey: queryKeys.history });
+        void drain();
+      }
+    })();
+  }, [client, drain, queryClient]);
+
+  const cancelExport = useCallback(() => {
+    cancelRequested.current = true;
+    dispatch({ type: 'exportStopping' });
+  }, []);
+  const dismissBatch = useCallback(() => dispatch({ type: 'dismissBatch' }), []);
+  const select = useCallback((id: number | null) => dispatch({ type: 'select', id }), []);
+
+  const keepIds = useMemo(() => new Set(options.keep), [options.keep]);
+  const selected = state.items.find((it) => it.id === state.selectedId) ?? null;
+  const value = useMemo<BlurContextValue>(
+    () => ({
+      items: state.items,
+      selected,
+      select,
+      skipped: state.skipped,
+      options,
+      setOptions,
+      keepIds,
+      detecting: { pending: pendingCount, running: detectBusy },
+      addFiles,
+      remove,
+      clear,
+      fileOf,
+      urlOf,
+      addRegion,
+      setRegionBox,
+      toggleRemoved,
+      toggleKeep,
+      deleteRegion,
+      batch: state.batch,
+      exportAll,
+      cancelExport,
+      dismissBatch,
+    }),
+    [
+      state,
+      selected,
+      select,
+      options,
+      setOptions,
+      keepIds,
+      pendingCount,
+      detectBusy,
+      addFiles,
+      remove,
+      clear,
+      fileOf,
+      urlOf,
+      addRegion,
+      setRegionBox,
+      toggleRemoved,
+      toggleKeep,
+      deleteRegion,
+      exportAll,
+      cancelExport,
+      dismissBatch,
+    ],
+  );
+  return <BlurContext.Provider value={value}>{children}</BlurContext.Provider>;
+}
+
+export function useBlur(): BlurContextValue {
+  const value = useContext(BlurContext);
+  if (!value) throw new Error('useBlur must be used inside <BlurProvider>');
+  return value;
+}

@@ -1,0 +1,335 @@
+import {
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Group,
+  Progress,
+  NumberInput,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  Tooltip,
+} from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { fileNameFromPattern, localDate, type BlurFormat } from '../../../../shared/blur-schemas';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { IconDownload, IconX } from '../../components/icons';
+import { formatNumber } from '../../format';
+import { cx } from '../scan/PhotoView';
+import classes from './Blur.module.css';
+import { useBlur, type BlurItem, type ExportBatch } from './BlurProvider';
+
+const EXT: Record<BlurFormat, string> = { jpeg: 'jpg', png: 'png', webp: 'webp' };
+
+function stemOf(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(0, dot) : name;
+}
+
+/** "about 2 min left" from the mean time per photo so far. */
+function useEta(batch: ExportBatch): string {
+  const { t, i18n } = useTranslation();
+  if (batch.msPerPhoto === null) return t('blur.export.etaUnknown');
+  const seconds = Math.max(1, Math.round(((batch.total - batch.done) * batch.msPerPhoto) / 1000));
+  const [value, unit] = seconds < 90 ? [seconds, 'second'] : [Math.round(seconds / 60), 'minute'];
+  const duration = new Intl.NumberFormat(i18n.language, { style: 'unit', unit, unitDisplay: 'long' }).format(
+    value,
+  );
+  return t('blur.export.eta', { duration });
+}
+
+function BatchProgress({ batch }: { batch: ExportBatch }) {
+  const { t } = useTranslation();
+  const { items, cancelExport } = useBlur();
+  const eta = useEta(batch);
+  const current = items.find((it) => it.id === batch.currentId);
+  return (
+    <Stack gap={6} data-testid="blur-progress">
+      <Group justify="space-between" gap="xs" wrap="nowrap">
+        <Text size="sm" fw={600} truncate="end">
+          {t('blur.export.progress')}
+        </Text>
+        <Text size="sm" ff="monospace" style={{ flexShrink: 0 }} data-testid="blur-progress-count">
+          {t('scan.progressCount', { done: batch.done, total: batch.total })}
+        </Text>
+      </Group>
+      <Progress
+        value={(batch.done / Math.max(1, batch.total)) * 100}
+        size="md"
+        radius="sm"
+        animated
+        striped
+      />
+      <Text size="xs" c="dimmed" truncate="end">
+        {current ? t('scan.progressCurrent', { name: current.relativePath }) : ' '}
+      </Text>
+      <Group justify="space-between" gap="xs" wrap="nowrap">
+        <Text size="xs" c="dimmed" data-testid="blur-eta">
+          {eta}
+        </Text>
+        <Button
+          variant="default"
+          size="xs"
+          leftSection={<IconX size={14} />}
+          onClick={cancelExport}
+          disabled={batch.stopping}
+          data-testid="blur-cancel"
+        >
+          {batch.stopping ? t('scan.stopping') : t('scan.cancel')}
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
+/** Where the blurred copies go and how they are written; then the button that writes them all. */
+export function ExportPanel() {
+  const { t, i18n } = useTranslation();
+  const { items, options, setOptions, batch, exportAll } = useBlur();
+  const example = items[0]?.name ?? 'photo.jpg';
+  const stem = fileNameFromPattern(options.pattern, {
+    name: stemOf(example),
+    date: localDate(),
+    style: options.style,
+  });
+  const running = batch?.running ?? false;
+  const ready = items.length > 0 && options.outDir.trim() !== '' && stem !== null && !running;
+  const folderError =
+    batch?.fatal && batch.fatal.code !== 'BAD_INPUT' ? t(`errors.codes.${batch.fatal.code}`) : undefined;
+
+  return (
+    <Card withBorder radius="sm" p="sm">
+      <Stack gap="sm">
+        <Title order={3} size="h5">
+          {t('blur.export.title')}
+        </Title>
+        <TextInput
+          label={t('blur.export.folder')}
+          description={t('blur.export.folderHint')}
+          placeholder={t('blur.export.folderPlaceholder')}
+          value={options.outDir}
+          onChange={(e) => setOptions({ outDir: e.currentTarget.value })}
+          error={folderError}
+          spellCheck={false}
+          size="sm"
+          data-testid="blur-outdir"
+        />
+        <Group gap="xs" grow wrap="nowrap" align="flex-start">
+          <Select
+            label={t('blur.export.format')}
+            size="sm"
+            value={options.format}
+            onChange={(v) => v && setOptions({ format: v as BlurFormat })}
+            data={[
+              { value: 'jpeg', label: 'JPEG' },
+              { value: 'png', label: 'PNG' },
+              { value: 'webp', label: 'WebP' },
+            ]}
+            allowDeselect={false}
+            data-testid="blur-format"
+          />
+          <NumberInput
+            label={t('blur.export.qualityLabel')}
+            size="sm"
+            min={1}
+            max={100}
+            clampBehavior="strict"
+            allowDecimal={false}
+            value={options.format === 'png' ? '' : options.quality}
+            placeholder={t('blur.export.lossless')}
+            onChange={(v) => typeof v === 'number' && setOptions({ quality: v })}
+            disabled={options.format === 'png'}
+            data-testid="blur-quality"
+          />
+        </Group>
+        <TextInput
+          label={t('blur.export.pattern')}
+          description={
+            stem === null
+              ? t('blur.export.patternHint')
+              : t('blur.export.patternExample', { name: `${stem}.${EXT[options.format]}` })
+          }
+          value={options.pattern}
+          onChange={(e) => setOptions({ pattern: e.currentTarget.value })}
+          error={stem === null ? t('blur.export.patternInvalid') : undefined}
+          spellCheck={false}
+          size="sm"
+          rightSection={
+            <Tooltip label={t('blur.export.patternHint')} multiline w={240}>
+              <Text size="xs" c="dimmed" style={{ cursor: 'help' }}>
+                {'{ }'}
+              </Text>
+            </Tooltip>
+          }
+          data-testid="blur-pattern"
+        />
+        {batch?.fatal && (
+          <ErrorNotice
+            error={batch.fatal}
+            title={t('blur.export.stopped', { code: t(`errors.codes.${batch.fatal.code}`) })}
+          />
+        )}
+        {running && batch ? (
+          <BatchProgress batch={batch} />
+        ) : (
+          <Button
+            leftSection={<IconDownload size={16} />}
+            onClick={exportAll}
+            disabled={!ready}
+            data-testid="blur-export"
+          >
+            {t('blur.export.button', {
+              count: items.length,
+              formatted: formatNumber(i18n.language, items.length),
+            })}
+          </Button>
+        )}
+      </Stack>
+    </Card>
+  );
+}
+
+function ExportRow({ item }: { item: BlurItem }) {
+  const { t } = useTranslation();
+  const { select, selected } = useBlur();
+  const ex = item.exported;
+  if (!ex) return null;
+  const r = ex.result;
+  const leaks = r?.selfCheck.facesStillDetected.length ?? 0;
+  const name = (
+    <Anchor
+      component="button"
+      type="button"
+      size="sm"
+      fw={selected?.id === item.id ? 700 : 500}
+      ta="left"
+      onClick={() => select(item.id)}
+    >
+      {item.relativePath}
+    </Anchor>
+  );
+  if (ex.status === 'error' || ex.status === 'cancelled' || !r) {
+    return (
+      <Table.Tr data-testid="blur-result" data-status={ex.status} data-code={ex.error?.code ?? ''}>
+        <Table.Td>{name}</Table.Td>
+        <Table.Td colSpan={4}>
+          {ex.status === 'error' && ex.error ? (
+            <Text size="sm" c="red" data-testid="blur-result-error">
+              <b>{t(`errors.codes.${ex.error.code}`)}</b>: {ex.error.message}
+            </Text>
+          ) : (
+            <Text size="sm" c="dimmed">
+              {t(`blur.export.status.${ex.status}`)}
+            </Text>
+          )}
+        </Table.Td>
+      </Table.Tr>
+    );
+  }
+  return (
+    <Table.Tr
+      className={cx(leaks > 0 && classes.leakRow)}
+      data-testid="blur-result"
+      data-status="done"
+      data-leaks={leaks}
+      data-output={r.output}
+    >
+      <Table.Td>
+        <Stack gap={0}>
+          {name}
+          <Tooltip label={r.output} openDelay={300}>
+            {/* Truncated at the start (the file name matters most); the marks keep "/" in place. */}
+            <Text size="xs" c="dimmed" truncate="start" maw={420} style={{ textAlign: 'left' }}>
+              {`\u200e${r.output}\u200e`}
+            </Text>
+          </Tooltip>
+        </Stack>
+      </Table.Td>
+      <Table.Td ta="right" data-testid="blur-result-blurred">
+        {r.counts.blurred}
+      </Table.Td>
+      <Table.Td ta="right" data-testid="blur-result-manual">
+        {r.counts.manual}
+      </Table.Td>
+      <Table.Td ta="right" data-testid="blur-result-kept">
+        {r.counts.kept}
+      </Table.Td>
+      <Table.Td>
+        {leaks > 0 ? (
+          <Text size="sm" c="red" fw={700} data-testid="blur-result-leaks">
+            {t('blur.export.leaks', { count: leaks })}
+          </Text>
+        ) : (
+          <Badge color="teal" variant="light" size="sm">
+            {t('blur.export.clean')}
+          </Badge>
+        )}
+      </Table.Td>
+    </Table.Tr>
+  );
+}
+
+/** The batch's progress, then one line per photo: what was hidden, and anything still visible. */
+export function BatchResults() {
+  const { t } = useTranslation();
+  const { items, batch, dismissBatch } = useBlur();
+  if (!batch) return null;
+  const rows = items.filter((it) => it.exported);
+  const done = rows.filter((it) => it.exported?.status === 'done');
+  const failed = rows.filter((it) => it.exported?.status === 'error').length;
+  const leaky = done.filter(
+    (it) => (it.exported?.result?.selfCheck.facesStillDetected.length ?? 0) > 0,
+  ).length;
+  return (
+    <Stack gap="sm" data-testid="blur-results">
+      {batch.finished && (
+        <Group justify="space-between" gap="sm">
+          <Group gap="xs">
+            <Text size="sm" fw={600} data-testid="blur-results-summary">
+              {t('blur.export.summary', { done: done.length, total: batch.total })}
+            </Text>
+            {failed > 0 && (
+              <Badge color="red" variant="filled">
+                {t('blur.export.failed', { count: failed })}
+              </Badge>
+            )}
+            {leaky > 0 && (
+              <Badge color="red" variant="light">
+                {t('blur.export.leakyPhotos', { count: leaky })}
+              </Badge>
+            )}
+          </Group>
+          <Button size="xs" variant="subtle" onClick={dismissBatch}>
+            {t('common.dismiss')}
+          </Button>
+        </Group>
+      )}
+      {rows.some((it) => it.exported?.status !== 'queued') && (
+        <Table.ScrollContainer minWidth={560}>
+          <Table striped={false} highlightOnHover verticalSpacing={6}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('blur.export.colPhoto')}</Table.Th>
+                <Table.Th ta="right">{t('blur.export.colBlurred')}</Table.Th>
+                <Table.Th ta="right">{t('blur.export.colManual')}</Table.Th>
+                <Table.Th ta="right">{t('blur.export.colKept')}</Table.Th>
+                <Table.Th>{t('blur.export.colCheck')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {rows
+                .filter((it) => it.exported?.status !== 'queued' && it.exported?.status !== 'exporting')
+                .map((it) => (
+                  <ExportRow key={it.id} item={it} />
+                ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+    </Stack>
+  );
+}

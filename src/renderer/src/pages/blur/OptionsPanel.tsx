@@ -1,0 +1,112 @@
+import { Card, MultiSelect, Select, SimpleGrid, Slider, Stack, Text, Title } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { blurScaleSchema, type BlurShape, type BlurStyle } from '../../../../shared/blur-schemas';
+import { formatNumber, formatScore } from '../../format';
+import { useBlur } from './BlurProvider';
+
+function Field({ label, hint, children }: { label: string; hint?: string; children: ReactNode }) {
+  return (
+    <Stack gap={4}>
+      <Text size="sm" fw={600}>
+        {label}
+      </Text>
+      {children}
+      {hint && (
+        <Text size="xs" c="dimmed">
+          {hint}
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
+/** What is found (threshold), what stays visible (kept subjects) and how the rest is hidden. */
+export function OptionsPanel({ subjects }: { subjects: { value: string; label: string }[] }) {
+  const { t, i18n } = useTranslation();
+  const { options, setOptions } = useBlur();
+  const lang = i18n.language;
+  const scaleMin = blurScaleSchema.minValue ?? 0.5;
+  const scaleMax = blurScaleSchema.maxValue ?? 4;
+  return (
+    <Card withBorder radius="sm" p="sm">
+      <Stack gap="sm">
+        <Title order={3} size="h5">
+          {t('blur.options.title')}
+        </Title>
+        <Field
+          label={t('blur.options.thresh', { value: formatScore(lang, options.thresh) })}
+          hint={t('blur.options.threshHint')}
+        >
+          <Slider
+            min={0}
+            max={1}
+            step={0.01}
+            value={options.thresh}
+            onChange={(thresh) => setOptions({ thresh })}
+            label={(v) => formatScore(lang, v)}
+            aria-label={t('blur.options.threshAria')}
+            data-testid="blur-thresh"
+          />
+        </Field>
+        <Field label={t('blur.options.keep')} hint={t('blur.options.keepHint')}>
+          <MultiSelect
+            data={subjects}
+            value={options.keep}
+            onChange={(keep) => setOptions({ keep })}
+            placeholder={subjects.length ? t('blur.options.keepNone') : t('blur.options.keepEmpty')}
+            disabled={subjects.length === 0}
+            searchable
+            clearable
+            size="sm"
+            aria-label={t('blur.options.keep')}
+            data-testid="blur-keep"
+          />
+        </Field>
+        <SimpleGrid cols={2} spacing="xs">
+          <Select
+            label={t('blur.options.style')}
+            size="sm"
+            value={options.style}
+            onChange={(v) => v && setOptions({ style: v as BlurStyle })}
+            data={(['blur', 'pixelate', 'solid'] as const).map((s) => ({
+              value: s,
+              label: t(`blur.options.styles.${s}`),
+            }))}
+            allowDeselect={false}
+            data-testid="blur-style"
+          />
+          <Select
+            label={t('blur.options.shape')}
+            size="sm"
+            value={options.shape}
+            onChange={(v) => v && setOptions({ shape: v as BlurShape })}
+            data={(['ellipse', 'rect'] as const).map((s) => ({
+              value: s,
+              label: t(`blur.options.shapes.${s}`),
+            }))}
+            allowDeselect={false}
+            data-testid="blur-shape"
+          />
+        </SimpleGrid>
+        <Field
+          label={t('blur.options.scale', { value: formatNumber(lang, options.scale, 2) })}
+          hint={t('blur.options.scaleHint')}
+        >
+          <Slider
+            min={scaleMin}
+            max={scaleMax}
+            step={0.05}
+            value={options.scale}
+            onChange={(scale) => setOptions({ scale })}
+            label={(v) => `×${formatNumber(lang, v, 2)}`}
+            marks={[1, 2, 3].map((v) => ({ value: v, label: `×${v}` }))}
+            aria-label={t('blur.options.scaleAria')}
+            mb="sm"
+            data-testid="blur-scale"
+          />
+        </Field>
+      </Stack>
+    </Card>
+  );
+}

