@@ -1,0 +1,138 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import sharp from 'sharp';
+import { E2E_TOKEN, SAMPLES } from '../env';
+
+async function openBlur(page: Page) {
+  await page.goto(`/?token=${E2E_TOKEN}`);
+  await page.getByTestId('nav-blur').click();
+  await expect(page.getByTestId('blur-dropzone')).toBeVisible();
+}
+
+const drop = (page: Page, files: string[]) =>
+  page.locator('[data-testid="blur-dropzone"] input[type=file]').setInputFiles(files);
+
+test('edit the regions of a photo, compare, and export it without its EXIF and GPS', async ({
+  page,
+}, info) => {
+  // sample1 (three faces) with a GPS position and a description, as a phone would write them.
+  const input = info.outputPath('trip.jpg');
+  await sharp(join(SAMPLES, 'sample1.jpg'))
+    .withExif({
+      IFD0: { ImageDescription: 'secret place' },
+      IFD3: {
+        GPSLatitudeRef: 'N',
+        GPSLatitude: '52/1 31/1 0/1',
+        GPSLongitudeRef: 'E',
+        GPSLongitude: '13/1 24/1 0/1',
+      },
+    })
+    .jpeg()
+    .toFile(input);
+  expect((await sharp(input).metadata()).exif).toBeDefined();
+
+  await openBlur(page);
+  await drop(page, [input]);
+  await expect(page.getByTestId('blur-photo')).toHaveAttribute('data-status', 'ready');
+  const regions = page.getByTestId('blur-region');
+  await expect(regions).toHaveCount(3);
+  await expect(page.locator('[data-testid="blur-region"][data-state="blurred"]')).toHaveCount(3);
+  for (const score of await regions.evaluateAll((els) =>
+    els.map((e) => Number(e.getAttribute('data-score'))),
+  ))
+    expect(score).toBeGreaterThan(0.2);
+
+  // The threshold slider hides regions live, and brings them back.
+  const thumb = page.getByTestId('blur-thresh').getByRole('slider');
+  await thumb.focus();
+  await page.keyboard.press('End');
+  await expect(regions).toHaveCount(0);
+  await page.keyboard.press('Home');
+  await expect(regions).toHaveCount(3);
+
+  // Click a face to leave it unblurred.
+  const first = regions.first();
+  await first.click();
+  await expect(first).toHaveAttribute('data-state', 'removed');
+
+  // Drag on an empty corner of the photo to add a manual region, then move it.
+  const editor = page.getByTestId('blur-editor');
+  const e = (await editor.boundingBox())!;
+  await page.mouse.move(e.x + e.width * 0.02, e.y + e.height * 0.04);
+  await page.mouse.down();
+  await page.mouse.move(e.x + e.width * 0.08, e.y + e.height * 0.1, { steps: 4 });
+  await page.mouse.move(e.x + e.width * 0.12, e.y + e.height * 0.16, { steps: 4 });
+  await page.mouse.up();
+  const manual = page.locator('[data-testid="blur-region"][data-origin="manual"]');
+  await expect(manual).toHaveCount(1);
+  const m0 = (await manual.boundingBox())!;
+  await page.mouse.move(m0.x + m0.width / 2, m0.y + m0.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(m0.x + m0.width / 2 + 40, m0.y + m0.height / 2 + 30, { steps: 5 });
+  await page.mouse.up();
+  const m1 = (await manual.boundingBox())!;
+  expect(m1.x - m0.x).toBeGreaterThan(30);
+  await expect(manual).toHaveAttribute('data-state', 'blurred');
+  await expect(page.getByTestId('blur-count-blurred')).toHaveAttribute('data-count', '3');
+
+  // Before / after at full resolution, nothing written.
+  await page.getByTestId('blur-mode').getByText('Before / after').click();
+  const after = page.getByTestId('blur-after');
+  await expect
+    .poll(() => after.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth), { timeout: 30_000 })
+    .toBe(1920);
+  await page.getByTestId('blur-mode').getByText('Edit regions').click();
+
+  const out = info.outputPath('exported');
+  await page.getByTestId('blur-outdir').fill(out);
+  await page.getByTestId('blur-export').click();
+  const row = page.getByTestId('blur-result');
+  await expect(row).toHaveAttribute('data-status', 'done');
+  await expect(row.getByTestId('blur-result-blurred')).toHaveText('3');
+  await expect(row.getByTestId('blur-result-manual')).toHaveText('1');
+  // The face left unblurred is still detectable in the output: reported, in red.
+  await expect(row.getByTestId('blur-result-leaks')).toBeVisible();
+  await expect(page.getByTestId('blur-leak').first()).toBeVisible();
+
+  const output = await row.getAttribute('data-output');
+  expect(output).toBe(join(out, 'trip.blurred.jpg'));
+  expect(existsSync(output!)).toBe(true);
+  const meta = await sharp(output!).metadata();
+  expect(meta.exif).toBeUndefined();
+  expect(meta.xmp).toBeUndefined();
+  expect([meta.width, meta.height]).toEqual([1920, 1280]);
+  expect(readFileSync(output!).includes(Buffer.from('secret place'))).toBe(false);
+});
+
+test('a batch reports the bad file and exports the others; a bad folder stops it', async ({ page }, info) => {
+  const bad = info.outputPath('broken.jpg');
+  writeFileSync(bad, 'not a photo');
+  await openBlur(page);
+
+  // A folder that is not an absolute path stops the batch before anything is written.
+  await drop(page, [join(SAMPLES, 'sample2.jpg'), bad, join(SAMPLES, 'sample4.jpg')]);
+  await page.getByTestId('blur-outdir').fill('relative/folder');
+  await page.getByTestId('blur-export').click();
+  await expect(page.getByTestId('error-notice').filter({ hasText: 'absolute' })).toHaveAttribute(
+    'data-code',
+    'OUTPUT_DIR_INVALID',
+  );
+
+  const out = info.outputPath('batch');
+  await page.getByTestId('blur-outdir').fill(out);
+  await page.getByTestId('blur-export').click();
+  await expect(page.getByTestId('blur-results-summary')).toHaveText('Exported 2 of 3', { timeout: 60_000 });
+  const failed = page.locator('[data-testid="blur-result"][data-status="error"]');
+  await expect(failed).toHaveCount(1);
+  await expect(failed).toHaveAttribute('data-code', 'NOT_AN_IMAGE');
+  await expect(failed.getByTestId('blur-result-error')).toContainText('broken.jpg');
+  const done = page.locator('[data-testid="blur-result"][data-status="done"]');
+  await expect(done).toHaveCount(2);
+  for (const output of await done.evaluateAll((els) => els.map((e) => e.getAttribute('data-output')!))) {
+    expect(existsSync(output)).toBe(true);
+    expect((await sharp(output).metadata()).exif).toBeUndefined();
+  }
+  // Photos exported before anyone looked at them get every face detected by the export itself.
+  await expect(done.getByTestId('blur-result-blurred')).toHaveText(['3', '4']);
+});
