@@ -98,7 +98,7 @@ export function addBlurCommand(
       // Measured recall below 48 px is far from the target (docs/benchmarks.md): say so on
       // every run, since a missed face is a privacy leak.
       process.stderr.write(
-        'vigil: warning: faces under about 48 px high may be missed (recall 0.25-0.40 at 24 px; ' +
+        'vigil: warning: faces under about 48 px high may be missed (recall 0.68 at 32 px, 0.25 at 24 px; ' +
           'see docs/benchmarks.md). Check every export by eye.\n',
       );
       await withCore(g, (core) =>

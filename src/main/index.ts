@@ -15,7 +15,9 @@ let location: DataDirLocation | null = null;
 let locateError: unknown = null;
 try {
   location = locateDataDir(dataFlag);
-  app.setPath('userData', location.dir);
+  // Chromium's profile (caches, local storage, the single-instance lock) lives outside the data
+  // folder, so moving, backing up or restoring the data never touches files Chromium holds open.
+  app.setPath('userData', join(app.getPath('appData'), 'Vigil Shell'));
 } catch (err) {
   locateError = err;
 }
