@@ -5,12 +5,14 @@ import {
   blurQualitySchema,
   blurScaleSchema,
   blurThreshSchema,
+  blurMinFaceSchema,
   DEFAULT_BLUR,
   OUTPUT_ERROR_CODES,
   type BlurExportInput,
   type BlurExportResult,
 } from '../shared/blur-schemas';
 import type { ZodType } from 'zod';
+import { DEFAULT_DETECTOR } from '../main/core/engine/face-detector';
 import { expandInputs } from './files';
 import { CliFailure } from './output';
 import { perFile } from './batch';
@@ -63,6 +65,10 @@ export function addBlurCommand(
       '--thresh <t>',
       `detector score a face needs to be blurred, 0-1 (${fromSettings(DEFAULT_BLUR.thresh)})`,
     )
+    .option(
+      '--min-face <px>',
+      `height of the smallest face to look for; smaller is slower (${DEFAULT_DETECTOR.minFace})`,
+    )
     .option('--keep <subjectId...>', 'watchlist subjects whose faces stay visible')
     .addOption(
       new Option('--format <format>', `output format (${fromSettings(DEFAULT_BLUR.format)})`).choices([
@@ -88,6 +94,7 @@ export function addBlurCommand(
         shape: o.shape as BlurExportInput['shape'],
         scale: numberOption('scale', o.scale, blurScaleSchema, 'between 0.5 and 4'),
         thresh: numberOption('thresh', o.thresh, blurThreshSchema, 'between 0 and 1'),
+        minFace: numberOption('min-face', o.minFace, blurMinFaceSchema, 'a whole number from 8 to 4096'),
         keep: (o.keep as string[] | undefined) ?? [],
         format: o.format as BlurExportInput['format'],
         quality: numberOption('quality', o.quality, blurQualitySchema, 'a whole number from 1 to 100'),

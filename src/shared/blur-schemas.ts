@@ -75,11 +75,18 @@ export const detectedRegionSchema = blurRegionSchema.extend({
 });
 export type DetectedRegion = z.infer<typeof detectedRegionSchema>;
 
+/**
+ * Height in pixels of the smallest face the small-face pass is sized for (default 24). Smaller
+ * finds more small faces and costs more: 16 px takes about 3× as long (docs/benchmarks.md).
+ */
+export const blurMinFaceSchema = z.number().int().min(8).max(4096);
+
 export const blurDetectInputSchema = z
   .object({
     source: imageSourceSchema,
     /** Faces scoring below this are left out (0: everything the detector reports). */
     thresh: blurThreshSchema.default(0),
+    minFace: blurMinFaceSchema.optional(),
     /** Watchlist subjects whose faces are marked `kept`. */
     keep: z.array(z.string().min(1).max(100)).max(1000).default([]),
   })
@@ -125,6 +132,7 @@ export const blurExportInputSchema = z
     regions: regionsSchema.optional(),
     /** Detector score for blurring (regions omitted) and for the self-check. */
     thresh: blurThreshSchema.optional(),
+    minFace: blurMinFaceSchema.optional(),
     keep: z.array(z.string().min(1).max(100)).max(1000).optional(),
   })
   .extend(blurLookSchema.shape)

@@ -142,7 +142,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     'match.verify': async ({ subjectId, source }) => verify(deps, subjectId, source),
     'match.compare': async ({ a, b }) => compare(deps, a, b),
     'match.search': async (input) => search(deps, input),
-    'blur.detect': async ({ source, thresh, keep }) => detectForBlur(deps, source, { thresh, keep }),
+    'blur.detect': async ({ source, thresh, keep, minFace }) =>
+      detectForBlur(deps, source, { thresh, keep, minFace }),
     'blur.preview': async (input) => previewBlurred(deps, input),
     'blur.export': async (input) => exportBlurred(deps, input),
     'settings.get': async () => settingsView(store),

@@ -196,6 +196,9 @@ describe('blur and export', () => {
     await expect(blurExport(sampleImage(1), { outDir: dir, scale: 9 })).rejects.toMatchObject({
       code: 'BAD_INPUT',
     });
+    await expect(blurExport(sampleImage(1), { outDir: dir, minFace: 4 })).rejects.toMatchObject({
+      code: 'BAD_INPUT',
+    });
     const bad = join(dir, 'bad.jpg');
     writeFileSync(bad, 'not a photo');
     await expect(blurExport(bad, { outDir: join(dir, 'bad-out') })).rejects.toMatchObject({

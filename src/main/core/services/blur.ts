@@ -25,7 +25,7 @@ import { decodeImage, type DecodedImage } from '../imaging/decode';
 import { redactionOverlays, regionRect, type RawRgb, type RedactOptions } from '../imaging/redact';
 import { runJob } from '../store/history-log';
 import { detectFaces } from './analyse';
-import { DEFAULT_DETECTOR } from '../engine/face-detector';
+import { DEFAULT_DETECTOR, type DetectorOptions } from '../engine/face-detector';
 import type { WatchlistDeps } from './watchlist';
 
 export { DEFAULT_BLUR };
@@ -84,6 +84,12 @@ function regionsOf(
     });
 }
 
+/** Blur always adds the small-face pass to the face pipeline: a missed face is a leak. */
+const smallFacePass = (minFace = DEFAULT_DETECTOR.minFace): DetectorOptions => ({
+  ...DEFAULT_DETECTOR,
+  minFace,
+});
+
 /**
  * Faces of one photo for the blur editor: boxes, scores, and which are kept for `keep`. Nothing
  * is written (no "seen" faces, no preview, no history): the bystanders it finds are not kept.
@@ -91,10 +97,10 @@ function regionsOf(
 export async function detectForBlur(
   deps: WatchlistDeps,
   source: ImageSource,
-  opts: { thresh: number; keep: readonly string[] },
+  opts: { thresh: number; keep: readonly string[]; minFace?: number },
 ): Promise<BlurDetectResult> {
   const t0 = performance.now();
-  const { img, faces } = await detectFaces(deps, source, DEFAULT_DETECTOR);
+  const { img, faces } = await detectFaces(deps, source, smallFacePass(opts.minFace));
   return {
     file: img.file,
     width: img.width,
@@ -318,7 +324,7 @@ export async function exportBlurred(deps: WatchlistDeps, input: ExportInput): Pr
       checkRegions(input.regions, img.width, img.height);
       regions = input.regions;
     } else {
-      const found = await detectFaces(deps, input.source, DEFAULT_DETECTOR);
+      const found = await detectFaces(deps, input.source, smallFacePass(input.minFace));
       img = found.img;
       regions = regionsOf(deps, found.faces, o.thresh, keep).map(({ matches: _, ...r }) => r);
     }
@@ -330,7 +336,7 @@ export async function exportBlurred(deps: WatchlistDeps, input: ExportInput): Pr
     const after = await detectFaces(
       deps,
       { name: basename(output), bytes: bytes.toString('base64') },
-      DEFAULT_DETECTOR,
+      smallFacePass(input.minFace),
     );
     const keptBoxes = regions.filter((r) => r.origin === 'kept').map((r) => r.box);
     const blurredBoxes = regions.filter((r) => r.origin !== 'kept').map((r) => r.box);
