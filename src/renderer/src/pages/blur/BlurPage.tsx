@@ -1,8 +1,6 @@
 import {
   ActionIcon,
-  Alert,
   Box,
-  Button,
   Group,
   Loader,
   ScrollArea,
@@ -12,16 +10,14 @@ import {
   Tooltip,
   UnstyledButton,
 } from '@mantine/core';
-import { Dropzone } from '@mantine/dropzone';
-import { useMemo, useRef } from 'react';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSubjects } from '../../api/queries';
-import { DropzoneIcon } from '../../components/DropzoneIcon';
-import { FolderInput } from '../../components/FolderInput';
-import { IconAlert, IconCheck, IconFolder, IconTrash, IconUpload, IconX } from '../../components/icons';
+import { DropNotice } from '../../components/DropNotice';
+import { IconAlert, IconCheck, IconX } from '../../components/icons';
 import { PageHeader } from '../../components/PageHeader';
+import { IntakeActions, IntakeDropzone, usePhotoIntake } from '../../components/PhotoIntake';
 import { countRegions } from '../../lib/blur-regions';
-import { getFilesFromEvent, IMAGE_ACCEPT, toPicked } from '../../lib/files';
 import classes from './Blur.module.css';
 import { useBlur, type BlurItem } from './BlurProvider';
 import { BatchResults, ExportPanel } from './ExportPanel';
@@ -105,8 +101,7 @@ export function BlurPage() {
   const { t } = useTranslation();
   const blur = useBlur();
   const { items, addFiles, clear, batch, skipped, detecting } = blur;
-  const openFiles = useRef<() => void>(null);
-  const folderInput = useRef<HTMLInputElement>(null);
+  const intake = usePhotoIntake(addFiles);
   const subjectsQuery = useSubjects('');
   const subjects = useMemo(
     () => (subjectsQuery.data?.subjects ?? []).map((s) => ({ value: s.id, label: s.name })),
@@ -121,42 +116,14 @@ export function BlurPage() {
         title={t('blur.title')}
         description={t('blur.description')}
         actions={
-          <>
-            <Button
-              size="sm"
-              leftSection={<IconUpload size={16} />}
-              onClick={() => openFiles.current?.()}
-              data-testid="blur-choose-files"
-            >
-              {t('scan.chooseFiles')}
-            </Button>
-            <Button
-              size="sm"
-              variant="default"
-              leftSection={<IconFolder size={16} />}
-              onClick={() => folderInput.current?.click()}
-              data-testid="blur-choose-folder"
-            >
-              {t('scan.chooseFolder')}
-            </Button>
-            <Button
-              size="sm"
-              variant="default"
-              leftSection={<IconTrash size={16} />}
-              onClick={clear}
-              disabled={empty || batch?.running}
-              data-testid="blur-clear"
-            >
-              {t('scan.clear')}
-            </Button>
-          </>
+          <IntakeActions
+            {...intake}
+            ns="scan"
+            testIds={{ files: 'blur-choose-files', folder: 'blur-choose-folder', clear: 'blur-clear' }}
+            onClear={clear}
+            clearDisabled={empty || !!batch?.running}
+          />
         }
-      />
-
-      <FolderInput
-        ref={folderInput}
-        testId="blur-folder-input"
-        onFiles={(files) => addFiles(files.map(toPicked))}
       />
 
       <Group align="flex-start" gap="md" wrap="nowrap">
@@ -171,54 +138,20 @@ export function BlurPage() {
           </Box>
         )}
         <Stack gap="sm" style={{ flex: 1, minWidth: 0 }}>
-          <Dropzone
-            onDrop={(files) => addFiles(files.map(toPicked))}
-            openRef={openFiles}
-            getFilesFromEvent={getFilesFromEvent}
-            useFsAccessApi={false}
-            multiple
-            inputProps={{ accept: IMAGE_ACCEPT }}
-            radius="sm"
-            p={empty ? 'xl' : 'xs'}
-            data-testid="blur-dropzone"
-          >
-            <Group
-              justify="center"
-              gap="lg"
-              mih={empty ? 160 : 0}
-              wrap="nowrap"
-              style={{ pointerEvents: 'none' }}
-            >
-              <DropzoneIcon size={empty ? 56 : 28} iconSize={empty ? 28 : 16} />
-              {empty ? (
-                <Stack gap={4}>
-                  <Text size="lg" fw={600}>
-                    <Dropzone.Accept>{t('scan.dropAccept')}</Dropzone.Accept>
-                    <Dropzone.Reject>{t('scan.dropReject')}</Dropzone.Reject>
-                    <Dropzone.Idle>{t('blur.dropTitle')}</Dropzone.Idle>
-                  </Text>
-                  <Text size="sm" c="dimmed">
-                    {t('blur.dropHint')}
-                  </Text>
-                  <Text size="xs" c="dimmed">
-                    {t('scan.dropFormats')}
-                  </Text>
-                </Stack>
-              ) : (
-                <Text size="sm" c="dimmed">
-                  <Dropzone.Accept>{t('scan.dropAccept')}</Dropzone.Accept>
-                  <Dropzone.Reject>{t('scan.dropReject')}</Dropzone.Reject>
-                  <Dropzone.Idle>{t('scan.dropCompact')}</Dropzone.Idle>
-                </Text>
-              )}
-            </Group>
-          </Dropzone>
+          <IntakeDropzone
+            {...intake}
+            ns="scan"
+            empty={empty}
+            testId="blur-dropzone"
+            folderTestId="blur-folder-input"
+            minHeight={160}
+            title={t('blur.dropTitle')}
+            hint={t('blur.dropHint')}
+            formats
+            dense
+          />
 
-          {skipped > 0 && (
-            <Alert color="gray" variant="light" py="xs">
-              <Text size="sm">{t('scan.skipped', { count: skipped })}</Text>
-            </Alert>
-          )}
+          <DropNotice notice={{ skipped, cancelled: 0, nothingToAdd: false }} ns="scan" />
           {empty ? (
             <Stack gap={6} align="center" py="xl" data-testid="blur-empty">
               <Text fw={600}>{t('blur.emptyTitle')}</Text>

@@ -4,7 +4,6 @@ import {
   Button,
   Card,
   Group,
-  Progress,
   NumberInput,
   Select,
   Stack,
@@ -17,7 +16,8 @@ import {
 import { useTranslation } from 'react-i18next';
 import { fileNameFromPattern, localDate, type BlurFormat } from '../../../../shared/blur-schemas';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { IconDownload, IconX } from '../../components/icons';
+import { BatchProgressLines, CancelBatchButton } from '../../components/BatchProgress';
+import { IconDownload } from '../../components/icons';
 import { formatNumber } from '../../format';
 import { cx } from '../scan/PhotoView';
 import classes from './Blur.module.css';
@@ -42,45 +42,32 @@ function useEta(batch: ExportBatch): string {
   return t('blur.export.eta', { duration });
 }
 
-function BatchProgress({ batch }: { batch: ExportBatch }) {
+function ExportProgress({ batch }: { batch: ExportBatch }) {
   const { t } = useTranslation();
   const { items, cancelExport } = useBlur();
   const eta = useEta(batch);
   const current = items.find((it) => it.id === batch.currentId);
   return (
     <Stack gap={6} data-testid="blur-progress">
-      <Group justify="space-between" gap="xs" wrap="nowrap">
-        <Text size="sm" fw={600} truncate="end">
-          {t('blur.export.progress')}
-        </Text>
-        <Text size="sm" ff="monospace" style={{ flexShrink: 0 }} data-testid="blur-progress-count">
-          {t('scan.progressCount', { done: batch.done, total: batch.total })}
-        </Text>
-      </Group>
-      <Progress
-        value={(batch.done / Math.max(1, batch.total)) * 100}
-        size="md"
-        radius="sm"
-        animated
-        striped
+      <BatchProgressLines
+        ns="scan"
+        label={t('blur.export.progress')}
+        done={batch.done}
+        total={batch.total}
+        currentName={current?.relativePath ?? null}
+        countTestId="blur-progress-count"
       />
-      <Text size="xs" c="dimmed" truncate="end">
-        {current ? t('scan.progressCurrent', { name: current.relativePath }) : ' '}
-      </Text>
       <Group justify="space-between" gap="xs" wrap="nowrap">
         <Text size="xs" c="dimmed" data-testid="blur-eta">
           {eta}
         </Text>
-        <Button
-          variant="default"
+        <CancelBatchButton
+          ns="scan"
           size="xs"
-          leftSection={<IconX size={14} />}
-          onClick={cancelExport}
-          disabled={batch.stopping}
-          data-testid="blur-cancel"
-        >
-          {batch.stopping ? t('scan.stopping') : t('scan.cancel')}
-        </Button>
+          stopping={batch.stopping}
+          onCancel={cancelExport}
+          testId="blur-cancel"
+        />
       </Group>
     </Stack>
   );
@@ -174,7 +161,7 @@ export function ExportPanel() {
           />
         )}
         {running && batch ? (
-          <BatchProgress batch={batch} />
+          <ExportProgress batch={batch} />
         ) : (
           <Button
             leftSection={<IconDownload size={16} />}

@@ -4,8 +4,6 @@ import {
   Button,
   Group,
   Modal,
-  Paper,
-  Progress,
   SegmentedControl,
   Select,
   Stack,
@@ -13,95 +11,26 @@ import {
   Text,
   TextInput,
 } from '@mantine/core';
-import { Dropzone } from '@mantine/dropzone';
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { ClassifyResult } from '../../../../shared/classify-schemas';
 import { useVigil } from '../../api/ClientProvider';
 import { useModels } from '../../api/models-queries';
-import { DropzoneIcon } from '../../components/DropzoneIcon';
+import { BatchProgressCard } from '../../components/BatchProgress';
+import { DropNotice } from '../../components/DropNotice';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { FolderInput } from '../../components/FolderInput';
-import { IconDownload, IconFolder, IconSearch, IconTrash, IconUpload, IconX } from '../../components/icons';
+import { IconDownload, IconSearch } from '../../components/icons';
 import { PageHeader } from '../../components/PageHeader';
+import { IntakeActions, IntakeDropzone, usePhotoIntake } from '../../components/PhotoIntake';
 import { formatMs, formatPercent, formatScore } from '../../format';
 import { downloadBase64 } from '../../lib/download';
-import { getFilesFromEvent, IMAGE_ACCEPT, toPicked } from '../../lib/files';
 import { PhotoView, type BoxSpec } from '../scan/PhotoView';
 import { useClassify, type ClassifyItem } from './ClassifyProvider';
 import { faceText, matchesFilter, ResultsTable, sortItems, type Sort, type SortKey } from './ResultsTable';
 
 type Translate = TFunction;
 type Show = 'all' | 'done' | 'error';
-
-function ProgressPanel() {
-  const { t } = useTranslation();
-  const { progress, cancel } = useClassify();
-  if (!progress.running || progress.total === 0) return null;
-  return (
-    <Paper withBorder p="sm" radius="sm" data-testid="classify-progress">
-      <Group justify="space-between" wrap="nowrap" gap="md">
-        <Stack gap={6} style={{ flex: 1, minWidth: 0 }}>
-          <Group justify="space-between" gap="xs" wrap="nowrap">
-            <Text size="sm" fw={600}>
-              {t('classify.progressLabel')}
-            </Text>
-            <Text size="sm" ff="monospace" data-testid="classify-progress-count">
-              {t('classify.progressCount', { done: progress.done, total: progress.total })}
-            </Text>
-          </Group>
-          <Progress
-            value={(progress.done / progress.total) * 100}
-            size="md"
-            radius="sm"
-            animated
-            striped
-            transitionDuration={150}
-          />
-          <Text size="xs" c="dimmed" truncate="end">
-            {progress.current ? t('classify.progressCurrent', { name: progress.current.relativePath }) : ' '}
-          </Text>
-        </Stack>
-        <Button
-          variant="default"
-          size="sm"
-          leftSection={<IconX size={14} />}
-          onClick={cancel}
-          disabled={progress.stopping}
-          data-testid="classify-cancel"
-        >
-          {progress.stopping ? t('classify.stopping') : t('classify.cancel')}
-        </Button>
-      </Group>
-    </Paper>
-  );
-}
-
-function Notice() {
-  const { t } = useTranslation();
-  const { notice, dismissNotice } = useClassify();
-  if (!notice) return null;
-  const lines = [
-    notice.nothingToAdd ? t('classify.noImagesInDrop') : '',
-    notice.skipped > 0 ? t('classify.skipped', { count: notice.skipped }) : '',
-    notice.cancelled > 0 ? t('classify.cancelled', { count: notice.cancelled }) : '',
-  ].filter(Boolean);
-  if (lines.length === 0) return null;
-  return (
-    <Alert
-      color={notice.nothingToAdd ? 'yellow' : 'gray'}
-      variant="light"
-      py="xs"
-      withCloseButton
-      closeButtonLabel={t('common.dismiss')}
-      onClose={dismissNotice}
-      data-testid="classify-notice"
-    >
-      <Text size="sm">{lines.join(' ')}</Text>
-    </Alert>
-  );
-}
 
 /** Model to use and whether to look for objects and faces; applies to photos added next. */
 function Options() {
@@ -244,10 +173,9 @@ function Detail({ item, onClose }: { item: ClassifyItem | null; onClose: () => v
 export function ClassifyPage() {
   const { t } = useTranslation();
   const { client } = useVigil();
-  const { items, addFiles, clear, progress } = useClassify();
+  const { items, addFiles, clear, progress, cancel, notice, dismissNotice } = useClassify();
   const models = useModels();
-  const openFiles = useRef<() => void>(null);
-  const folderInput = useRef<HTMLInputElement>(null);
+  const intake = usePhotoIntake(addFiles);
   const [filter, setFilter] = useState('');
   const [show, setShow] = useState<Show>('all');
   const [sort, setSort] = useState<Sort>({ key: 'file', desc: false });
@@ -256,7 +184,6 @@ export function ClassifyPage() {
   const [exported, setExported] = useState<{ count: number; file: string } | null>(null);
   const empty = items.length === 0;
 
-  const onDrop = useCallback((files: File[]) => addFiles(files.map(toPicked)), [addFiles]);
   const onSort = (key: SortKey) =>
     setSort((s) =>
       s.key === key
@@ -304,88 +231,39 @@ export function ClassifyPage() {
         title={t('classify.title')}
         description={t('classify.description')}
         actions={
-          <>
-            <Button
-              size="sm"
-              leftSection={<IconUpload size={16} />}
-              onClick={() => openFiles.current?.()}
-              data-testid="classify-choose-files"
-            >
-              {t('classify.chooseFiles')}
-            </Button>
-            <Button
-              size="sm"
-              variant="default"
-              leftSection={<IconFolder size={16} />}
-              onClick={() => folderInput.current?.click()}
-              data-testid="classify-choose-folder"
-            >
-              {t('classify.chooseFolder')}
-            </Button>
-            <Button
-              size="sm"
-              variant="default"
-              leftSection={<IconTrash size={16} />}
-              onClick={clear}
-              disabled={empty && !progress.running}
-              data-testid="classify-clear"
-            >
-              {t('classify.clear')}
-            </Button>
-          </>
+          <IntakeActions
+            {...intake}
+            ns="classify"
+            testIds={{
+              files: 'classify-choose-files',
+              folder: 'classify-choose-folder',
+              clear: 'classify-clear',
+            }}
+            onClear={clear}
+            clearDisabled={empty && !progress.running}
+          />
         }
-      />
-
-      <FolderInput
-        ref={folderInput}
-        testId="classify-folder-input"
-        onFiles={(files) => addFiles(files.map(toPicked))}
       />
 
       <Options />
 
-      <Dropzone
-        onDrop={onDrop}
-        openRef={openFiles}
-        getFilesFromEvent={getFilesFromEvent}
-        useFsAccessApi={false}
-        multiple
-        inputProps={{ accept: IMAGE_ACCEPT }}
-        radius="sm"
-        p={empty ? 'xl' : 'md'}
-        data-testid="classify-dropzone"
-      >
-        <Group
-          justify="center"
-          gap="lg"
-          mih={empty ? 150 : 0}
-          wrap="nowrap"
-          style={{ pointerEvents: 'none' }}
-        >
-          <DropzoneIcon size={empty ? 56 : 36} iconSize={empty ? 28 : 20} />
-          {empty ? (
-            <Stack gap={4}>
-              <Text size="lg" fw={600}>
-                <Dropzone.Accept>{t('classify.dropAccept')}</Dropzone.Accept>
-                <Dropzone.Reject>{t('classify.dropReject')}</Dropzone.Reject>
-                <Dropzone.Idle>{t('classify.dropTitle')}</Dropzone.Idle>
-              </Text>
-              <Text size="sm" c="dimmed">
-                {t('classify.dropHint')}
-              </Text>
-            </Stack>
-          ) : (
-            <Text size="sm" c="dimmed">
-              <Dropzone.Accept>{t('classify.dropAccept')}</Dropzone.Accept>
-              <Dropzone.Reject>{t('classify.dropReject')}</Dropzone.Reject>
-              <Dropzone.Idle>{t('classify.dropCompact')}</Dropzone.Idle>
-            </Text>
-          )}
-        </Group>
-      </Dropzone>
+      <IntakeDropzone
+        {...intake}
+        ns="classify"
+        empty={empty}
+        testId="classify-dropzone"
+        folderTestId="classify-folder-input"
+        minHeight={150}
+      />
 
-      <ProgressPanel />
-      <Notice />
+      <BatchProgressCard
+        ns="classify"
+        progress={progress}
+        onCancel={cancel}
+        testId="classify-progress"
+        cancelTestId="classify-cancel"
+      />
+      <DropNotice notice={notice} ns="classify" onClose={dismissNotice} testId="classify-notice" />
 
       {empty ? (
         <Stack gap={4} align="center" py="lg" data-testid="classify-empty">

@@ -14,6 +14,13 @@ import type { ErrorShape } from '../../../../shared/errors';
 import { useVigil } from '../../api/ClientProvider';
 import { errorShapeOf } from '../../api/errors';
 import i18n from '../../i18n';
+import {
+  batchProgress,
+  batchReducer,
+  emptyBatch,
+  type BatchNotice,
+  type BatchProgress,
+} from '../../lib/batch-queue';
 import { selectForInspection, toImageSource, type PickedFile } from '../../lib/files';
 
 export type ClassifyStatus = 'queued' | 'running' | 'done' | 'error';
@@ -44,82 +51,6 @@ export interface ClassifyOptions {
   faces: boolean;
 }
 
-interface State {
-  items: ClassifyItem[];
-  batchTotal: number;
-  batchDone: number;
-  running: boolean;
-  stopping: boolean;
-  notice: { skipped: number; cancelled: number; nothingToAdd: boolean } | null;
-}
-
-type Action =
-  | { type: 'enqueue'; items: ClassifyItem[]; skipped: number }
-  | { type: 'start'; id: number }
-  | { type: 'settle'; id: number; patch: Partial<ClassifyItem> }
-  | { type: 'feedback'; id: number; feedback: ClassifyFeedback | undefined }
-  | { type: 'cancel'; ids: number[] }
-  | { type: 'idle' }
-  | { type: 'clear' }
-  | { type: 'dismissNotice' };
-
-const initialState: State = {
-  items: [],
-  batchTotal: 0,
-  batchDone: 0,
-  running: false,
-  stopping: false,
-  notice: null,
-};
-
-const patchItem = (items: ClassifyItem[], id: number, patch: Partial<ClassifyItem>) =>
-  items.map((item) => (item.id === id ? { ...item, ...patch } : item));
-
-function reducer(state: State, action: Action): State {
-  switch (action.type) {
-    case 'enqueue':
-      return {
-        ...state,
-        items: [...state.items, ...action.items],
-        batchTotal: state.batchTotal + action.items.length,
-        running: state.running || action.items.length > 0,
-        stopping: false,
-        notice:
-          action.skipped > 0 || action.items.length === 0
-            ? { skipped: action.skipped, cancelled: 0, nothingToAdd: action.items.length === 0 }
-            : state.notice,
-      };
-    case 'start':
-      return { ...state, items: patchItem(state.items, action.id, { status: 'running' }) };
-    case 'settle':
-      if (!state.items.some((item) => item.id === action.id)) return state; // cleared meanwhile
-      return {
-        ...state,
-        batchDone: state.batchDone + 1,
-        items: patchItem(state.items, action.id, action.patch),
-      };
-    case 'feedback':
-      return { ...state, items: patchItem(state.items, action.id, { feedback: action.feedback }) };
-    case 'cancel': {
-      const removed = new Set(action.ids);
-      return {
-        ...state,
-        items: state.items.filter((item) => !removed.has(item.id)),
-        batchTotal: state.batchTotal - action.ids.length,
-        stopping: state.running,
-        notice:
-          action.ids.length > 0 ? { skipped: 0, cancelled: action.ids.length, nothingToAdd: false } : null,
-      };
-    }
-    case 'idle':
-      return { ...state, running: false, stopping: false, batchTotal: 0, batchDone: 0 };
-    case 'clear':
-      return { ...initialState, running: state.running, stopping: state.running };
-    case 'dismissNotice':
-      return { ...state, notice: null };
-  }
-}
-
 const OPTIONS_KEY = 'vigil.classify-options';
 
 function readOptions(): ClassifyOptions {
@@ -142,14 +73,8 @@ export interface ClassifyContextValue {
   items: ClassifyItem[];
   options: ClassifyOptions;
   setOptions(patch: Partial<ClassifyOptions>): void;
-  progress: {
-    running: boolean;
-    stopping: boolean;
-    done: number;
-    total: number;
-    current: ClassifyItem | null;
-  };
-  notice: State['notice'];
+  progress: BatchProgress<ClassifyItem>;
+  notice: BatchNotice | null;
   addFiles(picked: readonly PickedFile[]): void;
   cancel(): void;
   clear(): void;
@@ -165,7 +90,7 @@ const ClassifyContext = createContext<ClassifyContextValue | null>(null);
  */
 export function ClassifyProvider({ children }: { children: ReactNode }) {
   const { client } = useVigil();
-  const [state, dispatch] = useReducer(reducer, initialState);
+  const [state, dispatch] = useReducer(batchReducer<ClassifyItem>, undefined, emptyBatch<ClassifyItem>);
   const [options, setOptionsState] = useState<ClassifyOptions>(readOptions);
   const pending = useRef<Array<{ id: number; file: File; options: ClassifyOptions }>>([]);
   const running = useRef(false);
@@ -181,7 +106,7 @@ export function ClassifyProvider({ children }: { children: ReactNode }) {
     try {
       for (let next = pending.current.shift(); next; next = pending.current.shift()) {
         const { id, file, options: opts } = next;
-        dispatch({ type: 'start', id });
+        dispatch({ type: 'patch', id, patch: { status: 'running' } });
         let source;
         try {
           source = await toImageSource(file);
@@ -263,14 +188,14 @@ export function ClassifyProvider({ children }: { children: ReactNode }) {
       const previous = item.feedback;
       const trimmed = label?.trim();
       const feedback = { verdict, ...(trimmed ? { label: trimmed } : {}) };
-      dispatch({ type: 'feedback', id: itemId, feedback: { ...feedback, sending: true } });
+      dispatch({ type: 'patch', id: itemId, patch: { feedback: { ...feedback, sending: true } } });
       client.invoke('feedback.give', { historyId: item.historyId, ...feedback }).then(
-        () => dispatch({ type: 'feedback', id: itemId, feedback: { ...feedback, sending: false } }),
+        () => dispatch({ type: 'patch', id: itemId, patch: { feedback: { ...feedback, sending: false } } }),
         (err: unknown) =>
           dispatch({
-            type: 'feedback',
+            type: 'patch',
             id: itemId,
-            feedback: { ...(previous ?? feedback), sending: false, error: errorShapeOf(err) },
+            patch: { feedback: { ...(previous ?? feedback), sending: false, error: errorShapeOf(err) } },
           }),
       );
     },
@@ -278,20 +203,13 @@ export function ClassifyProvider({ children }: { children: ReactNode }) {
   );
 
   const dismissNotice = useCallback(() => dispatch({ type: 'dismissNotice' }), []);
-  const current = state.items.find((item) => item.status === 'running') ?? null;
 
   const value = useMemo<ClassifyContextValue>(
     () => ({
       items: state.items,
       options,
       setOptions,
-      progress: {
-        running: state.running,
-        stopping: state.stopping,
-        done: state.batchDone,
-        total: state.batchTotal,
-        current,
-      },
+      progress: batchProgress(state, (item) => item.status === 'running'),
       notice: state.notice,
       addFiles,
       cancel,
@@ -299,7 +217,7 @@ export function ClassifyProvider({ children }: { children: ReactNode }) {
       dismissNotice,
       giveFeedback,
     }),
-    [state, options, setOptions, current, addFiles, cancel, clear, dismissNotice, giveFeedback],
+    [state, options, setOptions, addFiles, cancel, clear, dismissNotice, giveFeedback],
   );
   return <ClassifyContext.Provider value={value}>{children}</ClassifyContext.Provider>;
 }

@@ -2,90 +2,23 @@ import {
   Alert,
   Button,
   Group,
-  Kbd,
   Modal,
-  Paper,
-  Progress,
   SegmentedControl,
   SimpleGrid,
   Stack,
   Switch,
   Text,
 } from '@mantine/core';
-import { Dropzone } from '@mantine/dropzone';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { IconFolder, IconTrash, IconUpload, IconX } from '../../components/icons';
-import { DropzoneIcon } from '../../components/DropzoneIcon';
-import { FolderInput } from '../../components/FolderInput';
+import { BatchProgressCard } from '../../components/BatchProgress';
+import { DropNotice } from '../../components/DropNotice';
 import { PageHeader } from '../../components/PageHeader';
+import { IntakeActions, IntakeDropzone, usePhotoIntake } from '../../components/PhotoIntake';
 import { shortcutLabel } from '../../platform';
-import { getFilesFromEvent, IMAGE_ACCEPT, toPicked } from '../../lib/files';
 import { identifyBoxes, inspectBoxes, PhotoCard } from './PhotoCard';
 import { PhotoView } from './PhotoView';
 import { SCAN_MODES, useScan, type ScanItem, type ScanMode } from './ScanProvider';
-
-function ProgressPanel() {
-  const { t } = useTranslation();
-  const { progress, cancel } = useScan();
-  if (!progress.running || progress.total === 0) return null;
-  const value = (progress.done / progress.total) * 100;
-  return (
-    <Paper withBorder p="sm" radius="sm" data-testid="scan-progress">
-      <Group justify="space-between" wrap="nowrap" gap="md">
-        <Stack gap={6} style={{ flex: 1, minWidth: 0 }}>
-          <Group justify="space-between" gap="xs" wrap="nowrap">
-            <Text size="sm" fw={600}>
-              {t('scan.progressLabel')}
-            </Text>
-            <Text size="sm" ff="monospace" data-testid="scan-progress-count">
-              {t('scan.progressCount', { done: progress.done, total: progress.total })}
-            </Text>
-          </Group>
-          <Progress value={value} size="md" radius="sm" animated striped transitionDuration={150} />
-          <Text size="xs" c="dimmed" truncate="end">
-            {progress.current ? t('scan.progressCurrent', { name: progress.current.relativePath }) : ' '}
-          </Text>
-        </Stack>
-        <Button
-          variant="default"
-          size="sm"
-          leftSection={<IconX size={14} />}
-          onClick={cancel}
-          disabled={progress.stopping}
-          data-testid="scan-cancel"
-        >
-          {progress.stopping ? t('scan.stopping') : t('scan.cancel')}
-        </Button>
-      </Group>
-    </Paper>
-  );
-}
-
-function Notice() {
-  const { t } = useTranslation();
-  const { notice, dismissNotice } = useScan();
-  if (!notice) return null;
-  const lines = [
-    notice.nothingToAdd ? t('scan.noImagesInDrop') : '',
-    notice.skipped > 0 ? t('scan.skipped', { count: notice.skipped }) : '',
-    notice.cancelled > 0 ? t('scan.cancelled', { count: notice.cancelled }) : '',
-  ].filter(Boolean);
-  if (lines.length === 0) return null;
-  return (
-    <Alert
-      color={notice.nothingToAdd ? 'yellow' : 'gray'}
-      variant="light"
-      py="xs"
-      withCloseButton
-      closeButtonLabel={t('common.dismiss')}
-      onClose={dismissNotice}
-      data-testid="scan-notice"
-    >
-      <Text size="sm">{lines.join(' ')}</Text>
-    </Alert>
-  );
-}
 
 function Summary({ items }: { items: ScanItem[] }) {
   const { t } = useTranslation();
@@ -156,15 +89,14 @@ export function ScanPage() {
   const scan = useScan();
   const { items, addFiles, clear, onPickerRequest, progress, mode } = scan;
   const [matchesOnly, setMatchesOnly] = useState(false);
-  const openFiles = useRef<() => void>(null);
-  const folderInput = useRef<HTMLInputElement>(null);
+  const intake = usePhotoIntake(addFiles);
   const [preview, setPreview] = useState<ScanItem | null>(null);
   const empty = items.length === 0;
   const openKeys = shortcutLabel('o');
 
-  useEffect(() => onPickerRequest(() => openFiles.current?.()), [onPickerRequest]);
+  const { openFiles } = intake;
+  useEffect(() => onPickerRequest(() => openFiles.current?.()), [onPickerRequest, openFiles]);
 
-  const onDrop = useCallback((files: File[]) => addFiles(files.map(toPicked)), [addFiles]);
   const onOpen = useCallback((item: ScanItem) => setPreview(item), []);
   const previewLive = preview ? items.find((item) => item.id === preview.id) : undefined;
   const previewImage = previewLive?.result ?? previewLive?.identified;
@@ -179,92 +111,26 @@ export function ScanPage() {
         title={t('scan.title')}
         description={mode === 'identify' ? t('identify.description') : t('scan.description')}
         actions={
-          <>
-            <Button
-              size="sm"
-              leftSection={<IconUpload size={16} />}
-              rightSection={
-                <Kbd size="xs" style={{ opacity: 0.85 }}>
-                  {openKeys}
-                </Kbd>
-              }
-              onClick={() => openFiles.current?.()}
-              data-testid="choose-files"
-            >
-              {t('scan.chooseFiles')}
-            </Button>
-            <Button
-              size="sm"
-              variant="default"
-              leftSection={<IconFolder size={16} />}
-              onClick={() => folderInput.current?.click()}
-              data-testid="choose-folder"
-            >
-              {t('scan.chooseFolder')}
-            </Button>
-            <Button
-              size="sm"
-              variant="default"
-              leftSection={<IconTrash size={16} />}
-              onClick={clear}
-              disabled={empty && !progress.running}
-              data-testid="scan-clear"
-            >
-              {t('scan.clear')}
-            </Button>
-          </>
+          <IntakeActions
+            {...intake}
+            ns="scan"
+            testIds={{ files: 'choose-files', folder: 'choose-folder', clear: 'scan-clear' }}
+            onClear={clear}
+            clearDisabled={empty && !progress.running}
+            shortcut={openKeys}
+          />
         }
       />
 
-      {/* Outside the dropzone, so the dropzone holds exactly one file input. */}
-      <FolderInput
-        ref={folderInput}
-        testId="folder-input"
-        onFiles={(files) => addFiles(files.map(toPicked))}
+      <IntakeDropzone
+        {...intake}
+        ns="scan"
+        empty={empty}
+        testId="dropzone"
+        folderTestId="folder-input"
+        minHeight={180}
+        formats
       />
-
-      <Dropzone
-        onDrop={onDrop}
-        openRef={openFiles}
-        getFilesFromEvent={getFilesFromEvent}
-        useFsAccessApi={false}
-        multiple
-        inputProps={{ accept: IMAGE_ACCEPT }}
-        radius="sm"
-        p={empty ? 'xl' : 'md'}
-        data-testid="dropzone"
-      >
-        <Group
-          justify="center"
-          gap="lg"
-          mih={empty ? 180 : 0}
-          wrap="nowrap"
-          style={{ pointerEvents: 'none' }}
-        >
-          <DropzoneIcon size={empty ? 56 : 36} iconSize={empty ? 28 : 20} />
-          {empty ? (
-            <Stack gap={4}>
-              <Text size="lg" fw={600}>
-                <Dropzone.Accept>{t('scan.dropAccept')}</Dropzone.Accept>
-                <Dropzone.Reject>{t('scan.dropReject')}</Dropzone.Reject>
-                <Dropzone.Idle>{t('scan.dropTitle')}</Dropzone.Idle>
-              </Text>
-              <Text size="sm" c="dimmed">
-                {t('scan.dropHint')}
-              </Text>
-              <Text size="xs" c="dimmed">
-                {t('scan.dropFormats')}
-              </Text>
-            </Stack>
-          ) : (
-            <Text size="sm" c="dimmed">
-              <Dropzone.Accept>{t('scan.dropAccept')}</Dropzone.Accept>
-              <Dropzone.Reject>{t('scan.dropReject')}</Dropzone.Reject>
-              <Dropzone.Idle>{t('scan.dropCompact')}</Dropzone.Idle>
-            </Text>
-          )}
-        </Group>
-      </Dropzone>
 
       <Group justify="space-between" gap="sm">
         <ModeSwitch />
@@ -278,8 +144,14 @@ export function ScanPage() {
         )}
       </Group>
 
-      <ProgressPanel />
-      <Notice />
+      <BatchProgressCard
+        ns="scan"
+        progress={progress}
+        onCancel={scan.cancel}
+        testId="scan-progress"
+        cancelTestId="scan-cancel"
+      />
+      <DropNotice notice={scan.notice} ns="scan" onClose={scan.dismissNotice} testId="scan-notice" />
       <OtherModeNotice items={items} />
 
       {empty ? (

@@ -15,6 +15,15 @@ import type { ImageSource, InspectResult } from '../../../../shared/schemas';
 import { useVigil } from '../../api/ClientProvider';
 import { errorShapeOf } from '../../api/errors';
 import i18n from '../../i18n';
+import {
+  batchProgress,
+  batchReducer,
+  emptyBatch,
+  type BatchAction,
+  type BatchNotice,
+  type BatchProgress,
+  type BatchState,
+} from '../../lib/batch-queue';
 import { selectForInspection, toImageSource, type PickedFile } from '../../lib/files';
 
 export type ScanStatus = 'queued' | 'inspecting' | 'done' | 'error';
@@ -64,130 +73,22 @@ function storeMode(mode: ScanMode): void {
   }
 }
 
-export interface ScanNotice {
-  skipped: number;
-  cancelled: number;
-  /** Something was dropped but nothing in it could be sent. */
-  nothingToAdd: boolean;
-}
-
-interface State {
-  items: ScanItem[];
-  /** Files in the current run (since the queue was last idle) and how many have finished. */
-  batchTotal: number;
-  batchDone: number;
-  running: boolean;
-  stopping: boolean;
-  notice: ScanNotice | null;
-}
-
+/** The queue's state, plus the feedback given on identified faces. */
 type Action =
-  | { type: 'enqueue'; items: ScanItem[]; skipped: number }
-  | { type: 'requeue'; ids: number[]; mode: ScanMode }
-  | { type: 'start'; id: number }
-  | { type: 'done'; id: number; result: InspectResult }
-  | { type: 'identified'; id: number; result: IdentifyResult }
-  | { type: 'feedback'; id: number; faceIndex: number; feedback: FaceFeedback | null }
-  | { type: 'fail'; id: number; error: ErrorShape }
-  | { type: 'cancel'; ids: number[] }
-  | { type: 'idle' }
-  | { type: 'clear' }
-  | { type: 'dismissNotice' };
+  BatchAction<ScanItem> | { type: 'feedback'; id: number; faceIndex: number; feedback: FaceFeedback | null };
 
-const initialState: State = {
-  items: [],
-  batchTotal: 0,
-  batchDone: 0,
-  running: false,
-  stopping: false,
-  notice: null,
-};
-
-function settle(state: State, id: number, patch: Partial<ScanItem>): State {
-  if (!state.items.some((item) => item.id === id)) return state; // cleared while in flight
+function reducer(state: BatchState<ScanItem>, action: Action): BatchState<ScanItem> {
+  if (action.type !== 'feedback') return batchReducer(state, action);
   return {
     ...state,
-    batchDone: state.batchDone + 1,
-    items: state.items.map((item) => (item.id === id ? { ...item, ...patch } : item)),
+    items: state.items.map((item) => {
+      if (item.id !== action.id) return item;
+      const feedback = { ...item.feedback };
+      if (action.feedback) feedback[action.faceIndex] = action.feedback;
+      else delete feedback[action.faceIndex];
+      return { ...item, feedback };
+    }),
   };
-}
-
-function reducer(state: State, action: Action): State {
-  switch (action.type) {
-    case 'enqueue':
-      return {
-        ...state,
-        items: [...state.items, ...action.items],
-        batchTotal: state.batchTotal + action.items.length,
-        running: state.running || action.items.length > 0,
-        stopping: false,
-        notice:
-          action.skipped > 0 || action.items.length === 0
-            ? { skipped: action.skipped, cancelled: 0, nothingToAdd: action.items.length === 0 }
-            : state.notice,
-      };
-    case 'requeue': {
-      const ids = new Set(action.ids);
-      return {
-        ...state,
-        items: state.items.map((item) =>
-          ids.has(item.id)
-            ? {
-                ...item,
-                mode: action.mode,
-                status: 'queued',
-                result: undefined,
-                identified: undefined,
-                error: undefined,
-                feedback: undefined,
-              }
-            : item,
-        ),
-        batchTotal: state.batchTotal + action.ids.length,
-        running: state.running || action.ids.length > 0,
-        stopping: false,
-      };
-    }
-    case 'start':
-      return {
-        ...state,
-        items: state.items.map((item) => (item.id === action.id ? { ...item, status: 'inspecting' } : item)),
-      };
-    case 'done':
-      return settle(state, action.id, { status: 'done', result: action.result });
-    case 'identified':
-      return settle(state, action.id, { status: 'done', identified: action.result });
-    case 'feedback':
-      return {
-        ...state,
-        items: state.items.map((item) => {
-          if (item.id !== action.id) return item;
-          const feedback = { ...item.feedback };
-          if (action.feedback) feedback[action.faceIndex] = action.feedback;
-          else delete feedback[action.faceIndex];
-          return { ...item, feedback };
-        }),
-      };
-    case 'fail':
-      return settle(state, action.id, { status: 'error', error: action.error });
-    case 'cancel': {
-      const removed = new Set(action.ids);
-      return {
-        ...state,
-        items: state.items.filter((item) => !removed.has(item.id)),
-        batchTotal: state.batchTotal - action.ids.length,
-        stopping: state.running,
-        notice:
-          action.ids.length > 0 ? { skipped: 0, cancelled: action.ids.length, nothingToAdd: false } : null,
-      };
-    }
-    case 'idle':
-      return { ...state, running: false, stopping: false, batchTotal: 0, batchDone: 0 };
-    case 'clear':
-      return { ...initialState, running: state.running, stopping: state.running };
-    case 'dismissNotice':
-      return { ...state, notice: null };
-  }
 }
 
 export interface ScanContextValue {
@@ -197,8 +98,8 @@ export interface ScanContextValue {
   /** Scans again, in the current mode, the photos that were scanned in the other one. */
   rescanInMode(): void;
   giveFeedback(itemId: number, faceIndex: number, verdict: FeedbackVerdict): void;
-  progress: { running: boolean; stopping: boolean; done: number; total: number; current: ScanItem | null };
-  notice: ScanNotice | null;
+  progress: BatchProgress<ScanItem>;
+  notice: BatchNotice | null;
   addFiles(picked: readonly PickedFile[]): void;
   cancel(): void;
   clear(): void;
@@ -217,7 +118,7 @@ const ScanContext = createContext<ScanContextValue | null>(null);
  */
 export function ScanProvider({ children }: { children: ReactNode }) {
   const { client } = useVigil();
-  const [state, dispatch] = useReducer(reducer, initialState);
+  const [state, dispatch] = useReducer(reducer, undefined, emptyBatch<ScanItem>);
   const [mode, setModeState] = useState<ScanMode>(readMode);
   const pending = useRef<Array<{ id: number; file: File; mode: ScanMode }>>([]);
   /** Every file still on screen, so a photo can be scanned again in the other mode. */
@@ -237,28 +138,28 @@ export function ScanProvider({ children }: { children: ReactNode }) {
     try {
       for (let next = pending.current.shift(); next; next = pending.current.shift()) {
         const { id, file, mode: itemMode } = next;
-        dispatch({ type: 'start', id });
+        dispatch({ type: 'patch', id, patch: { status: 'inspecting' } });
         let source: ImageSource;
         try {
           source = await toImageSource(file);
         } catch {
           dispatch({
-            type: 'fail',
+            type: 'settle',
             id,
-            error: { code: 'FILE_NOT_FOUND', message: i18n.t('scan.readFailed') },
+            patch: { status: 'error', error: { code: 'FILE_NOT_FOUND', message: i18n.t('scan.readFailed') } },
           });
           continue;
         }
         try {
           if (itemMode === 'identify') {
             const result = await client.invoke('match.identify', { source });
-            dispatch({ type: 'identified', id, result });
+            dispatch({ type: 'settle', id, patch: { status: 'done', identified: result } });
           } else {
             const result = await client.invoke('image.inspect', { source });
-            dispatch({ type: 'done', id, result });
+            dispatch({ type: 'settle', id, patch: { status: 'done', result } });
           }
         } catch (err) {
-          dispatch({ type: 'fail', id, error: errorShapeOf(err) });
+          dispatch({ type: 'settle', id, patch: { status: 'error', error: errorShapeOf(err) } });
         }
       }
     } finally {
@@ -304,7 +205,18 @@ export function ScanProvider({ children }: { children: ReactNode }) {
       pending.current.push({ id: item.id, file, mode });
     }
     if (ids.length === 0) return;
-    dispatch({ type: 'requeue', ids, mode });
+    dispatch({
+      type: 'requeue',
+      ids,
+      patch: {
+        mode,
+        status: 'queued',
+        result: undefined,
+        identified: undefined,
+        error: undefined,
+        feedback: undefined,
+      },
+    });
     void drain();
   }, [drain, mode]);
 
@@ -371,7 +283,6 @@ export function ScanProvider({ children }: { children: ReactNode }) {
     };
   }, []);
 
-  const current = state.items.find((item) => item.status === 'inspecting') ?? null;
   const value = useMemo<ScanContextValue>(
     () => ({
       items: state.items,
@@ -379,13 +290,7 @@ export function ScanProvider({ children }: { children: ReactNode }) {
       setMode,
       rescanInMode,
       giveFeedback,
-      progress: {
-        running: state.running,
-        stopping: state.stopping,
-        done: state.batchDone,
-        total: state.batchTotal,
-        current,
-      },
+      progress: batchProgress(state, (item) => item.status === 'inspecting'),
       notice: state.notice,
       addFiles,
       cancel,
@@ -396,7 +301,6 @@ export function ScanProvider({ children }: { children: ReactNode }) {
     }),
     [
       state,
-      current,
       mode,
       setMode,
       rescanInMode,

@@ -1,0 +1,170 @@
+import { Button, Group, Kbd, Stack, Text } from '@mantine/core';
+import { Dropzone } from '@mantine/dropzone';
+import { useCallback, useRef, type RefObject } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { BatchNs } from '../lib/batch-queue';
+import { getFilesFromEvent, IMAGE_ACCEPT, toPicked, type PickedFile } from '../lib/files';
+import { DropzoneIcon } from './DropzoneIcon';
+import { FolderInput } from './FolderInput';
+import { IconFolder, IconTrash, IconUpload } from './icons';
+
+/**
+ * How a batch page takes photos in: a file dialog (the drop zone's), a folder picker and drops.
+ * `usePhotoIntake` holds what the header buttons and the drop zone share (spread it into both).
+ */
+export interface PhotoIntake {
+  openFiles: RefObject<(() => void) | null>;
+  folderInput: RefObject<HTMLInputElement | null>;
+  onFiles: (files: File[]) => void;
+}
+
+export function usePhotoIntake(addFiles: (picked: readonly PickedFile[]) => void): PhotoIntake {
+  const openFiles = useRef<() => void>(null);
+  const folderInput = useRef<HTMLInputElement>(null);
+  const onFiles = useCallback((files: File[]) => addFiles(files.map(toPicked)), [addFiles]);
+  return { openFiles, folderInput, onFiles };
+}
+
+/** The page header's Choose files / Choose folder / Clear buttons. */
+export function IntakeActions({
+  openFiles,
+  folderInput,
+  ns,
+  testIds,
+  onClear,
+  clearDisabled,
+  shortcut,
+}: Omit<PhotoIntake, 'onFiles'> & {
+  ns: BatchNs;
+  testIds: { files: string; folder: string; clear: string };
+  onClear: () => void;
+  clearDisabled: boolean;
+  /** Keys that open the file dialog, shown on its button. */
+  shortcut?: string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Button
+        size="sm"
+        leftSection={<IconUpload size={16} />}
+        rightSection={
+          shortcut ? (
+            <Kbd size="xs" style={{ opacity: 0.85 }}>
+              {shortcut}
+            </Kbd>
+          ) : undefined
+        }
+        onClick={() => openFiles.current?.()}
+        data-testid={testIds.files}
+      >
+        {t(`${ns}.chooseFiles`)}
+      </Button>
+      <Button
+        size="sm"
+        variant="default"
+        leftSection={<IconFolder size={16} />}
+        onClick={() => folderInput.current?.click()}
+        data-testid={testIds.folder}
+      >
+        {t(`${ns}.chooseFolder`)}
+      </Button>
+      <Button
+        size="sm"
+        variant="default"
+        leftSection={<IconTrash size={16} />}
+        onClick={onClear}
+        disabled={clearDisabled}
+        data-testid={testIds.clear}
+      >
+        {t(`${ns}.clear`)}
+      </Button>
+    </>
+  );
+}
+
+/**
+ * The drop zone (large while the page is empty, one line after) and, beside it, the hidden folder
+ * input: outside the drop zone, so that the drop zone holds exactly one file input.
+ */
+export function IntakeDropzone({
+  openFiles,
+  folderInput,
+  onFiles,
+  ns,
+  empty,
+  testId,
+  folderTestId,
+  minHeight,
+  title,
+  hint,
+  formats = false,
+  dense = false,
+}: PhotoIntake & {
+  ns: BatchNs;
+  empty: boolean;
+  testId: string;
+  folderTestId: string;
+  /** Height of the empty drop zone's content. */
+  minHeight: number;
+  /** Texts of the empty drop zone, when not the namespace's own. */
+  title?: string;
+  hint?: string;
+  /** Show the list of image formats. */
+  formats?: boolean;
+  /** A slimmer drop zone once photos are in. */
+  dense?: boolean;
+}) {
+  const { t } = useTranslation();
+  const accept = <Dropzone.Accept>{t(`${ns}.dropAccept`)}</Dropzone.Accept>;
+  const reject = <Dropzone.Reject>{t(`${ns}.dropReject`)}</Dropzone.Reject>;
+  return (
+    <>
+      <FolderInput ref={folderInput} testId={folderTestId} onFiles={onFiles} />
+      <Dropzone
+        onDrop={onFiles}
+        openRef={openFiles}
+        getFilesFromEvent={getFilesFromEvent}
+        useFsAccessApi={false}
+        multiple
+        inputProps={{ accept: IMAGE_ACCEPT }}
+        radius="sm"
+        p={empty ? 'xl' : dense ? 'xs' : 'md'}
+        data-testid={testId}
+      >
+        <Group
+          justify="center"
+          gap="lg"
+          mih={empty ? minHeight : 0}
+          wrap="nowrap"
+          style={{ pointerEvents: 'none' }}
+        >
+          <DropzoneIcon size={empty ? 56 : dense ? 28 : 36} iconSize={empty ? 28 : dense ? 16 : 20} />
+          {empty ? (
+            <Stack gap={4}>
+              <Text size="lg" fw={600}>
+                {accept}
+                {reject}
+                <Dropzone.Idle>{title ?? t(`${ns}.dropTitle`)}</Dropzone.Idle>
+              </Text>
+              <Text size="sm" c="dimmed">
+                {hint ?? t(`${ns}.dropHint`)}
+              </Text>
+              {formats && (
+                <Text size="xs" c="dimmed">
+                  {t('scan.dropFormats')}
+                </Text>
+              )}
+            </Stack>
+          ) : (
+            <Text size="sm" c="dimmed">
+              {accept}
+              {reject}
+              <Dropzone.Idle>{t(`${ns}.dropCompact`)}</Dropzone.Idle>
+            </Text>
+          )}
+        </Group>
+      </Dropzone>
+    </>
+  );
+}
