@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { EngineRuntime } from '../src/main/core/engine/runtime';
+import { DEFAULT_DETECTOR } from '../src/main/core/engine/face-detector';
 import type { RgbImage } from '../src/main/core/engine/protocol';
 import { decodeImage } from '../src/main/core/imaging/decode';
 import { overlapOfSmaller } from '../src/main/core/imaging/boxes';
@@ -183,6 +184,10 @@ export async function recallBench(): Promise<void> {
   const only = process.env.RECALL_ONLY;
   const detectors: [string, Detector][] = [
     ['human whole-photo pass (the face pipeline before tiling)', (img) => rt.detect(img)],
+    [
+      `shipped default (minFace ${DEFAULT_DETECTOR.minFace}, first-pass and second-look score ≥ ${DEFAULT_DETECTOR.minScore})`,
+      (img: RgbImage) => rt.detectBoxes(img, DEFAULT_DETECTOR),
+    ],
     ...[16, 24, 32].map(
       (minFace) =>
         [

