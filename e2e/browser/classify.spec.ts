@@ -1,30 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import sharp from 'sharp';
 import { E2E_TOKEN, SAMPLES } from '../env';
+import { makeModel, solid } from '../test-model';
 
 const open = async (page: Page) => {
   await page.goto(`/?token=${E2E_TOKEN}`);
   await page.getByTestId('nav-classify').click();
 };
-
-/** The red/blue Teachable Machine model of the unit tests, made with TensorFlow.js in a child process. */
-function makeModel(dir: string, opts: Record<string, unknown> = {}) {
-  const code = `const m = await import('./src/main/core/test-model.ts');
-await m.writeRedBlueModel(${JSON.stringify(dir)}, ${JSON.stringify(opts)});`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  if (r.status !== 0) throw new Error(`could not make the test model: ${r.stderr}`);
-}
-
-const solid = (file: string, rgb: { r: number; g: number; b: number }) =>
-  sharp({ create: { width: 96, height: 72, channels: 3, background: rgb } })
-    .png()
-    .toFile(file);
 
 async function importModel(page: Page, dir: string, name: string) {
   await page.goto(`/?token=${E2E_TOKEN}`);

@@ -3,30 +3,14 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import sharp from 'sharp';
 import { SAMPLES } from '../env';
+import { makeModel, solid } from '../test-model';
 
 /** Runs the built CLI as a user would (`npx vigil …` resolves to bin/vigil.js). */
 function vigil(args: string[]) {
   const r = spawnSync(process.execPath, ['bin/vigil.js', ...args], { encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
 }
-
-/** The red/blue Teachable Machine model of the unit tests, made with TensorFlow.js in a child process. */
-function makeModel(dir: string, opts: Record<string, unknown> = {}) {
-  const code = `const m = await import('./src/main/core/test-model.ts');
-await m.writeRedBlueModel(${JSON.stringify(dir)}, ${JSON.stringify(opts)});`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  if (r.status !== 0) throw new Error(`could not make the test model: ${r.stderr}`);
-}
-
-const solid = (file: string, rgb: { r: number; g: number; b: number }) =>
-  sharp({ create: { width: 96, height: 72, channels: 3, background: rgb } })
-    .png()
-    .toFile(file);
 
 const data = mkdtempSync(join(tmpdir(), 'vigil-cli-classify-'));
 const work = mkdtempSync(join(tmpdir(), 'vigil-cli-classify-in-'));
