@@ -107,6 +107,20 @@ test('watchlist add then identify finds the person and nobody else', async () =>
   expect(missing.json()).toMatchObject({ code: 'NOT_FOUND' });
 });
 
+test('search ranks the enrolled face first, says whether it was exact, and refuses contradictory modes', () => {
+  const crop = join(SAMPLES, 'sample1.jpg');
+  const exact = vigil(['search', crop, '--source', 'watchlist', '--k', '3', '--json', '--data', data]);
+  expect(exact.code, exact.stderr).toBe(0);
+  const doc = exact.json();
+  expect(doc).toMatchObject({ exact: true, metric: 'cosine', source: 'watchlist' });
+  expect(doc.results[0]).toMatchObject({ rank: 1, name: 'Alice' });
+  const fast = vigil(['search', crop, '--source', 'watchlist', '--approximate', '--json', '--data', data]);
+  expect(fast.json()).toMatchObject({ exact: false, results: [{ name: 'Alice' }] });
+  const both = vigil(['search', crop, '--exact', '--approximate', '--json', '--data', data]);
+  expect(both.code).toBe(2);
+  expect(both.json()).toMatchObject({ code: 'BAD_INPUT' });
+});
+
 test('blur exports every good file, reports the bad one, and exits 1', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-blur-'));
   writeFileSync(join(dir, 'broken.jpg'), 'not a photo');

@@ -18,6 +18,7 @@ import { CliFailure } from './output';
 import { perFile } from './batch';
 import { call } from './call';
 import type { GlobalOpts } from './match-commands';
+import { withDataJson } from './options';
 
 type WithCore = <T>(opts: GlobalOpts, run: (core: Core) => Promise<T>) => Promise<T>;
 
@@ -42,8 +43,7 @@ export function addBlurCommand(
   withCore: WithCore,
   globals: (c: Command) => GlobalOpts,
 ): void {
-  program
-    .command('blur')
+  withDataJson(program.command('blur'))
     .description('blur every face in photos (files or folders) and export them without metadata')
     .argument('<input...>', 'photos or folders')
     .requiredOption('--out <dir>', 'folder for the blurred copies (originals are never touched)')
@@ -83,8 +83,6 @@ export function addBlurCommand(
       'output file name without extension; {name}, {date} and {style} are replaced',
       DEFAULT_BLUR.pattern,
     )
-    .option('--data <dir>', 'data directory')
-    .option('--json', 'print one JSON document on stdout')
     .action(async (inputs: string[], o: Record<string, string | string[] | undefined>, cmd: Command) => {
       const g = globals(cmd);
       const options: Omit<BlurExportInput, 'source'> = {

@@ -10,6 +10,7 @@ import { expandInputs } from './files';
 import { CliFailure, printJson } from './output';
 import { perFile } from './batch';
 import type { GlobalOpts } from './match-commands';
+import { withDataJson } from './options';
 
 type WithCore = <T>(opts: GlobalOpts, run: (core: Core) => Promise<T>) => Promise<T>;
 
@@ -52,10 +53,7 @@ export function addClassifyCommands(
   withCore: WithCore,
   globals: (c: Command) => GlobalOpts,
 ): void {
-  const common = (cmd: Command) =>
-    cmd.option('--data <dir>', 'data directory').option('--json', 'print one JSON document on stdout');
-
-  common(
+  withDataJson(
     program
       .command('classify')
       .description(
@@ -135,16 +133,16 @@ export function addClassifyCommands(
 
   const models = program.command('models').description('built-in and imported classification models');
 
-  common(models.command('list').description('models with labels, input, size; * marks the default')).action(
-    async (_o, cmd: Command) => {
-      const g = globals(cmd);
-      const r = await withCore(g, (core) => call(core, 'models.list', {}));
-      if (g.json) printJson(r);
-      else r.models.forEach(printModel);
-    },
-  );
+  withDataJson(
+    models.command('list').description('models with labels, input, size; * marks the default'),
+  ).action(async (_o, cmd: Command) => {
+    const g = globals(cmd);
+    const r = await withCore(g, (core) => call(core, 'models.list', {}));
+    if (g.json) printJson(r);
+    else r.models.forEach(printModel);
+  });
 
-  common(
+  withDataJson(
     models
       .command('import')
       .description(
@@ -200,7 +198,7 @@ export function addClassifyCommands(
     },
   );
 
-  common(models.command('remove').description('remove an imported model').argument('<name>')).action(
+  withDataJson(models.command('remove').description('remove an imported model').argument('<name>')).action(
     async (name: string, _o, cmd: Command) => {
       const g = globals(cmd);
       const r = await withCore(g, (core) => call(core, 'models.remove', { name }));
@@ -209,7 +207,7 @@ export function addClassifyCommands(
     },
   );
 
-  common(
+  withDataJson(
     models
       .command('test')
       .description("a model's top labels for one photo")
@@ -224,7 +222,7 @@ export function addClassifyCommands(
     else printResult(r);
   });
 
-  common(
+  withDataJson(
     models
       .command('default')
       .description('show, or set, the model `vigil classify` and the Classify page use')

@@ -10,6 +10,7 @@ import { HistoryLog } from '../main/core/store/history-log';
 import { exportHistory, listHistory } from '../main/core/services/history';
 import { CliFailure, printJson } from './output';
 import type { GlobalOpts } from './match-commands';
+import { withDataJson } from './options';
 
 const out = (s: string) => process.stdout.write(s + '\n');
 
@@ -24,11 +25,9 @@ async function withHistory<T>(g: GlobalOpts, run: (h: HistoryLog) => Promise<T> 
 }
 
 export function addDataCommands(program: Command, globals: (c: Command) => GlobalOpts): void {
-  const common = (cmd: Command) =>
-    cmd.option('--data <dir>', 'data directory').option('--json', 'print one JSON document on stdout');
   const history = program.command('history').description('every job with its status, inputs and result');
 
-  common(
+  withDataJson(
     history
       .command('list')
       .description('list jobs, newest first')
@@ -54,7 +53,7 @@ export function addDataCommands(program: Command, globals: (c: Command) => Globa
         out(`${x.createdAt}  ${x.id}  ${x.kind.padEnd(8)} ${x.status.padEnd(9)} ${x.summary}`);
   });
 
-  common(history.command('show').description('one job with its full result').argument('<id>')).action(
+  withDataJson(history.command('show').description('one job with its full result').argument('<id>')).action(
     async (id: string, _o, cmd: Command) => {
       const g = globals(cmd);
       const rec = await withHistory(g, (h) => h.get(id));
@@ -63,7 +62,7 @@ export function addDataCommands(program: Command, globals: (c: Command) => Globa
     },
   );
 
-  common(
+  withDataJson(
     history
       .command('export')
       .description('export the history as CSV or JSON (by the file extension, or --format)')
@@ -78,7 +77,7 @@ export function addDataCommands(program: Command, globals: (c: Command) => Globa
     else out(`exported ${r.records} jobs to ${file}`);
   });
 
-  common(
+  withDataJson(
     program
       .command('backup')
       .description('back up the whole data directory into one archive')
@@ -96,7 +95,7 @@ export function addDataCommands(program: Command, globals: (c: Command) => Globa
     else out(`backed up ${r.files} files (${r.bytes} bytes) to ${r.file}`);
   });
 
-  common(
+  withDataJson(
     program
       .command('restore')
       .description('restore a backup into the data directory (verified first; a non-empty one is kept aside)')

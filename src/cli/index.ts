@@ -14,6 +14,7 @@ import { addDataCommands } from './data-commands';
 import { addBlurCommand } from './blur-command';
 import { addClassifyCommands } from './classify-commands';
 import type { InspectResult } from '../shared/schemas';
+import { withDataJson } from './options';
 
 interface GlobalOpts {
   data?: string;
@@ -108,12 +109,9 @@ export function buildProgram(): Command {
 
   const globals = (cmd: Command) => cmd.optsWithGlobals<GlobalOpts>();
 
-  program
-    .command('inspect')
+  withDataJson(program.command('inspect'))
     .description('find the faces in photos (files or folders)')
     .argument('<image...>', 'image files or folders')
-    .option('--data <dir>', 'data directory')
-    .option('--json', 'print one JSON document on stdout')
     .action((images: string[], _o, cmd: Command) => inspectCommand(images, globals(cmd)));
 
   program

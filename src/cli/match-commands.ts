@@ -8,6 +8,7 @@ import { expandInputs } from './files';
 import { CliFailure, printJson } from './output';
 import { progressBar } from './progress';
 import { perFile } from './batch';
+import { withDataJson } from './options';
 
 export interface GlobalOpts {
   data?: string;
@@ -24,12 +25,9 @@ export function addMatchCommands(
   withCore: WithCore,
   globals: (c: Command) => GlobalOpts,
 ): void {
-  const common = (cmd: Command) =>
-    cmd.option('--data <dir>', 'data directory').option('--json', 'print one JSON document on stdout');
-
   const wl = program.command('watchlist').description('manage the watchlist of wanted persons');
 
-  common(
+  withDataJson(
     wl
       .command('add')
       .description('add a subject and enrol the largest face (or --face N) of each photo')
@@ -96,7 +94,7 @@ export function addMatchCommands(
     },
   );
 
-  common(
+  withDataJson(
     wl.command('list').description('list subjects').option('--query <text>', 'filter by name, alias or case'),
   ).action(async (o: { query?: string }, cmd: Command) => {
     const g = globals(cmd);
@@ -107,7 +105,7 @@ export function addMatchCommands(
     });
   });
 
-  common(wl.command('show').description('show one subject').argument('<id>')).action(
+  withDataJson(wl.command('show').description('show one subject').argument('<id>')).action(
     async (id: string, _o, cmd: Command) => {
       const g = globals(cmd);
       await withCore(g, async (core) => {
@@ -123,7 +121,7 @@ export function addMatchCommands(
     },
   );
 
-  common(wl.command('remove').description('delete a subject and its faces').argument('<id>')).action(
+  withDataJson(wl.command('remove').description('delete a subject and its faces').argument('<id>')).action(
     async (id: string, _o, cmd: Command) => {
       const g = globals(cmd);
       await withCore(g, async (core) => {
@@ -134,7 +132,7 @@ export function addMatchCommands(
     },
   );
 
-  common(
+  withDataJson(
     wl.command('export').description('export the whole watchlist as one file').argument('<file>'),
   ).action(async (file: string, _o, cmd: Command) => {
     const g = globals(cmd);
@@ -146,18 +144,18 @@ export function addMatchCommands(
     });
   });
 
-  common(wl.command('import').description('merge an exported watchlist file').argument('<file>')).action(
-    async (file: string, _o, cmd: Command) => {
-      const g = globals(cmd);
-      await withCore(g, async (core) => {
-        const r = await call(core, 'watchlist.import', { source: { path: resolve(file) } });
-        if (g.json) printJson(r);
-        else out(`added ${r.added.length}, updated ${r.updated.length}, skipped ${r.skipped.length}`);
-      });
-    },
-  );
+  withDataJson(
+    wl.command('import').description('merge an exported watchlist file').argument('<file>'),
+  ).action(async (file: string, _o, cmd: Command) => {
+    const g = globals(cmd);
+    await withCore(g, async (core) => {
+      const r = await call(core, 'watchlist.import', { source: { path: resolve(file) } });
+      if (g.json) printJson(r);
+      else out(`added ${r.added.length}, updated ${r.updated.length}, skipped ${r.skipped.length}`);
+    });
+  });
 
-  common(
+  withDataJson(
     program
       .command('identify')
       .description('match every face in photos (files or folders) against the watchlist')
@@ -186,7 +184,7 @@ export function addMatchCommands(
     );
   });
 
-  common(
+  withDataJson(
     program
       .command('verify')
       .description('is the subject in this photo')
@@ -201,7 +199,7 @@ export function addMatchCommands(
     });
   });
 
-  common(
+  withDataJson(
     program
       .command('compare')
       .description('compare the largest faces of two photos')
@@ -216,7 +214,7 @@ export function addMatchCommands(
     });
   });
 
-  common(
+  withDataJson(
     program
       .command('search')
       .description('top-K most similar faces to the face in a photo')
@@ -232,9 +230,23 @@ export function addMatchCommands(
           .choices(['watchlist', 'seen', 'all'])
           .default('all'),
       )
-      .option('--face <n>', 'which face of the photo (0 = largest)', '0'),
+      .option('--face <n>', 'which face of the photo (0 = largest)', '0')
+      .addOption(
+        new Option(
+          '--exact',
+          'rank every face exactly (default below 100 000 faces; slower above)',
+        ).conflicts('approximate'),
+      )
+      .option(
+        '--approximate',
+        'rank only the best candidates of a fast first pass (default from 100 000 faces)',
+      ),
   ).action(
-    async (image: string, o: { k: string; metric: 'cosine'; source: 'all'; face: string }, cmd: Command) => {
+    async (
+      image: string,
+      o: { k: string; metric: 'cosine'; source: 'all'; face: string; exact?: true; approximate?: true },
+      cmd: Command,
+    ) => {
       const g = globals(cmd);
       await withCore(g, async (core) => {
         const r = await call(core, 'match.search', {
@@ -242,9 +254,11 @@ export function addMatchCommands(
           k: Number(o.k),
           metric: o.metric,
           source: o.source,
+          ...(o.exact ? { exact: true } : o.approximate ? { exact: false } : {}),
         });
         if (g.json) printJson(r);
         else {
+          if (!r.exact) out('(approximate: the best candidates of a fast first pass, ranked exactly)');
           for (const h of r.results) {
             out(
               `${h.rank}. ${h.kind === 'watchlist' ? h.name : h.file}  score ${h.score.toFixed(3)}  cosine ${h.similarity.toFixed(3)}  euclidean ${h.distance.toFixed(2)}`,

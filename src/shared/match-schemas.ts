@@ -82,6 +82,11 @@ export const searchInputSchema = z
     k: z.number().int().min(1).max(1000).default(10),
     metric: z.enum(['cosine', 'euclidean']).default('cosine'),
     source: z.enum(['watchlist', 'seen', 'all']).default('all'),
+    /**
+     * true: rank every face exactly. false: rank the best candidates of a 2-bit scan (recall@10
+     * measured in docs/benchmarks.md). Default: exact below 100 000 faces, approximate above.
+     */
+    exact: z.boolean().optional(),
   })
   .strict();
 
@@ -104,6 +109,8 @@ export const searchResultSchema = z.object({
   queryBox: boxSchema.nullable(),
   metric: z.enum(['cosine', 'euclidean']),
   source: z.enum(['watchlist', 'seen', 'all']),
+  /** Whether every face was ranked exactly (see the input's `exact`). */
+  exact: z.boolean(),
   results: z.array(searchHitSchema),
 });
 

@@ -14,6 +14,8 @@ export interface CodeStore {
   write(slot: number, codes: Uint8Array): void;
   move(from: number, to: number): void;
   setQuery(q: Int16Array): void;
+  /** The stored codes of `slot` (a view, valid until the store grows). */
+  row(slot: number): Uint8Array;
   /** Dots of the query with rows [first, first + n), n ≤ BATCH; valid until the next call. */
   dots(first: number, n: number): Int32Array;
 }
@@ -79,6 +81,11 @@ export class WasmCodeStore implements CodeStore {
     new Int16Array(this.kernel.memory.buffer, this.qOff, q.length).set(q);
   }
 
+  row(slot: number): Uint8Array {
+    const off = this.codesOff + slot * this.rowBytes;
+    return this.u8.subarray(off, off + this.rowBytes);
+  }
+
   dots(first: number, n: number): Int32Array {
     this.kernel.dotsU8(this.qOff, this.codesOff + first * this.rowBytes, n, this.rowBytes, this.outOff);
     return this.out;
@@ -119,6 +126,10 @@ export class JsCodeStore implements CodeStore {
 
   setQuery(q: Int16Array): void {
     this.q = q;
+  }
+
+  row(slot: number): Uint8Array {
+    return this.codes.subarray(slot * this.rowBytes, (slot + 1) * this.rowBytes);
   }
 
   dots(first: number, n: number): Int32Array {

@@ -1,4 +1,5 @@
 import { VigilError } from '../../../shared/errors';
+import { CoarseCodes } from './coarse';
 import { BATCH, JsCodeStore, WasmCodeStore, type CodeStore } from './codes';
 import { loadWasmDots, MAX_KERNEL_DIM, rowBytesFor } from './kernels';
 import { l2, quantizeQuery, quantizeRow } from './quantize';
@@ -18,6 +19,13 @@ const SOURCE_BIT: Record<FaceSource, number> = { watchlist: 1, seen: 2 };
 const SOURCES: FaceSource[] = ['watchlist', 'seen'];
 /** Rows re-ranked from the shortlist beyond k before the proof pass (cheap, and it raises τ early). */
 const SHORTLIST_EXTRA = 32;
+/**
+ * From this many rows on, `exact: false` starts with a table scan of 2-bit codes and re-ranks only
+ * its best candidates (the exact scan passes 20 ms here); below it the int8 scan is fast enough.
+ */
+export const COARSE_MIN_ROWS = 100_000;
+/** Candidates the 2-bit scan hands on (recall@10 measured in docs/benchmarks.md: search). */
+export const COARSE_CANDIDATES = 4096;
 /** Float rounding slack on the quantisation bound (cosine units); the bound itself is ~1e-2. */
 const EPS = 1e-6;
 
@@ -25,6 +33,16 @@ const EPS = 1e-6;
 const FILTER_OK = 1;
 const FILTER_NO = 2;
 const RANKED = 4;
+
+/** One query as the scans take it: the vector and its norm, k, metric, source mask and filter. */
+interface Ask {
+  query: Float32Array;
+  qNorm: number;
+  k: number;
+  metric: Metric;
+  mask: number;
+  filter: ((id: string) => boolean) | undefined;
+}
 
 function grow<T extends Float64Array | Uint8Array>(a: T, min: number, make: (n: number) => T): T {
   if (a.length >= min) return a;
@@ -46,6 +64,9 @@ export class FaceIndex {
   readonly backend: IndexBackend;
   private readonly rowBytes: number;
   private readonly codes: CodeStore | undefined;
+  private readonly coarse: CoarseCodes | undefined;
+  private readonly coarseFrom: number;
+  private readonly coarseCandidates: number;
   private readonly floats: FloatRows;
   private readonly rowCodes: Uint8Array;
   private ids: string[] = [];
@@ -67,6 +88,8 @@ export class FaceIndex {
     this.rowBytes = rowBytesFor(dim);
     this.rowCodes = new Uint8Array(this.rowBytes);
     this.floats = new FloatRows(dim, opts.vectors);
+    this.coarseFrom = Math.max(1, opts.coarse?.from ?? COARSE_MIN_ROWS);
+    this.coarseCandidates = Math.max(1, opts.coarse?.candidates ?? COARSE_CANDIDATES);
     const scan = opts.scan ?? 'auto';
     if (scan === 'float') {
       if (opts.vectors)
@@ -85,6 +108,9 @@ export class FaceIndex {
           : { ok: false as const, reason: `dimension ${dim} exceeds the kernel's ${MAX_KERNEL_DIM}` };
       if (loaded.ok) {
         this.codes = new WasmCodeStore(loaded.kernel, this.rowBytes);
+        // Its own kernel instance: each store owns one WebAssembly memory.
+        const second = loadWasmDots();
+        if (second.ok) this.coarse = new CoarseCodes(second.kernel, dim, this.rowBytes);
         this.backend = { scan: 'wasm-simd' };
         return;
       }
@@ -116,7 +142,10 @@ export class FaceIndex {
       this.state,
     ];
     return (
-      this.floats.byteLength + (this.codes?.byteLength ?? 0) + perRow.reduce((t, a) => t + a.byteLength, 0)
+      this.floats.byteLength +
+      (this.codes?.byteLength ?? 0) +
+      (this.coarse?.byteLength ?? 0) +
+      perRow.reduce((t, a) => t + a.byteLength, 0)
     );
   }
 
@@ -149,6 +178,17 @@ export class FaceIndex {
       this.resid[slot] = rc.resid;
       this.hatNorm[slot] = rc.hatNorm;
     }
+    if (this.coarse?.ready) this.coarse.write(slot, vector, norm > 0 ? 1 / norm : 0);
+    else if (this.coarse && this.ids.length >= this.coarseFrom)
+      this.coarse.start(this.ids.length, (i, out) => this.unitFromCodes(i, out));
+  }
+
+  /** Row `slot`'s unit vector as its int8 codes give it back (the floats may be on disk). */
+  private unitFromCodes(slot: number, out: Float64Array): void {
+    const c = this.codes!.row(slot);
+    const min = this.qmin[slot]!;
+    const step = this.qstep[slot]!;
+    for (let j = 0; j < this.dim; j++) out[j] = min + step * c[j]!;
   }
 
   /** Removes `id`; false when it was not there. The last row takes its slot. */
@@ -166,6 +206,7 @@ export class FaceIndex {
         a[slot] = a[last]!;
       this.floats.move(last, slot);
       this.codes?.move(last, slot);
+      this.coarse?.move(last, slot);
     }
     this.ids.pop();
     this.subjects.pop();
@@ -179,6 +220,7 @@ export class FaceIndex {
     this.subjects = [];
     this.slotOf.clear();
     this.floats.trim(0);
+    this.coarse?.reset();
   }
 
   search(query: Float32Array, opts: SearchOptions): SearchHit[] {
@@ -196,8 +238,8 @@ export class FaceIndex {
     if (n === 0) return [];
     const qNorm = l2(query);
     const top = this.codes
-      ? this.quantisedSearch(query, qNorm, k, metric, mask, opts.filter, opts.exact ?? true)
-      : this.floatSearch(query, qNorm, k, metric, mask, opts.filter);
+      ? this.quantisedSearch({ query, qNorm, k, metric, mask, filter: opts.filter }, opts.exact ?? true)
+      : this.floatSearch({ query, qNorm, k, metric, mask, filter: opts.filter });
     return top.sorted().map(({ slot }) => this.hit(query, qNorm, slot));
   }
 
@@ -219,6 +261,7 @@ export class FaceIndex {
     this.floats.reserve(rows);
     if (this.codes) {
       this.codes.reserve(rows);
+      this.coarse?.reserve(rows);
       this.qmin = grow(this.qmin, rows, (n) => new Float64Array(n));
       this.qstep = grow(this.qstep, rows, (n) => new Float64Array(n));
       this.resid = grow(this.resid, rows, (n) => new Float64Array(n));
@@ -254,14 +297,7 @@ export class FaceIndex {
     return ok;
   }
 
-  private floatSearch(
-    query: Float32Array,
-    qNorm: number,
-    k: number,
-    metric: Metric,
-    mask: number,
-    filter: ((id: string) => boolean) | undefined,
-  ): TopK {
+  private floatSearch({ query, qNorm, k, metric, mask, filter }: Ask): TopK {
     const n = this.ids.length;
     const top = new TopK(Math.min(k, n));
     const { src } = this;
@@ -275,15 +311,8 @@ export class FaceIndex {
     return top;
   }
 
-  private quantisedSearch(
-    query: Float32Array,
-    qNorm: number,
-    k: number,
-    metric: Metric,
-    mask: number,
-    filter: ((id: string) => boolean) | undefined,
-    exact: boolean,
-  ): TopK {
+  private quantisedSearch(ask: Ask, exact: boolean): TopK {
+    const { query, qNorm, k, metric, mask, filter } = ask;
     const codes = this.codes!;
     const n = this.ids.length;
     if (this.approx.length < n) this.approx = new Float64Array(this.norm.length);
@@ -296,6 +325,11 @@ export class FaceIndex {
     const q2 = qNorm * qNorm;
     const scale = qc.scale;
     const sumMin = qc.scale * qc.sum;
+    if (!exact && this.coarse?.ready)
+      return this.coarseSearch(ask, (i) => {
+        // The int8 estimate of one candidate, as pass 1 below computes it for every row.
+        return sumMin * qmin[i]! + scale * qstep[i]! * codes.dots(i, 1)[0]!;
+      });
 
     // Pass 1: approximate cosine of every row; shortlist the best by approximate key.
     const shortlist = new TopK(Math.min(n, k + Math.max(k, SHORTLIST_EXTRA)));
@@ -346,6 +380,55 @@ export class FaceIndex {
       state[i]! |= RANKED;
       top.push(this.exactKey(query, qNorm, i, metric), i);
       tau = top.threshold;
+    }
+    return top;
+  }
+
+  /**
+   * Approximate top k for large indexes: the 2-bit table scan keeps `coarseCandidates` rows, their int8
+   * estimates keep a shortlist, and the shortlist is ranked exactly.
+   */
+  private coarseSearch(
+    { query, qNorm, k, metric, mask, filter }: Ask,
+    int8Cosine: (slot: number) => number,
+  ): TopK {
+    const coarse = this.coarse!;
+    const n = this.ids.length;
+    const { src, norm } = this;
+    const cos = metric === 'cosine';
+    const q2 = qNorm * qNorm;
+    const key = (i: number, a: number) => {
+      if (cos) return a;
+      const v = norm[i]!;
+      return -(q2 + v * v - 2 * qNorm * v * a);
+    };
+    const unit = new Float64Array(this.dim);
+    const inv = qNorm > 0 ? 1 / qNorm : 0;
+    for (let j = 0; j < this.dim; j++) unit[j] = query[j]! * inv;
+    const { base, scale } = coarse.setQuery(unit);
+
+    const candidates = new TopK(Math.min(n, Math.max(this.coarseCandidates, 4 * k)));
+    for (let first = 0; first < n; first += BATCH) {
+      const cnt = Math.min(BATCH, n - first);
+      const sums = coarse.scan(first / 16, Math.ceil(cnt / 16));
+      for (let t = 0; t < cnt; t++) {
+        const i = first + t;
+        if ((src[i]! & mask) === 0) continue;
+        const c = key(i, base + scale * sums[t]!);
+        if (c <= candidates.threshold) continue;
+        if (filter && !this.passes(filter, i)) continue;
+        candidates.push(c, i);
+      }
+    }
+    const shortlist = new TopK(Math.min(n, k + Math.max(k, SHORTLIST_EXTRA)));
+    for (let e = 0; e < candidates.size; e++) {
+      const i = candidates.slots[e]!;
+      shortlist.push(key(i, int8Cosine(i)), i);
+    }
+    const top = new TopK(Math.min(k, n));
+    for (let e = 0; e < shortlist.size; e++) {
+      const i = shortlist.slots[e]!;
+      top.push(this.exactKey(query, qNorm, i, metric), i);
     }
     return top;
   }

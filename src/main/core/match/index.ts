@@ -1,4 +1,4 @@
-export { FaceIndex } from './face-index';
+export { COARSE_MIN_ROWS, FaceIndex } from './face-index';
 export { EmbeddingRowReader } from './file-vectors';
 export type {
   FaceIndexOptions,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BATCH, JsCodeStore, WasmCodeStore } from './codes';
-import { dotsU8Js, loadWasmDots, QUERY_CODE_MAX, rowBytesFor } from './kernels';
+import { dotsU8Js, loadWasmDots, QUERY_CODE_MAX, rowBytesFor, scanU4Js } from './kernels';
 import { rng } from './synthetic';
 
 describe('dots_u8 kernel', () => {
@@ -40,5 +40,33 @@ describe('dots_u8 kernel', () => {
     wasm.move(5, 0);
     js.move(5, 0);
     expect(wasm.dots(0, 1)[0]).toBe(js.dots(0, 1)[0]);
+  });
+});
+
+describe('scan_u4 kernel', () => {
+  it('equals the JS look-up over several blocks, with extreme table entries', () => {
+    const loaded = loadWasmDots();
+    if (!loaded.ok) throw new Error(loaded.reason);
+    const { kernel } = loaded;
+    const vecs = 320; // a 1280-d row: more than one 256-vector chunk of i16 sums
+    const blocks = 5;
+    const lut = new Int8Array(vecs * 32);
+    const rand = rng(11);
+    for (let i = 0; i < lut.length; i++) lut[i] = i < 64 ? 63 : Math.round(rand() * 126) - 63;
+    const codes = new Uint8Array(blocks * vecs * 16);
+    for (let i = 0; i < codes.length; i++) codes[i] = Math.floor(rand() * 256);
+    // Rows of block 0 always pick 63 + 63: the largest sums the kernel must carry exactly.
+    for (let v = 0; v < vecs; v++) lut.fill(63, 32 * v, 32 * v + 32);
+    const codesOff = 64 + lut.length;
+    const outOff = codesOff + codes.length;
+    kernel.memory.grow(Math.ceil((outOff + blocks * 64) / 65536));
+    new Int8Array(kernel.memory.buffer, 0, lut.length).set(lut);
+    new Uint8Array(kernel.memory.buffer, codesOff, codes.length).set(codes);
+    kernel.scanU4(0, codesOff, blocks, vecs, outOff);
+    const got = Array.from(new Int32Array(kernel.memory.buffer, outOff, blocks * 16));
+    const want = new Int32Array(blocks * 16);
+    scanU4Js(lut, codes, blocks, vecs, want);
+    expect(got).toEqual(Array.from(want));
+    expect(got[0]).toBe(vecs * 126);
   });
 });

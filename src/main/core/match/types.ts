@@ -53,6 +53,11 @@ export interface FaceIndexOptions {
    * With one it keeps only the 1-byte codes and reads the few rows it re-ranks from there.
    */
   vectors?: VectorReader;
+  /**
+   * `exact: false` on large indexes: from how many rows the 2-bit codes are kept (default
+   * COARSE_MIN_ROWS) and how many candidates their scan hands on (default COARSE_CANDIDATES).
+   */
+  coarse?: { from?: number; candidates?: number };
 }
 
 export interface IndexBackend {

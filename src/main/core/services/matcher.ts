@@ -8,7 +8,7 @@ import {
   similarity,
   verdictOf,
 } from '../match/calibration';
-import { FaceIndex } from '../match/index';
+import { COARSE_MIN_ROWS, FaceIndex } from '../match/index';
 import type { Store } from '../store/store';
 
 export interface SubjectCandidate {
@@ -138,14 +138,21 @@ export class Matcher {
       .slice(0, limit);
   }
 
+  /** Top-k faces; exact unless asked otherwise or the index is large (COARSE_MIN_ROWS and up). */
   search(
     descriptor: Float32Array,
-    opts: { k: number; metric: 'cosine' | 'euclidean'; source: 'watchlist' | 'seen' | 'all' },
-  ): MatchHit[] {
+    opts: {
+      k: number;
+      metric: 'cosine' | 'euclidean';
+      source: 'watchlist' | 'seen' | 'all';
+      exact?: boolean;
+    },
+  ): { exact: boolean; hits: MatchHit[] } {
     if (descriptor.length !== this.store.watchlistVectors.dim) {
       throw new VigilError('BAD_INPUT', `descriptor has ${descriptor.length} values`);
     }
-    return this.index.search(descriptor, opts).map((h) => ({
+    const exact = opts.exact ?? this.index.size < COARSE_MIN_ROWS;
+    const hits = this.index.search(descriptor, { ...opts, exact }).map((h) => ({
       id: h.id,
       kind: h.source,
       subjectId: h.subjectId ?? null,
@@ -153,5 +160,6 @@ export class Matcher {
       distance: h.distance,
       score: scoreOf(h.similarity),
     }));
+    return { exact, hits };
   }
 }

@@ -115,6 +115,19 @@ describe('watchlist and matching', () => {
       // Alice's enrolled face and her face seen in sample1.jpg come first.
       expect(kinds).toEqual(['seen', 'watchlist']);
       expect(r.results[0].similarity).toBeGreaterThan(0.8);
+      // A small store is ranked exactly unless asked otherwise; asked, the same faces come first.
+      expect(r.exact).toBe(true);
+      const fast = await ok('match.search', {
+        query: { source: { path: alicePhoto } },
+        k: 5,
+        metric,
+        source: 'all',
+        exact: false,
+      });
+      expect(fast.exact).toBe(false);
+      expect(fast.results.map((h: { faceId: string }) => h.faceId)).toEqual(
+        r.results.map((h: { faceId: string }) => h.faceId),
+      );
     }
     const wl = await ok('match.search', {
       query: { source: { path: alicePhoto } },

@@ -182,10 +182,13 @@ export async function search(
       excludeId = seen.id;
     }
     // The query face itself is among the seen faces: leave it out of its own results.
-    const hits = deps.matcher
-      .search(descriptor, { k: input.k + 1, metric: input.metric, source: input.source })
-      .filter((h) => h.id !== excludeId)
-      .slice(0, input.k);
+    const found = deps.matcher.search(descriptor, {
+      k: input.k + 1,
+      metric: input.metric,
+      source: input.source,
+      ...(input.exact === undefined ? {} : { exact: input.exact }),
+    });
+    const hits = found.hits.filter((h) => h.id !== excludeId).slice(0, input.k);
     const results = [];
     for (const [i, h] of hits.entries()) {
       if (h.kind === 'watchlist') {
@@ -223,10 +226,17 @@ export async function search(
         thumbnailUrl: seen ? deps.mediaUrl(crop ?? `thumbs/${seen.photoSha256}.jpg`) : null,
       });
     }
-    const value = { historyId, queryBox, metric: input.metric, source: input.source, results };
+    const value = {
+      historyId,
+      queryBox,
+      metric: input.metric,
+      source: input.source,
+      exact: found.exact,
+      results,
+    };
     return {
       value,
-      summary: `${results.length} similar faces (${input.metric}, ${input.source})`,
+      summary: `${results.length} similar faces (${input.metric}, ${input.source}${found.exact ? '' : ', approximate'})`,
       result: value,
     };
   });

@@ -335,6 +335,7 @@ const en = {
     summary_one: '{{count}} result · {{metric}} · {{source}}',
     summary_many: '{{count}} results · {{metric}} · {{source}}',
     summary_other: '{{count}} results · {{metric}} · {{source}}',
+    approximate: 'approximate (over 100 000 faces: the best candidates of a fast first pass)',
     emptyBody: 'Drop a photo on the left to find the most similar faces.',
     noResults: 'Nothing to compare with yet in this source.',
     score: 'Score',

@@ -337,6 +337,8 @@ const ptBR: Translation = {
     summary_one: '{{count}} resultado · {{metric}} · {{source}}',
     summary_many: '{{count}} resultados · {{metric}} · {{source}}',
     summary_other: '{{count}} resultados · {{metric}} · {{source}}',
+    approximate:
+      'aproximada (acima de 100 000 rostos: os melhores candidatos de uma primeira passagem rápida)',
     emptyBody: 'Solte uma foto à esquerda para encontrar os rostos mais semelhantes.',
     noResults: 'Ainda não há com o que comparar nesta origem.',
     score: 'Pontuação',

@@ -299,6 +299,7 @@ export function SearchPanel() {
                   metric: t(`search.metrics.${search.data.metric}`),
                   source: t(`search.sources.${search.data.source}`),
                 })}
+                {search.data.exact ? '' : ` · ${t('search.approximate')}`}
               </Text>
             )}
           </Group>
