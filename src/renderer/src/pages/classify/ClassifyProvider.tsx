@@ -1,27 +1,11 @@
-import {
-  createContext,
-  useCallback,
-  useContext,
-  useEffect,
-  useMemo,
-  useReducer,
-  useRef,
-  useState,
-  type ReactNode,
-} from 'react';
+import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import type { ClassifyResult } from '../../../../shared/classify-schemas';
 import type { ErrorShape } from '../../../../shared/errors';
 import { useVigil } from '../../api/ClientProvider';
 import { errorShapeOf } from '../../api/errors';
-import i18n from '../../i18n';
-import {
-  batchProgress,
-  batchReducer,
-  emptyBatch,
-  type BatchNotice,
-  type BatchProgress,
-} from '../../lib/batch-queue';
-import { selectForInspection, toImageSource, type PickedFile } from '../../lib/files';
+import { batchProgress, batchReducer, type BatchNotice, type BatchProgress } from '../../lib/batch-queue';
+import type { PickedFile } from '../../lib/files';
+import { useBatchQueue, type QueuedJob } from '../../lib/use-batch-queue';
 
 export type ClassifyStatus = 'queued' | 'running' | 'done' | 'error';
 
@@ -82,6 +66,10 @@ export interface ClassifyContextValue {
   giveFeedback(itemId: number, verdict: 'correct' | 'wrong', label?: string): void;
 }
 
+interface ClassifyJob extends QueuedJob {
+  options: ClassifyOptions;
+}
+
 const ClassifyContext = createContext<ClassifyContextValue | null>(null);
 
 /**
@@ -90,72 +78,35 @@ const ClassifyContext = createContext<ClassifyContextValue | null>(null);
  */
 export function ClassifyProvider({ children }: { children: ReactNode }) {
   const { client } = useVigil();
-  const [state, dispatch] = useReducer(batchReducer<ClassifyItem>, undefined, emptyBatch<ClassifyItem>);
   const [options, setOptionsState] = useState<ClassifyOptions>(readOptions);
-  const pending = useRef<Array<{ id: number; file: File; options: ClassifyOptions }>>([]);
-  const running = useRef(false);
-  const nextId = useRef(1);
-  const itemsRef = useRef<ClassifyItem[]>([]);
-  useEffect(() => {
-    itemsRef.current = state.items;
-  }, [state.items]);
-
-  const drain = useCallback(async () => {
-    if (running.current) return;
-    running.current = true;
-    try {
-      for (let next = pending.current.shift(); next; next = pending.current.shift()) {
-        const { id, file, options: opts } = next;
-        dispatch({ type: 'patch', id, patch: { status: 'running' } });
-        let source;
-        try {
-          source = await toImageSource(file);
-        } catch {
-          dispatch({
-            type: 'settle',
-            id,
-            patch: { status: 'error', error: { code: 'FILE_NOT_FOUND', message: i18n.t('scan.readFailed') } },
-          });
-          continue;
-        }
-        try {
-          const result = await client.invoke('classify.run', {
-            source,
-            objects: opts.objects,
-            faces: opts.faces,
-            ...(opts.model ? { model: opts.model } : {}),
-          });
-          dispatch({ type: 'settle', id, patch: { status: 'done', result, historyId: result.historyId } });
-        } catch (err) {
-          const error = errorShapeOf(err);
-          const historyId = (err as { details?: { historyId?: unknown } }).details?.historyId;
-          dispatch({
-            type: 'settle',
-            id,
-            patch: { status: 'error', error, ...(typeof historyId === 'string' ? { historyId } : {}) },
-          });
-        }
-      }
-    } finally {
-      running.current = false;
-      dispatch({ type: 'idle' });
-    }
-  }, [client]);
+  const queue = useBatchQueue<ClassifyItem, ClassifyJob>({
+    reducer: batchReducer<ClassifyItem>,
+    started: { status: 'running' },
+    run: async ({ options: opts }, source) => {
+      const result = await client.invoke('classify.run', {
+        source,
+        objects: opts.objects,
+        faces: opts.faces,
+        ...(opts.model ? { model: opts.model } : {}),
+      });
+      return { status: 'done', result, historyId: result.historyId };
+    },
+    failed: (error, cause) => {
+      // A failed run has a history record too.
+      const historyId = (cause as { details?: { historyId?: unknown } } | undefined)?.details?.historyId;
+      return { status: 'error', error, ...(typeof historyId === 'string' ? { historyId } : {}) };
+    },
+  });
+  const { state, dispatch, itemsRef, enqueue, cancel, clear, dismissNotice } = queue;
 
   const addFiles = useCallback(
-    (picked: readonly PickedFile[]) => {
-      const { keep, skipped } = selectForInspection(picked);
-      const items: ClassifyItem[] = keep.map((p) => ({
-        id: nextId.current++,
-        name: p.file.name,
-        relativePath: p.relativePath,
-        status: 'queued',
-      }));
-      keep.forEach((p, i) => pending.current.push({ id: items[i]!.id, file: p.file, options }));
-      dispatch({ type: 'enqueue', items, skipped });
-      if (items.length > 0) void drain();
-    },
-    [drain, options],
+    (picked: readonly PickedFile[]) =>
+      enqueue(
+        picked,
+        (p, id) => ({ id, name: p.file.name, relativePath: p.relativePath, status: 'queued' }),
+        (p, item) => ({ id: item.id, file: p.file, options }),
+      ),
+    [enqueue, options],
   );
 
   const setOptions = useCallback((patch: Partial<ClassifyOptions>) => {
@@ -168,17 +119,6 @@ export function ClassifyProvider({ children }: { children: ReactNode }) {
       }
       return next;
     });
-  }, []);
-
-  const cancel = useCallback(() => {
-    const ids = pending.current.map((p) => p.id);
-    pending.current = [];
-    dispatch({ type: 'cancel', ids });
-  }, []);
-
-  const clear = useCallback(() => {
-    pending.current = [];
-    dispatch({ type: 'clear' });
   }, []);
 
   const giveFeedback = useCallback(
@@ -199,10 +139,8 @@ export function ClassifyProvider({ children }: { children: ReactNode }) {
           }),
       );
     },
-    [client],
+    [client, dispatch, itemsRef],
   );
-
-  const dismissNotice = useCallback(() => dispatch({ type: 'dismissNotice' }), []);
 
   const value = useMemo<ClassifyContextValue>(
     () => ({

@@ -1,30 +1,19 @@
-import {
-  createContext,
-  useCallback,
-  useContext,
-  useEffect,
-  useMemo,
-  useReducer,
-  useRef,
-  useState,
-  type ReactNode,
-} from 'react';
+import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { ErrorShape } from '../../../../shared/errors';
 import type { IdentifyResult } from '../../../../shared/match-schemas';
-import type { ImageSource, InspectResult } from '../../../../shared/schemas';
+import type { InspectResult } from '../../../../shared/schemas';
 import { useVigil } from '../../api/ClientProvider';
 import { errorShapeOf } from '../../api/errors';
-import i18n from '../../i18n';
 import {
   batchProgress,
   batchReducer,
-  emptyBatch,
   type BatchAction,
   type BatchNotice,
   type BatchProgress,
   type BatchState,
 } from '../../lib/batch-queue';
-import { selectForInspection, toImageSource, type PickedFile } from '../../lib/files';
+import type { PickedFile } from '../../lib/files';
+import { useBatchQueue, type QueuedJob } from '../../lib/use-batch-queue';
 
 export type ScanStatus = 'queued' | 'inspecting' | 'done' | 'error';
 
@@ -74,8 +63,12 @@ function storeMode(mode: ScanMode): void {
 }
 
 /** The queue's state, plus the feedback given on identified faces. */
-type Action =
-  BatchAction<ScanItem> | { type: 'feedback'; id: number; faceIndex: number; feedback: FaceFeedback | null };
+type FeedbackAction = { type: 'feedback'; id: number; faceIndex: number; feedback: FaceFeedback | null };
+type Action = BatchAction<ScanItem> | FeedbackAction;
+
+interface ScanJob extends QueuedJob {
+  mode: ScanMode;
+}
 
 function reducer(state: BatchState<ScanItem>, action: Action): BatchState<ScanItem> {
   if (action.type !== 'feedback') return batchReducer(state, action);
@@ -118,76 +111,46 @@ const ScanContext = createContext<ScanContextValue | null>(null);
  */
 export function ScanProvider({ children }: { children: ReactNode }) {
   const { client } = useVigil();
-  const [state, dispatch] = useReducer(reducer, undefined, emptyBatch<ScanItem>);
   const [mode, setModeState] = useState<ScanMode>(readMode);
-  const pending = useRef<Array<{ id: number; file: File; mode: ScanMode }>>([]);
+  const {
+    state,
+    dispatch,
+    itemsRef,
+    enqueue,
+    requeue,
+    cancel: cancelQueued,
+    clear: clearQueue,
+    dismissNotice,
+    queuedIds,
+  } = useBatchQueue<ScanItem, ScanJob, FeedbackAction>({
+    reducer,
+    started: { status: 'inspecting' },
+    run: async ({ mode: itemMode }, source) => {
+      if (itemMode === 'identify') {
+        const identified = await client.invoke('match.identify', { source });
+        return { status: 'done', identified };
+      }
+      const result = await client.invoke('image.inspect', { source });
+      return { status: 'done', result };
+    },
+    failed: (error) => ({ status: 'error', error }),
+  });
   /** Every file still on screen, so a photo can be scanned again in the other mode. */
   const files = useRef(new Map<number, File>());
-  const itemsRef = useRef<ScanItem[]>([]);
-  useEffect(() => {
-    itemsRef.current = state.items;
-  }, [state.items]);
-  const running = useRef(false);
-  const nextId = useRef(1);
   const pickerListener = useRef<(() => void) | null>(null);
   const pickerPending = useRef(false);
 
-  const drain = useCallback(async () => {
-    if (running.current) return;
-    running.current = true;
-    try {
-      for (let next = pending.current.shift(); next; next = pending.current.shift()) {
-        const { id, file, mode: itemMode } = next;
-        dispatch({ type: 'patch', id, patch: { status: 'inspecting' } });
-        let source: ImageSource;
-        try {
-          source = await toImageSource(file);
-        } catch {
-          dispatch({
-            type: 'settle',
-            id,
-            patch: { status: 'error', error: { code: 'FILE_NOT_FOUND', message: i18n.t('scan.readFailed') } },
-          });
-          continue;
-        }
-        try {
-          if (itemMode === 'identify') {
-            const result = await client.invoke('match.identify', { source });
-            dispatch({ type: 'settle', id, patch: { status: 'done', identified: result } });
-          } else {
-            const result = await client.invoke('image.inspect', { source });
-            dispatch({ type: 'settle', id, patch: { status: 'done', result } });
-          }
-        } catch (err) {
-          dispatch({ type: 'settle', id, patch: { status: 'error', error: errorShapeOf(err) } });
-        }
-      }
-    } finally {
-      running.current = false;
-      dispatch({ type: 'idle' });
-    }
-  }, [client]);
-
   const addFiles = useCallback(
-    (picked: readonly PickedFile[]) => {
-      const { keep, skipped } = selectForInspection(picked);
-      const items: ScanItem[] = keep.map((p) => ({
-        id: nextId.current++,
-        name: p.file.name,
-        relativePath: p.relativePath,
-        mode,
-        status: 'queued',
-      }));
-      keep.forEach((p, i) => {
-        const item = items[i];
-        if (!item) return;
-        files.current.set(item.id, p.file);
-        pending.current.push({ id: item.id, file: p.file, mode });
-      });
-      dispatch({ type: 'enqueue', items, skipped });
-      if (items.length > 0) void drain();
-    },
-    [drain, mode],
+    (picked: readonly PickedFile[]) =>
+      enqueue(
+        picked,
+        (p, id) => ({ id, name: p.file.name, relativePath: p.relativePath, mode, status: 'queued' }),
+        (p, item) => {
+          files.current.set(item.id, p.file);
+          return { id: item.id, file: p.file, mode };
+        },
+      ),
+    [enqueue, mode],
   );
 
   const setMode = useCallback((next: ScanMode) => {
@@ -196,29 +159,22 @@ export function ScanProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const rescanInMode = useCallback(() => {
-    const queued = new Set(pending.current.map((p) => p.id));
-    const ids: number[] = [];
+    const queued = queuedIds();
+    const jobs: ScanJob[] = [];
     for (const item of itemsRef.current) {
       const file = files.current.get(item.id);
       if (item.mode === mode || !file || queued.has(item.id) || item.status === 'inspecting') continue;
-      ids.push(item.id);
-      pending.current.push({ id: item.id, file, mode });
+      jobs.push({ id: item.id, file, mode });
     }
-    if (ids.length === 0) return;
-    dispatch({
-      type: 'requeue',
-      ids,
-      patch: {
-        mode,
-        status: 'queued',
-        result: undefined,
-        identified: undefined,
-        error: undefined,
-        feedback: undefined,
-      },
+    requeue(jobs, {
+      mode,
+      status: 'queued',
+      result: undefined,
+      identified: undefined,
+      error: undefined,
+      feedback: undefined,
     });
-    void drain();
-  }, [drain, mode]);
+  }, [itemsRef, mode, queuedIds, requeue]);
 
   const giveFeedback = useCallback(
     (itemId: number, faceIndex: number, verdict: FeedbackVerdict) => {
@@ -249,23 +205,17 @@ export function ScanProvider({ children }: { children: ReactNode }) {
             }),
         );
     },
-    [client],
+    [client, dispatch, itemsRef],
   );
 
   const cancel = useCallback(() => {
-    const ids = pending.current.map((p) => p.id);
-    pending.current = [];
-    for (const id of ids) files.current.delete(id);
-    dispatch({ type: 'cancel', ids });
-  }, []);
+    for (const id of cancelQueued()) files.current.delete(id);
+  }, [cancelQueued]);
 
   const clear = useCallback(() => {
-    pending.current = [];
     files.current.clear();
-    dispatch({ type: 'clear' });
-  }, []);
-
-  const dismissNotice = useCallback(() => dispatch({ type: 'dismissNotice' }), []);
+    clearQueue();
+  }, [clearQueue]);
 
   const requestPicker = useCallback(() => {
     if (pickerListener.current) pickerListener.current();

@@ -23,6 +23,7 @@ import { downloadBase64 } from '../../lib/download';
 import { toImageSource } from '../../lib/files';
 import { OperationProgress } from './OperationProgress';
 import { Section } from './Section';
+import { SuccessNotice } from '../../components/SuccessNotice';
 
 type BackupResult = ChannelOutput<'data.backup'>;
 type RestoreResult = ChannelOutput<'data.restore'>;
@@ -84,13 +85,7 @@ function BackupPart() {
       <OperationProgress active={backup.isPending} />
       {backup.isError && <ErrorNotice error={backup.error} />}
       {r && !backup.isPending && (
-        <Alert
-          color="teal"
-          variant="light"
-          py="xs"
-          icon={<IconCheck size={16} />}
-          data-testid="settings-backup-done"
-        >
+        <SuccessNotice testId="settings-backup-done">
           <Text size="sm">
             {t('settings.backup.done', {
               name: r.fileName,
@@ -99,7 +94,7 @@ function BackupPart() {
             })}{' '}
             {r.file && t('settings.backup.written', { file: r.file })}
           </Text>
-        </Alert>
+        </SuccessNotice>
       )}
     </Stack>
   );

@@ -1,15 +1,4 @@
-import {
-  Alert,
-  Badge,
-  Button,
-  Group,
-  NumberInput,
-  SegmentedControl,
-  SimpleGrid,
-  Slider,
-  Stack,
-  Text,
-} from '@mantine/core';
+import { Badge, Group, NumberInput, SegmentedControl, SimpleGrid, Slider, Stack, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -19,9 +8,9 @@ import type { BlurSettings } from '../../../../shared/settings-schemas';
 import { useVigil } from '../../api/ClientProvider';
 import { queryKeys } from '../../api/queries';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { IconCheck, IconRestore } from '../../components/icons';
 import { formatNumber, formatScore } from '../../format';
 import { Section } from './Section';
+import { SaveFooter } from './SaveFooter';
 
 type Settings = z.infer<typeof settingsSchema>;
 
@@ -247,43 +236,21 @@ export function DefaultsSection({ settings }: { settings: Settings }) {
         </Labelled>
       </SimpleGrid>
       {update.isError && <ErrorNotice error={update.error} />}
-      {saved && (
-        <Alert
-          color="teal"
-          variant="light"
-          py="xs"
-          icon={<IconCheck size={16} />}
-          data-testid="settings-defaults-saved"
-        >
-          {saved === 'saved' ? t('settings.defaults.saved') : t('settings.defaults.restored')}
-        </Alert>
-      )}
-      <Group justify="space-between" gap="xs">
-        <Button
-          variant="default"
-          leftSection={<IconRestore size={16} />}
-          onClick={() => update.mutate({ detection: null, blur: null })}
-          disabled={(!custom && !dirty) || update.isPending}
-          data-testid="settings-defaults-restore"
-        >
-          {t('settings.defaults.restore')}
-        </Button>
-        <Group gap="xs">
-          {dirty && (
-            <Button variant="subtle" color="gray" onClick={() => setDraft(null)}>
-              {t('settings.thresholds.discard')}
-            </Button>
-          )}
-          <Button
-            onClick={() => next && update.mutate(next)}
-            disabled={!dirty || !next}
-            loading={update.isPending}
-            data-testid="settings-defaults-save"
-          >
-            {t('settings.defaults.save')}
-          </Button>
-        </Group>
-      </Group>
+      <SaveFooter
+        testId="settings-defaults"
+        notice={saved && t(`settings.defaults.${saved}`)}
+        dirty={dirty}
+        canSave={!!next}
+        pending={update.isPending}
+        saveLabel={t('settings.defaults.save')}
+        onSave={() => next && update.mutate(next)}
+        onDiscard={() => setDraft(null)}
+        restore={{
+          label: t('settings.defaults.restore'),
+          disabled: !custom && !dirty,
+          onRestore: () => update.mutate({ detection: null, blur: null }),
+        }}
+      />
     </Section>
   );
 }

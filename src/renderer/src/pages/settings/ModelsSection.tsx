@@ -1,6 +1,5 @@
 import {
   ActionIcon,
-  Alert,
   Badge,
   Button,
   Collapse,
@@ -28,6 +27,7 @@ import { IconCheck, IconFileImport, IconPhoto, IconTrash } from '../../component
 import { formatBytes, formatScore } from '../../format';
 import { IMAGE_ACCEPT, toImageSource } from '../../lib/files';
 import { Section } from './Section';
+import { SuccessNotice } from '../../components/SuccessNotice';
 
 type Notice = { kind: 'ok'; text: string } | null;
 
@@ -354,17 +354,9 @@ export function ModelsSection() {
         </Table.ScrollContainer>
       )}
       {notice && (
-        <Alert
-          color="teal"
-          variant="light"
-          py="xs"
-          icon={<IconCheck size={16} />}
-          withCloseButton
-          onClose={() => setNotice(null)}
-          data-testid="models-notice"
-        >
+        <SuccessNotice testId="models-notice" onClose={() => setNotice(null)}>
           {notice.text}
-        </Alert>
+        </SuccessNotice>
       )}
       <ImportForm onNotice={setNotice} />
       <Modal

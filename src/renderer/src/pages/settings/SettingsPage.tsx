@@ -1,7 +1,5 @@
 import {
-  Alert,
   Badge,
-  Button,
   Card,
   Group,
   NumberInput,
@@ -20,7 +18,6 @@ import type { settingsSchema } from '../../../../shared/contract';
 import { useVigil } from '../../api/ClientProvider';
 import { queryKeys, useSettings } from '../../api/queries';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { IconCheck, IconRestore } from '../../components/icons';
 import { PageHeader } from '../../components/PageHeader';
 import { formatRate, formatScore } from '../../format';
 import { currentLanguage, isLanguage, LANGUAGES, setLanguage } from '../../i18n';
@@ -29,6 +26,7 @@ import { DefaultsSection } from './DefaultsSection';
 import { DataFolderSection } from './DataFolderSection';
 import { BackupSection } from './BackupSection';
 import { ModelsSection } from './ModelsSection';
+import { SaveFooter } from './SaveFooter';
 
 type Settings = z.infer<typeof settingsSchema>;
 type Thresholds = Settings['thresholds'];
@@ -227,45 +225,23 @@ function ThresholdsSection({ settings }: { settings: Settings }) {
       />
       {match !== null && possible !== null && <ZoneBar thresholds={{ match, possible }} />}
       {update.isError && <ErrorNotice error={update.error} />}
-      {saved && (
-        <Alert
-          color="teal"
-          variant="light"
-          py="xs"
-          icon={<IconCheck size={16} />}
-          data-testid="settings-saved"
-        >
-          {saved === 'saved' ? t('settings.thresholds.saved') : t('settings.thresholds.restored')}
-        </Alert>
-      )}
-      <Group justify="space-between" gap="xs">
-        <Button
-          variant="default"
-          leftSection={<IconRestore size={16} />}
-          onClick={() => update.mutate(null)}
-          disabled={atDefaults || update.isPending}
-          data-testid="settings-restore"
-        >
-          {t('settings.thresholds.restore')}
-        </Button>
-        <Group gap="xs">
-          {dirty && (
-            <Button variant="subtle" color="gray" onClick={() => setDraft(null)}>
-              {t('settings.thresholds.discard')}
-            </Button>
-          )}
-          <Button
-            onClick={() => {
-              if (valid) update.mutate({ match, possible });
-            }}
-            disabled={!dirty || !valid}
-            loading={update.isPending}
-            data-testid="settings-save"
-          >
-            {t('settings.thresholds.save')}
-          </Button>
-        </Group>
-      </Group>
+      <SaveFooter
+        testId="settings"
+        notice={saved && t(`settings.thresholds.${saved}`)}
+        dirty={dirty}
+        canSave={valid}
+        pending={update.isPending}
+        saveLabel={t('settings.thresholds.save')}
+        onSave={() => {
+          if (valid) update.mutate({ match, possible });
+        }}
+        onDiscard={() => setDraft(null)}
+        restore={{
+          label: t('settings.thresholds.restore'),
+          disabled: atDefaults,
+          onRestore: () => update.mutate(null),
+        }}
+      />
     </Section>
   );
 }
@@ -358,34 +334,18 @@ function RetentionSection({ settings }: { settings: Settings }) {
         />
       </Group>
       {update.isError && <ErrorNotice error={update.error} />}
-      {saved && (
-        <Alert
-          color="teal"
-          variant="light"
-          py="xs"
-          icon={<IconCheck size={16} />}
-          data-testid="settings-retention-saved"
-        >
-          {t('settings.retention.saved')}
-        </Alert>
-      )}
-      <Group justify="flex-end" gap="xs">
-        {dirty && (
-          <Button variant="subtle" color="gray" onClick={() => setDraft(null)}>
-            {t('settings.thresholds.discard')}
-          </Button>
-        )}
-        <Button
-          onClick={() => {
-            if (valid && days !== undefined && records !== undefined) update.mutate({ days, records });
-          }}
-          disabled={!dirty || !valid}
-          loading={update.isPending}
-          data-testid="settings-retention-save"
-        >
-          {t('settings.retention.save')}
-        </Button>
-      </Group>
+      <SaveFooter
+        testId="settings-retention"
+        notice={saved ? t('settings.retention.saved') : null}
+        dirty={dirty}
+        canSave={valid}
+        pending={update.isPending}
+        saveLabel={t('settings.retention.save')}
+        onSave={() => {
+          if (valid && days !== undefined && records !== undefined) update.mutate({ days, records });
+        }}
+        onDiscard={() => setDraft(null)}
+      />
     </Section>
   );
 }
