@@ -48,7 +48,12 @@ export async function blurBench(): Promise<void> {
       if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
       perPhoto.push(performance.now() - t);
       rss.push(process.memoryUsage().rss / 2 ** 20);
-      if (i % 10 === 9) rmSync(join(dir, 'out'), { recursive: true, force: true });
+      if (i % 10 === 9) {
+        rmSync(join(dir, 'out'), { recursive: true, force: true });
+        // A long batch reports as it goes (stderr), so a run cut short still tells its memory.
+        const s = ((performance.now() - started) / 1000).toFixed(0);
+        console.error(`blur bench: ${i + 1}/${PHOTOS} photos, ${s} s, RSS ${fmt(rss[i]!, 0)} MiB`);
+      }
     }
     const seconds = (performance.now() - started) / 1000;
     const sorted = [...perPhoto].sort((a, b) => a - b);
