@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -267,7 +268,25 @@ describe('watchlist and matching', () => {
     });
     expect(upd).toMatchObject({ status: 'caught', notes: 'seen 2026', name: 'Alice Example' });
     const face = upd.faces[0].id;
+    // What enrolment kept of that face: its descriptor row, crop and source photo.
+    const stored = JSON.parse(readFileSync(join(dir, 'data', 'watchlist.json'), 'utf8')) as {
+      subjects: { id: string; faces: { id: string; row: number; cropKey: string; sourceKey: string }[] }[];
+    };
+    const kept = stored.subjects.find((x) => x.id === alice.id)!.faces.find((f) => f.id === face)!;
+    const media = (key: string) => join(dir, 'data', 'media', key);
+    const rowBytes = () => {
+      const vec = readFileSync(join(dir, 'data', 'watchlist.vec'));
+      const bytes = vec.readUInt32LE(8) * 4; // header: magic, then the dimension
+      return vec.subarray(16 + kept.row * bytes, 16 + (kept.row + 1) * bytes);
+    };
+    expect(rowBytes().some((b) => b !== 0)).toBe(true);
+    expect(existsSync(media(kept.cropKey))).toBe(true);
+    expect(existsSync(media(kept.sourceKey))).toBe(true);
     await ok('watchlist.removeFace', { subjectId: alice.id, faceId: face });
+    // Deleting a face deletes its biometric data, not just the reference to it.
+    expect(rowBytes().every((b) => b === 0)).toBe(true);
+    expect(existsSync(media(kept.cropKey))).toBe(false);
+    expect(existsSync(media(kept.sourceKey))).toBe(false);
     const after = await ok('match.identify', { source: { path: sampleImage(1) } });
     expect(
       after.faces.every(
@@ -275,8 +294,11 @@ describe('watchlist and matching', () => {
           f.candidates[0]?.subjectId !== alice.id || f.verdict === 'no_match',
       ),
     ).toBe(true);
+    const beaCrops = stored.subjects.find((x) => x.id === bea.id)!.faces.map((f) => media(f.cropKey));
+    expect(beaCrops.length).toBeGreaterThan(0);
     await ok('watchlist.delete', { id: bea.id });
     expect((await fails('watchlist.get', { id: bea.id })).code).toBe('NOT_FOUND');
+    expect(beaCrops.filter((p) => existsSync(p))).toEqual([]);
     const hist = await ok('history.list', { kind: 'enroll', status: 'ERROR' });
     expect(hist.total).toBeGreaterThan(0);
   });

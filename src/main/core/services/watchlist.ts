@@ -103,17 +103,36 @@ export async function deleteSubject(deps: WatchlistDeps, id: string): Promise<{ 
     doc.subjects = doc.subjects.filter((x) => x.id !== id);
   });
   for (const f of s.faces) deps.matcher.removeWatchlistFace(f.id);
+  await eraseEnrolment(deps, s.faces);
   return { deleted: 1 };
+}
+
+/**
+ * Deletes what enrolment kept of faces already gone from the watchlist: the descriptor (zeroed
+ * in place), the crop, and the source photo unless another enrolled face still comes from it.
+ * Runs after the JSON no longer names them, so a crash midway leaves only unreachable bytes.
+ */
+async function eraseEnrolment(deps: WatchlistDeps, faces: StoredFace[]): Promise<void> {
+  const stillUsed = new Set(
+    deps.store.watchlist.data.subjects.flatMap((x) => x.faces.map((f) => f.sourceKey)),
+  );
+  for (const f of faces) {
+    await deps.store.watchlistVectors.erase(f.row);
+    await deps.store.media.remove(f.cropKey);
+    if (!stillUsed.has(f.sourceKey)) await deps.store.media.remove(f.sourceKey);
+  }
 }
 
 export async function removeFace(deps: WatchlistDeps, subjectId: string, faceId: string): Promise<Subject> {
   const s = findSubject(deps, subjectId);
   if (!s.faces.some((f) => f.id === faceId))
     throw new VigilError('NOT_FOUND', `Subject has no face ${faceId}`);
+  const removed = s.faces.filter((f) => f.id === faceId);
   s.faces = s.faces.filter((f) => f.id !== faceId);
   s.updatedAt = now();
   await deps.store.watchlist.write();
   deps.matcher.removeWatchlistFace(faceId);
+  await eraseEnrolment(deps, removed);
   return publicSubject(deps, s);
 }
 

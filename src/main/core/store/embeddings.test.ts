@@ -28,6 +28,24 @@ async function rejection(p: Promise<unknown>): Promise<VigilError> {
 }
 
 describe('EmbeddingFile', () => {
+  it('erases a row to zeros on disk and leaves the others as they were', async () => {
+    const file = join(tempDir(), 'x.vec');
+    const emb = await EmbeddingFile.open(file, DIM);
+    try {
+      await emb.append([vec(1), vec(2), vec(3)]);
+      await emb.erase(1);
+      expect(Array.from(await emb.read(1))).toEqual(new Array(DIM).fill(0));
+      expect(Array.from(await emb.read(0))).toEqual(Array.from(vec(1)));
+      expect(Array.from(await emb.read(2))).toEqual(Array.from(vec(3)));
+      const bytes = await readFile(file);
+      expect(bytes.subarray(HEADER + DIM * 4, HEADER + 2 * DIM * 4).every((b) => b === 0)).toBe(true);
+      expect((await rejection(emb.erase(3))).code).toBe('NOT_FOUND');
+      expect(emb.rows).toBe(3);
+    } finally {
+      await emb.close();
+    }
+  });
+
   it('creates a file with a header and round-trips vectors exactly', async () => {
     const file = join(tempDir(), 'x.vec');
     const emb = await EmbeddingFile.open(file, DIM);

@@ -89,6 +89,22 @@ export class EmbeddingFile {
     return run;
   }
 
+  /**
+   * Overwrites row `row` with zeros, synced: a deleted face's descriptor must not stay readable
+   * on disk. The row stays (rows are addressed by number); nothing points at it any more.
+   */
+  erase(row: number): Promise<void> {
+    const run = this.tail.then(async () => {
+      if (!Number.isInteger(row) || row < 0 || row >= this.rowCount)
+        throw new VigilError('NOT_FOUND', `no embedding row ${row}`);
+      const zeros = Buffer.alloc(this.dim * 4);
+      await this.fh.write(zeros, 0, zeros.length, HEADER + row * this.dim * 4);
+      await this.fh.datasync();
+    });
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
   async read(row: number): Promise<Float32Array> {
     if (!Number.isInteger(row) || row < 0 || row >= this.rowCount)
       throw new VigilError('NOT_FOUND', `no embedding row ${row}`);

@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile, access } from 'node:fs/promises';
+import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { VigilError } from '../../../shared/errors';
 
@@ -25,6 +25,11 @@ export class MediaStore {
       () => true,
       () => false,
     );
+  }
+
+  /** Deletes the file of `key`; a key with no file is not an error. */
+  async remove(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
   }
 
   /** Writes atomically (temp + rename) so a reader never sees half a file. */

@@ -267,15 +267,16 @@ const en = {
     removeFace: 'Remove face',
     removeFaceOf: 'Remove the face from {{file}}',
     removeFaceTitle: 'Remove this face?',
-    removeFaceBody: 'The face from {{file}} will no longer be used to recognise {{name}}.',
+    removeFaceBody:
+      'The face from {{file}} will no longer be used to recognise {{name}}; its crop, descriptor and (if no other face uses it) source photo are deleted.',
     deleteTitle: 'Delete {{name}}?',
     deleteBody_zero: '{{name}} will be removed from the watchlist. This cannot be undone.',
     deleteBody_one:
-      '{{name}} and {{count}} enrolled face will be removed from the watchlist. This cannot be undone.',
+      '{{name}} and {{count}} enrolled face will be removed from the watchlist, with the crops, descriptors and source photos kept for them. This cannot be undone.',
     deleteBody_many:
-      '{{name}} and {{count}} enrolled faces will be removed from the watchlist. This cannot be undone.',
+      '{{name}} and {{count}} enrolled faces will be removed from the watchlist, with the crops, descriptors and source photos kept for them. This cannot be undone.',
     deleteBody_other:
-      '{{name}} and {{count}} enrolled faces will be removed from the watchlist. This cannot be undone.',
+      '{{name}} and {{count}} enrolled faces will be removed from the watchlist, with the crops, descriptors and source photos kept for them. This cannot be undone.',
     deleteTypeName: 'Type “{{name}}” to confirm',
     deleteConfirm: 'Delete subject',
     export: {

@@ -269,15 +269,16 @@ const ptBR: Translation = {
     removeFace: 'Remover rosto',
     removeFaceOf: 'Remover o rosto de {{file}}',
     removeFaceTitle: 'Remover este rosto?',
-    removeFaceBody: 'O rosto de {{file}} deixará de ser usado para reconhecer {{name}}.',
+    removeFaceBody:
+      'O rosto de {{file}} deixará de ser usado para reconhecer {{name}}; seu recorte, seu descritor e (se nenhum outro rosto a usar) a foto de origem são excluídos.',
     deleteTitle: 'Excluir {{name}}?',
     deleteBody_zero: '{{name}} será removido da lista de procurados. Não é possível desfazer.',
     deleteBody_one:
-      '{{name}} e {{count}} rosto cadastrado serão removidos da lista de procurados. Não é possível desfazer.',
+      '{{name}} e {{count}} rosto cadastrado serão removidos da lista de procurados, com os recortes, descritores e fotos de origem guardados para eles. Não é possível desfazer.',
     deleteBody_many:
-      '{{name}} e {{count}} rostos cadastrados serão removidos da lista de procurados. Não é possível desfazer.',
+      '{{name}} e {{count}} rostos cadastrados serão removidos da lista de procurados, com os recortes, descritores e fotos de origem guardados para eles. Não é possível desfazer.',
     deleteBody_other:
-      '{{name}} e {{count}} rostos cadastrados serão removidos da lista de procurados. Não é possível desfazer.',
+      '{{name}} e {{count}} rostos cadastrados serão removidos da lista de procurados, com os recortes, descritores e fotos de origem guardados para eles. Não é possível desfazer.',
     deleteTypeName: 'Digite “{{name}}” para confirmar',
     deleteConfirm: 'Excluir cadastro',
     export: {
