@@ -24,7 +24,8 @@ export function formatBytes(lang: string, bytes: number): string {
   return new Intl.NumberFormat(lang, {
     style: 'unit',
     unit: BYTE_UNITS[unit],
-    unitDisplay: 'short',
+    // 'short' bytes read "444 byte" in English; kB and up read well short ("4.4 MB").
+    unitDisplay: unit === 0 ? 'long' : 'short',
     maximumFractionDigits: unit === 0 ? 0 : 1,
   }).format(value);
 }

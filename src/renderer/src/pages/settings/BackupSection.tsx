@@ -1,15 +1,4 @@
-import {
-  Alert,
-  Button,
-  Divider,
-  FileButton,
-  Group,
-  Modal,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Button, Divider, FileButton, Group, Modal, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -17,18 +6,17 @@ import type { ChannelOutput } from '../../../../shared/contract';
 import type { ImageSource } from '../../../../shared/schemas';
 import { useVigil } from '../../api/ClientProvider';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { IconCheck, IconDownload, IconRestore, IconUpload } from '../../components/icons';
+import { IconDownload, IconRestore, IconUpload } from '../../components/icons';
 import { formatBytes } from '../../format';
 import { downloadBase64 } from '../../lib/download';
 import { toImageSource } from '../../lib/files';
 import { OperationProgress } from './OperationProgress';
 import { Section } from './Section';
 import { SuccessNotice } from '../../components/SuccessNotice';
+import { PathAction } from './PathAction';
 
 type BackupResult = ChannelOutput<'data.backup'>;
 type RestoreResult = ChannelOutput<'data.restore'>;
-
-const mono = { input: { fontFamily: 'var(--mantine-font-family-monospace)' } };
 
 /** A backup file chosen in the dialog, or a path typed for the machine that runs Vigil. */
 type Chosen = { kind: 'file'; file: File } | { kind: 'path'; path: string };
@@ -62,26 +50,20 @@ function BackupPart() {
           {t('settings.backup.nowHint')}
         </Text>
       </Group>
-      <Group gap="xs" align="flex-end" wrap="nowrap">
-        <TextInput
-          label={t('settings.backup.toPath')}
-          placeholder={t('settings.backup.toPathPlaceholder')}
-          value={path}
-          onChange={(e) => setPath(e.currentTarget.value)}
-          styles={mono}
-          style={{ flex: 1 }}
-          data-testid="settings-backup-path"
-        />
-        <Button
-          variant="default"
-          onClick={() => backup.mutate(path.trim())}
-          disabled={!path.trim() || backup.isPending}
-          loading={backup.isPending && backup.variables !== undefined}
-          data-testid="settings-backup-save"
-        >
-          {t('settings.backup.save')}
-        </Button>
-      </Group>
+      <PathAction
+        label={t('settings.backup.toPath')}
+        placeholder={t('settings.backup.toPathPlaceholder')}
+        value={path}
+        onChange={setPath}
+        testId="settings-backup-path"
+        action={{
+          label: t('settings.backup.save'),
+          onClick: () => backup.mutate(path.trim()),
+          disabled: !path.trim() || backup.isPending,
+          loading: backup.isPending && backup.variables !== undefined,
+          testId: 'settings-backup-save',
+        }}
+      />
       <OperationProgress active={backup.isPending} />
       {backup.isError && <ErrorNotice error={backup.error} />}
       {r && !backup.isPending && (
@@ -152,32 +134,21 @@ function RestorePart() {
           </Button>
         )}
       </FileButton>
-      <Group gap="xs" align="flex-end" wrap="nowrap">
-        <TextInput
-          label={t('settings.backup.fromPath')}
-          placeholder={t('settings.backup.fromPathPlaceholder')}
-          value={path}
-          onChange={(e) => setPath(e.currentTarget.value)}
-          styles={mono}
-          style={{ flex: 1 }}
-          data-testid="settings-restore-path"
-        />
-        <Button
-          variant="default"
-          onClick={() => ask({ kind: 'path', path: path.trim() })}
-          disabled={!path.trim()}
-          data-testid="settings-restore-from-path"
-        >
-          {t('settings.backup.restore')}
-        </Button>
-      </Group>
+      <PathAction
+        label={t('settings.backup.fromPath')}
+        placeholder={t('settings.backup.fromPathPlaceholder')}
+        value={path}
+        onChange={setPath}
+        testId="settings-restore-path"
+        action={{
+          label: t('settings.backup.restore'),
+          onClick: () => ask({ kind: 'path', path: path.trim() }),
+          disabled: !path.trim(),
+          testId: 'settings-restore-from-path',
+        }}
+      />
       {done && (
-        <Alert
-          color="teal"
-          variant="light"
-          icon={<IconCheck size={16} />}
-          data-testid="settings-restore-done"
-        >
+        <SuccessNotice testId="settings-restore-done">
           <Stack gap={4}>
             <Text size="sm">
               {t('settings.backup.restored', { files: done.result.files, name: done.name })}
@@ -188,7 +159,7 @@ function RestorePart() {
               </Text>
             )}
           </Stack>
-        </Alert>
+        </SuccessNotice>
       )}
 
       <Modal
