@@ -15,8 +15,10 @@ export interface SearchOptions {
   /** Called only for rows that could make the top k, so it may be a Map/Set look-up, not a scan. */
   filter?: (id: string) => boolean;
   /**
-   * true (default): the exact top k on the raw float vectors. false: re-rank only a shortlist from
-   * the quantised scan; skips the proof pass, so rare near-ties at rank k may be missed.
+   * true (default): the exact top k on the raw float vectors. false: approximate — from
+   * COARSE_MIN_ROWS rows a 2-bit table scan picks candidates that are then ranked exactly
+   * (recall@10 0.994 at 1M, docs/benchmarks.md); below, the int8 scan's shortlist without the
+   * proof pass. Either way a rare row near rank k may be missed; every score returned is exact.
    */
   exact?: boolean;
 }
