@@ -1,14 +1,11 @@
 import { VigilError } from '../../../shared/errors';
-import { BATCH } from './codes';
+import { align, BATCH, growMemory } from './codes';
 import type { WasmDots } from './kernels';
 
 /** Rows sampled (evenly spread) to fix the per-dim mean and spread. */
 const STATS_SAMPLE = 65536;
 /** Largest |table entry|: two entries add up in one int8 lane. */
 const LUT_MAX = 63;
-const PAGE = 65536;
-const MAX_PAGES = 65536; // wasm32: 4 GiB
-const align = (x: number, a: number) => Math.ceil(x / a) * a;
 
 /**
  * 2-bit codes of every row for the approximate search's first pass, scanned by table look-up.
@@ -72,13 +69,7 @@ export class CoarseCodes {
   }
 
   private grow(need: number): void {
-    const have = this.kernel.memory.buffer.byteLength;
-    if (need <= have) return;
-    const havePages = have / PAGE;
-    const pages = Math.min(MAX_PAGES, Math.max(Math.ceil(need / PAGE), Math.ceil(havePages * 1.25)));
-    if (pages * PAGE < need) throw new VigilError('INTERNAL', 'face index is full (approximate codes)');
-    this.kernel.memory.grow(pages - havePages);
-    this.refresh();
+    if (growMemory(this.kernel.memory, need, () => 'face index is full (approximate codes)')) this.refresh();
   }
 
   /** Fixes the statistics from the `n` rows that `unit(slot, out)` reads back, then codes them all. */

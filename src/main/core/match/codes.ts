@@ -6,6 +6,23 @@ export const BATCH = 16384;
 const PAGE = 65536;
 const MAX_PAGES = 65536; // wasm32: 4 GiB
 
+export const align = (x: number, a: number) => Math.ceil(x / a) * a;
+
+/**
+ * Grows a kernel's memory to hold `need` bytes, by a quarter at least (fewer grow calls while an
+ * index is built row by row). False when nothing had to grow; views on the old buffer are
+ * detached when it returns true. `full` says what is full when 4 GiB is not enough.
+ */
+export function growMemory(memory: WasmDots['memory'], need: number, full: () => string): boolean {
+  const have = memory.buffer.byteLength;
+  if (need <= have) return false;
+  const havePages = have / PAGE;
+  const pages = Math.min(MAX_PAGES, Math.max(Math.ceil(need / PAGE), Math.ceil(havePages * 1.25)));
+  if (pages * PAGE < need) throw new VigilError('INTERNAL', full());
+  memory.grow(pages - havePages);
+  return true;
+}
+
 /** uint8 codes of every row, contiguous, plus the query and a dots buffer for one batch. */
 export interface CodeStore {
   readonly kind: 'wasm-simd' | 'js';
@@ -19,8 +36,6 @@ export interface CodeStore {
   /** Dots of the query with rows [first, first + n), n ≤ BATCH; valid until the next call. */
   dots(first: number, n: number): Int32Array;
 }
-
-const align = (x: number, a: number) => Math.ceil(x / a) * a;
 
 export class WasmCodeStore implements CodeStore {
   readonly kind = 'wasm-simd';
@@ -53,19 +68,9 @@ export class WasmCodeStore implements CodeStore {
   }
 
   reserve(rows: number): void {
-    const need = this.codesOff + rows * this.rowBytes;
-    const have = this.kernel.memory.buffer.byteLength;
-    if (need <= have) return;
-    const havePages = have / PAGE;
-    // Grow by a quarter at least: fewer grow calls while an index is built row by row.
-    const pages = Math.min(MAX_PAGES, Math.max(Math.ceil(need / PAGE), Math.ceil(havePages * 1.25)));
-    if (pages * PAGE < need)
-      throw new VigilError(
-        'INTERNAL',
-        `face index is full: at most ${Math.floor((MAX_PAGES * PAGE - this.codesOff) / this.rowBytes)} rows`,
-      );
-    this.kernel.memory.grow(pages - havePages);
-    this.refresh();
+    const full = () =>
+      `face index is full: at most ${Math.floor((MAX_PAGES * PAGE - this.codesOff) / this.rowBytes)} rows`;
+    if (growMemory(this.kernel.memory, this.codesOff + rows * this.rowBytes, full)) this.refresh();
   }
 
   write(slot: number, codes: Uint8Array): void {

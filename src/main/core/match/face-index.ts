@@ -44,6 +44,11 @@ interface Ask {
   filter: ((id: string) => boolean) | undefined;
 }
 
+/** Minus the squared distance of a query and a row with these norms and cosine `a`. */
+function euclideanKey(q2: number, qNorm: number, v: number, a: number): number {
+  return -(q2 + v * v - 2 * qNorm * v * a);
+}
+
 function grow<T extends Float64Array | Uint8Array>(a: T, min: number, make: (n: number) => T): T {
   if (a.length >= min) return a;
   const next = make(Math.max(min, Math.ceil(a.length * 1.5), 64));
@@ -341,11 +346,7 @@ export class FaceIndex {
         const a = sumMin * qmin[i]! + scale * qstep[i]! * dots[t]!;
         approx[i] = a;
         if ((src[i]! & mask) === 0) continue;
-        let key = a;
-        if (!cos) {
-          const v = norm[i]!;
-          key = -(q2 + v * v - 2 * qNorm * v * a);
-        }
+        const key = cos ? a : euclideanKey(q2, qNorm, norm[i]!, a);
         if (key <= shortlist.threshold) continue;
         if (filter && !this.passes(filter, i)) continue;
         shortlist.push(key, i);
@@ -397,11 +398,7 @@ export class FaceIndex {
     const { src, norm } = this;
     const cos = metric === 'cosine';
     const q2 = qNorm * qNorm;
-    const key = (i: number, a: number) => {
-      if (cos) return a;
-      const v = norm[i]!;
-      return -(q2 + v * v - 2 * qNorm * v * a);
-    };
+    const key = (i: number, a: number) => (cos ? a : euclideanKey(q2, qNorm, norm[i]!, a));
     const unit = new Float64Array(this.dim);
     const inv = qNorm > 0 ? 1 / qNorm : 0;
     for (let j = 0; j < this.dim; j++) unit[j] = query[j]! * inv;

@@ -70,7 +70,7 @@ export class EmbeddingFile {
 
   /** Appends vectors and returns the row of the first one. */
   append(vectors: Float32Array[]): Promise<number> {
-    const run = this.tail.then(async () => {
+    return this.serial(async () => {
       for (const v of vectors) {
         if (v.length !== this.dim)
           throw new VigilError('BAD_INPUT', `vector has ${v.length} values, expected ${this.dim}`);
@@ -85,8 +85,6 @@ export class EmbeddingFile {
       this.rowCount += vectors.length;
       return first;
     });
-    this.tail = run.catch(() => undefined);
-    return run;
   }
 
   /**
@@ -94,20 +92,28 @@ export class EmbeddingFile {
    * on disk. The row stays (rows are addressed by number); nothing points at it any more.
    */
   erase(row: number): Promise<void> {
-    const run = this.tail.then(async () => {
-      if (!Number.isInteger(row) || row < 0 || row >= this.rowCount)
-        throw new VigilError('NOT_FOUND', `no embedding row ${row}`);
+    return this.serial(async () => {
+      this.checkRow(row);
       const zeros = Buffer.alloc(this.dim * 4);
       await this.fh.write(zeros, 0, zeros.length, HEADER + row * this.dim * 4);
       await this.fh.datasync();
     });
+  }
+
+  /** Runs writes one after another; a failed one does not stop those queued behind it. */
+  private serial<T>(write: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(write);
     this.tail = run.catch(() => undefined);
     return run;
   }
 
-  async read(row: number): Promise<Float32Array> {
+  private checkRow(row: number): void {
     if (!Number.isInteger(row) || row < 0 || row >= this.rowCount)
       throw new VigilError('NOT_FOUND', `no embedding row ${row}`);
+  }
+
+  async read(row: number): Promise<Float32Array> {
+    this.checkRow(row);
     const buf = Buffer.alloc(this.dim * 4);
     await this.fh.read(buf, 0, buf.length, HEADER + row * this.dim * 4);
     return new Float32Array(buf.buffer, buf.byteOffset, this.dim);
