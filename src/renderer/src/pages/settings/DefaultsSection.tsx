@@ -1,4 +1,4 @@
-import { Badge, Group, NumberInput, SegmentedControl, SimpleGrid, Slider, Stack, Text } from '@mantine/core';
+import { Badge, NumberInput, SegmentedControl, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,9 +8,10 @@ import type { BlurSettings } from '../../../../shared/settings-schemas';
 import { useVigil } from '../../api/ClientProvider';
 import { queryKeys } from '../../api/queries';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { formatNumber, formatScore } from '../../format';
+import { formatNumber } from '../../format';
 import { Section } from './Section';
 import { SaveFooter } from './SaveFooter';
+import { ScoreField } from './ScoreField';
 
 type Settings = z.infer<typeof settingsSchema>;
 
@@ -121,7 +122,6 @@ export function DefaultsSection({ settings }: { settings: Settings }) {
       w="fit-content"
     />
   );
-  const minScoreNumber = minScore ?? 0;
 
   return (
     <Section
@@ -139,45 +139,17 @@ export function DefaultsSection({ settings }: { settings: Settings }) {
       >
         {custom ? t('settings.defaults.custom') : t('settings.defaults.builtIn')}
       </Badge>
-      <Stack gap={6}>
-        <Group justify="space-between" align="flex-end" wrap="nowrap" gap="md">
-          <Stack gap={0} style={{ flex: 1 }}>
-            <Text size="sm" fw={600} id="defaults-minScore-label">
-              {t('settings.defaults.minScore')}
-            </Text>
-            <Text size="xs" c="dimmed">
-              {t('settings.defaults.minScoreHint')}
-            </Text>
-          </Stack>
-          <NumberInput
-            aria-labelledby="defaults-minScore-label"
-            value={values.minScore}
-            onChange={change('minScore')}
-            min={0}
-            max={1}
-            step={0.01}
-            decimalScale={2}
-            fixedDecimalScale
-            clampBehavior="blur"
-            w={110}
-            error={minScore === null ? t('settings.defaults.invalid') : undefined}
-            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
-            data-testid="settings-detection-minScore"
-          />
-        </Group>
-        <Slider
-          aria-labelledby="defaults-minScore-label"
-          value={Math.min(1, Math.max(0, minScoreNumber))}
-          onChange={change('minScore')}
-          min={0}
-          max={1}
-          step={0.01}
-          precision={2}
-          label={(v) => formatScore(lang, v)}
-          marks={[{ value: builtIn.detection.minScore, label: t('settings.defaults.builtInMark') }]}
-          mb="lg"
-        />
-      </Stack>
+      <ScoreField
+        labelId="defaults-minScore-label"
+        label={t('settings.defaults.minScore')}
+        hint={t('settings.defaults.minScoreHint')}
+        value={values.minScore}
+        position={minScore ?? 0}
+        onChange={change('minScore')}
+        error={minScore === null ? t('settings.defaults.invalid') : undefined}
+        mark={{ value: builtIn.detection.minScore, label: t('settings.defaults.builtInMark') }}
+        inputTestId="settings-detection-minScore"
+      />
       <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="lg" verticalSpacing="md">
         <Labelled id="defaults-style-label" label={t('settings.defaults.style')}>
           {segment('style', ['blur', 'pixelate', 'solid'], (v) => t(`settings.defaults.styles.${v}`))}

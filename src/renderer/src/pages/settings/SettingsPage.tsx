@@ -5,7 +5,6 @@ import {
   NumberInput,
   SegmentedControl,
   Skeleton,
-  Slider,
   Stack,
   Text,
   useMantineColorScheme,
@@ -27,6 +26,7 @@ import { DataFolderSection } from './DataFolderSection';
 import { BackupSection } from './BackupSection';
 import { ModelsSection } from './ModelsSection';
 import { SaveFooter } from './SaveFooter';
+import { ScoreField } from './ScoreField';
 
 type Settings = z.infer<typeof settingsSchema>;
 type Thresholds = Settings['thresholds'];
@@ -86,46 +86,19 @@ function ThresholdControl({
   const numeric = typeof value === 'number' ? value : Number.parseFloat(value);
   const labelId = `threshold-${which}-label`;
   return (
-    <Stack gap={6}>
-      <Group justify="space-between" align="flex-end" wrap="nowrap" gap="md">
-        <Stack gap={0} style={{ flex: 1 }}>
-          <Text size="sm" fw={600} id={labelId}>
-            {t(`settings.thresholds.${which}`)}
-          </Text>
-          <Text size="xs" c="dimmed">
-            {t(`settings.thresholds.${which}Hint`)}
-          </Text>
-        </Stack>
-        <NumberInput
-          aria-labelledby={labelId}
-          value={value}
-          onChange={onChange}
-          min={0}
-          max={1}
-          step={0.01}
-          decimalScale={2}
-          fixedDecimalScale
-          clampBehavior="blur"
-          w={110}
-          error={error}
-          styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
-          data-testid={`settings-threshold-${which}`}
-        />
-      </Group>
-      <Slider
-        aria-labelledby={labelId}
-        value={Number.isFinite(numeric) ? Math.min(1, Math.max(0, numeric)) : 0}
-        onChange={onChange}
-        min={0}
-        max={1}
-        step={0.01}
-        precision={2}
-        color={which === 'match' ? 'red' : 'orange'}
-        label={(v) => formatScore(lang, v)}
-        marks={[{ value: defaultValue, label: t('settings.thresholds.defaultMark') }]}
-        mb="lg"
-        data-testid={`settings-slider-${which}`}
-      />
+    <ScoreField
+      labelId={labelId}
+      label={t(`settings.thresholds.${which}`)}
+      hint={t(`settings.thresholds.${which}Hint`)}
+      value={value}
+      position={Number.isFinite(numeric) ? numeric : 0}
+      onChange={onChange}
+      error={error}
+      mark={{ value: defaultValue, label: t('settings.thresholds.defaultMark') }}
+      color={which === 'match' ? 'red' : 'orange'}
+      inputTestId={`settings-threshold-${which}`}
+      sliderTestId={`settings-slider-${which}`}
+    >
       <Text size="xs" c="dimmed" data-testid={`settings-default-${which}`}>
         {t('settings.thresholds.calibrated', {
           value: formatScore(lang, defaultValue),
@@ -137,7 +110,7 @@ function ThresholdControl({
           {error}
         </Text>
       )}
-    </Stack>
+    </ScoreField>
   );
 }
 
