@@ -2,10 +2,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import sharp from 'sharp';
-import { E2E_TOKEN, SAMPLES } from '../env';
+import { SAMPLES } from '../env';
+import { open } from './api';
 
 async function openBlur(page: Page) {
-  await page.goto(`/?token=${E2E_TOKEN}`);
+  await open(page);
   await page.getByTestId('nav-blur').click();
   await expect(page.getByTestId('blur-dropzone')).toBeVisible();
 }

@@ -1,16 +1,17 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { E2E_TOKEN, SAMPLES } from '../env';
+import { SAMPLES } from '../env';
 import { makeModel, solid } from '../test-model';
+import { open as openApp } from './api';
 
 const open = async (page: Page) => {
-  await page.goto(`/?token=${E2E_TOKEN}`);
+  await openApp(page);
   await page.getByTestId('nav-classify').click();
 };
 
 async function importModel(page: Page, dir: string, name: string) {
-  await page.goto(`/?token=${E2E_TOKEN}`);
+  await openApp(page);
   await page.getByTestId('nav-settings').click();
   const section = page.getByTestId('settings-models');
   await section.getByTestId('models-import-dir').fill(dir);

@@ -1,23 +1,14 @@
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { E2E_TOKEN, SAMPLES } from '../env';
+import { expect, test, type Page } from '@playwright/test';
+import { SAMPLES } from '../env';
+import { call, open } from './api';
 
 // Browser specs share one data directory: each file here gets a unique name, and rows are found
 // with the text filter so that jobs made by other specs do not matter. The retention test puts the
 // setting back when it ends so later specs keep their history.
 
-const open = (page: Page) => page.goto(`/?token=${E2E_TOKEN}`);
 const stamp = Date.now().toString(36);
-
-async function call<T>(request: APIRequestContext, channel: string, input: unknown): Promise<T> {
-  const res = await request.post(`/api/call/${channel}`, {
-    data: input,
-    headers: { authorization: `Bearer ${E2E_TOKEN}` },
-  });
-  expect(res.ok(), `${channel}: ${await res.text()}`).toBe(true);
-  return (await res.json()) as T;
-}
 
 async function scan(page: Page, file: string, status: 'done' | 'error') {
   await page.getByTestId('nav-scan').click();

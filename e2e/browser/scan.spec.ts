@@ -1,9 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { E2E_TOKEN, SAMPLES } from '../env';
-
-const open = (page: import('@playwright/test').Page) => page.goto(`/?token=${E2E_TOKEN}`);
+import { SAMPLES } from '../env';
+import { open } from './api';
 
 test('without the token every request gets 401, except the health check', async ({ page, request }) => {
   const res = await page.goto('/');

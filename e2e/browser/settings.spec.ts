@@ -1,24 +1,14 @@
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { E2E_TOKEN } from '../env';
+import { call, open } from './api';
 
 // Browser specs share one data directory and run one after another. Everything made here carries
 // a unique stamp; the defaults are put back, and the data folder is moved back where the server
 // started it, when this file ends.
 
-const open = (page: Page) => page.goto(`/?token=${E2E_TOKEN}`);
 const stamp = Date.now().toString(36);
 
 test.describe.configure({ mode: 'serial' });
-
-async function call<T>(request: APIRequestContext, channel: string, input: unknown): Promise<T> {
-  const res = await request.post(`/api/call/${channel}`, {
-    data: input,
-    headers: { authorization: `Bearer ${E2E_TOKEN}` },
-  });
-  expect(res.ok(), `${channel}: ${await res.text()}`).toBe(true);
-  return (await res.json()) as T;
-}
 
 type Settings = {
   detection: { minScore: number };

@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { expect, test, type APIRequestContext, type Page, type TestInfo } from '@playwright/test';
 import sharp from 'sharp';
 import { E2E_TOKEN, SAMPLES } from '../env';
+import { call, open } from './api';
 
 // Tests in one run share the server's data directory: every subject gets a unique name, and each
 // sample photo is enrolled by one test only (sample1 face 1 by the identify flow, a face of sample6
 // by the several-faces flow); sample4 is never enrolled, so it is the stranger photo.
 
-const open = (page: Page) => page.goto(`/?token=${E2E_TOKEN}`);
 const unique = (name: string) => `${name} ${Date.now().toString(36)}`;
 
 /** sample1.jpg's largest face (detector box [334, 316, 352, 352]) as a photo of its own. */
@@ -23,15 +23,6 @@ async function cropSample1Face(info: TestInfo): Promise<string> {
 
 /** A subject used by several tests; the name is the same for the whole run (one data dir per run). */
 const ALICE = 'Alice E2E';
-
-async function call<T>(request: APIRequestContext, channel: string, input: unknown): Promise<T> {
-  const res = await request.post(`/api/call/${channel}`, {
-    data: input,
-    headers: { authorization: `Bearer ${E2E_TOKEN}` },
-  });
-  expect(res.ok(), `${channel}: ${await res.text()}`).toBe(true);
-  return (await res.json()) as T;
-}
 
 /** The subject enrolled with sample1's largest face, made over the API if no test made it yet. */
 async function ensureAlice(request: APIRequestContext, info: TestInfo): Promise<string> {
