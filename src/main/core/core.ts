@@ -28,6 +28,7 @@ import { exportClassifyHistory } from './services/classify-export';
 import { ModelRegistry } from './services/models';
 import { applyDefaultsUpdate, settingsView } from './services/settings';
 import { DataService } from './services/data';
+import { releasePhotos, sweepPhotoData } from './services/photo-data';
 import { Gate } from './gate';
 import { configFilePath, type DataDirLocation } from './store/data-dir';
 import { openStore, type Store } from './store/store';
@@ -82,8 +83,6 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   let matcher = await Matcher.load(store);
   const telemetry = new Telemetry();
-  await store.history.prune(store.settings.data.retention);
-  store.history.onFinish(() => void store.history.prune(store.settings.data.retention));
   const deps: WatchlistDeps = {
     engine,
     store,
@@ -92,6 +91,13 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     matcher,
     onSeen: (faces) => faces.forEach((f) => matcher.addSeen(f.id, f.descriptor)),
   };
+  // A photo's preview and seen faces go with the last job that mentions it (photo-data.ts).
+  store.history.onRelease(async (photos) => {
+    await releasePhotos(deps, photos);
+  });
+  store.history.onFinish(() => void store.history.prune(store.settings.data.retention));
+  await store.history.prune(store.settings.data.retention);
+  await sweepPhotoData(deps);
   const data = new DataService(
     {
       get store() {
@@ -103,6 +109,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         store = deps.store = next;
         matcher = deps.matcher = nextMatcher;
         await next.history.prune(next.settings.data.retention);
+        await sweepPhotoData(deps);
       },
     },
     opts.location ?? { source: 'flag', configFile: configFilePath() },

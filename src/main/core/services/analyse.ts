@@ -8,6 +8,7 @@ import { jpegOf } from '../imaging/encode';
 import { faceCropJpeg } from '../imaging/face-crop';
 import { sameBox } from '../imaging/boxes';
 import type { SeenFace, Store } from '../store/store';
+import type { NotePhoto } from '../store/history-log';
 
 export interface AnalyseDeps {
   engine: Engine;
@@ -84,32 +85,50 @@ export async function detectFaces(
 }
 
 /**
- * The one pipeline behind inspect, identify, verify, compare, search and enrol: detectFaces,
- * then keep descriptors as "seen" faces, a preview and a thumbnail.
+ * Writes a photo's preview and thumbnail (once per photo). Call inside `store.exclusive`, so a
+ * concurrent release of the same photo (photo-data.ts) cannot delete them under the caller.
  */
-export async function analysePhoto(deps: AnalyseDeps, source: ImageSource): Promise<AnalysedPhoto> {
-  const { img, faces, t0, t1, t2 } = await detectFaces(deps, source);
-
-  const previewKey = `previews/${img.sha256}.jpg`;
+export async function keepPreview(
+  deps: Pick<AnalyseDeps, 'store' | 'mediaUrl'>,
+  img: DecodedImage,
+  preview: { data: Buffer; width: number; height: number },
+): Promise<AnalysedPhoto['preview'] & { thumbKey: string }> {
+  const key = `previews/${img.sha256}.jpg`;
   const thumbKey = `thumbs/${img.sha256}.jpg`;
-  const preview = await jpegOf(img.rgb, PREVIEW_SIDE);
-  if (!(await deps.store.media.has(previewKey))) await deps.store.media.put(previewKey, preview.data);
+  if (!(await deps.store.media.has(key))) await deps.store.media.put(key, preview.data);
   if (!(await deps.store.media.has(thumbKey))) {
     await deps.store.media.put(thumbKey, (await jpegOf(img.rgb, THUMB_SIDE)).data);
   }
+  return { key, url: deps.mediaUrl(key), width: preview.width, height: preview.height, thumbKey };
+}
 
-  const ids = await deps.store.exclusive(() => rememberFaces(deps, img, faces));
+/** The preview-sized JPEG of a decoded photo (encoded outside the store's exclusive section). */
+export const previewJpeg = (img: DecodedImage) => jpegOf(img.rgb, PREVIEW_SIDE);
+
+/**
+ * The one pipeline behind inspect, identify, verify, compare and search: detectFaces, then keep
+ * descriptors as "seen" faces, a preview and a thumbnail. The photo is noted on the job first,
+ * so what is kept of it lives exactly as long as a history record mentions it.
+ */
+export async function analysePhoto(
+  deps: AnalyseDeps,
+  source: ImageSource,
+  notePhoto: NotePhoto,
+): Promise<AnalysedPhoto> {
+  const { img, faces, t0, t1, t2 } = await detectFaces(deps, source);
+  await notePhoto(img.sha256, img.file);
+  const jpeg = await previewJpeg(img);
+  const { preview, ids } = await deps.store.exclusive(async () => ({
+    preview: await keepPreview(deps, img, jpeg),
+    ids: await rememberFaces(deps, img, faces),
+  }));
   faces.forEach((f, i) => (f.seenId = ids[i]!));
 
+  const { thumbKey, ...shown } = preview;
   return {
     img,
     faces,
-    preview: {
-      key: previewKey,
-      url: deps.mediaUrl(previewKey),
-      width: preview.width,
-      height: preview.height,
-    },
+    preview: shown,
     thumbnail: { key: thumbKey, url: deps.mediaUrl(thumbKey) },
     timings: {
       decodeMs: Math.round(t1 - t0),

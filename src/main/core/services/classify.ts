@@ -11,8 +11,8 @@ import { VigilError } from '../../../shared/errors';
 import type { ClassifyRequest, RawClassification } from '../engine/classify-protocol';
 import type { Engine } from '../engine/engine';
 import { decodeImage, type DecodeLimits } from '../imaging/decode';
-import { jpegOf } from '../imaging/encode';
-import { runJob } from '../store/history-log';
+import { runJob, type NotePhoto } from '../store/history-log';
+import { keepPreview, previewJpeg } from './analyse';
 import type { Store } from '../store/store';
 import type { ModelRegistry } from './models';
 
@@ -28,8 +28,6 @@ export type ClassifyInput = z.output<typeof classifyInputSchema>;
 
 /** Most objects reported per photo. */
 const MAX_OBJECTS = 50;
-const PREVIEW_SIDE = 1600;
-const THUMB_SIDE = 320;
 
 const scaleBox = (b: readonly number[], s: number): [number, number, number, number] => [
   Math.round(b[0]! * s),
@@ -45,9 +43,9 @@ const scaleBox = (b: readonly number[], s: number): [number, number, number, num
  */
 export async function classifyPhoto(deps: ClassifyDeps, input: ClassifyInput): Promise<ClassifyResult> {
   const file = 'path' in input.source ? input.source.path : input.source.name;
-  return runJob(deps.store.history, 'classify', [{ file, sha256: null }], async (historyId) => {
+  return runJob(deps.store.history, 'classify', [{ file, sha256: null }], async (historyId, notePhoto) => {
     try {
-      const value = await classifyOnce(deps, input, historyId);
+      const value = await classifyOnce(deps, input, historyId, notePhoto);
       return { value, summary: summaryOf(value), result: value };
     } catch (err) {
       // The failed job's id travels with the error: a batch exports and takes feedback on it too.
@@ -62,11 +60,13 @@ async function classifyOnce(
   deps: ClassifyDeps,
   input: ClassifyInput,
   historyId: string,
+  notePhoto: NotePhoto,
 ): Promise<ClassifyResult> {
   const t0 = performance.now();
   const model = await deps.models.resolve(input.model);
   const img = await decodeImage(input.source, deps.limits);
   const decodeMs = performance.now() - t0;
+  await notePhoto(img.sha256, img.file);
   const objectModel = input.objects ? (model.kind === 'builtin' ? model.name : DEFAULT_BUILTIN_MODEL) : null;
   const request: ClassifyRequest = {
     objects: objectModel ? { model: objectModel, minScore: input.minScore, maxResults: MAX_OBJECTS } : null,
@@ -110,12 +110,8 @@ async function classifyOnce(
     }))
     .sort((a, b) => b.box[2] * b.box[3] - a.box[2] * a.box[3]);
 
-  const previewKey = `previews/${img.sha256}.jpg`;
-  const thumbKey = `thumbs/${img.sha256}.jpg`;
-  const preview = await jpegOf(img.rgb, PREVIEW_SIDE);
-  if (!(await deps.store.media.has(previewKey))) await deps.store.media.put(previewKey, preview.data);
-  if (!(await deps.store.media.has(thumbKey)))
-    await deps.store.media.put(thumbKey, (await jpegOf(img.rgb, THUMB_SIDE)).data);
+  const jpeg = await previewJpeg(img);
+  const { thumbKey, ...preview } = await deps.store.exclusive(() => keepPreview(deps, img, jpeg));
 
   return {
     historyId,
@@ -135,7 +131,7 @@ async function classifyOnce(
     format: img.format,
     sha256: img.sha256,
     thumbnailUrl: deps.mediaUrl(thumbKey),
-    previewUrl: deps.mediaUrl(previewKey),
+    previewUrl: preview.url,
     previewWidth: preview.width,
     previewHeight: preview.height,
     timings: {

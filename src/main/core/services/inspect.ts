@@ -1,11 +1,11 @@
 import type { ImageSource, InspectResult } from '../../../shared/schemas';
-import { runJob } from '../store/history-log';
+import { runJob, type NotePhoto } from '../store/history-log';
 import { analysePhoto, type AnalyseDeps } from './analyse';
 
 export async function inspectImage(deps: AnalyseDeps, source: ImageSource): Promise<InspectResult> {
   const file = 'path' in source ? source.path : source.name;
-  return runJob(deps.store.history, 'inspect', [{ file, sha256: null }], async () => {
-    const value = await inspectPhoto(deps, source);
+  return runJob(deps.store.history, 'inspect', [{ file, sha256: null }], async (_id, notePhoto) => {
+    const value = await inspectPhoto(deps, source, notePhoto);
     const n = value.faces.length;
     return {
       value,
@@ -15,8 +15,12 @@ export async function inspectImage(deps: AnalyseDeps, source: ImageSource): Prom
   });
 }
 
-async function inspectPhoto(deps: AnalyseDeps, source: ImageSource): Promise<InspectResult> {
-  const p = await analysePhoto(deps, source);
+async function inspectPhoto(
+  deps: AnalyseDeps,
+  source: ImageSource,
+  notePhoto: NotePhoto,
+): Promise<InspectResult> {
+  const p = await analysePhoto(deps, source, notePhoto);
   return {
     file: p.img.file,
     width: p.img.width,

@@ -84,6 +84,10 @@ export class Matcher {
     if (!this.index.has(id)) this.index.add(id, vector, { source: 'seen' });
   }
 
+  removeSeen(id: string): void {
+    if (!this.watchFaces.has(id)) this.index.remove(id);
+  }
+
   get watchlistFaceCount(): number {
     return this.watchFaces.size;
   }

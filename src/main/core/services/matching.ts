@@ -34,8 +34,8 @@ export async function identify(deps: WatchlistDeps, source: ImageSource, limit =
     deps.store.history,
     'identify',
     [{ file: fileOf(source), sha256: null }],
-    async (historyId) => {
-      const photo = await analysePhoto(deps, source);
+    async (historyId, notePhoto) => {
+      const photo = await analysePhoto(deps, source, notePhoto);
       const faces = photo.faces.map((f) => {
         // A face without landmarks has no match descriptor: it is shown, never matched.
         const found = f.matchDescriptor.length ? deps.matcher.candidates(f.matchDescriptor, limit) : [];
@@ -82,31 +82,36 @@ export async function verify(
   if (subject.faces.length === 0) {
     throw new VigilError('BAD_INPUT', `${subject.name} has no enrolled face yet: enrol a photo first`);
   }
-  return runJob(deps.store.history, 'verify', [{ file: fileOf(source), sha256: null }], async (historyId) => {
-    const photo = await analysePhoto(deps, source);
-    let best: { box: [number, number, number, number]; similarity: number; score: number } | null = null;
-    for (const f of photo.faces) {
-      if (!f.matchDescriptor.length) continue;
-      const s = deps.matcher.scoreSubject(f.matchDescriptor, subjectId);
-      if (s && (!best || s.score > best.score)) best = { box: f.box, ...s };
-    }
-    const score = round(best?.score ?? 0);
-    const value = {
-      historyId,
-      file: photo.img.file,
-      subjectId,
-      name: subject.name,
-      box: best?.box ?? null,
-      score,
-      similarity: best ? round(best.similarity) : null,
-      facesInPhoto: photo.faces.length,
-      ...deps.matcher.verdict(score),
-    };
-    const summary = best
-      ? `${subject.name}: ${value.verdict} (score ${score})`
-      : `${subject.name}: no face in the photo`;
-    return { value, summary, result: value };
-  });
+  return runJob(
+    deps.store.history,
+    'verify',
+    [{ file: fileOf(source), sha256: null }],
+    async (historyId, notePhoto) => {
+      const photo = await analysePhoto(deps, source, notePhoto);
+      let best: { box: [number, number, number, number]; similarity: number; score: number } | null = null;
+      for (const f of photo.faces) {
+        if (!f.matchDescriptor.length) continue;
+        const s = deps.matcher.scoreSubject(f.matchDescriptor, subjectId);
+        if (s && (!best || s.score > best.score)) best = { box: f.box, ...s };
+      }
+      const score = round(best?.score ?? 0);
+      const value = {
+        historyId,
+        file: photo.img.file,
+        subjectId,
+        name: subject.name,
+        box: best?.box ?? null,
+        score,
+        similarity: best ? round(best.similarity) : null,
+        facesInPhoto: photo.faces.length,
+        ...deps.matcher.verdict(score),
+      };
+      const summary = best
+        ? `${subject.name}: ${value.verdict} (score ${score})`
+        : `${subject.name}: no face in the photo`;
+      return { value, summary, result: value };
+    },
+  );
 }
 
 function largestFace(p: AnalysedPhoto) {
@@ -125,9 +130,9 @@ export async function compare(
   b: ImageSource,
 ): Promise<z.infer<typeof compareResultSchema>> {
   const inputs = [a, b].map((s) => ({ file: fileOf(s), sha256: null }));
-  return runJob(deps.store.history, 'compare', inputs, async (historyId) => {
-    const pa = await analysePhoto(deps, a);
-    const pb = await analysePhoto(deps, b);
+  return runJob(deps.store.history, 'compare', inputs, async (historyId, notePhoto) => {
+    const pa = await analysePhoto(deps, a, notePhoto);
+    const pb = await analysePhoto(deps, b, notePhoto);
     const fa = largestFace(pa);
     const fb = largestFace(pb);
     const similarity = cosineOf(fa.matchDescriptor, fb.matchDescriptor);
@@ -154,12 +159,12 @@ export async function search(
     'source' in q
       ? [{ file: fileOf(q.source), sha256: null }]
       : [{ file: `face ${q.descriptorId}`, sha256: null }];
-  return runJob(deps.store.history, 'search', inputs, async (historyId) => {
+  return runJob(deps.store.history, 'search', inputs, async (historyId, notePhoto) => {
     let descriptor: Float32Array;
     let queryBox: [number, number, number, number] | null = null;
     let excludeId: string | null = null;
     if ('source' in q) {
-      const photo = await analysePhoto(deps, q.source);
+      const photo = await analysePhoto(deps, q.source, notePhoto);
       const face = photo.faces[q.faceIndex ?? 0];
       if (!face) {
         throw new VigilError(

@@ -9,7 +9,8 @@ import { sameBox } from '../imaging/boxes';
 import { faceCropJpeg, faceSharpness } from '../imaging/face-crop';
 import { runJob } from '../store/history-log';
 import { DESCRIPTOR_MODEL, storedFaceSchema, type StoredFace, type StoredSubject } from '../store/store';
-import { analysePhoto, type AnalyseDeps } from './analyse';
+import { detectFaces, keepPreview, previewJpeg, type AnalyseDeps } from './analyse';
+import { releasePhotos } from './photo-data';
 import type { Matcher } from './matcher';
 
 /** Enrolment quality gates; see docs/calibration.md for the values seen on real faces. */
@@ -109,18 +110,23 @@ export async function deleteSubject(deps: WatchlistDeps, id: string): Promise<{ 
 
 /**
  * Deletes what enrolment kept of faces already gone from the watchlist: the descriptor (zeroed
- * in place), the crop, and the source photo unless another enrolled face still comes from it.
+ * in place), the crop, and the source photo and its preview unless another enrolled face still
+ * comes from it (the preview also stays while a history job mentions the photo).
  * Runs after the JSON no longer names them, so a crash midway leaves only unreachable bytes.
  */
 async function eraseEnrolment(deps: WatchlistDeps, faces: StoredFace[]): Promise<void> {
   const stillUsed = new Set(
     deps.store.watchlist.data.subjects.flatMap((x) => x.faces.map((f) => f.sourceKey)),
   );
+  await deps.store.watchlistVectors.erase(...faces.map((f) => f.row));
   for (const f of faces) {
-    await deps.store.watchlistVectors.erase(f.row);
     await deps.store.media.remove(f.cropKey);
     if (!stillUsed.has(f.sourceKey)) await deps.store.media.remove(f.sourceKey);
   }
+  await releasePhotos(
+    deps,
+    faces.map((f) => f.sourceSha256),
+  );
 }
 
 export async function removeFace(deps: WatchlistDeps, subjectId: string, faceId: string): Promise<Subject> {
@@ -144,8 +150,8 @@ export async function enrollFace(
   const subject = findSubject(deps, input.subjectId);
   const file = 'path' in input.source ? input.source.path : input.source.name;
   return runJob(deps.store.history, 'enroll', [{ file, sha256: null }], async () => {
-    const photo = await analysePhoto(deps, input.source);
-    const { img, faces } = photo;
+    // Enrolment keeps the chosen face only: the photo's other faces are not "seen" faces.
+    const { img, faces } = await detectFaces(deps, input.source);
     const name = basename(img.file);
     if (faces.length === 0) throw new VigilError('NO_FACE', `No face found in ${name}`, { file: img.file });
     if (faces.length > 1 && input.faceIndex === undefined) {
@@ -209,27 +215,34 @@ export async function enrollFace(
     const faceId = randomUUID();
     const sourceKey = `sources/${img.sha256}.img`;
     const cropKey = `crops/${faceId}.jpg`;
-    if (!(await deps.store.media.has(sourceKey))) await deps.store.media.put(sourceKey, img.bytes);
-    await deps.store.media.put(cropKey, await faceCropJpeg(img.rgb, face.box, img.scale));
-    const row = await deps.store.watchlistVectors.append([face.matchDescriptor]);
-    const stored: StoredFace = {
-      id: faceId,
-      row,
-      sourceFile: name,
-      sourceSha256: img.sha256,
-      sourceKey,
-      previewKey: photo.preview.key,
-      cropKey,
-      box: face.box,
-      detectorScore: face.score,
-      faceSize,
-      sharpness,
-      pose: face.pose,
-      enrolledAt: now(),
-    };
-    subject.faces.push(stored);
-    subject.updatedAt = now();
-    await deps.store.watchlist.write();
+    const jpeg = await previewJpeg(img);
+    // One exclusive step, so the photo's preview cannot be released between its write and the
+    // watchlist naming it.
+    const stored = await deps.store.exclusive(async () => {
+      const preview = await keepPreview(deps, img, jpeg);
+      if (!(await deps.store.media.has(sourceKey))) await deps.store.media.put(sourceKey, img.bytes);
+      await deps.store.media.put(cropKey, await faceCropJpeg(img.rgb, face.box, img.scale));
+      const row = await deps.store.watchlistVectors.append([face.matchDescriptor]);
+      const kept: StoredFace = {
+        id: faceId,
+        row,
+        sourceFile: name,
+        sourceSha256: img.sha256,
+        sourceKey,
+        previewKey: preview.key,
+        cropKey,
+        box: face.box,
+        detectorScore: face.score,
+        faceSize,
+        sharpness,
+        pose: face.pose,
+        enrolledAt: now(),
+      };
+      subject.faces.push(kept);
+      subject.updatedAt = now();
+      await deps.store.watchlist.write();
+      return kept;
+    });
     deps.matcher.addWatchlistFace(stored.id, subject.id, face.matchDescriptor);
     const value = { subject: publicSubject(deps, subject), face: publicFace(deps, stored) };
     return {

@@ -88,14 +88,15 @@ export class EmbeddingFile {
   }
 
   /**
-   * Overwrites row `row` with zeros, synced: a deleted face's descriptor must not stay readable
-   * on disk. The row stays (rows are addressed by number); nothing points at it any more.
+   * Overwrites the rows with zeros, synced once: a deleted face's descriptor must not stay
+   * readable on disk. The rows stay (rows are addressed by number); nothing points at them.
    */
-  erase(row: number): Promise<void> {
+  erase(...rows: number[]): Promise<void> {
     return this.serial(async () => {
-      this.checkRow(row);
+      rows.forEach((row) => this.checkRow(row));
+      if (rows.length === 0) return;
       const zeros = Buffer.alloc(this.dim * 4);
-      await this.fh.write(zeros, 0, zeros.length, HEADER + row * this.dim * 4);
+      for (const row of rows) await this.fh.write(zeros, 0, zeros.length, HEADER + row * this.dim * 4);
       await this.fh.datasync();
     });
   }

@@ -93,6 +93,48 @@ describe('HistoryLog', () => {
     expect(lines(file)).toHaveLength(1);
   });
 
+  it('knows which photos its records mention, across reopen, and says which a deletion lets go', async () => {
+    const file = join(tempDir(), 'history.jsonl');
+    const [p, q] = ['a'.repeat(64), 'b'.repeat(64)];
+    const log = await HistoryLog.open(file);
+    const released: string[][] = [];
+    log.onRelease((photos) => void released.push(photos));
+    let noted = '';
+    const a = await runJob(
+      log,
+      'compare',
+      [
+        { file: 'p.jpg', sha256: null },
+        { file: 'q.jpg', sha256: null },
+      ],
+      async (id, note) => {
+        await note(p, 'p.jpg');
+        await note(q, 'q.jpg');
+        noted = id;
+        return { value: id, summary: '', result: { previewUrl: `/media/previews/${q}.jpg` } };
+      },
+    );
+    expect(log.get(a).inputs.map((i) => i.sha256)).toEqual([p, q]);
+    // Any digest in a record counts, e.g. an older record's preview URL with inputs left null.
+    const b = await log.create('inspect', [{ file: 'q.jpg', sha256: null }]);
+    await log.update(b.id, { result: { preview: `previews/${q}.jpg` } });
+    await log.close();
+
+    const again = await HistoryLog.open(file);
+    again.onRelease((photos) => void released.push(photos));
+    expect([again.mentions(p), again.mentions(q), again.mentions('c'.repeat(64))]).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    await again.remove([noted]);
+    expect(released).toEqual([[p]]);
+    expect([again.mentions(p), again.mentions(q)]).toEqual([false, true]);
+    await again.remove([b.id]);
+    expect(released).toEqual([[p], [q]]);
+    await again.close();
+  });
+
   it('runJob records the life cycle, success and failure', async () => {
     const log = await HistoryLog.open(join(tempDir(), 'history.jsonl'));
     const value = await runJob(log, 'compare', [{ file: 'a.jpg', sha256: null }], async (id) => ({

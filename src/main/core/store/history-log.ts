@@ -8,6 +8,8 @@ import {
   type JobStatus,
 } from '../../../shared/history-schemas';
 
+const SHA256_HEX = /\b[0-9a-f]{64}\b/g;
+
 export interface HistoryFilter {
   kind?: JobKind;
   status?: JobStatus;
@@ -28,6 +30,10 @@ export class HistoryLog {
   private tail: Promise<unknown> = Promise.resolve();
   private lines = 0;
   private readonly finishListeners: ((rec: HistoryRecord) => void)[] = [];
+  private readonly releaseListeners: ((photos: string[]) => void | Promise<void>)[] = [];
+  /** Photo digest → ids of the records that mention it (see `mentions`). */
+  private readonly photoRefs = new Map<string, Set<string>>();
+  private readonly photosOf = new Map<string, string[]>();
 
   private constructor(
     readonly file: string,
@@ -74,6 +80,7 @@ export class HistoryLog {
       const tomb = rec as { id?: unknown; deleted?: unknown };
       if (tomb && tomb.deleted === true && typeof tomb.id === 'string') {
         this.records.delete(tomb.id);
+        this.untrack(tomb.id);
         this.lines++;
         return;
       }
@@ -85,6 +92,7 @@ export class HistoryLog {
         });
       }
       this.records.set(parsed.data.id, parsed.data);
+      this.track(parsed.data.id, line);
       this.lines++;
     });
     if (this.readOnly) return;
@@ -119,12 +127,52 @@ export class HistoryLog {
 
   private append(rec: HistoryRecord | { id: string; deleted: true }): Promise<void> {
     if (this.readOnly) return Promise.reject(new VigilError('BAD_INPUT', 'history opened read-only'));
+    const line = JSON.stringify(rec);
+    if (!('deleted' in rec)) this.track(rec.id, line);
     const run = this.tail.then(async () => {
-      await this.fh.appendFile(JSON.stringify(rec) + '\n');
+      await this.fh.appendFile(line + '\n');
       this.lines++;
     });
     this.tail = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Which photos a record mentions: any SHA-256 digest in its line (inputs, previews, results).
+   * Read from the text rather than from known fields so records of every kind and age count.
+   */
+  private track(id: string, line: string): void {
+    const photos = [...new Set(line.match(SHA256_HEX) ?? [])];
+    const before = this.photosOf.get(id);
+    if (before && before.length === photos.length && before.every((p, i) => p === photos[i])) return;
+    this.untrack(id);
+    if (photos.length === 0) return;
+    this.photosOf.set(id, photos);
+    for (const p of photos) {
+      let ids = this.photoRefs.get(p);
+      if (!ids) this.photoRefs.set(p, (ids = new Set()));
+      ids.add(id);
+    }
+  }
+
+  /** Forgets what `id` mentioned; returns the photos no record mentions any more. */
+  private untrack(id: string): string[] {
+    const released: string[] = [];
+    for (const p of this.photosOf.get(id) ?? []) {
+      const ids = this.photoRefs.get(p)!;
+      ids.delete(id);
+      if (ids.size === 0) {
+        this.photoRefs.delete(p);
+        released.push(p);
+      }
+    }
+    this.photosOf.delete(id);
+    return released;
+  }
+
+  /** Whether any record (of any status) mentions the photo with this SHA-256 digest. */
+  mentions(sha256: string): boolean {
+    return this.photoRefs.has(sha256);
   }
 
   async create(kind: JobKind, inputs: HistoryRecord['inputs']): Promise<HistoryRecord> {
@@ -161,9 +209,18 @@ export class HistoryLog {
     this.finishListeners.push(listener);
   }
 
-  /** Hands the finish listeners to the log that replaces this one (data dir moved or restored). */
+  /**
+   * Called after a deletion with the photos that no record mentions any more, so what was kept
+   * of them (previews, seen faces) can go too; awaited before `remove` returns.
+   */
+  onRelease(listener: (photos: string[]) => void | Promise<void>): void {
+    this.releaseListeners.push(listener);
+  }
+
+  /** Hands the listeners to the log that replaces this one (data dir moved or restored). */
   moveListenersTo(next: HistoryLog): void {
     for (const listener of this.finishListeners.splice(0)) next.onFinish(listener);
+    for (const listener of this.releaseListeners.splice(0)) next.onRelease(listener);
   }
 
   get(id: string): HistoryRecord {
@@ -203,12 +260,15 @@ export class HistoryLog {
 
   async remove(ids: string[]): Promise<number> {
     let n = 0;
+    const released: string[] = [];
     for (const id of ids) {
       if (this.records.delete(id)) {
+        released.push(...this.untrack(id));
         await this.append({ id, deleted: true });
         n++;
       }
     }
+    if (released.length) for (const listener of this.releaseListeners) await listener(released);
     return n;
   }
 
@@ -234,17 +294,32 @@ export class HistoryLog {
   }
 }
 
+/**
+ * Records that the running job looked at the photo with this digest (the first input still
+ * without one gets it), before anything of the photo is kept: the photo's preview and seen faces
+ * then live as long as a record mentions it.
+ */
+export type NotePhoto = (sha256: string, file: string) => Promise<void>;
+
 /** Runs one job with its history life cycle: PENDING → RUNNING → FINISHED | ERROR | CANCELLED. */
 export async function runJob<T>(
   history: HistoryLog,
   kind: JobKind,
   inputs: HistoryRecord['inputs'],
-  work: (historyId: string) => Promise<{ value: T; summary: string; result?: unknown }>,
+  work: (historyId: string, notePhoto: NotePhoto) => Promise<{ value: T; summary: string; result?: unknown }>,
 ): Promise<T> {
   const rec = await history.create(kind, inputs);
   await history.update(rec.id, { status: 'RUNNING', startedAt: new Date().toISOString() });
+  const notePhoto: NotePhoto = async (sha256, file) => {
+    const cur = history.get(rec.id).inputs;
+    const i = cur.findIndex((inp) => inp.sha256 === null);
+    if (cur.some((inp) => inp.sha256 === sha256)) return;
+    const next =
+      i < 0 ? [...cur, { file, sha256 }] : cur.map((inp, k) => (k === i ? { ...inp, sha256 } : inp));
+    await history.update(rec.id, { inputs: next });
+  };
   try {
-    const { value, summary, result } = await work(rec.id);
+    const { value, summary, result } = await work(rec.id, notePhoto);
     await history.update(rec.id, {
       status: 'FINISHED',
       finishedAt: new Date().toISOString(),

@@ -1,9 +1,11 @@
-import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { VigilError } from '../../../shared/errors';
 
 /** Media keys are `kind/name.ext` with a fixed alphabet: nothing else reaches the disk. */
 const KEY = /^(previews|thumbs|crops|sources|exports)\/[A-Za-z0-9_-]{1,128}\.(jpg|png|webp|img)$/;
+
+export type MediaKind = 'previews' | 'thumbs' | 'crops' | 'sources' | 'exports';
 
 export class MediaStore {
   readonly root: string;
@@ -30,6 +32,15 @@ export class MediaStore {
   /** Deletes the file of `key`; a key with no file is not an error. */
   async remove(key: string): Promise<void> {
     await rm(this.pathOf(key), { force: true });
+  }
+
+  /** Every stored key of one kind (half-written temp files are not keys). */
+  async keys(kind: MediaKind): Promise<string[]> {
+    const names = await readdir(join(this.root, kind)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return [];
+      throw err;
+    });
+    return names.map((n) => `${kind}/${n}`).filter((k) => KEY.test(k));
   }
 
   /** Writes atomically (temp + rename) so a reader never sees half a file. */

@@ -268,15 +268,15 @@ const en = {
     removeFaceOf: 'Remove the face from {{file}}',
     removeFaceTitle: 'Remove this face?',
     removeFaceBody:
-      'The face from {{file}} will no longer be used to recognise {{name}}; its crop, descriptor and (if no other face uses it) source photo are deleted.',
+      'The face from {{file}} will no longer be used to recognise {{name}}; its crop, descriptor and (if no other face uses it) source photo and its preview are deleted.',
     deleteTitle: 'Delete {{name}}?',
     deleteBody_zero: '{{name}} will be removed from the watchlist. This cannot be undone.',
     deleteBody_one:
-      '{{name}} and {{count}} enrolled face will be removed from the watchlist, with the crops, descriptors and source photos kept for them. This cannot be undone.',
+      '{{name}} and {{count}} enrolled face will be removed from the watchlist, with the crops, descriptors, source photos and previews kept for them. This cannot be undone.',
     deleteBody_many:
-      '{{name}} and {{count}} enrolled faces will be removed from the watchlist, with the crops, descriptors and source photos kept for them. This cannot be undone.',
+      '{{name}} and {{count}} enrolled faces will be removed from the watchlist, with the crops, descriptors, source photos and previews kept for them. This cannot be undone.',
     deleteBody_other:
-      '{{name}} and {{count}} enrolled faces will be removed from the watchlist, with the crops, descriptors and source photos kept for them. This cannot be undone.',
+      '{{name}} and {{count}} enrolled faces will be removed from the watchlist, with the crops, descriptors, source photos and previews kept for them. This cannot be undone.',
     deleteTypeName: 'Type “{{name}}” to confirm',
     deleteConfirm: 'Delete subject',
     export: {
@@ -414,6 +414,8 @@ const en = {
       'Delete all {{count}} records that match the current filters? This cannot be undone.',
     confirmMatching_other:
       'Delete all {{count}} records that match the current filters? This cannot be undone.',
+    confirmPhotoData:
+      'A photo that no remaining job mentions is deleted with them: its preview, and the faces seen in it (descriptors and crops), which search will then no longer find. Enrolled faces stay.',
     selectPage: 'Select every job on this page',
     selectRow: 'Select this job',
     detail: {
@@ -470,7 +472,7 @@ const en = {
     retention: {
       title: 'History retention',
       description:
-        'Finished jobs older than this, or beyond this number of records, are deleted automatically. Leave a field empty to keep them.',
+        'Finished jobs older than this, or beyond this number of records, are deleted automatically, with the previews and seen faces of photos no remaining job mentions. Leave a field empty to keep them.',
       days: 'Keep finished jobs for (days)',
       daysHint: 'Empty: keep forever.',
       records: 'Keep at most (records)',

@@ -270,15 +270,15 @@ const ptBR: Translation = {
     removeFaceOf: 'Remover o rosto de {{file}}',
     removeFaceTitle: 'Remover este rosto?',
     removeFaceBody:
-      'O rosto de {{file}} deixará de ser usado para reconhecer {{name}}; seu recorte, seu descritor e (se nenhum outro rosto a usar) a foto de origem são excluídos.',
+      'O rosto de {{file}} deixará de ser usado para reconhecer {{name}}; seu recorte, seu descritor e (se nenhum outro rosto a usar) a foto de origem e sua prévia são excluídos.',
     deleteTitle: 'Excluir {{name}}?',
     deleteBody_zero: '{{name}} será removido da lista de procurados. Não é possível desfazer.',
     deleteBody_one:
-      '{{name}} e {{count}} rosto cadastrado serão removidos da lista de procurados, com os recortes, descritores e fotos de origem guardados para eles. Não é possível desfazer.',
+      '{{name}} e {{count}} rosto cadastrado serão removidos da lista de procurados, com os recortes, descritores, fotos de origem e prévias guardados para eles. Não é possível desfazer.',
     deleteBody_many:
-      '{{name}} e {{count}} rostos cadastrados serão removidos da lista de procurados, com os recortes, descritores e fotos de origem guardados para eles. Não é possível desfazer.',
+      '{{name}} e {{count}} rostos cadastrados serão removidos da lista de procurados, com os recortes, descritores, fotos de origem e prévias guardados para eles. Não é possível desfazer.',
     deleteBody_other:
-      '{{name}} e {{count}} rostos cadastrados serão removidos da lista de procurados, com os recortes, descritores e fotos de origem guardados para eles. Não é possível desfazer.',
+      '{{name}} e {{count}} rostos cadastrados serão removidos da lista de procurados, com os recortes, descritores, fotos de origem e prévias guardados para eles. Não é possível desfazer.',
     deleteTypeName: 'Digite “{{name}}” para confirmar',
     deleteConfirm: 'Excluir cadastro',
     export: {
@@ -418,6 +418,8 @@ const ptBR: Translation = {
       'Excluir todos os {{count}} registros que correspondem aos filtros atuais? Isto não pode ser desfeito.',
     confirmMatching_other:
       'Excluir todos os {{count}} registros que correspondem aos filtros atuais? Isto não pode ser desfeito.',
+    confirmPhotoData:
+      'Uma foto que nenhuma tarefa restante menciona é excluída junto: sua prévia e os rostos vistos nela (descritores e recortes), que a busca deixa de encontrar. Rostos cadastrados ficam.',
     selectPage: 'Selecionar todas as tarefas desta página',
     selectRow: 'Selecionar esta tarefa',
     detail: {
@@ -475,7 +477,7 @@ const ptBR: Translation = {
     retention: {
       title: 'Retenção do histórico',
       description:
-        'Tarefas concluídas mais antigas que isto, ou além deste número de registros, são excluídas automaticamente. Deixe um campo vazio para mantê-las.',
+        'Tarefas concluídas mais antigas que isto, ou além deste número de registros, são excluídas automaticamente, com as prévias e os rostos vistos das fotos que nenhuma tarefa restante menciona. Deixe um campo vazio para mantê-las.',
       days: 'Manter tarefas concluídas por (dias)',
       daysHint: 'Vazio: manter para sempre.',
       records: 'Manter no máximo (registros)',

@@ -375,6 +375,9 @@ export function HistoryPage() {
               ? t('history.confirmSelected', { count: selected.size })
               : t('history.confirmMatching', { count: total })}
           </Text>
+          <Text size="sm" c="dimmed">
+            {t('history.confirmPhotoData')}
+          </Text>
           {remove.isError && <ErrorNotice error={remove.error} />}
           <Group justify="flex-end" gap="xs">
             <Button variant="default" onClick={() => setConfirm(null)}>
