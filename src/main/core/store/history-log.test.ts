@@ -118,6 +118,10 @@ describe('HistoryLog', () => {
     // Any digest in a record counts, e.g. an older record's preview URL with inputs left null.
     const b = await log.create('inspect', [{ file: 'q.jpg', sha256: null }]);
     await log.update(b.id, { result: { preview: `previews/${q}.jpg` } });
+    // A running job's note is in memory until its next update: cut off by a crash, it mentions nothing.
+    const c = await log.create('inspect', [{ file: 'r.jpg', sha256: null }]);
+    log.amend(c.id, { inputs: [{ file: 'r.jpg', sha256: 'c'.repeat(64) }] });
+    expect(log.mentions('c'.repeat(64))).toBe(true);
     await log.close();
 
     const again = await HistoryLog.open(file);

@@ -204,6 +204,17 @@ export class HistoryLog {
     return next;
   }
 
+  /**
+   * Changes a record in memory only (what `mentions` sees included); the change is written with
+   * the record's next update. For a running job's inputs: one line fewer per job, and a job cut
+   * off by a crash mentions nothing, so what it kept is swept at the next start.
+   */
+  amend(id: string, patch: Partial<Pick<HistoryRecord, 'inputs'>>): void {
+    const next = { ...this.get(id), ...patch };
+    this.records.set(id, next);
+    this.track(id, JSON.stringify(next));
+  }
+
   /** Called once per job when it reaches FINISHED, ERROR or CANCELLED (metrics). */
   onFinish(listener: (rec: HistoryRecord) => void): void {
     this.finishListeners.push(listener);
@@ -316,7 +327,7 @@ export async function runJob<T>(
     if (cur.some((inp) => inp.sha256 === sha256)) return;
     const next =
       i < 0 ? [...cur, { file, sha256 }] : cur.map((inp, k) => (k === i ? { ...inp, sha256 } : inp));
-    await history.update(rec.id, { inputs: next });
+    history.amend(rec.id, { inputs: next });
   };
   try {
     const { value, summary, result } = await work(rec.id, notePhoto);
