@@ -24,6 +24,7 @@ import { IconDownload, IconSearch } from '../../components/icons';
 import { PageHeader } from '../../components/PageHeader';
 import { IntakeActions, IntakeDropzone, usePhotoIntake } from '../../components/PhotoIntake';
 import { formatMs, formatPercent, formatScore } from '../../format';
+import { localizeResult } from '../../lib/class-names';
 import { downloadBase64 } from '../../lib/download';
 import { PhotoView, type BoxSpec } from '../scan/PhotoView';
 import { useClassify, type ClassifyItem } from './ClassifyProvider';
@@ -118,7 +119,7 @@ function boxesOf(r: ClassifyResult, lang: string, t: Translate): BoxSpec[] {
 
 function Detail({ item, onClose }: { item: ClassifyItem | null; onClose: () => void }) {
   const { t, i18n } = useTranslation();
-  const r = item?.result;
+  const r = item?.result && localizeResult(item.result, i18n.language);
   return (
     <Modal
       opened={!!r}
@@ -171,7 +172,7 @@ function Detail({ item, onClose }: { item: ClassifyItem | null; onClose: () => v
 }
 
 export function ClassifyPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { client } = useVigil();
   const { items, addFiles, clear, progress, cancel, notice, dismissNotice } = useClassify();
   const models = useModels();
@@ -191,17 +192,25 @@ export function ClassifyPage() {
         : { key, desc: key === 'score' || key === 'objects' || key === 'faces' },
     );
 
+  // Class names in the UI language before filtering and sorting, so both go by what is shown.
+  const localized = useMemo(
+    () =>
+      items.map((item) =>
+        item.result ? { ...item, result: localizeResult(item.result, i18n.language) } : item,
+      ),
+    [items, i18n.language],
+  );
   const shown = useMemo(
     () =>
       sortItems(
-        items.filter(
+        localized.filter(
           (item) =>
             (show === 'all' || (show === 'done' ? item.status === 'done' : item.status === 'error')) &&
             matchesFilter(item, filter),
         ),
         sort,
       ),
-    [items, show, filter, sort],
+    [localized, show, filter, sort],
   );
   const labelsOf = useCallback(
     (model: string) => models.data?.models.find((m) => m.name === model)?.labels ?? [],
