@@ -1,9 +1,10 @@
 // History at scale: 100k jobs must not mean rewriting a 100k-record file per job.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HistoryLog } from '../src/main/core/store/history-log';
+import { SeenFaceLog, type SeenFace } from '../src/main/core/store/seen-faces';
 import { fmt, machine, median, percentile } from './util';
 
 const N = Number(process.env.BENCH_HISTORY_N) || 100_000;
@@ -65,7 +66,42 @@ export async function historyBench(): Promise<void> {
     );
     console.log(`text filter "batch-42": ${time(() => log.list({ text: 'batch-42' }))}`);
     await log.close();
+    await seenFacesAt(dir, N);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The seen-face list at N faces (5 per photo): what one scanned photo adds, and the open. */
+async function seenFacesAt(dir: string, n: number): Promise<void> {
+  const file = join(dir, 'faces.jsonl');
+  const open = () => SeenFaceLog.open(file, { model: 'bench', legacyJson: join(dir, 'faces.json') });
+  const photoFaces = (p: number): SeenFace[] =>
+    Array.from({ length: 5 }, (_, k) => ({
+      id: randomUUID(),
+      row: p * 5 + k,
+      photoSha256: photoDigest(p),
+      file: `/photos/batch-${p % 97}/img-${p}.jpg`,
+      box: [100 * k, 200, 300, 300],
+      score: 0.93,
+      seenAt: new Date().toISOString(),
+    }));
+  let log = await open();
+  for (let p = 0; p < n / 5; p++) await log.replacePhoto(photoDigest(p), photoFaces(p));
+  const ts: number[] = [];
+  for (let p = n / 5; p < n / 5 + 200; p++) {
+    const t = performance.now();
+    await log.replacePhoto(photoDigest(p), photoFaces(p));
+    ts.push(performance.now() - t);
+  }
+  console.log(
+    `seen faces: one photo's 5 faces added at ${n} faces: median ${fmt(median(ts), 2)} ms, p95 ${fmt(percentile(ts, 95), 2)} ms`,
+  );
+  await log.close();
+  const t = performance.now();
+  log = await open();
+  console.log(
+    `seen faces: open ${log.size} faces (${fmt(statSync(file).size / 1e6)} MB): ${fmt(performance.now() - t)} ms`,
+  );
+  await log.close();
 }

@@ -132,8 +132,8 @@ describe('local API', () => {
     expect(ok.status).toBe(200);
     expect(ok.headers.get('content-type')).toBe('image/jpeg');
     for (const bad of [
-      '/media/../faces.json',
-      '/media/previews/..%2F..%2Ffaces.json',
+      '/media/../faces.jsonl',
+      '/media/previews/..%2F..%2Ffaces.jsonl',
       '/media/sources/x.exe',
     ]) {
       expect((await fetch(server.url + bad, { headers: auth })).status, bad).toBe(404);

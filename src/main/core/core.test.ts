@@ -12,9 +12,14 @@ import {
 } from '../../shared/schemas';
 import type { Core } from './core';
 import { dispatch, httpStatusOf, type CallResult } from './dispatch';
-import { readRaw } from './store/json-doc';
-import { facesDocSchema } from './store/store';
-import { createTestCore, hasStackFrame, SAMPLE_FACES, sampleImage, tempDir } from './test-support';
+import {
+  createTestCore,
+  hasStackFrame,
+  SAMPLE_FACES,
+  sampleImage,
+  seenFacesOnDisk,
+  tempDir,
+} from './test-support';
 import { VERSION } from './version';
 
 function ok(result: CallResult): unknown {
@@ -46,7 +51,7 @@ describe('core', () => {
     await core?.close();
   });
 
-  const facesOnDisk = async () => facesDocSchema.parse(await readRaw(join(dataDir, 'faces.json'))).faces;
+  const facesOnDisk = async () => seenFacesOnDisk(dataDir);
 
   it('answers app.health with the package version', async () => {
     const value = healthSchema.parse(ok(await core.call('app.health', {})));

@@ -90,6 +90,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     mediaUrl: opts.mediaUrl,
     matcher,
     onSeen: (faces) => faces.forEach((f) => matcher.addSeen(f.id, f.descriptor)),
+    onUnseen: (ids) => ids.forEach((id) => matcher.removeSeen(id)),
   };
   // A photo's preview and seen faces go with the last job that mentions it (photo-data.ts).
   store.history.onRelease(async (photos) => {

@@ -1,10 +1,11 @@
 // Helpers shared by the core's unit tests (never imported by app code).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, onTestFinished } from 'vitest';
 import { createCore, type Core } from './core';
 import type { EngineOptions } from './engine/engine';
+import { seenFaceSchema, type SeenFace } from './store/seen-faces';
 
 /** The repository root: vitest runs from it. */
 export const REPO_ROOT = process.cwd();
@@ -49,6 +50,19 @@ export function testEngineOptions(): Pick<EngineOptions, 'modelsDir' | 'workerFi
     modelsDir: join(REPO_ROOT, 'resources/models'),
     workerFile: new URL('./engine/worker-dev.mjs', import.meta.url),
   };
+}
+
+/** The seen faces as faces.jsonl holds them: its lines replayed (faces added, tombstones). */
+export function seenFacesOnDisk(dataDir: string): SeenFace[] {
+  const file = join(dataDir, 'faces.jsonl');
+  const faces = new Map<string, SeenFace>();
+  const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+  for (const line of lines.slice(1)) {
+    const v = JSON.parse(line) as { id: string; deleted?: true };
+    if (v.deleted) faces.delete(v.id);
+    else faces.set(v.id, seenFaceSchema.parse(v));
+  }
+  return [...faces.values()];
 }
 
 export function createTestCore(dataDir: string): Promise<Core> {

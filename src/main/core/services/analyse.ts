@@ -17,6 +17,8 @@ export interface AnalyseDeps {
   mediaUrl: (key: string) => string;
   /** Told about faces newly kept as "seen", so the search index can add them. */
   onSeen?: (faces: { id: string; descriptor: Float32Array }[]) => void;
+  /** Told about seen faces deleted, so the search index drops them. */
+  onUnseen?: (ids: string[]) => void;
 }
 
 export interface AnalysedFace {
@@ -149,7 +151,7 @@ async function rememberFaces(
 ): Promise<string[]> {
   const { sha256: photoSha256, file } = img;
   const store = deps.store;
-  const earlier = store.faces.data.faces.filter((f) => f.photoSha256 === photoSha256);
+  const earlier = store.faces.ofPhoto(photoSha256);
   const matched = faces.map((f) => earlier.find((e) => sameBox(e.box, f.box)));
   if (earlier.length === faces.length && matched.every(Boolean)) return matched.map((e) => e!.id);
   const withVectors = faces.filter((f) => f.matchDescriptor.length === store.vectors.dim);
@@ -168,10 +170,14 @@ async function rememberFaces(
   // A small crop per face, so search results show the face rather than the whole photo.
   for (const r of records)
     await store.media.put(seenCropKey(r.id), await faceCropJpeg(img.rgb, r.box, img.scale, 128));
-  await store.faces.update((doc) => {
-    doc.faces = doc.faces.filter((f) => f.photoSha256 !== photoSha256).concat(records);
-  });
+  await store.faces.replacePhoto(photoSha256, records);
   deps.onSeen?.(records.map((r, i) => ({ id: r.id, descriptor: withVectors[i]!.matchDescriptor })));
+  // Faces this photo gave before (other models or settings) go entirely, not just from the list.
+  if (earlier.length) {
+    deps.onUnseen?.(earlier.map((e) => e.id));
+    await store.vectors.erase(...earlier.map((e) => e.row));
+    for (const e of earlier) await store.media.remove(seenCropKey(e.id));
+  }
   let k = 0;
   return faces.map((f) => (f.matchDescriptor.length === store.vectors.dim ? records[k++]!.id : ''));
 }

@@ -183,14 +183,14 @@ describe('blur and export', () => {
   });
 
   it('keeps no trace of the bystanders it hides: no seen faces, no unblurred preview', async () => {
-    const seenBefore = core.store.faces.data.faces.length;
+    const seenBefore = core.store.faces.size;
     const sha = (await import('node:crypto'))
       .createHash('sha256')
       .update(readFileSync(sampleImage(3)))
       .digest('hex');
     const r = await blurExport(sampleImage(3), { outDir: join(dir, 'trace') });
     expect(r.regions.length).toBeGreaterThan(0);
-    expect(core.store.faces.data.faces.length).toBe(seenBefore);
+    expect(core.store.faces.size).toBe(seenBefore);
     expect(await core.store.media.has(`previews/${sha}.jpg`)).toBe(false);
     expect(await core.store.media.has(`thumbs/${sha}.jpg`)).toBe(false);
   });
@@ -295,7 +295,7 @@ describe('blur with the editor’s regions', () => {
   it('previews exactly what an export writes, and neither detect nor preview writes anything', async () => {
     const photo = sampleImage(2);
     const history = core.store.history.size;
-    const seen = core.store.faces.data.faces.length;
+    const seen = core.store.faces.size;
     const files = () => readdirSync(core.store.dir, { recursive: true }).map(String).sort();
     const before = files();
 
@@ -313,7 +313,7 @@ describe('blur with the editor’s regions', () => {
 
     expect(files()).toEqual(before);
     expect(core.store.history.size).toBe(history);
-    expect(core.store.faces.data.faces.length).toBe(seen);
+    expect(core.store.faces.size).toBe(seen);
 
     const r = await blurExport(photo, { outDir: join(dir, 'same'), regions, ...look });
     expect(readFileSync(r.output).equals(Buffer.from(preview.data, 'base64'))).toBe(true);

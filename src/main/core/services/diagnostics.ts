@@ -32,7 +32,7 @@ export async function diagnostics(store: Store, engine: Engine, telemetry: Telem
     counts: {
       subjects: subjects.length,
       enrolledFaces: subjects.reduce((n, s) => n + s.faces.length, 0),
-      seenFaces: store.faces.data.faces.length,
+      seenFaces: store.faces.size,
       history: store.history.size,
     },
     latency: telemetry.latency(),

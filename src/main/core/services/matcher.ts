@@ -55,7 +55,7 @@ export class Matcher {
       }
     }
     const seen = await store.vectors.readAll();
-    for (const f of store.faces.data.faces) {
+    for (const f of store.faces.values()) {
       if ((f.row + 1) * dim > seen.length) continue;
       m.addSeen(f.id, seen.subarray(f.row * dim, (f.row + 1) * dim));
     }

@@ -180,7 +180,7 @@ export async function search(
       queryBox = face.box;
       excludeId = face.seenId;
     } else {
-      const seen = deps.store.faces.data.faces.find((f) => f.id === q.descriptorId);
+      const seen = deps.store.faces.get(q.descriptorId);
       if (!seen) throw new VigilError('NOT_FOUND', `No face ${q.descriptorId}`);
       descriptor = await deps.store.vectors.read(seen.row);
       queryBox = seen.box;
@@ -194,13 +194,6 @@ export async function search(
       ...(input.exact === undefined ? {} : { exact: input.exact }),
     });
     const hits = found.hits.filter((h) => h.id !== excludeId).slice(0, input.k);
-    // One pass over the seen faces for all hits (a find per hit is O(k·N) on a large store).
-    const seenHits = new Set(hits.filter((h) => h.kind === 'seen').map((h) => h.id));
-    const seenById = new Map(
-      seenHits.size
-        ? deps.store.faces.data.faces.filter((f) => seenHits.has(f.id)).map((f) => [f.id, f])
-        : [],
-    );
     const results = [];
     for (const [i, h] of hits.entries()) {
       if (h.kind === 'watchlist') {
@@ -221,7 +214,7 @@ export async function search(
         });
         continue;
       }
-      const seen = seenById.get(h.id);
+      const seen = deps.store.faces.get(h.id);
       // Faces seen before crops were kept fall back to the photo's thumbnail.
       const crop = seen && (await deps.store.media.has(seenCropKey(seen.id))) ? seenCropKey(seen.id) : null;
       results.push({

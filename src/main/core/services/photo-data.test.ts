@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../core';
-import { createTestCore, sampleImage, tempDir } from '../test-support';
+import { createTestCore, sampleImage, seenFacesOnDisk, tempDir } from '../test-support';
 
 // One face of sample1.jpg, big enough to enrol.
 const ALICE_BOX = { left: 250, top: 230, width: 520, height: 520 };
@@ -23,16 +23,7 @@ async function ok<C extends Parameters<Core['call']>[0]>(channel: C, input: unkn
 
 /** What the data dir holds of a photo, read from disk. */
 function onDisk(data: string, sha: string) {
-  const doc = join(data, 'faces.json');
-  const faces = (
-    existsSync(doc)
-      ? (
-          JSON.parse(readFileSync(doc, 'utf8')) as {
-            faces: { id: string; row: number; photoSha256: string }[];
-          }
-        ).faces
-      : []
-  ).filter((f) => f.photoSha256 === sha);
+  const faces = seenFacesOnDisk(data).filter((f) => f.photoSha256 === sha);
   return {
     faces,
     preview: existsSync(join(data, 'media', 'previews', `${sha}.jpg`)),

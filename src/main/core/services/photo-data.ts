@@ -34,12 +34,12 @@ export function releasePhotos(deps: PhotoDataDeps, photos: Iterable<string>): Pr
 export function sweepPhotoData(deps: PhotoDataDeps): Promise<Released> {
   const { store } = deps;
   return store.exclusive(async () => {
-    const photos = new Set(store.faces.data.faces.map((f) => f.photoSha256));
+    const photos = new Set([...store.faces.values()].map((f) => f.photoSha256));
     for (const key of [...(await store.media.keys('previews')), ...(await store.media.keys('thumbs'))])
       photos.add(key.slice(key.indexOf('/') + 1, key.lastIndexOf('.')));
     const released = await releaseNow(deps, photos);
 
-    const named = new Set(store.faces.data.faces.map((f) => seenCropKey(f.id)));
+    const named = new Set([...store.faces.values()].map((f) => seenCropKey(f.id)));
     for (const s of store.watchlist.data.subjects)
       for (const f of s.faces) named.add(f.cropKey).add(f.previewKey).add(f.sourceKey);
     for (const key of [...(await store.media.keys('crops')), ...(await store.media.keys('sources'))]) {
@@ -54,12 +54,9 @@ export function sweepPhotoData(deps: PhotoDataDeps): Promise<Released> {
 async function releaseNow(deps: PhotoDataDeps, candidates: Set<string>): Promise<Released> {
   const { store } = deps;
   const unmentioned = new Set([...candidates].filter((p) => !store.history.mentions(p)));
-  const gone = store.faces.data.faces.filter((f) => unmentioned.has(f.photoSha256));
+  // The list first: a crash after it leaves only bytes nothing points at (the sweep's job).
+  const gone = await store.faces.removePhotos(unmentioned);
   if (gone.length) {
-    // The JSON first: a crash after it leaves only bytes nothing points at (the sweep's job).
-    await store.faces.update((doc) => {
-      doc.faces = doc.faces.filter((f) => !unmentioned.has(f.photoSha256));
-    });
     for (const f of gone) deps.matcher.removeSeen(f.id);
     await store.vectors.erase(...gone.map((f) => f.row));
     for (const f of gone) await store.media.remove(seenCropKey(f.id));

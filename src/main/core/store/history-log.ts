@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { open, readFile, rename, writeFile, type FileHandle } from 'node:fs/promises';
 import { VigilError, type ErrorShape } from '../../../shared/errors';
 import {
   historyRecordSchema,
@@ -7,6 +6,7 @@ import {
   type JobKind,
   type JobStatus,
 } from '../../../shared/history-schemas';
+import { JsonLinesFile } from './jsonl';
 
 const SHA256_HEX = /\b[0-9a-f]{64}\b/g;
 
@@ -26,9 +26,7 @@ export interface HistoryFilter {
  */
 export class HistoryLog {
   private readonly records = new Map<string, HistoryRecord>();
-  private fh!: FileHandle;
-  private tail: Promise<unknown> = Promise.resolve();
-  private lines = 0;
+  private readonly log: JsonLinesFile;
   private readonly finishListeners: ((rec: HistoryRecord) => void)[] = [];
   private readonly releaseListeners: ((photos: string[]) => void | Promise<void>)[] = [];
   /** Photo digest → ids of the records that mention it (see `mentions`). */
@@ -38,7 +36,9 @@ export class HistoryLog {
   private constructor(
     readonly file: string,
     private readonly readOnly: boolean,
-  ) {}
+  ) {
+    this.log = new JsonLinesFile(file);
+  }
 
   /**
    * `readOnly` reads without marking interrupted jobs, compacting or appending: for a second
@@ -51,49 +51,18 @@ export class HistoryLog {
   }
 
   private async load(): Promise<void> {
-    const text = await readFile(this.file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return '';
-      throw err;
-    });
-    const lines = text.split('\n');
-    let torn = false;
-    lines.forEach((line, i) => {
-      if (!line.trim()) return;
-      let rec: unknown;
-      try {
-        rec = JSON.parse(line);
-      } catch {
-        if (i >= lines.length - 2) {
-          torn = true;
-          return;
-        }
-        throw new VigilError(
-          'STORE_CORRUPT',
-          `history.jsonl line ${i + 1} is damaged; the file was left untouched`,
-          {
-            file: this.file,
-            line: i + 1,
-          },
-        );
-      }
+    const { torn } = await this.log.read((rec, lineNo, line) => {
       // A deletion is a tombstone line: { id, deleted: true }.
       const tomb = rec as { id?: unknown; deleted?: unknown };
       if (tomb && tomb.deleted === true && typeof tomb.id === 'string') {
         this.records.delete(tomb.id);
         this.untrack(tomb.id);
-        this.lines++;
         return;
       }
       const parsed = historyRecordSchema.safeParse(rec);
-      if (!parsed.success) {
-        throw new VigilError('STORE_CORRUPT', `history.jsonl line ${i + 1} does not match its schema`, {
-          file: this.file,
-          line: i + 1,
-        });
-      }
+      if (!parsed.success) throw this.log.corrupt(lineNo, 'does not match its schema');
       this.records.set(parsed.data.id, parsed.data);
       this.track(parsed.data.id, line);
-      this.lines++;
     });
     if (this.readOnly) return;
     // Jobs that were running when the app stopped did not finish: say so.
@@ -111,30 +80,17 @@ export class HistoryLog {
         interrupted.push(next);
       }
     }
-    if (torn || this.lines > 2 * this.records.size + 1000) await this.compact();
-    this.fh = await open(this.file, 'a');
+    // Compacted when mostly superseded: one line per live record.
+    if (torn || this.log.lines > 2 * this.records.size + 1000)
+      await this.log.rewrite([...this.records.values()].map((r) => JSON.stringify(r)));
     for (const r of interrupted) await this.append(r);
-  }
-
-  /** Rewrites the log with one line per live record (temp file + rename). */
-  private async compact(): Promise<void> {
-    const tmp = `${this.file}.${randomUUID()}.tmp`;
-    const body = [...this.records.values()].map((r) => JSON.stringify(r)).join('\n');
-    await writeFile(tmp, body ? body + '\n' : '');
-    await rename(tmp, this.file);
-    this.lines = this.records.size;
   }
 
   private append(rec: HistoryRecord | { id: string; deleted: true }): Promise<void> {
     if (this.readOnly) return Promise.reject(new VigilError('BAD_INPUT', 'history opened read-only'));
     const line = JSON.stringify(rec);
     if (!('deleted' in rec)) this.track(rec.id, line);
-    const run = this.tail.then(async () => {
-      await this.fh.appendFile(line + '\n');
-      this.lines++;
-    });
-    this.tail = run.catch(() => undefined);
-    return run;
+    return this.log.append(line);
   }
 
   /**
@@ -300,8 +256,7 @@ export class HistoryLog {
   }
 
   async close(): Promise<void> {
-    await this.tail;
-    await this.fh?.close();
+    await this.log.close();
   }
 }
 

@@ -8,12 +8,12 @@ describe('openStore', () => {
   it('creates an empty store and reopens what was written', async () => {
     const dir = join(tempDir(), 'nested', 'data');
     const store = await openStore(dir);
-    expect(store.faces.data).toEqual({ version: 1, model: 'human/faceres+mobileface-aligned', faces: [] });
+    expect([store.faces.size, store.faces.model]).toEqual([0, 'human/faceres+mobileface-aligned']);
     expect(store.vectors.dim).toBe(DESCRIPTOR_DIM);
     const v = new Float32Array(DESCRIPTOR_DIM).map((_, i) => i / 7);
     const row = await store.vectors.append([v]);
-    await store.faces.update((d) => {
-      d.faces.push({
+    await store.faces.replacePhoto('a'.repeat(64), [
+      {
         id: 'f1',
         row,
         photoSha256: 'a'.repeat(64),
@@ -21,15 +21,15 @@ describe('openStore', () => {
         box: [1, 2, 3, 4],
         score: 0.9,
         seenAt: 'now',
-      });
-    });
+      },
+    ]);
     await store.close();
 
     const again = await openStore(dir);
     try {
-      expect(again.faces.data.faces).toHaveLength(1);
+      expect(again.faces.size).toBe(1);
       expect(again.vectors.rows).toBe(1);
-      expect(Array.from(await again.vectors.read(again.faces.data.faces[0]!.row))).toEqual(Array.from(v));
+      expect(Array.from(await again.vectors.read(again.faces.get('f1')!.row))).toEqual(Array.from(v));
     } finally {
       await again.close();
     }

@@ -12,30 +12,14 @@ import { HistoryLog } from './history-log';
 import { EmbeddingFile } from './embeddings';
 import { openJsonDoc, type JsonDoc } from './json-doc';
 import { MediaStore } from './media';
+import { SeenFaceLog } from './seen-faces';
 
 /** Stored descriptors: unit faceres (1024) ++ unit aligned mobileface (256); see engine/runtime.ts. */
 export const DESCRIPTOR_DIM = 1280;
 /** Which models made the stored descriptors; an import from other models is refused. */
 export const DESCRIPTOR_MODEL = 'human/faceres+mobileface-aligned';
 
-/** A face seen in an inspected photo; its descriptor is row `row` of faces.vec. */
-export const seenFaceSchema = z.object({
-  id: z.string(),
-  row: z.number().int().nonnegative(),
-  photoSha256: z.string(),
-  file: z.string(),
-  box: boxSchema,
-  score: z.number(),
-  seenAt: z.string(),
-});
-export type SeenFace = z.infer<typeof seenFaceSchema>;
-
-export const facesDocSchema = z.object({
-  version: z.literal(1),
-  /** Which descriptor model produced faces.vec, so a model change can re-embed. */
-  model: z.string(),
-  faces: z.array(seenFaceSchema),
-});
+export { seenFaceSchema, type SeenFace } from './seen-faces';
 
 /** An enrolled face: its descriptor is row `row` of watchlist.vec. */
 export const storedFaceSchema = z.object({
@@ -92,7 +76,8 @@ export const settingsDocSchema = z.object({
 
 export interface Store {
   dir: string;
-  faces: JsonDoc<z.output<typeof facesDocSchema>>;
+  /** Faces seen in scanned photos (searchable as `seen`); descriptors are rows of `vectors`. */
+  faces: SeenFaceLog;
   vectors: EmbeddingFile;
   watchlist: JsonDoc<z.output<typeof watchlistDocSchema>>;
   watchlistVectors: EmbeddingFile;
@@ -163,11 +148,9 @@ export async function openStore(dir: string): Promise<Store> {
 }
 
 async function openLockedStore(dir: string, unlock: () => Promise<void>): Promise<Store> {
-  const faces = await openJsonDoc({
-    file: join(dir, 'faces.json'),
-    schema: facesDocSchema,
-    version: 1,
-    initial: () => ({ version: 1 as const, model: DESCRIPTOR_MODEL, faces: [] }),
+  const faces = await SeenFaceLog.open(join(dir, 'faces.jsonl'), {
+    model: DESCRIPTOR_MODEL,
+    legacyJson: join(dir, 'faces.json'),
   });
   const vectors = await EmbeddingFile.open(join(dir, 'faces.vec'), DESCRIPTOR_DIM);
   const watchlist = await openJsonDoc({
@@ -206,7 +189,7 @@ async function openLockedStore(dir: string, unlock: () => Promise<void>): Promis
       return run;
     },
     async close() {
-      await Promise.all([vectors.close(), watchlistVectors.close(), history.close()]);
+      await Promise.all([faces.close(), vectors.close(), watchlistVectors.close(), history.close()]);
       await unlock();
     },
   };

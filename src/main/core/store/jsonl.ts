@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { open, readFile, rename, writeFile, type FileHandle } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { VigilError } from '../../../shared/errors';
+
+/**
+ * An append-only JSON-lines file: each change is one small append, however large the file, and
+ * a compaction rewrites it (temp file + rename) with only the lines still needed. Hand-written:
+ * lowdb rewrites the whole document on every change, which is what this avoids.
+ */
+export class JsonLinesFile {
+  private fh: FileHandle | null = null;
+  private tail: Promise<unknown> = Promise.resolve();
+  /** Lines in the file, superseded ones included (what compaction would drop). */
+  lines = 0;
+
+  constructor(readonly file: string) {}
+
+  /**
+   * Calls `each` with every line's value, in order. A torn last line (a crash mid-append) is
+   * dropped and reported as `torn`; damage anywhere else is STORE_CORRUPT, the file untouched.
+   * `each` may throw STORE_CORRUPT itself for a value that does not match its schema.
+   */
+  async read(each: (value: unknown, lineNo: number, line: string) => void): Promise<{ torn: boolean }> {
+    const text = await readFile(this.file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return '';
+      throw err;
+    });
+    const lines = text.split('\n');
+    let torn = false;
+    lines.forEach((line, i) => {
+      if (!line.trim()) return;
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch {
+        if (i >= lines.length - 2) {
+          torn = true;
+          return;
+        }
+        throw this.corrupt(i + 1, 'is damaged');
+      }
+      each(value, i + 1, line);
+      this.lines++;
+    });
+    return { torn };
+  }
+
+  corrupt(lineNo: number, what: string): VigilError {
+    return new VigilError(
+      'STORE_CORRUPT',
+      `${basename(this.file)} line ${lineNo} ${what}; the file was left untouched`,
+      { file: this.file, line: lineNo },
+    );
+  }
+
+  /** Appends lines, one write at a time in call order. */
+  append(...lines: string[]): Promise<void> {
+    const run = this.tail.then(async () => {
+      this.fh ??= await open(this.file, 'a');
+      await this.fh.appendFile(lines.map((l) => l + '\n').join(''));
+      this.lines += lines.length;
+    });
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Replaces the whole file with `lines` (temp file + rename), after any pending append. */
+  rewrite(lines: string[]): Promise<void> {
+    const run = this.tail.then(async () => {
+      await this.fh?.close();
+      this.fh = null;
+      const tmp = `${this.file}.${randomUUID()}.tmp`;
+      await writeFile(tmp, lines.length ? lines.join('\n') + '\n' : '');
+      await rename(tmp, this.file);
+      this.lines = lines.length;
+    });
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  async close(): Promise<void> {
+    await this.tail;
+    await this.fh?.close();
+    this.fh = null;
+  }
+}
