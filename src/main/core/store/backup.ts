@@ -7,6 +7,7 @@ import { VigilError } from '../../../shared/errors';
 import { VERSION } from '../version';
 import { BACKUP_MANIFEST, describeFiles, listDataFiles, sha256File, type OnProgress } from './files';
 import { lockDataDir, openStore } from './store';
+import { jsonOrNull } from '../../../shared/json';
 
 const manifestSchema = z.object({
   format: z.literal('vigil-backup'),
@@ -68,13 +69,7 @@ export async function unpackVerified(
   const raw = await readFile(join(staging, BACKUP_MANIFEST), 'utf8').catch(() => {
     throw new VigilError('BAD_INPUT', `${basename(backupFile)} has no Vigil backup manifest`);
   });
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    json = null;
-  }
-  const manifest = manifestSchema.safeParse(json);
+  const manifest = manifestSchema.safeParse(jsonOrNull(raw));
   if (!manifest.success)
     throw new VigilError('BAD_INPUT', `${basename(backupFile)} has an unreadable manifest`);
   const present = await listDataFiles(staging);

@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { VigilError } from '../../../shared/errors';
+import { jsonOrNull } from '../../../shared/json';
 
 /** Where the data dir in use came from; only `config` and `default` follow a move on next start. */
 export type DataDirSource = 'flag' | 'env' | 'config' | 'default';
@@ -43,13 +44,7 @@ function readConfiguredDir(file: string): string | null {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = null;
-  }
-  const parsed = configSchema.safeParse(json);
+  const parsed = configSchema.safeParse(jsonOrNull(text));
   if (!parsed.success || !isAbsolute(parsed.data.dataDir)) {
     throw new VigilError(
       'BAD_INPUT',

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { boxSchema } from '../../../shared/schemas';
 import { VigilError } from '../../../shared/errors';
 import { JsonLinesFile } from './jsonl';
+import { jsonOrNull } from '../../../shared/json';
 
 /** A face seen in an inspected photo; its descriptor is row `row` of faces.vec. */
 export const seenFaceSchema = z.object({
@@ -152,13 +153,7 @@ async function readLegacy(file: string): Promise<z.output<typeof facesDocSchema>
     throw err;
   });
   if (text === null) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = undefined;
-  }
-  const doc = facesDocSchema.safeParse(value);
+  const doc = facesDocSchema.safeParse(jsonOrNull(text));
   if (!doc.success)
     throw new VigilError('STORE_CORRUPT', `${file} is damaged; the file was left untouched`, { file });
   return doc.data;

@@ -3,6 +3,7 @@ import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 
 import { join } from 'node:path';
 import { z } from 'zod';
 import { modelInputSchema } from '../../../shared/classify-schemas';
+import { jsonOrNull } from '../../../shared/json';
 
 /** Beside the copied model files: what the import found, so listing never reloads a model. */
 export const DESCRIPTOR_FILE = 'vigil-model.json';
@@ -48,7 +49,7 @@ export class UserModelStore {
       if (!e.isDirectory() || e.name.startsWith('.')) continue;
       const dir = join(this.root, e.name);
       const raw = await readFile(join(dir, DESCRIPTOR_FILE), 'utf8').catch(() => null);
-      const parsed = raw === null ? null : userModelDescriptorSchema.safeParse(safeJson(raw));
+      const parsed = raw === null ? null : userModelDescriptorSchema.safeParse(jsonOrNull(raw));
       if (parsed?.success) out.push({ dir, descriptor: parsed.data });
       else console.error(`[vigil] models: ${dir} has no valid ${DESCRIPTOR_FILE}; it is not listed`);
     }
@@ -109,12 +110,4 @@ export async function copyFiles(from: string, to: string, files: string[]): Prom
     bytes += (await stat(dst)).size;
   }
   return bytes;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
 }
