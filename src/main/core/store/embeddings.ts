@@ -19,6 +19,14 @@ export class EmbeddingFile {
     private rowCount: number,
   ) {}
 
+  /** The file's header: magic and dimension (rows follow it). */
+  static header(dim: number): Buffer {
+    const header = Buffer.alloc(HEADER);
+    header.write(MAGIC, 0, 'latin1');
+    header.writeUInt32LE(dim, 8);
+    return header;
+  }
+
   static async open(file: string, dim: number): Promise<EmbeddingFile> {
     // 'r+' (not 'a+'): on Linux O_APPEND ignores write offsets, so a failed partial write would
     // shift every later row. Create the file first when it is new.
@@ -32,10 +40,7 @@ export class EmbeddingFile {
     try {
       const { size } = await fh.stat();
       if (size === 0) {
-        const header = Buffer.alloc(HEADER);
-        header.write(MAGIC, 0, 'latin1');
-        header.writeUInt32LE(dim, 8);
-        await fh.write(header, 0, HEADER, 0);
+        await fh.write(EmbeddingFile.header(dim), 0, HEADER, 0);
         await fh.datasync();
         return new EmbeddingFile(fh, file, dim, 0);
       }

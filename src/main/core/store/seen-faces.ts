@@ -141,8 +141,12 @@ export class SeenFaceLog {
   }
 
   private compact(): Promise<void> {
-    const header = JSON.stringify({ version: 1, model: this.model });
-    return this.log.rewrite([header, ...[...this.faces.values()].map((f) => JSON.stringify(f))]);
+    return this.log.rewrite(SeenFaceLog.lines(this.model, this.faces.values()));
+  }
+
+  /** The lines of a compact file holding `faces`: the header, then one line per face. */
+  static lines(model: string, faces: Iterable<SeenFace>): string[] {
+    return [JSON.stringify({ version: 1, model }), ...[...faces].map((f) => JSON.stringify(f))];
   }
 }
 

@@ -12,7 +12,8 @@ import { HistoryLog } from './history-log';
 import { EmbeddingFile } from './embeddings';
 import { openJsonDoc, type JsonDoc } from './json-doc';
 import { MediaStore } from './media';
-import { SeenFaceLog } from './seen-faces';
+import type { SeenFaceLog } from './seen-faces';
+import { openSeenFaces } from './seen-compact';
 
 /** Stored descriptors: unit faceres (1024) ++ unit aligned mobileface (256); see engine/runtime.ts. */
 export const DESCRIPTOR_DIM = 1280;
@@ -148,11 +149,7 @@ export async function openStore(dir: string): Promise<Store> {
 }
 
 async function openLockedStore(dir: string, unlock: () => Promise<void>): Promise<Store> {
-  const faces = await SeenFaceLog.open(join(dir, 'faces.jsonl'), {
-    model: DESCRIPTOR_MODEL,
-    legacyJson: join(dir, 'faces.json'),
-  });
-  const vectors = await EmbeddingFile.open(join(dir, 'faces.vec'), DESCRIPTOR_DIM);
+  const { faces, vectors } = await openSeenFaces({ dir, dim: DESCRIPTOR_DIM, model: DESCRIPTOR_MODEL });
   const watchlist = await openJsonDoc({
     file: join(dir, 'watchlist.json'),
     schema: watchlistDocSchema,
