@@ -28,6 +28,30 @@ export const feedbackSchema = z.object({
   note: z.string().optional(),
 });
 
+/**
+ * What a record's English `summary` says, as a message key and its values, so the UI can say it
+ * in its own language. Records from before it existed have none: the UI shows `summary`.
+ */
+export const summaryMessageSchema = z.object({
+  key: z.enum([
+    'inspect',
+    'identify',
+    'identifyMatches',
+    'verify',
+    'verifyNoFace',
+    'compare',
+    'search',
+    'searchApproximate',
+    'enroll',
+    'export',
+    'import',
+    'classify',
+    'blur',
+  ]),
+  values: z.record(z.string(), z.union([z.string(), z.number()])),
+});
+export type SummaryMessage = z.infer<typeof summaryMessageSchema>;
+
 export const historyRecordSchema = z.object({
   id: z.string(),
   kind: jobKindSchema,
@@ -37,6 +61,7 @@ export const historyRecordSchema = z.object({
   finishedAt: z.string().nullable(),
   inputs: z.array(z.object({ file: z.string(), sha256: z.string().nullable() })),
   summary: z.string(),
+  summaryMessage: summaryMessageSchema.optional(),
   result: z.unknown().optional(),
   error: errorShapeSchema.nullable(),
   feedback: z.array(feedbackSchema),

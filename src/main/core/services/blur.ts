@@ -374,6 +374,19 @@ export async function exportBlurred(deps: WatchlistDeps, input: ExportInput): Pr
       selfCheck: { facesStillDetected },
     };
     const { historyId: _, ...result } = value;
-    return { value, summary: summaryOf(counts, facesStillDetected.length), result };
+    return {
+      value,
+      summary: summaryOf(counts, facesStillDetected.length),
+      message: {
+        key: 'blur',
+        values: {
+          count: counts.blurred,
+          manual: counts.manual,
+          kept: counts.kept,
+          leaks: facesStillDetected.length,
+        },
+      },
+      result,
+    };
   });
 }

@@ -1,3 +1,4 @@
+import type { SummaryMessage } from '../../../shared/history-schemas';
 import { basename, extname } from 'node:path';
 import type { z } from 'zod';
 import {
@@ -46,7 +47,7 @@ export async function classifyPhoto(deps: ClassifyDeps, input: ClassifyInput): P
   return runJob(deps.store.history, 'classify', [{ file, sha256: null }], async (historyId, notePhoto) => {
     try {
       const value = await classifyOnce(deps, input, historyId, notePhoto);
-      return { value, summary: summaryOf(value), result: value };
+      return { value, summary: summaryOf(value), message: messageOf(value), result: value };
     } catch (err) {
       // The failed job's id travels with the error: a batch exports and takes feedback on it too.
       if (err instanceof VigilError)
@@ -164,6 +165,22 @@ function summaryOf(r: ClassifyResult): string {
   if (r.objectModel) parts.push(`${r.objects.length} object${r.objects.length === 1 ? '' : 's'}`);
   parts.push(`${r.faces.length} face${r.faces.length === 1 ? '' : 's'}`);
   return `${parts.join(' · ')} (${r.model})`;
+}
+
+function messageOf(r: ClassifyResult): SummaryMessage {
+  const first = r.top[0];
+  return {
+    key: 'classify',
+    values: {
+      label: first?.label ?? '',
+      classId: first?.classId ?? -1,
+      builtin: r.modelKind === 'builtin' ? 1 : 0,
+      score: first?.score ?? 0,
+      objects: r.objectModel ? r.objects.length : -1,
+      count: r.faces.length,
+      model: r.model,
+    },
+  };
 }
 
 function round(n: number, digits: number): number {

@@ -10,6 +10,7 @@ export async function inspectImage(deps: AnalyseDeps, source: ImageSource): Prom
     return {
       value,
       summary: `${n} face${n === 1 ? '' : 's'}`,
+      message: { key: 'inspect', values: { count: n } },
       result: { ...value, faces: value.faces.length },
     };
   });

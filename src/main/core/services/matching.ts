@@ -1,3 +1,4 @@
+import type { SummaryMessage } from '../../../shared/history-schemas';
 import { basename } from 'node:path';
 import type { z } from 'zod';
 import { VigilError } from '../../../shared/errors';
@@ -64,10 +65,14 @@ export async function identify(deps: WatchlistDeps, source: ImageSource, limit =
         watchlistSize: deps.store.watchlist.data.subjects.length,
       };
       const matches = faces.filter((f) => f.verdict === 'match');
+      const names = matches.map((f) => f.candidates[0]!.name).join(', ');
       const summary =
         `${faces.length} face${faces.length === 1 ? '' : 's'}, ${matches.length} match${matches.length === 1 ? '' : 'es'}` +
-        (matches.length ? `: ${matches.map((f) => f.candidates[0]!.name).join(', ')}` : '');
-      return { value, summary, result: value };
+        (matches.length ? `: ${names}` : '');
+      const message: SummaryMessage = matches.length
+        ? { key: 'identifyMatches', values: { count: faces.length, matches: matches.length, names } }
+        : { key: 'identify', values: { count: faces.length } };
+      return { value, summary, message, result: value };
     },
   );
 }
@@ -109,7 +114,10 @@ export async function verify(
       const summary = best
         ? `${subject.name}: ${value.verdict} (score ${score})`
         : `${subject.name}: no face in the photo`;
-      return { value, summary, result: value };
+      const message: SummaryMessage = best
+        ? { key: 'verify', values: { name: subject.name, verdict: value.verdict, score } }
+        : { key: 'verifyNoFace', values: { name: subject.name } };
+      return { value, summary, message, result: value };
     },
   );
 }
@@ -145,7 +153,12 @@ export async function compare(
       similarity: round(similarity),
       ...deps.matcher.verdict(score),
     };
-    return { value, summary: `${value.verdict} (score ${score})`, result: value };
+    return {
+      value,
+      summary: `${value.verdict} (score ${score})`,
+      message: { key: 'compare', values: { verdict: value.verdict, score } },
+      result: value,
+    };
   });
 }
 
@@ -242,6 +255,10 @@ export async function search(
     return {
       value,
       summary: `${results.length} similar faces (${input.metric}, ${input.source}${found.exact ? '' : ', approximate'})`,
+      message: {
+        key: found.exact ? 'search' : 'searchApproximate',
+        values: { count: results.length, metric: input.metric, source: input.source },
+      },
       result: value,
     };
   });

@@ -65,7 +65,10 @@ describe('what is kept of a photo, and for how long', () => {
       ),
     ).toEqual([true, true, true]);
     // The job names the photo it looked at.
-    expect((await ok('history.get', { id: second.historyId })).inputs[0].sha256).toBe(sha);
+    const job = await ok('history.get', { id: second.historyId });
+    expect(job.inputs[0].sha256).toBe(sha);
+    // …and says what came out in a form the UI can put in its language.
+    expect(job.summaryMessage).toEqual({ key: 'identify', values: { count: 3 } });
 
     await ok('history.delete', { ids: [second.historyId] });
     expect(onDisk(data, sha)).toMatchObject({ preview: true, crops: 3 });

@@ -248,6 +248,7 @@ export async function enrollFace(
     return {
       value,
       summary: `Enrolled a face of ${name} as ${subject.name}`,
+      message: { key: 'enroll', values: { file: name, name: subject.name } },
       result: { subjectId: subject.id, faceId },
     };
   });
@@ -333,6 +334,7 @@ export async function exportWatchlist(
     return {
       value,
       summary: `Exported ${subjects.length} subjects, ${faceCount} faces`,
+      message: { key: 'export', values: { count: subjects.length, faces: faceCount } },
       result: summaryResult,
     };
   });
@@ -416,6 +418,14 @@ export async function importWatchlist(deps: WatchlistDeps, source: ImageSource) 
     return {
       value: report,
       summary: `Imported ${report.added.length} new, ${report.updated.length} updated, ${report.skipped.length} unchanged`,
+      message: {
+        key: 'import',
+        values: {
+          added: report.added.length,
+          updated: report.updated.length,
+          skipped: report.skipped.length,
+        },
+      },
       result: report,
     };
   });

@@ -5,6 +5,7 @@ import {
   type HistoryRecord,
   type JobKind,
   type JobStatus,
+  type SummaryMessage,
 } from '../../../shared/history-schemas';
 import { JsonLinesFile } from './jsonl';
 
@@ -267,12 +268,21 @@ export class HistoryLog {
  */
 export type NotePhoto = (sha256: string, file: string) => Promise<void>;
 
+export interface JobOutcome<T> {
+  value: T;
+  /** One line in English (CSV exports, logs). */
+  summary: string;
+  /** The same line as a message key and values, for the UI's language. */
+  message?: SummaryMessage;
+  result?: unknown;
+}
+
 /** Runs one job with its history life cycle: PENDING → RUNNING → FINISHED | ERROR | CANCELLED. */
 export async function runJob<T>(
   history: HistoryLog,
   kind: JobKind,
   inputs: HistoryRecord['inputs'],
-  work: (historyId: string, notePhoto: NotePhoto) => Promise<{ value: T; summary: string; result?: unknown }>,
+  work: (historyId: string, notePhoto: NotePhoto) => Promise<JobOutcome<T>>,
 ): Promise<T> {
   const rec = await history.create(kind, inputs);
   await history.update(rec.id, { status: 'RUNNING', startedAt: new Date().toISOString() });
@@ -285,11 +295,12 @@ export async function runJob<T>(
     history.amend(rec.id, { inputs: next });
   };
   try {
-    const { value, summary, result } = await work(rec.id, notePhoto);
+    const { value, summary, message, result } = await work(rec.id, notePhoto);
     await history.update(rec.id, {
       status: 'FINISHED',
       finishedAt: new Date().toISOString(),
       summary,
+      ...(message ? { summaryMessage: message } : {}),
       result,
     });
     return value;

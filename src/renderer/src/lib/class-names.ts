@@ -9,7 +9,7 @@ import { COCO_LABELS_PT_BR } from '../i18n/coco-pt-BR';
  */
 const COCO_BY_LANG: Record<string, readonly string[]> = { 'pt-BR': COCO_LABELS_PT_BR };
 
-function cocoName(classId: number, english: string, lang: string): string {
+export function cocoName(classId: number, english: string, lang: string): string {
   const table = COCO_BY_LANG[lang];
   // Only a label that is the COCO class of its id: a result from another model keeps its own.
   return table && COCO_LABELS[classId - 1] === english ? (table[classId - 1] ?? english) : english;

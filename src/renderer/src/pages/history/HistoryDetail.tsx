@@ -1,6 +1,7 @@
 import { Alert, Badge, Code, Drawer, Group, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { summaryText } from '../../lib/history-summary';
 import type { HistoryRecord } from '../../../../shared/history-schemas';
 import { identifyResultSchema, type IdentifyResult } from '../../../../shared/match-schemas';
 import { useHistoryRecord } from '../../api/queries';
@@ -223,7 +224,7 @@ function Detail({ record }: { record: HistoryRecord }) {
           </Field>
           <Field label={t('history.columns.summary')}>
             <Text size="sm" data-testid="history-detail-summary">
-              {record.summary || t('common.none')}
+              {summaryText(record, t, i18n.language) || t('common.none')}
             </Text>
           </Field>
         </Table.Tbody>

@@ -17,6 +17,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { summaryText } from '../../lib/history-summary';
 import {
   jobKindSchema,
   jobStatusSchema,
@@ -413,7 +414,7 @@ function HistoryRow({
   onToggle: () => void;
   onOpen: () => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const files = record.inputs.map((i) => baseName(i.file));
   return (
     <Table.Tr
@@ -474,7 +475,7 @@ function HistoryRow({
           </Text>
         ) : (
           <Text size="sm" truncate="end">
-            {record.summary || t('common.none')}
+            {summaryText(record, t, i18n.language) || t('common.none')}
           </Text>
         )}
       </Table.Td>

@@ -1,0 +1,72 @@
+import i18next, { type TFunction } from 'i18next';
+import { describe, expect, it } from 'vitest';
+import type { SummaryMessage } from '../../../shared/history-schemas';
+import en from '../i18n/en';
+import ptBR from '../i18n/pt-BR';
+import { summaryText } from './history-summary';
+
+async function translator(lng: 'en' | 'pt-BR'): Promise<TFunction> {
+  const i18n = i18next.createInstance();
+  await i18n.init({
+    lng,
+    resources: { en: { translation: en }, 'pt-BR': { translation: ptBR } },
+    interpolation: { escapeValue: false },
+    showSupportNotice: false,
+  });
+  return i18n.t;
+}
+
+const say = (t: TFunction, lang: string, message: SummaryMessage) =>
+  summaryText({ summary: 'stored English', summaryMessage: message }, t, lang);
+
+describe('summaryText', () => {
+  it('says each kind of job in the UI language', async () => {
+    const pt = await translator('pt-BR');
+    expect(say(pt, 'pt-BR', { key: 'inspect', values: { count: 3 } })).toBe('3 rostos');
+    expect(say(pt, 'pt-BR', { key: 'identifyMatches', values: { count: 3, matches: 1, names: 'Ana' } })).toBe(
+      '3 rostos; 1 com correspondência: Ana',
+    );
+    expect(
+      say(pt, 'pt-BR', { key: 'verify', values: { name: 'Ana', verdict: 'no_match', score: 0.1 } }),
+    ).toBe('Ana: Sem correspondência (pontuação 0,10)');
+    expect(
+      say(pt, 'pt-BR', { key: 'searchApproximate', values: { count: 10, metric: 'cosine', source: 'seen' } }),
+    ).toBe('10 rostos parecidos (Cosseno, Rostos vistos, aproximada)');
+    expect(
+      say(pt, 'pt-BR', {
+        key: 'classify',
+        values: {
+          label: 'person',
+          classId: 1,
+          builtin: 1,
+          score: 0.67,
+          objects: 5,
+          count: 3,
+          model: 'centernet',
+        },
+      }),
+    ).toBe('pessoa 0,67 · 5 objetos · 3 rostos (centernet)');
+    expect(say(pt, 'pt-BR', { key: 'blur', values: { count: 4, manual: 1, kept: 0, leaks: 0 } })).toBe(
+      '4 rostos desfocados (1 desenhados à mão)',
+    );
+  });
+
+  it('reads as the stored English summary does in English', async () => {
+    const t = await translator('en');
+    expect(say(t, 'en', { key: 'identify', values: { count: 1 } })).toBe('1 face, no match');
+    expect(say(t, 'en', { key: 'import', values: { added: 2, updated: 0, skipped: 1 } })).toBe(
+      'Imported 2 new, 0 updated, 1 unchanged',
+    );
+    expect(
+      say(t, 'en', {
+        key: 'classify',
+        values: { label: 'cat', classId: 0, builtin: 0, score: 0.9, objects: -1, count: 0, model: 'pets' },
+      }),
+    ).toBe('cat 0.90 · 0 faces (pets)');
+  });
+
+  it('shows the stored summary of a record without a message', async () => {
+    const t = await translator('pt-BR');
+    expect(summaryText({ summary: '2 faces' }, t, 'pt-BR')).toBe('2 faces');
+  });
+});

@@ -1,0 +1,75 @@
+import type { TFunction } from 'i18next';
+import type { HistoryRecord, SummaryMessage } from '../../../shared/history-schemas';
+import { formatScore } from '../format';
+import { cocoName } from './class-names';
+
+type Values = SummaryMessage['values'];
+const num = (v: Values, k: string) => (typeof v[k] === 'number' ? (v[k] as number) : 0);
+const str = (v: Values, k: string) => String(v[k] ?? '');
+
+/**
+ * A record's summary in the UI language, from its message; a record without one (older, or an
+ * error) shows its English `summary` as stored.
+ */
+export function summaryText(
+  record: Pick<HistoryRecord, 'summary' | 'summaryMessage'>,
+  t: TFunction,
+  lang: string,
+) {
+  const m = record.summaryMessage;
+  if (!m) return record.summary;
+  const v = m.values;
+  const verdict = () => t(`identify.verdicts.${str(v, 'verdict') as 'match' | 'possible' | 'no_match'}`);
+  const score = () => formatScore(lang, num(v, 'score'));
+  switch (m.key) {
+    case 'inspect':
+      return t('history.summaries.inspect', { count: num(v, 'count') });
+    case 'identify':
+      return t('history.summaries.identify', { count: num(v, 'count') });
+    case 'identifyMatches':
+      return t('history.summaries.identifyMatches', {
+        count: num(v, 'count'),
+        matches: num(v, 'matches'),
+        names: str(v, 'names'),
+      });
+    case 'verify':
+      return t('history.summaries.verify', { name: str(v, 'name'), verdict: verdict(), score: score() });
+    case 'verifyNoFace':
+      return t('history.summaries.verifyNoFace', { name: str(v, 'name') });
+    case 'compare':
+      return t('history.summaries.compare', { verdict: verdict(), score: score() });
+    case 'search':
+    case 'searchApproximate':
+      return t(`history.summaries.${m.key}`, {
+        count: num(v, 'count'),
+        metric: t(`search.metrics.${str(v, 'metric') as 'cosine' | 'euclidean'}`),
+        source: t(`search.sources.${str(v, 'source') as 'watchlist' | 'seen' | 'all'}`),
+      });
+    case 'enroll':
+      return t('history.summaries.enroll', { file: str(v, 'file'), name: str(v, 'name') });
+    case 'export':
+      return t('history.summaries.export', { count: num(v, 'count'), faces: num(v, 'faces') });
+    case 'import':
+      return t('history.summaries.import', {
+        added: num(v, 'added'),
+        updated: num(v, 'updated'),
+        skipped: num(v, 'skipped'),
+      });
+    case 'classify': {
+      const label = num(v, 'builtin') ? cocoName(num(v, 'classId'), str(v, 'label'), lang) : str(v, 'label');
+      const parts = [label ? `${label} ${score()}` : t('common.none')];
+      if (num(v, 'objects') >= 0) parts.push(t('history.summaries.objects', { count: num(v, 'objects') }));
+      parts.push(t('history.summaries.inspect', { count: num(v, 'count') }));
+      return `${parts.join(' · ')} (${str(v, 'model')})`;
+    }
+    case 'blur': {
+      const extra = [
+        num(v, 'manual') && t('history.summaries.blurManual', { count: num(v, 'manual') }),
+        num(v, 'kept') && t('history.summaries.blurKept', { count: num(v, 'kept') }),
+        num(v, 'leaks') && t('history.summaries.blurLeaks', { count: num(v, 'leaks') }),
+      ].filter(Boolean);
+      const main = t('history.summaries.blur', { count: num(v, 'count') });
+      return extra.length ? `${main} (${extra.join(', ')})` : main;
+    }
+  }
+}
