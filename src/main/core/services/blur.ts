@@ -42,6 +42,7 @@ function resolved<T extends Partial<ReturnType<typeof blurDefaultsFrom>>>(deps: 
     shape: given.shape ?? defaults.shape,
     scale: given.scale ?? defaults.scale,
     thresh: given.thresh ?? defaults.thresh,
+    minFace: given.minFace ?? defaults.minFace,
     format: given.format ?? defaults.format,
     quality: given.quality ?? defaults.quality,
   };
@@ -85,10 +86,7 @@ function regionsOf(
 }
 
 /** Blur always adds the small-face pass to the face pipeline: a missed face is a leak. */
-const smallFacePass = (minFace = DEFAULT_DETECTOR.minFace): DetectorOptions => ({
-  ...DEFAULT_DETECTOR,
-  minFace,
-});
+const smallFacePass = (minFace: number): DetectorOptions => ({ ...DEFAULT_DETECTOR, minFace });
 
 /**
  * Faces of one photo for the blur editor: boxes, scores, and which are kept for `keep`. Nothing
@@ -100,7 +98,8 @@ export async function detectForBlur(
   opts: { thresh: number; keep: readonly string[]; minFace?: number },
 ): Promise<BlurDetectResult> {
   const t0 = performance.now();
-  const { img, faces } = await detectFaces(deps, source, smallFacePass(opts.minFace));
+  const minFace = opts.minFace ?? blurDefaultsFrom(deps.store.settings.data).minFace;
+  const { img, faces } = await detectFaces(deps, source, smallFacePass(minFace));
   return {
     file: img.file,
     width: img.width,
@@ -324,7 +323,7 @@ export async function exportBlurred(deps: WatchlistDeps, input: ExportInput): Pr
       checkRegions(input.regions, img.width, img.height);
       regions = input.regions;
     } else {
-      const found = await detectFaces(deps, input.source, smallFacePass(input.minFace));
+      const found = await detectFaces(deps, input.source, smallFacePass(o.minFace));
       img = found.img;
       regions = regionsOf(deps, found.faces, o.thresh, keep).map(({ matches: _, ...r }) => r);
     }
@@ -336,7 +335,7 @@ export async function exportBlurred(deps: WatchlistDeps, input: ExportInput): Pr
     const after = await detectFaces(
       deps,
       { name: basename(output), bytes: bytes.toString('base64') },
-      smallFacePass(input.minFace),
+      smallFacePass(o.minFace),
     );
     const keptBoxes = regions.filter((r) => r.origin === 'kept').map((r) => r.box);
     const blurredBoxes = regions.filter((r) => r.origin !== 'kept').map((r) => r.box);

@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BLUR } from '../../../shared/blur-schemas';
+import { blurDefaultsFrom, DEFAULT_BLUR } from '../../../shared/blur-schemas';
 import { createCore } from '../core';
 import type { CallResult } from '../dispatch';
 import { createTestCore, sampleImage, tempDir } from '../test-support';
 
 type View = {
-  detection: { minScore: number };
+  detection: { minScore: number; minFace: number };
   blur: { style: string; shape: string; scale: number; format: string; quality: number };
-  builtIn: { detection: { minScore: number }; blur: Record<string, unknown> };
+  builtIn: { detection: { minScore: number; minFace: number }; blur: Record<string, unknown> };
   thresholds: { match: number; possible: number };
 };
 
@@ -28,7 +28,7 @@ describe('detection and blur settings', () => {
     let c = await core(dir);
     try {
       const fresh = ok(await c.call('settings.get', {}));
-      expect(fresh.detection).toEqual({ minScore: DEFAULT_BLUR.thresh });
+      expect(fresh.detection).toEqual({ minScore: DEFAULT_BLUR.thresh, minFace: DEFAULT_BLUR.minFace });
       expect(fresh.blur).toEqual({
         style: DEFAULT_BLUR.style,
         shape: DEFAULT_BLUR.shape,
@@ -48,13 +48,15 @@ describe('detection and blur settings', () => {
       // Other settings are left alone.
       expect(b.thresholds).toEqual(fresh.thresholds);
       expect(b.detection.minScore).toBe(0.55);
+      const d = ok(await c.call('settings.update', { detection: { minFace: 16 } }));
+      expect(d.detection).toEqual({ minScore: 0.55, minFace: 16 });
     } finally {
       await c.close();
     }
     c = await core(dir);
     try {
       const again = ok(await c.call('settings.get', {}));
-      expect(again.detection.minScore).toBe(0.55);
+      expect(again.detection).toEqual({ minScore: 0.55, minFace: 16 });
       expect(again.blur).toMatchObject({ style: 'pixelate', format: 'png', scale: 2 });
       const reset = ok(await c.call('settings.update', { blur: null, detection: null }));
       expect(reset.blur).toEqual(reset.builtIn.blur);
@@ -76,6 +78,8 @@ describe('detection and blur settings', () => {
       const bad = [
         { detection: { minScore: 1.5 } },
         { detection: { minScore: -0.1 } },
+        { detection: { minFace: 4 } },
+        { detection: { minFace: 16.5 } },
         { blur: { scale: 0.4 } },
         { blur: { scale: 4.5 } },
         { blur: { quality: 0 } },
@@ -95,6 +99,21 @@ describe('detection and blur settings', () => {
     } finally {
       await c.close();
     }
+  });
+});
+
+describe('blurDefaultsFrom', () => {
+  it('reads the smallest face from Settings, and the built-in value where it is missing or invalid', () => {
+    expect(blurDefaultsFrom({ detection: { minScore: 0.3, minFace: 16 } })).toMatchObject({
+      thresh: 0.3,
+      minFace: 16,
+    });
+    // Settings saved before the field existed, and a value out of range.
+    expect(blurDefaultsFrom({ detection: { minScore: 0.3 } }).minFace).toBe(DEFAULT_BLUR.minFace);
+    expect(blurDefaultsFrom({ detection: { minScore: 0.3, minFace: 3 } })).toMatchObject({
+      thresh: 0.3,
+      minFace: DEFAULT_BLUR.minFace,
+    });
   });
 });
 

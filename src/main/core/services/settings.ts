@@ -24,7 +24,7 @@ export function settingsView(store: Store) {
         possible: fmrOfScore(defaults.possible),
       },
     },
-    detection: store.settings.data.detection ?? BUILT_IN_DETECTION,
+    detection: { ...BUILT_IN_DETECTION, ...store.settings.data.detection },
     blur: store.settings.data.blur ?? BUILT_IN_BLUR,
     builtIn: { detection: BUILT_IN_DETECTION, blur: BUILT_IN_BLUR },
     classify: {

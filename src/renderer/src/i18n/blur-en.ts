@@ -75,6 +75,11 @@ const blurEn = {
     thresh: 'Detection threshold: {{value}}',
     threshHint: 'Lower finds more faces, and more false alarms.',
     threshAria: 'Detection threshold',
+    minFace: 'Smallest face to find',
+    minFaceHint:
+      'For photos added from now on, and every self-check. Smaller finds more small faces and takes longer.',
+    minFacePx: '{{px}} px',
+    minFaceDefault: '{{px}} px (default)',
     keep: 'Keep visible',
     keepHint: 'Faces matching these subjects stay visible.',
     keepNone: 'Nobody: blur every face',

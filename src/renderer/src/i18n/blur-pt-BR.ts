@@ -77,6 +77,11 @@ const blurPtBR: BlurTranslation = {
     thresh: 'Limiar de detecção: {{value}}',
     threshHint: 'Mais baixo encontra mais rostos, e mais alarmes falsos.',
     threshAria: 'Limiar de detecção',
+    minFace: 'Menor rosto a procurar',
+    minFaceHint:
+      'Para as fotos adicionadas daqui em diante e toda autoverificação. Menor encontra mais rostos pequenos e demora mais.',
+    minFacePx: '{{px}} px',
+    minFaceDefault: '{{px}} px (padrão)',
     keep: 'Manter visíveis',
     keepHint: 'Rostos desses procurados ficam visíveis.',
     keepNone: 'Ninguém: desfocar todos os rostos',

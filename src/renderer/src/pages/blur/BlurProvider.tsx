@@ -47,6 +47,8 @@ export interface BlurItem {
 
 export interface BlurOptions {
   thresh: number;
+  /** Smallest face (px) the detection of photos added from now on looks for. */
+  minFace: number;
   keep: string[];
   style: BlurStyle;
   shape: BlurShape;
@@ -314,7 +316,7 @@ export function BlurProvider({ children }: { children: ReactNode }) {
     const defaults = blurDefaultsFrom(settings.data);
     setOptionsState((cur) => {
       const next = { ...cur };
-      for (const key of ['thresh', 'style', 'shape', 'scale', 'format', 'quality'] as const) {
+      for (const key of ['thresh', 'minFace', 'style', 'shape', 'scale', 'format', 'quality'] as const) {
         if (!touched.current.has(key)) (next as Record<string, unknown>)[key] = defaults[key];
       }
       return next;
@@ -349,7 +351,11 @@ export function BlurProvider({ children }: { children: ReactNode }) {
         }
         try {
           // Everything the detector reports: the threshold slider then works without asking again.
-          const r = await client.invoke('blur.detect', { source, thresh: 0 });
+          const r = await client.invoke('blur.detect', {
+            source,
+            thresh: 0,
+            minFace: optionsRef.current.minFace,
+          });
           dispatch({ type: 'detected', id, width: r.width, height: r.height, regions: fromDetected(r) });
         } catch (err) {
           dispatch({ type: 'detectFailed', id, error: errorShapeOf(err) });
@@ -507,6 +513,8 @@ export function BlurProvider({ children }: { children: ReactNode }) {
               format: o.format,
               quality: o.quality,
               thresh: o.thresh,
+              // The self-check looks for faces down to this size (and detection, for photos not looked at yet).
+              minFace: o.minFace,
               keep: o.keep,
               // Photos not looked at yet are detected by the export itself, with the same rules.
               ...(item.status === 'ready' ? { regions: toCoreRegions(item.regions, o.thresh, keepIds) } : {}),

@@ -1,7 +1,12 @@
 import { Card, MultiSelect, Select, SimpleGrid, Slider, Stack, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { blurScaleSchema, type BlurShape, type BlurStyle } from '../../../../shared/blur-schemas';
+import {
+  blurScaleSchema,
+  DEFAULT_BLUR,
+  type BlurShape,
+  type BlurStyle,
+} from '../../../../shared/blur-schemas';
 import { formatNumber, formatScore } from '../../format';
 import { useBlur } from './BlurProvider';
 
@@ -47,6 +52,25 @@ export function OptionsPanel({ subjects }: { subjects: { value: string; label: s
             label={(v) => formatScore(lang, v)}
             aria-label={t('blur.options.threshAria')}
             data-testid="blur-thresh"
+          />
+        </Field>
+        <Field label={t('blur.options.minFace')} hint={t('blur.options.minFaceHint')}>
+          <Select
+            size="sm"
+            value={String(options.minFace)}
+            onChange={(v) => v && setOptions({ minFace: Number(v) })}
+            data={[...new Set([16, 24, 32, 48, options.minFace])]
+              .sort((a, b) => a - b)
+              .map((px) => ({
+                value: String(px),
+                label:
+                  px === DEFAULT_BLUR.minFace
+                    ? t('blur.options.minFaceDefault', { px })
+                    : t('blur.options.minFacePx', { px }),
+              }))}
+            allowDeselect={false}
+            aria-label={t('blur.options.minFace')}
+            data-testid="blur-min-face"
           />
         </Field>
         <Field label={t('blur.options.keep')} hint={t('blur.options.keepHint')}>

@@ -4,6 +4,7 @@ import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import type { settingsSchema } from '../../../../shared/contract';
+import { DEFAULT_BLUR } from '../../../../shared/blur-schemas';
 import type { BlurSettings } from '../../../../shared/settings-schemas';
 import { useVigil } from '../../api/ClientProvider';
 import { queryKeys } from '../../api/queries';
@@ -18,6 +19,7 @@ type Settings = z.infer<typeof settingsSchema>;
 /** What the form holds: numbers as typed (a NumberInput gives '' while empty). */
 interface Draft {
   minScore: number | string;
+  minFace: number | string;
   style: BlurSettings['style'];
   shape: BlurSettings['shape'];
   scale: number | string;
@@ -25,7 +27,11 @@ interface Draft {
   quality: number | string;
 }
 
-const fromSettings = (s: Settings): Draft => ({ minScore: s.detection.minScore, ...s.blur });
+const fromSettings = (s: Settings): Draft => ({
+  minScore: s.detection.minScore,
+  minFace: s.detection.minFace ?? s.builtIn.detection.minFace ?? DEFAULT_BLUR.minFace,
+  ...s.blur,
+});
 
 /** A number within [min, max] (whole when `int`), or null. */
 function parse(v: number | string, min: number, max: number, int = false): number | null {
@@ -76,8 +82,10 @@ export function DefaultsSection({ settings }: { settings: Settings }) {
   const builtIn = settings.builtIn;
 
   const update = useMutation({
-    mutationFn: (patch: { detection: { minScore: number } | null; blur: BlurSettings | null }) =>
-      client.invoke('settings.update', patch),
+    mutationFn: (patch: {
+      detection: { minScore: number; minFace: number } | null;
+      blur: BlurSettings | null;
+    }) => client.invoke('settings.update', patch),
     onSuccess: (next, patch) => {
       queryClient.setQueryData(queryKeys.settings, next);
       setDraft(null);
@@ -86,13 +94,13 @@ export function DefaultsSection({ settings }: { settings: Settings }) {
   });
 
   const minScore = parse(values.minScore, 0, 1);
+  const minFace = parse(values.minFace, 8, 4096, true);
   const scale = parse(values.scale, 0.5, 4);
   const quality = parse(values.quality, 1, 100, true);
-  const valid = minScore !== null && scale !== null && quality !== null;
   const next =
-    valid && minScore !== null && scale !== null && quality !== null
+    minScore !== null && minFace !== null && scale !== null && quality !== null
       ? {
-          detection: { minScore },
+          detection: { minScore, minFace },
           blur: { style: values.style, shape: values.shape, scale, format: values.format, quality },
         }
       : null;
@@ -150,6 +158,29 @@ export function DefaultsSection({ settings }: { settings: Settings }) {
         mark={{ value: builtIn.detection.minScore, label: t('settings.defaults.builtInMark') }}
         inputTestId="settings-detection-minScore"
       />
+      <Labelled
+        id="defaults-minFace-label"
+        label={t('settings.defaults.minFace')}
+        hint={t('settings.defaults.minFaceHint')}
+      >
+        <NumberInput
+          aria-labelledby="defaults-minFace-label"
+          value={values.minFace}
+          onChange={change('minFace')}
+          min={8}
+          max={4096}
+          step={4}
+          allowDecimal={false}
+          clampBehavior="blur"
+          w={140}
+          suffix=" px"
+          error={minFace === null ? t('settings.defaults.invalid') : undefined}
+          description={t('settings.defaults.builtInValue', {
+            value: `${builtIn.detection.minFace ?? DEFAULT_BLUR.minFace} px`,
+          })}
+          data-testid="settings-detection-minFace"
+        />
+      </Labelled>
       <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="lg" verticalSpacing="md">
         <Labelled id="defaults-style-label" label={t('settings.defaults.style')}>
           {segment('style', ['blur', 'pixelate', 'solid'], (v) => t(`settings.defaults.styles.${v}`))}
