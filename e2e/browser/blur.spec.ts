@@ -137,3 +137,28 @@ test('a batch reports the bad file and exports the others; a bad folder stops it
   // Photos exported before anyone looked at them get every face detected by the export itself.
   await expect(done.getByTestId('blur-result-blurred')).toHaveText(['4', '4']);
 });
+
+test('another smallest face: photos already looked at are looked at again, keeping their edits', async ({
+  page,
+}) => {
+  await openBlur(page);
+  await drop(page, [join(SAMPLES, 'sample5.jpg')]);
+  await expect(page.getByTestId('blur-photo')).toHaveAttribute('data-status', 'ready');
+  const regions = page.getByTestId('blur-region');
+  await expect(regions).toHaveCount(5);
+  await expect(page.getByTestId('blur-photo')).toHaveAttribute('data-min-face', '24');
+  await regions.first().click();
+  await expect(page.locator('[data-testid="blur-region"][data-state="removed"]')).toHaveCount(1);
+  await expect(page.getByTestId('blur-stale')).toHaveCount(0);
+
+  await page.getByTestId('blur-min-face').click();
+  await page.getByRole('option', { name: '48 px' }).click();
+  await expect(page.getByTestId('blur-stale')).toContainText('1 photo');
+  await page.getByTestId('blur-redetect').click();
+  await expect(page.getByTestId('blur-stale')).toHaveCount(0);
+  await expect(page.getByTestId('blur-photo')).toHaveAttribute('data-min-face', '48');
+  await expect(page.getByTestId('blur-photo')).toHaveAttribute('data-status', 'ready');
+  // The same five faces (all larger than 48 px), and the one the user removed stays removed.
+  await expect(regions).toHaveCount(5);
+  await expect(page.locator('[data-testid="blur-region"][data-state="removed"]')).toHaveCount(1);
+});

@@ -5,12 +5,14 @@ import {
   countRegions,
   coverageBox,
   fromDetected,
+  mergeRedetected,
   moveBox,
   regionState,
   resizeBox,
   toCoreRegions,
   type EditRegion,
 } from './blur-regions';
+import type { Box } from '../../../shared/schemas';
 
 const detected = fromDetected({
   file: 'a.jpg',
@@ -89,5 +91,42 @@ describe('blur regions', () => {
     expect(coverageBox({ box: [100, 100, 100, 100], origin: 'manual' }, 2, 1000, 1000)).toEqual([
       100, 100, 100, 100,
     ]);
+  });
+});
+
+describe('mergeRedetected', () => {
+  const region = (id: string, box: Box, origin: EditRegion['origin'] = 'detected'): EditRegion => ({
+    id,
+    box,
+    score: origin === 'manual' ? null : 0.9,
+    origin,
+    matches: [],
+    removed: false,
+    keep: null,
+  });
+
+  it('keeps the user’s choices on faces found again, adds the new ones, and keeps hand-drawn regions', () => {
+    const old = [
+      { ...region('d0', [100, 100, 50, 50]), removed: true },
+      { ...region('d1', [300, 100, 40, 40], 'detected'), keep: true, box: [305, 100, 40, 40] as Box },
+      region('d2', [600, 600, 30, 30]),
+      region('m0', [10, 10, 20, 20], 'manual'),
+    ];
+    const fresh = [
+      region('d0', [302, 101, 40, 40]),
+      region('d1', [102, 99, 50, 50]),
+      region('d2', [800, 50, 14, 14]),
+    ];
+    const merged = mergeRedetected(old, fresh);
+    expect(merged.map((r) => [r.id, r.box, r.removed, r.keep, r.origin])).toEqual([
+      // matched to d1: the user's kept flag and moved box stay
+      ['d1', [305, 100, 40, 40], false, true, 'detected'],
+      // matched to d0: still removed
+      ['d0', [100, 100, 50, 50], true, null, 'detected'],
+      // new: a free id (d2 was not found again, so its id is free)
+      ['d2', [800, 50, 14, 14], false, null, 'detected'],
+      ['m0', [10, 10, 20, 20], false, null, 'manual'],
+    ]);
+    expect(new Set(merged.map((r) => r.id)).size).toBe(merged.length);
   });
 });

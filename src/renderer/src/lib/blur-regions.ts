@@ -47,6 +47,44 @@ export function fromDetected(result: BlurDetectResult): EditRegion[] {
   }));
 }
 
+const iou = (a: Box, b: Box) => {
+  const w = Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]);
+  const h = Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]);
+  const inter = Math.max(0, w) * Math.max(0, h);
+  return inter / (a[2] * a[3] + b[2] * b[3] - inter || 1);
+};
+
+/**
+ * A photo looked at again (a smaller "smallest face"): the new detections replace the old, each
+ * keeping the user's choice (removed, keep, moved box) of the old detection it overlaps most
+ * (IoU ≥ 0.5), and regions drawn by hand stay as they are.
+ */
+export function mergeRedetected(old: readonly EditRegion[], fresh: readonly EditRegion[]): EditRegion[] {
+  const manual = old.filter((r) => r.origin === 'manual');
+  const unmatched = new Set(old.filter((r) => r.origin === 'detected'));
+  const used = new Set(manual.map((r) => r.id));
+  const merged = fresh.map((r) => {
+    let best: EditRegion | undefined;
+    let bestIou = 0.5;
+    for (const o of unmatched) {
+      const v = iou(o.box, r.box);
+      if (v >= bestIou) [best, bestIou] = [o, v];
+    }
+    if (!best) return r;
+    unmatched.delete(best);
+    used.add(best.id);
+    return { ...r, id: best.id, box: best.box, removed: best.removed, keep: best.keep };
+  });
+  // A new detection's id (d0, d1, …) may be one an old detection kept: give it a free one.
+  let n = 0;
+  const free = () => {
+    while (used.has(`d${n}`)) n++;
+    used.add(`d${n}`);
+    return `d${n}`;
+  };
+  return [...merged.map((r) => (fresh.includes(r) ? { ...r, id: free() } : r)), ...manual];
+}
+
 /** The region list blur.preview and blur.export take: removed and hidden regions are left out. */
 export function toCoreRegions(
   regions: readonly EditRegion[],

@@ -61,6 +61,7 @@ function PhotoList() {
                 onClick={() => select(item.id)}
                 data-testid="blur-photo"
                 data-status={item.status}
+                data-min-face={item.minFace}
                 data-name={item.name}
               >
                 <StatusIcon item={item} />

@@ -26,7 +26,13 @@ import { useVigil } from '../../api/ClientProvider';
 import { errorShapeOf } from '../../api/errors';
 import { queryKeys, useSettings } from '../../api/queries';
 import i18n from '../../i18n';
-import { clampBox, fromDetected, toCoreRegions, type EditRegion } from '../../lib/blur-regions';
+import {
+  clampBox,
+  fromDetected,
+  mergeRedetected,
+  toCoreRegions,
+  type EditRegion,
+} from '../../lib/blur-regions';
 import { selectForInspection, toImageSource, type PickedFile } from '../../lib/files';
 
 export type DetectStatus = 'queued' | 'detecting' | 'ready' | 'error';
@@ -41,6 +47,10 @@ export interface BlurItem {
   width?: number;
   height?: number;
   regions: EditRegion[];
+  /** The smallest face (px) its detection looked for, once detected. */
+  minFace?: number;
+  /** Waiting to be looked at again (its current regions stay usable meanwhile). */
+  again?: boolean;
   error?: ErrorShape;
   exported?: { status: ExportStatus; result?: BlurExportResult; error?: ErrorShape };
 }
@@ -90,8 +100,10 @@ type Action =
       width: number;
       height: number;
       regions: EditRegion[];
+      minFace: number;
     }
   | { type: 'detectFailed'; id: number; error: ErrorShape }
+  | { type: 'again'; ids: number[] }
   | { type: 'select'; id: number | null }
   | { type: 'regions'; id: number; update: (regions: EditRegion[]) => EditRegion[] }
   | { type: 'exportStart'; ids: number[] }
@@ -137,14 +149,26 @@ function reducer(state: State, action: Action): State {
     case 'detecting':
       return patchItem(state, action.id, () => ({ status: 'detecting' }));
     case 'detected':
-      return patchItem(state, action.id, () => ({
+      return patchItem(state, action.id, (it) => ({
         status: 'ready',
         width: action.width,
         height: action.height,
-        regions: action.regions,
+        // Looked at again: the user's edits carry over to the new detections.
+        regions: it.minFace === undefined ? action.regions : mergeRedetected(it.regions, action.regions),
+        minFace: action.minFace,
+        again: false,
       }));
+    case 'again': {
+      const ids = new Set(action.ids);
+      return { ...state, items: state.items.map((it) => (ids.has(it.id) ? { ...it, again: true } : it)) };
+    }
     case 'detectFailed':
-      return patchItem(state, action.id, () => ({ status: 'error', error: action.error }));
+      // A photo looked at again keeps what it had (and its edits) if the second look fails.
+      return patchItem(state, action.id, (it) =>
+        it.minFace === undefined
+          ? { status: 'error', error: action.error }
+          : { status: 'ready', again: false },
+      );
     case 'select':
       return { ...state, selectedId: action.id };
     case 'regions':
@@ -258,6 +282,9 @@ export interface BlurContextValue {
   keepIds: ReadonlySet<string>;
   /** Photos still waiting for detection, and whether one is being detected now. */
   detecting: { pending: number; running: boolean };
+  /** Detected photos whose detection looked for another smallest face than `options.minFace`. */
+  stale: number;
+  redetect(): void;
   addFiles(picked: readonly PickedFile[]): void;
   remove(id: number): void;
   clear(): void;
@@ -351,12 +378,16 @@ export function BlurProvider({ children }: { children: ReactNode }) {
         }
         try {
           // Everything the detector reports: the threshold slider then works without asking again.
-          const r = await client.invoke('blur.detect', {
-            source,
-            thresh: 0,
-            minFace: optionsRef.current.minFace,
+          const minFace = optionsRef.current.minFace;
+          const r = await client.invoke('blur.detect', { source, thresh: 0, minFace });
+          dispatch({
+            type: 'detected',
+            id,
+            width: r.width,
+            height: r.height,
+            regions: fromDetected(r),
+            minFace,
           });
-          dispatch({ type: 'detected', id, width: r.width, height: r.height, regions: fromDetected(r) });
         } catch (err) {
           dispatch({ type: 'detectFailed', id, error: errorShapeOf(err) });
         }
@@ -387,6 +418,17 @@ export function BlurProvider({ children }: { children: ReactNode }) {
     },
     [drain],
   );
+
+  /** Photos looked at for another smallest face than the one chosen now, looked at again. */
+  const redetect = useCallback(() => {
+    const ids = stateRef.current.items
+      .filter((it) => it.status === 'ready' && it.minFace !== optionsRef.current.minFace && !it.again)
+      .map((it) => it.id);
+    pending.current.push(...ids);
+    setPendingCount(pending.current.length);
+    dispatch({ type: 'again', ids });
+    void drain();
+  }, [drain]);
 
   const forget = useCallback((id: number) => {
     files.current.delete(id);
@@ -561,6 +603,9 @@ export function BlurProvider({ children }: { children: ReactNode }) {
       setOptions,
       keepIds,
       detecting: { pending: pendingCount, running: detectBusy },
+      stale: state.items.filter((it) => it.status === 'ready' && it.minFace !== options.minFace && !it.again)
+        .length,
+      redetect,
       addFiles,
       remove,
       clear,
@@ -585,6 +630,7 @@ export function BlurProvider({ children }: { children: ReactNode }) {
       keepIds,
       pendingCount,
       detectBusy,
+      redetect,
       addFiles,
       remove,
       clear,

@@ -1,4 +1,4 @@
-import { Card, MultiSelect, Select, SimpleGrid, Slider, Stack, Text, Title } from '@mantine/core';
+import { Button, Card, MultiSelect, Select, SimpleGrid, Slider, Stack, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
@@ -29,7 +29,7 @@ function Field({ label, hint, children }: { label: string; hint?: string; childr
 /** What is found (threshold), what stays visible (kept subjects) and how the rest is hidden. */
 export function OptionsPanel({ subjects }: { subjects: { value: string; label: string }[] }) {
   const { t, i18n } = useTranslation();
-  const { options, setOptions } = useBlur();
+  const { options, setOptions, stale, redetect } = useBlur();
   const lang = i18n.language;
   const scaleMin = blurScaleSchema.minValue ?? 0.5;
   const scaleMax = blurScaleSchema.maxValue ?? 4;
@@ -73,6 +73,16 @@ export function OptionsPanel({ subjects }: { subjects: { value: string; label: s
             data-testid="blur-min-face"
           />
         </Field>
+        {stale > 0 && (
+          <Stack gap={4} align="flex-start" data-testid="blur-stale">
+            <Text size="xs" c="orange">
+              {t('blur.options.stale', { count: stale })}
+            </Text>
+            <Button size="compact-sm" variant="light" onClick={redetect} data-testid="blur-redetect">
+              {t('blur.options.redetect', { px: options.minFace })}
+            </Button>
+          </Stack>
+        )}
         <Field label={t('blur.options.keep')} hint={t('blur.options.keepHint')}>
           <MultiSelect
             data={subjects}
