@@ -1,4 +1,12 @@
-import { Badge, NumberInput, SegmentedControl, SimpleGrid, Stack, Text } from '@mantine/core';
+import {
+  Badge,
+  NumberInput,
+  SegmentedControl,
+  SimpleGrid,
+  Stack,
+  Text,
+  type NumberInputProps,
+} from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -131,6 +139,28 @@ export function DefaultsSection({ settings }: { settings: Settings }) {
     />
   );
 
+  /** A labelled number field: typed value, range error, the built-in value beneath. */
+  const numberField = (
+    key: 'minFace' | 'scale' | 'quality',
+    parsed: number | null,
+    builtInText: string,
+    o: { testId: string; hint: string; input: NumberInputProps },
+  ) => (
+    <Labelled id={`defaults-${key}-label`} label={t(`settings.defaults.${key}`)} hint={o.hint}>
+      <NumberInput
+        aria-labelledby={`defaults-${key}-label`}
+        value={values[key]}
+        onChange={change(key)}
+        clampBehavior="blur"
+        w={140}
+        error={parsed === null ? t('settings.defaults.invalid') : undefined}
+        description={t('settings.defaults.builtInValue', { value: builtInText })}
+        data-testid={o.testId}
+        {...o.input}
+      />
+    </Labelled>
+  );
+
   return (
     <Section
       title={t('settings.defaults.title')}
@@ -158,29 +188,11 @@ export function DefaultsSection({ settings }: { settings: Settings }) {
         mark={{ value: builtIn.detection.minScore, label: t('settings.defaults.builtInMark') }}
         inputTestId="settings-detection-minScore"
       />
-      <Labelled
-        id="defaults-minFace-label"
-        label={t('settings.defaults.minFace')}
-        hint={t('settings.defaults.minFaceHint')}
-      >
-        <NumberInput
-          aria-labelledby="defaults-minFace-label"
-          value={values.minFace}
-          onChange={change('minFace')}
-          min={8}
-          max={4096}
-          step={4}
-          allowDecimal={false}
-          clampBehavior="blur"
-          w={140}
-          suffix=" px"
-          error={minFace === null ? t('settings.defaults.invalid') : undefined}
-          description={t('settings.defaults.builtInValue', {
-            value: `${builtIn.detection.minFace ?? DEFAULT_BLUR.minFace} px`,
-          })}
-          data-testid="settings-detection-minFace"
-        />
-      </Labelled>
+      {numberField('minFace', minFace, `${builtIn.detection.minFace ?? DEFAULT_BLUR.minFace} px`, {
+        testId: 'settings-detection-minFace',
+        hint: t('settings.defaults.minFaceHint'),
+        input: { min: 8, max: 4096, step: 4, allowDecimal: false, suffix: ' px' },
+      })}
       <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="lg" verticalSpacing="md">
         <Labelled id="defaults-style-label" label={t('settings.defaults.style')}>
           {segment('style', ['blur', 'pixelate', 'solid'], (v) => t(`settings.defaults.styles.${v}`))}
@@ -188,55 +200,20 @@ export function DefaultsSection({ settings }: { settings: Settings }) {
         <Labelled id="defaults-shape-label" label={t('settings.defaults.shape')}>
           {segment('shape', ['ellipse', 'rect'], (v) => t(`settings.defaults.shapes.${v}`))}
         </Labelled>
-        <Labelled
-          id="defaults-scale-label"
-          label={t('settings.defaults.scale')}
-          hint={t('settings.defaults.scaleHint')}
-        >
-          <NumberInput
-            aria-labelledby="defaults-scale-label"
-            value={values.scale}
-            onChange={change('scale')}
-            min={0.5}
-            max={4}
-            step={0.1}
-            decimalScale={2}
-            clampBehavior="blur"
-            w={140}
-            suffix="×"
-            error={scale === null ? t('settings.defaults.invalid') : undefined}
-            description={t('settings.defaults.builtInValue', {
-              value: formatNumber(lang, builtIn.blur.scale, 2),
-            })}
-            data-testid="settings-blur-scale"
-          />
-        </Labelled>
+        {numberField('scale', scale, formatNumber(lang, builtIn.blur.scale, 2), {
+          testId: 'settings-blur-scale',
+          hint: t('settings.defaults.scaleHint'),
+          input: { min: 0.5, max: 4, step: 0.1, decimalScale: 2, suffix: '×' },
+        })}
         <Labelled id="defaults-format-label" label={t('settings.defaults.format')}>
           {segment('format', ['jpeg', 'png', 'webp'], (v) => v.toUpperCase())}
         </Labelled>
-        <Labelled
-          id="defaults-quality-label"
-          label={t('settings.defaults.quality')}
-          hint={
-            values.format === 'png' ? t('settings.defaults.qualityPng') : t('settings.defaults.qualityHint')
-          }
-        >
-          <NumberInput
-            aria-labelledby="defaults-quality-label"
-            value={values.quality}
-            onChange={change('quality')}
-            min={1}
-            max={100}
-            step={1}
-            allowDecimal={false}
-            clampBehavior="blur"
-            w={140}
-            disabled={values.format === 'png'}
-            error={quality === null ? t('settings.defaults.invalid') : undefined}
-            description={t('settings.defaults.builtInValue', { value: builtIn.blur.quality })}
-            data-testid="settings-blur-quality"
-          />
-        </Labelled>
+        {numberField('quality', quality, String(builtIn.blur.quality), {
+          testId: 'settings-blur-quality',
+          hint:
+            values.format === 'png' ? t('settings.defaults.qualityPng') : t('settings.defaults.qualityHint'),
+          input: { min: 1, max: 100, step: 1, allowDecimal: false, disabled: values.format === 'png' },
+        })}
       </SimpleGrid>
       {update.isError && <ErrorNotice error={update.error} />}
       <SaveFooter
