@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -170,4 +170,41 @@ test('blur exports every good file, reports the bad one, and exits 1', async () 
   ]);
   expect(usage.code).toBe(2);
   expect(usage.json()).toMatchObject({ code: 'BAD_INPUT' });
+});
+
+test('history delete removes jobs, and with its last job a photo’s preview and seen faces', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-forget-'));
+  const photo = join(SAMPLES, 'sample2.jpg');
+  const inspected = vigil(['inspect', photo, '--json', '--data', dir]);
+  expect(inspected.code, inspected.stderr).toBe(0);
+  const sha: string = inspected.json().results[0].sha256;
+  // faces.jsonl replayed: faces added, then tombstones ({ id, deleted }) of faces removed.
+  const seenOf = () => {
+    const faces = new Map<string, string>();
+    for (const line of readFileSync(join(dir, 'faces.jsonl'), 'utf8').split('\n').filter(Boolean)) {
+      const v = JSON.parse(line) as { id?: string; deleted?: boolean; photoSha256?: string };
+      if (v.deleted) faces.delete(v.id!);
+      else if (v.id) faces.set(v.id, v.photoSha256!);
+    }
+    return [...faces.values()].filter((p) => p === sha).length;
+  };
+  const kept = () => existsSync(join(dir, 'media', 'previews', `${sha}.jpg`));
+  expect([seenOf(), kept()]).toEqual([3, true]);
+
+  // Usage errors: neither ids nor --before, or both.
+  expect(vigil(['history', 'delete', '--json', '--data', dir]).code).toBe(2);
+  expect(vigil(['history', 'delete', 'x', '--before', '2020-01-01', '--json', '--data', dir]).code).toBe(2);
+  // Nothing that old.
+  const none = vigil(['history', 'delete', '--before', '2000-01-01', '--json', '--data', dir]);
+  expect(none.json()).toEqual({ deleted: 0 });
+  expect(kept()).toBe(true);
+
+  const id: string = vigil(['history', 'list', '--json', '--data', dir]).json().records[0].id;
+  const r = vigil(['history', 'delete', id, '--json', '--data', dir]);
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.json()).toEqual({ deleted: 1 });
+  expect([seenOf(), kept()]).toEqual([0, false]);
+  const again = vigil(['history', 'delete', id, '--json', '--data', dir]);
+  expect(again.code).toBe(1);
+  expect(again.json()).toMatchObject({ code: 'NOT_FOUND' });
 });

@@ -8,6 +8,8 @@ import { lockDataDir } from '../main/core/store/store';
 import { resolveDataDir } from '../main/core/store/data-dir';
 import { HistoryLog } from '../main/core/store/history-log';
 import { exportHistory, listHistory } from '../main/core/services/history';
+import type { Core } from '../main/core/core';
+import { call } from './call';
 import { CliFailure, printJson } from './output';
 import type { GlobalOpts } from './match-commands';
 import { withDataJson } from './options';
@@ -24,7 +26,22 @@ async function withHistory<T>(g: GlobalOpts, run: (h: HistoryLog) => Promise<T> 
   }
 }
 
-export function addDataCommands(program: Command, globals: (c: Command) => GlobalOpts): void {
+type WithCore = <T>(opts: GlobalOpts, run: (core: Core) => Promise<T>) => Promise<T>;
+
+/** A date option as ISO 8601, or a usage error. */
+function dateOption(name: string, raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const d = new Date(raw);
+  if (Number.isNaN(d.getTime()))
+    throw new CliFailure({ code: 'BAD_INPUT', message: `--${name}: not a date: ${raw}` }, 2);
+  return d.toISOString();
+}
+
+export function addDataCommands(
+  program: Command,
+  withCore: WithCore,
+  globals: (c: Command) => GlobalOpts,
+): void {
   const history = program.command('history').description('every job with its status, inputs and result');
 
   withDataJson(
@@ -37,13 +54,7 @@ export function addDataCommands(program: Command, globals: (c: Command) => Globa
       .option('--limit <n>', 'how many', '50'),
   ).action(async (o: { kind?: never; status?: never; since?: string; limit: string }, cmd: Command) => {
     const g = globals(cmd);
-    let since: string | undefined;
-    if (o.since) {
-      const d = new Date(o.since);
-      if (Number.isNaN(d.getTime()))
-        throw new CliFailure({ code: 'BAD_INPUT', message: `--since: not a date: ${o.since}` });
-      since = d.toISOString();
-    }
+    const since = dateOption('since', o.since);
     const r = await withHistory(g, (h) =>
       listHistory(h, { kind: o.kind, status: o.status, since, limit: Number(o.limit) || 50 }),
     );
@@ -61,6 +72,54 @@ export function addDataCommands(program: Command, globals: (c: Command) => Globa
       else out(JSON.stringify(rec, null, 2));
     },
   );
+
+  withDataJson(
+    history
+      .command('delete')
+      .description(
+        'delete jobs by id, or every job created before a date; photos no remaining job mentions lose their previews and seen faces',
+      )
+      .argument('[id...]')
+      .option('--before <date>', 'every finished job created before this date (ISO 8601)')
+      .addOption(
+        new Option('--kind <kind>', 'with --before: only this job kind').choices(jobKindSchema.options),
+      ),
+  ).action(async (ids: string[], o: { before?: string; kind?: never }, cmd: Command) => {
+    const g = globals(cmd);
+    const before = dateOption('before', o.before);
+    if (ids.length > 0 === (before !== undefined))
+      throw new CliFailure(
+        { code: 'BAD_INPUT', message: 'give job ids or --before DATE (one of the two)' },
+        2,
+      );
+    if (o.kind && !before)
+      throw new CliFailure({ code: 'BAD_INPUT', message: '--kind goes with --before' }, 2);
+    const r = await withCore(g, async (core) => {
+      let targets = ids;
+      if (before) {
+        // Newest first, so everything from the first page older than `before` on is a target.
+        targets = [];
+        for (let offset = 0; ; offset += 500) {
+          const page = await call(core, 'history.list', { kind: o.kind, offset, limit: 500 });
+          for (const rec of page.records)
+            if (rec.createdAt < before && rec.status !== 'RUNNING' && rec.status !== 'PENDING')
+              targets.push(rec.id);
+          if (offset + 500 >= page.total) break;
+        }
+      }
+      let deleted = 0;
+      for (let i = 0; i < targets.length; i += 10_000)
+        deleted += (await call(core, 'history.delete', { ids: targets.slice(i, i + 10_000) })).deleted;
+      if (ids.length > 0 && deleted < ids.length)
+        throw new CliFailure({
+          code: 'NOT_FOUND',
+          message: `${ids.length - deleted} of the ${ids.length} jobs do not exist; the others were deleted`,
+        });
+      return { deleted };
+    });
+    if (g.json) printJson(r);
+    else out(`deleted ${r.deleted} job${r.deleted === 1 ? '' : 's'}`);
+  });
 
   withDataJson(
     history

@@ -125,7 +125,7 @@ export function buildProgram(): Command {
     .action((_o, cmd: Command) => serveCommand(cmd.optsWithGlobals()));
 
   addMatchCommands(program, withCore, globals);
-  addDataCommands(program, globals);
+  addDataCommands(program, withCore, globals);
   addBlurCommand(program, withCore, globals);
   addClassifyCommands(program, withCore, globals);
   return program;
