@@ -24,6 +24,12 @@ const SHORTLIST_EXTRA = 32;
  * its best candidates (the exact scan passes 20 ms here); below it the int8 scan is fast enough.
  */
 export const COARSE_MIN_ROWS = 100_000;
+/**
+ * The 2-bit codes' per-dim statistics come from the first this many rows, and every row after is
+ * coded as it is added. Training on 100 000 rows at once instead gave the same recall@10 (1.000 at
+ * 100k) but held the thread for 2.6 s when the index crossed that size; this costs about 70 ms.
+ */
+const COARSE_TRAIN_ROWS = 2_000;
 /** Candidates the 2-bit scan hands on (recall@10 measured in docs/benchmarks.md: search). */
 export const COARSE_CANDIDATES = 4096;
 /** Float rounding slack on the quantisation bound (cosine units); the bound itself is ~1e-2. */
@@ -71,6 +77,7 @@ export class FaceIndex {
   private readonly codes: CodeStore | undefined;
   private readonly coarse: CoarseCodes | undefined;
   private readonly coarseFrom: number;
+  private readonly coarseTrainAt: number;
   private readonly coarseCandidates: number;
   private readonly floats: FloatRows;
   private readonly rowCodes: Uint8Array;
@@ -94,6 +101,7 @@ export class FaceIndex {
     this.rowCodes = new Uint8Array(this.rowBytes);
     this.floats = new FloatRows(dim, opts.vectors);
     this.coarseFrom = Math.max(1, opts.coarse?.from ?? COARSE_MIN_ROWS);
+    this.coarseTrainAt = Math.min(COARSE_TRAIN_ROWS, this.coarseFrom);
     this.coarseCandidates = Math.max(1, opts.coarse?.candidates ?? COARSE_CANDIDATES);
     const scan = opts.scan ?? 'auto';
     if (scan === 'float') {
@@ -184,7 +192,7 @@ export class FaceIndex {
       this.hatNorm[slot] = rc.hatNorm;
     }
     if (this.coarse?.ready) this.coarse.write(slot, vector, norm > 0 ? 1 / norm : 0);
-    else if (this.coarse && this.ids.length >= this.coarseFrom)
+    else if (this.coarse && this.ids.length >= this.coarseTrainAt)
       this.coarse.start(this.ids.length, (i, out) => this.unitFromCodes(i, out));
   }
 
@@ -330,7 +338,7 @@ export class FaceIndex {
     const q2 = qNorm * qNorm;
     const scale = qc.scale;
     const sumMin = qc.scale * qc.sum;
-    if (!exact && this.coarse?.ready)
+    if (!exact && this.coarse?.ready && this.ids.length >= this.coarseFrom)
       return this.coarseSearch(ask, (i) => {
         // The int8 estimate of one candidate, as pass 1 below computes it for every row.
         return sumMin * qmin[i]! + scale * qstep[i]! * codes.dots(i, 1)[0]!;
