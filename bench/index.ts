@@ -6,6 +6,7 @@ import { classifyBench } from './classify.bench';
 import { engineBench } from './engine.bench';
 import { historyBench } from './history.bench';
 import { searchBench } from './search.bench';
+import { startupBench } from './startup.bench';
 import { recallBench } from './recall.bench';
 
 const only = process.argv[2];
@@ -15,6 +16,7 @@ const benches: Record<string, () => Promise<void>> = {
   accuracy: accuracyBench,
   history: historyBench,
   search: searchBench,
+  startup: startupBench,
   recall: recallBench,
   classify: classifyBench,
   blur: blurBench,

@@ -108,6 +108,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         const nextMatcher = await Matcher.load(next);
         store.history.moveListenersTo(next.history);
         store = deps.store = next;
+        matcher.stop();
         matcher = deps.matcher = nextMatcher;
         await next.history.prune(next.settings.data.retention);
         await sweepPhotoData(deps);
@@ -205,6 +206,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       return matcher;
     },
     async close() {
+      matcher.stop();
       await engine.close();
       await store.close();
     },

@@ -27,11 +27,23 @@ export interface MatchHit {
 }
 
 /**
- * Everything matching needs in memory: the search index over enrolled and seen faces, and each
- * subject's enrolled vectors for scoring a subject as a whole (calibrated, see calibration.ts).
+ * Seen faces indexed per turn of the event loop while the index fills at start: 10–15 ms of
+ * work at 1280-d, so calls arriving meanwhile wait at most that long (bench/startup.bench.ts).
+ */
+const LOAD_CHUNK = 250;
+
+/**
+ * Everything matching needs in memory: a search index over the enrolled faces and one over the
+ * seen faces, and each subject's enrolled vectors for scoring a subject as a whole (calibrated,
+ * see calibration.ts). Two indexes, so identify scans only the watchlist however many faces were
+ * seen, and the seen faces (5.6 s to index at 100 000, 57 s at 1M) can fill in after start.
  */
 export class Matcher {
-  private readonly index: FaceIndex;
+  private readonly watchIndex: FaceIndex;
+  private readonly seenIndex: FaceIndex;
+  /** Settles when every stored seen face is in `seenIndex`. */
+  private seenLoaded: Promise<void> = Promise.resolve();
+  private stopped = false;
   private readonly watchFaces = new Map<string, { subjectId: string; vector: Float32Array }>();
   private readonly bySubject = new Map<string, Set<string>>();
   /** Distinct enrolled faces per subject (near-duplicates merged), for the score correction. */
@@ -41,7 +53,8 @@ export class Matcher {
     private readonly store: Store,
     dim: number,
   ) {
-    this.index = new FaceIndex({ dim });
+    this.watchIndex = new FaceIndex({ dim });
+    this.seenIndex = new FaceIndex({ dim });
   }
 
   static async load(store: Store): Promise<Matcher> {
@@ -54,12 +67,32 @@ export class Matcher {
         m.addWatchlistFace(f.id, s.id, wl.slice(f.row * dim, (f.row + 1) * dim));
       }
     }
-    const seen = await store.vectors.readAll();
-    for (const f of store.faces.values()) {
-      if ((f.row + 1) * dim > seen.length) continue;
-      m.addSeen(f.id, seen.subarray(f.row * dim, (f.row + 1) * dim));
-    }
+    m.seenLoaded = m.loadSeen(store);
+    m.seenLoaded.catch(() => undefined); // surfaced by the searches that wait for it
     return m;
+  }
+
+  /**
+   * Indexes the stored seen faces a chunk at a time, yielding between chunks so calls are
+   * answered meanwhile. A face released while this runs is skipped (the list is asked again per
+   * face); one added meanwhile by a scan is already in.
+   */
+  private async loadSeen(store: Store): Promise<void> {
+    const dim = store.vectors.dim;
+    const all = await store.vectors.readAll();
+    const faces = [...store.faces.values()];
+    for (let i = 0; i < faces.length && !this.stopped; i += LOAD_CHUNK) {
+      for (const f of faces.slice(i, i + LOAD_CHUNK)) {
+        if (!store.faces.get(f.id) || (f.row + 1) * dim > all.length) continue;
+        this.addSeen(f.id, all.subarray(f.row * dim, (f.row + 1) * dim));
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Stops filling the seen index (the store is closing). */
+  stop(): void {
+    this.stopped = true;
   }
 
   addWatchlistFace(id: string, subjectId: string, vector: Float32Array): void {
@@ -68,7 +101,7 @@ export class Matcher {
     if (!set) this.bySubject.set(subjectId, (set = new Set()));
     set.add(id);
     this.distinct.delete(subjectId);
-    this.index.add(id, vector, { source: 'watchlist', subjectId });
+    this.watchIndex.add(id, vector, { source: 'watchlist', subjectId });
   }
 
   removeWatchlistFace(id: string): void {
@@ -77,15 +110,15 @@ export class Matcher {
     this.watchFaces.delete(id);
     this.bySubject.get(f.subjectId)?.delete(id);
     this.distinct.delete(f.subjectId);
-    this.index.remove(id);
+    this.watchIndex.remove(id);
   }
 
   addSeen(id: string, vector: Float32Array): void {
-    if (!this.index.has(id)) this.index.add(id, vector, { source: 'seen' });
+    if (!this.seenIndex.has(id)) this.seenIndex.add(id, vector, { source: 'seen' });
   }
 
   removeSeen(id: string): void {
-    if (!this.watchFaces.has(id)) this.index.remove(id);
+    this.seenIndex.remove(id);
   }
 
   get watchlistFaceCount(): number {
@@ -130,10 +163,9 @@ export class Matcher {
   candidates(descriptor: Float32Array, limit = 5): SubjectCandidate[] {
     if (this.watchFaces.size === 0) return [];
     // The index shortlists subjects by their closest faces; each is then scored as a whole.
-    const hits = this.index.search(descriptor, {
+    const hits = this.watchIndex.search(descriptor, {
       k: Math.min(this.watchFaces.size, Math.max(50, limit * 10)),
       metric: 'cosine',
-      source: 'watchlist',
     });
     const subjects = [...new Set(hits.map((h) => h.subjectId).filter((s): s is string => !!s))];
     return subjects
@@ -142,8 +174,12 @@ export class Matcher {
       .slice(0, limit);
   }
 
-  /** Top-k faces; exact unless asked otherwise or the index is large (COARSE_MIN_ROWS and up). */
-  search(
+  /**
+   * Top-k faces over the watchlist, the seen faces or both (each index ranked, then merged);
+   * exact unless asked otherwise or an index is large (COARSE_MIN_ROWS and up). Waits for the
+   * seen faces to be indexed when they are searched.
+   */
+  async search(
     descriptor: Float32Array,
     opts: {
       k: number;
@@ -151,19 +187,37 @@ export class Matcher {
       source: 'watchlist' | 'seen' | 'all';
       exact?: boolean;
     },
-  ): { exact: boolean; hits: MatchHit[] } {
+  ): Promise<{ exact: boolean; hits: MatchHit[] }> {
     if (descriptor.length !== this.store.watchlistVectors.dim) {
       throw new VigilError('BAD_INPUT', `descriptor has ${descriptor.length} values`);
     }
-    const exact = opts.exact ?? this.index.size < COARSE_MIN_ROWS;
-    const hits = this.index.search(descriptor, { ...opts, exact }).map((h) => ({
-      id: h.id,
-      kind: h.source,
-      subjectId: h.subjectId ?? null,
-      similarity: h.similarity,
-      distance: h.distance,
-      score: scoreOf(h.similarity),
-    }));
+    const indexes: FaceIndex[] = [];
+    if (opts.source !== 'seen') indexes.push(this.watchIndex);
+    if (opts.source !== 'watchlist') {
+      await this.seenLoaded;
+      indexes.push(this.seenIndex);
+    }
+    let exact = true;
+    const found = indexes.flatMap((index) => {
+      const own = opts.exact ?? index.size < COARSE_MIN_ROWS;
+      exact &&= own || index.size === 0;
+      return index.size ? index.search(descriptor, { k: opts.k, metric: opts.metric, exact: own }) : [];
+    });
+    const better =
+      opts.metric === 'cosine'
+        ? (a: (typeof found)[number], b: (typeof found)[number]) => b.similarity - a.similarity
+        : (a: (typeof found)[number], b: (typeof found)[number]) => a.distance - b.distance;
+    const hits = found
+      .sort(better)
+      .slice(0, opts.k)
+      .map((h) => ({
+        id: h.id,
+        kind: h.source,
+        subjectId: h.subjectId ?? null,
+        similarity: h.similarity,
+        distance: h.distance,
+        score: scoreOf(h.similarity),
+      }));
     return { exact, hits };
   }
 }

@@ -200,7 +200,7 @@ export async function search(
       excludeId = seen.id;
     }
     // The query face itself is among the seen faces: leave it out of its own results.
-    const found = deps.matcher.search(descriptor, {
+    const found = await deps.matcher.search(descriptor, {
       k: input.k + 1,
       metric: input.metric,
       source: input.source,
