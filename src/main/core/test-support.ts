@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, onTestFinished } from 'vitest';
 import { createCore, type Core } from './core';
 import type { EngineOptions } from './engine/engine';
-import { seenFaceSchema, type SeenFace } from './store/seen-faces';
+import type { EmbeddingFile } from './store/embeddings';
+import { seenFaceSchema, type SeenFace, type SeenFaceLog } from './store/seen-faces';
 
 /** The repository root: vitest runs from it. */
 export const REPO_ROOT = process.cwd();
@@ -50,6 +51,29 @@ export function testEngineOptions(): Pick<EngineOptions, 'modelsDir' | 'workerFi
     modelsDir: join(REPO_ROOT, 'resources/models'),
     workerFile: new URL('./engine/worker-dev.mjs', import.meta.url),
   };
+}
+
+/** Stores one photo's seen faces as a scan would: their vectors appended, then the records. */
+export async function addSeenPhoto(
+  faces: SeenFaceLog,
+  vectors: EmbeddingFile,
+  photoSha256: string,
+  batch: Float32Array[],
+  idOf: (k: number) => string,
+): Promise<void> {
+  const first = await vectors.append(batch);
+  await faces.replacePhoto(
+    photoSha256,
+    batch.map((_, k) => ({
+      id: idOf(k),
+      row: first + k,
+      photoSha256,
+      file: `${photoSha256.slice(0, 8)}.jpg`,
+      box: [k, 0, 10, 10],
+      score: 0.9,
+      seenAt: 'now',
+    })),
+  );
 }
 
 /** The seen faces as faces.jsonl holds them: its lines replayed (faces added, tombstones). */

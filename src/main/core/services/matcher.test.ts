@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SyntheticFaces } from '../match/synthetic';
 import { DESCRIPTOR_DIM, openStore, type Store } from '../store/store';
-import { tempDir } from '../test-support';
+import { addSeenPhoto, tempDir } from '../test-support';
 import { Matcher } from './matcher';
 
 const photo = (p: number) => p.toString(16).padStart(64, '0');
@@ -14,20 +14,8 @@ async function storeWithSeen(n: number): Promise<{ store: Store; vectors: Float3
   const vectors: Float32Array[] = [];
   for (let p = 0; p < n / 5; p++) {
     const batch = Array.from({ length: 5 }, () => faces.sample(faces.pick()).slice());
-    const first = await store.vectors.append(batch);
     vectors.push(...batch);
-    await store.faces.replacePhoto(
-      photo(p),
-      batch.map((_, k) => ({
-        id: `s${p * 5 + k}`,
-        row: first + k,
-        photoSha256: photo(p),
-        file: `${p}.jpg`,
-        box: [k, 0, 10, 10],
-        score: 0.9,
-        seenAt: 'now',
-      })),
-    );
+    await addSeenPhoto(store.faces, store.vectors, photo(p), batch, (k) => `s${p * 5 + k}`);
   }
   return { store, vectors };
 }

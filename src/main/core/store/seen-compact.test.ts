@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../test-support';
+import { addSeenPhoto, tempDir } from '../test-support';
 import { openSeenFaces } from './seen-compact';
 
 const DIM = 8;
@@ -13,19 +13,8 @@ const photo = (p: number) => String(p % 10).repeat(64);
 async function fillThenDelete(dir: string) {
   const { faces, vectors } = await openSeenFaces(spec(dir));
   for (let p = 0; p < 6; p++) {
-    const first = await vectors.append([0, 1, 2, 3, 4].map((k) => vector(p * 5 + k)));
-    await faces.replacePhoto(
-      photo(p),
-      [0, 1, 2, 3, 4].map((k) => ({
-        id: `p${p}f${k}`,
-        row: first + k,
-        photoSha256: photo(p),
-        file: `${p}.jpg`,
-        box: [k, 0, 10, 10],
-        score: 0.9,
-        seenAt: 'now',
-      })),
-    );
+    const batch = [0, 1, 2, 3, 4].map((k) => vector(p * 5 + k));
+    await addSeenPhoto(faces, vectors, photo(p), batch, (k) => `p${p}f${k}`);
   }
   const gone = await faces.removePhotos(new Set([0, 1, 2, 3, 4].map(photo)));
   await vectors.erase(...gone.map((f) => f.row));
