@@ -26,7 +26,11 @@ export function handleMediaProtocol(media: () => MediaStore): void {
       const url = new URL(req.url);
       if (url.host !== 'media') return new Response('Not found', { status: 404 });
       const file = media().pathOf(decodeURIComponent(url.pathname.slice(1)));
-      return await net.fetch(pathToFileURL(file).href);
+      const res = await net.fetch(pathToFileURL(file).href);
+      // Faces and photos the user can delete: no copy of them stays in Chromium's cache.
+      const headers = new Headers(res.headers);
+      headers.set('cache-control', 'no-store');
+      return new Response(res.body, { status: res.status, headers });
     } catch {
       return new Response('Not found', { status: 404 });
     }

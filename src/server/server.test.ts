@@ -131,6 +131,8 @@ describe('local API', () => {
     const ok = await fetch(server.url + previewUrl, { headers: auth });
     expect(ok.status).toBe(200);
     expect(ok.headers.get('content-type')).toBe('image/jpeg');
+    // Deletable faces and photos: the browser keeps no copy on disk.
+    expect(ok.headers.get('cache-control')).toBe('no-store');
     for (const bad of [
       '/media/../faces.jsonl',
       '/media/previews/..%2F..%2Ffaces.jsonl',

@@ -121,7 +121,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         throw new VigilError('NOT_FOUND', 'No such media');
       });
       const type = file.endsWith('.png') ? 'image/png' : file.endsWith('.webp') ? 'image/webp' : 'image/jpeg';
-      return reply.type(type).header('cache-control', 'private, max-age=3600').send(data);
+      // Faces and photos the user can delete: no copy of them stays in the browser's cache.
+      return reply.type(type).header('cache-control', 'no-store').send(data);
     } catch (err) {
       return sendError(
         reply,
