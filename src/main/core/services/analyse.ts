@@ -44,6 +44,21 @@ export interface AnalysedPhoto {
 
 export const seenCropKey = (seenId: string) => `crops/${seenId}.jpg`;
 
+/**
+ * Erases seen faces already gone from the list: out of the search index (`unindex`), descriptor
+ * rows zeroed, crops deleted.
+ */
+export async function eraseSeenFaces(
+  store: Store,
+  faces: readonly SeenFace[],
+  unindex: (ids: string[]) => void,
+): Promise<void> {
+  if (faces.length === 0) return;
+  unindex(faces.map((f) => f.id));
+  await store.vectors.erase(...faces.map((f) => f.row));
+  for (const f of faces) await store.media.remove(seenCropKey(f.id));
+}
+
 const PREVIEW_SIDE = 1600;
 const THUMB_SIDE = 320;
 
@@ -173,11 +188,7 @@ async function rememberFaces(
   await store.faces.replacePhoto(photoSha256, records);
   deps.onSeen?.(records.map((r, i) => ({ id: r.id, descriptor: withVectors[i]!.matchDescriptor })));
   // Faces this photo gave before (other models or settings) go entirely, not just from the list.
-  if (earlier.length) {
-    deps.onUnseen?.(earlier.map((e) => e.id));
-    await store.vectors.erase(...earlier.map((e) => e.row));
-    for (const e of earlier) await store.media.remove(seenCropKey(e.id));
-  }
+  await eraseSeenFaces(store, earlier, (ids) => deps.onUnseen?.(ids));
   let k = 0;
   return faces.map((f) => (f.matchDescriptor.length === store.vectors.dim ? records[k++]!.id : ''));
 }

@@ -1,5 +1,5 @@
 import type { Store } from '../store/store';
-import { seenCropKey } from './analyse';
+import { eraseSeenFaces, seenCropKey } from './analyse';
 import type { Matcher } from './matcher';
 
 export interface PhotoDataDeps {
@@ -56,11 +56,7 @@ async function releaseNow(deps: PhotoDataDeps, candidates: Set<string>): Promise
   const unmentioned = new Set([...candidates].filter((p) => !store.history.mentions(p)));
   // The list first: a crash after it leaves only bytes nothing points at (the sweep's job).
   const gone = await store.faces.removePhotos(unmentioned);
-  if (gone.length) {
-    for (const f of gone) deps.matcher.removeSeen(f.id);
-    await store.vectors.erase(...gone.map((f) => f.row));
-    for (const f of gone) await store.media.remove(seenCropKey(f.id));
-  }
+  await eraseSeenFaces(store, gone, (ids) => ids.forEach((id) => deps.matcher.removeSeen(id)));
   const enrolled = new Set(store.watchlist.data.subjects.flatMap((s) => s.faces.map((f) => f.sourceSha256)));
   let photos = 0;
   for (const p of unmentioned) {

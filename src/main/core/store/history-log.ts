@@ -82,7 +82,7 @@ export class HistoryLog {
       }
     }
     // Compacted when mostly superseded: one line per live record.
-    if (torn || this.log.lines > 2 * this.records.size + 1000)
+    if (torn || this.log.mostlySuperseded(this.records.size))
       await this.log.rewrite([...this.records.values()].map((r) => JSON.stringify(r)));
     for (const r of interrupted) await this.append(r);
   }

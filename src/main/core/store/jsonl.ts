@@ -46,6 +46,11 @@ export class JsonLinesFile {
     return { torn };
   }
 
+  /** Whether most lines are superseded, with `live` entries left: worth a compaction on open. */
+  mostlySuperseded(live: number): boolean {
+    return this.lines > 2 * live + 1000;
+  }
+
   corrupt(lineNo: number, what: string): VigilError {
     return new VigilError(
       'STORE_CORRUPT',

@@ -78,7 +78,7 @@ export class SeenFaceLog {
     } else {
       // The conversion got as far as the new file: the old one is no longer needed.
       await rm(opts.legacyJson, { force: true });
-      if (torn || !header || seen.log.lines > 2 * seen.faces.size + 1000) await seen.compact();
+      if (torn || !header || seen.log.mostlySuperseded(seen.faces.size)) await seen.compact();
     }
     return seen;
   }
