@@ -194,6 +194,10 @@ test('history delete removes jobs, and with its last job a photo’s preview and
   // Usage errors: neither ids nor --before, or both.
   expect(vigil(['history', 'delete', '--json', '--data', dir]).code).toBe(2);
   expect(vigil(['history', 'delete', 'x', '--before', '2020-01-01', '--json', '--data', dir]).code).toBe(2);
+  const badDate = vigil(['history', 'delete', '--before', 'last tuesday', '--json', '--data', dir]);
+  expect(badDate.code).toBe(2);
+  expect(badDate.json()).toMatchObject({ code: 'BAD_INPUT' });
+  expect(vigil(['history', 'delete', 'x', '--kind', 'inspect', '--json', '--data', dir]).code).toBe(2);
   // Nothing that old.
   const none = vigil(['history', 'delete', '--before', '2000-01-01', '--json', '--data', dir]);
   expect(none.json()).toEqual({ deleted: 0 });
