@@ -1,0 +1,121 @@
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleImage, testEngineOptions } from '../test-support';
+import type { RgbImage } from './protocol';
+import { decodeHead, RETINAFACE_MODEL, RetinaFace, retinaScore } from './retinaface';
+
+type Box = [number, number, number, number];
+
+const iou = (a: Box, b: Box) => {
+  const ix = Math.max(0, Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]));
+  const iy = Math.max(0, Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]));
+  return (ix * iy) / (a[2] * a[3] + b[2] * b[3] - ix * iy);
+};
+
+describe('retinaScore', () => {
+  it('puts RetinaFace’s operating point on BlazeFace’s threshold, keeping order', () => {
+    expect(retinaScore(0.8)).toBeCloseTo(0.6);
+    expect(retinaScore(1)).toBeCloseTo(1);
+    expect(retinaScore(0)).toBe(0);
+    let last = -1;
+    for (let p = 0; p <= 1.0001; p += 0.01) {
+      expect(retinaScore(p)).toBeGreaterThanOrEqual(last);
+      last = retinaScore(p);
+    }
+  });
+});
+
+describe('decodeHead', () => {
+  it('decodes insightface anchors: centre stride·cell + 7.5, size from the anchor', () => {
+    const gh = 2;
+    const gw = 3;
+    const area = gh * gw;
+    const sizes = [32, 16];
+    const score = new Float32Array(4 * area);
+    const reg = new Float32Array(8 * area);
+    const lmk = new Float32Array(20 * area);
+    // Anchor 1 (16 px) at row 1, column 2: p = 0.9, box shifted right by a quarter, twice as wide.
+    const i = 1 * gw + 2;
+    score[(2 + 1) * area + i] = 0.9;
+    reg[(1 * 4 + 0) * area + i] = 0.25;
+    reg[(1 * 4 + 2) * area + i] = Math.log(2);
+    lmk[(1 * 10 + 0) * area + i] = -0.5; // first landmark half a size to the left
+    // A background-only location is not decoded.
+    score[0 * area + 0] = 0.99;
+    const out = decodeHead(8, sizes, score, reg, lmk, gh, gw, 100);
+    expect(out).toHaveLength(1);
+    const [d] = out;
+    const cx = 100 + 2 * 8 + 7.5 + 0.25 * 16;
+    const cy = 8 + 7.5;
+    expect(d!.score).toBeCloseTo(0.9);
+    expect(d!.box[0]).toBeCloseTo(cx - 16);
+    expect(d!.box[1]).toBeCloseTo(cy - 8);
+    expect(d!.box[2]).toBeCloseTo(32);
+    expect(d!.box[3]).toBeCloseTo(16);
+    expect(d!.keypoints[0]![0]).toBeCloseTo(100 + 2 * 8 + 7.5 - 8);
+    expect(d!.keypoints).toHaveLength(5);
+  });
+});
+
+describe('RetinaFace on small faces', () => {
+  const modelPath = join(testEngineOptions().modelsDir, RETINAFACE_MODEL);
+  let photo: RgbImage;
+  const truth: Box[] = [];
+
+  beforeAll(async () => {
+    // Sample 4's four faces (human's boxes) at 31–38 px: the photo shrunk to 220 px wide, on an
+    // 800×600 canvas.
+    const small = await sharp(sampleImage(4)).resize(220).raw().toBuffer({ resolveWithObject: true });
+    const scale = 220 / 1920;
+    for (const [x, y, w, h] of [
+      [611, 64, 278, 278],
+      [1216, 134, 305, 305],
+      [908, 149, 330, 331],
+      [176, 185, 302, 302],
+    ] as Box[])
+      truth.push([280 + x * scale, 200 + y * scale, w * scale, h * scale]);
+    const { data, info } = await sharp({
+      create: { width: 800, height: 600, channels: 3, background: '#8a8f96' },
+    })
+      .composite([
+        {
+          input: small.data,
+          raw: { width: small.info.width, height: small.info.height, channels: small.info.channels },
+          left: 280,
+          top: 200,
+        },
+      ])
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    photo = { data: new Uint8Array(data), width: info.width, height: info.height };
+  });
+
+  let native: RetinaFace | undefined;
+  let wasm: RetinaFace | undefined;
+  afterAll(async () => {
+    await native?.release();
+    await wasm?.release();
+  });
+
+  it('finds them with the native runtime, as boxes over the faces', async () => {
+    native = await RetinaFace.load(modelPath);
+    expect(native.runtime).toBe('onnxruntime-node');
+    expect(native.reason).toBeNull();
+    const found = await native.detect(photo, 24, 0.6);
+    for (const t of truth) expect(found.some((f) => iou(f.box, t) > 0.3)).toBe(true);
+    // Nothing on the plain canvas around the photo.
+    for (const f of found) expect(truth.some((t) => iou(f.box, t) > 0.3)).toBe(true);
+  });
+
+  it('falls back to WebAssembly with the same result, and says why', async () => {
+    wasm = await RetinaFace.load(modelPath, 'wasm');
+    expect(wasm.runtime).toBe('onnxruntime-wasm');
+    expect(wasm.reason).toMatch(/VIGIL_ORT=wasm/);
+    const a = await native!.detect(photo, 24, 0.6);
+    const b = await wasm.detect(photo, 24, 0.6);
+    expect(b).toHaveLength(a.length);
+    for (const d of a) expect(b.some((e) => iou(d.box, e.box) > 0.9)).toBe(true);
+  });
+});

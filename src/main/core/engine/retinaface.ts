@@ -1,0 +1,286 @@
+import { createRequire } from 'node:module';
+import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-common';
+import sharp from 'sharp';
+import { overlapOfSmaller } from '../imaging/boxes';
+import { nms, type DetectedBox } from './face-detector';
+import type { RgbImage } from './protocol';
+
+type Box = [number, number, number, number];
+
+const nodeRequire = createRequire(import.meta.url);
+
+/** The parts of onnxruntime's API used here; onnxruntime-node and onnxruntime-web both have them. */
+interface OrtApi {
+  InferenceSession: {
+    create(path: string | Uint8Array, opts?: InferenceSession.SessionOptions): Promise<InferenceSession>;
+  };
+  Tensor: new (type: 'float32', data: Float32Array, dims: number[]) => OrtTensor;
+  env: { wasm: { numThreads?: number } };
+}
+
+export type OrtRuntime = 'onnxruntime-node' | 'onnxruntime-wasm';
+
+/**
+ * onnxruntime-node (native, bundled in its npm package) when it loads, else onnxruntime-web's
+ * WASM build (about 8× slower per tile here). VIGIL_ORT=wasm forces WASM (tests).
+ */
+export function loadOrt(force?: 'wasm'): { ort: OrtApi; runtime: OrtRuntime; reason: string | null } {
+  let reason = 'VIGIL_ORT=wasm forces WASM';
+  if (force !== 'wasm') {
+    try {
+      return { ort: nodeRequire('onnxruntime-node') as OrtApi, runtime: 'onnxruntime-node', reason: null };
+    } catch (err) {
+      const first = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+      reason = `onnxruntime-node does not load here (${first})`;
+    }
+  }
+  const ort = nodeRequire('onnxruntime-web') as OrtApi;
+  // One thread per engine worker: the pool already runs one worker per core.
+  ort.env.wasm.numThreads = 1;
+  return { ort, runtime: 'onnxruntime-wasm', reason };
+}
+
+/** The model file in resources/models (from the `retinaface` npm package, MIT). */
+export const RETINAFACE_MODEL = 'mnet.25_v2.onnx';
+
+/**
+ * RetinaFace, MobileNet-0.25 backbone, trained on WIDER FACE (insightface's mnet.25, 640-px
+ * input). Anchors per stride as insightface configures it: 8 → 32, 16 px; 16 → 128, 64 px;
+ * 32 → 512, 256 px. Scores come as [background × 2, face × 2] per location.
+ */
+const HEADS = [
+  { stride: 8, sizes: [32, 16] },
+  { stride: 16, sizes: [128, 64] },
+  { stride: 32, sizes: [512, 256] },
+] as const;
+
+/**
+ * The first pass enlarges the photo so the smallest wanted face is this tall. Measured on the
+ * recall bench (docs/benchmarks.md): faces under about 30 model px are mostly missed, and a
+ * 24-px face is found far more often at 2× (0.70–0.78) than at 1.33× (0.13–0.20).
+ */
+const FACE_PX = 48;
+/** No pass enlarges more than this: 3× a 12-MP photo is 108 MP of convolution. */
+const MAX_SCALE = 2;
+/** Each further pass shrinks by this much (each covers faces ~30–160 model px whole in a tile). */
+const LEVEL_RATIO = 4;
+/** Tile overlap in model px: a face up to this size lies whole in some tile. */
+const TILE_OVERLAP = 160;
+/** Candidates below this probability are not decoded. */
+const CANDIDATE_P = 0.5;
+
+/**
+ * RetinaFace's probability on BlazeFace's score scale: its measured operating point (0.8: as many
+ * clutter regions per face-free photo as BlazeFace's second look at 0.6) maps to 0.6, so one
+ * threshold serves both detectors. Piecewise linear, monotonic, 1 ↦ 1.
+ */
+export function retinaScore(p: number): number {
+  return p >= 0.8 ? 0.6 + (p - 0.8) * 2 : p * 0.75;
+}
+
+/**
+ * RetinaFace's boxes (WIDER FACE style) are tight, brows to chin; the face pipeline's (and what
+ * blur hides) are squares over the whole face. Measured on the 22 faces of the sample photos at
+ * two scales (44 pairs): the pipeline's box is 1.71× as wide (1.33–2.10) and 1.31× as tall
+ * (1.14–1.71), centred 0.04 of the height lower.
+ */
+const FACE_BOX_W = 1.71;
+const FACE_BOX_H = 1.31;
+const FACE_BOX_DROP = 0.04;
+
+export function faceBox([x, y, w, h]: Box): Box {
+  const cx = x + w / 2;
+  const cy = y + h / 2 + FACE_BOX_DROP * h;
+  return [cx - (w * FACE_BOX_W) / 2, cy - (h * FACE_BOX_H) / 2, w * FACE_BOX_W, h * FACE_BOX_H];
+}
+
+export class RetinaFace {
+  /** The model's input, reused for every tile (1.6 MB at 640 px). */
+  private readonly input: Float32Array;
+
+  private constructor(
+    private readonly ort: OrtApi,
+    private readonly session: InferenceSession,
+    readonly side: number,
+    readonly runtime: OrtRuntime,
+    /** Why the native runtime is not in use, when it is not. */
+    readonly reason: string | null,
+  ) {
+    this.input = new Float32Array(3 * side * side);
+  }
+
+  static async load(modelPath: string, force?: 'wasm'): Promise<RetinaFace> {
+    const { ort, runtime, reason } = loadOrt(force);
+    const session = await ort.InferenceSession.create(modelPath, {
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+    });
+    const shape = (session.inputMetadata[0] as { shape?: (number | string)[] } | undefined)?.shape;
+    const side = Number(shape?.[2]);
+    if (!(side > 0))
+      throw new Error(`${modelPath}: expected a fixed square input, got ${JSON.stringify(shape)}`);
+    return new RetinaFace(ort, session, side, runtime, reason);
+  }
+
+  release(): Promise<void> {
+    return this.session.release();
+  }
+
+  /** Scales (model px per image px) of the passes for an image whose longest side is `maxSide`. */
+  passScales(maxSide: number, minFace: number): number[] {
+    const scales = [Math.min(MAX_SCALE, FACE_PX / Math.max(1, minFace))];
+    const last = Math.min(scales[0]!, this.side / maxSide);
+    while (scales[scales.length - 1]! > last)
+      scales.push(Math.max(last, scales[scales.length - 1]! / LEVEL_RATIO));
+    return scales;
+  }
+
+  /**
+   * Every face, as probabilities mapped by `retinaScore`, at or above `minScore`: tiled passes
+   * from the enlarged photo down to the whole photo in one tile, merged with NMS.
+   */
+  async detect(image: RgbImage, minFace: number, minScore: number): Promise<DetectedBox[]> {
+    const found: DetectedBox[] = [];
+    const step = this.side - TILE_OVERLAP;
+    for (const scale of this.passScales(Math.max(image.width, image.height), minFace)) {
+      const w = Math.max(1, Math.round(image.width * scale));
+      const h = Math.max(1, Math.round(image.height * scale));
+      // One band of tiles at a time, resized from its source rows: memory stays at one band.
+      for (let top = 0; ; top += step) {
+        const bandH = Math.min(this.side, h - top);
+        const r0 = Math.max(0, Math.floor(top / scale));
+        const r1 = Math.min(image.height, Math.ceil((top + bandH) / scale));
+        const band = await resizeRows(image, r0, r1, w, bandH);
+        const sy = (r1 - r0) / bandH;
+        const sx = image.width / w;
+        for (let left = 0; ; left += step) {
+          for (const b of await this.detectTile(band, w, bandH, left)) {
+            const score = retinaScore(b.score);
+            if (score < minScore) continue;
+            found.push({
+              box: faceBox([b.box[0] * sx, r0 + b.box[1] * sy, b.box[2] * sx, b.box[3] * sy]),
+              score,
+              keypoints: b.keypoints.map(([x, y]) => [x * sx, r0 + y * sy] as [number, number]),
+            });
+          }
+          if (left + this.side >= w) break;
+        }
+        if (top + this.side >= h) break;
+      }
+    }
+    // Overlapping tiles and passes see one face several times, at slightly different boxes.
+    return dropNested(nms(found, 0.3));
+  }
+
+  /** One side×side window at column `left` of a band (grey past its edges), in band pixels. */
+  private async detectTile(band: Uint8Array, w: number, h: number, left: number): Promise<DetectedBox[]> {
+    const s = this.side;
+    const plane = s * s;
+    const input = this.input;
+    const cols = Math.min(s, w - left);
+    // Grey past the band's edges (the last column and row of tiles).
+    if (cols < s || h < s) input.fill(127);
+    for (let y = 0; y < h; y++) {
+      let si = (y * w + left) * 3;
+      let di = y * s;
+      for (let x = 0; x < cols; x++, si += 3, di++) {
+        input[di] = band[si]!;
+        input[di + plane] = band[si + 1]!;
+        input[di + 2 * plane] = band[si + 2]!;
+      }
+    }
+    const out = await this.session.run({
+      [this.session.inputNames[0]!]: new this.ort.Tensor('float32', input, [1, 3, s, s]),
+    });
+    const faces: DetectedBox[] = [];
+    for (const head of HEADS) {
+      const cls = out[`face_rpn_cls_prob_reshape_stride${head.stride}`];
+      const reg = out[`face_rpn_bbox_pred_stride${head.stride}`];
+      const lmk = out[`face_rpn_landmark_pred_stride${head.stride}`];
+      if (!cls || !reg || !lmk) throw new Error(`RetinaFace: missing outputs for stride ${head.stride}`);
+      faces.push(
+        ...decodeHead(
+          head.stride,
+          head.sizes,
+          cls.data as Float32Array,
+          reg.data as Float32Array,
+          lmk.data as Float32Array,
+          cls.dims[2]!,
+          cls.dims[3]!,
+          left,
+        ),
+      );
+    }
+    return faces;
+  }
+}
+
+/**
+ * insightface's decoding for one stride: anchors centred at stride·(col, row) + 7.5, box deltas
+ * relative to the anchor's size, box sizes as exp(delta)·size, landmarks as offsets·size.
+ * Returns raw probabilities, in the tile's band coordinates (shifted by `left`).
+ */
+export function decodeHead(
+  stride: number,
+  sizes: readonly number[],
+  score: Float32Array,
+  reg: Float32Array,
+  lmk: Float32Array,
+  gh: number,
+  gw: number,
+  left = 0,
+): DetectedBox[] {
+  const area = gh * gw;
+  const n = sizes.length;
+  const out: DetectedBox[] = [];
+  for (let a = 0; a < n; a++) {
+    const size = sizes[a]!;
+    for (let i = 0; i < area; i++) {
+      const p = score[(n + a) * area + i]!;
+      if (!(p >= CANDIDATE_P)) continue;
+      const cx = (i % gw) * stride + 7.5;
+      const cy = Math.floor(i / gw) * stride + 7.5;
+      const bx = cx + reg[a * 4 * area + i]! * size;
+      const by = cy + reg[(a * 4 + 1) * area + i]! * size;
+      const bw = size * Math.exp(reg[(a * 4 + 2) * area + i]!);
+      const bh = size * Math.exp(reg[(a * 4 + 3) * area + i]!);
+      const keypoints: [number, number][] = [];
+      for (let k = 0; k < 5; k++)
+        keypoints.push([
+          left + cx + lmk[(a * 10 + 2 * k) * area + i]! * size,
+          cy + lmk[(a * 10 + 2 * k + 1) * area + i]! * size,
+        ]);
+      out.push({ box: [left + bx - bw / 2, by - bh / 2, bw, bh], score: p, keypoints });
+    }
+  }
+  return out;
+}
+
+/** Drops a box mostly inside a higher-scoring one (a face seen at two passes' scales). */
+function dropNested(boxes: DetectedBox[]): DetectedBox[] {
+  const kept: DetectedBox[] = [];
+  for (const b of [...boxes].sort((x, y) => y.score - x.score))
+    if (!kept.some((k) => overlapOfSmaller(k.box, b.box) > 0.6)) kept.push(b);
+  return kept;
+}
+
+/** Source rows [r0, r1) resized to w × h RGB. */
+async function resizeRows(
+  image: RgbImage,
+  r0: number,
+  r1: number,
+  w: number,
+  h: number,
+): Promise<Uint8Array> {
+  if (w === image.width && h === r1 - r0)
+    return image.data.subarray(r0 * image.width * 3, r1 * image.width * 3);
+  const rows = image.data.subarray(r0 * image.width * 3, r1 * image.width * 3);
+  // Enlarging: nearest neighbour, 10× faster than lanczos over a 48-MP pass (recall measured with it).
+  const kernel = w > image.width ? 'nearest' : 'lanczos3';
+  const buf = await sharp(rows, { raw: { width: image.width, height: r1 - r0, channels: 3 } })
+    .resize(w, h, { fit: 'fill', kernel })
+    .raw()
+    .toBuffer();
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+}
