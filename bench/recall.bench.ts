@@ -6,7 +6,6 @@
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { EngineRuntime } from '../src/main/core/engine/runtime';
-import { DEFAULT_DETECTOR } from '../src/main/core/engine/face-detector';
 import type { RgbImage } from '../src/main/core/engine/protocol';
 import { decodeImage } from '../src/main/core/imaging/decode';
 import { overlapOfSmaller } from '../src/main/core/imaging/boxes';
@@ -140,7 +139,12 @@ export async function buildSet(all: Sample[]): Promise<Photo[]> {
 
 export type Detector = (img: RgbImage) => Promise<{ box: Box; score: number }[]>;
 
-export async function evaluate(name: string, detect: Detector, photos: Photo[]): Promise<void> {
+export async function evaluate(
+  name: string,
+  detect: Detector,
+  photos: Photo[],
+  thresholds: number[] = THRESHOLDS,
+): Promise<void> {
   const found = new Map<string, number>();
   const faces = new Map<number, number>();
   const fp = new Map<number, number>();
@@ -153,11 +157,11 @@ export async function evaluate(name: string, detect: Detector, photos: Photo[]):
     }));
     ms.push(performance.now() - t);
     if (photo.height === null) {
-      for (const th of THRESHOLDS) fp.set(th, (fp.get(th) ?? 0) + det.filter((d) => d.score >= th).length);
+      for (const th of thresholds) fp.set(th, (fp.get(th) ?? 0) + det.filter((d) => d.score >= th).length);
       continue;
     }
     faces.set(photo.height, (faces.get(photo.height) ?? 0) + photo.truth.length);
-    for (const th of THRESHOLDS) {
+    for (const th of thresholds) {
       const key = `${photo.height}@${th}`;
       const hits = photo.truth.filter((b) => det.some((d) => d.score >= th && iou(b, d.box) >= 0.3)).length;
       found.set(key, (found.get(key) ?? 0) + hits);
@@ -168,7 +172,7 @@ export async function evaluate(name: string, detect: Detector, photos: Photo[]):
   );
   console.log(`| score ≥ | ${HEIGHTS.map((h) => `${h} px`).join(' | ')} | false positives per photo |`);
   console.log(`| --- | ${HEIGHTS.map(() => '---').join(' | ')} | --- |`);
-  for (const th of THRESHOLDS) {
+  for (const th of thresholds) {
     const cells = HEIGHTS.map((h) => fmt((found.get(`${h}@${th}`) ?? 0) / (faces.get(h) ?? 1), 2));
     console.log(`| ${th} | ${cells.join(' | ')} | ${fmt((fp.get(th) ?? 0) / EMPTIES, 2)} |`);
   }
@@ -184,15 +188,25 @@ export async function recallBench(): Promise<void> {
   const only = process.env.RECALL_ONLY;
   const detectors: [string, Detector][] = [
     ['human whole-photo pass (the face pipeline before tiling)', (img) => rt.detect(img)],
-    [
-      `shipped default (minFace ${DEFAULT_DETECTOR.minFace}, first-pass and second-look score ≥ ${DEFAULT_DETECTOR.minScore})`,
-      (img: RgbImage) => rt.detectBoxes(img, DEFAULT_DETECTOR),
-    ],
-    ...[16, 24, 32].map(
+    ...[24, 32, 48, 16].map(
       (minFace) =>
         [
-          `multi-scale BlazeFace, minFace ${minFace}`,
+          `shipped: BlazeFace ∪ RetinaFace, minFace ${minFace}`,
           (img: RgbImage) => rt.detectBoxes(img, { minFace, minScore: Math.min(...THRESHOLDS) }),
+        ] as [string, Detector],
+    ),
+    ...[24, 16].map(
+      (minFace) =>
+        [
+          `multi-scale BlazeFace alone, minFace ${minFace}`,
+          (img: RgbImage) => rt.blazeFaceBoxes(img, { minFace, minScore: Math.min(...THRESHOLDS) }),
+        ] as [string, Detector],
+    ),
+    ...[24, 32].map(
+      (minFace) =>
+        [
+          `tiled RetinaFace alone, minFace ${minFace}`,
+          (img: RgbImage) => rt.retinaFaceBoxes(img, { minFace, minScore: Math.min(...THRESHOLDS) }),
         ] as [string, Detector],
     ),
   ];

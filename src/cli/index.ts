@@ -85,7 +85,8 @@ async function serveCommand(
   void core.engine.whenReady().then((info) => {
     process.stderr.write(
       info.state === 'ready'
-        ? `engine ready: ${info.backend} in ${info.loadMs} ms${info.backendReason ? ` (${info.backendReason})` : ''}\n`
+        ? `engine ready: ${info.backend} in ${info.loadMs} ms${info.backendReason ? ` (${info.backendReason})` : ''}; ` +
+            `small faces: RetinaFace on ${info.detectorRuntime}${info.detectorRuntimeReason ? ` (${info.detectorRuntimeReason})` : ''}\n`
         : `engine failed: ${info.error}\n`,
     );
   });

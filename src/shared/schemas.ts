@@ -64,6 +64,10 @@ export const engineInfoSchema = z.object({
   /** Why the native backend is not in use, when it is not. */
   backendReason: z.string().nullable(),
   wasmFeatures: z.object({ simd: z.boolean(), threads: z.boolean() }).nullable(),
+  /** What runs RetinaFace, blur's second small-face detector (ONNX Runtime, native or WASM). */
+  detectorRuntime: z.enum(['onnxruntime-node', 'onnxruntime-wasm']).nullable(),
+  /** Why the native ONNX Runtime is not in use, when it is not. */
+  detectorRuntimeReason: z.string().nullable(),
   workers: z.number().int(),
   versions: z.object({ human: z.string(), tfjs: z.string(), node: z.string() }),
   models: z.array(modelInfoSchema),

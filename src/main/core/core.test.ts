@@ -73,6 +73,7 @@ describe('core', () => {
       'facemesh',
       'faceres',
       'mobileface',
+      'retinaface-mnet025',
     ]);
   });
 

@@ -44,6 +44,13 @@ describe('Engine (human in a worker thread)', () => {
     expect(info.backendReason).toEqual(expect.any(String));
     expect(info.backendReason!.length).toBeGreaterThan(0);
     expect(info.wasmFeatures).not.toBeNull();
+    // onnxruntime-node ships its native library in the npm package: RetinaFace runs natively.
+    expect(info.detectorRuntime).toBe('onnxruntime-node');
+    expect(info.detectorRuntimeReason).toBeNull();
+    expect(info.models.find((m) => m.name === 'retinaface-mnet025')).toMatchObject({
+      file: 'mnet.25_v2.onnx',
+      loaded: true,
+    });
     expect(info.workers).toBe(1);
     expect(info.versions.human).not.toBe('');
     expect(info.versions.tfjs).not.toBe('');

@@ -149,6 +149,8 @@ export class Engine {
       backend: w?.backend ?? null,
       backendReason: w?.backendReason ?? null,
       wasmFeatures: w?.wasmFeatures ?? null,
+      detectorRuntime: w?.detectorRuntime ?? null,
+      detectorRuntimeReason: w?.detectorRuntimeReason ?? null,
       workers: this.workers.length,
       versions: w?.versions ?? { human: '', tfjs: '', node: process.versions.node },
       models: w?.models ?? [],

@@ -8,12 +8,15 @@ import { overlapOfSmaller } from '../imaging/boxes';
 import type { RawFace, RgbImage, WorkerInfo } from './protocol';
 import {
   BLAZEFACE_FULL,
+  DEFAULT_DETECTOR,
   detectFaceBoxes,
+  nms,
   loadFaceDetector,
   type DetectedBox,
   type DetectorOptions,
   type FaceDetector,
 } from './face-detector';
+import { RETINAFACE_MODEL, RetinaFace } from './retinaface';
 
 // Not named `require`: the bundler would rewrite those calls, and these must stay dynamic.
 const nodeRequire = createRequire(import.meta.url);
@@ -113,6 +116,7 @@ export class EngineRuntime {
     private readonly human: Human,
     private readonly matchModel: GraphModel,
     private readonly detector: FaceDetector,
+    private readonly retina: RetinaFace,
     readonly info: WorkerInfo,
   ) {}
 
@@ -177,6 +181,18 @@ export class EngineRuntime {
       loadMs: round(performance.now() - t1),
       sizeBytes: modelSize(modelsDir, 'blazeface.json'),
     });
+    const t2 = performance.now();
+    const retina = await RetinaFace.load(
+      join(modelsDir, RETINAFACE_MODEL),
+      process.env.VIGIL_ORT === 'wasm' ? 'wasm' : undefined,
+    );
+    models.push({
+      name: 'retinaface-mnet025',
+      file: RETINAFACE_MODEL,
+      loaded: true,
+      loadMs: round(performance.now() - t2),
+      sizeBytes: statSync(join(modelsDir, RETINAFACE_MODEL)).size,
+    });
     const wasm = backend === 'wasm';
     const info: WorkerInfo = {
       backend,
@@ -184,11 +200,13 @@ export class EngineRuntime {
       wasmFeatures: wasm
         ? { simd: Boolean(human.env.wasm.simd), threads: Boolean(human.env.wasm.multithread) }
         : null,
+      detectorRuntime: retina.runtime,
+      detectorRuntimeReason: retina.reason,
       versions: { human: human.version, tfjs: human.tf.version_core, node: process.versions.node },
       models,
       loadMs: round(performance.now() - started),
     };
-    return new EngineRuntime(human, matchModel, detector, info);
+    return new EngineRuntime(human, matchModel, detector, retina, info);
   }
 
   /** mobileface on the ArcFace-aligned chip (RGB 0…255): 256 values, or empty without landmarks. */
@@ -208,9 +226,24 @@ export class EngineRuntime {
     }
   }
 
-  /** Boxes only, tuned for recall (small faces in large photos): what blur hides. */
-  detectBoxes(image: RgbImage, opts?: DetectorOptions): Promise<DetectedBox[]> {
+  /**
+   * Boxes only, tuned for recall (small faces in large photos): what blur hides. Two detectors
+   * that miss different faces (docs/benchmarks.md): multi-scale BlazeFace and tiled RetinaFace,
+   * merged; a face both find keeps the higher-scoring box.
+   */
+  async detectBoxes(image: RgbImage, opts: DetectorOptions = DEFAULT_DETECTOR): Promise<DetectedBox[]> {
+    const both = [...(await this.blazeFaceBoxes(image, opts)), ...(await this.retinaFaceBoxes(image, opts))];
+    return dropNestedDuplicates(nms(both, 0.3), 0.5);
+  }
+
+  /** Multi-scale BlazeFace alone (the recall bench reports each detector). */
+  blazeFaceBoxes(image: RgbImage, opts: DetectorOptions = DEFAULT_DETECTOR): Promise<DetectedBox[]> {
     return detectFaceBoxes(this.human.tf, this.detector, image, opts);
+  }
+
+  /** Tiled RetinaFace alone, scores on BlazeFace's scale (`retinaScore`). */
+  retinaFaceBoxes(image: RgbImage, opts: DetectorOptions = DEFAULT_DETECTOR): Promise<DetectedBox[]> {
+    return this.retina.detect(image, opts.minFace, opts.minScore);
   }
 
   /**

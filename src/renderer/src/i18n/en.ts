@@ -656,6 +656,12 @@ const en = {
       none: 'Not chosen yet',
     },
     backendReason: 'Why the native backend is not used',
+    detectorRuntime: 'Small-face detector (RetinaFace)',
+    detectorRuntimes: {
+      'onnxruntime-node': 'ONNX Runtime, native',
+      'onnxruntime-wasm': 'ONNX Runtime, WebAssembly (slower)',
+    },
+    detectorRuntimeReason: 'Why the native ONNX Runtime is not used',
     simd: 'WASM SIMD',
     threads: 'WASM threads',
     notApplicable: 'Not applicable',

@@ -661,6 +661,12 @@ const ptBR: Translation = {
       none: 'Ainda não escolhido',
     },
     backendReason: 'Por que o backend nativo não é usado',
+    detectorRuntime: 'Detector de rostos pequenos (RetinaFace)',
+    detectorRuntimes: {
+      'onnxruntime-node': 'ONNX Runtime, nativo',
+      'onnxruntime-wasm': 'ONNX Runtime, WebAssembly (mais lento)',
+    },
+    detectorRuntimeReason: 'Por que o ONNX Runtime nativo não é usado',
     simd: 'SIMD do WASM',
     threads: 'Threads do WASM',
     notApplicable: 'Não se aplica',

@@ -102,6 +102,12 @@ function EngineSection({ info }: { info: EngineInfo }) {
       </Text>,
     ],
     [
+      t('diagnostics.detectorRuntime'),
+      <Text key="detector-runtime" size="sm" data-testid="engine-detector-runtime">
+        {info.detectorRuntime ? t(`diagnostics.detectorRuntimes.${info.detectorRuntime}`) : t('common.none')}
+      </Text>,
+    ],
+    [
       t('diagnostics.simd'),
       info.wasmFeatures ? (
         <YesNo key="simd" value={info.wasmFeatures.simd} />
@@ -142,6 +148,13 @@ function EngineSection({ info }: { info: EngineInfo }) {
           <Alert color="blue" variant="light" p="xs" title={t('diagnostics.backendReason')}>
             <Text size="sm" data-testid="engine-backend-reason">
               {info.backendReason}
+            </Text>
+          </Alert>
+        )}
+        {info.detectorRuntime === 'onnxruntime-wasm' && info.detectorRuntimeReason && (
+          <Alert color="blue" variant="light" p="xs" title={t('diagnostics.detectorRuntimeReason')}>
+            <Text size="sm" data-testid="engine-detector-runtime-reason">
+              {info.detectorRuntimeReason}
             </Text>
           </Alert>
         )}
@@ -451,6 +464,8 @@ function diagnosticsReport(diag: Diagnostics, t: Translate, shell: string): stri
     `state: ${e.state}`,
     `backend: ${e.backend ?? '-'}`,
     ...(e.backendReason ? [`backendReason: ${e.backendReason}`] : []),
+    `detectorRuntime: ${e.detectorRuntime ?? '-'}`,
+    ...(e.detectorRuntimeReason ? [`detectorRuntimeReason: ${e.detectorRuntimeReason}`] : []),
     `wasmSimd: ${e.wasmFeatures ? String(e.wasmFeatures.simd) : '-'}`,
     `wasmThreads: ${e.wasmFeatures ? String(e.wasmFeatures.threads) : '-'}`,
     `workers: ${e.workers}`,
