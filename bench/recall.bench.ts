@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import { EngineRuntime } from '../src/main/core/engine/runtime';
 import type { RgbImage } from '../src/main/core/engine/protocol';
 import { decodeImage } from '../src/main/core/imaging/decode';
-import { overlapOfSmaller } from '../src/main/core/imaging/boxes';
+import { iou, overlapOfSmaller } from '../src/main/core/imaging/boxes';
 import { fmt, machine, SAMPLES } from './util';
 
 type Box = [number, number, number, number];
@@ -21,13 +21,6 @@ const PHOTOS_PER_HEIGHT = 2;
 const EMPTIES = 6;
 const PATCH = 250;
 const THRESHOLDS = [0.3, 0.5, 0.6, 0.7];
-
-const iou = (a: Box, b: Box) => {
-  const ix = Math.max(0, Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]));
-  const iy = Math.max(0, Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]));
-  const inter = ix * iy;
-  return inter / (a[2] * a[3] + b[2] * b[3] - inter);
-};
 
 interface Sample {
   file: string;

@@ -1,18 +1,13 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImage } from '../imaging/decode';
+import { iou } from '../imaging/boxes';
 import { sampleImage, testEngineOptions } from '../test-support';
 import { Engine } from './engine';
 import { DEFAULT_DETECTOR, nms, passScales } from './face-detector';
 import type { RgbImage } from './protocol';
 
 type Box = [number, number, number, number];
-
-const iou = (a: Box, b: Box) => {
-  const ix = Math.max(0, Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]));
-  const iy = Math.max(0, Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]));
-  return (ix * iy) / (a[2] * a[3] + b[2] * b[3] - ix * iy);
-};
 
 describe('pass scales', () => {
   it('sizes the first pass for the smallest face and ends with the whole photo in 256 px', () => {

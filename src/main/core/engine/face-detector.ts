@@ -1,5 +1,6 @@
 import type { Human } from '@vladmandic/human';
 import { DEFAULT_BLUR } from '../../../shared/blur-schemas';
+import { iou } from '../imaging/boxes';
 import { loadModelArtifacts } from './disk-io';
 import type { RgbImage } from './protocol';
 
@@ -290,13 +291,6 @@ async function detectBand(
     tf.dispose(heads);
   }
 }
-
-const iou = (a: Box, b: Box) => {
-  const ix = Math.max(0, Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]));
-  const iy = Math.max(0, Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]));
-  const inter = ix * iy;
-  return inter / (a[2] * a[3] + b[2] * b[3] - inter || 1);
-};
 
 /** Greedy NMS; each kept box is the score-weighted mean of the boxes it suppresses (steadier). */
 export function nms(boxes: DetectedBox[], threshold: number): DetectedBox[] {

@@ -1,17 +1,12 @@
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { iou } from '../imaging/boxes';
 import { sampleImage, testEngineOptions } from '../test-support';
 import type { RgbImage } from './protocol';
 import { decodeHead, RETINAFACE_MODEL, RetinaFace, retinaScore } from './retinaface';
 
 type Box = [number, number, number, number];
-
-const iou = (a: Box, b: Box) => {
-  const ix = Math.max(0, Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]));
-  const iy = Math.max(0, Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]));
-  return (ix * iy) / (a[2] * a[3] + b[2] * b[3] - ix * iy);
-};
 
 describe('retinaScore', () => {
   it('puts RetinaFace’s operating point on BlazeFace’s threshold, keeping order', () => {

@@ -12,3 +12,11 @@ export function overlapOfSmaller(a: Box, b: Box): number {
   const iy = Math.max(0, Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]));
   return (ix * iy) / Math.max(1, Math.min(a[2] * a[3], b[2] * b[3]));
 }
+
+/** Intersection over union (0 for two empty boxes). */
+export function iou(a: Box, b: Box): number {
+  const ix = Math.max(0, Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]));
+  const iy = Math.max(0, Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]));
+  const inter = ix * iy;
+  return inter / (a[2] * a[3] + b[2] * b[3] - inter || 1);
+}
