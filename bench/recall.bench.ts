@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { EngineRuntime } from '../src/main/core/engine/runtime';
+import type { DetectorOptions } from '../src/main/core/engine/face-detector';
 import type { RgbImage } from '../src/main/core/engine/protocol';
 import { decodeImage } from '../src/main/core/imaging/decode';
 import { iou, overlapOfSmaller } from '../src/main/core/imaging/boxes';
@@ -171,6 +172,17 @@ export async function evaluate(
   }
 }
 
+/** One row per smallest face, every region kept down to the lowest threshold reported. */
+const bySize = (
+  name: string,
+  minFaces: number[],
+  run: (img: RgbImage, opts: DetectorOptions) => Promise<{ box: Box; score: number }[]>,
+): [string, Detector][] =>
+  minFaces.map((minFace) => [
+    `${name}, minFace ${minFace}`,
+    (img) => run(img, { minFace, minScore: Math.min(...THRESHOLDS) }),
+  ]);
+
 export async function recallBench(): Promise<void> {
   const rt = await EngineRuntime.create(join(process.cwd(), 'resources/models'));
   const all = await samples(rt);
@@ -181,27 +193,9 @@ export async function recallBench(): Promise<void> {
   const only = process.env.RECALL_ONLY;
   const detectors: [string, Detector][] = [
     ['human whole-photo pass (the face pipeline before tiling)', (img) => rt.detect(img)],
-    ...[24, 32, 48, 16].map(
-      (minFace) =>
-        [
-          `shipped: BlazeFace ∪ RetinaFace, minFace ${minFace}`,
-          (img: RgbImage) => rt.detectBoxes(img, { minFace, minScore: Math.min(...THRESHOLDS) }),
-        ] as [string, Detector],
-    ),
-    ...[24, 16].map(
-      (minFace) =>
-        [
-          `multi-scale BlazeFace alone, minFace ${minFace}`,
-          (img: RgbImage) => rt.blazeFaceBoxes(img, { minFace, minScore: Math.min(...THRESHOLDS) }),
-        ] as [string, Detector],
-    ),
-    ...[24, 32].map(
-      (minFace) =>
-        [
-          `tiled RetinaFace alone, minFace ${minFace}`,
-          (img: RgbImage) => rt.retinaFaceBoxes(img, { minFace, minScore: Math.min(...THRESHOLDS) }),
-        ] as [string, Detector],
-    ),
+    ...bySize('shipped: BlazeFace ∪ RetinaFace', [24, 32, 48, 16], (img, o) => rt.detectBoxes(img, o)),
+    ...bySize('multi-scale BlazeFace alone', [24, 16], (img, o) => rt.blazeFaceBoxes(img, o)),
+    ...bySize('tiled RetinaFace alone', [24, 32], (img, o) => rt.retinaFaceBoxes(img, o)),
   ];
   for (const [name, detect] of detectors)
     if (!only || name.includes(only)) await evaluate(name, detect, photos);

@@ -1,6 +1,6 @@
 import type { Human, Result } from '@vladmandic/human';
 import { loadModelArtifacts, MODEL_SCHEME } from './disk-io';
-import { dropNestedDuplicates } from './runtime';
+import { dropNestedDuplicates } from '../imaging/boxes';
 import type {
   ClassifyRequest,
   ModelProbe,

@@ -25,8 +25,8 @@ export interface DetectorOptions {
 
 /**
  * Blur's defaults, chosen on bench/recall.bench.ts (docs/benchmarks.md): passes sized for 24-px
- * faces cost about 3 s of BlazeFace per 12-MP photo here (RetinaFace, run beside it, about as
- * much again); 16 px doubles that. For BlazeFace, below 0.6 the faces it adds
+ * faces cost about 3 s of BlazeFace per 12-MP photo here (RetinaFace, run beside it, 2–3×
+ * that); 16 px doubles BlazeFace's. For BlazeFace, below 0.6 the faces it adds
  * to the pipeline's were mostly clutter on the shipped photos (badges, doors, folds); above it,
  * mostly real faces the pipeline missed (partial, small, in sunglasses).
  */

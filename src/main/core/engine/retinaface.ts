@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-common';
 import sharp from 'sharp';
-import { overlapOfSmaller } from '../imaging/boxes';
+import { dropNestedDuplicates } from '../imaging/boxes';
 import { nms, type DetectedBox } from './face-detector';
 import type { RgbImage } from './protocol';
 
@@ -146,6 +146,7 @@ export class RetinaFace {
     for (const scale of this.passScales(Math.max(image.width, image.height), minFace)) {
       const w = Math.max(1, Math.round(image.width * scale));
       const h = Math.max(1, Math.round(image.height * scale));
+      const sx = image.width / w;
       // One band of tiles at a time, resized from its source rows: memory stays at one band.
       for (let top = 0; ; top += step) {
         const bandH = Math.min(this.side, h - top);
@@ -153,7 +154,6 @@ export class RetinaFace {
         const r1 = Math.min(image.height, Math.ceil((top + bandH) / scale));
         const band = await resizeRows(image, r0, r1, w, bandH);
         const sy = (r1 - r0) / bandH;
-        const sx = image.width / w;
         for (let left = 0; ; left += step) {
           for (const b of await this.detectTile(band, w, bandH, left)) {
             const score = retinaScore(b.score);
@@ -170,7 +170,7 @@ export class RetinaFace {
       }
     }
     // Overlapping tiles and passes see one face several times, at slightly different boxes.
-    return dropNested(nms(found, 0.3));
+    return dropNestedDuplicates(nms(found, 0.3));
   }
 
   /** One side×side window at column `left` of a band (grey past its edges), in band pixels. */
@@ -255,14 +255,6 @@ export function decodeHead(
     }
   }
   return out;
-}
-
-/** Drops a box mostly inside a higher-scoring one (a face seen at two passes' scales). */
-function dropNested(boxes: DetectedBox[]): DetectedBox[] {
-  const kept: DetectedBox[] = [];
-  for (const b of [...boxes].sort((x, y) => y.score - x.score))
-    if (!kept.some((k) => overlapOfSmaller(k.box, b.box) > 0.6)) kept.push(b);
-  return kept;
 }
 
 /** Source rows [r0, r1) resized to w × h RGB. */

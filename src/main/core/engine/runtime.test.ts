@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dropNestedDuplicates } from './runtime';
+import { dropNestedDuplicates } from '../imaging/boxes';
 
 describe('dropNestedDuplicates', () => {
   const face = (box: [number, number, number, number], score: number) => ({ box, score, boxScore: score });

@@ -4,7 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import type { Config, Human, Result } from '@vladmandic/human';
 import { MODEL_SCHEME, registerDiskModelRouter } from './disk-io';
 import { alignedChip, fuseUnit } from './align';
-import { overlapOfSmaller } from '../imaging/boxes';
+import { dropNestedDuplicates, overlapOfSmaller } from '../imaging/boxes';
 import type { RawFace, RgbImage, WorkerInfo } from './protocol';
 import {
   BLAZEFACE_FULL,
@@ -248,7 +248,7 @@ export class EngineRuntime {
 
   /**
    * The face pipeline (boxes, landmarks, descriptors) on the whole photo; with `recall`, also the
-   * multi-scale detector, whose faces the pipeline missed (too small for it) are added as boxes
+   * small-face detectors, whose faces the pipeline missed (too small for it) are added as boxes
    * without descriptors. Blur asks for recall: a missed face is a privacy leak.
    */
   async detect(image: RgbImage, recall?: DetectorOptions): Promise<RawFace[]> {
@@ -311,22 +311,6 @@ export class EngineRuntime {
     }
     return faces;
   }
-}
-
-/**
- * human's NMS runs on the detector's boxes; the mesh then refines them and can leave a weaker
- * second box mostly inside a stronger one (same face twice). Drop a face when most of its box
- * lies inside a higher-scoring face's box.
- */
-export function dropNestedDuplicates<
-  F extends { box: [number, number, number, number]; boxScore?: number; score: number },
->(faces: F[], maxInside = 0.6): F[] {
-  const byScore = [...faces].sort((a, b) => (b.boxScore ?? b.score) - (a.boxScore ?? a.score));
-  const kept: F[] = [];
-  for (const f of byScore) {
-    if (!kept.some((k) => overlapOfSmaller(k.box, f.box) > maxInside)) kept.push(f);
-  }
-  return faces.filter((f) => kept.includes(f));
 }
 
 function onlyModel(name: string): Record<string, unknown> {

@@ -13,6 +13,23 @@ export function overlapOfSmaller(a: Box, b: Box): number {
   return (ix * iy) / Math.max(1, Math.min(a[2] * a[3], b[2] * b[3]));
 }
 
+/**
+ * One face seen twice: human's mesh refines the detector's boxes after its NMS and can leave a
+ * weaker second box mostly inside a stronger one, and tiled passes at several scales see one face
+ * at each. Drops a face when most of its box lies inside a higher-scoring face's box; keeps order.
+ */
+export function dropNestedDuplicates<F extends { box: Box; boxScore?: number; score: number }>(
+  faces: F[],
+  maxInside = 0.6,
+): F[] {
+  const byScore = [...faces].sort((a, b) => (b.boxScore ?? b.score) - (a.boxScore ?? a.score));
+  const kept: F[] = [];
+  for (const f of byScore) {
+    if (!kept.some((k) => overlapOfSmaller(k.box, f.box) > maxInside)) kept.push(f);
+  }
+  return faces.filter((f) => kept.includes(f));
+}
+
 /** Intersection over union (0 for two empty boxes). */
 export function iou(a: Box, b: Box): number {
   const ix = Math.max(0, Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]));
