@@ -2,9 +2,12 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, onTestFinished } from 'vitest';
 import { createCore, type Core } from './core';
 import type { EngineOptions } from './engine/engine';
+import type { RgbImage } from './engine/protocol';
+import type { Box } from './imaging/boxes';
 import type { EmbeddingFile } from './store/embeddings';
 import { seenFaceSchema, type SeenFace, type SeenFaceLog } from './store/seen-faces';
 
@@ -99,4 +102,36 @@ export { similarity as cosine } from './match/calibration';
 /** True when no line of an error message looks like a stack frame. */
 export function hasStackFrame(text: string): boolean {
   return /^\s*at\s/m.test(text) || /\bat .+:\d+:\d+\)?/.test(text);
+}
+
+/**
+ * Small faces the face pipeline cannot see: sample 4 shrunk to 220 px wide on an 800×600 grey
+ * canvas, its four faces (human's boxes at full size) 31–38 px high at `truth`.
+ */
+export async function smallFacesPhoto(): Promise<{ photo: RgbImage; truth: Box[] }> {
+  const small = await sharp(sampleImage(4)).resize(220).raw().toBuffer({ resolveWithObject: true });
+  const scale = 220 / 1920;
+  const truth = (
+    [
+      [611, 64, 278, 278],
+      [1216, 134, 305, 305],
+      [908, 149, 330, 331],
+      [176, 185, 302, 302],
+    ] as const
+  ).map(([x, y, w, h]): Box => [280 + x * scale, 200 + y * scale, w * scale, h * scale]);
+  const { data, info } = await sharp({
+    create: { width: 800, height: 600, channels: 3, background: '#8a8f96' },
+  })
+    .composite([
+      {
+        input: small.data,
+        raw: { width: small.info.width, height: small.info.height, channels: small.info.channels },
+        left: 280,
+        top: 200,
+      },
+    ])
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { photo: { data: new Uint8Array(data), width: info.width, height: info.height }, truth };
 }

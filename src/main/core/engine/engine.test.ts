@@ -4,7 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VigilError } from '../../../shared/errors';
 import { engineInfoSchema } from '../../../shared/schemas';
 import { decodeImage } from '../imaging/decode';
-import { cosine, SAMPLE_FACES, sampleImage, tempDir, testEngineOptions } from '../test-support';
+import { type Box, iou } from '../imaging/boxes';
+import {
+  cosine,
+  SAMPLE_FACES,
+  sampleImage,
+  smallFacesPhoto,
+  tempDir,
+  testEngineOptions,
+} from '../test-support';
 import { loadModelArtifacts, MODEL_SCHEME, registerDiskModelRouter } from './disk-io';
 import { Engine } from './engine';
 import type { RawFace, RgbImage } from './protocol';
@@ -144,6 +152,23 @@ describe('Engine (human in a worker thread)', () => {
     const height = 240;
     const data = new Uint8Array(width * height * 3).fill(128);
     expect(await engine.detect({ data, width, height })).toEqual([]);
+  });
+
+  it('finds small faces as boxes when asked for recall, and only within given areas when told', async () => {
+    const { photo, truth } = await smallFacesPhoto();
+    const recall = { minFace: 24, minScore: 0.6 };
+    // The face pipeline sees three of the four faces; the second (35 px) only the recall passes.
+    const seen = (found: RawFace[], t: Box) => found.some((f) => iou(f.box, t) > 0.3);
+    const boxOnly = (found: RawFace[]) => found.filter((f) => f.descriptor.length === 0);
+    expect(seen(await engine.detect(photo), truth[1]!)).toBe(false);
+    const all = await engine.detect(photo, recall);
+    for (const t of truth) expect(seen(all, t)).toBe(true);
+    expect(seen(boxOnly(all), truth[1]!)).toBe(true);
+    // Searched around that face only: found; around another face 80 px away, or an empty corner: not.
+    const around = boxOnly(await engine.detect(photo, { ...recall, within: [truth[1]!] }));
+    expect(around.map((f) => seen([f], truth[1]!))).toEqual([true]);
+    expect(boxOnly(await engine.detect(photo, { ...recall, within: [truth[3]!] }))).toEqual([]);
+    expect(boxOnly(await engine.detect(photo, { ...recall, within: [[700, 500, 40, 40]] }))).toEqual([]);
   });
 
   it('answers concurrent calls each with its own result', async () => {

@@ -1,6 +1,6 @@
 import type { Human } from '@vladmandic/human';
 import { DEFAULT_BLUR } from '../../../shared/blur-schemas';
-import { iou } from '../imaging/boxes';
+import { type Box as AnyBox, iou } from '../imaging/boxes';
 import { loadModelArtifacts } from './disk-io';
 import type { RgbImage } from './protocol';
 
@@ -21,6 +21,11 @@ export interface DetectorOptions {
   minFace: number;
   /** Detector score a region needs to be kept. */
   minScore: number;
+  /**
+   * Search only around these boxes (image pixels; see `searchAreas`) instead of the whole image:
+   * the export's self-check, where the output differs from the already-searched photo only there.
+   */
+  within?: readonly AnyBox[];
 }
 
 /**

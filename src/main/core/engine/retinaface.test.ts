@@ -1,12 +1,11 @@
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iou } from '../imaging/boxes';
-import { sampleImage, testEngineOptions } from '../test-support';
+import { smallFacesPhoto, testEngineOptions } from '../test-support';
 import type { RgbImage } from './protocol';
 import { decodeHead, RETINAFACE_MODEL, RetinaFace, retinaScore } from './retinaface';
 
-type Box = [number, number, number, number];
+import type { Box } from '../imaging/boxes';
 
 describe('retinaScore', () => {
   it('puts RetinaFace’s operating point on BlazeFace’s threshold, keeping order', () => {
@@ -56,35 +55,10 @@ describe('decodeHead', () => {
 describe('RetinaFace on small faces', () => {
   const modelPath = join(testEngineOptions().modelsDir, RETINAFACE_MODEL);
   let photo: RgbImage;
-  const truth: Box[] = [];
+  let truth: Box[];
 
   beforeAll(async () => {
-    // Sample 4's four faces (human's boxes) at 31–38 px: the photo shrunk to 220 px wide, on an
-    // 800×600 canvas.
-    const small = await sharp(sampleImage(4)).resize(220).raw().toBuffer({ resolveWithObject: true });
-    const scale = 220 / 1920;
-    for (const [x, y, w, h] of [
-      [611, 64, 278, 278],
-      [1216, 134, 305, 305],
-      [908, 149, 330, 331],
-      [176, 185, 302, 302],
-    ] as Box[])
-      truth.push([280 + x * scale, 200 + y * scale, w * scale, h * scale]);
-    const { data, info } = await sharp({
-      create: { width: 800, height: 600, channels: 3, background: '#8a8f96' },
-    })
-      .composite([
-        {
-          input: small.data,
-          raw: { width: small.info.width, height: small.info.height, channels: small.info.channels },
-          left: 280,
-          top: 200,
-        },
-      ])
-      .removeAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    photo = { data: new Uint8Array(data), width: info.width, height: info.height };
+    ({ photo, truth } = await smallFacesPhoto());
   });
 
   let native: RetinaFace | undefined;

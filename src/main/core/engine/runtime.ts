@@ -4,7 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import type { Config, Human, Result } from '@vladmandic/human';
 import { MODEL_SCHEME, registerDiskModelRouter } from './disk-io';
 import { alignedChip, fuseUnit } from './align';
-import { dropNestedDuplicates, overlapOfSmaller } from '../imaging/boxes';
+import { type Box, dropNestedDuplicates, overlapOfSmaller, searchAreas } from '../imaging/boxes';
 import type { RawFace, RgbImage, WorkerInfo } from './protocol';
 import {
   BLAZEFACE_FULL,
@@ -232,8 +232,29 @@ export class EngineRuntime {
    * merged; a face both find keeps the higher-scoring box.
    */
   async detectBoxes(image: RgbImage, opts: DetectorOptions = DEFAULT_DETECTOR): Promise<DetectedBox[]> {
-    const both = [...(await this.blazeFaceBoxes(image, opts)), ...(await this.retinaFaceBoxes(image, opts))];
-    return dropNestedDuplicates(nms(both, 0.3), 0.5);
+    const { within, ...whole } = opts;
+    const areas = within && withinAreas(within, whole.minFace, image.width, image.height);
+    if (!areas) {
+      const both = [
+        ...(await this.blazeFaceBoxes(image, whole)),
+        ...(await this.retinaFaceBoxes(image, whole)),
+      ];
+      return dropNestedDuplicates(nms(both, 0.3), 0.5);
+    }
+    const found: DetectedBox[] = [];
+    for (const {
+      box: [x, y, w, h],
+      minFace,
+    } of areas) {
+      for (const d of await this.detectBoxes(cropRgb(image, x, y, w, h), { ...whole, minFace })) {
+        found.push({
+          box: [d.box[0] + x, d.box[1] + y, d.box[2], d.box[3]],
+          score: d.score,
+          keypoints: d.keypoints.map(([kx, ky]) => [kx + x, ky + y] as [number, number]),
+        });
+      }
+    }
+    return found;
   }
 
   /** Multi-scale BlazeFace alone (the recall bench reports each detector). */
@@ -311,6 +332,39 @@ export class EngineRuntime {
     }
     return faces;
   }
+}
+
+/**
+ * Where a `within` search looks, and for faces how small: around each box, faces of about its
+ * size (half to twice its height, shifted by up to half of it, lie whole inside its area grown by
+ * half its size), never smaller than `minFace`, with at least 3 smallest faces of context. A
+ * face larger than the boxes is the face pipeline's, which always sees the whole image. Null
+ * when the areas would cost more than one search of the whole image (passes cost about
+ * area / minFace²).
+ */
+function withinAreas(
+  within: readonly Box[],
+  minFace: number,
+  width: number,
+  height: number,
+): { box: Box; minFace: number }[] | null {
+  const size = (b: Box) => Math.max(b[2], b[3]);
+  const areas = searchAreas(within, (b) => Math.max(size(b) / 2, 3 * minFace), width, height).map((a) => ({
+    box: a.box,
+    minFace: Math.max(minFace, Math.min(...a.members.map((i) => size(within[i]!) / 2))),
+  }));
+  const cost = areas.reduce((sum, a) => sum + (a.box[2] * a.box[3]) / a.minFace ** 2, 0);
+  return cost < (width * height) / minFace ** 2 ? areas : null;
+}
+
+/** A copy of the w×h window at (x, y). */
+function cropRgb(image: RgbImage, x: number, y: number, w: number, h: number): RgbImage {
+  const data = new Uint8Array(w * h * 3);
+  for (let row = 0; row < h; row++) {
+    const from = ((y + row) * image.width + x) * 3;
+    data.set(image.data.subarray(from, from + w * 3), row * w * 3);
+  }
+  return { data, width: w, height: h };
 }
 
 function onlyModel(name: string): Record<string, unknown> {

@@ -37,3 +37,58 @@ export function iou(a: Box, b: Box): number {
   const inter = ix * iy;
   return inter / (a[2] * a[3] + b[2] * b[3] - inter || 1);
 }
+
+/** A part of an image to search, and which of the given boxes it was grown from. */
+export interface SearchArea {
+  box: Box;
+  members: number[];
+}
+
+/**
+ * The parts of a `width`×`height` image worth searching around `boxes`: each box grown by
+ * `pad(box)` on every side and clamped to the image, then overlapping areas merged into their
+ * bounding rectangle until none overlap (a handful of boxes per photo: quadratic is fine).
+ */
+export function searchAreas(
+  boxes: readonly Box[],
+  pad: (b: Box) => number,
+  width: number,
+  height: number,
+): SearchArea[] {
+  let areas: SearchArea[] = [];
+  boxes.forEach((b, i) => {
+    const p = Math.max(0, pad(b));
+    const x0 = Math.max(0, Math.floor(b[0] - p));
+    const y0 = Math.max(0, Math.floor(b[1] - p));
+    const x1 = Math.min(width, Math.ceil(b[0] + b[2] + p));
+    const y1 = Math.min(height, Math.ceil(b[1] + b[3] + p));
+    if (x1 > x0 && y1 > y0) areas.push({ box: [x0, y0, x1 - x0, y1 - y0], members: [i] });
+  });
+  const overlap = (a: Box, b: Box) =>
+    a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3];
+  for (let merged = true; merged;) {
+    merged = false;
+    const next: SearchArea[] = [];
+    for (const a of areas) {
+      const n = next.find((x) => overlap(x.box, a.box));
+      if (!n) {
+        next.push(a);
+        continue;
+      }
+      const [nx, ny, nw, nh] = n.box;
+      const x0 = Math.min(nx, a.box[0]);
+      const y0 = Math.min(ny, a.box[1]);
+      n.box = [
+        x0,
+        y0,
+        Math.max(nx + nw, a.box[0] + a.box[2]) - x0,
+        Math.max(ny + nh, a.box[1] + a.box[3]) - y0,
+      ];
+      n.members.push(...a.members);
+      merged = true;
+    }
+    areas = next;
+  }
+  for (const a of areas) a.members.sort((x, y) => x - y);
+  return areas;
+}

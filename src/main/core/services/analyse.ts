@@ -6,7 +6,7 @@ import type { DetectorOptions } from '../engine/face-detector';
 import { decodeImage, type DecodedImage, type DecodeLimits } from '../imaging/decode';
 import { jpegOf } from '../imaging/encode';
 import { faceCropJpeg } from '../imaging/face-crop';
-import { sameBox } from '../imaging/boxes';
+import { type Box, sameBox } from '../imaging/boxes';
 import type { SeenFace, Store } from '../store/store';
 import type { NotePhoto } from '../store/history-log';
 
@@ -83,7 +83,18 @@ export async function detectFaces(
   const t0 = performance.now();
   const img = await decodeImage(source, deps.limits);
   const t1 = performance.now();
-  const raw = await deps.engine.detect(img.rgb, recall && { ...recall, minFace: recall.minFace / img.scale });
+  // Options come in original pixels; the engine sees the decoded (maybe scaled-down) image.
+  const s = img.scale;
+  const raw = await deps.engine.detect(
+    img.rgb,
+    recall && {
+      ...recall,
+      minFace: recall.minFace / s,
+      ...(recall.within && {
+        within: recall.within.map((b): Box => [b[0] / s, b[1] / s, b[2] / s, b[3] / s]),
+      }),
+    },
+  );
   const t2 = performance.now();
   const faces: AnalysedFace[] = raw
     .map((f) => ({

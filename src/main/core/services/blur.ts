@@ -318,6 +318,8 @@ export async function exportBlurred(deps: WatchlistDeps, input: ExportInput): Pr
   return runJob(deps.store.history, 'blur', [{ file, sha256: null }], async (historyId) => {
     let img: DecodedImage;
     let regions: BlurRegion[];
+    // Where the self-check's small-face passes look; everywhere when the photo was not searched.
+    let recheck: Box[] | undefined;
     if (input.regions) {
       img = await decodeFull(deps, input.source);
       checkRegions(input.regions, img.width, img.height);
@@ -326,6 +328,10 @@ export async function exportBlurred(deps: WatchlistDeps, input: ExportInput): Pr
       const found = await detectFaces(deps, input.source, smallFacePass(o.minFace));
       img = found.img;
       regions = regionsOf(deps, found.faces, o.thresh, keep).map(({ matches: _, ...r }) => r);
+      // Outside the regions the output's pixels are the photo's own, which these passes just
+      // searched: only around what they found (blurred, kept, or under `thresh`, which a
+      // re-encode can nudge) can the output hold a face they did not report.
+      recheck = found.faces.map((f) => f.box);
     }
     const bytes = await render(await fullPixels(deps, img), regions, o, o);
     const ext = o.format === 'jpeg' ? 'jpg' : o.format;
@@ -335,7 +341,7 @@ export async function exportBlurred(deps: WatchlistDeps, input: ExportInput): Pr
     const after = await detectFaces(
       deps,
       { name: basename(output), bytes: bytes.toString('base64') },
-      smallFacePass(o.minFace),
+      { ...smallFacePass(o.minFace), ...(recheck && { within: recheck }) },
     );
     const keptBoxes = regions.filter((r) => r.origin === 'kept').map((r) => r.box);
     const blurredBoxes = regions.filter((r) => r.origin !== 'kept').map((r) => r.box);
