@@ -55,6 +55,22 @@ describe('data dir lock', () => {
   });
 });
 
+describe('data dir lock lost while open', () => {
+  it('takes the lock back when its refresh finds it gone, and still closes cleanly', async () => {
+    const { existsSync, rmSync } = await import('node:fs');
+    const dir = tempDir();
+    const store = await openStore(dir);
+    // As a stalled refresh or a hand-deleted lock leaves it: the refresh (every 5 s) finds it gone.
+    rmSync(join(dir, '.vigil.lock'), { recursive: true });
+    await new Promise((r) => setTimeout(r, 6_500));
+    expect(existsSync(join(dir, '.vigil.lock'))).toBe(true);
+    const second = await openStore(dir).catch((e: unknown) => e);
+    expect((second as { code?: string }).code).toBe('STORE_LOCKED');
+    await store.close();
+    expect(existsSync(join(dir, '.vigil.lock'))).toBe(false);
+  }, 15_000);
+});
+
 describe('data dir lock after a crash', () => {
   it('takes over a lock whose owner process is gone', async () => {
     const { spawnSync } = await import('node:child_process');

@@ -99,7 +99,22 @@ export interface Store {
 export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
   const lockPath = join(dir, '.vigil.lock');
   const pidFile = join(dir, '.vigil.lock.pid');
-  const take = () => lockfile.lock(dir, { lockfilePath: lockPath, stale: 15_000, update: 5_000 });
+  // proper-lockfile calls the lock compromised when its 5-second refresh fails or comes too late
+  // (a stalled event loop, a lock dir deleted by hand); its default throws from a timer and kills
+  // the process. Take the lock back instead, or say it is lost, and never release it twice.
+  let held = true;
+  const take = (): Promise<() => Promise<void>> =>
+    lockfile.lock(dir, { lockfilePath: lockPath, stale: 15_000, update: 5_000, onCompromised });
+  function onCompromised(err: Error): void {
+    held = false;
+    take().then(
+      (again) => {
+        release = again;
+        held = true;
+      },
+      () => console.warn(`vigil: the lock on ${dir} was lost (${err.message}); another Vigil may use it now`),
+    );
+  }
   let release: () => Promise<void>;
   try {
     release = await take();
@@ -124,7 +139,7 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
   await writeFile(pidFile, `${process.pid} ${hostname()}`);
   return async () => {
     await rm(pidFile, { force: true });
-    await release();
+    if (held) await release();
   };
 }
 
