@@ -193,7 +193,9 @@ export async function recallBench(): Promise<void> {
   const only = process.env.RECALL_ONLY;
   const detectors: [string, Detector][] = [
     ['human whole-photo pass (the face pipeline before tiling)', (img) => rt.detect(img)],
-    ...bySize('shipped: BlazeFace ∪ RetinaFace', [24, 32, 48, 16], (img, o) => rt.detectBoxes(img, o)),
+    ...bySize('shipped: BlazeFace ∪ RetinaFace, second look', [24, 32, 48, 16], (img, o) =>
+      rt.detectBoxes(img, o),
+    ),
     ...bySize('multi-scale BlazeFace alone', [24, 16], (img, o) => rt.blazeFaceBoxes(img, o)),
     ...bySize('tiled RetinaFace alone', [24, 32], (img, o) => rt.retinaFaceBoxes(img, o)),
   ];

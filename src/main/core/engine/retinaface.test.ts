@@ -78,6 +78,17 @@ describe('RetinaFace on small faces', () => {
     for (const f of found) expect(truth.some((t) => iou(f.box, t) > 0.3)).toBe(true);
   });
 
+  it('confirms a small face on a closer look, and not a patch of plain canvas or a box off the face', async () => {
+    native ??= await RetinaFace.load(modelPath);
+    for (const t of truth) expect(await native.confirm(photo, t)).toBeGreaterThanOrEqual(0.6);
+    expect(await native.confirm(photo, [60, 60, 36, 36])).toBe(0);
+    // A box at a face's size but beside it: the face found there does not overlap the candidate.
+    const [x, y, w, h] = truth[3]!;
+    expect(await native.confirm(photo, [x, y + 2 * h, w, h])).toBe(0);
+    // Past the photo's edge: the missing part is grey, not an error.
+    expect(await native.confirm(photo, [780, 580, 40, 40])).toBe(0);
+  });
+
   it('falls back to WebAssembly with the same result, and says why', async () => {
     wasm = await RetinaFace.load(modelPath, 'wasm');
     expect(wasm.runtime).toBe('onnxruntime-wasm');

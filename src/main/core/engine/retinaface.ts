@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-common';
 import sharp from 'sharp';
-import { dropNestedDuplicates } from '../imaging/boxes';
+import { dropNestedDuplicates, iou } from '../imaging/boxes';
 import { nms, type DetectedBox } from './face-detector';
 import type { RgbImage } from './protocol';
 
@@ -66,6 +66,9 @@ const MAX_SCALE = 2;
 const LEVEL_RATIO = 4;
 /** Tile overlap in model px: a face up to this size lies whole in some tile. */
 const TILE_OVERLAP = 160;
+/** `confirm`'s window, in candidate sizes, and the side it is resized to (one tile). */
+const CONFIRM_CONTEXT = 4;
+const CONFIRM_SIDE = 480;
 /** Candidates below this probability are not decoded. */
 const CANDIDATE_P = 0.5;
 
@@ -171,6 +174,48 @@ export class RetinaFace {
     }
     // Overlapping tiles and passes see one face several times, at slightly different boxes.
     return dropNestedDuplicates(nms(found, 0.3));
+  }
+
+  /**
+   * A second, closer look at one candidate face: a window 4× its size around it (grey past the
+   * image's edges), resized to 480 px so the face is 120 px, in one tile. Returns the best
+   * `retinaScore` of a face found there over the candidate (IoU > 0.3), or 0. Measured on the
+   * recall bench (docs/benchmarks.md): real small faces confirm, the clutter that a photo-wide
+   * pass takes for faces mostly does not.
+   */
+  async confirm(image: RgbImage, box: readonly number[]): Promise<number> {
+    const [bx, by, bw, bh] = box as Box;
+    const side = Math.max(8, Math.round(CONFIRM_CONTEXT * Math.max(bw, bh)));
+    const x0 = Math.round(bx + bw / 2 - side / 2);
+    const y0 = Math.round(by + bh / 2 - side / 2);
+    const window = new Uint8Array(side * side * 3).fill(127);
+    const xa = Math.max(0, x0);
+    const xb = Math.min(image.width, x0 + side);
+    for (let r = 0; r < side && xb > xa; r++) {
+      const y = y0 + r;
+      if (y < 0 || y >= image.height) continue;
+      window.set(
+        image.data.subarray((y * image.width + xa) * 3, (y * image.width + xb) * 3),
+        (r * side + xa - x0) * 3,
+      );
+    }
+    const out = CONFIRM_SIDE;
+    const zoomed = await sharp(window, { raw: { width: side, height: side, channels: 3 } })
+      .resize(out, out, { kernel: 'cubic' })
+      .raw()
+      .toBuffer();
+    const z = out / side;
+    const want: Box = [(bx - x0) * z, (by - y0) * z, bw * z, bh * z];
+    let best = 0;
+    const view = {
+      data: new Uint8Array(zoomed.buffer, zoomed.byteOffset, zoomed.length),
+      width: out,
+      height: out,
+    };
+    // minFace FACE_PX: one pass at scale 1, one tile.
+    for (const d of await this.detect(view, FACE_PX, 0))
+      if (iou(d.box, want) > 0.3) best = Math.max(best, d.score);
+    return best;
   }
 
   /** One side×side window at column `left` of a band (grey past its edges), in band pixels. */
