@@ -211,7 +211,7 @@ export const contract = {
     input: blurDetectInputSchema,
     output: blurDetectResultSchema,
     summary:
-      'Faces of a photo to blur: boxes, scores, watchlist subjects matched, kept status for `keep`. Writes nothing.',
+      'Faces of a photo to blur: boxes, scores, watchlist subjects matched, kept status for `keep`. Writes nothing (its boxes stay in memory for the self-check of an export).',
   }),
   'blur.preview': channel({
     input: blurPreviewInputSchema,

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ChannelInput } from '../../../shared/contract';
 import type { BlurDetectResult, BlurExportResult, BlurPreviewResult } from '../../../shared/blur-schemas';
 import type { Core } from '../core';
@@ -290,6 +290,35 @@ describe('blur with the editor’s regions', () => {
     const rec = core.store.history.get(r.historyId);
     expect(rec).toMatchObject({ kind: 'blur', status: 'FINISHED' });
     expect(rec.summary).toMatch(/^4 faces blurred \(1 drawn by hand\), 1 kept; \d+ still detectable$/);
+  });
+
+  it('self-checks an edited photo around what blur.detect found there and the regions, else everywhere', async () => {
+    const photo = sampleImage(4);
+    const recalls = () => {
+      const spy = vi.spyOn(core.engine, 'detect');
+      return () => {
+        const seen = spy.mock.calls.map((c) => c[1]);
+        spy.mockRestore();
+        return seen;
+      };
+    };
+    const manual = { box: [10, 10, 80, 80] as Box, score: null, origin: 'manual' as const };
+    // Never looked at by blur.detect (in this core): the self-check searches the whole output.
+    let stop = recalls();
+    await blurExport(photo, { outDir: join(dir, 'unseen'), regions: [manual] });
+    expect(stop().at(-1)?.within).toBeUndefined();
+
+    const detected = await call<BlurDetectResult>('blur.detect', { source: { path: photo } });
+    const [removed, ...rest] = detected.regions.map(({ matches: _, ...r }) => r);
+    stop = recalls();
+    const r = await blurExport(photo, { outDir: join(dir, 'seen'), regions: [...rest, manual] });
+    const within = stop().at(-1)?.within ?? [];
+    // Every face detect found, the removed one too, and the manual region (engine pixels = original).
+    for (const face of detected.regions) expect(within).toContainEqual(face.box);
+    expect(within).toContainEqual(manual.box);
+    expect(r.selfCheck.facesStillDetected.some((f) => overlapOfSmaller(f.box, removed!.box) > 0.5)).toBe(
+      true,
+    );
   });
 
   it('previews exactly what an export writes, and neither detect nor preview writes anything', async () => {

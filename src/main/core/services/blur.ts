@@ -89,6 +89,32 @@ function regionsOf(
 const smallFacePass = (minFace: number): DetectorOptions => ({ ...DEFAULT_DETECTOR, minFace });
 
 /**
+ * Where blur.detect found faces in the last photos it looked at: boxes only, in memory, never
+ * written, keyed by the photo's bytes (sha256) and smallest face. An export of the same photo
+ * with the editor's regions then self-checks around these boxes and the regions, as an export
+ * that detects for itself does, instead of searching the whole output again. Per engine, so two
+ * cores in one process keep their own.
+ */
+const SEARCHED_KEPT = 64;
+const searchedBy = new WeakMap<object, Map<string, Box[]>>();
+
+function searched(deps: WatchlistDeps): Map<string, Box[]> {
+  let kept = searchedBy.get(deps.engine);
+  if (!kept) searchedBy.set(deps.engine, (kept = new Map()));
+  return kept;
+}
+
+function rememberSearched(deps: WatchlistDeps, key: string, boxes: Box[]): void {
+  const kept = searched(deps);
+  kept.delete(key);
+  kept.set(key, boxes);
+  for (const oldest of kept.keys()) {
+    if (kept.size <= SEARCHED_KEPT) break;
+    kept.delete(oldest);
+  }
+}
+
+/**
  * Faces of one photo for the blur editor: boxes, scores, and which are kept for `keep`. Nothing
  * is written (no "seen" faces, no preview, no history): the bystanders it finds are not kept.
  */
@@ -100,6 +126,11 @@ export async function detectForBlur(
   const t0 = performance.now();
   const minFace = opts.minFace ?? blurDefaultsFrom(deps.store.settings.data).minFace;
   const { img, faces } = await detectFaces(deps, source, smallFacePass(minFace));
+  rememberSearched(
+    deps,
+    `${img.sha256}:${minFace}`,
+    faces.map((f) => f.box),
+  );
   return {
     file: img.file,
     width: img.width,
@@ -324,6 +355,9 @@ export async function exportBlurred(deps: WatchlistDeps, input: ExportInput): Pr
       img = await decodeFull(deps, input.source);
       checkRegions(input.regions, img.width, img.height);
       regions = input.regions;
+      // Faces blur.detect found in these very pixels (removed ones too), and every region given.
+      const found = searched(deps).get(`${img.sha256}:${o.minFace}`);
+      if (found) recheck = [...found, ...regions.map((r) => r.box)];
     } else {
       const found = await detectFaces(deps, input.source, smallFacePass(o.minFace));
       img = found.img;
