@@ -318,3 +318,13 @@ export function nms(boxes: DetectedBox[], threshold: number): DetectedBox[] {
   }
   return kept;
 }
+
+/** A copy of the w×h part of an image at (x, y). */
+export function cropRgb(image: RgbImage, x: number, y: number, w: number, h: number): RgbImage {
+  const data = new Uint8Array(w * h * 3);
+  for (let row = 0; row < h; row++) {
+    const from = ((y + row) * image.width + x) * 3;
+    data.set(image.data.subarray(from, from + w * 3), row * w * 3);
+  }
+  return { data, width: w, height: h };
+}

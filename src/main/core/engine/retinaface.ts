@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-common';
 import sharp from 'sharp';
 import { dropNestedDuplicates, iou } from '../imaging/boxes';
-import { nms, type DetectedBox } from './face-detector';
+import { cropRgb, nms, type DetectedBox } from './face-detector';
 import type { RgbImage } from './protocol';
 
 type Box = [number, number, number, number];
@@ -185,33 +185,33 @@ export class RetinaFace {
    */
   async confirm(image: RgbImage, box: readonly number[]): Promise<number> {
     const [bx, by, bw, bh] = box as Box;
+    const out = CONFIRM_SIDE;
     const side = Math.max(8, Math.round(CONFIRM_CONTEXT * Math.max(bw, bh)));
+    const z = out / side;
     const x0 = Math.round(bx + bw / 2 - side / 2);
     const y0 = Math.round(by + bh / 2 - side / 2);
-    const window = new Uint8Array(side * side * 3).fill(127);
+    // Only the window's part inside the image is copied and resized (a candidate as large as the
+    // photo must not cost a window 16× the photo); the rest of the view stays grey.
     const xa = Math.max(0, x0);
+    const ya = Math.max(0, y0);
     const xb = Math.min(image.width, x0 + side);
-    for (let r = 0; r < side && xb > xa; r++) {
-      const y = y0 + r;
-      if (y < 0 || y >= image.height) continue;
-      window.set(
-        image.data.subarray((y * image.width + xa) * 3, (y * image.width + xb) * 3),
-        (r * side + xa - x0) * 3,
-      );
-    }
-    const out = CONFIRM_SIDE;
-    const zoomed = await sharp(window, { raw: { width: side, height: side, channels: 3 } })
-      .resize(out, out, { kernel: 'cubic' })
+    const yb = Math.min(image.height, y0 + side);
+    if (xb <= xa || yb <= ya) return 0;
+    const left = Math.min(out - 1, Math.round((xa - x0) * z));
+    const top = Math.min(out - 1, Math.round((ya - y0) * z));
+    const w = Math.max(1, Math.min(out - left, Math.round((xb - xa) * z)));
+    const h = Math.max(1, Math.min(out - top, Math.round((yb - ya) * z)));
+    const part = await sharp(cropRgb(image, xa, ya, xb - xa, yb - ya).data, {
+      raw: { width: xb - xa, height: yb - ya, channels: 3 },
+    })
+      .resize(w, h, { fit: 'fill', kernel: 'cubic' })
       .raw()
       .toBuffer();
-    const z = out / side;
+    const view = { data: new Uint8Array(out * out * 3).fill(127), width: out, height: out };
+    for (let r = 0; r < h; r++)
+      view.data.set(part.subarray(r * w * 3, (r + 1) * w * 3), ((top + r) * out + left) * 3);
     const want: Box = [(bx - x0) * z, (by - y0) * z, bw * z, bh * z];
     let best = 0;
-    const view = {
-      data: new Uint8Array(zoomed.buffer, zoomed.byteOffset, zoomed.length),
-      width: out,
-      height: out,
-    };
     // minFace FACE_PX: one pass at scale 1, one tile.
     for (const d of await this.detect(view, FACE_PX, 0))
       if (iou(d.box, want) > 0.3) best = Math.max(best, d.score);

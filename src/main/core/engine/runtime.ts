@@ -8,6 +8,7 @@ import { type Box, dropNestedDuplicates, overlapOfSmaller, searchAreas } from '.
 import type { RawFace, RgbImage, WorkerInfo } from './protocol';
 import {
   BLAZEFACE_FULL,
+  cropRgb,
   DEFAULT_DETECTOR,
   detectFaceBoxes,
   nms,
@@ -343,9 +344,8 @@ export class EngineRuntime {
 /**
  * The small-face detectors' candidates from this score on get a second look (`RetinaFace.confirm`,
  * about 20 ms each); a candidate's score is then the larger of that look's and its own less
- * CONFIRM_MARGIN. Chosen
- * on the recall bench (docs/benchmarks.md): at 0.6 false positives per textured 12-MP photo fell
- * from 1.3 to 0, and 24-px faces found rose from 0.65 to 0.80.
+ * CONFIRM_MARGIN. Chosen on the recall bench (docs/benchmarks.md): at 0.6, false positives per
+ * textured 12-MP photo fell from 1.3 to 0, and 24-px faces found rose from 0.65 to 0.80.
  */
 const CANDIDATE_SCORE = 0.3;
 const CONFIRM_MARGIN = 0.2;
@@ -371,16 +371,6 @@ function withinAreas(
   }));
   const cost = areas.reduce((sum, a) => sum + (a.box[2] * a.box[3]) / a.minFace ** 2, 0);
   return cost < (width * height) / minFace ** 2 ? areas : null;
-}
-
-/** A copy of the w×h window at (x, y). */
-function cropRgb(image: RgbImage, x: number, y: number, w: number, h: number): RgbImage {
-  const data = new Uint8Array(w * h * 3);
-  for (let row = 0; row < h; row++) {
-    const from = ((y + row) * image.width + x) * 3;
-    data.set(image.data.subarray(from, from + w * 3), row * w * 3);
-  }
-  return { data, width: w, height: h };
 }
 
 function onlyModel(name: string): Record<string, unknown> {
