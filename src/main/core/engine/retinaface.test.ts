@@ -87,6 +87,10 @@ describe('RetinaFace on small faces', () => {
     expect(await native.confirm(photo, [x, y + 2 * h, w, h])).toBe(0);
     // Past the photo's edge: the missing part is grey, not an error.
     expect(await native.confirm(photo, [780, 580, 40, 40])).toBe(0);
+    // As large as the photo: its window is 4× the photo each way, but only the photo is copied.
+    const whole = await native.confirm(photo, [0, 0, photo.width, photo.height]);
+    expect(whole).toBeGreaterThanOrEqual(0);
+    expect(whole).toBeLessThan(0.6);
   });
 
   it('falls back to WebAssembly with the same result, and says why', async () => {
