@@ -64,13 +64,12 @@ export function searchAreas(
     const y1 = Math.min(height, Math.ceil(b[1] + b[3] + p));
     if (x1 > x0 && y1 > y0) areas.push({ box: [x0, y0, x1 - x0, y1 - y0], members: [i] });
   });
-  const overlap = (a: Box, b: Box) =>
-    a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3];
   for (let merged = true; merged;) {
     merged = false;
     const next: SearchArea[] = [];
     for (const a of areas) {
-      const n = next.find((x) => overlap(x.box, a.box));
+      // Any shared area merges (areas that only touch stay apart).
+      const n = next.find((x) => overlapOfSmaller(x.box, a.box) > 0);
       if (!n) {
         next.push(a);
         continue;
