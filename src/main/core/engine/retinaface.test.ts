@@ -34,7 +34,7 @@ describe('decodeHead', () => {
     score[(2 + 1) * area + i] = 0.9;
     reg[(1 * 4 + 0) * area + i] = 0.25;
     reg[(1 * 4 + 2) * area + i] = Math.log(2);
-    lmk[(1 * 10 + 0) * area + i] = -0.5; // first landmark half a size to the left
+    lmk[(1 * 10 + 0) * area + i] = -2.5; // first landmark half a size to the left (2.5 × 0.2)
     // A background-only location is not decoded.
     score[0 * area + 0] = 0.99;
     const out = decodeHead(8, sizes, score, reg, lmk, gh, gw, 100);
@@ -76,6 +76,29 @@ describe('RetinaFace on small faces', () => {
     for (const t of truth) expect(found.some((f) => iou(f.box, t) > 0.3)).toBe(true);
     // Nothing on the plain canvas around the photo.
     for (const f of found) expect(truth.some((t) => iou(f.box, t) > 0.3)).toBe(true);
+  });
+
+  it('places the five landmarks on the face: eyes left to right, above the mouth corners', async () => {
+    native ??= await RetinaFace.load(modelPath);
+    const found = await native.detect(photo, 24, 0.6);
+    expect(found.length).toBeGreaterThan(0);
+    for (const { box, keypoints } of found) {
+      const [x, y, w, h] = box;
+      expect(keypoints).toHaveLength(5);
+      for (const [kx, ky] of keypoints) {
+        expect(kx).toBeGreaterThan(x);
+        expect(kx).toBeLessThan(x + w);
+        expect(ky).toBeGreaterThan(y);
+        expect(ky).toBeLessThan(y + h);
+      }
+      const [le, re, , lm, rm] = keypoints as [number, number][];
+      expect(le[0]).toBeLessThan(re[0]);
+      expect(lm[0]).toBeLessThan(rm[0]);
+      expect(Math.max(le[1], re[1])).toBeLessThan(Math.min(lm[1], rm[1]));
+      // Eyes about a third of the face box apart (5× that when offsets were read unscaled).
+      expect(Math.hypot(re[0] - le[0], re[1] - le[1]) / w).toBeGreaterThan(0.15);
+      expect(Math.hypot(re[0] - le[0], re[1] - le[1]) / w).toBeLessThan(0.6);
+    }
   });
 
   it('confirms a small face on a closer look, and not a patch of plain canvas or a box off the face', async () => {

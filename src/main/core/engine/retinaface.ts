@@ -71,6 +71,11 @@ const CONFIRM_CONTEXT = 4;
 const CONFIRM_SIDE = 480;
 /** Candidates below this probability are not decoded. */
 const CANDIDATE_P = 0.5;
+/**
+ * Landmark offsets come in units of 0.2 anchor sizes: insightface's `landmark_std` for this
+ * network (`net3l`, the mnet.25 v2 export; the `retinaface` package decodes with 0.18).
+ */
+const LANDMARK_STD = 0.2;
 
 /**
  * RetinaFace's probability on BlazeFace's score scale: its measured operating point (0.8: as many
@@ -263,7 +268,7 @@ export class RetinaFace {
 
 /**
  * insightface's decoding for one stride: anchors centred at stride·(col, row) + 7.5, box deltas
- * relative to the anchor's size, box sizes as exp(delta)·size, landmarks as offsets·size.
+ * relative to the anchor's size, box sizes as exp(delta)·size, landmarks as offsets·0.2·size.
  * Returns raw probabilities, in the tile's band coordinates (shifted by `left`).
  */
 export function decodeHead(
@@ -293,8 +298,8 @@ export function decodeHead(
       const keypoints: [number, number][] = [];
       for (let k = 0; k < 5; k++)
         keypoints.push([
-          left + cx + lmk[(a * 10 + 2 * k) * area + i]! * size,
-          cy + lmk[(a * 10 + 2 * k + 1) * area + i]! * size,
+          left + cx + lmk[(a * 10 + 2 * k) * area + i]! * size * LANDMARK_STD,
+          cy + lmk[(a * 10 + 2 * k + 1) * area + i]! * size * LANDMARK_STD,
         ]);
       out.push({ box: [left + bx - bw / 2, by - bh / 2, bw, bh], score: p, keypoints });
     }
