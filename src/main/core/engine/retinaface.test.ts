@@ -91,7 +91,8 @@ describe('RetinaFace on small faces', () => {
         expect(ky).toBeGreaterThan(y);
         expect(ky).toBeLessThan(y + h);
       }
-      const [le, re, , lm, rm] = keypoints as [number, number][];
+      type P = [number, number];
+      const [le, re, , lm, rm] = keypoints as [P, P, P, P, P];
       expect(le[0]).toBeLessThan(re[0]);
       expect(lm[0]).toBeLessThan(rm[0]);
       expect(Math.max(le[1], re[1])).toBeLessThan(Math.min(lm[1], rm[1]));
