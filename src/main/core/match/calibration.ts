@@ -68,28 +68,30 @@ export function scoreForFmr(fmr: number, decades = DECADES): number {
 
 /**
  * Fitted by `bench/calibration.bench.ts` on 14 394 impostor pairs among 173 faces of real people
- * (2026-11-23 run of the fused descriptor, docs/calibration.md): fused cosine 0.408 ⇔ FMR 1e-2,
- * 0.512 ⇔ 1e-3, 0.616 ⇔ 1e-4 (extrapolated). Thresholds: `possible` at FMR 1e-2 (score 1/3;
- * 89 % of independent same-person pairs reach it); `match` at FMR 1e-3 (score 0.5; 55 % reach
- * it), the lowest rate the data measures directly (14 impostor pairs above it; 1e-4 would rest
- * on about one pair, and only 5 % of independent same-person pairs reached it).
- * `nearDuplicate` 0.85: resizes and re-encodes of one picture reach fused cosine 0.75–0.98,
- * while the most alike pair of distinct photos of one person reached 0.81 (same-session
- * portraits; different occasions at most 0.66): the cut stays above every distinct-photo pair
- * (merging distinct photos would understate strangers' chances) and merges 13 of 30 same-source
- * pairs (crops of part of the face fall far lower and count as distinct: conservative).
+ * (2026-12-02 run of the fused descriptor with the mirrored mobileface pass, docs/calibration.md):
+ * fused cosine 0.411 ⇔ FMR 1e-2, 0.515 ⇔ 1e-3, 0.618 ⇔ 1e-4 (extrapolated). Thresholds:
+ * `possible` at FMR 1e-2 (score 1/3; 89 % of independent same-person pairs reach it); `match` at
+ * FMR 1e-3 (score 0.5; 62 % reach it), the lowest rate the data measures directly (13 impostor
+ * pairs above it; 1e-4 would rest on about one pair, and only 6 % of independent same-person
+ * pairs reached it). `nearDuplicate` 0.85: resizes and re-encodes of one picture reach fused
+ * cosine 0.74–0.98, while the most alike pair of distinct photos of one person reached 0.82
+ * (same-session portraits; different occasions at most 0.67): the cut stays above every
+ * distinct-photo pair (merging distinct photos would understate strangers' chances) and merges
+ * 13 of 30 same-source pairs (crops of part of the face fall far lower and count as distinct:
+ * conservative).
  */
 export const DEFAULT_CALIBRATION: Calibration = {
-  // Fused descriptor: mean of the faceres and aligned-mobileface cosines (docs/calibration.md).
-  modelId: 'human/faceres+mobileface-aligned',
+  // Fused descriptor: mean of the faceres and aligned-mobileface cosines, mobileface summed over
+  // the chip and its mirror image (docs/calibration.md).
+  modelId: 'human/faceres+mobileface-aligned-flip',
   metric: 'cosine',
-  impostor: { distribution: 'logistic', location: 0.202, scale: 0.0449 },
+  impostor: { distribution: 'logistic', location: 0.206, scale: 0.0447 },
   decades: DECADES,
   thresholds: { match: scoreForFmr(1e-3), possible: scoreForFmr(1e-2) },
   thresholdFmr: { match: 1e-3, possible: 1e-2 },
   nearDuplicate: 0.85,
   fit: {
-    date: '2026-11-23',
+    date: '2026-12-02',
     impostorPairs: 14394,
     impostorFaces: 173,
     measuredDownTo: 1e-3,

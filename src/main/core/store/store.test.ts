@@ -8,7 +8,7 @@ describe('openStore', () => {
   it('creates an empty store and reopens what was written', async () => {
     const dir = join(tempDir(), 'nested', 'data');
     const store = await openStore(dir);
-    expect([store.faces.size, store.faces.model]).toEqual([0, 'human/faceres+mobileface-aligned']);
+    expect([store.faces.size, store.faces.model]).toEqual([0, 'human/faceres+mobileface-aligned-flip']);
     expect(store.vectors.dim).toBe(DESCRIPTOR_DIM);
     const v = new Float32Array(DESCRIPTOR_DIM).map((_, i) => i / 7);
     const row = await store.vectors.append([v]);
