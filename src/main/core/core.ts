@@ -29,6 +29,7 @@ import { ModelRegistry } from './services/models';
 import { applyDefaultsUpdate, settingsView } from './services/settings';
 import { DataService } from './services/data';
 import { releasePhotos, sweepPhotoData } from './services/photo-data';
+import { reembedStoredFaces } from './services/reembed';
 import { Gate } from './gate';
 import { configFilePath, type DataDirLocation } from './store/data-dir';
 import { openStore, type Store } from './store/store';
@@ -81,6 +82,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...opts.engine,
   });
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  await reembedStoredFaces({ engine, store, limits });
   let matcher = await Matcher.load(store);
   const telemetry = new Telemetry();
   const deps: WatchlistDeps = {
@@ -105,6 +107,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         return store;
       },
       async replace(next) {
+        await reembedStoredFaces({ engine, store: next, limits });
         const nextMatcher = await Matcher.load(next);
         store.history.moveListenersTo(next.history);
         store = deps.store = next;

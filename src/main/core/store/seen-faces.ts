@@ -119,6 +119,14 @@ export class SeenFaceLog {
     return gone;
   }
 
+  /** Forgets every face and starts the file again for another descriptor model. */
+  async restart(model: string): Promise<void> {
+    this.faces.clear();
+    this.byPhoto.clear();
+    this.model = model;
+    await this.compact();
+  }
+
   close(): Promise<void> {
     return this.log.close();
   }

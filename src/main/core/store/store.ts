@@ -14,11 +14,15 @@ import { openJsonDoc, type JsonDoc } from './json-doc';
 import { MediaStore } from './media';
 import type { SeenFaceLog } from './seen-faces';
 import { openSeenFaces } from './seen-compact';
+import { DEFAULT_CALIBRATION } from '../match/calibration';
 
 /** Stored descriptors: unit faceres (1024) ++ unit aligned mobileface (256); see engine/runtime.ts. */
 export const DESCRIPTOR_DIM = 1280;
-/** Which models made the stored descriptors; an import from other models is refused. */
-export const DESCRIPTOR_MODEL = 'human/faceres+mobileface-aligned';
+/**
+ * Which models made the stored descriptors (the calibration's): an import from other models is
+ * refused, and faces stored by another are described again when the data dir opens (reembed.ts).
+ */
+export const DESCRIPTOR_MODEL = DEFAULT_CALIBRATION.modelId;
 
 export { seenFaceSchema, type SeenFace } from './seen-faces';
 
