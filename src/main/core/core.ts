@@ -82,7 +82,14 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...opts.engine,
   });
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
-  await reembedStoredFaces({ engine, store, limits });
+  try {
+    await reembedStoredFaces({ engine, store, limits });
+  } catch (err) {
+    // Nothing was changed that the next start cannot finish; let it open the data dir.
+    await engine.close();
+    await store.close();
+    throw err;
+  }
   let matcher = await Matcher.load(store);
   const telemetry = new Telemetry();
   const deps: WatchlistDeps = {

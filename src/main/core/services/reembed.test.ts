@@ -5,7 +5,15 @@ import { describe, expect, it } from 'vitest';
 import type { Core } from '../core';
 import { EmbeddingFile } from '../store/embeddings';
 import { DESCRIPTOR_DIM, DESCRIPTOR_MODEL } from '../store/store';
-import { cosine, createTestCore, sampleImage, seenFacesOnDisk, tempDir } from '../test-support';
+import { createCore } from '../core';
+import {
+  cosine,
+  createTestCore,
+  sampleImage,
+  seenFacesOnDisk,
+  tempDir,
+  testEngineOptions,
+} from '../test-support';
 
 const OLD_MODEL = 'human/faceres+mobileface-aligned';
 
@@ -71,6 +79,18 @@ describe('a data dir written by another descriptor model', () => {
     };
     const beaFace = doc.subjects.find((s) => s.name === 'Bea')!.faces[0]!;
     rmSync(join(data, 'media', beaFace.sourceKey));
+
+    // Without a working engine nothing is described and nothing is lost: the open fails, the
+    // data dir stays as it was (and unlocked), and the next start does the work.
+    const broken = tempDir();
+    await expect(
+      createCore({
+        dataDir: data,
+        mediaUrl: (k) => k,
+        engine: { ...testEngineOptions(), modelsDir: broken },
+      }),
+    ).rejects.toMatchObject({ code: 'ENGINE_UNAVAILABLE' });
+    expect(JSON.parse(readFileSync(join(data, 'watchlist.json'), 'utf8'))).toEqual(doc);
 
     core = await createTestCore(data);
     let migratedRows = 0;

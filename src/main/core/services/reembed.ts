@@ -1,6 +1,16 @@
+import { VigilError } from '../../../shared/errors';
 import { iou } from '../imaging/boxes';
 import { DESCRIPTOR_MODEL, type StoredFace } from '../store/store';
 import { detectFaces, eraseSeenFaces, type AnalyseDeps } from './analyse';
+
+/** Errors that mean the kept photo itself is gone or unreadable (imaging/decode.ts). */
+const PHOTO_ERRORS = new Set([
+  'FILE_NOT_FOUND',
+  'BAD_INPUT',
+  'NOT_AN_IMAGE',
+  'IMAGE_TOO_LARGE',
+  'IMAGE_CORRUPT',
+]);
 
 /** A kept source photo's face counts as the enrolled one when its box overlaps this much. */
 const SAME_FACE_IOU = 0.5;
@@ -60,7 +70,10 @@ export async function reembedStoredFaces(
       try {
         ({ faces: found } = await detectFaces(deps, { path: store.media.pathOf(sourceKey) }));
       } catch (err) {
-        reason = `its source photo cannot be read (${err instanceof Error ? err.message : String(err)})`;
+        // Only a problem with the photo itself loses its faces; anything else (the engine
+        // unavailable) stops here, and the next start tries again with nothing changed.
+        if (!(err instanceof VigilError && PHOTO_ERRORS.has(err.code))) throw err;
+        reason = `its source photo cannot be read (${err.message})`;
       }
       for (const { s, face } of group) {
         const best = found
@@ -74,12 +87,13 @@ export async function reembedStoredFaces(
 
     const kept = [...fresh.keys()];
     const first = kept.length ? await store.watchlistVectors.append(kept.map((f) => fresh.get(f)!)) : 0;
+    const rowOf = new Map(kept.map((f, i) => [f, first + i]));
     const oldRows = faces.map(({ face }) => face.row);
     await store.watchlist.update((doc) => {
       doc.model = DESCRIPTOR_MODEL;
       for (const s of doc.subjects) {
-        s.faces = s.faces.filter((f) => fresh.has(f));
-        for (const f of s.faces) f.row = first + kept.indexOf(f);
+        s.faces = s.faces.filter((f) => rowOf.has(f));
+        for (const f of s.faces) f.row = rowOf.get(f)!;
       }
     });
     await store.watchlistVectors.erase(...oldRows);
