@@ -7,6 +7,7 @@ import {
   subjectFieldsSchema,
   subjectSchema,
   subjectSummarySchema,
+  modelChangeSchema,
 } from './watchlist-schemas';
 import {
   compareResultSchema,
@@ -91,6 +92,8 @@ export const diagnosticsSchema = z.object({
   recentErrors: z.array(
     z.object({ at: z.string(), channel: z.string(), code: z.string(), message: z.string() }),
   ),
+  /** The last change of descriptor model and what it did to the stored faces; null: none yet. */
+  modelChange: modelChangeSchema.nullable(),
 });
 
 export const settingsSchema = z.object({
@@ -274,7 +277,7 @@ export const contract = {
     input: empty,
     output: diagnosticsSchema,
     summary:
-      'Backend, models, versions, data dir and size, counts, latency per channel since start, recent errors.',
+      'Backend, models, versions, data dir and size, counts, latency per channel since start, recent errors, the last change of face model.',
   }),
   'history.export': channel({
     input: z

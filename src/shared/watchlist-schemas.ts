@@ -60,3 +60,17 @@ export const importReportSchema = z.object({
   updated: z.array(z.object({ id: z.string(), name: z.string(), facesAdded: z.number().int() })),
   skipped: z.array(z.object({ id: z.string(), name: z.string(), reason: z.string() })),
 });
+
+/**
+ * What the last change of descriptor model did to a data dir's faces: enrolled faces described
+ * again from their kept photos, those that could not be (removed), seen faces dropped.
+ */
+export const modelChangeSchema = z.object({
+  at: z.string(),
+  from: z.string(),
+  to: z.string(),
+  enrolled: z.number().int(),
+  lost: z.array(z.object({ subject: z.string(), file: z.string(), reason: z.string() })),
+  seenDropped: z.number().int(),
+});
+export type ModelChange = z.infer<typeof modelChangeSchema>;

@@ -37,5 +37,6 @@ export async function diagnostics(store: Store, engine: Engine, telemetry: Telem
     },
     latency: telemetry.latency(),
     recentErrors: telemetry.recentErrors(),
+    modelChange: store.watchlist.data.modelChange ?? null,
   };
 }

@@ -118,6 +118,15 @@ describe('a data dir written by another descriptor model', () => {
         model: DESCRIPTOR_MODEL,
       });
       for (const v of await rows(join(data, 'faces.vec'))) expect(v.every((x) => x === 0)).toBe(true);
+      // Diagnostics says what happened, for the app's users (the log goes to stderr).
+      const diag = await ok<{ modelChange: unknown }>(core, 'app.diagnostics', {});
+      expect(diag.modelChange).toMatchObject({
+        from: OLD_MODEL,
+        to: DESCRIPTOR_MODEL,
+        enrolled: 1,
+        seenDropped: 3,
+        lost: [{ subject: 'Bea', file: 'bea.jpg', reason: 'its kept source photo is missing' }],
+      });
       // Matching works on the new descriptors.
       const r = await ok<{ faces: { verdict: string; candidates: { name: string }[] }[] }>(
         core,
@@ -129,9 +138,31 @@ describe('a data dir written by another descriptor model', () => {
     } finally {
       await core.close();
     }
-    // Nothing left to do on the next open: no rows appended again.
+    // Nothing left to do on the next open: no rows appended again; the report stays.
     core = await createTestCore(data);
-    await core.close();
+    try {
+      const diag = await ok<{ modelChange: { enrolled: number } }>(core, 'app.diagnostics', {});
+      expect(diag.modelChange.enrolled).toBe(1);
+    } finally {
+      await core.close();
+    }
+    // A crash between the watchlist's step and the seen faces' leaves only the latter to do;
+    // the report of the first step is kept.
+    const faces = join(data, 'faces.jsonl');
+    const [, ...rest] = readFileSync(faces, 'utf8').split('\n');
+    writeFileSync(faces, [JSON.stringify({ version: 1, model: OLD_MODEL }), ...rest].join('\n'));
+    core = await createTestCore(data);
+    try {
+      const diag = await ok<{ modelChange: { enrolled: number; lost: unknown[] } }>(
+        core,
+        'app.diagnostics',
+        {},
+      );
+      expect([diag.modelChange.enrolled, diag.modelChange.lost.length]).toEqual([1, 1]);
+      expect(JSON.parse(readFileSync(faces, 'utf8').split('\n')[0]!).model).toBe(DESCRIPTOR_MODEL);
+    } finally {
+      await core.close();
+    }
     expect((await rows(join(data, 'watchlist.vec'))).length).toBe(migratedRows);
   });
 });

@@ -5,7 +5,7 @@ import { VigilError } from '../../../shared/errors';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { boxSchema } from '../../../shared/schemas';
-import { subjectFieldsSchema, poseSchema } from '../../../shared/watchlist-schemas';
+import { modelChangeSchema, subjectFieldsSchema, poseSchema } from '../../../shared/watchlist-schemas';
 import { thresholdsSchema } from '../../../shared/match-schemas';
 import { blurSettingsSchema, detectionSettingsSchema } from '../../../shared/settings-schemas';
 import { HistoryLog } from './history-log';
@@ -57,6 +57,8 @@ export const watchlistDocSchema = z.object({
   version: z.literal(1),
   model: z.string(),
   subjects: z.array(storedSubjectSchema),
+  /** Written with `model` when the stored faces were described again for it (reembed.ts). */
+  modelChange: modelChangeSchema.optional(),
 });
 
 export const retentionSchema = z.object({

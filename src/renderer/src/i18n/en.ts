@@ -701,6 +701,20 @@ const en = {
     countEnrolled: 'Enrolled faces',
     countSeen: 'Faces seen before',
     countHistory: 'History records',
+    modelChange: {
+      title: 'Faces described again for a new face model',
+      summary_one:
+        'When this data folder opened ({{time}}), its faces came from {{from}}; Vigil now uses {{to}}. {{count}} enrolled face was described again from its kept source photo.',
+      summary_other:
+        'When this data folder opened ({{time}}), its faces came from {{from}}; Vigil now uses {{to}}. {{count}} enrolled faces were described again from their kept source photos.',
+      seenDropped_one:
+        '{{count}} face seen in earlier scans was dropped: its photo is not kept. Scan the photo again to search it.',
+      seenDropped_other:
+        '{{count}} faces seen in earlier scans were dropped: their photos are not kept. Scan the photos again to search them.',
+      lost_one: '{{count}} enrolled face could not be described again and was removed; enrol it again:',
+      lost_other: '{{count}} enrolled faces could not be described again and were removed; enrol them again:',
+      lostItem: '{{subject}}, {{file}}: {{reason}}',
+    },
     latency: 'Latency per channel (since start)',
     latencyEmpty: 'No calls recorded yet.',
     channel: 'Channel',

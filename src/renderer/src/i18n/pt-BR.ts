@@ -706,6 +706,22 @@ const ptBR: Translation = {
     countEnrolled: 'Rostos cadastrados',
     countSeen: 'Rostos já vistos',
     countHistory: 'Registros no histórico',
+    modelChange: {
+      title: 'Rostos descritos de novo para um novo modelo de rosto',
+      summary_one:
+        'Quando esta pasta de dados foi aberta ({{time}}), seus rostos vinham de {{from}}; o Vigil agora usa {{to}}. {{count}} rosto cadastrado foi descrito de novo a partir da foto de origem guardada.',
+      summary_other:
+        'Quando esta pasta de dados foi aberta ({{time}}), seus rostos vinham de {{from}}; o Vigil agora usa {{to}}. {{count}} rostos cadastrados foram descritos de novo a partir das fotos de origem guardadas.',
+      seenDropped_one:
+        '{{count}} rosto visto em análises anteriores foi descartado: a foto não é guardada. Analise a foto de novo para buscá-lo.',
+      seenDropped_other:
+        '{{count}} rostos vistos em análises anteriores foram descartados: as fotos não são guardadas. Analise as fotos de novo para buscá-los.',
+      lost_one:
+        '{{count}} rosto cadastrado não pôde ser descrito de novo e foi removido; cadastre-o de novo:',
+      lost_other:
+        '{{count}} rostos cadastrados não puderam ser descritos de novo e foram removidos; cadastre-os de novo:',
+      lostItem: '{{subject}}, {{file}}: {{reason}}',
+    },
     latency: 'Latência por canal (desde o início)',
     latencyEmpty: 'Nenhuma chamada registrada ainda.',
     channel: 'Canal',

@@ -1,4 +1,16 @@
-import { Alert, Badge, Button, Card, SimpleGrid, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  List,
+  SimpleGrid,
+  Skeleton,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
 import { useEffect, useState, type ReactNode } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
@@ -335,6 +347,39 @@ function CountsSection({ diag }: { diag: Diagnostics }) {
   );
 }
 
+/** The last change of face model: what it did to the stored faces. */
+function ModelChangeNotice({ r }: { r: NonNullable<Diagnostics['modelChange']> }) {
+  const { t, i18n } = useTranslation();
+  const time = formatDateTime(i18n.language, r.at);
+  return (
+    <Alert
+      color={r.lost.length ? 'orange' : 'blue'}
+      variant="light"
+      title={t('diagnostics.modelChange.title')}
+      data-testid="diagnostics-model-change"
+    >
+      <Stack gap={6}>
+        <Text size="sm">
+          {t('diagnostics.modelChange.summary', { count: r.enrolled, from: r.from, to: r.to, time })}
+        </Text>
+        {r.seenDropped > 0 && (
+          <Text size="sm">{t('diagnostics.modelChange.seenDropped', { count: r.seenDropped })}</Text>
+        )}
+        {r.lost.length > 0 && (
+          <>
+            <Text size="sm">{t('diagnostics.modelChange.lost', { count: r.lost.length })}</Text>
+            <List size="sm" data-testid="diagnostics-model-change-lost">
+              {r.lost.map((l, i) => (
+                <List.Item key={i}>{t('diagnostics.modelChange.lostItem', l)}</List.Item>
+              ))}
+            </List>
+          </>
+        )}
+      </Stack>
+    </Alert>
+  );
+}
+
 function LatencySection({ diag }: { diag: Diagnostics }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
@@ -632,6 +677,8 @@ export function DiagnosticsPage() {
           retrying={diag.isFetching}
         />
       )}
+
+      {diag.data?.modelChange && <ModelChangeNotice r={diag.data.modelChange} />}
 
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
         {diag.data ? (
