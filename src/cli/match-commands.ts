@@ -151,7 +151,11 @@ export function addMatchCommands(
     await withCore(g, async (core) => {
       const r = await call(core, 'watchlist.import', { source: { path: resolve(file) } });
       if (g.json) printJson(r);
-      else out(`added ${r.added.length}, updated ${r.updated.length}, skipped ${r.skipped.length}`);
+      else {
+        out(`added ${r.added.length}, updated ${r.updated.length}, skipped ${r.skipped.length}`);
+        if (r.describedAgain) out(`${r.describedAgain} faces from an earlier model described again`);
+        for (const n of r.notDescribed) out(`not imported: ${n.subject}, ${n.file}: ${n.reason}`);
+      }
     });
   });
 

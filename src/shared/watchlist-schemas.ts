@@ -59,6 +59,10 @@ export const importReportSchema = z.object({
   added: z.array(z.object({ id: z.string(), name: z.string() })),
   updated: z.array(z.object({ id: z.string(), name: z.string(), facesAdded: z.number().int() })),
   skipped: z.array(z.object({ id: z.string(), name: z.string(), reason: z.string() })),
+  /** Faces of a file from an earlier Vigil model, described again from the photos it carries. */
+  describedAgain: z.number().int(),
+  /** Faces of such a file that could not be (no photo in the file, face not found again): not imported. */
+  notDescribed: z.array(z.object({ subject: z.string(), file: z.string(), reason: z.string() })),
 });
 
 /**

@@ -206,6 +206,37 @@ describe('watchlist and matching', () => {
     }
   });
 
+  it('imports a file from an earlier Vigil model by describing its faces again', async () => {
+    const exp = await ok('watchlist.export', {});
+    const doc = JSON.parse(Buffer.from(exp.data, 'base64').toString('utf8'));
+    doc.model = 'human/faceres+mobileface-aligned';
+    type F = { descriptor: string; source: string | null; sourceFile: string };
+    const faces: F[] = doc.subjects.flatMap((s: { faces: F[] }) => s.faces);
+    // Its descriptors would not compare with this model's: zeros prove they are not used.
+    for (const f of faces)
+      f.descriptor = Buffer.alloc(Buffer.from(f.descriptor, 'base64').length).toString('base64');
+    faces[faces.length - 1]!.source = null;
+    const bytes = Buffer.from(JSON.stringify(doc)).toString('base64');
+    const other = await createTestCore(join(dir, 'earlier'));
+    try {
+      const imp = await other.call('watchlist.import', { source: { name: 'old.vigil.json', bytes } });
+      if (!imp.ok) throw new Error(imp.error.message);
+      expect(imp.value).toMatchObject({
+        describedAgain: faces.length - 1,
+        notDescribed: [
+          { file: faces[faces.length - 1]!.sourceFile, reason: expect.stringMatching(/no source photo/) },
+        ],
+      });
+      const r = await other.call('match.identify', { source: { path: sampleImage(1) } });
+      if (!r.ok) throw new Error(r.error.message);
+      type Face = { verdict: string; candidates: { name: string }[] };
+      const hit = (r.value as { faces: Face[] }).faces.filter((f) => f.verdict === 'match');
+      expect(hit.map((f) => f.candidates[0]!.name)).toEqual(['Alice Example']);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('refuses an import from another model and a file that is not an export', async () => {
     const exp = await ok('watchlist.export', {});
     const doc = JSON.parse(Buffer.from(exp.data, 'base64').toString('utf8'));

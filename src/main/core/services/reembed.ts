@@ -1,16 +1,17 @@
 import { VigilError, type ErrorCode } from '../../../shared/errors';
 import type { ModelChange } from '../../../shared/watchlist-schemas';
-import { iou } from '../imaging/boxes';
+import type { ImageSource } from '../../../shared/schemas';
+import { iou, type Box } from '../imaging/boxes';
 import { DESCRIPTOR_MODEL, type StoredFace } from '../store/store';
 import { detectFaces, eraseSeenFaces, type AnalyseDeps } from './analyse';
 
-/** Why a kept photo gives no face, by the decode error it raised (imaging/decode.ts). */
+/** Why a source photo gives no face, by the decode error it raised (imaging/decode.ts). */
 const PHOTO_ERRORS: Partial<Record<ErrorCode, string>> = {
-  FILE_NOT_FOUND: 'its kept source photo is missing',
-  BAD_INPUT: 'its kept source photo is missing',
-  NOT_AN_IMAGE: 'its kept source photo is damaged',
-  IMAGE_CORRUPT: 'its kept source photo is damaged',
-  IMAGE_TOO_LARGE: 'its kept source photo is over the pixel limit',
+  FILE_NOT_FOUND: 'its source photo is missing',
+  BAD_INPUT: 'its source photo is missing',
+  NOT_AN_IMAGE: 'its source photo is damaged',
+  IMAGE_CORRUPT: 'its source photo is damaged',
+  IMAGE_TOO_LARGE: 'its source photo is over the pixel limit',
 };
 
 /** A kept source photo's face counts as the enrolled one when its box overlaps this much. */
@@ -71,25 +72,16 @@ export async function reembedStoredFaces(
     else bySource.set(entry.face.sourceKey, [entry]);
   }
   for (const [sourceKey, group] of bySource) {
-    let found: Awaited<ReturnType<typeof detectFaces>>['faces'] = [];
-    let reason = 'the face is no longer found in its kept source photo';
-    try {
-      ({ faces: found } = await detectFaces(deps, { path: store.media.pathOf(sourceKey) }));
-    } catch (err) {
-      // Only a problem with the photo itself loses its faces; anything else (the engine
-      // unavailable) stops here, and the next start tries again with nothing changed.
-      const photoProblem = err instanceof VigilError ? PHOTO_ERRORS[err.code] : undefined;
-      if (!photoProblem) throw err;
-      reason = photoProblem;
-    }
-    for (const { s, face } of group) {
-      const best = found
-        .filter((f) => f.matchDescriptor.length === store.watchlistVectors.dim)
-        .map((f) => ({ f, overlap: iou(f.box, face.box) }))
-        .sort((a, b) => b.overlap - a.overlap)[0];
-      if (best && best.overlap >= SAME_FACE_IOU) fresh.set(face, best.f.matchDescriptor);
-      else change.lost.push({ subject: s.name, file: face.sourceFile, reason });
-    }
+    const described = await describeAgain(
+      deps,
+      { path: store.media.pathOf(sourceKey) },
+      group.map(({ face }) => face.box),
+    );
+    group.forEach(({ s, face }, i) => {
+      const d = described[i]!;
+      if (typeof d === 'string') change.lost.push({ subject: s.name, file: face.sourceFile, reason: d });
+      else fresh.set(face, d);
+    });
   }
 
   const kept = [...fresh.keys()];
@@ -116,4 +108,34 @@ export async function reembedStoredFaces(
       log(`dropped ${seen.length} seen faces of ${from.seen}; scan their photos again to search them`);
   }
   return change;
+}
+
+/**
+ * The faces at `boxes` (original pixels) of one kept source photo, described by this Vigil's
+ * model: for each, its descriptor, or why there is none. The photo is detected as enrolment did;
+ * the face overlapping a box most (IoU ≥ 0.5) is that box's face. Throws for anything but a
+ * problem with the photo itself (the engine unavailable), so callers change nothing then.
+ */
+export async function describeAgain(
+  deps: Pick<AnalyseDeps, 'engine' | 'limits'>,
+  source: ImageSource,
+  boxes: readonly Box[],
+): Promise<(Float32Array | string)[]> {
+  let found: Awaited<ReturnType<typeof detectFaces>>['faces'] = [];
+  try {
+    ({ faces: found } = await detectFaces(deps, source));
+  } catch (err) {
+    const photoProblem = err instanceof VigilError ? PHOTO_ERRORS[err.code] : undefined;
+    if (!photoProblem) throw err;
+    return boxes.map(() => photoProblem);
+  }
+  const described = found.filter((f) => f.matchDescriptor.length > 0);
+  return boxes.map((box) => {
+    const best = described
+      .map((f) => ({ f, overlap: iou(f.box, box) }))
+      .sort((a, b) => b.overlap - a.overlap)[0];
+    return best && best.overlap >= SAME_FACE_IOU
+      ? best.f.matchDescriptor
+      : 'the face is no longer found in its source photo';
+  });
 }

@@ -8,9 +8,16 @@ import { subjectFieldsSchema, type EnrolledFace, type Subject } from '../../../s
 import { sameBox } from '../imaging/boxes';
 import { faceCropJpeg, faceSharpness } from '../imaging/face-crop';
 import { runJob } from '../store/history-log';
-import { DESCRIPTOR_MODEL, storedFaceSchema, type StoredFace, type StoredSubject } from '../store/store';
+import {
+  DESCRIPTOR_MODEL,
+  EARLIER_MODELS,
+  storedFaceSchema,
+  type StoredFace,
+  type StoredSubject,
+} from '../store/store';
 import { detectFaces, keepPreview, previewJpeg, type AnalyseDeps } from './analyse';
 import { releasePhotos } from './photo-data';
+import { describeAgain } from './reembed';
 import type { Matcher } from './matcher';
 
 /** Enrolment quality gates; see docs/calibration.md for the values seen on real faces. */
@@ -362,7 +369,10 @@ export async function importWatchlist(deps: WatchlistDeps, source: ImageSource) 
       });
     }
     const doc = parsed.data;
-    if (doc.model !== DESCRIPTOR_MODEL || doc.dim !== deps.store.watchlistVectors.dim) {
+    // A file from an earlier Vigil model carries its source photos: its faces are described
+    // again by this model, as a data dir of that model is when it opens (reembed.ts).
+    const earlier = EARLIER_MODELS.includes(doc.model);
+    if (!earlier && (doc.model !== DESCRIPTOR_MODEL || doc.dim !== deps.store.watchlistVectors.dim)) {
       throw new VigilError(
         'INCOMPATIBLE_MODEL',
         `${basename(file)} holds ${doc.dim}-d descriptors from ${doc.model}; this Vigil uses ${DESCRIPTOR_MODEL}`,
@@ -373,6 +383,8 @@ export async function importWatchlist(deps: WatchlistDeps, source: ImageSource) 
       added: [] as { id: string; name: string }[],
       updated: [] as { id: string; name: string; facesAdded: number }[],
       skipped: [] as { id: string; name: string; reason: string }[],
+      describedAgain: 0,
+      notDescribed: [] as { subject: string; file: string; reason: string }[],
     };
     for (const inc of doc.subjects) {
       let target = deps.store.watchlist.data.subjects.find((s) => s.id === inc.id);
@@ -396,7 +408,18 @@ export async function importWatchlist(deps: WatchlistDeps, source: ImageSource) 
         ) {
           continue;
         }
-        const descriptor = b64ToF32(f.descriptor);
+        let descriptor: Float32Array = b64ToF32(f.descriptor);
+        if (earlier) {
+          const again = f.source
+            ? (await describeAgain(deps, { name: f.sourceFile, bytes: f.source }, [f.box]))[0]!
+            : 'the file carries no source photo for it';
+          if (typeof again === 'string') {
+            report.notDescribed.push({ subject: inc.name, file: f.sourceFile, reason: again });
+            continue;
+          }
+          descriptor = again;
+          report.describedAgain++;
+        }
         if (descriptor.length !== deps.store.watchlistVectors.dim) continue;
         const { descriptor: _d, crop, source: src, ...meta } = f;
         const cropKey = `crops/${f.id}.jpg`;

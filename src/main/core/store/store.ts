@@ -23,6 +23,8 @@ export const DESCRIPTOR_DIM = 1280;
  * refused, and faces stored by another are described again when the data dir opens (reembed.ts).
  */
 export const DESCRIPTOR_MODEL = DEFAULT_CALIBRATION.modelId;
+/** Earlier Vigil descriptor models: their data dirs and exports are described again, not refused. */
+export const EARLIER_MODELS: readonly string[] = ['human/faceres+mobileface-aligned'];
 
 export { seenFaceSchema, type SeenFace } from './seen-faces';
 

@@ -298,6 +298,12 @@ const en = {
       updatedRow_one: '{{name}} (+{{count}} face)',
       updatedRow_many: '{{name}} (+{{count}} faces)',
       updatedRow_other: '{{name}} (+{{count}} faces)',
+      describedAgain_one:
+        '{{count}} face came from an earlier face model and was described again from its photo in the file.',
+      describedAgain_other:
+        '{{count}} faces came from an earlier face model and were described again from their photos in the file.',
+      notDescribed: 'Faces not imported (could not be described again)',
+      notDescribedRow: '{{subject}}, {{file}}: {{reason}}',
     },
   },
   search: {

@@ -300,6 +300,12 @@ const ptBR: Translation = {
       updatedRow_one: '{{name}} (+{{count}} rosto)',
       updatedRow_many: '{{name}} (+{{count}} rostos)',
       updatedRow_other: '{{name}} (+{{count}} rostos)',
+      describedAgain_one:
+        '{{count}} rosto veio de um modelo de rosto anterior e foi descrito de novo a partir da foto no arquivo.',
+      describedAgain_other:
+        '{{count}} rostos vieram de um modelo de rosto anterior e foram descritos de novo a partir das fotos no arquivo.',
+      notDescribed: 'Rostos não importados (não puderam ser descritos de novo)',
+      notDescribedRow: '{{subject}}, {{file}}: {{reason}}',
     },
   },
   search: {

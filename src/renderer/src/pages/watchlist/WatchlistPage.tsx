@@ -86,6 +86,22 @@ function ImportReportView({ report }: { report: ImportReport }) {
           text: `${r.name} — ${r.reason === 'already up to date' ? t('watchlist.import.upToDate') : r.reason}`,
         }))}
       />
+      {report.describedAgain > 0 && (
+        <Text size="sm" data-testid="import-described-again">
+          {t('watchlist.import.describedAgain', { count: report.describedAgain })}
+        </Text>
+      )}
+      {report.notDescribed.length > 0 && (
+        <ReportSection
+          title={t('watchlist.import.notDescribed')}
+          color="orange"
+          testId="import-not-described"
+          rows={report.notDescribed.map((r, i) => ({
+            id: String(i),
+            text: t('watchlist.import.notDescribedRow', r),
+          }))}
+        />
+      )}
     </Stack>
   );
 }
