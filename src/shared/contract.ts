@@ -186,7 +186,8 @@ export const contract = {
   'watchlist.import': channel({
     input: z.object({ source: imageSourceSchema }).strict(),
     output: importReportSchema,
-    summary: 'Merge an exported watchlist file by subject id; reports what was added, updated, skipped.',
+    summary:
+      'Merge an exported watchlist file by subject id; reports what was added, updated, skipped. Faces of a file from an earlier Vigil model are described again from the photos it carries.',
   }),
   'match.identify': channel({
     input: z
