@@ -26,10 +26,11 @@ const SAME_FACE_IOU = 0.5;
  * Diagnostics) and logged. Runs before the matcher loads; returns null when nothing was from
  * another model.
  *
- * Order, so that a crash at any step is finished by the next start and leaves no descriptor of a
- * deleted face behind: rows nothing names are zeroed first (a crash after the append below), the
- * new rows are appended, the document then names them with the new model, and only then are
- * the old rows zeroed. Seen faces' rows are zeroed before their list restarts.
+ * Order, so that a crash at any step is redone by the next start and leaves no old descriptor
+ * behind: rows nothing names are zeroed first (left by a crash after an append), the new rows are
+ * appended, the old rows zeroed, and only then does the document name the new rows and model
+ * (until then it still says the old model, so the next start does it all again). Seen faces'
+ * rows are zeroed before their list restarts.
  */
 export async function reembedStoredFaces(
   deps: Pick<AnalyseDeps, 'engine' | 'store' | 'limits'>,
@@ -87,7 +88,7 @@ export async function reembedStoredFaces(
   const kept = [...fresh.keys()];
   const first = kept.length ? await store.watchlistVectors.append(kept.map((f) => fresh.get(f)!)) : 0;
   const rowOf = new Map(kept.map((f, i) => [f, first + i]));
-  const oldRows = faces.map(({ face }) => face.row); // before the update renumbers them
+  await store.watchlistVectors.erase(...faces.map(({ face }) => face.row));
   if (faces.length) change.enrolled = kept.length;
   await store.watchlist.update((doc) => {
     doc.model = DESCRIPTOR_MODEL;
@@ -98,7 +99,6 @@ export async function reembedStoredFaces(
       for (const f of s.faces) f.row = rowOf.get(f)!;
     }
   });
-  await store.watchlistVectors.erase(...oldRows);
   for (const l of change.lost) log(`removed an enrolled face of ${l.subject} (${l.file}): ${l.reason}`);
 
   if (from.seen !== DESCRIPTOR_MODEL) {
