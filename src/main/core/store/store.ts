@@ -19,11 +19,11 @@ import { DEFAULT_CALIBRATION } from '../match/calibration';
 /** Stored descriptors: unit faceres (1024) ++ unit aligned mobileface (256); see engine/runtime.ts. */
 export const DESCRIPTOR_DIM = 1280;
 /**
- * Which models made the stored descriptors (the calibration's): an import from other models is
- * refused, and faces stored by another are described again when the data dir opens (reembed.ts).
+ * Which model makes the stored descriptors (the calibration's). Faces a data dir holds from
+ * another model are described again from their kept photos when it opens (reembed.ts).
  */
 export const DESCRIPTOR_MODEL = DEFAULT_CALIBRATION.modelId;
-/** Earlier Vigil descriptor models: their data dirs and exports are described again, not refused. */
+/** Earlier Vigil models: a watchlist file exported by one is described again on import, not refused. */
 export const EARLIER_MODELS: readonly string[] = ['human/faceres+mobileface-aligned'];
 
 export { seenFaceSchema, type SeenFace } from './seen-faces';
