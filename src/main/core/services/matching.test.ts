@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Core } from '../core';
 import { createTestCore, sampleImage, tempDir } from '../test-support';
 
@@ -219,8 +219,11 @@ describe('watchlist and matching', () => {
     const bytes = Buffer.from(JSON.stringify(doc)).toString('base64');
     const other = await createTestCore(join(dir, 'earlier'));
     try {
+      const detect = vi.spyOn(other.engine, 'detect');
       const imp = await other.call('watchlist.import', { source: { name: 'old.vigil.json', bytes } });
       if (!imp.ok) throw new Error(imp.error.message);
+      // One detection per photo the file carries (here one face each), none for the face without.
+      expect(detect).toHaveBeenCalledTimes(faces.length - 1);
       expect(imp.value).toMatchObject({
         describedAgain: faces.length - 1,
         notDescribed: [

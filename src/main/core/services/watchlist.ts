@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { VigilError } from '../../../shared/errors';
 import type { ImageSource } from '../../../shared/schemas';
 import { subjectFieldsSchema, type EnrolledFace, type Subject } from '../../../shared/watchlist-schemas';
-import { sameBox } from '../imaging/boxes';
+import { sameBox, type Box } from '../imaging/boxes';
 import { faceCropJpeg, faceSharpness } from '../imaging/face-crop';
 import { runJob } from '../store/history-log';
 import {
@@ -386,6 +386,23 @@ export async function importWatchlist(deps: WatchlistDeps, source: ImageSource) 
       describedAgain: 0,
       notDescribed: [] as { subject: string; file: string; reason: string }[],
     };
+    // An earlier model's file: each photo it carries is detected once, for all of its faces.
+    const photos = new Map<string, { name: string; bytes: string; boxes: Box[] }>();
+    if (earlier) {
+      const faces = doc.subjects.flatMap((x) => x.faces);
+      for (const f of faces)
+        if (f.source && !photos.has(f.sourceSha256))
+          photos.set(f.sourceSha256, { name: f.sourceFile, bytes: f.source, boxes: [] });
+      for (const f of faces) photos.get(f.sourceSha256)?.boxes.push(f.box);
+    }
+    const described = new Map<string, Promise<(Float32Array | string)[]>>();
+    const describeFace = async (f: { sourceSha256: string; box: Box }) => {
+      const p = photos.get(f.sourceSha256);
+      if (!p) return 'the file carries no source photo for it';
+      let all = described.get(f.sourceSha256);
+      if (!all) described.set(f.sourceSha256, (all = describeAgain(deps, p, p.boxes)));
+      return (await all)[p.boxes.indexOf(f.box)]!;
+    };
     for (const inc of doc.subjects) {
       let target = deps.store.watchlist.data.subjects.find((s) => s.id === inc.id);
       const isNew = !target;
@@ -410,9 +427,7 @@ export async function importWatchlist(deps: WatchlistDeps, source: ImageSource) 
         }
         let descriptor: Float32Array = b64ToF32(f.descriptor);
         if (earlier) {
-          const again = f.source
-            ? (await describeAgain(deps, { name: f.sourceFile, bytes: f.source }, [f.box]))[0]!
-            : 'the file carries no source photo for it';
+          const again = await describeFace(f);
           if (typeof again === 'string') {
             report.notDescribed.push({ subject: inc.name, file: f.sourceFile, reason: again });
             continue;
