@@ -55,6 +55,10 @@ export const enrollInputSchema = z
 
 export const enrollResultSchema = z.object({ subject: subjectSchema, face: enrolledFaceSchema });
 
+/** An enrolled face that could not be described by this Vigil's model, and why. */
+export const undescribedFaceSchema = z.object({ subject: z.string(), file: z.string(), reason: z.string() });
+export type UndescribedFace = z.infer<typeof undescribedFaceSchema>;
+
 export const importReportSchema = z.object({
   added: z.array(z.object({ id: z.string(), name: z.string() })),
   updated: z.array(z.object({ id: z.string(), name: z.string(), facesAdded: z.number().int() })),
@@ -62,7 +66,7 @@ export const importReportSchema = z.object({
   /** Faces of a file from an earlier Vigil model, described again from the photos it carries. */
   describedAgain: z.number().int(),
   /** Faces of such a file that could not be (no photo in the file, face not found again): not imported. */
-  notDescribed: z.array(z.object({ subject: z.string(), file: z.string(), reason: z.string() })),
+  notDescribed: z.array(undescribedFaceSchema),
 });
 
 /**
@@ -74,7 +78,7 @@ export const modelChangeSchema = z.object({
   from: z.string(),
   to: z.string(),
   enrolled: z.number().int(),
-  lost: z.array(z.object({ subject: z.string(), file: z.string(), reason: z.string() })),
+  lost: z.array(undescribedFaceSchema),
   seenDropped: z.number().int(),
 });
 export type ModelChange = z.infer<typeof modelChangeSchema>;

@@ -82,15 +82,20 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...opts.engine,
   });
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  // Faces stored by another descriptor model are described again before any is compared.
+  const loadMatcher = async (target: Store) => {
+    await reembedStoredFaces({ engine, store: target, limits });
+    return Matcher.load(target);
+  };
+  let matcher: Matcher;
   try {
-    await reembedStoredFaces({ engine, store, limits });
+    matcher = await loadMatcher(store);
   } catch (err) {
     // Nothing was changed that the next start cannot finish; let it open the data dir.
     await engine.close();
     await store.close();
     throw err;
   }
-  let matcher = await Matcher.load(store);
   const telemetry = new Telemetry();
   const deps: WatchlistDeps = {
     engine,
@@ -114,8 +119,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         return store;
       },
       async replace(next) {
-        await reembedStoredFaces({ engine, store: next, limits });
-        const nextMatcher = await Matcher.load(next);
+        const nextMatcher = await loadMatcher(next);
         store.history.moveListenersTo(next.history);
         store = deps.store = next;
         matcher.stop();

@@ -104,6 +104,9 @@ function searched(deps: WatchlistDeps): Map<string, Box[]> {
   return kept;
 }
 
+/** The cache's key: the same bytes searched for the same smallest face. */
+const searchedKey = (sha256: string, minFace: number) => `${sha256}:${minFace}`;
+
 function rememberSearched(deps: WatchlistDeps, key: string, boxes: Box[]): void {
   const kept = searched(deps);
   kept.delete(key);
@@ -128,7 +131,7 @@ export async function detectForBlur(
   const { img, faces } = await detectFaces(deps, source, smallFacePass(minFace));
   rememberSearched(
     deps,
-    `${img.sha256}:${minFace}`,
+    searchedKey(img.sha256, minFace),
     faces.map((f) => f.box),
   );
   return {
@@ -356,7 +359,7 @@ export async function exportBlurred(deps: WatchlistDeps, input: ExportInput): Pr
       checkRegions(input.regions, img.width, img.height);
       regions = input.regions;
       // Faces blur.detect found in these very pixels (removed ones too), and every region given.
-      const found = searched(deps).get(`${img.sha256}:${o.minFace}`);
+      const found = searched(deps).get(searchedKey(img.sha256, o.minFace));
       if (found) recheck = [...found, ...regions.map((r) => r.box)];
     } else {
       const found = await detectFaces(deps, input.source, smallFacePass(o.minFace));

@@ -4,7 +4,12 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import { VigilError } from '../../../shared/errors';
 import type { ImageSource } from '../../../shared/schemas';
-import { subjectFieldsSchema, type EnrolledFace, type Subject } from '../../../shared/watchlist-schemas';
+import {
+  subjectFieldsSchema,
+  type EnrolledFace,
+  type Subject,
+  type UndescribedFace,
+} from '../../../shared/watchlist-schemas';
 import { sameBox, type Box } from '../imaging/boxes';
 import { faceCropJpeg, faceSharpness } from '../imaging/face-crop';
 import { runJob } from '../store/history-log';
@@ -384,7 +389,7 @@ export async function importWatchlist(deps: WatchlistDeps, source: ImageSource) 
       updated: [] as { id: string; name: string; facesAdded: number }[],
       skipped: [] as { id: string; name: string; reason: string }[],
       describedAgain: 0,
-      notDescribed: [] as { subject: string; file: string; reason: string }[],
+      notDescribed: [] as UndescribedFace[],
     };
     // An earlier model's file: each photo it carries is detected once, for all of its faces.
     const photos = new Map<string, { name: string; bytes: string; boxes: Box[] }>();
