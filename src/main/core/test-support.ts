@@ -92,6 +92,14 @@ export function seenFacesOnDisk(dataDir: string): SeenFace[] {
   return [...faces.values()];
 }
 
+/** A core call's value, or an error naming the channel and the failure's code. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test helper: callers assert the shape
+export async function callOk<T = any>(core: Core, channel: string, input: unknown): Promise<T> {
+  const r = await core.call(channel, input);
+  if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
+  return r.value as T;
+}
+
 export function createTestCore(dataDir: string): Promise<Core> {
   return createCore({ dataDir, mediaUrl: (k) => '/media/' + k, engine: testEngineOptions() });
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Core } from '../core';
-import { createTestCore, sampleImage, tempDir } from '../test-support';
+import { createTestCore, sampleImage, tempDir, callOk } from '../test-support';
 
 // Faces of sample1.jpg (three different people) and sample6.jpg (four others).
 const ALICE_BOX = { left: 250, top: 230, width: 520, height: 520 }; // sample1 face at [334,316,352,352]
@@ -14,12 +14,7 @@ let dir: string;
 let alicePhoto: string;
 let beaPhoto: string;
 
-async function ok<C extends Parameters<Core['call']>[0]>(channel: C, input: unknown) {
-  const r = await core.call(channel, input);
-  if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test helper: callers assert the shape
-  return r.value as any;
-}
+const ok = (channel: string, input: unknown) => callOk(core, channel, input);
 
 async function fails(channel: string, input: unknown) {
   const r = await core.call(channel, input);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../core';
-import { createTestCore, sampleImage, seenFacesOnDisk, tempDir } from '../test-support';
+import { createTestCore, sampleImage, seenFacesOnDisk, tempDir, callOk } from '../test-support';
 
 // One face of sample1.jpg, big enough to enrol.
 const ALICE_BOX = { left: 250, top: 230, width: 520, height: 520 };
@@ -14,12 +14,7 @@ afterEach(async () => {
   core = undefined;
 });
 
-async function ok<C extends Parameters<Core['call']>[0]>(channel: C, input: unknown) {
-  const r = await core!.call(channel, input);
-  if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test helper: callers assert the shape
-  return r.value as any;
-}
+const ok = (channel: string, input: unknown) => callOk(core!, channel, input);
 
 /** What the data dir holds of a photo, read from disk. */
 function onDisk(data: string, sha: string) {

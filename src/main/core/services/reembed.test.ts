@@ -2,11 +2,11 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import type { Core } from '../core';
 import { EmbeddingFile } from '../store/embeddings';
 import { DESCRIPTOR_DIM, DESCRIPTOR_MODEL } from '../store/store';
 import { createCore } from '../core';
 import {
+  callOk,
   cosine,
   createTestCore,
   sampleImage,
@@ -16,12 +16,6 @@ import {
 } from '../test-support';
 
 const OLD_MODEL = 'human/faceres+mobileface-aligned';
-
-async function ok<T = unknown>(core: Core, channel: string, input: unknown): Promise<T> {
-  const r = await core.call(channel, input);
-  if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
-  return r.value as T;
-}
 
 /** Every row of an embedding file, as vectors. */
 async function rows(file: string): Promise<Float32Array[]> {
@@ -63,11 +57,11 @@ describe('a data dir written by another descriptor model', () => {
     await sharp(sampleImage(6)).extract({ left: 1020, top: 200, width: 500, height: 520 }).toFile(bea);
 
     let core = await createTestCore(data);
-    const a = await ok<{ id: string }>(core, 'watchlist.create', { name: 'Alice' });
-    const b = await ok<{ id: string }>(core, 'watchlist.create', { name: 'Bea' });
-    await ok(core, 'watchlist.enroll', { subjectId: a.id, source: { path: alice } });
-    await ok(core, 'watchlist.enroll', { subjectId: b.id, source: { path: bea } });
-    await ok(core, 'match.identify', { source: { path: sampleImage(3) } });
+    const a = await callOk<{ id: string }>(core, 'watchlist.create', { name: 'Alice' });
+    const b = await callOk<{ id: string }>(core, 'watchlist.create', { name: 'Bea' });
+    await callOk(core, 'watchlist.enroll', { subjectId: a.id, source: { path: alice } });
+    await callOk(core, 'watchlist.enroll', { subjectId: b.id, source: { path: bea } });
+    await callOk(core, 'match.identify', { source: { path: sampleImage(3) } });
     const before = await rows(join(data, 'watchlist.vec'));
     expect(seenFacesOnDisk(data).length).toBe(3);
     await core.close();
@@ -119,7 +113,7 @@ describe('a data dir written by another descriptor model', () => {
       });
       for (const v of await rows(join(data, 'faces.vec'))) expect(v.every((x) => x === 0)).toBe(true);
       // Diagnostics says what happened, for the app's users (the log goes to stderr).
-      const diag = await ok<{ modelChange: unknown }>(core, 'app.diagnostics', {});
+      const diag = await callOk<{ modelChange: unknown }>(core, 'app.diagnostics', {});
       expect(diag.modelChange).toMatchObject({
         from: OLD_MODEL,
         to: DESCRIPTOR_MODEL,
@@ -128,7 +122,7 @@ describe('a data dir written by another descriptor model', () => {
         lost: [{ subject: 'Bea', file: 'bea.jpg', reason: 'its source photo is missing' }],
       });
       // Matching works on the new descriptors.
-      const r = await ok<{ faces: { verdict: string; candidates: { name: string }[] }[] }>(
+      const r = await callOk<{ faces: { verdict: string; candidates: { name: string }[] }[] }>(
         core,
         'match.identify',
         { source: { path: sampleImage(1) } },
@@ -141,7 +135,7 @@ describe('a data dir written by another descriptor model', () => {
     // Nothing left to do on the next open: no rows appended again; the report stays.
     core = await createTestCore(data);
     try {
-      const diag = await ok<{ modelChange: { enrolled: number } }>(core, 'app.diagnostics', {});
+      const diag = await callOk<{ modelChange: { enrolled: number } }>(core, 'app.diagnostics', {});
       expect(diag.modelChange.enrolled).toBe(1);
     } finally {
       await core.close();
@@ -153,7 +147,7 @@ describe('a data dir written by another descriptor model', () => {
     writeFileSync(faces, [JSON.stringify({ version: 1, model: OLD_MODEL }), ...rest].join('\n'));
     core = await createTestCore(data);
     try {
-      const diag = await ok<{ modelChange: { enrolled: number; lost: unknown[] } }>(
+      const diag = await callOk<{ modelChange: { enrolled: number; lost: unknown[] } }>(
         core,
         'app.diagnostics',
         {},
