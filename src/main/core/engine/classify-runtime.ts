@@ -11,6 +11,7 @@ import type {
   UserModelSpec,
 } from './classify-protocol';
 import type { RgbImage } from './protocol';
+import { describing } from './runtime';
 
 type Tf = Human['tf'];
 type Tensor = ReturnType<Tf['tensor']>;
@@ -211,8 +212,8 @@ export class ClassifyRuntime {
 
   private async faceAttributes(input: Tensor): Promise<RawFaceAttributes[]> {
     const tf = this.tf;
-    // The still-photo config runs faceres, whose outputs give human's age and gender.
-    const result: Result = await this.human.detect(input as never);
+    // faceres's outputs give human's age and gender.
+    const result: Result = await this.human.detect(input as never, describing(true));
     if (result.error) throw new Error(result.error);
     const faces = dropNestedDuplicates(result.face);
     if (faces.length === 0) return [];

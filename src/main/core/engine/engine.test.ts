@@ -139,6 +139,22 @@ describe('Engine (human in a worker thread)', () => {
     }
   });
 
+  it('finds the same faces without describing them when told, and describes again after', async () => {
+    const first = faces.get(1)!;
+    const boxesOnly = await engine.detect(images.get(1)!, { describe: false });
+    expect(boxesOnly.map((f) => [f.box, f.score, f.landmarks, f.detector])).toEqual(
+      first.map((f) => [f.box, f.score, f.landmarks, 'pipeline']),
+    );
+    for (const f of boxesOnly) {
+      expect(f.descriptor).toHaveLength(0);
+      expect(f.matchDescriptor).toHaveLength(0);
+    }
+    // human keeps the config a call gives it: the next call must describe again.
+    const again = await engine.detect(images.get(1)!);
+    expect(again.map((f) => f.descriptor.length)).toEqual(first.map(() => 1024));
+    expect(again.every((f, i) => cosine(f.matchDescriptor, first[i]!.matchDescriptor) > 0.999)).toBe(true);
+  });
+
   it('does not detach the caller’s pixels', async () => {
     const img = images.get(2)!;
     const before = img.data.byteLength;
@@ -159,16 +175,18 @@ describe('Engine (human in a worker thread)', () => {
     const recall = { minFace: 24, minScore: 0.6 };
     // The face pipeline sees three of the four faces; the second (35 px) only the recall passes.
     const seen = (found: RawFace[], t: Box) => found.some((f) => iou(f.box, t) > 0.3);
-    const boxOnly = (found: RawFace[]) => found.filter((f) => f.descriptor.length === 0);
+    const boxOnly = (found: RawFace[]) => found.filter((f) => f.detector === 'small-face');
     expect(seen(await engine.detect(photo), truth[1]!)).toBe(false);
-    const all = await engine.detect(photo, recall);
+    const all = await engine.detect(photo, { recall });
     for (const t of truth) expect(seen(all, t)).toBe(true);
     expect(seen(boxOnly(all), truth[1]!)).toBe(true);
     // Searched around that face only: found; around another face 80 px away, or an empty corner: not.
-    const around = boxOnly(await engine.detect(photo, { ...recall, within: [truth[1]!] }));
+    const around = boxOnly(await engine.detect(photo, { recall: { ...recall, within: [truth[1]!] } }));
     expect(around.map((f) => seen([f], truth[1]!))).toEqual([true]);
-    expect(boxOnly(await engine.detect(photo, { ...recall, within: [truth[3]!] }))).toEqual([]);
-    expect(boxOnly(await engine.detect(photo, { ...recall, within: [[700, 500, 40, 40]] }))).toEqual([]);
+    expect(boxOnly(await engine.detect(photo, { recall: { ...recall, within: [truth[3]!] } }))).toEqual([]);
+    expect(
+      boxOnly(await engine.detect(photo, { recall: { ...recall, within: [[700, 500, 40, 40]] } })),
+    ).toEqual([]);
   });
 
   it('answers concurrent calls each with its own result', async () => {

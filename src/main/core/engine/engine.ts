@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { VigilError } from '../../../shared/errors';
 import type { EngineInfo } from '../../../shared/schemas';
-import type { FromWorker, RawFace, RgbImage, ToWorker, WorkerInfo } from './protocol';
-import type { DetectorOptions } from './face-detector';
+import type { DetectRequest, FromWorker, RawFace, RgbImage, ToWorker, WorkerInfo } from './protocol';
 import type { ClassifyRequest, ModelProbe, RawClassification, UserModelSpec } from './classify-protocol';
 
 export interface EngineOptions {
@@ -65,7 +64,7 @@ class EngineWorker {
     this.worker?.postMessage(msg, transfer);
   }
 
-  async detect(id: number, image: RgbImage, recall?: DetectorOptions): Promise<RawFace[]> {
+  async detect(id: number, image: RgbImage, request: DetectRequest): Promise<RawFace[]> {
     await this.start();
     this.busy++;
     try {
@@ -73,7 +72,9 @@ class EngineWorker {
       const buf = image.data.slice().buffer as ArrayBuffer;
       return await new Promise<RawFace[]>((resolve, reject) => {
         this.pending.set(id, { resolve, reject });
-        this.send({ type: 'detect', id, data: buf, width: image.width, height: image.height, recall }, [buf]);
+        this.send({ type: 'detect', id, data: buf, width: image.width, height: image.height, ...request }, [
+          buf,
+        ]);
       });
     } finally {
       this.busy--;
@@ -160,13 +161,13 @@ export class Engine {
   }
 
   /** Faces with descriptors; with `recall`, small faces too (boxes only). See EngineRuntime.detect. */
-  async detect(image: RgbImage, recall?: DetectorOptions): Promise<RawFace[]> {
+  async detect(image: RgbImage, request: DetectRequest = {}): Promise<RawFace[]> {
     await this.started;
     if (this.state === 'failed')
       throw new VigilError('ENGINE_UNAVAILABLE', `Face engine unavailable: ${this.error}`);
     const worker = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
     const t0 = performance.now();
-    const faces = await worker.detect(this.nextId++, image, recall);
+    const faces = await worker.detect(this.nextId++, image, request);
     const ms = performance.now() - t0;
     for (const listener of this.timingListeners) listener(ms, faces.length);
     return faces;

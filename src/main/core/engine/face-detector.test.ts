@@ -89,11 +89,12 @@ describe('small faces in a large photo (engine recall mode)', () => {
     const found = (boxes: { box: Box }[]) => truth.filter((t) => boxes.some((b) => iou(t, b.box) >= 0.45));
     const plain = await engine.detect(photo);
     expect(found(plain)).toHaveLength(0);
-    const recall = await engine.detect(photo, DEFAULT_DETECTOR);
+    const recall = await engine.detect(photo, { recall: DEFAULT_DETECTOR });
     expect(found(recall)).toHaveLength(truth.length);
     const small = recall.filter((f) => truth.some((t) => iou(t, f.box) >= 0.3));
     for (const f of small) {
       expect(f.descriptor).toHaveLength(0);
+      expect(f.detector).toBe('small-face');
       expect(f.score).toBeGreaterThanOrEqual(DEFAULT_DETECTOR.minScore);
     }
   });
@@ -102,7 +103,7 @@ describe('small faces in a large photo (engine recall mode)', () => {
     for (const n of [4, 5, 6]) {
       const img = await decodeImage({ path: sampleImage(n) });
       const plain = await engine.detect(img.rgb);
-      const recall = await engine.detect(img.rgb, DEFAULT_DETECTOR);
+      const recall = await engine.detect(img.rgb, { recall: DEFAULT_DETECTOR });
       expect(recall.length, `sample${n}`).toBe(plain.length);
     }
   });

@@ -13,6 +13,22 @@ export interface RawFace {
   descriptor: Float32Array;
   /** What matching compares: unit faceres ++ unit mobileface (1280), empty when not computable. */
   matchDescriptor: Float32Array;
+  /**
+   * Who found it: the face pipeline (landmarks, pose, and descriptors when asked for), or only
+   * the small-face detectors (a box and a score).
+   */
+  detector: 'pipeline' | 'small-face';
+}
+
+/** What one detect call computes beyond the face pipeline's boxes. */
+export interface DetectRequest {
+  /** Also run the small-face detectors (engine/face-detector.ts, engine/retinaface.ts). */
+  recall?: DetectorOptions;
+  /**
+   * Describe the pipeline's faces (faceres and the match descriptor), about 100 ms a face on
+   * WASM; default true. Off where only boxes matter (a blur without kept subjects, its self-check).
+   */
+  describe?: boolean;
 }
 
 export interface RgbImage {
@@ -26,15 +42,13 @@ export type WorkerInfo = Omit<EngineInfo, 'state' | 'workers' | 'error'>;
 
 export type ToWorker =
   | { type: 'init'; modelsDir: string; forceBackend?: 'wasm' | 'tensorflow' }
-  | {
+  | ({
       type: 'detect';
       id: number;
       data: ArrayBuffer;
       width: number;
       height: number;
-      /** Also run the multi-scale detector for small faces (engine/face-detector.ts). */
-      recall?: DetectorOptions;
-    }
+    } & DetectRequest)
   | ClassifyToWorker;
 
 export type FromWorker =

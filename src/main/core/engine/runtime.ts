@@ -5,7 +5,7 @@ import type { Config, Human, Result } from '@vladmandic/human';
 import { MODEL_SCHEME, registerDiskModelRouter } from './disk-io';
 import { alignedChip, fuseUnit } from './align';
 import { type Box, dropNestedDuplicates, overlapOfSmaller, searchAreas } from '../imaging/boxes';
-import type { RawFace, RgbImage, WorkerInfo } from './protocol';
+import type { DetectRequest, RawFace, RgbImage, WorkerInfo } from './protocol';
 import {
   BLAZEFACE_FULL,
   cropRgb,
@@ -281,12 +281,13 @@ export class EngineRuntime {
   }
 
   /**
-   * The face pipeline (boxes, landmarks, descriptors) on the whole photo; with `recall`, also the
-   * small-face detectors, whose faces the pipeline missed (too small for it) are added as boxes
-   * without descriptors. Blur asks for recall: a missed face is a privacy leak.
+   * The face pipeline (boxes, landmarks, descriptors unless `describe` is false) on the whole
+   * photo; with `recall`, also the small-face detectors, whose faces the pipeline missed (too
+   * small for it) are added as boxes without descriptors. Blur asks for recall: a missed face is
+   * a privacy leak.
    */
-  async detect(image: RgbImage, recall?: DetectorOptions): Promise<RawFace[]> {
-    const faces = await this.describe(image);
+  async detect(image: RgbImage, { recall, describe = true }: DetectRequest = {}): Promise<RawFace[]> {
+    const faces = await this.pipelineFaces(image, describe);
     if (!recall) return faces;
     for (const d of await this.detectBoxes(image, recall)) {
       if (faces.some((f) => overlapOfSmaller(f.box, d.box) > 0.5)) continue;
@@ -297,17 +298,18 @@ export class EngineRuntime {
         pose: null,
         descriptor: new Float32Array(0),
         matchDescriptor: new Float32Array(0),
+        detector: 'small-face',
       });
     }
     return faces;
   }
 
-  private async describe(image: RgbImage): Promise<RawFace[]> {
+  private async pipelineFaces(image: RgbImage, describe: boolean): Promise<RawFace[]> {
     const tf = this.human.tf;
     const input = tf.tensor4d(image.data, [1, image.height, image.width, 3], 'int32');
     let result: Result;
     try {
-      result = await this.human.detect(input);
+      result = await this.human.detect(input, describing(describe));
     } finally {
       tf.dispose(input);
     }
@@ -324,8 +326,8 @@ export class EngineRuntime {
         }
       }
       const landmarks = exact.map(([x, y]) => [round(x), round(y)] as [number, number]);
-      const descriptor = Float32Array.from(face.embedding ?? []);
-      const second = await this.matchDescriptor(image, exact);
+      const descriptor = Float32Array.from(describe ? (face.embedding ?? []) : []);
+      const second = describe ? await this.matchDescriptor(image, exact) : new Float32Array(0);
       faces.push({
         box: face.box.map(round) as [number, number, number, number],
         score: round(face.boxScore ?? face.score, 4),
@@ -341,10 +343,19 @@ export class EngineRuntime {
         // Unit faceres ++ unit mobileface: one cosine over it is the mean of both cosines.
         matchDescriptor:
           descriptor.length && second.length ? fuseUnit(descriptor, second) : new Float32Array(0),
+        detector: 'pipeline',
       });
     }
     return faces;
   }
+}
+
+/**
+ * human's `detect` merges the config it is given into its own for good, so every call on the
+ * shared instance (classify-runtime.ts too) says whether faceres runs.
+ */
+export function describing(describe: boolean): Partial<Config> {
+  return { face: { description: { enabled: describe } } } as Partial<Config>;
 }
 
 /**

@@ -34,13 +34,16 @@ port.on('message', (msg: ToWorker) => {
     post({ type: 'error', id: msg.id, message: 'engine not initialised' });
     return;
   }
-  runtime.detect({ data: new Uint8Array(msg.data), width: msg.width, height: msg.height }, msg.recall).then(
-    (faces) =>
-      post(
-        { type: 'result', id: msg.id, faces },
-        faces.flatMap((f) => [f.descriptor.buffer as ArrayBuffer, f.matchDescriptor.buffer as ArrayBuffer]),
-      ),
-    (err: unknown) =>
-      post({ type: 'error', id: msg.id, message: err instanceof Error ? err.message : String(err) }),
-  );
+  const { recall, describe } = msg;
+  runtime
+    .detect({ data: new Uint8Array(msg.data), width: msg.width, height: msg.height }, { recall, describe })
+    .then(
+      (faces) =>
+        post(
+          { type: 'result', id: msg.id, faces },
+          faces.flatMap((f) => [f.descriptor.buffer as ArrayBuffer, f.matchDescriptor.buffer as ArrayBuffer]),
+        ),
+      (err: unknown) =>
+        post({ type: 'error', id: msg.id, message: err instanceof Error ? err.message : String(err) }),
+    );
 });

@@ -30,6 +30,7 @@ export interface AnalysedFace {
   descriptor: Float32Array;
   /** What matching compares and the store keeps (see RawFace.matchDescriptor). */
   matchDescriptor: Float32Array;
+  detector: RawFace['detector'];
   /** Id of the kept "seen" face ('' when the descriptor is missing). */
   seenId: string;
 }
@@ -79,22 +80,24 @@ export async function detectFaces(
   source: ImageSource,
   /** Also find small faces (boxes only); minFace in original pixels. */
   recall?: DetectorOptions,
+  /** false: boxes only, no descriptors (see DetectRequest.describe). */
+  describe = true,
 ) {
   const t0 = performance.now();
   const img = await decodeImage(source, deps.limits);
   const t1 = performance.now();
   // Options come in original pixels; the engine sees the decoded (maybe scaled-down) image.
   const s = img.scale;
-  const raw = await deps.engine.detect(
-    img.rgb,
-    recall && {
+  const raw = await deps.engine.detect(img.rgb, {
+    recall: recall && {
       ...recall,
       minFace: recall.minFace / s,
       ...(recall.within && {
         within: recall.within.map((b): Box => [b[0] / s, b[1] / s, b[2] / s, b[3] / s]),
       }),
     },
-  );
+    describe,
+  });
   const t2 = performance.now();
   const faces: AnalysedFace[] = raw
     .map((f) => ({
@@ -106,6 +109,7 @@ export async function detectFaces(
       pose: f.pose,
       descriptor: f.descriptor,
       matchDescriptor: f.matchDescriptor,
+      detector: f.detector,
       seenId: '',
     }))
     .sort((a, b) => b.box[2] * b.box[3] - a.box[2] * a.box[3]);

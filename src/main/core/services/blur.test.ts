@@ -6,7 +6,7 @@ import type { ChannelInput } from '../../../shared/contract';
 import type { BlurDetectResult, BlurExportResult, BlurPreviewResult } from '../../../shared/blur-schemas';
 import type { Core } from '../core';
 import { overlapOfSmaller } from '../imaging/boxes';
-import { createTestCore, sampleImage, tempDir } from '../test-support';
+import { createTestCore, SAMPLE_FACES, sampleImage, tempDir } from '../test-support';
 
 type Box = [number, number, number, number];
 
@@ -297,7 +297,7 @@ describe('blur with the editor’s regions', () => {
     const recalls = () => {
       const spy = vi.spyOn(core.engine, 'detect');
       return () => {
-        const seen = spy.mock.calls.map((c) => c[1]);
+        const seen = spy.mock.calls.map((c) => c[1]?.recall);
         spy.mockRestore();
         return seen;
       };
@@ -319,6 +319,18 @@ describe('blur with the editor’s regions', () => {
     expect(r.selfCheck.facesStillDetected.some((f) => overlapOfSmaller(f.box, removed!.box) > 0.5)).toBe(
       true,
     );
+  });
+
+  it('describes no face when no subject is kept: export and self-check want boxes only', async () => {
+    const spy = vi.spyOn(core.engine, 'detect');
+    try {
+      const r = await blurExport(sampleImage(2), { outDir: join(dir, 'boxes-only') });
+      expect(spy.mock.calls.map((c) => c[1]?.describe)).toEqual([false, false]);
+      expect(r.counts.blurred).toBeGreaterThanOrEqual(SAMPLE_FACES[2]!);
+      expect(r.selfCheck.facesStillDetected).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('previews exactly what an export writes, and neither detect nor preview writes anything', async () => {

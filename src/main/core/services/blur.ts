@@ -24,7 +24,7 @@ import { overlapOfSmaller } from '../imaging/boxes';
 import { decodeImage, type DecodedImage } from '../imaging/decode';
 import { redactionOverlays, regionRect, type RawRgb, type RedactOptions } from '../imaging/redact';
 import { runJob } from '../store/history-log';
-import { detectFaces } from './analyse';
+import { detectFaces, type AnalysedFace } from './analyse';
 import { DEFAULT_DETECTOR, type DetectorOptions } from '../engine/face-detector';
 import type { WatchlistDeps } from './watchlist';
 
@@ -128,7 +128,9 @@ export async function detectForBlur(
 ): Promise<BlurDetectResult> {
   const t0 = performance.now();
   const minFace = opts.minFace ?? blurDefaultsFrom(deps.store.settings.data).minFace;
-  const { img, faces } = await detectFaces(deps, source, smallFacePass(minFace));
+  // The editor keeps faces by their matches: worth describing only when there is a watchlist.
+  const describe = deps.matcher.watchlistFaceCount > 0;
+  const { img, faces } = await detectFaces(deps, source, smallFacePass(minFace), describe);
   rememberSearched(
     deps,
     searchedKey(img.sha256, minFace),
@@ -362,7 +364,8 @@ export async function exportBlurred(deps: WatchlistDeps, input: ExportInput): Pr
       const found = searched(deps).get(searchedKey(img.sha256, o.minFace));
       if (found) recheck = [...found, ...regions.map((r) => r.box)];
     } else {
-      const found = await detectFaces(deps, input.source, smallFacePass(o.minFace));
+      // Faces are described only to find the kept subjects'; the export reports no matches.
+      const found = await detectFaces(deps, input.source, smallFacePass(o.minFace), keep.length > 0);
       img = found.img;
       regions = regionsOf(deps, found.faces, o.thresh, keep).map(({ matches: _, ...r }) => r);
       // Outside the regions the output's pixels are the photo's own, which these passes just
@@ -374,23 +377,25 @@ export async function exportBlurred(deps: WatchlistDeps, input: ExportInput): Pr
     const ext = o.format === 'jpeg' ? 'jpg' : o.format;
     const output = await writeNew(outDir, stemOf(img.file)!, ext, bytes);
 
-    // Self-check on what was written. detectFaces writes nothing: our own output is not "seen".
+    // Self-check on what was written: boxes only (describing them would change no verdict).
+    // detectFaces writes nothing: our own output is not "seen".
     const after = await detectFaces(
       deps,
       { name: basename(output), bytes: bytes.toString('base64') },
       { ...smallFacePass(o.minFace), ...(recheck && { within: recheck }) },
+      false,
     );
     const keptBoxes = regions.filter((r) => r.origin === 'kept').map((r) => r.box);
     const blurredBoxes = regions.filter((r) => r.origin !== 'kept').map((r) => r.box);
     // The small-face detector fires on some blurred blobs (a skin-toned ellipse at 14 px looks
-    // like a face); a blob it finds inside a blurred region, that the face pipeline cannot
-    // describe, is not a recognisable face. Anything the pipeline can still describe is reported.
-    const blobInRegion = (f: { box: Box; descriptor: Float32Array }) =>
-      f.descriptor.length === 0 && blurredBoxes.some((b) => overlapOfSmaller(b, f.box) > 0.5);
+    // like a face); a blob only it finds inside a blurred region, that the face pipeline does
+    // not see, is not a recognisable face. Anything the pipeline still finds is reported.
+    const small = (f: AnalysedFace) => f.detector === 'small-face';
+    const blobInRegion = (f: AnalysedFace) =>
+      small(f) && blurredBoxes.some((b) => overlapOfSmaller(b, f.box) > 0.5);
     // The same small-face pass ran on the photo itself, so a clutter region it finds only in the
     // re-encoded output is threshold flicker (0.55 before, 0.62 after); it must clear a 0.1 margin.
-    const flicker = (f: { descriptor: Float32Array; score: number }) =>
-      f.descriptor.length === 0 && f.score < DEFAULT_DETECTOR.minScore + 0.1;
+    const flicker = (f: AnalysedFace) => small(f) && f.score < DEFAULT_DETECTOR.minScore + 0.1;
     const facesStillDetected = after.faces
       .filter(
         (f) =>
