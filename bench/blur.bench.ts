@@ -2,11 +2,12 @@
 // encode, write, self-check) through the same `blur.export` channel the CLI and the app use:
 // photos per second, and process memory after every photo (flat = no leak over a batch).
 // `BLUR_PHOTOS=500 npm run bench -- blur` for the issue's 500-photo batch; `VIGIL_ENGINE_WORKERS=2`
-// to use both cores.
-import { mkdtempSync, rmSync } from 'node:fs';
+// to use both cores. `BLUR_FROM=DIR` blurs the JPEGs in DIR as they are instead (crowd photos:
+// many faces per photo), each in turn.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import { createCore } from '../src/main/core/core';
 import { fmt, machine, SAMPLES } from './util';
@@ -28,13 +29,19 @@ export async function blurBench(): Promise<void> {
   try {
     const info = await core.engine.whenReady();
     if (info.state !== 'ready') throw new Error(`engine failed: ${info.error}`);
-    const inputs: string[] = [];
-    for (let i = 0; i < DISTINCT; i++) {
+    const from = process.env.BLUR_FROM;
+    const inputs: string[] = from
+      ? readdirSync(from)
+          .filter((f) => /\.jpe?g$/i.test(f))
+          .sort()
+          .map((f) => join(from, f))
+      : [];
+    for (let i = 0; !from && i < DISTINCT; i++) {
       const p = join(dir, `photo${i}.jpg`);
       await writeFile(p, await twelveMegapixel(i));
       inputs.push(p);
     }
-    console.log(`\n## Blur throughput, 12-MP JPEGs — ${machine()}`);
+    console.log(`\n## Blur throughput, ${from ? `the JPEGs in ${from}` : '12-MP JPEGs'} — ${machine()}`);
     console.log(`backend ${info.backend}, ${info.workers} engine worker(s), ${PHOTOS} photos, one at a time`);
     const rss: number[] = [];
     const perPhoto: number[] = [];
@@ -42,11 +49,17 @@ export async function blurBench(): Promise<void> {
     for (let i = 0; i < PHOTOS; i++) {
       const t = performance.now();
       const r = await core.call('blur.export', {
-        source: { path: inputs[i % DISTINCT]! },
+        source: { path: inputs[i % inputs.length]! },
         outDir: join(dir, 'out'),
       });
       if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
       perPhoto.push(performance.now() - t);
+      if (from) {
+        const { counts } = r.value as { counts: { blurred: number } };
+        console.log(
+          `  ${basename(inputs[i % inputs.length]!)}: ${counts.blurred} regions, ${fmt(perPhoto[i]!, 0)} ms`,
+        );
+      }
       rss.push(process.memoryUsage().rss / 2 ** 20);
       if (i % 10 === 9) {
         rmSync(join(dir, 'out'), { recursive: true, force: true });
