@@ -55,8 +55,25 @@ export const enrollInputSchema = z
 
 export const enrollResultSchema = z.object({ subject: subjectSchema, face: enrolledFaceSchema });
 
+/** Why an enrolled face could not be described by this Vigil's model (the UI words each code). */
+export const undescribedCodes = [
+  'PHOTO_MISSING',
+  'PHOTO_DAMAGED',
+  'PHOTO_TOO_LARGE',
+  'FACE_NOT_FOUND',
+  'NO_PHOTO_IN_FILE',
+] as const;
+export type UndescribedCode = (typeof undescribedCodes)[number];
+
 /** An enrolled face that could not be described by this Vigil's model, and why. */
-export const undescribedFaceSchema = z.object({ subject: z.string(), file: z.string(), reason: z.string() });
+export const undescribedFaceSchema = z.object({
+  subject: z.string(),
+  file: z.string(),
+  /** In English, for logs and scripts. */
+  reason: z.string(),
+  /** Absent from reports written before codes existed. */
+  code: z.enum(undescribedCodes).optional(),
+});
 export type UndescribedFace = z.infer<typeof undescribedFaceSchema>;
 
 export const importReportSchema = z.object({

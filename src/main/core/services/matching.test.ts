@@ -222,7 +222,11 @@ describe('watchlist and matching', () => {
       expect(imp.value).toMatchObject({
         describedAgain: faces.length - 1,
         notDescribed: [
-          { file: faces[faces.length - 1]!.sourceFile, reason: expect.stringMatching(/no source photo/) },
+          {
+            file: faces[faces.length - 1]!.sourceFile,
+            code: 'NO_PHOTO_IN_FILE',
+            reason: expect.stringMatching(/no source photo/),
+          },
         ],
       });
       const r = await other.call('match.identify', { source: { path: sampleImage(1) } });

@@ -119,7 +119,9 @@ describe('a data dir written by another descriptor model', () => {
         to: DESCRIPTOR_MODEL,
         enrolled: 1,
         seenDropped: 3,
-        lost: [{ subject: 'Bea', file: 'bea.jpg', reason: 'its source photo is missing' }],
+        lost: [
+          { subject: 'Bea', file: 'bea.jpg', code: 'PHOTO_MISSING', reason: 'its source photo is missing' },
+        ],
       });
       // Matching works on the new descriptors.
       const r = await callOk<{ faces: { verdict: string; candidates: { name: string }[] }[] }>(

@@ -1,18 +1,31 @@
 import { VigilError, type ErrorCode } from '../../../shared/errors';
-import type { ModelChange } from '../../../shared/watchlist-schemas';
+import type { ModelChange, UndescribedCode, UndescribedFace } from '../../../shared/watchlist-schemas';
 import type { ImageSource } from '../../../shared/schemas';
 import { iou, type Box } from '../imaging/boxes';
 import { DESCRIPTOR_MODEL, type StoredFace } from '../store/store';
 import { detectFaces, eraseSeenFaces, type AnalyseDeps } from './analyse';
 
 /** Why a source photo gives no face, by the decode error it raised (imaging/decode.ts). */
-const PHOTO_ERRORS: Partial<Record<ErrorCode, string>> = {
-  FILE_NOT_FOUND: 'its source photo is missing',
-  BAD_INPUT: 'its source photo is missing',
-  NOT_AN_IMAGE: 'its source photo is damaged',
-  IMAGE_CORRUPT: 'its source photo is damaged',
-  IMAGE_TOO_LARGE: 'its source photo is over the pixel limit',
+const PHOTO_ERRORS: Partial<Record<ErrorCode, UndescribedCode>> = {
+  FILE_NOT_FOUND: 'PHOTO_MISSING',
+  BAD_INPUT: 'PHOTO_MISSING',
+  NOT_AN_IMAGE: 'PHOTO_DAMAGED',
+  IMAGE_CORRUPT: 'PHOTO_DAMAGED',
+  IMAGE_TOO_LARGE: 'PHOTO_TOO_LARGE',
 };
+
+const UNDESCRIBED_REASONS: Record<UndescribedCode, string> = {
+  PHOTO_MISSING: 'its source photo is missing',
+  PHOTO_DAMAGED: 'its source photo is damaged',
+  PHOTO_TOO_LARGE: 'its source photo is over the pixel limit',
+  FACE_NOT_FOUND: 'the face is no longer found in its source photo',
+  NO_PHOTO_IN_FILE: 'the file carries no source photo for it',
+};
+
+/** A face that could not be described again, with its reason as a code and in English. */
+export function undescribed(subject: string, file: string, code: UndescribedCode): UndescribedFace {
+  return { subject, file, reason: UNDESCRIBED_REASONS[code], code };
+}
 
 /** A kept source photo's face counts as the enrolled one when its box overlaps this much. */
 const SAME_FACE_IOU = 0.5;
@@ -80,7 +93,7 @@ export async function reembedStoredFaces(
     );
     group.forEach(({ s, face }, i) => {
       const d = described[i]!;
-      if (typeof d === 'string') change.lost.push({ subject: s.name, file: face.sourceFile, reason: d });
+      if (typeof d === 'string') change.lost.push(undescribed(s.name, face.sourceFile, d));
       else fresh.set(face, d);
     });
   }
@@ -112,7 +125,7 @@ export async function reembedStoredFaces(
 
 /**
  * The faces at `boxes` (original pixels) of one kept source photo, described by this Vigil's
- * model: for each, its descriptor, or why there is none. The photo is detected as enrolment did;
+ * model: for each, its descriptor, or why there is none (a code). The photo is detected as enrolment did;
  * the face overlapping a box most (IoU ≥ 0.5) is that box's face. Throws for anything but a
  * problem with the photo itself (the engine unavailable), so callers change nothing then.
  */
@@ -120,7 +133,7 @@ export async function describeAgain(
   deps: Pick<AnalyseDeps, 'engine' | 'limits'>,
   source: ImageSource,
   boxes: readonly Box[],
-): Promise<(Float32Array | string)[]> {
+): Promise<(Float32Array | UndescribedCode)[]> {
   let found: Awaited<ReturnType<typeof detectFaces>>['faces'] = [];
   try {
     ({ faces: found } = await detectFaces(deps, source));
@@ -134,8 +147,6 @@ export async function describeAgain(
     const best = described
       .map((f) => ({ f, overlap: iou(f.box, box) }))
       .sort((a, b) => b.overlap - a.overlap)[0];
-    return best && best.overlap >= SAME_FACE_IOU
-      ? best.f.matchDescriptor
-      : 'the face is no longer found in its source photo';
+    return best && best.overlap >= SAME_FACE_IOU ? best.f.matchDescriptor : 'FACE_NOT_FOUND';
   });
 }

@@ -8,6 +8,7 @@ import {
   subjectFieldsSchema,
   type EnrolledFace,
   type Subject,
+  type UndescribedCode,
   type UndescribedFace,
 } from '../../../shared/watchlist-schemas';
 import { sameBox, type Box } from '../imaging/boxes';
@@ -22,7 +23,7 @@ import {
 } from '../store/store';
 import { detectFaces, keepPreview, previewJpeg, type AnalyseDeps } from './analyse';
 import { releasePhotos } from './photo-data';
-import { describeAgain } from './reembed';
+import { describeAgain, undescribed } from './reembed';
 import type { Matcher } from './matcher';
 
 /** Enrolment quality gates; see docs/calibration.md for the values seen on real faces. */
@@ -400,10 +401,10 @@ export async function importWatchlist(deps: WatchlistDeps, source: ImageSource) 
           photos.set(f.sourceSha256, { name: f.sourceFile, bytes: f.source, boxes: [] });
       for (const f of faces) photos.get(f.sourceSha256)?.boxes.push(f.box);
     }
-    const described = new Map<string, Promise<(Float32Array | string)[]>>();
+    const described = new Map<string, Promise<(Float32Array | UndescribedCode)[]>>();
     const describeFace = async (f: { sourceSha256: string; box: Box }) => {
       const p = photos.get(f.sourceSha256);
-      if (!p) return 'the file carries no source photo for it';
+      if (!p) return 'NO_PHOTO_IN_FILE' as const;
       let all = described.get(f.sourceSha256);
       if (!all) described.set(f.sourceSha256, (all = describeAgain(deps, p, p.boxes)));
       return (await all)[p.boxes.indexOf(f.box)]!;
@@ -434,7 +435,7 @@ export async function importWatchlist(deps: WatchlistDeps, source: ImageSource) 
         if (earlier) {
           const again = await describeFace(f);
           if (typeof again === 'string') {
-            report.notDescribed.push({ subject: inc.name, file: f.sourceFile, reason: again });
+            report.notDescribed.push(undescribed(inc.name, f.sourceFile, again));
             continue;
           }
           descriptor = again;

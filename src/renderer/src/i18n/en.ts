@@ -305,6 +305,13 @@ const en = {
       notDescribed: 'Faces not imported (could not be described again)',
       notDescribedRow: '{{subject}}, {{file}}: {{reason}}',
     },
+    undescribed: {
+      PHOTO_MISSING: 'its source photo is missing',
+      PHOTO_DAMAGED: 'its source photo is damaged',
+      PHOTO_TOO_LARGE: 'its source photo is over the pixel limit',
+      FACE_NOT_FOUND: 'the face is no longer found in its source photo',
+      NO_PHOTO_IN_FILE: 'the file carries no source photo for it',
+    },
   },
   search: {
     dropTitle: 'Drop a photo to search with',

@@ -307,6 +307,13 @@ const ptBR: Translation = {
       notDescribed: 'Rostos não importados (não puderam ser descritos de novo)',
       notDescribedRow: '{{subject}}, {{file}}: {{reason}}',
     },
+    undescribed: {
+      PHOTO_MISSING: 'a foto de origem não existe mais',
+      PHOTO_DAMAGED: 'a foto de origem está danificada',
+      PHOTO_TOO_LARGE: 'a foto de origem passa do limite de pixels',
+      FACE_NOT_FOUND: 'o rosto não é mais encontrado na foto de origem',
+      NO_PHOTO_IN_FILE: 'o arquivo não traz a foto de origem dele',
+    },
   },
   search: {
     dropTitle: 'Solte uma foto para buscar',

@@ -1,4 +1,6 @@
+import type { TFunction } from 'i18next';
 import type { Verdict } from '../../../shared/match-schemas';
+import type { UndescribedFace } from '../../../shared/watchlist-schemas';
 import type { BoxTone } from '../pages/scan/PhotoView';
 
 /** Mantine colours, one meaning each across the app: red = match, orange = possible. */
@@ -25,3 +27,8 @@ export const STATUS_COLOR: Record<SubjectStatus, string> = {
   caught: 'teal',
   closed: 'gray',
 };
+
+/** Why a face could not be described again, in the UI's language (older reports: the core's English). */
+export function undescribedReason(t: TFunction, face: UndescribedFace): string {
+  return face.code ? t(`watchlist.undescribed.${face.code}`) : face.reason;
+}

@@ -25,6 +25,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { IconCheck, IconRefresh } from '../../components/icons';
 import { formatBytes, formatDateTime, formatMs, formatNumber, formatTime } from '../../format';
 import { copyText } from '../../lib/clipboard';
+import { undescribedReason } from '../../lib/labels';
 
 type Diagnostics = z.infer<typeof diagnosticsSchema>;
 // i18next's own type: deriving it from useTranslation gets too deep for tsc as keys grow.
@@ -370,7 +371,9 @@ function ModelChangeNotice({ r }: { r: NonNullable<Diagnostics['modelChange']> }
             <Text size="sm">{t('diagnostics.modelChange.lost', { count: r.lost.length })}</Text>
             <List size="sm" data-testid="diagnostics-model-change-lost">
               {r.lost.map((l, i) => (
-                <List.Item key={i}>{t('diagnostics.modelChange.lostItem', l)}</List.Item>
+                <List.Item key={i}>
+                  {t('diagnostics.modelChange.lostItem', { ...l, reason: undescribedReason(t, l) })}
+                </List.Item>
               ))}
             </List>
           </>

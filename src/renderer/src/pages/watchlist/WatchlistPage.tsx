@@ -11,6 +11,7 @@ import { IconDownload, IconFileImport, IconPlus, IconSearch, IconWatchlist } fro
 import { PageHeader } from '../../components/PageHeader';
 import { downloadBase64 } from '../../lib/download';
 import { toImageSource } from '../../lib/files';
+import { undescribedReason } from '../../lib/labels';
 import { formatBytes } from '../../format';
 import { useNavigation } from '../../navigation';
 import { SearchPanel } from './SearchPanel';
@@ -98,7 +99,7 @@ function ImportReportView({ report }: { report: ImportReport }) {
           testId="import-not-described"
           rows={report.notDescribed.map((r, i) => ({
             id: String(i),
-            text: t('watchlist.import.notDescribedRow', r),
+            text: t('watchlist.import.notDescribedRow', { ...r, reason: undescribedReason(t, r) }),
           }))}
         />
       )}

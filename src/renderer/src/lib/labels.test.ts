@@ -1,0 +1,38 @@
+import i18next, { type TFunction } from 'i18next';
+import { describe, expect, it } from 'vitest';
+import { undescribedCodes } from '../../../shared/watchlist-schemas';
+import en from '../i18n/en';
+import ptBR from '../i18n/pt-BR';
+import { undescribedReason } from './labels';
+
+async function translator(lng: 'en' | 'pt-BR'): Promise<TFunction> {
+  const i18n = i18next.createInstance();
+  await i18n.init({
+    lng,
+    resources: { en: { translation: en }, 'pt-BR': { translation: ptBR } },
+    interpolation: { escapeValue: false },
+    showSupportNotice: false,
+  });
+  return i18n.t;
+}
+
+describe('undescribedReason', () => {
+  it('words every code in the UI language', async () => {
+    const [t, pt] = [await translator('en'), await translator('pt-BR')];
+    for (const code of undescribedCodes) {
+      const face = { subject: 'Bea', file: 'bea.jpg', reason: 'stored English', code };
+      const english = undescribedReason(t, face);
+      const portuguese = undescribedReason(pt, face);
+      expect(english).not.toMatch(/^watchlist\.|stored English/);
+      expect(portuguese).not.toMatch(/^watchlist\.|stored English/);
+      expect(portuguese).not.toBe(english);
+    }
+  });
+
+  it('falls back to the stored English of a report written before codes existed', async () => {
+    const pt = await translator('pt-BR');
+    expect(
+      undescribedReason(pt, { subject: 'Bea', file: 'bea.jpg', reason: 'its source photo is missing' }),
+    ).toBe('its source photo is missing');
+  });
+});
