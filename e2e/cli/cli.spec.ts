@@ -170,6 +170,19 @@ test('blur exports every good file, reports the bad one, and exits 1', async () 
   ]);
   expect(usage.code).toBe(2);
   expect(usage.json()).toMatchObject({ code: 'BAD_INPUT' });
+  const jobs = vigil([
+    'blur',
+    join(SAMPLES, 'sample2.jpg'),
+    '--out',
+    out,
+    '--jobs',
+    '0',
+    '--json',
+    '--data',
+    data,
+  ]);
+  expect(jobs.code).toBe(2);
+  expect(jobs.json()).toMatchObject({ code: 'BAD_INPUT', message: expect.stringMatching(/--jobs/) });
 });
 
 test('history delete removes jobs, and with its last job a photo’s preview and seen faces', () => {

@@ -1,12 +1,15 @@
 import { basename } from 'node:path';
+import pLimit from 'p-limit';
 import { toErrorShape, type ErrorShape } from '../shared/errors';
 import { CliFailure, printJson } from './output';
 import { progressBar } from './progress';
 
 /**
- * A batch over files: one call per file with a progress bar, past failures to the end, then
- * `{ results }` (or `{ code, message, results }` when some failed) with --json and exit 1 on any
- * failure. `fatal` errors (bad options) stop the batch instead of being counted per file.
+ * A batch over files: one call per file, up to `jobs` at once (each engine worker takes one),
+ * with a progress bar, past failures to the end, then `{ results }` in input order (or
+ * `{ code, message, results }` when some failed) with --json and exit 1 on any failure. `fatal`
+ * errors (bad options) stop the batch instead of being counted per file: no file starts after
+ * one, and the command fails once the files in flight have finished.
  */
 export async function perFile<T>(
   files: string[],
@@ -15,28 +18,41 @@ export async function perFile<T>(
   run: (file: string) => Promise<T>,
   human: (r: T) => void,
   fatal: (shape: ErrorShape) => boolean = () => false,
+  jobs = 1,
 ): Promise<void> {
   const bar = progressBar(files.length, label);
-  const results: (T | { file: string; error: ErrorShape })[] = [];
-  const failures: ErrorShape[] = [];
+  const results: (T | { file: string; error: ErrorShape })[] = new Array(files.length);
+  const failed: boolean[] = new Array(files.length).fill(false);
+  let stop: CliFailure | null = null;
+  const limit = pLimit(Math.max(1, jobs));
   try {
-    for (const file of files) {
-      try {
-        const r = await run(file);
-        results.push(r);
-        if (!json) human(r);
-      } catch (err) {
-        const shape = err instanceof CliFailure ? err.shape : toErrorShape(err);
-        if (fatal(shape)) throw new CliFailure(shape, 2);
-        failures.push(shape);
-        results.push({ file, error: shape });
-        if (!json) process.stderr.write(`vigil: ${file}: ${shape.code}: ${shape.message}\n`);
-      }
-      bar.tick(basename(file));
-    }
+    await Promise.all(
+      files.map((file, i) =>
+        limit(async () => {
+          if (stop) return;
+          try {
+            const r = await run(file);
+            results[i] = r;
+            if (!json) human(r);
+          } catch (err) {
+            const shape = err instanceof CliFailure ? err.shape : toErrorShape(err);
+            if (fatal(shape)) {
+              stop ??= new CliFailure(shape, 2);
+              return;
+            }
+            failed[i] = true;
+            results[i] = { file, error: shape };
+            if (!json) process.stderr.write(`vigil: ${file}: ${shape.code}: ${shape.message}\n`);
+          }
+          bar.tick(basename(file));
+        }),
+      ),
+    );
   } finally {
     bar.stop();
   }
+  if (stop) throw stop;
+  const failures = results.flatMap((r, i) => (failed[i] ? [(r as { error: ErrorShape }).error] : []));
   if (json) {
     printJson(
       failures.length

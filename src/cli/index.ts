@@ -9,17 +9,12 @@ import { projectRoot } from '../main/core/paths';
 import { expandInputs } from './files';
 import { CliFailure, printJson, reportFailure, routeConsoleToStderr } from './output';
 import { perFile } from './batch';
-import { addMatchCommands } from './match-commands';
+import { addMatchCommands, type GlobalOpts } from './match-commands';
 import { addDataCommands } from './data-commands';
 import { addBlurCommand } from './blur-command';
 import { addClassifyCommands } from './classify-commands';
 import type { InspectResult } from '../shared/schemas';
 import { withDataJson } from './options';
-
-interface GlobalOpts {
-  data?: string;
-  json?: boolean;
-}
 
 routeConsoleToStderr();
 
@@ -27,6 +22,7 @@ async function withCore<T>(opts: GlobalOpts, run: (core: Core) => Promise<T>): P
   const core = await createCore({
     dataDir: resolveDataDir(opts.data),
     mediaUrl: (key) => pathToFileURL(join(resolveDataDir(opts.data), 'media', key)).href,
+    ...(opts.workers && { engine: { workers: opts.workers } }),
   });
   try {
     return await run(core);

@@ -13,6 +13,8 @@ import { withDataJson } from './options';
 export interface GlobalOpts {
   data?: string;
   json?: boolean;
+  /** Engine workers to start, for a batch that runs several files at once (default: createCore's). */
+  workers?: number;
 }
 
 type WithCore = <T>(opts: GlobalOpts, run: (core: Core) => Promise<T>) => Promise<T>;

@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { perFile } from './batch';
+import { CliFailure } from './output';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs perFile with --json and returns what it printed on stdout, parsed. */
+async function jsonOf(run: () => Promise<void>): Promise<unknown> {
+  const out: string[] = [];
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
+  try {
+    await run();
+  } finally {
+    write.mockRestore();
+  }
+  return JSON.parse(out.join(''));
+}
+
+afterEach(() => {
+  process.exitCode = undefined;
+});
+
+describe('perFile', () => {
+  it('runs up to `jobs` files at once and reports them in input order', async () => {
+    let inFlight = 0;
+    let most = 0;
+    // Later files finish first.
+    const delays: Record<string, number> = { a: 60, b: 40, c: 20, d: 5, e: 1 };
+    const doc = await jsonOf(() =>
+      perFile(
+        Object.keys(delays),
+        'test',
+        true,
+        async (file) => {
+          most = Math.max(most, ++inFlight);
+          await sleep(delays[file]!);
+          inFlight--;
+          if (file === 'c') throw new CliFailure({ code: 'NOT_AN_IMAGE', message: 'c is not an image' });
+          return { file };
+        },
+        () => {},
+        () => false,
+        2,
+      ),
+    );
+    expect(most).toBe(2);
+    expect(doc).toEqual({
+      code: 'NOT_AN_IMAGE',
+      message: '1 of 5 files failed',
+      results: [
+        { file: 'a' },
+        { file: 'b' },
+        { file: 'c', error: { code: 'NOT_AN_IMAGE', message: 'c is not an image' } },
+        { file: 'd' },
+        { file: 'e' },
+      ],
+    });
+    expect(process.exitCode).toBe(1);
+  });
+
+  it('starts no file after a fatal error, and fails once the files in flight are done', async () => {
+    const started: string[] = [];
+    const finished: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      const failure = await perFile(
+        ['a', 'b', 'c', 'd'],
+        'test',
+        true,
+        async (file) => {
+          started.push(file);
+          if (file === 'a') {
+            await sleep(5);
+            throw new CliFailure({ code: 'OUTPUT_NOT_WRITABLE', message: 'no' });
+          }
+          await sleep(30);
+          finished.push(file);
+          return { file };
+        },
+        () => {},
+        (shape) => shape.code === 'OUTPUT_NOT_WRITABLE',
+        2,
+      ).catch((err: unknown) => err);
+      expect(failure).toBeInstanceOf(CliFailure);
+      expect((failure as CliFailure).exitCode).toBe(2);
+      expect(started).toEqual(['a', 'b']);
+      // b was already running: it was let finish before the command failed.
+      expect(finished).toEqual(['b']);
+      expect(write).not.toHaveBeenCalled();
+    } finally {
+      write.mockRestore();
+    }
+  });
+});
