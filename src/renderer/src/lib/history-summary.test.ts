@@ -1,20 +1,8 @@
-import i18next, { type TFunction } from 'i18next';
+import type { TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
 import type { SummaryMessage } from '../../../shared/history-schemas';
-import en from '../i18n/en';
-import ptBR from '../i18n/pt-BR';
+import { translator } from '../i18n/test-translator';
 import { summaryText } from './history-summary';
-
-async function translator(lng: 'en' | 'pt-BR'): Promise<TFunction> {
-  const i18n = i18next.createInstance();
-  await i18n.init({
-    lng,
-    resources: { en: { translation: en }, 'pt-BR': { translation: ptBR } },
-    interpolation: { escapeValue: false },
-    showSupportNotice: false,
-  });
-  return i18n.t;
-}
 
 const say = (t: TFunction, lang: string, message: SummaryMessage) =>
   summaryText({ summary: 'stored English', summaryMessage: message }, t, lang);

@@ -1,20 +1,7 @@
-import i18next, { type TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
 import { undescribedCodes } from '../../../shared/watchlist-schemas';
-import en from '../i18n/en';
-import ptBR from '../i18n/pt-BR';
+import { translator } from '../i18n/test-translator';
 import { undescribedReason } from './labels';
-
-async function translator(lng: 'en' | 'pt-BR'): Promise<TFunction> {
-  const i18n = i18next.createInstance();
-  await i18n.init({
-    lng,
-    resources: { en: { translation: en }, 'pt-BR': { translation: ptBR } },
-    interpolation: { escapeValue: false },
-    showSupportNotice: false,
-  });
-  return i18n.t;
-}
 
 describe('undescribedReason', () => {
   it('words every code in the UI language', async () => {
