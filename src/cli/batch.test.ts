@@ -39,8 +39,7 @@ describe('perFile', () => {
           return { file };
         },
         () => {},
-        () => false,
-        2,
+        { jobs: 2 },
       ),
     );
     expect(most).toBe(2);
@@ -78,8 +77,7 @@ describe('perFile', () => {
           return { file };
         },
         () => {},
-        (shape) => shape.code === 'OUTPUT_NOT_WRITABLE',
-        2,
+        { fatal: (shape) => shape.code === 'OUTPUT_NOT_WRITABLE', jobs: 2 },
       ).catch((err: unknown) => err);
       expect(failure).toBeInstanceOf(CliFailure);
       expect((failure as CliFailure).exitCode).toBe(2);

@@ -17,8 +17,7 @@ export async function perFile<T>(
   json: boolean,
   run: (file: string) => Promise<T>,
   human: (r: T) => void,
-  fatal: (shape: ErrorShape) => boolean = () => false,
-  jobs = 1,
+  { fatal = () => false, jobs = 1 }: { fatal?: (shape: ErrorShape) => boolean; jobs?: number } = {},
 ): Promise<void> {
   const bar = progressBar(files.length, label);
   const results: (T | { file: string; error: ErrorShape })[] = new Array(files.length);

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Core } from '../main/core/core';
@@ -18,7 +17,7 @@ import { CliFailure } from './output';
 import { perFile } from './batch';
 import { call } from './call';
 import type { GlobalOpts } from './match-commands';
-import { withDataJson } from './options';
+import { jobsFor, withDataJson, withJobs } from './options';
 
 type WithCore = <T>(opts: GlobalOpts, run: (core: Core) => Promise<T>) => Promise<T>;
 
@@ -38,23 +37,12 @@ function numberOption(
 
 const fromSettings = (builtIn: string | number) => `default: Settings, else ${builtIn}`;
 
-/** Each engine worker holds its own models (about 1.2 GB resident while blurring 12-MP photos). */
-const MAX_JOBS = 16;
-
-/**
- * One photo per core, up to 2: a blur is CPU-bound in its worker, and the measured gain of a
- * second worker on 2 cores is in docs/benchmarks.md.
- */
-function defaultJobs(): number {
-  return Number(process.env.VIGIL_ENGINE_WORKERS) || Math.min(2, availableParallelism());
-}
-
 export function addBlurCommand(
   program: Command,
   withCore: WithCore,
   globals: (c: Command) => GlobalOpts,
 ): void {
-  withDataJson(program.command('blur'))
+  withJobs(withDataJson(program.command('blur')))
     .description('blur every face in photos (files or folders) and export them without metadata')
     .argument('<input...>', 'photos or folders')
     .requiredOption('--out <dir>', 'folder for the blurred copies (originals are never touched)')
@@ -94,10 +82,6 @@ export function addBlurCommand(
       'output file name without extension; {name}, {date} and {style} are replaced',
       DEFAULT_BLUR.pattern,
     )
-    .option(
-      '--jobs <n>',
-      'photos blurred at once, each on its own engine worker (about 1.2 GB of memory each; default: one per core, up to 2, or VIGIL_ENGINE_WORKERS)',
-    )
     .action(async (inputs: string[], o: Record<string, string | string[] | undefined>, cmd: Command) => {
       const g = globals(cmd);
       const options: Omit<BlurExportInput, 'source'> = {
@@ -112,19 +96,10 @@ export function addBlurCommand(
         format: o.format as BlurExportInput['format'],
         quality: numberOption('quality', o.quality, blurQualitySchema, 'a whole number from 1 to 100'),
       };
-      const jobs = o.jobs === undefined ? defaultJobs() : Number(o.jobs);
-      if (!Number.isInteger(jobs) || jobs < 1 || jobs > MAX_JOBS)
-        throw new CliFailure(
-          {
-            code: 'BAD_INPUT',
-            message: `--jobs must be a whole number from 1 to ${MAX_JOBS}, got ${String(o.jobs)}`,
-          },
-          2,
-        );
       const files = await expandInputs(inputs);
       if (!files.length)
         throw new CliFailure({ code: 'BAD_INPUT', message: 'No image files found in the given paths' });
-      const workers = Math.min(jobs, files.length);
+      const workers = jobsFor(o.jobs, files.length);
       // Measured recall below 32 px is far from the target (docs/benchmarks.md): say so on
       // every run, since a missed face is a privacy leak.
       process.stderr.write(
@@ -146,10 +121,12 @@ export function addBlurCommand(
             );
           },
           // A bad output folder or name pattern fails the whole command rather than every file.
-          (shape) =>
-            (OUTPUT_ERROR_CODES as readonly string[]).includes(shape.code) ||
-            (shape.code === 'BAD_INPUT' && shape.message.startsWith('The file name pattern')),
-          workers,
+          {
+            fatal: (shape) =>
+              (OUTPUT_ERROR_CODES as readonly string[]).includes(shape.code) ||
+              (shape.code === 'BAD_INPUT' && shape.message.startsWith('The file name pattern')),
+            jobs: workers,
+          },
         ),
       );
     });

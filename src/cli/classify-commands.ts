@@ -120,7 +120,7 @@ export function addClassifyCommands(
           },
           printResult,
           // An unknown model fails the command once rather than every file.
-          (shape) => shape.code === 'NOT_FOUND',
+          { fatal: (shape) => shape.code === 'NOT_FOUND' },
         );
       });
       if (o.export) {

@@ -14,7 +14,7 @@ import { addDataCommands } from './data-commands';
 import { addBlurCommand } from './blur-command';
 import { addClassifyCommands } from './classify-commands';
 import type { InspectResult } from '../shared/schemas';
-import { withDataJson } from './options';
+import { jobsFor, withDataJson, withJobs } from './options';
 
 routeConsoleToStderr();
 
@@ -31,11 +31,12 @@ async function withCore<T>(opts: GlobalOpts, run: (core: Core) => Promise<T>): P
   }
 }
 
-async function inspectCommand(images: string[], opts: GlobalOpts): Promise<void> {
+async function inspectCommand(images: string[], opts: GlobalOpts, jobs: unknown): Promise<void> {
   const files = await expandInputs(images);
   if (files.length === 0)
     throw new CliFailure({ code: 'BAD_INPUT', message: 'No image files found in the given paths' });
-  await withCore(opts, (core) =>
+  const workers = jobsFor(jobs, files.length);
+  await withCore({ ...opts, workers }, (core) =>
     perFile<InspectResult>(
       files,
       'inspect',
@@ -46,6 +47,7 @@ async function inspectCommand(images: string[], opts: GlobalOpts): Promise<void>
         return r.value as InspectResult;
       },
       printHuman,
+      { jobs: workers },
     ),
   );
 }
@@ -106,10 +108,12 @@ export function buildProgram(): Command {
 
   const globals = (cmd: Command) => cmd.optsWithGlobals<GlobalOpts>();
 
-  withDataJson(program.command('inspect'))
+  withJobs(withDataJson(program.command('inspect')))
     .description('find the faces in photos (files or folders)')
     .argument('<image...>', 'image files or folders')
-    .action((images: string[], _o, cmd: Command) => inspectCommand(images, globals(cmd)));
+    .action((images: string[], o: { jobs?: string }, cmd: Command) =>
+      inspectCommand(images, globals(cmd), o.jobs),
+    );
 
   program
     .command('serve')

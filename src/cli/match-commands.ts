@@ -8,7 +8,7 @@ import { expandInputs } from './files';
 import { CliFailure, printJson } from './output';
 import { progressBar } from './progress';
 import { perFile } from './batch';
-import { withDataJson } from './options';
+import { jobsFor, withDataJson, withJobs } from './options';
 
 export interface GlobalOpts {
   data?: string;
@@ -161,17 +161,20 @@ export function addMatchCommands(
     });
   });
 
-  withDataJson(
-    program
-      .command('identify')
-      .description('match every face in photos (files or folders) against the watchlist')
-      .argument('<image...>'),
-  ).action(async (images: string[], _o, cmd: Command) => {
+  withJobs(
+    withDataJson(
+      program
+        .command('identify')
+        .description('match every face in photos (files or folders) against the watchlist')
+        .argument('<image...>'),
+    ),
+  ).action(async (images: string[], o: { jobs?: string }, cmd: Command) => {
     const g = globals(cmd);
     const files = await expandInputs(images);
     if (!files.length)
       throw new CliFailure({ code: 'BAD_INPUT', message: 'No image files found in the given paths' });
-    await withCore(g, (core) =>
+    const workers = jobsFor(o.jobs, files.length);
+    await withCore({ ...g, workers }, (core) =>
       perFile<IdentifyResult>(
         files,
         'identify',
@@ -186,6 +189,7 @@ export function addMatchCommands(
             );
           }
         },
+        { jobs: workers },
       ),
     );
   });
