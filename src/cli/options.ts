@@ -12,7 +12,8 @@ const MAX_JOBS = 16;
 
 /** One file per core, up to 2 (the measured gain of a second worker on 2 cores: docs/benchmarks.md). */
 function defaultJobs(): number {
-  return Number(process.env.VIGIL_ENGINE_WORKERS) || Math.min(2, availableParallelism());
+  const fromEnv = Math.floor(Number(process.env.VIGIL_ENGINE_WORKERS));
+  return fromEnv >= 1 ? Math.min(MAX_JOBS, fromEnv) : Math.min(2, availableParallelism());
 }
 
 /** `--jobs N` for a batch command: files worked on at once, each on its own engine worker. */
