@@ -15,7 +15,8 @@ export async function perFile<T>(
   files: string[],
   label: string,
   json: boolean,
-  run: (file: string) => Promise<T>,
+  /** `index` is the file's place in `files` (results kept beside them stay in input order). */
+  run: (file: string, index: number) => Promise<T>,
   human: (r: T) => void,
   { fatal = () => false, jobs = 1 }: { fatal?: (shape: ErrorShape) => boolean; jobs?: number } = {},
 ): Promise<void> {
@@ -30,7 +31,7 @@ export async function perFile<T>(
         limit(async () => {
           if (stop) return;
           try {
-            const r = await run(file);
+            const r = await run(file, i);
             results[i] = r;
             if (!json) human(r);
           } catch (err) {

@@ -10,7 +10,7 @@ import { expandInputs } from './files';
 import { CliFailure, printJson } from './output';
 import { perFile } from './batch';
 import type { GlobalOpts } from './match-commands';
-import { withDataJson } from './options';
+import { jobsFor, withDataJson, withJobs } from './options';
 
 type WithCore = <T>(opts: GlobalOpts, run: (core: Core) => Promise<T>) => Promise<T>;
 
@@ -53,26 +53,28 @@ export function addClassifyCommands(
   withCore: WithCore,
   globals: (c: Command) => GlobalOpts,
 ): void {
-  withDataJson(
-    program
-      .command('classify')
-      .description(
-        'what is in photos (files or folders): labels, COCO objects with boxes, age / gender / emotion per face',
-      )
-      .argument('<input...>', 'photos or folders')
-      .option(
-        '--model <name>',
-        'built-in (centernet, nanodet) or imported model (default: the classify.defaultModel setting)',
-      )
-      .option('--top <k>', 'how many top labels', '5')
-      .option('--min-score <s>', 'lowest object score (0.05-1)', '0.3')
-      .option('--no-objects', 'skip COCO object detection')
-      .option('--no-faces', 'skip faces (age, gender, emotion)')
-      .option(
-        '--export <file>',
-        'also write the results of the batch as CSV or JSON (by extension, or --format)',
-      )
-      .addOption(new Option('--format <format>', 'export format').choices(['csv', 'json'])),
+  withJobs(
+    withDataJson(
+      program
+        .command('classify')
+        .description(
+          'what is in photos (files or folders): labels, COCO objects with boxes, age / gender / emotion per face',
+        )
+        .argument('<input...>', 'photos or folders')
+        .option(
+          '--model <name>',
+          'built-in (centernet, nanodet) or imported model (default: the classify.defaultModel setting)',
+        )
+        .option('--top <k>', 'how many top labels', '5')
+        .option('--min-score <s>', 'lowest object score (0.05-1)', '0.3')
+        .option('--no-objects', 'skip COCO object detection')
+        .option('--no-faces', 'skip faces (age, gender, emotion)')
+        .option(
+          '--export <file>',
+          'also write the results of the batch as CSV or JSON (by extension, or --format)',
+        )
+        .addOption(new Option('--format <format>', 'export format').choices(['csv', 'json'])),
+    ),
   ).action(
     async (
       inputs: string[],
@@ -84,6 +86,7 @@ export function addClassifyCommands(
         faces: boolean;
         export?: string;
         format?: 'csv' | 'json';
+        jobs?: string;
       },
       cmd: Command,
     ) => {
@@ -95,13 +98,15 @@ export function addClassifyCommands(
       const files = await expandInputs(inputs);
       if (!files.length)
         throw new CliFailure({ code: 'BAD_INPUT', message: 'No image files found in the given paths' });
-      const items: ClassifyExportItem[] = [];
-      await withCore(g, async (core) => {
+      const workers = jobsFor(o.jobs, files.length);
+      // In input order, as the JSON lists them, though files finish in any order.
+      const items = new Array<ClassifyExportItem>(files.length);
+      await withCore({ ...g, workers }, async (core) => {
         await perFile<ClassifyResult>(
           files,
           'classify',
           !!g.json,
-          async (file) => {
+          async (file, i) => {
             try {
               const r = await call(core, 'classify.run', {
                 source: { path: resolve(file) },
@@ -111,16 +116,16 @@ export function addClassifyCommands(
                 objects: o.objects,
                 faces: o.faces,
               });
-              items.push({ file: r.file, result: r });
+              items[i] = { file: r.file, result: r };
               return r;
             } catch (err) {
-              items.push({ file, error: err instanceof CliFailure ? err.shape : toErrorShape(err) });
+              items[i] = { file, error: err instanceof CliFailure ? err.shape : toErrorShape(err) };
               throw err;
             }
           },
           printResult,
           // An unknown model fails the command once rather than every file.
-          { fatal: (shape) => shape.code === 'NOT_FOUND' },
+          { fatal: (shape) => shape.code === 'NOT_FOUND', jobs: workers },
         );
       });
       if (o.export) {
