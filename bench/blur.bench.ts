@@ -2,8 +2,8 @@
 // encode, write, self-check) through the same `blur.export` channel the CLI and the app use:
 // photos per second, and process memory after every photo (flat = no leak over a batch).
 // `BLUR_PHOTOS=500 npm run bench -- blur` for the issue's 500-photo batch; `BLUR_JOBS=2` blurs two
-// photos at once on two engine workers, as `vigil blur` does on two cores. `BLUR_FROM=DIR` blurs the JPEGs in DIR as they are instead (crowd photos:
-// many faces per photo), each in turn.
+// photos at once on two engine workers, as `vigil blur` does on two cores. `BLUR_FROM=DIR` blurs
+// the JPEGs in DIR as they are instead (crowd photos: many faces per photo), each in turn.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -22,7 +22,7 @@ export async function perFile<T>(
 ): Promise<void> {
   const bar = progressBar(files.length, label);
   const results: (T | { file: string; error: ErrorShape })[] = new Array(files.length);
-  const failed: boolean[] = new Array(files.length).fill(false);
+  const errors: (ErrorShape | undefined)[] = new Array(files.length);
   let stop: CliFailure | null = null;
   const limit = pLimit(Math.max(1, jobs));
   try {
@@ -40,7 +40,7 @@ export async function perFile<T>(
               stop ??= new CliFailure(shape, 2);
               return;
             }
-            failed[i] = true;
+            errors[i] = shape;
             results[i] = { file, error: shape };
             if (!json) process.stderr.write(`vigil: ${file}: ${shape.code}: ${shape.message}\n`);
           }
@@ -52,7 +52,7 @@ export async function perFile<T>(
     bar.stop();
   }
   if (stop) throw stop;
-  const failures = results.flatMap((r, i) => (failed[i] ? [(r as { error: ErrorShape }).error] : []));
+  const failures = errors.filter((e) => e !== undefined);
   if (json) {
     printJson(
       failures.length
