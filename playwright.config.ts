@@ -42,7 +42,8 @@ export default defineConfig({
     timeout: 60_000,
     stdout: 'pipe',
     stderr: 'pipe',
-    env: { E2E_PORT: String(E2E_PORT), VIGIL_TOKEN: E2E_TOKEN },
+    // Two engine workers whatever the cores, so the pages' two photos in flight are tested.
+    env: { E2E_PORT: String(E2E_PORT), VIGIL_TOKEN: E2E_TOKEN, VIGIL_ENGINE_WORKERS: '2' },
     // SIGTERM (not the default SIGKILL) so e2e/serve.mjs can remove its temporary data folder.
     gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
   },

@@ -13,3 +13,22 @@ export async function call<T>(request: APIRequestContext, channel: string, input
 
 /** Opens the app with the token in the URL, as the address `vigil serve` prints. */
 export const open = (page: Page) => page.goto(`/?token=${E2E_TOKEN}`);
+
+/**
+ * Watches the page's calls on `channel` and returns how many were in flight at once at most so
+ * far (the pages send one photo per engine worker at a time).
+ */
+export function mostInFlight(page: Page, channel: string): () => number {
+  const mine = (url: string) => new URL(url).pathname === `/api/call/${channel}`;
+  let now = 0;
+  let most = 0;
+  page.on('request', (req) => {
+    if (mine(req.url())) most = Math.max(most, ++now);
+  });
+  const done = (req: { url(): string }) => {
+    if (mine(req.url())) now--;
+  };
+  page.on('requestfinished', done);
+  page.on('requestfailed', done);
+  return () => most;
+}

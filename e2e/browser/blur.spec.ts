@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import sharp from 'sharp';
 import { SAMPLES } from '../env';
-import { open } from './api';
+import { mostInFlight, open } from './api';
 
 async function openBlur(page: Page) {
   await open(page);
@@ -122,6 +122,7 @@ test('a batch reports the bad file and exports the others; a bad folder stops it
 
   const out = info.outputPath('batch');
   await page.getByTestId('blur-outdir').fill(out);
+  const inFlight = mostInFlight(page, 'blur.export');
   await page.getByTestId('blur-export').click();
   await expect(page.getByTestId('blur-results-summary')).toHaveText('Exported 2 of 3', { timeout: 60_000 });
   const failed = page.locator('[data-testid="blur-result"][data-status="error"]');
@@ -136,6 +137,8 @@ test('a batch reports the bad file and exports the others; a bad folder stops it
   }
   // Photos exported before anyone looked at them get every face detected by the export itself.
   await expect(done.getByTestId('blur-result-blurred')).toHaveText(['4', '4']);
+  // One photo per engine worker (the e2e server has two).
+  expect(inFlight()).toBe(2);
 });
 
 test('another smallest face: photos already looked at are looked at again, keeping their edits', async ({

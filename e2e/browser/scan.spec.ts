@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { SAMPLES } from '../env';
-import { open } from './api';
+import { mostInFlight, open } from './api';
 
 test('without the token every request gets 401, except the health check', async ({ page, request }) => {
   const res = await page.goto('/');
@@ -42,7 +42,8 @@ test('dropping a group photo shows one box per face', async ({ page }) => {
     .toBeGreaterThan(0);
 });
 
-test('several photos at once, each with its own count', async ({ page }) => {
+test('several photos at once, each with its own count, two in flight', async ({ page }) => {
+  const inFlight = mostInFlight(page, 'image.inspect');
   await open(page);
   await page
     .locator('[data-testid="dropzone"] input[type=file]')
@@ -53,6 +54,8 @@ test('several photos at once, each with its own count', async ({ page }) => {
     .getByTestId('face-count')
     .evaluateAll((els) => els.map((e) => e.getAttribute('data-count')));
   expect(counts.sort()).toEqual(['3', '5']);
+  // One photo per engine worker (the e2e server has two).
+  expect(inFlight()).toBe(2);
 });
 
 test('a file that is not an image shows a clear error', async ({ page }, info) => {

@@ -1,19 +1,10 @@
-import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
+import { defaultEngineWorkers, MAX_ENGINE_WORKERS } from '../main/core/engine/engine';
 import { CliFailure } from './output';
 
 /** The two options every command takes (they are global too; repeating them lets them follow the command). */
 export function withDataJson(cmd: Command): Command {
   return cmd.option('--data <dir>', 'data directory').option('--json', 'print one JSON document on stdout');
-}
-
-/** Each engine worker holds its own models and working memory: a cap well above useful. */
-const MAX_JOBS = 16;
-
-/** One file per core, up to 2 (the measured gain of a second worker on 2 cores: docs/benchmarks.md). */
-function defaultJobs(): number {
-  const fromEnv = Math.floor(Number(process.env.VIGIL_ENGINE_WORKERS));
-  return fromEnv >= 1 ? Math.min(MAX_JOBS, fromEnv) : Math.min(2, availableParallelism());
 }
 
 /** `--jobs N` for a batch command: files worked on at once, each on its own engine worker. */
@@ -26,12 +17,12 @@ export function withJobs(cmd: Command): Command {
 
 /** Engine workers for a batch of `files`: --jobs checked before anything runs, never more than files. */
 export function jobsFor(raw: unknown, files: number): number {
-  const jobs = raw === undefined ? defaultJobs() : Number(raw);
-  if (!Number.isInteger(jobs) || jobs < 1 || jobs > MAX_JOBS)
+  const jobs = raw === undefined ? defaultEngineWorkers() : Number(raw);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > MAX_ENGINE_WORKERS)
     throw new CliFailure(
       {
         code: 'BAD_INPUT',
-        message: `--jobs must be a whole number from 1 to ${MAX_JOBS}, got ${String(raw)}`,
+        message: `--jobs must be a whole number from 1 to ${MAX_ENGINE_WORKERS}, got ${String(raw)}`,
       },
       2,
     );

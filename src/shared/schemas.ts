@@ -68,7 +68,10 @@ export const engineInfoSchema = z.object({
   detectorRuntime: z.enum(['onnxruntime-node', 'onnxruntime-wasm']).nullable(),
   /** Why the native ONNX Runtime is not in use, when it is not. */
   detectorRuntimeReason: z.string().nullable(),
+  /** The pool's size: workers beyond the first start when a call finds the others busy. */
   workers: z.number().int(),
+  /** Workers started so far (each holds its own copy of the models). */
+  workersStarted: z.number().int(),
   versions: z.object({ human: z.string(), tfjs: z.string(), node: z.string() }),
   models: z.array(modelInfoSchema),
   loadMs: z.number().nullable(),

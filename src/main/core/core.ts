@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { projectRoot } from './paths';
 import type { Handlers } from '../../shared/contract';
-import { Engine, type EngineOptions } from './engine/engine';
+import { defaultEngineWorkers, Engine, type EngineOptions } from './engine/engine';
 import { DEFAULT_LIMITS, type DecodeLimits } from './imaging/decode';
 import { inspectImage } from './services/inspect';
 import { Matcher } from './services/matcher';
@@ -77,7 +77,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const engine = new Engine({
     modelsDir: defaultModelsDir(),
     workerFile: defaultWorkerFile(),
-    workers: Number(process.env.VIGIL_ENGINE_WORKERS) || 1,
+    workers: defaultEngineWorkers(),
     forceBackend: process.env.VIGIL_BACKEND === 'wasm' ? 'wasm' : undefined,
     ...opts.engine,
   });

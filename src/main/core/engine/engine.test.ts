@@ -1,4 +1,4 @@
-import { copyFile, readFile } from 'node:fs/promises';
+import { copyFile, cp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VigilError } from '../../../shared/errors';
@@ -193,6 +193,48 @@ describe('Engine (human in a worker thread)', () => {
     const [a, b] = await Promise.all([engine.detect(images.get(4)!), engine.detect(images.get(5)!)]);
     expect(a).toHaveLength(SAMPLE_FACES[4]!);
     expect(b).toHaveLength(SAMPLE_FACES[5]!);
+  });
+});
+
+describe('Engine pool', () => {
+  it('starts a second worker only when calls overlap, answers each, and stops it when idle', async () => {
+    const engine = new Engine({ ...testEngineOptions(), workers: 2, spareIdleMs: 500 });
+    try {
+      expect(await engine.whenReady()).toMatchObject({ state: 'ready', workers: 2, workersStarted: 1 });
+      const one = (await decodeImage({ path: sampleImage(4) })).rgb;
+      const two = (await decodeImage({ path: sampleImage(5) })).rgb;
+      expect(await engine.detect(one)).toHaveLength(SAMPLE_FACES[4]!);
+      expect(engine.info().workersStarted).toBe(1);
+      const [a, b] = await Promise.all([engine.detect(one), engine.detect(two)]);
+      expect(engine.info().workersStarted).toBe(2);
+      expect(a).toHaveLength(SAMPLE_FACES[4]!);
+      expect(b).toHaveLength(SAMPLE_FACES[5]!);
+      await expect.poll(() => engine.info().workersStarted, { timeout: 10_000 }).toBe(1);
+      // Started again for the next overlap, as good as before.
+      const [c, d] = await Promise.all([engine.detect(two), engine.detect(one)]);
+      expect(engine.info().workersStarted).toBe(2);
+      expect(c).toHaveLength(SAMPLE_FACES[5]!);
+      expect(d).toHaveLength(SAMPLE_FACES[4]!);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('goes on with the workers it has when a further one cannot start', async () => {
+    const modelsDir = tempDir();
+    await cp(testEngineOptions().modelsDir, modelsDir, { recursive: true });
+    const engine = new Engine({ ...testEngineOptions(), modelsDir, workers: 2 });
+    try {
+      await engine.whenReady();
+      // The first worker holds its models; a worker started now finds one missing.
+      await rm(join(modelsDir, 'faceres.json'));
+      const image = (await decodeImage({ path: sampleImage(4) })).rgb;
+      const results = await Promise.all([engine.detect(image), engine.detect(image), engine.detect(image)]);
+      for (const faces of results) expect(faces).toHaveLength(SAMPLE_FACES[4]!);
+      expect(engine.info()).toMatchObject({ state: 'ready', workers: 2, workersStarted: 1 });
+    } finally {
+      await engine.close();
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { VigilError } from '../../../shared/errors';
 import type { EngineInfo } from '../../../shared/schemas';
@@ -9,9 +10,24 @@ export interface EngineOptions {
   modelsDir: string;
   /** The built worker (out/main/engine-worker.js) or, under tsx, worker.ts. */
   workerFile: string | URL;
+  /** The pool's size (defaultEngineWorkers()); workers beyond the first start when needed. */
   workers?: number;
+  /** A worker beyond the first that has had nothing to do for this long is stopped (default 60 s). */
+  spareIdleMs?: number;
   execArgv?: string[];
   forceBackend?: 'wasm' | 'tensorflow';
+}
+
+/** Each engine worker holds its own models and working memory: a cap well above useful. */
+export const MAX_ENGINE_WORKERS = 16;
+
+/**
+ * VIGIL_ENGINE_WORKERS (capped), else one per core up to 2: the measured gain of a second worker
+ * on 2 cores (docs/benchmarks.md); more would each hold another copy of the models.
+ */
+export function defaultEngineWorkers(): number {
+  const fromEnv = Math.floor(Number(process.env.VIGIL_ENGINE_WORKERS));
+  return fromEnv >= 1 ? Math.min(MAX_ENGINE_WORKERS, fromEnv) : Math.min(2, availableParallelism());
 }
 
 interface Pending {
@@ -25,11 +41,17 @@ class EngineWorker {
   private worker: Worker | null = null;
   private ready: Promise<WorkerInfo> | null = null;
   private readonly pending = new Map<number, Pending>();
+  /** Calls given to this worker and not answered yet (counted by the pool when it picks). */
   busy = 0;
+  /** idle: not running (never started, or a spare stopped); a spare that failed to start is not tried again. */
+  status: 'idle' | 'started' | 'failed' = 'idle';
+  /** A spare's stop, pending while it has nothing to do. */
+  idleTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: EngineOptions) {}
 
   start(): Promise<WorkerInfo> {
+    this.status = 'started';
     if (this.ready) return this.ready;
     const worker = new Worker(this.opts.workerFile, { execArgv: this.opts.execArgv });
     this.worker = worker;
@@ -50,6 +72,8 @@ class EngineWorker {
       worker.on('exit', (code) => {
         const err = new VigilError('ENGINE_FAILED', `engine worker exited (code ${code})`);
         reject(err);
+        // A retired thread ending: its calls were all answered, and a new one may be running.
+        if (this.worker !== worker) return;
         for (const p of this.pending.values()) p.reject(err);
         this.pending.clear();
         this.worker = null;
@@ -66,33 +90,23 @@ class EngineWorker {
 
   async detect(id: number, image: RgbImage, request: DetectRequest): Promise<RawFace[]> {
     await this.start();
-    this.busy++;
-    try {
-      // Copy into a transferable buffer so the caller's memory is never detached.
-      const buf = image.data.slice().buffer as ArrayBuffer;
-      return await new Promise<RawFace[]>((resolve, reject) => {
-        this.pending.set(id, { resolve, reject });
-        this.send({ type: 'detect', id, data: buf, width: image.width, height: image.height, ...request }, [
-          buf,
-        ]);
-      });
-    } finally {
-      this.busy--;
-    }
+    // Copy into a transferable buffer so the caller's memory is never detached.
+    const buf = image.data.slice().buffer as ArrayBuffer;
+    return new Promise<RawFace[]>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.send({ type: 'detect', id, data: buf, width: image.width, height: image.height, ...request }, [
+        buf,
+      ]);
+    });
   }
 
   /** Sends one classify-protocol message and waits for its answer. */
   async request<T>(msg: ToWorker & { id: number }, transfer: ArrayBuffer[] = []): Promise<T> {
     await this.start();
-    this.busy++;
-    try {
-      return await new Promise<T>((resolve, reject) => {
-        this.pending.set(msg.id, { resolve: resolve as (value: never) => void, reject });
-        this.send(msg, transfer);
-      });
-    } finally {
-      this.busy--;
-    }
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(msg.id, { resolve: resolve as (value: never) => void, reject });
+      this.send(msg, transfer);
+    });
   }
 
   /** Messages that need no answer (forgetting a removed user model). */
@@ -101,11 +115,26 @@ class EngineWorker {
   }
 
   async stop(): Promise<void> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
     await this.worker?.terminate();
+  }
+
+  /** Stops the thread, freeing its models and working memory; the next start loads them again. */
+  async retire(): Promise<void> {
+    const worker = this.worker;
+    this.status = 'idle';
+    this.worker = null;
+    this.ready = null;
+    await worker?.terminate();
   }
 }
 
-/** A small pool of engine workers; each call goes to the least busy one. */
+/**
+ * A small pool of engine workers. The first starts with the pool; each further one starts when a
+ * call finds every started worker busy, so a single photo at a time never pays for a second copy
+ * of the models (about 1.2 GB more while blurring 12-MP photos), and a batch uses every core.
+ */
 export class Engine {
   private readonly workers: EngineWorker[];
   private nextId = 1;
@@ -125,9 +154,9 @@ export class Engine {
     this.started =
       this.state === 'failed'
         ? Promise.resolve()
-        : Promise.all(this.workers.map((w) => w.start())).then(
-            (infos) => {
-              this.workerInfo = infos[0] ?? null;
+        : this.workers[0]!.start().then(
+            (info) => {
+              this.workerInfo = info;
               this.state = 'ready';
             },
             (err: unknown) => {
@@ -137,7 +166,7 @@ export class Engine {
           );
   }
 
-  /** Resolves once every worker has loaded its models (or failed to). */
+  /** Resolves once the first worker has loaded its models (or failed to). */
   async whenReady(): Promise<EngineInfo> {
     await this.started;
     return this.info();
@@ -153,6 +182,7 @@ export class Engine {
       detectorRuntime: w?.detectorRuntime ?? null,
       detectorRuntimeReason: w?.detectorRuntimeReason ?? null,
       workers: this.workers.length,
+      workersStarted: this.workers.filter((x) => x.status === 'started').length,
       versions: w?.versions ?? { human: '', tfjs: '', node: process.versions.node },
       models: w?.models ?? [],
       loadMs: w?.loadMs ?? null,
@@ -162,32 +192,32 @@ export class Engine {
 
   /** Faces with descriptors; with `recall`, small faces too (boxes only). See EngineRuntime.detect. */
   async detect(image: RgbImage, request: DetectRequest = {}): Promise<RawFace[]> {
-    await this.started;
-    if (this.state === 'failed')
-      throw new VigilError('ENGINE_UNAVAILABLE', `Face engine unavailable: ${this.error}`);
-    const worker = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
-    const t0 = performance.now();
-    const faces = await worker.detect(this.nextId++, image, request);
-    const ms = performance.now() - t0;
-    for (const listener of this.timingListeners) listener(ms, faces.length);
-    return faces;
+    return this.onWorker(async (worker) => {
+      const t0 = performance.now();
+      const faces = await worker.detect(this.nextId++, image, request);
+      const ms = performance.now() - t0;
+      for (const listener of this.timingListeners) listener(ms, faces.length);
+      return faces;
+    });
   }
 
   /** Objects, face attributes and a user model's scores for one image (engine/classify-runtime.ts). */
   async classify(image: RgbImage, request: ClassifyRequest): Promise<RawClassification> {
-    const worker = await this.leastBusy();
-    const buf = image.data.slice().buffer as ArrayBuffer;
-    return worker.request<RawClassification>(
-      { type: 'classify', id: this.nextId++, data: buf, width: image.width, height: image.height, request },
-      [buf],
-    );
+    return this.onWorker((worker) => {
+      const buf = image.data.slice().buffer as ArrayBuffer;
+      return worker.request<RawClassification>(
+        { type: 'classify', id: this.nextId++, data: buf, width: image.width, height: image.height, request },
+        [buf],
+      );
+    });
   }
 
   /** Loads a user model folder and runs it once; a failure is MODEL_INVALID with the reason. */
   async probeModel(spec: UserModelSpec): Promise<ModelProbe> {
-    const worker = await this.leastBusy();
     try {
-      return await worker.request<ModelProbe>({ type: 'model-probe', id: this.nextId++, spec });
+      return await this.onWorker((worker) =>
+        worker.request<ModelProbe>({ type: 'model-probe', id: this.nextId++, spec }),
+      );
     } catch (err) {
       if (err instanceof VigilError && err.code === 'ENGINE_FAILED' && !/worker exited/.test(err.message))
         throw new VigilError('MODEL_INVALID', `The model is not usable: ${err.message}`, {
@@ -202,11 +232,55 @@ export class Engine {
     await Promise.all(this.workers.map((w) => w.notify({ type: 'model-release', dir })));
   }
 
-  private async leastBusy(): Promise<EngineWorker> {
+  /** Runs `call` on the worker `pick` chose, counted busy until it settles. */
+  private async onWorker<T>(call: (worker: EngineWorker) => Promise<T>): Promise<T> {
+    const worker = await this.pick();
+    try {
+      return await call(worker);
+    } finally {
+      worker.busy--;
+      if (worker.busy === 0 && worker !== this.workers[0]) {
+        // A batch is over, or between photos: the spare goes if nothing comes for a while.
+        worker.idleTimer = setTimeout(() => {
+          worker.idleTimer = null;
+          if (worker.busy === 0 && worker.status === 'started') void worker.retire();
+        }, this.opts.spareIdleMs ?? 60_000);
+        worker.idleTimer.unref();
+      }
+    }
+  }
+
+  /**
+   * The least busy started worker, or a spare started for this call when all are busy. A spare
+   * that cannot start (out of memory, say) is left out from then on and the call goes to the
+   * others: a batch slows down rather than losing photos.
+   */
+  private async pick(): Promise<EngineWorker> {
     await this.started;
     if (this.state === 'failed')
       throw new VigilError('ENGINE_UNAVAILABLE', `Face engine unavailable: ${this.error}`);
-    return this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
+    const live = this.workers.filter((w) => w.status === 'started');
+    const least = live.reduce((a, b) => (b.busy < a.busy ? b : a));
+    const spare = least.busy > 0 ? this.workers.find((w) => w.status === 'idle') : undefined;
+    const chosen = spare ?? least;
+    if (chosen.idleTimer) clearTimeout(chosen.idleTimer);
+    chosen.idleTimer = null;
+    if (!spare) {
+      least.busy++;
+      return least;
+    }
+    spare.busy++;
+    try {
+      await spare.start();
+      return spare;
+    } catch (err) {
+      spare.busy--;
+      spare.status = 'failed';
+      console.error(
+        `vigil: a further engine worker could not start (${(err as Error).message}); going on without it`,
+      );
+      return this.pick();
+    }
   }
 
   /** Called after every detect with its duration (metrics, diagnostics). */

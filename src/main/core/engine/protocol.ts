@@ -38,7 +38,7 @@ export interface RgbImage {
   height: number;
 }
 
-export type WorkerInfo = Omit<EngineInfo, 'state' | 'workers' | 'error'>;
+export type WorkerInfo = Omit<EngineInfo, 'state' | 'workers' | 'workersStarted' | 'error'>;
 
 export type ToWorker =
   | { type: 'init'; modelsDir: string; forceBackend?: 'wasm' | 'tensorflow' }

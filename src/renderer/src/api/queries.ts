@@ -42,6 +42,14 @@ export function useEngineInfo() {
   });
 }
 
+/**
+ * Photos a page sends at once: one per engine worker. The pool starts a worker beyond the first
+ * only when calls overlap (engine.ts), so a single photo costs no second copy of the models.
+ */
+export function useEngineSlots(): number {
+  return Math.max(1, useEngineInfo().data?.workers ?? 1);
+}
+
 export function useSubjects(query: string) {
   const { client } = useVigil();
   const q = query.trim();

@@ -679,6 +679,7 @@ const en = {
     threads: 'WASM threads',
     notApplicable: 'Not applicable',
     workers: 'Workers',
+    workersValue: '{{started}} running, up to {{max}}',
     engineLoad: 'Engine start time',
     engineError: 'Engine error',
     versions: 'Versions',

@@ -684,6 +684,7 @@ const ptBR: Translation = {
     threads: 'Threads do WASM',
     notApplicable: 'Não se aplica',
     workers: 'Workers',
+    workersValue: '{{started}} em execução, até {{max}}',
     engineLoad: 'Tempo de inicialização',
     engineError: 'Erro do mecanismo',
     versions: 'Versões',

@@ -21,19 +21,23 @@ export interface BatchQueueOptions<Item extends BatchItemBase, Job extends Queue
   run: (job: Job, source: ImageSource) => Promise<Partial<Item>>;
   /** The item's final patch when reading the file or `run` failed (`cause`: what `run` threw). */
   failed: (error: ErrorShape, cause?: unknown) => Partial<Item>;
+  /** Photos sent at once (`useEngineSlots`: one per engine worker); 1 when not given. */
+  concurrency?: number;
 }
 
 /**
- * A page's photo queue (Scan, Classify): photos go one at a time, so each is one history job and
- * the page stays responsive; cancel drops those not yet sent (the one in flight finishes and is
- * shown); the state lives in the page's provider, so switching pages keeps it.
+ * A page's photo queue (Scan, Classify): each photo is its own call and history job, up to
+ * `concurrency` in flight so that every engine worker has one; cancel drops those not yet sent
+ * (those in flight finish and are shown); the state lives in the page's provider, so switching
+ * pages keeps it.
  */
 export function useBatchQueue<Item extends BatchItemBase, Job extends QueuedJob, Extra = never>(
   options: BatchQueueOptions<Item, Job, Extra>,
 ) {
   const [state, dispatch] = useReducer(options.reducer, undefined, emptyBatch<Item>);
   const pending = useRef<Job[]>([]);
-  const running = useRef(false);
+  /** Runners taking jobs now. */
+  const running = useRef(0);
   const nextId = useRef(1);
   const itemsRef = useRef<Item[]>([]);
   // The latest callbacks, read by a drain loop that outlives renders.
@@ -45,9 +49,8 @@ export function useBatchQueue<Item extends BatchItemBase, Job extends QueuedJob,
     itemsRef.current = state.items;
   }, [state.items]);
 
-  const drain = useCallback(async () => {
-    if (running.current) return;
-    running.current = true;
+  /** One runner: takes jobs until none is left. Several run at once, one per engine worker. */
+  const runJobs = useCallback(async () => {
     try {
       for (let job = pending.current.shift(); job; job = pending.current.shift()) {
         const { started, run, failed } = latest.current;
@@ -72,10 +75,19 @@ export function useBatchQueue<Item extends BatchItemBase, Job extends QueuedJob,
         dispatch({ type: 'settle', id: job.id, patch });
       }
     } finally {
-      running.current = false;
-      dispatch({ type: 'idle' });
+      running.current--;
+      if (running.current === 0) dispatch({ type: 'idle' });
     }
   }, []);
+
+  const drain = useCallback(() => {
+    const slots = Math.max(1, latest.current.concurrency ?? 1);
+    // A runner takes its first job synchronously, so the queue shrinks as runners start.
+    while (running.current < slots && pending.current.length > 0) {
+      running.current++;
+      void runJobs();
+    }
+  }, [runJobs]);
 
   /** Queues the images among `picked` (others are counted as skipped) and starts the queue. */
   const enqueue = useCallback(
@@ -88,7 +100,7 @@ export function useBatchQueue<Item extends BatchItemBase, Job extends QueuedJob,
       const items = keep.map((p) => makeItem(p, nextId.current++));
       keep.forEach((p, i) => pending.current.push(makeJob(p, items[i]!)));
       dispatch({ type: 'enqueue', items, skipped });
-      if (items.length > 0) void drain();
+      if (items.length > 0) drain();
     },
     [drain],
   );
@@ -99,7 +111,7 @@ export function useBatchQueue<Item extends BatchItemBase, Job extends QueuedJob,
       if (jobs.length === 0) return;
       pending.current.push(...jobs);
       dispatch({ type: 'requeue', ids: jobs.map((j) => j.id), patch });
-      void drain();
+      drain();
     },
     [drain],
   );

@@ -24,7 +24,7 @@ import type { ErrorShape } from '../../../../shared/errors';
 import type { Box } from '../../../../shared/schemas';
 import { useVigil } from '../../api/ClientProvider';
 import { errorShapeOf } from '../../api/errors';
-import { queryKeys, useSettings } from '../../api/queries';
+import { queryKeys, useEngineSlots, useSettings } from '../../api/queries';
 import i18n from '../../i18n';
 import {
   clampBox,
@@ -76,7 +76,7 @@ export interface ExportBatch {
   done: number;
   failed: number;
   startedAt: number;
-  /** Milliseconds per finished photo so far, for the ETA. */
+  /** Wall-clock milliseconds per finished photo so far, for the ETA. */
   msPerPhoto: number | null;
   currentId: number | null;
   /** A problem with the output folder or name pattern: the batch stopped at once. */
@@ -108,8 +108,8 @@ type Action =
   | { type: 'regions'; id: number; update: (regions: EditRegion[]) => EditRegion[] }
   | { type: 'exportStart'; ids: number[] }
   | { type: 'exporting'; id: number }
-  | { type: 'exported'; id: number; result: BlurExportResult; ms: number }
-  | { type: 'exportFailed'; id: number; error: ErrorShape; ms: number }
+  | { type: 'exported'; id: number; result: BlurExportResult; at: number }
+  | { type: 'exportFailed'; id: number; error: ErrorShape; at: number }
   | { type: 'exportFatal'; error: ErrorShape }
   | { type: 'exportStopping' }
   | { type: 'exportEnd' }
@@ -123,17 +123,16 @@ function patchItem(state: State, id: number, patch: (item: BlurItem) => Partial<
   return { ...state, items: state.items.map((it) => (it.id === id ? { ...it, ...patch(it) } : it)) };
 }
 
-function finishOne(batch: ExportBatch | null, ms: number, failed: boolean): ExportBatch | null {
+function finishOne(batch: ExportBatch | null, id: number, at: number, failed: boolean): ExportBatch | null {
   if (!batch) return batch;
   const done = batch.done + 1;
-  const prev = batch.msPerPhoto;
   return {
     ...batch,
     done,
     failed: batch.failed + (failed ? 1 : 0),
-    // A running mean: every photo counts the same, the first included.
-    msPerPhoto: prev === null ? ms : prev + (ms - prev) / done,
-    currentId: null,
+    // Wall time per finished photo: right for the ETA however many photos are in flight.
+    msPerPhoto: Math.max(0, at - batch.startedAt) / done,
+    currentId: batch.currentId === id ? null : batch.currentId,
   };
 }
 
@@ -200,12 +199,12 @@ function reducer(state: State, action: Action): State {
     case 'exported':
       return {
         ...patchItem(state, action.id, () => ({ exported: { status: 'done', result: action.result } })),
-        batch: finishOne(state.batch, action.ms, false),
+        batch: finishOne(state.batch, action.id, action.at, false),
       };
     case 'exportFailed':
       return {
         ...patchItem(state, action.id, () => ({ exported: { status: 'error', error: action.error } })),
-        batch: finishOne(state.batch, action.ms, true),
+        batch: finishOne(state.batch, action.id, action.at, true),
       };
     case 'exportFatal':
       return { ...state, batch: state.batch && { ...state.batch, fatal: action.error } };
@@ -306,8 +305,9 @@ const BlurContext = createContext<BlurContextValue | null>(null);
 
 /**
  * The Blur page's photos, their edited regions and the export batch, above the pages so that
- * switching page neither loses edits nor stops a batch. Detection runs one photo at a time and
- * pauses while a batch exports (the batch detects what it needs itself).
+ * switching page neither loses edits nor stops a batch. Detection and export each run one photo
+ * per engine worker at a time; detection pauses while a batch exports (the batch detects what it
+ * needs itself).
  */
 export function BlurProvider({ children }: { children: ReactNode }) {
   const { client } = useVigil();
@@ -325,17 +325,21 @@ export function BlurProvider({ children }: { children: ReactNode }) {
   const urls = useRef(new Map<number, string>());
   const pending = useRef<number[]>([]);
   const [pendingCount, setPendingCount] = useState(0);
-  const detectRunning = useRef(false);
+  /** Detection runners working now (one per engine worker at most). */
+  const detectRunning = useRef(0);
   const [detectBusy, setDetectBusy] = useState(false);
   const exporting = useRef(false);
   const cancelRequested = useRef(false);
   const nextId = useRef(1);
   const stateRef = useRef(state);
   const optionsRef = useRef(options);
+  const slots = useEngineSlots();
+  const slotsRef = useRef(slots);
   useEffect(() => {
     stateRef.current = state;
     optionsRef.current = options;
-  }, [state, options]);
+    slotsRef.current = slots;
+  }, [state, options, slots]);
 
   // Settings' blur defaults (when Settings has them) fill whatever the user has not set here.
   useEffect(() => {
@@ -359,10 +363,8 @@ export function BlurProvider({ children }: { children: ReactNode }) {
     });
   }, []);
 
-  const drain = useCallback(async () => {
-    if (detectRunning.current || exporting.current) return;
-    detectRunning.current = true;
-    setDetectBusy(true);
+  /** One detection runner: takes photos until none is left or a batch export starts. */
+  const detectJobs = useCallback(async () => {
     try {
       while (!exporting.current) {
         const id = pending.current.shift();
@@ -393,10 +395,20 @@ export function BlurProvider({ children }: { children: ReactNode }) {
         }
       }
     } finally {
-      detectRunning.current = false;
-      setDetectBusy(false);
+      detectRunning.current--;
+      if (detectRunning.current === 0) setDetectBusy(false);
     }
   }, [client]);
+
+  /** Starts detection runners, one per engine worker, while photos wait and no export runs. */
+  const drain = useCallback(() => {
+    while (!exporting.current && detectRunning.current < slotsRef.current && pending.current.length > 0) {
+      detectRunning.current++;
+      setDetectBusy(true);
+      // It takes its first photo synchronously, so the queue shrinks as runners start.
+      void detectJobs();
+    }
+  }, [detectJobs]);
 
   const addFiles = useCallback(
     (picked: readonly PickedFile[]) => {
@@ -414,7 +426,7 @@ export function BlurProvider({ children }: { children: ReactNode }) {
       });
       setPendingCount(pending.current.length);
       dispatch({ type: 'enqueue', items, skipped });
-      void drain();
+      drain();
     },
     [drain],
   );
@@ -427,7 +439,7 @@ export function BlurProvider({ children }: { children: ReactNode }) {
     pending.current.push(...ids);
     setPendingCount(pending.current.length);
     dispatch({ type: 'again', ids });
-    void drain();
+    drain();
   }, [drain]);
 
   const forget = useCallback((id: number) => {
@@ -529,57 +541,63 @@ export function BlurProvider({ children }: { children: ReactNode }) {
     cancelRequested.current = false;
     dispatch({ type: 'exportStart', ids: items.map((it) => it.id) });
     void (async () => {
-      // Wait for a detection in flight: one engine, one photo at a time.
-      while (detectRunning.current) await new Promise((r) => setTimeout(r, 50));
-      try {
-        for (const { id } of items) {
-          if (cancelRequested.current) break;
-          const item = stateRef.current.items.find((it) => it.id === id);
-          const file = files.current.get(id);
-          if (!item || !file) continue;
-          const o = optionsRef.current;
-          const keepIds = new Set(o.keep);
-          dispatch({ type: 'exporting', id });
-          const t0 = performance.now();
-          try {
-            const source = await toImageSource(file).catch(() => {
-              throw readFailed();
-            });
-            const input: BlurExportInput = {
-              source,
-              outDir: o.outDir.trim(),
-              pattern: o.pattern,
-              style: o.style,
-              shape: o.shape,
-              scale: o.scale,
-              format: o.format,
-              quality: o.quality,
-              thresh: o.thresh,
-              // The self-check looks for faces down to this size (and detection, for photos not looked at yet).
-              minFace: o.minFace,
-              keep: o.keep,
-              // Photos not looked at yet are detected by the export itself, with the same rules.
-              ...(item.status === 'ready' ? { regions: toCoreRegions(item.regions, o.thresh, keepIds) } : {}),
-            };
-            const result = await client.invoke('blur.export', input);
-            dispatch({ type: 'exported', id, result, ms: performance.now() - t0 });
-          } catch (err) {
-            const error = errorShapeOf(err);
-            const fatal =
-              (OUTPUT_ERROR_CODES as readonly string[]).includes(error.code) ||
-              (error.code === 'BAD_INPUT' && /pattern/i.test(error.message));
-            if (fatal) {
-              dispatch({ type: 'exportFatal', error });
-              break;
-            }
-            dispatch({ type: 'exportFailed', id, error, ms: performance.now() - t0 });
+      // Wait for detections in flight: the batch detects what it still needs itself.
+      while (detectRunning.current > 0) await new Promise((r) => setTimeout(r, 50));
+      let next = 0;
+      let stop = false;
+      const exportOne = async (id: number) => {
+        const item = stateRef.current.items.find((it) => it.id === id);
+        const file = files.current.get(id);
+        if (!item || !file) return;
+        const o = optionsRef.current;
+        const keepIds = new Set(o.keep);
+        dispatch({ type: 'exporting', id });
+        try {
+          const source = await toImageSource(file).catch(() => {
+            throw readFailed();
+          });
+          const input: BlurExportInput = {
+            source,
+            outDir: o.outDir.trim(),
+            pattern: o.pattern,
+            style: o.style,
+            shape: o.shape,
+            scale: o.scale,
+            format: o.format,
+            quality: o.quality,
+            thresh: o.thresh,
+            // The self-check looks for faces down to this size (and detection, for photos not looked at yet).
+            minFace: o.minFace,
+            keep: o.keep,
+            // Photos not looked at yet are detected by the export itself, with the same rules.
+            ...(item.status === 'ready' ? { regions: toCoreRegions(item.regions, o.thresh, keepIds) } : {}),
+          };
+          const result = await client.invoke('blur.export', input);
+          dispatch({ type: 'exported', id, result, at: Date.now() });
+        } catch (err) {
+          const error = errorShapeOf(err);
+          const fatal =
+            (OUTPUT_ERROR_CODES as readonly string[]).includes(error.code) ||
+            (error.code === 'BAD_INPUT' && /pattern/i.test(error.message));
+          if (fatal) {
+            stop = true;
+            dispatch({ type: 'exportFatal', error });
+            return;
           }
+          dispatch({ type: 'exportFailed', id, error, at: Date.now() });
         }
+      };
+      // One runner per engine worker, taking photos in order.
+      const runner = async () => {
+        while (!stop && !cancelRequested.current && next < items.length) await exportOne(items[next++]!.id);
+      };
+      try {
+        await Promise.all(Array.from({ length: Math.min(slotsRef.current, items.length) }, runner));
       } finally {
         exporting.current = false;
         dispatch({ type: 'exportEnd' });
         void queryClient.invalidateQueries({ queryKey: queryKeys.history });
-        void drain();
+        drain();
       }
     })();
   }, [client, drain, queryClient]);

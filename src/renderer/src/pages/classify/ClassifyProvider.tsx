@@ -2,6 +2,7 @@ import { createContext, useCallback, useContext, useMemo, useState, type ReactNo
 import type { ClassifyResult } from '../../../../shared/classify-schemas';
 import type { ErrorShape } from '../../../../shared/errors';
 import { useVigil } from '../../api/ClientProvider';
+import { useEngineSlots } from '../../api/queries';
 import { errorShapeOf } from '../../api/errors';
 import { batchProgress, batchReducer, type BatchNotice, type BatchProgress } from '../../lib/batch-queue';
 import type { PickedFile } from '../../lib/files';
@@ -73,11 +74,12 @@ interface ClassifyJob extends QueuedJob {
 const ClassifyContext = createContext<ClassifyContextValue | null>(null);
 
 /**
- * The Classify queue and its results, above the pages so switching pages keeps both. Photos go
- * one at a time (each is one history job); cancel drops those not yet sent.
+ * The Classify queue and its results, above the pages so switching pages keeps both. Each photo
+ * is one history job, one per engine worker at a time; cancel drops those not yet sent.
  */
 export function ClassifyProvider({ children }: { children: ReactNode }) {
   const { client } = useVigil();
+  const slots = useEngineSlots();
   const [options, setOptionsState] = useState<ClassifyOptions>(readOptions);
   const queue = useBatchQueue<ClassifyItem, ClassifyJob>({
     reducer: batchReducer<ClassifyItem>,
@@ -91,6 +93,7 @@ export function ClassifyProvider({ children }: { children: ReactNode }) {
       });
       return { status: 'done', result, historyId: result.historyId };
     },
+    concurrency: slots,
     failed: (error, cause) => {
       // A failed run has a history record too.
       const historyId = (cause as { details?: { historyId?: unknown } } | undefined)?.details?.historyId;

@@ -143,7 +143,7 @@ function EngineSection({ info }: { info: EngineInfo }) {
     [
       t('diagnostics.workers'),
       <Text key="workers" size="sm">
-        {info.workers}
+        {t('diagnostics.workersValue', { started: info.workersStarted, max: info.workers })}
       </Text>,
     ],
     [
@@ -516,7 +516,7 @@ function diagnosticsReport(diag: Diagnostics, t: Translate, shell: string): stri
     ...(e.detectorRuntimeReason ? [`detectorRuntimeReason: ${e.detectorRuntimeReason}`] : []),
     `wasmSimd: ${e.wasmFeatures ? String(e.wasmFeatures.simd) : '-'}`,
     `wasmThreads: ${e.wasmFeatures ? String(e.wasmFeatures.threads) : '-'}`,
-    `workers: ${e.workers}`,
+    `workers: ${e.workersStarted} of ${e.workers}`,
     `loadMs: ${e.loadMs ?? '-'}`,
     `human: ${e.versions.human}`,
     `tfjs: ${e.versions.tfjs}`,

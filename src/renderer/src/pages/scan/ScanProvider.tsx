@@ -3,6 +3,7 @@ import type { ErrorShape } from '../../../../shared/errors';
 import type { IdentifyResult } from '../../../../shared/match-schemas';
 import type { InspectResult } from '../../../../shared/schemas';
 import { useVigil } from '../../api/ClientProvider';
+import { useEngineSlots } from '../../api/queries';
 import { errorShapeOf } from '../../api/errors';
 import {
   batchProgress,
@@ -106,11 +107,12 @@ const ScanContext = createContext<ScanContextValue | null>(null);
 
 /**
  * Holds the scan results and the inspection queue above the pages, so switching pages neither
- * loses results nor stops the queue. Photos are sent one at a time; cancel drops the ones not
- * yet sent (the one in flight finishes and is shown).
+ * loses results nor stops the queue. Photos are sent one per engine worker at a time; cancel
+ * drops the ones not yet sent (those in flight finish and are shown).
  */
 export function ScanProvider({ children }: { children: ReactNode }) {
   const { client } = useVigil();
+  const slots = useEngineSlots();
   const [mode, setModeState] = useState<ScanMode>(readMode);
   const {
     state,
@@ -133,6 +135,7 @@ export function ScanProvider({ children }: { children: ReactNode }) {
       const result = await client.invoke('image.inspect', { source });
       return { status: 'done', result };
     },
+    concurrency: slots,
     failed: (error) => ({ status: 'error', error }),
   });
   /** Every file still on screen, so a photo can be scanned again in the other mode. */
