@@ -89,6 +89,9 @@ export function useBatchQueue<Item extends BatchItemBase, Job extends QueuedJob,
     }
   }, [runJobs]);
 
+  // The engine's worker count arrives after the page opens: a queue already running gets its runners.
+  useEffect(() => drain(), [options.concurrency, drain]);
+
   /** Queues the images among `picked` (others are counted as skipped) and starts the queue. */
   const enqueue = useCallback(
     (

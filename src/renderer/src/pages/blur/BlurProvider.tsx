@@ -410,6 +410,9 @@ export function BlurProvider({ children }: { children: ReactNode }) {
     }
   }, [detectJobs]);
 
+  // Engine info arrives after the page opens: photos dropped before it get their second runner now.
+  useEffect(() => drain(), [slots, drain]);
+
   const addFiles = useCallback(
     (picked: readonly PickedFile[]) => {
       const { keep, skipped } = selectForInspection(picked);
