@@ -241,6 +241,7 @@ export class Engine {
       worker.busy--;
       if (worker.busy === 0 && worker !== this.workers[0]) {
         // A batch is over, or between photos: the spare goes if nothing comes for a while.
+        if (worker.idleTimer) clearTimeout(worker.idleTimer);
         worker.idleTimer = setTimeout(() => {
           worker.idleTimer = null;
           if (worker.busy === 0 && worker.status === 'started') void worker.retire();
