@@ -16,6 +16,7 @@ const blurEn = {
   photoTotal_many: '{{count}} photos',
   photoTotal_other: '{{count}} photos',
   photoCounts: '{{blurred}} to blur · {{kept}} kept',
+  finding: 'Finding faces…',
   waiting: 'Waiting…',
   removePhoto: 'Remove from the list',
   modeEdit: 'Edit regions',

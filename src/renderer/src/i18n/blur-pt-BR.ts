@@ -18,6 +18,7 @@ const blurPtBR: BlurTranslation = {
   photoTotal_many: '{{count}} fotos',
   photoTotal_other: '{{count}} fotos',
   photoCounts: '{{blurred}} a desfocar · {{kept}} mantidos',
+  finding: 'Procurando rostos…',
   waiting: 'Aguardando…',
   removePhoto: 'Tirar da lista',
   modeEdit: 'Editar regiões',

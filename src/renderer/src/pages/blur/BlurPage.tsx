@@ -1,6 +1,7 @@
 import {
   ActionIcon,
   Box,
+  Center,
   Group,
   Loader,
   ScrollArea,
@@ -27,8 +28,13 @@ import { PhotoPanel } from './PhotoPanel';
 function StatusIcon({ item }: { item: BlurItem }) {
   const ex = item.exported;
   const leaks = ex?.result?.selfCheck.facesStillDetected.length ?? 0;
-  if (item.status === 'queued' || item.status === 'detecting' || ex?.status === 'exporting')
-    return <Loader size={14} color="gray" />;
+  // Only the photos in flight spin: a long queue stays still, and shows what runs now.
+  if (item.status === 'detecting' || ex?.status === 'exporting')
+    return (
+      <Center w={18} style={{ flexShrink: 0 }}>
+        <Loader size={14} color="gray" />
+      </Center>
+    );
   if (item.status === 'error' || ex?.status === 'error' || leaks > 0)
     return (
       <ThemeIcon size={18} radius="xl" color="red" variant="light">
@@ -74,7 +80,9 @@ function PhotoList() {
                       ? t(`errors.codes.${item.error!.code}`)
                       : counts
                         ? t('blur.photoCounts', { blurred: counts.blurred, kept: counts.kept })
-                        : t('blur.waiting')}
+                        : item.status === 'detecting'
+                          ? t('blur.finding')
+                          : t('blur.waiting')}
                   </Text>
                 </Stack>
               </UnstyledButton>
@@ -131,8 +139,8 @@ export function BlurPage() {
         {!empty && (
           <Box w={220} style={{ flexShrink: 0 }}>
             <Text size="xs" c="dimmed" mb={4} data-testid="blur-detect-status">
-              {detecting.running || detecting.pending > 0
-                ? t('blur.detectingCount', { count: detecting.pending + (detecting.running ? 1 : 0) })
+              {detecting.running > 0 || detecting.pending > 0
+                ? t('blur.detectingCount', { count: detecting.pending + detecting.running })
                 : t('blur.photoTotal', { count: items.length })}
             </Text>
             <PhotoList />

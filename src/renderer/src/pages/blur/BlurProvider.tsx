@@ -279,8 +279,8 @@ export interface BlurContextValue {
   options: BlurOptions;
   setOptions(patch: Partial<BlurOptions>): void;
   keepIds: ReadonlySet<string>;
-  /** Photos still waiting for detection, and whether one is being detected now. */
-  detecting: { pending: number; running: boolean };
+  /** Photos still waiting for detection, and how many are being detected now. */
+  detecting: { pending: number; running: number };
   /** Detected photos whose detection looked for another smallest face than `options.minFace`. */
   stale: number;
   redetect(): void;
@@ -327,7 +327,7 @@ export function BlurProvider({ children }: { children: ReactNode }) {
   const [pendingCount, setPendingCount] = useState(0);
   /** Detection runners working now (one per engine worker at most). */
   const detectRunning = useRef(0);
-  const [detectBusy, setDetectBusy] = useState(false);
+  const [detectBusy, setDetectBusy] = useState(0);
   const exporting = useRef(false);
   const cancelRequested = useRef(false);
   const nextId = useRef(1);
@@ -396,7 +396,7 @@ export function BlurProvider({ children }: { children: ReactNode }) {
       }
     } finally {
       detectRunning.current--;
-      if (detectRunning.current === 0) setDetectBusy(false);
+      setDetectBusy(detectRunning.current);
     }
   }, [client]);
 
@@ -404,7 +404,7 @@ export function BlurProvider({ children }: { children: ReactNode }) {
   const drain = useCallback(() => {
     while (!exporting.current && detectRunning.current < slotsRef.current && pending.current.length > 0) {
       detectRunning.current++;
-      setDetectBusy(true);
+      setDetectBusy(detectRunning.current);
       // It takes its first photo synchronously, so the queue shrinks as runners start.
       void detectJobs();
     }
