@@ -235,7 +235,7 @@ export class EngineRuntime {
 
   /**
    * Boxes only, tuned for recall (small faces in large photos): what blur hides. Two detectors
-   * that miss different faces (docs/benchmarks.md): multi-scale BlazeFace and tiled RetinaFace,
+   * that miss different faces (docs/benchmarks.md): multi-scale BlazeFace and RetinaFace in bands,
    * merged; a face both find keeps the higher-scoring box.
    */
   async detectBoxes(image: RgbImage, opts: DetectorOptions = DEFAULT_DETECTOR): Promise<DetectedBox[]> {
