@@ -88,19 +88,7 @@ class EngineWorker {
     this.worker?.postMessage(msg, transfer);
   }
 
-  async detect(id: number, image: RgbImage, request: DetectRequest): Promise<RawFace[]> {
-    await this.start();
-    // Copy into a transferable buffer so the caller's memory is never detached.
-    const buf = image.data.slice().buffer as ArrayBuffer;
-    return new Promise<RawFace[]>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.send({ type: 'detect', id, data: buf, width: image.width, height: image.height, ...request }, [
-        buf,
-      ]);
-    });
-  }
-
-  /** Sends one classify-protocol message and waits for its answer. */
+  /** Sends one message (a detect or a classify-protocol one) and waits for its answer. */
   async request<T>(msg: ToWorker & { id: number }, transfer: ArrayBuffer[] = []): Promise<T> {
     await this.start();
     return new Promise<T>((resolve, reject) => {
@@ -128,6 +116,11 @@ class EngineWorker {
     this.ready = null;
     await worker?.terminate();
   }
+}
+
+/** The image's pixels in a buffer of their own to transfer: the caller's memory is never detached. */
+function pixels(image: RgbImage): ArrayBuffer {
+  return image.data.slice().buffer as ArrayBuffer;
 }
 
 /**
@@ -194,7 +187,11 @@ export class Engine {
   async detect(image: RgbImage, request: DetectRequest = {}): Promise<RawFace[]> {
     return this.onWorker(async (worker) => {
       const t0 = performance.now();
-      const faces = await worker.detect(this.nextId++, image, request);
+      const data = pixels(image);
+      const faces = await worker.request<RawFace[]>(
+        { type: 'detect', id: this.nextId++, data, width: image.width, height: image.height, ...request },
+        [data],
+      );
       const ms = performance.now() - t0;
       for (const listener of this.timingListeners) listener(ms, faces.length);
       return faces;
@@ -204,10 +201,10 @@ export class Engine {
   /** Objects, face attributes and a user model's scores for one image (engine/classify-runtime.ts). */
   async classify(image: RgbImage, request: ClassifyRequest): Promise<RawClassification> {
     return this.onWorker((worker) => {
-      const buf = image.data.slice().buffer as ArrayBuffer;
+      const data = pixels(image);
       return worker.request<RawClassification>(
-        { type: 'classify', id: this.nextId++, data: buf, width: image.width, height: image.height, request },
-        [buf],
+        { type: 'classify', id: this.nextId++, data, width: image.width, height: image.height, request },
+        [data],
       );
     });
   }
