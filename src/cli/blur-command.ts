@@ -104,7 +104,7 @@ export function addBlurCommand(
       // every run, since a missed face is a privacy leak.
       process.stderr.write(
         'vigil: warning: faces under about 32 px high may be missed (recall at the default --min-face 24: ' +
-          '0.90 at 32 px, 0.80 at 24 px; see docs/benchmarks.md). Check every export by eye.\n',
+          '0.95 at 32 px, 0.85 at 24 px; see docs/benchmarks.md). Check every export by eye.\n',
       );
       await withCore({ ...g, workers }, (core) =>
         perFile<BlurExportResult>(

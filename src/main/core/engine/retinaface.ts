@@ -86,7 +86,10 @@ const BAND_STEP = TILE / 2;
 /** `confirm`'s window, in candidate sizes, and the side it is resized to (one tile). */
 const CONFIRM_CONTEXT = 4;
 const CONFIRM_SIDE = 480;
-/** Candidates below this probability are not decoded (0.3 maps to 0.225: under runtime's 0.2 cut-off). */
+/**
+ * Candidates below this probability are not decoded. 0.3 is a score of 0.225 (`retinaScore`), just
+ * above where runtime.ts's second looks start (0.2); measured with it on the recall bench.
+ */
 const CANDIDATE_P = 0.3;
 /**
  * Landmark offsets come in units of 0.2 anchor sizes: insightface's `landmark_std` for this
