@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expect, test, type APIRequestContext, type Page, type TestInfo } from '@playwright/test';
 import sharp from 'sharp';
 import { E2E_TOKEN, SAMPLES } from '../env';
-import { call, open } from './api';
+import { call, mostInFlight, open } from './api';
 
 // Tests in one run share the server's data directory: every subject gets a unique name, and each
 // sample photo is enrolled by one test only (sample1 face 1 by the identify flow, a face of sample6
@@ -125,6 +125,30 @@ test('a file that is not an image gets a clear per-file enrolment error', async 
   await enrollInput(page).setInputFiles(bad);
   await expect(page.getByTestId('enroll-error')).toHaveAttribute('data-code', 'NOT_AN_IMAGE');
   await expect(page.getByTestId('enrolled-face')).toHaveCount(0);
+});
+
+test('several photos enrol one per engine worker, each with its own result', async ({ page }, info) => {
+  // Three crops of one sample6 face with other margins than the edit test's: three photos of one person.
+  const crops = [12, 30, 48].map((m) => info.outputPath(`sample6-face-${m}.jpg`));
+  for (const [i, m] of [12, 30, 48].entries()) {
+    await sharp(join(SAMPLES, 'sample6.jpg'))
+      .extract({ left: 177 - m, top: 456 - m, width: 360 + 2 * m, height: 361 + 2 * m })
+      .toFile(crops[i]!);
+  }
+  const bad = info.outputPath('broken.jpg');
+  writeFileSync(bad, 'not a photo');
+  await open(page);
+  await createSubject(page, unique('Batch'));
+  const inFlight = mostInFlight(page, 'watchlist.enroll');
+  await enrollInput(page).setInputFiles([...crops, bad]);
+  const jobs = page.getByTestId('enroll-job');
+  await expect(jobs).toHaveCount(4);
+  await expect(jobs.and(page.locator('[data-status="done"]'))).toHaveCount(3);
+  await expect(jobs.and(page.locator('[data-status="error"]'))).toHaveCount(1);
+  await expect(page.getByTestId('enroll-error')).toHaveAttribute('data-code', 'NOT_AN_IMAGE');
+  await expect(page.getByTestId('enrolled-face')).toHaveCount(3);
+  // The e2e server runs two engine workers.
+  expect(inFlight()).toBe(2);
 });
 
 test('edit, remove a face and delete a subject, with confirmations', async ({ page }, info) => {

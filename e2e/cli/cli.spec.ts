@@ -107,6 +107,34 @@ test('watchlist add then identify finds the person and nobody else', async () =>
   expect(missing.json()).toMatchObject({ code: 'NOT_FOUND' });
 });
 
+test('watchlist add enrols two photos at once, each face once, and reports the failures', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-add-'));
+  const own = mkdtempSync(join(tmpdir(), 'vigil-add-data-'));
+  const crop = (m: number) =>
+    sharp(join(SAMPLES, 'sample6.jpg'))
+      .extract({ left: 177 - m, top: 456 - m, width: 360 + 2 * m, height: 361 + 2 * m })
+      .toFile(join(dir, `face-${m}.jpg`));
+  await crop(10);
+  await crop(40);
+  // The same photo under another name: whichever of the two is stored second is a duplicate.
+  writeFileSync(join(dir, 'face-10-copy.jpg'), readFileSync(join(dir, 'face-10.jpg')));
+  writeFileSync(join(dir, 'notes.jpg'), 'not an image');
+  const files = ['face-10.jpg', 'notes.jpg', 'face-10-copy.jpg', 'face-40.jpg'].map((f) => join(dir, f));
+  const r = vigil(['watchlist', 'add', '--name', 'Cara', ...files, '--jobs', '2', '--json', '--data', own]);
+  expect(r.code, r.stderr).toBe(1);
+  const doc = r.json();
+  expect(doc.message).toBe('2 of 4 photos failed');
+  expect(doc.subject.faces).toHaveLength(2);
+  expect(doc.failures.map((f: { code: string }) => f.code).sort()).toEqual(['DUPLICATE', 'NOT_AN_IMAGE']);
+  // Listed in the order given, whatever order they finished in.
+  const order = (f: { file: string }) => files.indexOf(f.file);
+  for (const list of [doc.enrolled, doc.failures]) {
+    const places = list.map(order);
+    expect(places).toEqual([...places].sort((a: number, b: number) => a - b));
+  }
+  expect(doc.enrolled.map((f: { file: string }) => f.file)).toContain(files[3]);
+});
+
 test('search ranks the enrolled face first, says whether it was exact, and refuses contradictory modes', () => {
   const crop = join(SAMPLES, 'sample1.jpg');
   const exact = vigil(['search', crop, '--source', 'watchlist', '--k', '3', '--json', '--data', data]);

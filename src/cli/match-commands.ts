@@ -7,6 +7,7 @@ import { call } from './call';
 import { expandInputs } from './files';
 import { CliFailure, printJson } from './output';
 import { progressBar } from './progress';
+import pLimit from 'p-limit';
 import { perFile } from './batch';
 import { jobsFor, withDataJson, withJobs } from './options';
 
@@ -29,23 +30,33 @@ export function addMatchCommands(
 ): void {
   const wl = program.command('watchlist').description('manage the watchlist of wanted persons');
 
-  withDataJson(
-    wl
-      .command('add')
-      .description('add a subject and enrol the largest face (or --face N) of each photo')
-      .requiredOption('--name <name>', 'name')
-      .option('--alias <alias...>', 'aliases')
-      .option('--notes <text>', 'notes', '')
-      .option('--case <ref>', 'case reference', '')
-      .addOption(
-        new Option('--status <status>', 'status').choices(['wanted', 'caught', 'closed']).default('wanted'),
-      )
-      .option('--face <n>', 'which face when a photo has several (0 = largest)', '0')
-      .argument('[photo...]', 'photos (files or folders) of the subject'),
+  withJobs(
+    withDataJson(
+      wl
+        .command('add')
+        .description('add a subject and enrol the largest face (or --face N) of each photo')
+        .requiredOption('--name <name>', 'name')
+        .option('--alias <alias...>', 'aliases')
+        .option('--notes <text>', 'notes', '')
+        .option('--case <ref>', 'case reference', '')
+        .addOption(
+          new Option('--status <status>', 'status').choices(['wanted', 'caught', 'closed']).default('wanted'),
+        )
+        .option('--face <n>', 'which face when a photo has several (0 = largest)', '0')
+        .argument('[photo...]', 'photos (files or folders) of the subject'),
+    ),
   ).action(
     async (
       photos: string[],
-      o: { name: string; alias?: string[]; notes: string; case: string; status: 'wanted'; face: string },
+      o: {
+        name: string;
+        alias?: string[];
+        notes: string;
+        case: string;
+        status: 'wanted';
+        face: string;
+        jobs?: string;
+      },
       cmd: Command,
     ) => {
       const g = globals(cmd);
@@ -53,7 +64,8 @@ export function addMatchCommands(
       if (!Number.isInteger(faceIndex) || faceIndex < 0)
         throw new CliFailure({ code: 'BAD_INPUT', message: '--face must be 0 or more' });
       const files = await expandInputs(photos);
-      await withCore(g, async (core) => {
+      const workers = jobsFor(o.jobs, Math.max(1, files.length));
+      await withCore({ ...g, workers }, async (core) => {
         const subject = await call(core, 'watchlist.create', {
           name: o.name,
           aliases: o.alias ?? [],
@@ -61,25 +73,38 @@ export function addMatchCommands(
           caseRef: o.case,
           status: o.status,
         });
-        const enrolled: { file: string; faceId: string }[] = [];
-        const failures: { file: string; code: string; message: string }[] = [];
+        // Kept by input position: photos finish in any order when several are in flight.
+        const outcome: (
+          { file: string; faceId: string } | { file: string; code: string; message: string }
+        )[] = [];
         const bar = progressBar(files.length, 'enrol');
-        for (const file of files) {
-          try {
-            const r = await call(core, 'watchlist.enroll', {
-              subjectId: subject.id,
-              source: { path: resolve(file) },
-              faceIndex,
-            });
-            enrolled.push({ file, faceId: r.face.id });
-          } catch (err) {
-            if (!(err instanceof CliFailure)) throw err;
-            failures.push({ file, code: err.shape.code, message: err.shape.message });
-            if (!g.json) process.stderr.write(`vigil: ${file}: ${err.shape.code}: ${err.shape.message}\n`);
-          }
-          bar.tick(basename(file));
+        const limit = pLimit(workers);
+        try {
+          await Promise.all(
+            files.map((file, i) =>
+              limit(async () => {
+                try {
+                  const r = await call(core, 'watchlist.enroll', {
+                    subjectId: subject.id,
+                    source: { path: resolve(file) },
+                    faceIndex,
+                  });
+                  outcome[i] = { file, faceId: r.face.id };
+                } catch (err) {
+                  if (!(err instanceof CliFailure)) throw err;
+                  outcome[i] = { file, code: err.shape.code, message: err.shape.message };
+                  if (!g.json)
+                    process.stderr.write(`vigil: ${file}: ${err.shape.code}: ${err.shape.message}\n`);
+                }
+                bar.tick(basename(file));
+              }),
+            ),
+          );
+        } finally {
+          bar.stop();
         }
-        bar.stop();
+        const enrolled = outcome.filter((r) => 'faceId' in r);
+        const failures = outcome.filter((r) => 'code' in r);
         const final = await call(core, 'watchlist.get', { id: subject.id });
         if (g.json) {
           printJson({

@@ -5,6 +5,19 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Core } from '../core';
 import { createTestCore, sampleImage, tempDir, callOk } from '../test-support';
 
+// Enrolment's preview can be slowed, to hold an enrolment between its checks and its write.
+const slowPreview = vi.hoisted(() => ({ ms: 0 }));
+vi.mock('./analyse', async (load) => {
+  const real = await load<typeof import('./analyse')>();
+  return {
+    ...real,
+    previewJpeg: async (...args: Parameters<typeof real.previewJpeg>) => {
+      await new Promise((resolve) => setTimeout(resolve, slowPreview.ms));
+      return real.previewJpeg(...args);
+    },
+  };
+});
+
 // Faces of sample1.jpg (three different people) and sample6.jpg (four others).
 const ALICE_BOX = { left: 250, top: 230, width: 520, height: 520 }; // sample1 face at [334,316,352,352]
 const BEA_BOX = { left: 1020, top: 200, width: 500, height: 520 }; // sample6 face at [1081,280,368,369]
@@ -334,5 +347,40 @@ describe('watchlist and matching', () => {
     expect(beaCrops.filter((p) => existsSync(p))).toEqual([]);
     const hist = await ok('history.list', { kind: 'enroll', status: 'ERROR' });
     expect(hist.total).toBeGreaterThan(0);
+  });
+
+  it('enrols a photo sent twice at once only once, and nothing onto a subject deleted meanwhile', async () => {
+    const cara = await ok('watchlist.create', { name: 'Cara Example' });
+    // The first call waits after its checks until the second has found the face too.
+    slowPreview.ms = 3000;
+    const twice = await Promise.all(
+      [0, 1].map(() =>
+        core.call('watchlist.enroll', { subjectId: cara.id, source: { path: sampleImage(6) }, faceIndex: 3 }),
+      ),
+    ).finally(() => (slowPreview.ms = 0));
+    expect(twice.filter((r) => r.ok)).toHaveLength(1);
+    expect(twice.flatMap((r) => (r.ok ? [] : [r.error.code]))).toEqual(['DUPLICATE']);
+    expect((await ok('watchlist.get', { id: cara.id })).faces).toHaveLength(1);
+
+    const dan = await ok('watchlist.create', { name: 'Dan Example' });
+    const enrolling = core.call('watchlist.enroll', {
+      subjectId: dan.id,
+      source: { path: sampleImage(6) },
+      faceIndex: 2,
+    });
+    await ok('watchlist.delete', { id: dan.id });
+    const late = await enrolling;
+    expect(late.ok ? 'enrolled' : late.error.code).toBe('NOT_FOUND');
+    // Neither the store nor the matcher holds a face of Dan's.
+    const doc = JSON.parse(readFileSync(join(dir, 'data', 'watchlist.json'), 'utf8')) as {
+      subjects: { id: string; faces: { cropKey: string }[] }[];
+    };
+    expect(doc.subjects.map((x) => x.id)).not.toContain(dan.id);
+    const found = await ok('match.identify', { source: { path: sampleImage(6) } });
+    const named = found.faces.flatMap((f: { candidates: { subjectId: string }[] }) =>
+      f.candidates.map((c) => c.subjectId),
+    );
+    expect(named).not.toContain(dan.id);
+    expect(named).toContain(cara.id);
   });
 });

@@ -102,23 +102,27 @@ export async function updateSubject(
   id: string,
   patch: Partial<z.input<typeof subjectFieldsSchema>>,
 ): Promise<Subject> {
-  const s = findSubject(deps, id);
   const fields = subjectFieldsSchema.partial().parse(patch);
-  Object.assign(s, Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)), {
-    updatedAt: now(),
+  return deps.store.watchlistChange(async () => {
+    const s = findSubject(deps, id);
+    Object.assign(s, Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)), {
+      updatedAt: now(),
+    });
+    await deps.store.watchlist.write();
+    return publicSubject(deps, s);
   });
-  await deps.store.watchlist.write();
-  return publicSubject(deps, s);
 }
 
 export async function deleteSubject(deps: WatchlistDeps, id: string): Promise<{ deleted: number }> {
-  const s = findSubject(deps, id);
-  await deps.store.watchlist.update((doc) => {
-    doc.subjects = doc.subjects.filter((x) => x.id !== id);
+  return deps.store.watchlistChange(async () => {
+    const s = findSubject(deps, id);
+    await deps.store.watchlist.update((doc) => {
+      doc.subjects = doc.subjects.filter((x) => x.id !== id);
+    });
+    for (const f of s.faces) deps.matcher.removeWatchlistFace(f.id);
+    await eraseEnrolment(deps, s.faces);
+    return { deleted: 1 };
   });
-  for (const f of s.faces) deps.matcher.removeWatchlistFace(f.id);
-  await eraseEnrolment(deps, s.faces);
-  return { deleted: 1 };
 }
 
 /**
@@ -143,16 +147,18 @@ async function eraseEnrolment(deps: WatchlistDeps, faces: StoredFace[]): Promise
 }
 
 export async function removeFace(deps: WatchlistDeps, subjectId: string, faceId: string): Promise<Subject> {
-  const s = findSubject(deps, subjectId);
-  if (!s.faces.some((f) => f.id === faceId))
-    throw new VigilError('NOT_FOUND', `Subject has no face ${faceId}`);
-  const removed = s.faces.filter((f) => f.id === faceId);
-  s.faces = s.faces.filter((f) => f.id !== faceId);
-  s.updatedAt = now();
-  await deps.store.watchlist.write();
-  deps.matcher.removeWatchlistFace(faceId);
-  await eraseEnrolment(deps, removed);
-  return publicSubject(deps, s);
+  return deps.store.watchlistChange(async () => {
+    const s = findSubject(deps, subjectId);
+    if (!s.faces.some((f) => f.id === faceId))
+      throw new VigilError('NOT_FOUND', `Subject has no face ${faceId}`);
+    const removed = s.faces.filter((f) => f.id === faceId);
+    s.faces = s.faces.filter((f) => f.id !== faceId);
+    s.updatedAt = now();
+    await deps.store.watchlist.write();
+    deps.matcher.removeWatchlistFace(faceId);
+    await eraseEnrolment(deps, removed);
+    return publicSubject(deps, s);
+  });
 }
 
 /** Enrols one face of a photo onto a subject, refusing faces that would make poor references. */
@@ -213,58 +219,70 @@ export async function enrollFace(
         'No reliable descriptor could be computed for this face (landmarks missing)',
       );
     }
-    for (const s of deps.store.watchlist.data.subjects) {
-      const dup = s.faces.find((f) => f.sourceSha256 === img.sha256 && sameBox(f.box, face.box, 4));
-      if (dup) {
-        throw new VigilError(
-          'DUPLICATE',
-          s.id === subject.id
-            ? `This face of ${name} is already enrolled`
-            : `This face is already enrolled as ${s.name}`,
-          { subjectId: s.id, faceId: dup.id },
-        );
-      }
-    }
+    refuseDuplicate(deps, subject.id, name, img.sha256, face.box);
     const faceId = randomUUID();
     const sourceKey = `sources/${img.sha256}.img`;
     const cropKey = `crops/${faceId}.jpg`;
     const jpeg = await previewJpeg(img);
-    // One exclusive step, so the photo's preview cannot be released between its write and the
-    // watchlist naming it.
-    const stored = await deps.store.exclusive(async () => {
-      const preview = await keepPreview(deps, img, jpeg);
-      if (!(await deps.store.media.has(sourceKey))) await deps.store.media.put(sourceKey, img.bytes);
-      await deps.store.media.put(cropKey, await faceCropJpeg(img.rgb, face.box, img.scale));
-      const row = await deps.store.watchlistVectors.append([face.matchDescriptor]);
-      const kept: StoredFace = {
-        id: faceId,
-        row,
-        sourceFile: name,
-        sourceSha256: img.sha256,
-        sourceKey,
-        previewKey: preview.key,
-        cropKey,
-        box: face.box,
-        detectorScore: face.score,
-        faceSize,
-        sharpness,
-        pose: face.pose,
-        enrolledAt: now(),
-      };
-      subject.faces.push(kept);
-      subject.updatedAt = now();
-      await deps.store.watchlist.write();
-      return kept;
+    const crop = await faceCropJpeg(img.rgb, face.box, img.scale);
+    // Checked again where no other enrolment or deletion can run between the check and the write.
+    const stored = await deps.store.watchlistChange(async () => {
+      const current = findSubject(deps, subject.id);
+      refuseDuplicate(deps, subject.id, name, img.sha256, face.box);
+      // One exclusive step, so the photo's preview cannot be released between its write and the
+      // watchlist naming it.
+      const kept = await deps.store.exclusive(async () => {
+        const preview = await keepPreview(deps, img, jpeg);
+        if (!(await deps.store.media.has(sourceKey))) await deps.store.media.put(sourceKey, img.bytes);
+        await deps.store.media.put(cropKey, crop);
+        const row = await deps.store.watchlistVectors.append([face.matchDescriptor]);
+        const entry: StoredFace = {
+          id: faceId,
+          row,
+          sourceFile: name,
+          sourceSha256: img.sha256,
+          sourceKey,
+          previewKey: preview.key,
+          cropKey,
+          box: face.box,
+          detectorScore: face.score,
+          faceSize,
+          sharpness,
+          pose: face.pose,
+          enrolledAt: now(),
+        };
+        current.faces.push(entry);
+        current.updatedAt = now();
+        await deps.store.watchlist.write();
+        return entry;
+      });
+      deps.matcher.addWatchlistFace(kept.id, current.id, face.matchDescriptor);
+      return { face: kept, subject: current };
     });
-    deps.matcher.addWatchlistFace(stored.id, subject.id, face.matchDescriptor);
-    const value = { subject: publicSubject(deps, subject), face: publicFace(deps, stored) };
+    const value = { subject: publicSubject(deps, stored.subject), face: publicFace(deps, stored.face) };
     return {
       value,
-      summary: `Enrolled a face of ${name} as ${subject.name}`,
-      message: { key: 'enroll', values: { file: name, name: subject.name } },
+      summary: `Enrolled a face of ${name} as ${stored.subject.name}`,
+      message: { key: 'enroll', values: { file: name, name: stored.subject.name } },
       result: { subjectId: subject.id, faceId },
     };
   });
+}
+
+/** `DUPLICATE` when this face of this photo is already enrolled, on this subject or another. */
+function refuseDuplicate(deps: AnalyseDeps, subjectId: string, name: string, sha256: string, box: Box): void {
+  for (const s of deps.store.watchlist.data.subjects) {
+    const dup = s.faces.find((f) => f.sourceSha256 === sha256 && sameBox(f.box, box, 4));
+    if (dup) {
+      throw new VigilError(
+        'DUPLICATE',
+        s.id === subjectId
+          ? `This face of ${name} is already enrolled`
+          : `This face is already enrolled as ${s.name}`,
+        { subjectId: s.id, faceId: dup.id },
+      );
+    }
+  }
 }
 
 // ---- export / import: one self-contained JSON file ------------------------------------------
@@ -355,122 +373,128 @@ export async function exportWatchlist(
 
 export async function importWatchlist(deps: WatchlistDeps, source: ImageSource) {
   const file = 'path' in source ? source.path : source.name;
-  return runJob(deps.store.history, 'import', [{ file, sha256: null }], async () => {
-    const bytes =
-      'path' in source
-        ? await readFile(source.path).catch((err: NodeJS.ErrnoException) => {
-            throw new VigilError('FILE_NOT_FOUND', `Cannot read ${source.path}: ${err.code ?? err.message}`);
-          })
-        : Buffer.from(source.bytes, 'base64');
-    let parsedJson: unknown;
-    try {
-      parsedJson = JSON.parse(bytes.toString('utf8'));
-    } catch {
-      throw new VigilError('BAD_INPUT', `${basename(file)} is not a Vigil watchlist file (not JSON)`);
-    }
-    const parsed = exportFileSchema.safeParse(parsedJson);
-    if (!parsed.success) {
-      throw new VigilError('BAD_INPUT', `${basename(file)} is not a Vigil watchlist file`, {
-        issues: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`),
-      });
-    }
-    const doc = parsed.data;
-    // A file from an earlier Vigil model carries its source photos: its faces are described
-    // again by this model, as a data dir of that model is when it opens (reembed.ts).
-    const earlier = EARLIER_MODELS.includes(doc.model);
-    if (!earlier && (doc.model !== DESCRIPTOR_MODEL || doc.dim !== deps.store.watchlistVectors.dim)) {
-      throw new VigilError(
-        'INCOMPATIBLE_MODEL',
-        `${basename(file)} holds ${doc.dim}-d descriptors from ${doc.model}; this Vigil uses ${DESCRIPTOR_MODEL}`,
-        { model: doc.model, expected: DESCRIPTOR_MODEL },
-      );
-    }
-    const report = {
-      added: [] as { id: string; name: string }[],
-      updated: [] as { id: string; name: string; facesAdded: number }[],
-      skipped: [] as { id: string; name: string; reason: string }[],
-      describedAgain: 0,
-      notDescribed: [] as UndescribedFace[],
-    };
-    // An earlier model's file: each photo it carries is detected once, for all of its faces.
-    const photos = new Map<string, { name: string; bytes: string; boxes: Box[] }>();
-    if (earlier) {
-      const faces = doc.subjects.flatMap((x) => x.faces);
-      for (const f of faces)
-        if (f.source && !photos.has(f.sourceSha256))
-          photos.set(f.sourceSha256, { name: f.sourceFile, bytes: f.source, boxes: [] });
-      for (const f of faces) photos.get(f.sourceSha256)?.boxes.push(f.box);
-    }
-    const described = new Map<string, Promise<(Float32Array | UndescribedCode)[]>>();
-    const describeFace = async (f: { sourceSha256: string; box: Box }) => {
-      const p = photos.get(f.sourceSha256);
-      if (!p) return 'NO_PHOTO_IN_FILE' as const;
-      let all = described.get(f.sourceSha256);
-      if (!all) described.set(f.sourceSha256, (all = describeAgain(deps, p, p.boxes)));
-      return (await all)[p.boxes.indexOf(f.box)]!;
-    };
-    for (const inc of doc.subjects) {
-      let target = deps.store.watchlist.data.subjects.find((s) => s.id === inc.id);
-      const isNew = !target;
-      // The newer side wins for the subject's fields; faces are merged.
-      const fieldsUpdated = !!target && inc.updatedAt > target.updatedAt;
-      if (!target) {
-        const { faces: _faces, ...fields } = inc;
-        target = { ...fields, faces: [] };
-        deps.store.watchlist.data.subjects.push(target);
-      } else if (fieldsUpdated) {
-        const { faces: _faces, id: _id, createdAt: _c, ...fields } = inc;
-        Object.assign(target, fields);
+  // One at a time with enrolments and deletions: merging reads and writes subjects' face lists.
+  return runJob(deps.store.history, 'import', [{ file, sha256: null }], () =>
+    deps.store.watchlistChange(async () => {
+      const bytes =
+        'path' in source
+          ? await readFile(source.path).catch((err: NodeJS.ErrnoException) => {
+              throw new VigilError(
+                'FILE_NOT_FOUND',
+                `Cannot read ${source.path}: ${err.code ?? err.message}`,
+              );
+            })
+          : Buffer.from(source.bytes, 'base64');
+      let parsedJson: unknown;
+      try {
+        parsedJson = JSON.parse(bytes.toString('utf8'));
+      } catch {
+        throw new VigilError('BAD_INPUT', `${basename(file)} is not a Vigil watchlist file (not JSON)`);
       }
-      let facesAdded = 0;
-      for (const f of inc.faces) {
-        if (
-          target.faces.some(
-            (x) => x.id === f.id || (x.sourceSha256 === f.sourceSha256 && sameBox(x.box, f.box, 4)),
-          )
-        ) {
-          continue;
+      const parsed = exportFileSchema.safeParse(parsedJson);
+      if (!parsed.success) {
+        throw new VigilError('BAD_INPUT', `${basename(file)} is not a Vigil watchlist file`, {
+          issues: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`),
+        });
+      }
+      const doc = parsed.data;
+      // A file from an earlier Vigil model carries its source photos: its faces are described
+      // again by this model, as a data dir of that model is when it opens (reembed.ts).
+      const earlier = EARLIER_MODELS.includes(doc.model);
+      if (!earlier && (doc.model !== DESCRIPTOR_MODEL || doc.dim !== deps.store.watchlistVectors.dim)) {
+        throw new VigilError(
+          'INCOMPATIBLE_MODEL',
+          `${basename(file)} holds ${doc.dim}-d descriptors from ${doc.model}; this Vigil uses ${DESCRIPTOR_MODEL}`,
+          { model: doc.model, expected: DESCRIPTOR_MODEL },
+        );
+      }
+      const report = {
+        added: [] as { id: string; name: string }[],
+        updated: [] as { id: string; name: string; facesAdded: number }[],
+        skipped: [] as { id: string; name: string; reason: string }[],
+        describedAgain: 0,
+        notDescribed: [] as UndescribedFace[],
+      };
+      // An earlier model's file: each photo it carries is detected once, for all of its faces.
+      const photos = new Map<string, { name: string; bytes: string; boxes: Box[] }>();
+      if (earlier) {
+        const faces = doc.subjects.flatMap((x) => x.faces);
+        for (const f of faces)
+          if (f.source && !photos.has(f.sourceSha256))
+            photos.set(f.sourceSha256, { name: f.sourceFile, bytes: f.source, boxes: [] });
+        for (const f of faces) photos.get(f.sourceSha256)?.boxes.push(f.box);
+      }
+      const described = new Map<string, Promise<(Float32Array | UndescribedCode)[]>>();
+      const describeFace = async (f: { sourceSha256: string; box: Box }) => {
+        const p = photos.get(f.sourceSha256);
+        if (!p) return 'NO_PHOTO_IN_FILE' as const;
+        let all = described.get(f.sourceSha256);
+        if (!all) described.set(f.sourceSha256, (all = describeAgain(deps, p, p.boxes)));
+        return (await all)[p.boxes.indexOf(f.box)]!;
+      };
+      for (const inc of doc.subjects) {
+        let target = deps.store.watchlist.data.subjects.find((s) => s.id === inc.id);
+        const isNew = !target;
+        // The newer side wins for the subject's fields; faces are merged.
+        const fieldsUpdated = !!target && inc.updatedAt > target.updatedAt;
+        if (!target) {
+          const { faces: _faces, ...fields } = inc;
+          target = { ...fields, faces: [] };
+          deps.store.watchlist.data.subjects.push(target);
+        } else if (fieldsUpdated) {
+          const { faces: _faces, id: _id, createdAt: _c, ...fields } = inc;
+          Object.assign(target, fields);
         }
-        let descriptor: Float32Array = b64ToF32(f.descriptor);
-        if (earlier) {
-          const again = await describeFace(f);
-          if (typeof again === 'string') {
-            report.notDescribed.push(undescribed(inc.name, f.sourceFile, again));
+        let facesAdded = 0;
+        for (const f of inc.faces) {
+          if (
+            target.faces.some(
+              (x) => x.id === f.id || (x.sourceSha256 === f.sourceSha256 && sameBox(x.box, f.box, 4)),
+            )
+          ) {
             continue;
           }
-          descriptor = again;
-          report.describedAgain++;
+          let descriptor: Float32Array = b64ToF32(f.descriptor);
+          if (earlier) {
+            const again = await describeFace(f);
+            if (typeof again === 'string') {
+              report.notDescribed.push(undescribed(inc.name, f.sourceFile, again));
+              continue;
+            }
+            descriptor = again;
+            report.describedAgain++;
+          }
+          if (descriptor.length !== deps.store.watchlistVectors.dim) continue;
+          const { descriptor: _d, crop, source: src, ...meta } = f;
+          const cropKey = `crops/${f.id}.jpg`;
+          const sourceKey = `sources/${f.sourceSha256}.img`;
+          await deps.store.media.put(cropKey, Buffer.from(crop, 'base64'));
+          if (src && !(await deps.store.media.has(sourceKey)))
+            await deps.store.media.put(sourceKey, Buffer.from(src, 'base64'));
+          const row = await deps.store.watchlistVectors.append([descriptor]);
+          target.faces.push({ ...meta, row, sourceKey, previewKey: cropKey, cropKey });
+          deps.matcher.addWatchlistFace(f.id, target.id, descriptor);
+          facesAdded++;
         }
-        if (descriptor.length !== deps.store.watchlistVectors.dim) continue;
-        const { descriptor: _d, crop, source: src, ...meta } = f;
-        const cropKey = `crops/${f.id}.jpg`;
-        const sourceKey = `sources/${f.sourceSha256}.img`;
-        await deps.store.media.put(cropKey, Buffer.from(crop, 'base64'));
-        if (src && !(await deps.store.media.has(sourceKey)))
-          await deps.store.media.put(sourceKey, Buffer.from(src, 'base64'));
-        const row = await deps.store.watchlistVectors.append([descriptor]);
-        target.faces.push({ ...meta, row, sourceKey, previewKey: cropKey, cropKey });
-        deps.matcher.addWatchlistFace(f.id, target.id, descriptor);
-        facesAdded++;
+        if (isNew) report.added.push({ id: target.id, name: target.name });
+        else if (facesAdded > 0 || fieldsUpdated) {
+          report.updated.push({ id: target.id, name: target.name, facesAdded });
+        } else report.skipped.push({ id: target.id, name: target.name, reason: 'already up to date' });
       }
-      if (isNew) report.added.push({ id: target.id, name: target.name });
-      else if (facesAdded > 0 || fieldsUpdated) {
-        report.updated.push({ id: target.id, name: target.name, facesAdded });
-      } else report.skipped.push({ id: target.id, name: target.name, reason: 'already up to date' });
-    }
-    await deps.store.watchlist.write();
-    return {
-      value: report,
-      summary: `Imported ${report.added.length} new, ${report.updated.length} updated, ${report.skipped.length} unchanged`,
-      message: {
-        key: 'import',
-        values: {
-          added: report.added.length,
-          updated: report.updated.length,
-          skipped: report.skipped.length,
+      await deps.store.watchlist.write();
+      return {
+        value: report,
+        summary: `Imported ${report.added.length} new, ${report.updated.length} updated, ${report.skipped.length} unchanged`,
+        message: {
+          key: 'import',
+          values: {
+            added: report.added.length,
+            updated: report.updated.length,
+            skipped: report.skipped.length,
+          },
         },
-      },
-      result: report,
-    };
-  });
+        result: report,
+      };
+    }),
+  );
 }

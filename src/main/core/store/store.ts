@@ -95,6 +95,12 @@ export interface Store {
   media: MediaStore;
   /** Runs read-modify-write steps that span the JSON and the vector file one at a time. */
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs changes to the watchlist's subjects and faces one at a time (enrolment's last step,
+   * deletions, import), so two enrolments of one photo cannot both pass the duplicate check and
+   * a face cannot be added to a subject being deleted. Taken before `exclusive`, never inside it.
+   */
+  watchlistChange<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -193,7 +199,6 @@ async function openLockedStore(dir: string, unlock: () => Promise<void>): Promis
     }),
   });
   const history = await HistoryLog.open(join(dir, 'history.jsonl'));
-  let tail: Promise<unknown> = Promise.resolve();
   return {
     dir,
     faces,
@@ -203,14 +208,21 @@ async function openLockedStore(dir: string, unlock: () => Promise<void>): Promis
     settings,
     history,
     media: new MediaStore(dir),
-    exclusive<T>(fn: () => Promise<T>): Promise<T> {
-      const run = tail.then(fn);
-      tail = run.catch(() => undefined);
-      return run;
-    },
+    exclusive: oneAtATime(),
+    watchlistChange: oneAtATime(),
     async close() {
       await Promise.all([faces.close(), vectors.close(), watchlistVectors.close(), history.close()]);
       await unlock();
     },
+  };
+}
+
+/** A lock as a function: each call's `fn` starts once every earlier call's has settled. */
+function oneAtATime(): <T>(fn: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = tail.then(fn);
+    tail = run.catch(() => undefined);
+    return run;
   };
 }

@@ -1,10 +1,19 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import type { ErrorShape } from '../../../../shared/errors';
 import type { EnrolledFace } from '../../../../shared/watchlist-schemas';
 import { useVigil } from '../../api/ClientProvider';
 import { errorShapeOf } from '../../api/errors';
-import { queryKeys } from '../../api/queries';
+import { queryKeys, useEngineSlots } from '../../api/queries';
 import i18n from '../../i18n';
 import { selectForInspection, toImageSource, type PickedFile } from '../../lib/files';
 
@@ -48,7 +57,8 @@ const EnrollContext = createContext<EnrollContextValue | null>(null);
 
 /**
  * Enrolment queue, above the pages so that a long batch goes on while the user looks elsewhere.
- * Photos are sent one at a time; each gets its own result or error.
+ * One photo in flight per engine worker (the core checks duplicates where two cannot interleave);
+ * each gets its own result or error.
  */
 export function EnrollProvider({ children }: { children: ReactNode }) {
   const { client } = useVigil();
@@ -56,7 +66,10 @@ export function EnrollProvider({ children }: { children: ReactNode }) {
   const [jobs, setJobs] = useState<EnrollJob[]>([]);
   const pending = useRef<Pending[]>([]);
   const files = useRef(new Map<number, { file: File; subjectId: string }>());
-  const running = useRef(false);
+  /** Runners taking photos now, up to one per engine worker. */
+  const running = useRef(0);
+  const slots = useEngineSlots();
+  const slotsRef = useRef(slots);
   const nextId = useRef(1);
 
   const urls = useRef(new Map<number, string>());
@@ -71,9 +84,8 @@ export function EnrollProvider({ children }: { children: ReactNode }) {
     setJobs((list) => list.map((job) => (job.id === id ? { ...job, ...change } : job)));
   }, []);
 
-  const drain = useCallback(async () => {
-    if (running.current) return;
-    running.current = true;
+  /** One runner: takes photos until none is left (its first synchronously, so the queue shrinks). */
+  const runJobs = useCallback(async () => {
     try {
       for (let next = pending.current.shift(); next; next = pending.current.shift()) {
         const { jobId, subjectId, file, faceIndex } = next;
@@ -110,9 +122,22 @@ export function EnrollProvider({ children }: { children: ReactNode }) {
         }
       }
     } finally {
-      running.current = false;
+      running.current--;
     }
   }, [client, forget, patch, queryClient]);
+
+  const drain = useCallback(() => {
+    while (running.current < slotsRef.current && pending.current.length > 0) {
+      running.current++;
+      void runJobs();
+    }
+  }, [runJobs]);
+
+  // The engine's worker count arrives after the page opens: a queue already running gets its runners.
+  useEffect(() => {
+    slotsRef.current = slots;
+    drain();
+  }, [slots, drain]);
 
   const enroll = useCallback(
     (subjectId: string, picked: readonly PickedFile[]) => {
@@ -125,7 +150,7 @@ export function EnrollProvider({ children }: { children: ReactNode }) {
       });
       if (added.length > 0) {
         setJobs((list) => [...list, ...added]);
-        void drain();
+        drain();
       }
       return { queued: added.length, skipped };
     },
@@ -138,7 +163,7 @@ export function EnrollProvider({ children }: { children: ReactNode }) {
       if (!held) return;
       patch(jobId, { status: 'queued', faceIndex, error: undefined });
       pending.current.push({ jobId, subjectId: held.subjectId, file: held.file, faceIndex });
-      void drain();
+      drain();
     },
     [drain, patch],
   );
