@@ -288,6 +288,7 @@ export const contract = {
         status: historyListInputSchema.shape.status,
         since: historyListInputSchema.shape.since,
         text: historyListInputSchema.shape.text,
+        summaryKeys: historyListInputSchema.shape.summaryKeys,
       })
       .strict(),
     output: z.object({ fileName: z.string(), records: z.number().int(), data: z.string() }),

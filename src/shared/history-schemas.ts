@@ -74,7 +74,20 @@ export const historyListInputSchema = z
     status: jobStatusSchema.optional(),
     since: z.string().optional(),
     text: z.string().max(200).optional(),
+    /**
+     * Summaries whose wording in the caller's language contains `text` (the stored `summary` is
+     * English): the UI names them by message key, and records with those keys match too.
+     */
+    summaryKeys: z.array(summaryMessageSchema.shape.key).max(20).optional(),
     offset: z.number().int().nonnegative().default(0),
     limit: z.number().int().min(1).max(500).default(50),
   })
   .strict();
+
+/**
+ * Text as the history's text filter compares it: lower case, accents dropped, so "correspondencia"
+ * finds "correspondência" as users type it.
+ */
+export function foldForSearch(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}

@@ -28,6 +28,32 @@ describe('HistoryLog', () => {
     await again.close();
   });
 
+  it('matches text in summary values, error codes and the caller’s summary keys, accents aside', async () => {
+    const log = await HistoryLog.open(join(tempDir(), 'history.jsonl'));
+    const enrol = await log.create('enroll', [{ file: 'x.jpg', sha256: null }]);
+    await log.update(enrol.id, {
+      status: 'FINISHED',
+      summary: 'Enrolled a face of x.jpg as Zoë',
+      summaryMessage: { key: 'enroll', values: { file: 'x.jpg', name: 'João' } },
+    });
+    const failed = await log.create('inspect', [{ file: 'y.jpg', sha256: null }]);
+    await log.update(failed.id, {
+      status: 'ERROR',
+      summary: 'y.jpg is not an image',
+      error: { code: 'NOT_AN_IMAGE', message: 'y.jpg is not an image' },
+    });
+    const ids = (filter: Parameters<HistoryLog['list']>[0]) => log.list(filter).records.map((r) => r.id);
+    expect(ids({ text: 'joao' })).toEqual([enrol.id]);
+    expect(ids({ text: 'zoe' })).toEqual([enrol.id]);
+    expect(ids({ text: 'not_an' })).toEqual([failed.id]);
+    // "cadastrado" is in no stored text; the UI found it in the Portuguese wording of `enroll`.
+    expect(ids({ text: 'cadastrado' })).toEqual([]);
+    expect(ids({ text: 'cadastrado', summaryKeys: ['enroll'] })).toEqual([enrol.id]);
+    // Keys widen the text match only: the other filters still apply.
+    expect(ids({ text: 'cadastrado', summaryKeys: ['enroll'], kind: 'inspect' })).toEqual([]);
+    await log.close();
+  });
+
   it('marks a job left running by a crash as interrupted on the next open', async () => {
     const file = join(tempDir(), 'history.jsonl');
     const log = await HistoryLog.open(file);

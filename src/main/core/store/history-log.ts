@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { VigilError, type ErrorShape } from '../../../shared/errors';
 import {
+  foldForSearch,
   historyRecordSchema,
   type HistoryRecord,
   type JobKind,
@@ -16,8 +17,27 @@ export interface HistoryFilter {
   status?: JobStatus;
   since?: string;
   text?: string;
+  /** Message keys whose summary in the caller's language contains `text`. */
+  summaryKeys?: readonly SummaryMessage['key'][];
   offset?: number;
   limit?: number;
+}
+
+/**
+ * Whether a record matches the text filter (`text` folded): its English summary, a file name,
+ * its error code, a value of its summary message (names, files), or a summary the caller found
+ * the text in, in its own language.
+ */
+function mentions(r: HistoryRecord, text: string, keys: ReadonlySet<string>): boolean {
+  const has = (s: string) => foldForSearch(s).includes(text);
+  return (
+    has(r.summary) ||
+    r.inputs.some((inp) => has(inp.file)) ||
+    (r.error !== null && has(r.error.code)) ||
+    (r.summaryMessage !== undefined &&
+      (keys.has(r.summaryMessage.key) ||
+        Object.values(r.summaryMessage.values).some((v) => typeof v === 'string' && has(v))))
+  );
 }
 
 /**
@@ -202,7 +222,8 @@ export class HistoryLog {
    * writes in that order), so walking it backwards needs no sort of the whole history.
    */
   list(filter: HistoryFilter = {}): { total: number; records: HistoryRecord[] } {
-    const text = filter.text?.toLowerCase();
+    const text = filter.text ? foldForSearch(filter.text) : undefined;
+    const keys = new Set(filter.summaryKeys);
     const offset = filter.offset ?? 0;
     const limit = filter.limit ?? 50;
     const all = [...this.records.values()];
@@ -213,13 +234,7 @@ export class HistoryLog {
       if (filter.kind && r.kind !== filter.kind) continue;
       if (filter.status && r.status !== filter.status) continue;
       if (filter.since && r.createdAt < filter.since) continue;
-      if (
-        text &&
-        !r.summary.toLowerCase().includes(text) &&
-        !r.inputs.some((inp) => inp.file.toLowerCase().includes(text))
-      ) {
-        continue;
-      }
+      if (text && !mentions(r, text, keys)) continue;
       if (total >= offset && page.length < limit) page.push(r);
       total++;
     }

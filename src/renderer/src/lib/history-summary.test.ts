@@ -2,7 +2,7 @@ import type { TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
 import type { SummaryMessage } from '../../../shared/history-schemas';
 import { translator } from '../i18n/test-translator';
-import { summaryText } from './history-summary';
+import { summaryKeysMatching, summaryText } from './history-summary';
 
 const say = (t: TFunction, lang: string, message: SummaryMessage) =>
   summaryText({ summary: 'stored English', summaryMessage: message }, t, lang);
@@ -56,5 +56,32 @@ describe('summaryText', () => {
   it('shows the stored summary of a record without a message', async () => {
     const t = await translator('pt-BR');
     expect(summaryText({ summary: '2 faces' }, t, 'pt-BR')).toBe('2 faces');
+  });
+});
+
+describe('summaryKeysMatching', () => {
+  it('names the summaries whose words in the UI language contain the text, accents or not', async () => {
+    const pt = await translator('pt-BR');
+    expect(summaryKeysMatching('cadastrado', pt, 'pt-BR')).toEqual(['enroll']);
+    expect(summaryKeysMatching('DESFOCADO', pt, 'pt-BR')).toEqual(['blur']);
+    // Typed without the accent; in identify's, verify's and compare's wordings (verdicts too).
+    expect(summaryKeysMatching('correspondencia', pt, 'pt-BR')).toEqual([
+      'identify',
+      'identifyMatches',
+      'verify',
+      'compare',
+    ]);
+    expect(summaryKeysMatching('aproximada', pt, 'pt-BR')).toEqual(['searchApproximate']);
+    // English words are not Portuguese summaries (the stored English summary is matched by the core).
+    expect(summaryKeysMatching('enrolled', pt, 'pt-BR')).toEqual([]);
+  });
+
+  it('leaves values and numbers to the core', async () => {
+    const pt = await translator('pt-BR');
+    expect(summaryKeysMatching('3', pt, 'pt-BR')).toEqual([]);
+    expect(summaryKeysMatching('Zoë', pt, 'pt-BR')).toEqual([]);
+    // A word of a value's translation is a word of the summary: "Euclidiana" holds "ana".
+    expect(summaryKeysMatching('ana', pt, 'pt-BR')).toEqual(['search', 'searchApproximate']);
+    expect(summaryKeysMatching('  ', pt, 'pt-BR')).toEqual([]);
   });
 });

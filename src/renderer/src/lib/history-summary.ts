@@ -1,5 +1,10 @@
 import type { TFunction } from 'i18next';
-import type { HistoryRecord, SummaryMessage } from '../../../shared/history-schemas';
+import {
+  foldForSearch,
+  summaryMessageSchema,
+  type HistoryRecord,
+  type SummaryMessage,
+} from '../../../shared/history-schemas';
 import { formatScore } from '../format';
 import { cocoName } from './class-names';
 
@@ -72,4 +77,68 @@ export function summaryText(
       return extra.length ? `${main} (${extra.join(', ')})` : main;
     }
   }
+}
+
+/** Stands for a value (a name, a file, a number) in a sample summary: never part of a match. */
+const HOLE = '\uE000'; // private use: in no translation
+
+/** Values that show every wording of a summary: each verdict, metric and source, one and many. */
+const SAMPLE_VALUES: Values[] = (['match', 'possible', 'no_match'] as const).flatMap((verdict) =>
+  (['cosine', 'euclidean'] as const).flatMap((metric) =>
+    (['watchlist', 'seen', 'all'] as const).flatMap((source) =>
+      [1, 2].map((n) => ({
+        ...Object.fromEntries(
+          [
+            'count',
+            'matches',
+            'faces',
+            'added',
+            'updated',
+            'skipped',
+            'objects',
+            'manual',
+            'kept',
+            'leaks',
+          ].map((k) => [k, n]),
+        ),
+        ...Object.fromEntries(['name', 'names', 'file', 'label', 'model'].map((k) => [k, HOLE])),
+        verdict,
+        metric,
+        source,
+        score: 0.5,
+        builtin: 0,
+        classId: 1,
+      })),
+    ),
+  ),
+);
+
+/** Each summary's wordings in a language, folded, values left as holes; made once per language. */
+const wordingsByLang = new Map<string, [SummaryMessage['key'], string[]][]>();
+
+function wordings(t: TFunction, lang: string): [SummaryMessage['key'], string[]][] {
+  let all = wordingsByLang.get(lang);
+  if (!all) {
+    all = summaryMessageSchema.shape.key.options.map((key) => {
+      const said = SAMPLE_VALUES.map((values) =>
+        summaryText({ summary: '', summaryMessage: { key, values } }, t, lang),
+      );
+      return [key, [...new Set(said.map((x) => foldForSearch(x.replace(/[\d\uE000]+/g, HOLE))))]];
+    });
+    wordingsByLang.set(lang, all);
+  }
+  return all;
+}
+
+/**
+ * Message keys whose summary, in the UI language, says `text` in its own words: records store
+ * English summaries, so the history's text filter sends these keys along (the core matches the
+ * values, such as names and files, itself). Numbers are left out: "3" is no word of a summary.
+ */
+export function summaryKeysMatching(text: string, t: TFunction, lang: string): SummaryMessage['key'][] {
+  const wanted = foldForSearch(text.trim());
+  if (!wanted) return [];
+  return wordings(t, lang)
+    .filter(([, said]) => said.some((x) => x.includes(wanted)))
+    .map(([key]) => key);
 }

@@ -17,7 +17,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { summaryText } from '../../lib/history-summary';
+import { summaryKeysMatching, summaryText } from '../../lib/history-summary';
 import {
   jobKindSchema,
   jobStatusSchema,
@@ -64,6 +64,11 @@ export function HistoryPage() {
   const [openId, setOpenId] = useState<string | null>(null);
   const [confirm, setConfirm] = useState<'selected' | 'matching' | null>(null);
 
+  // Summaries are stored in English: the words of the UI's language are matched here, by key.
+  const keys = useMemo(
+    () => (debouncedText ? summaryKeysMatching(debouncedText, t, i18n.language) : []),
+    [debouncedText, t, i18n.language],
+  );
   const filter: Filter = useMemo(() => {
     const since = startOfDay(sinceDay);
     return {
@@ -71,8 +76,9 @@ export function HistoryPage() {
       ...(status ? { status } : {}),
       ...(since ? { since } : {}),
       ...(debouncedText ? { text: debouncedText } : {}),
+      ...(keys.length ? { summaryKeys: keys } : {}),
     };
-  }, [kind, status, sinceDay, debouncedText]);
+  }, [kind, status, sinceDay, debouncedText, keys]);
 
   const list = useHistoryList({ ...filter, offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE });
   const total = list.data?.total ?? 0;
