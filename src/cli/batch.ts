@@ -1,8 +1,21 @@
 import { basename } from 'node:path';
 import pLimit from 'p-limit';
 import { toErrorShape, type ErrorShape } from '../shared/errors';
+import { expandInputs } from './files';
+import { jobsFor } from './options';
 import { CliFailure, printJson } from './output';
 import { progressBar } from './progress';
+
+/** A batch command's image files (folders expanded) and its engine workers; none found is an error. */
+export async function imageBatch(
+  inputs: string[],
+  jobs: unknown,
+): Promise<{ files: string[]; workers: number }> {
+  const files = await expandInputs(inputs);
+  if (files.length === 0)
+    throw new CliFailure({ code: 'BAD_INPUT', message: 'No image files found in the given paths' });
+  return { files, workers: jobsFor(jobs, files.length) };
+}
 
 /**
  * A batch over files: one call per file, up to `jobs` at once (each engine worker takes one),

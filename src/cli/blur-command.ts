@@ -12,12 +12,11 @@ import {
   type BlurExportResult,
 } from '../shared/blur-schemas';
 import type { ZodType } from 'zod';
-import { expandInputs } from './files';
 import { CliFailure } from './output';
-import { perFile } from './batch';
+import { imageBatch, perFile } from './batch';
 import { call } from './call';
 import type { GlobalOpts } from './match-commands';
-import { jobsFor, withDataJson, withJobs } from './options';
+import { withDataJson, withJobs } from './options';
 
 type WithCore = <T>(opts: GlobalOpts, run: (core: Core) => Promise<T>) => Promise<T>;
 
@@ -96,10 +95,7 @@ export function addBlurCommand(
         format: o.format as BlurExportInput['format'],
         quality: numberOption('quality', o.quality, blurQualitySchema, 'a whole number from 1 to 100'),
       };
-      const files = await expandInputs(inputs);
-      if (!files.length)
-        throw new CliFailure({ code: 'BAD_INPUT', message: 'No image files found in the given paths' });
-      const workers = jobsFor(o.jobs, files.length);
+      const { files, workers } = await imageBatch(inputs, o.jobs);
       // Measured recall below 32 px is far from the target (docs/benchmarks.md): say so on
       // every run, since a missed face is a privacy leak.
       process.stderr.write(

@@ -6,11 +6,10 @@ import { exportClassifyItems, type ClassifyExportItem } from '../main/core/servi
 import { NORMALIZATIONS, type ClassifyResult, type ModelEntry } from '../shared/classify-schemas';
 import { toErrorShape } from '../shared/errors';
 import { call } from './call';
-import { expandInputs } from './files';
 import { CliFailure, printJson } from './output';
-import { perFile } from './batch';
+import { imageBatch, perFile } from './batch';
 import type { GlobalOpts } from './match-commands';
-import { jobsFor, withDataJson, withJobs } from './options';
+import { withDataJson, withJobs } from './options';
 
 type WithCore = <T>(opts: GlobalOpts, run: (core: Core) => Promise<T>) => Promise<T>;
 
@@ -95,10 +94,7 @@ export function addClassifyCommands(
       const minScore = Number(o.minScore);
       if (!(minScore >= 0.05 && minScore <= 1))
         throw new CliFailure({ code: 'BAD_INPUT', message: '--min-score must be from 0.05 to 1' }, 2);
-      const files = await expandInputs(inputs);
-      if (!files.length)
-        throw new CliFailure({ code: 'BAD_INPUT', message: 'No image files found in the given paths' });
-      const workers = jobsFor(o.jobs, files.length);
+      const { files, workers } = await imageBatch(inputs, o.jobs);
       // In input order, as the JSON lists them, though files finish in any order.
       const items = new Array<ClassifyExportItem>(files.length);
       await withCore({ ...g, workers }, async (core) => {

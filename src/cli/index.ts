@@ -6,15 +6,14 @@ import { locateDataDir, resolveDataDir } from '../main/core/store/data-dir';
 import { VERSION } from '../main/core/version';
 import { startServer } from '../server/server';
 import { projectRoot } from '../main/core/paths';
-import { expandInputs } from './files';
 import { CliFailure, printJson, reportFailure, routeConsoleToStderr } from './output';
-import { perFile } from './batch';
+import { imageBatch, perFile } from './batch';
 import { addMatchCommands, type GlobalOpts } from './match-commands';
 import { addDataCommands } from './data-commands';
 import { addBlurCommand } from './blur-command';
 import { addClassifyCommands } from './classify-commands';
 import type { InspectResult } from '../shared/schemas';
-import { jobsFor, withDataJson, withJobs } from './options';
+import { withDataJson, withJobs } from './options';
 
 routeConsoleToStderr();
 
@@ -32,10 +31,7 @@ async function withCore<T>(opts: GlobalOpts, run: (core: Core) => Promise<T>): P
 }
 
 async function inspectCommand(images: string[], opts: GlobalOpts, jobs: unknown): Promise<void> {
-  const files = await expandInputs(images);
-  if (files.length === 0)
-    throw new CliFailure({ code: 'BAD_INPUT', message: 'No image files found in the given paths' });
-  const workers = jobsFor(jobs, files.length);
+  const { files, workers } = await imageBatch(images, jobs);
   await withCore({ ...opts, workers }, (core) =>
     perFile<InspectResult>(
       files,

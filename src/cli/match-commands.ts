@@ -8,7 +8,7 @@ import { expandInputs } from './files';
 import { CliFailure, printJson } from './output';
 import { progressBar } from './progress';
 import pLimit from 'p-limit';
-import { perFile } from './batch';
+import { imageBatch, perFile } from './batch';
 import { jobsFor, withDataJson, withJobs } from './options';
 
 export interface GlobalOpts {
@@ -195,10 +195,7 @@ export function addMatchCommands(
     ),
   ).action(async (images: string[], o: { jobs?: string }, cmd: Command) => {
     const g = globals(cmd);
-    const files = await expandInputs(images);
-    if (!files.length)
-      throw new CliFailure({ code: 'BAD_INPUT', message: 'No image files found in the given paths' });
-    const workers = jobsFor(o.jobs, files.length);
+    const { files, workers } = await imageBatch(images, o.jobs);
     await withCore({ ...g, workers }, (core) =>
       perFile<IdentifyResult>(
         files,
