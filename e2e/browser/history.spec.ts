@@ -99,6 +99,24 @@ test('deleting a selected row removes it', async ({ page }, info) => {
   await expect(page.getByTestId('history-empty')).toBeVisible();
 });
 
+test.describe('in Portuguese', () => {
+  test.use({ locale: 'pt-BR' });
+
+  test('the text filter finds the words of a summary as the page says them', async ({ page }, info) => {
+    const photo = info.outputPath(`histpt-${stamp}.jpg`);
+    copyFileSync(join(SAMPLES, 'sample4.jpg'), photo);
+    await open(page);
+    await scan(page, photo, 'done');
+    await filterText(page, `nada-${stamp}`);
+    await expect(page.getByTestId('history-empty')).toBeVisible();
+    // The record stores "4 faces"; the page says "4 rostos", which is what a Portuguese user types.
+    await page.getByTestId('history-filter-text').fill('rostos');
+    const newest = page.getByTestId('history-row').first();
+    await expect(newest).toContainText(`histpt-${stamp}.jpg`);
+    await expect(newest).toContainText('4 rostos');
+  });
+});
+
 test('retention of 1 record leaves exactly 1 in History', async ({ page }) => {
   await open(page);
   await page.getByTestId('nav-settings').click();
