@@ -1,13 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import pLimit from 'p-limit';
 import type { Core } from '../main/core/core';
 import type { IdentifyResult } from '../shared/match-schemas';
 import { call } from './call';
 import { expandInputs } from './files';
 import { CliFailure, printJson } from './output';
 import { progressBar } from './progress';
-import pLimit from 'p-limit';
 import { imageBatch, perFile } from './batch';
 import { jobsFor, withDataJson, withJobs } from './options';
 
