@@ -83,11 +83,3 @@ export const historyListInputSchema = z
     limit: z.number().int().min(1).max(500).default(50),
   })
   .strict();
-
-/**
- * Text as the history's text filter compares it: lower case, accents dropped, so "correspondencia"
- * finds "correspondência" as users type it.
- */
-export function foldForSearch(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-}

@@ -383,4 +383,13 @@ describe('watchlist and matching', () => {
     expect(named).not.toContain(dan.id);
     expect(named).toContain(cara.id);
   });
+
+  it('finds subjects by name, alias or case typed without accents', async () => {
+    const zoe = await ok('watchlist.create', { name: 'Zoë Ünal', aliases: ['Açucena'], caseRef: 'CASO-Ç1' });
+    for (const query of ['zoe', 'UNAL', 'acucena', 'caso-c1'])
+      expect((await ok('watchlist.list', { query })).subjects.map((x: { id: string }) => x.id)).toEqual([
+        zoe.id,
+      ]);
+    await ok('watchlist.delete', { id: zoe.id });
+  });
 });

@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import { VigilError } from '../../../shared/errors';
 import type { ImageSource } from '../../../shared/schemas';
+import { foldForSearch } from '../../../shared/search-text';
 import {
   subjectFieldsSchema,
   type EnrolledFace,
@@ -62,15 +63,10 @@ export function findSubject(deps: AnalyseDeps, id: string): StoredSubject {
 }
 
 export function listSubjects(deps: AnalyseDeps, query?: string) {
-  const q = query?.trim().toLowerCase();
+  const q = query ? foldForSearch(query.trim()) : '';
+  const has = (text: string) => foldForSearch(text).includes(q);
   return deps.store.watchlist.data.subjects
-    .filter(
-      (s) =>
-        !q ||
-        s.name.toLowerCase().includes(q) ||
-        s.aliases.some((a) => a.toLowerCase().includes(q)) ||
-        s.caseRef.toLowerCase().includes(q),
-    )
+    .filter((s) => !q || has(s.name) || s.aliases.some(has) || has(s.caseRef))
     .sort((a, b) => a.name.localeCompare(b.name))
     .map(({ faces, ...rest }) => ({
       ...rest,

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { VigilError, type ErrorShape } from '../../../shared/errors';
 import {
-  foldForSearch,
   historyRecordSchema,
   type HistoryRecord,
   type JobKind,
   type JobStatus,
   type SummaryMessage,
 } from '../../../shared/history-schemas';
+import { foldForSearch } from '../../../shared/search-text';
 import { JsonLinesFile } from './jsonl';
 
 const SHA256_HEX = /\b[0-9a-f]{64}\b/g;

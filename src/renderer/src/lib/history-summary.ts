@@ -1,10 +1,10 @@
 import type { TFunction } from 'i18next';
 import {
-  foldForSearch,
   summaryMessageSchema,
   type HistoryRecord,
   type SummaryMessage,
 } from '../../../shared/history-schemas';
+import { foldForSearch } from '../../../shared/search-text';
 import { formatScore } from '../format';
 import { cocoName } from './class-names';
 

@@ -9,6 +9,7 @@ import {
 } from '../../../../shared/blur-schemas';
 import { formatNumber, formatScore } from '../../format';
 import { useBlur } from './BlurProvider';
+import { foldedOptionsFilter } from '../../lib/folded-filter';
 
 function Field({ label, hint, children }: { label: string; hint?: string; children: ReactNode }) {
   return (
@@ -91,6 +92,7 @@ export function OptionsPanel({ subjects }: { subjects: { value: string; label: s
             placeholder={subjects.length ? t('blur.options.keepNone') : t('blur.options.keepEmpty')}
             disabled={subjects.length === 0}
             searchable
+            filter={foldedOptionsFilter}
             clearable
             size="sm"
             aria-label={t('blur.options.keep')}
