@@ -23,21 +23,26 @@ export interface HistoryFilter {
   limit?: number;
 }
 
+/** Each record's searchable text, folded once: records are replaced, never changed, on update. */
+const searchable = new WeakMap<HistoryRecord, string>();
+
 /**
  * Whether a record matches the text filter (`text` folded): its English summary, a file name,
  * its error code, a value of its summary message (names, files), or a summary the caller found
  * the text in, in its own language.
  */
-function mentions(r: HistoryRecord, text: string, keys: ReadonlySet<string>): boolean {
-  const has = (s: string) => foldForSearch(s).includes(text);
-  return (
-    has(r.summary) ||
-    r.inputs.some((inp) => has(inp.file)) ||
-    (r.error !== null && has(r.error.code)) ||
-    (r.summaryMessage !== undefined &&
-      (keys.has(r.summaryMessage.key) ||
-        Object.values(r.summaryMessage.values).some((v) => typeof v === 'string' && has(v))))
-  );
+function matchesText(r: HistoryRecord, text: string, keys: ReadonlySet<string>): boolean {
+  if (r.summaryMessage && keys.has(r.summaryMessage.key)) return true;
+  let haystack = searchable.get(r);
+  if (haystack === undefined) {
+    const values = Object.values(r.summaryMessage?.values ?? {}).filter((v) => typeof v === 'string');
+    // One line each, so a match cannot span two of them.
+    haystack = foldForSearch(
+      [r.summary, ...r.inputs.map((i) => i.file), r.error?.code ?? '', ...values].join('\n'),
+    );
+    searchable.set(r, haystack);
+  }
+  return haystack.includes(text);
 }
 
 /**
@@ -234,7 +239,7 @@ export class HistoryLog {
       if (filter.kind && r.kind !== filter.kind) continue;
       if (filter.status && r.status !== filter.status) continue;
       if (filter.since && r.createdAt < filter.since) continue;
-      if (text && !mentions(r, text, keys)) continue;
+      if (text && !matchesText(r, text, keys)) continue;
       if (total >= offset && page.length < limit) page.push(r);
       total++;
     }
