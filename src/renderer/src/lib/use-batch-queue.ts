@@ -5,6 +5,7 @@ import { errorShapeOf } from '../api/errors';
 import i18n from '../i18n';
 import { emptyBatch, type BatchAction, type BatchItemBase, type BatchState } from './batch-queue';
 import { selectForInspection, toImageSource, type PickedFile } from './files';
+import { useRunners } from './use-runners';
 
 /** A photo waiting in a page's queue: the item it updates and the file it reads. */
 export interface QueuedJob {
@@ -36,8 +37,6 @@ export function useBatchQueue<Item extends BatchItemBase, Job extends QueuedJob,
 ) {
   const [state, dispatch] = useReducer(options.reducer, undefined, emptyBatch<Item>);
   const pending = useRef<Job[]>([]);
-  /** Runners taking jobs now. */
-  const running = useRef(0);
   const nextId = useRef(1);
   const itemsRef = useRef<Item[]>([]);
   // The latest callbacks, read by a drain loop that outlives renders.
@@ -51,46 +50,38 @@ export function useBatchQueue<Item extends BatchItemBase, Job extends QueuedJob,
 
   /** One runner: takes jobs until none is left. Several run at once, one per engine worker. */
   const runJobs = useCallback(async () => {
-    try {
-      for (let job = pending.current.shift(); job; job = pending.current.shift()) {
-        const { started, run, failed } = latest.current;
-        dispatch({ type: 'patch', id: job.id, patch: started });
-        let source: ImageSource;
-        try {
-          source = await toImageSource(job.file);
-        } catch {
-          dispatch({
-            type: 'settle',
-            id: job.id,
-            patch: failed({ code: 'FILE_NOT_FOUND', message: i18n.t('scan.readFailed') }),
-          });
-          continue;
-        }
-        let patch: Partial<Item>;
-        try {
-          patch = await run(job, source);
-        } catch (err) {
-          patch = failed(errorShapeOf(err), err);
-        }
-        dispatch({ type: 'settle', id: job.id, patch });
+    for (let job = pending.current.shift(); job; job = pending.current.shift()) {
+      const { started, run, failed } = latest.current;
+      dispatch({ type: 'patch', id: job.id, patch: started });
+      let source: ImageSource;
+      try {
+        source = await toImageSource(job.file);
+      } catch {
+        dispatch({
+          type: 'settle',
+          id: job.id,
+          patch: failed({ code: 'FILE_NOT_FOUND', message: i18n.t('scan.readFailed') }),
+        });
+        continue;
       }
-    } finally {
-      running.current--;
-      if (running.current === 0) dispatch({ type: 'idle' });
+      let patch: Partial<Item>;
+      try {
+        patch = await run(job, source);
+      } catch (err) {
+        patch = failed(errorShapeOf(err), err);
+      }
+      dispatch({ type: 'settle', id: job.id, patch });
     }
   }, []);
 
-  const drain = useCallback(() => {
-    const slots = Math.max(1, latest.current.concurrency ?? 1);
-    // A runner takes its first job synchronously, so the queue shrinks as runners start.
-    while (running.current < slots && pending.current.length > 0) {
-      running.current++;
-      void runJobs();
-    }
-  }, [runJobs]);
-
-  // The engine's worker count arrives after the page opens: a queue already running gets its runners.
-  useEffect(() => drain(), [options.concurrency, drain]);
+  const { drain } = useRunners({
+    slots: options.concurrency ?? 1,
+    ready: () => pending.current.length > 0,
+    run: runJobs,
+    onCount: (running) => {
+      if (running === 0) dispatch({ type: 'idle' });
+    },
+  });
 
   /** Queues the images among `picked` (others are counted as skipped) and starts the queue. */
   const enqueue = useCallback(

@@ -34,6 +34,7 @@ import {
   type EditRegion,
 } from '../../lib/blur-regions';
 import { selectForInspection, toImageSource, type PickedFile } from '../../lib/files';
+import { useRunners } from '../../lib/use-runners';
 
 export type DetectStatus = 'queued' | 'detecting' | 'ready' | 'error';
 export type ExportStatus = 'queued' | 'exporting' | 'done' | 'error' | 'cancelled';
@@ -326,7 +327,6 @@ export function BlurProvider({ children }: { children: ReactNode }) {
   const pending = useRef<number[]>([]);
   const [pendingCount, setPendingCount] = useState(0);
   /** Detection runners working now (one per engine worker at most). */
-  const detectRunning = useRef(0);
   const [detectBusy, setDetectBusy] = useState(0);
   const exporting = useRef(false);
   const cancelRequested = useRef(false);
@@ -365,53 +365,43 @@ export function BlurProvider({ children }: { children: ReactNode }) {
 
   /** One detection runner: takes photos until none is left or a batch export starts. */
   const detectJobs = useCallback(async () => {
-    try {
-      while (!exporting.current) {
-        const id = pending.current.shift();
-        setPendingCount(pending.current.length);
-        if (id === undefined) break;
-        const file = files.current.get(id);
-        if (!file) continue;
-        dispatch({ type: 'detecting', id });
-        const source = await toImageSource(file).catch(() => null);
-        if (!source) {
-          dispatch({ type: 'detectFailed', id, error: readFailed() });
-          continue;
-        }
-        try {
-          // Everything the detector reports: the threshold slider then works without asking again.
-          const minFace = optionsRef.current.minFace;
-          const r = await client.invoke('blur.detect', { source, thresh: 0, minFace });
-          dispatch({
-            type: 'detected',
-            id,
-            width: r.width,
-            height: r.height,
-            regions: fromDetected(r),
-            minFace,
-          });
-        } catch (err) {
-          dispatch({ type: 'detectFailed', id, error: errorShapeOf(err) });
-        }
+    while (!exporting.current) {
+      const id = pending.current.shift();
+      setPendingCount(pending.current.length);
+      if (id === undefined) break;
+      const file = files.current.get(id);
+      if (!file) continue;
+      dispatch({ type: 'detecting', id });
+      const source = await toImageSource(file).catch(() => null);
+      if (!source) {
+        dispatch({ type: 'detectFailed', id, error: readFailed() });
+        continue;
       }
-    } finally {
-      detectRunning.current--;
-      setDetectBusy(detectRunning.current);
+      try {
+        // Everything the detector reports: the threshold slider then works without asking again.
+        const minFace = optionsRef.current.minFace;
+        const r = await client.invoke('blur.detect', { source, thresh: 0, minFace });
+        dispatch({
+          type: 'detected',
+          id,
+          width: r.width,
+          height: r.height,
+          regions: fromDetected(r),
+          minFace,
+        });
+      } catch (err) {
+        dispatch({ type: 'detectFailed', id, error: errorShapeOf(err) });
+      }
     }
   }, [client]);
 
-  /** Starts detection runners, one per engine worker, while photos wait and no export runs. */
-  const drain = useCallback(() => {
-    while (!exporting.current && detectRunning.current < slotsRef.current && pending.current.length > 0) {
-      detectRunning.current++;
-      setDetectBusy(detectRunning.current);
-      // It takes its first photo synchronously, so the queue shrinks as runners start.
-      void detectJobs();
-    }
-  }, [detectJobs]);
-
-  // Engine info arrives after the page opens: photos dropped before it get their second runner now.
-  useEffect(() => drain(), [slots, drain]);
+  /** Detection runners, one per engine worker, while photos wait and no export runs. */
+  const { drain, running: detectingNow } = useRunners({
+    slots,
+    ready: () => !exporting.current && pending.current.length > 0,
+    run: detectJobs,
+    onCount: setDetectBusy,
+  });
 
   const addFiles = useCallback(
     (picked: readonly PickedFile[]) => {
@@ -545,7 +535,7 @@ export function BlurProvider({ children }: { children: ReactNode }) {
     dispatch({ type: 'exportStart', ids: items.map((it) => it.id) });
     void (async () => {
       // Wait for detections in flight: the batch detects what it still needs itself.
-      while (detectRunning.current > 0) await new Promise((r) => setTimeout(r, 50));
+      while (detectingNow() > 0) await new Promise((r) => setTimeout(r, 50));
       let next = 0;
       let stop = false;
       const exportOne = async (id: number) => {
@@ -603,7 +593,7 @@ export function BlurProvider({ children }: { children: ReactNode }) {
         drain();
       }
     })();
-  }, [client, drain, queryClient]);
+  }, [client, detectingNow, drain, queryClient]);
 
   const cancelExport = useCallback(() => {
     cancelRequested.current = true;

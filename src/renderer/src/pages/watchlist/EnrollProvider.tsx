@@ -1,14 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import {
-  createContext,
-  useCallback,
-  useContext,
-  useEffect,
-  useMemo,
-  useRef,
-  useState,
-  type ReactNode,
-} from 'react';
+import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { ErrorShape } from '../../../../shared/errors';
 import type { EnrolledFace } from '../../../../shared/watchlist-schemas';
 import { useVigil } from '../../api/ClientProvider';
@@ -16,6 +7,7 @@ import { errorShapeOf } from '../../api/errors';
 import { queryKeys, useEngineSlots } from '../../api/queries';
 import i18n from '../../i18n';
 import { selectForInspection, toImageSource, type PickedFile } from '../../lib/files';
+import { useRunners } from '../../lib/use-runners';
 
 export type EnrollStatus = 'queued' | 'enrolling' | 'done' | 'error';
 
@@ -66,10 +58,6 @@ export function EnrollProvider({ children }: { children: ReactNode }) {
   const [jobs, setJobs] = useState<EnrollJob[]>([]);
   const pending = useRef<Pending[]>([]);
   const files = useRef(new Map<number, { file: File; subjectId: string }>());
-  /** Runners taking photos now, up to one per engine worker. */
-  const running = useRef(0);
-  const slots = useEngineSlots();
-  const slotsRef = useRef(slots);
   const nextId = useRef(1);
 
   const urls = useRef(new Map<number, string>());
@@ -86,58 +74,47 @@ export function EnrollProvider({ children }: { children: ReactNode }) {
 
   /** One runner: takes photos until none is left (its first synchronously, so the queue shrinks). */
   const runJobs = useCallback(async () => {
-    try {
-      for (let next = pending.current.shift(); next; next = pending.current.shift()) {
-        const { jobId, subjectId, file, faceIndex } = next;
-        patch(jobId, { status: 'enrolling', error: undefined });
-        let source;
-        try {
-          source = await toImageSource(file);
-        } catch {
-          patch(jobId, {
-            status: 'error',
-            error: { code: 'FILE_NOT_FOUND', message: i18n.t('scan.readFailed') },
-          });
-          continue;
-        }
-        try {
-          const result = await client.invoke('watchlist.enroll', {
-            subjectId,
-            source,
-            ...(faceIndex !== undefined ? { faceIndex } : {}),
-          });
-          queryClient.setQueryData(queryKeys.subject(subjectId), result.subject);
-          void queryClient.invalidateQueries({ queryKey: queryKeys.watchlist });
-          // The photo is no longer needed once enrolled.
-          forget(jobId);
-          patch(jobId, { status: 'done', face: result.face, photoUrl: undefined });
-        } catch (err) {
-          const error = errorShapeOf(err);
-          let photoUrl = urls.current.get(jobId);
-          if (error.code === 'MULTIPLE_FACES' && !photoUrl) {
-            photoUrl = URL.createObjectURL(file);
-            urls.current.set(jobId, photoUrl);
-          }
-          patch(jobId, { status: 'error', error, photoUrl });
-        }
+    for (let next = pending.current.shift(); next; next = pending.current.shift()) {
+      const { jobId, subjectId, file, faceIndex } = next;
+      patch(jobId, { status: 'enrolling', error: undefined });
+      let source;
+      try {
+        source = await toImageSource(file);
+      } catch {
+        patch(jobId, {
+          status: 'error',
+          error: { code: 'FILE_NOT_FOUND', message: i18n.t('scan.readFailed') },
+        });
+        continue;
       }
-    } finally {
-      running.current--;
+      try {
+        const result = await client.invoke('watchlist.enroll', {
+          subjectId,
+          source,
+          ...(faceIndex !== undefined ? { faceIndex } : {}),
+        });
+        queryClient.setQueryData(queryKeys.subject(subjectId), result.subject);
+        void queryClient.invalidateQueries({ queryKey: queryKeys.watchlist });
+        // The photo is no longer needed once enrolled.
+        forget(jobId);
+        patch(jobId, { status: 'done', face: result.face, photoUrl: undefined });
+      } catch (err) {
+        const error = errorShapeOf(err);
+        let photoUrl = urls.current.get(jobId);
+        if (error.code === 'MULTIPLE_FACES' && !photoUrl) {
+          photoUrl = URL.createObjectURL(file);
+          urls.current.set(jobId, photoUrl);
+        }
+        patch(jobId, { status: 'error', error, photoUrl });
+      }
     }
   }, [client, forget, patch, queryClient]);
 
-  const drain = useCallback(() => {
-    while (running.current < slotsRef.current && pending.current.length > 0) {
-      running.current++;
-      void runJobs();
-    }
-  }, [runJobs]);
-
-  // The engine's worker count arrives after the page opens: a queue already running gets its runners.
-  useEffect(() => {
-    slotsRef.current = slots;
-    drain();
-  }, [slots, drain]);
+  const { drain } = useRunners({
+    slots: useEngineSlots(),
+    ready: () => pending.current.length > 0,
+    run: runJobs,
+  });
 
   const enroll = useCallback(
     (subjectId: string, picked: readonly PickedFile[]) => {
