@@ -17,24 +17,32 @@ export async function imageBatch(
   return { files, workers: jobsFor(jobs, files.length) };
 }
 
+/** A file's result in a batch, or why it failed. */
+export type PerFileResult<T> = T | { file: string; error: ErrorShape };
+
+export interface BatchOptions<T> {
+  /** Prints one file's result without --json. */
+  human?: (r: T) => void;
+  fatal?: (shape: ErrorShape) => boolean;
+  jobs?: number;
+}
+
 /**
- * A batch over files: one call per file, up to `jobs` at once (each engine worker takes one),
- * with a progress bar, past failures to the end, then `{ results }` in input order (or
- * `{ code, message, results }` when some failed) with --json and exit 1 on any failure. `fatal`
- * errors (bad options) stop the batch instead of being counted per file: no file starts after
- * one, and the command fails once the files in flight have finished.
+ * One call per file, up to `jobs` at once (each engine worker takes one), with a progress bar,
+ * past failures to the end (each also said on stderr without --json); results in input order,
+ * `errors[i]` set where file `i` failed. `fatal` errors (bad options) stop the batch instead of
+ * being counted per file: no file starts after one, and it throws once those in flight finish.
  */
-export async function perFile<T>(
+export async function eachFile<T>(
   files: string[],
   label: string,
   json: boolean,
   /** `index` is the file's place in `files` (results kept beside them stay in input order). */
   run: (file: string, index: number) => Promise<T>,
-  human: (r: T) => void,
-  { fatal = () => false, jobs = 1 }: { fatal?: (shape: ErrorShape) => boolean; jobs?: number } = {},
-): Promise<void> {
+  { human, fatal = () => false, jobs = 1 }: BatchOptions<T> = {},
+): Promise<{ results: PerFileResult<T>[]; errors: (ErrorShape | undefined)[] }> {
   const bar = progressBar(files.length, label);
-  const results: (T | { file: string; error: ErrorShape })[] = new Array(files.length);
+  const results: PerFileResult<T>[] = new Array(files.length);
   const errors: (ErrorShape | undefined)[] = new Array(files.length);
   let stop: CliFailure | null = null;
   const limit = pLimit(Math.max(1, jobs));
@@ -46,7 +54,7 @@ export async function perFile<T>(
           try {
             const r = await run(file, i);
             results[i] = r;
-            if (!json) human(r);
+            if (!json) human?.(r);
           } catch (err) {
             const shape = err instanceof CliFailure ? err.shape : toErrorShape(err);
             if (fatal(shape)) {
@@ -65,6 +73,22 @@ export async function perFile<T>(
     bar.stop();
   }
   if (stop) throw stop;
+  return { results, errors };
+}
+
+/**
+ * A batch command's whole run (`eachFile`), then `{ results }` in input order (or
+ * `{ code, message, results }` when some failed) with --json, and exit 1 on any failure.
+ */
+export async function perFile<T>(
+  files: string[],
+  label: string,
+  json: boolean,
+  run: (file: string, index: number) => Promise<T>,
+  human: (r: T) => void,
+  options: Omit<BatchOptions<T>, 'human'> = {},
+): Promise<void> {
+  const { results, errors } = await eachFile(files, label, json, run, { ...options, human });
   const failures = errors.filter((e) => e !== undefined);
   if (json) {
     printJson(

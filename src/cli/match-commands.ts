@@ -1,14 +1,12 @@
 import { writeFile } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import pLimit from 'p-limit';
 import type { Core } from '../main/core/core';
 import type { IdentifyResult } from '../shared/match-schemas';
 import { call } from './call';
 import { expandInputs } from './files';
 import { CliFailure, printJson } from './output';
-import { progressBar } from './progress';
-import { imageBatch, perFile } from './batch';
+import { eachFile, imageBatch, perFile } from './batch';
 import { jobsFor, withDataJson, withJobs } from './options';
 
 export interface GlobalOpts {
@@ -73,38 +71,24 @@ export function addMatchCommands(
           caseRef: o.case,
           status: o.status,
         });
-        // Kept by input position: photos finish in any order when several are in flight.
-        const outcome: (
-          { file: string; faceId: string } | { file: string; code: string; message: string }
-        )[] = [];
-        const bar = progressBar(files.length, 'enrol');
-        const limit = pLimit(workers);
-        try {
-          await Promise.all(
-            files.map((file, i) =>
-              limit(async () => {
-                try {
-                  const r = await call(core, 'watchlist.enroll', {
-                    subjectId: subject.id,
-                    source: { path: resolve(file) },
-                    faceIndex,
-                  });
-                  outcome[i] = { file, faceId: r.face.id };
-                } catch (err) {
-                  if (!(err instanceof CliFailure)) throw err;
-                  outcome[i] = { file, code: err.shape.code, message: err.shape.message };
-                  if (!g.json)
-                    process.stderr.write(`vigil: ${file}: ${err.shape.code}: ${err.shape.message}\n`);
-                }
-                bar.tick(basename(file));
-              }),
-            ),
-          );
-        } finally {
-          bar.stop();
-        }
-        const enrolled = outcome.filter((r) => 'faceId' in r);
-        const failures = outcome.filter((r) => 'code' in r);
+        const { results, errors } = await eachFile(
+          files,
+          'enrol',
+          !!g.json,
+          async (file) => {
+            const r = await call(core, 'watchlist.enroll', {
+              subjectId: subject.id,
+              source: { path: resolve(file) },
+              faceIndex,
+            });
+            return { file, faceId: r.face.id };
+          },
+          { jobs: workers },
+        );
+        const enrolled = results.filter((_, i) => !errors[i]);
+        const failures = errors.flatMap((e, i) =>
+          e ? [{ file: files[i]!, code: e.code, message: e.message }] : [],
+        );
         const final = await call(core, 'watchlist.get', { id: subject.id });
         if (g.json) {
           printJson({
