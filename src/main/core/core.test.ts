@@ -197,6 +197,17 @@ describe('core', () => {
       expect(failure(await core.call('app.health', { x: 1 })).code).toBe('BAD_INPUT');
     });
 
+    it('rejects summary keys that name no summary, or too many', async () => {
+      const bad = await core.call('history.list', { text: 'x', summaryKeys: ['nope'] });
+      expect(failure(bad).code).toBe('BAD_INPUT');
+      const many = await core.call('history.export', {
+        format: 'csv',
+        text: 'x',
+        summaryKeys: Array.from({ length: 21 }, () => 'enroll'),
+      });
+      expect(failure(many).code).toBe('BAD_INPUT');
+    });
+
     it.each(['no.such.channel', '', '__proto__', 'constructor', 'toString', 'hasOwnProperty'])(
       'answers the unknown channel %j with NOT_FOUND',
       async (channel) => {
