@@ -28,6 +28,8 @@ const loc: RendererLocation = {
   indexHtml: rendererIndex(here),
 };
 let core: Core | null = null;
+const openCore = ({ dir: dataDir, ...origin }: DataDirLocation) =>
+  createCore({ dataDir, mediaUrl, location: origin });
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -41,22 +43,17 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   app.whenReady().then(async () => {
-    try {
-      if (!location) throw locateError;
-      const { dir: dataDir, ...origin } = location;
-      core = await createCore({ dataDir, mediaUrl, location: origin });
-    } catch (err) {
-      // A corrupt store is the user's evidence: say so and stop, never reset it.
-      const shape = toErrorShape(err);
-      dialog.showErrorBox('Vigil cannot open its data', `${shape.message}\n\n${location?.dir ?? ''}`);
-      app.exit(1);
-      return;
-    }
-    const running = core;
-    handleMediaProtocol(() => running.store.media);
+    // The window opens at once and its calls wait for the core: opening can take minutes (after
+    // a descriptor model change every enrolled face is described again; reembed.ts).
+    const opening = location ? openCore(location) : Promise.reject(locateError);
     const trusted = (event: IpcMainInvokeEvent) => isOwnRendererUrl(loc, event.senderFrame?.url ?? '');
-    registerIpc(running, trusted);
-    registerShellIpc(running, trusted);
+    registerIpc(opening, trusted);
+    registerShellIpc(opening, trusted);
+    // Media URLs come only from the core's answers, so none is asked for before it is open.
+    handleMediaProtocol(() => {
+      if (!core) throw new Error('the data folder is not open yet');
+      return core.store.media;
+    });
     Menu.setApplicationMenu(
       Menu.buildFromTemplate([
         { role: 'fileMenu' },
@@ -70,6 +67,14 @@ if (!app.requestSingleInstanceLock()) {
       if (BrowserWindow.getAllWindows().length === 0)
         createMainWindow(loc, join(here, '..', 'preload', 'index.cjs'));
     });
+    try {
+      core = await opening;
+    } catch (err) {
+      // A corrupt store is the user's evidence: say so and stop, never reset it.
+      const shape = toErrorShape(err);
+      dialog.showErrorBox('Vigil cannot open its data', `${shape.message}\n\n${location?.dir ?? ''}`);
+      app.exit(1);
+    }
   });
 
   app.on('window-all-closed', () => {

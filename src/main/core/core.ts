@@ -48,6 +48,8 @@ export interface CoreOptions {
    * --data, a move lasts until the core stops.
    */
   location?: Omit<DataDirLocation, 'dir'>;
+  /** Where long steps of opening a data dir report progress (stderr by default). */
+  log?: (line: string) => void;
 }
 
 export interface Core {
@@ -84,7 +86,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   // Faces stored by another descriptor model are described again before any is compared.
   const loadMatcher = async (target: Store) => {
-    await reembedStoredFaces({ engine, store: target, limits });
+    await reembedStoredFaces({ engine, store: target, limits }, opts.log);
     return Matcher.load(target);
   };
   let matcher: Matcher;

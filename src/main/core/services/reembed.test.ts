@@ -1,7 +1,8 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { Engine } from '../engine/engine';
 import { EmbeddingFile } from '../store/embeddings';
 import { DESCRIPTOR_DIM, DESCRIPTOR_MODEL } from '../store/store';
 import { createCore } from '../core';
@@ -160,5 +161,71 @@ describe('a data dir written by another descriptor model', () => {
       await core.close();
     }
     expect((await rows(join(data, 'watchlist.vec'))).length).toBe(migratedRows);
+  });
+
+  it('describes the kept photos one per engine worker and logs how far it got', async () => {
+    const dir = tempDir();
+    const data = join(dir, 'data');
+    const alice = join(dir, 'alice.jpg');
+    const bea = join(dir, 'bea.jpg');
+    await sharp(sampleImage(1)).extract({ left: 250, top: 230, width: 520, height: 520 }).toFile(alice);
+    await sharp(sampleImage(6)).extract({ left: 1020, top: 200, width: 500, height: 520 }).toFile(bea);
+    let core = await createTestCore(data);
+    try {
+      for (const [name, path] of [
+        ['Alice', alice],
+        ['Bea', bea],
+      ] as const) {
+        const s = await callOk<{ id: string }>(core, 'watchlist.create', { name });
+        await callOk(core, 'watchlist.enroll', { subjectId: s.id, source: { path } });
+      }
+    } finally {
+      await core.close();
+    }
+    await ageDataDir(data);
+
+    let inFlight = 0;
+    let most = 0;
+    const detect = Engine.prototype.detect;
+    const spy = vi.spyOn(Engine.prototype, 'detect').mockImplementation(async function (
+      this: Engine,
+      ...args: Parameters<Engine['detect']>
+    ) {
+      most = Math.max(most, ++inFlight);
+      try {
+        return await detect.apply(this, args);
+      } finally {
+        inFlight--;
+      }
+    });
+    const lines: string[] = [];
+    try {
+      core = await createCore({
+        dataDir: data,
+        mediaUrl: (k) => k,
+        engine: { ...testEngineOptions(), workers: 2 },
+        log: (line) => lines.push(line),
+      });
+    } finally {
+      spy.mockRestore();
+    }
+    try {
+      expect(most).toBe(2);
+      expect(lines).toEqual([
+        `describing 2 enrolled faces again (${OLD_MODEL} → ${DESCRIPTOR_MODEL})`,
+        '2 of 2 enrolled faces done',
+      ]);
+      const wl = await callOk<{ subjects: { name: string; faceCount: number }[] }>(
+        core,
+        'watchlist.list',
+        {},
+      );
+      expect(wl.subjects.map((s) => [s.name, s.faceCount])).toEqual([
+        ['Alice', 1],
+        ['Bea', 1],
+      ]);
+    } finally {
+      await core.close();
+    }
   });
 });

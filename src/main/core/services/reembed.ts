@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import { VigilError, type ErrorCode } from '../../../shared/errors';
 import type { ModelChange, UndescribedCode, UndescribedFace } from '../../../shared/watchlist-schemas';
 import type { ImageSource } from '../../../shared/schemas';
@@ -25,6 +26,24 @@ const UNDESCRIBED_REASONS: Record<UndescribedCode, string> = {
 /** A face that could not be described again, with its reason as a code and in English. */
 export function undescribed(subject: string, file: string, code: UndescribedCode): UndescribedFace {
   return { subject, file, reason: UNDESCRIBED_REASONS[code], code };
+}
+
+/** How often, at most, progress through a long re-description is logged. */
+const PROGRESS_EVERY_MS = 5000;
+
+/** Logs "k of n … done" at most every PROGRESS_EVERY_MS, and always once all are done. */
+function progressLog(total: number, log: (line: string) => void) {
+  let done = 0;
+  let last = performance.now();
+  return {
+    add(n: number) {
+      done += n;
+      const now = performance.now();
+      if (done < total && now - last < PROGRESS_EVERY_MS) return;
+      last = now;
+      log(`${done} of ${total} enrolled faces done`);
+    },
+  };
 }
 
 /** A kept source photo's face counts as the enrolled one when its box overlaps this much. */
@@ -78,25 +97,49 @@ export async function reembedStoredFaces(
     : [];
   await store.watchlistVectors.erase(...stray);
 
-  const fresh = new Map<StoredFace, Float32Array>();
   const bySource = new Map<string, typeof faces>();
   for (const entry of faces) {
     const group = bySource.get(entry.face.sourceKey);
     if (group) group.push(entry);
     else bySource.set(entry.face.sourceKey, [entry]);
   }
-  for (const [sourceKey, group] of bySource) {
-    const described = await describeAgain(
-      deps,
-      { path: store.media.pathOf(sourceKey) },
-      group.map(({ face }) => face.box),
-    );
+  // One kept photo per engine worker: a large watchlist takes minutes, and nothing opens before.
+  const limit = pLimit(Math.max(1, deps.engine.info().workers));
+  const progress = progressLog(faces.length, log);
+  const groups = [...bySource];
+  // After a failure (the engine gone) the photos not started are skipped, and the error is
+  // thrown only once none is in flight, so a caller that closes the store closes it idle.
+  const failures: unknown[] = [];
+  const settled = await Promise.allSettled(
+    groups.map(([sourceKey, group]) =>
+      limit(async () => {
+        if (failures.length) throw failures[0];
+        try {
+          const described = await describeAgain(
+            deps,
+            { path: store.media.pathOf(sourceKey) },
+            group.map(({ face }) => face.box),
+          );
+          progress.add(group.length);
+          return described;
+        } catch (err) {
+          failures.push(err);
+          throw err;
+        }
+      }),
+    ),
+  );
+  if (failures.length) throw failures[0];
+  const results = settled.map((r) => (r.status === 'fulfilled' ? r.value : []));
+  // In the watchlist's own order, whichever photo finished first: rows and the report stay stable.
+  const fresh = new Map<StoredFace, Float32Array>();
+  groups.forEach(([, group], g) =>
     group.forEach(({ s, face }, i) => {
-      const d = described[i]!;
+      const d = results[g]![i]!;
       if (typeof d === 'string') change.lost.push(undescribed(s.name, face.sourceFile, d));
       else fresh.set(face, d);
-    });
-  }
+    }),
+  );
 
   const kept = [...fresh.keys()];
   const first = kept.length ? await store.watchlistVectors.append(kept.map((f) => fresh.get(f)!)) : 0;
