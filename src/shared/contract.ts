@@ -5,6 +5,7 @@ import {
   enrollResultSchema,
   importReportSchema,
   subjectFieldsSchema,
+  subjectPatchSchema,
   subjectSchema,
   subjectSummarySchema,
   modelChangeSchema,
@@ -151,7 +152,7 @@ export const contract = {
     summary: 'Add a subject (faces are enrolled separately).',
   }),
   'watchlist.update': channel({
-    input: z.object({ id, patch: subjectFieldsSchema.partial().strict() }).strict(),
+    input: z.object({ id, patch: subjectPatchSchema.strict() }).strict(),
     output: subjectSchema,
     summary: "Edit a subject's name, aliases, notes, case reference or status.",
   }),

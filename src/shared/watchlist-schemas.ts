@@ -23,13 +23,27 @@ export const enrolledFaceSchema = z.object({
 });
 export type EnrolledFace = z.infer<typeof enrolledFaceSchema>;
 
-export const subjectFieldsSchema = z.object({
+const subjectFields = {
   name: z.string().trim().min(1).max(200),
-  aliases: z.array(z.string().trim().min(1).max(200)).max(50).default([]),
-  notes: z.string().max(20_000).default(''),
-  caseRef: z.string().max(200).default(''),
-  status: subjectStatusSchema.default('wanted'),
+  aliases: z.array(z.string().trim().min(1).max(200)).max(50),
+  notes: z.string().max(20_000),
+  caseRef: z.string().max(200),
+  status: subjectStatusSchema,
+};
+
+export const subjectFieldsSchema = z.object({
+  ...subjectFields,
+  aliases: subjectFields.aliases.default([]),
+  notes: subjectFields.notes.default(''),
+  caseRef: subjectFields.caseRef.default(''),
+  status: subjectFields.status.default('wanted'),
 });
+
+/**
+ * The fields an edit changes; those left out keep their values. Not subjectFieldsSchema.partial():
+ * zod 4 still applies a default to a left-out field, so an edit would reset status and notes.
+ */
+export const subjectPatchSchema = z.object(subjectFields).partial();
 
 export const subjectSchema = subjectFieldsSchema.extend({
   id: z.string(),

@@ -312,7 +312,20 @@ describe('watchlist and matching', () => {
       id: alice.id,
       patch: { status: 'caught', notes: 'seen 2026' },
     });
-    expect(upd).toMatchObject({ status: 'caught', notes: 'seen 2026', name: 'Alice Example' });
+    // Fields left out of a patch keep their values.
+    expect(upd).toMatchObject({
+      status: 'caught',
+      notes: 'seen 2026',
+      name: 'Alice Example',
+      aliases: ['A.'],
+      caseRef: 'C-1',
+    });
+    expect(await ok('watchlist.update', { id: alice.id, patch: { name: 'Alice Example' } })).toMatchObject({
+      status: 'caught',
+      notes: 'seen 2026',
+      aliases: ['A.'],
+      caseRef: 'C-1',
+    });
     const face = upd.faces[0].id;
     // What enrolment kept of that face: its descriptor row, crop and source photo.
     const stored = JSON.parse(readFileSync(join(dir, 'data', 'watchlist.json'), 'utf8')) as {

@@ -7,6 +7,7 @@ import type { ImageSource } from '../../../shared/schemas';
 import { foldForSearch } from '../../../shared/search-text';
 import {
   subjectFieldsSchema,
+  subjectPatchSchema,
   type EnrolledFace,
   type Subject,
   type UndescribedCode,
@@ -96,9 +97,9 @@ export async function createSubject(
 export async function updateSubject(
   deps: AnalyseDeps,
   id: string,
-  patch: Partial<z.input<typeof subjectFieldsSchema>>,
+  patch: z.input<typeof subjectPatchSchema>,
 ): Promise<Subject> {
-  const fields = subjectFieldsSchema.partial().parse(patch);
+  const fields = subjectPatchSchema.parse(patch);
   return deps.store.watchlistChange(async () => {
     const s = findSubject(deps, id);
     Object.assign(s, Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)), {
