@@ -138,7 +138,7 @@ test('several photos enrol one per engine worker, each with its own result', asy
   const bad = info.outputPath('broken.jpg');
   writeFileSync(bad, 'not a photo');
   await open(page);
-  await createSubject(page, unique('Batch'));
+  const id = await createSubject(page, unique('Batch'));
   const inFlight = mostInFlight(page, 'watchlist.enroll');
   await enrollInput(page).setInputFiles([...crops, bad]);
   const jobs = page.getByTestId('enroll-job');
@@ -149,6 +149,22 @@ test('several photos enrol one per engine worker, each with its own result', asy
   await expect(page.getByTestId('enrolled-face')).toHaveCount(3);
   // The e2e server runs two engine workers.
   expect(inFlight()).toBe(2);
+
+  // Any face can be the subject's main photo: it moves first and becomes the list's thumbnail.
+  const faces = page.getByTestId('enrolled-face');
+  await expect(faces.first().getByTestId('enrolled-face-cover')).toBeVisible();
+  await expect(page.getByTestId('enrolled-face-cover')).toHaveCount(1);
+  const last = faces.last();
+  const lastId = await last.getAttribute('data-face-id');
+  const lastCrop = await last.locator('img').getAttribute('src');
+  await last.getByTestId('enrolled-face-use-as-cover').click();
+  await expect(faces.first()).toHaveAttribute('data-face-id', lastId ?? '');
+  await expect(faces.first()).toHaveAttribute('data-cover', 'true');
+  await expect(page.getByTestId('enrolled-face-cover')).toHaveCount(1);
+  await expect(page.locator(`[data-testid="subject-row"][data-subject-id="${id}"] img`)).toHaveAttribute(
+    'src',
+    lastCrop ?? '',
+  );
 });
 
 test('edit, remove a face and delete a subject, with confirmations', async ({ page }, info) => {

@@ -172,6 +172,11 @@ export const contract = {
     output: subjectSchema,
     summary: 'Remove one enrolled face from a subject.',
   }),
+  'watchlist.setCover': channel({
+    input: z.object({ subjectId: id, faceId: id }).strict(),
+    output: subjectSchema,
+    summary: "Show one enrolled face as the subject's photo (it moves first in the subject's faces).",
+  }),
   'watchlist.export': channel({
     input: empty,
     output: z.object({

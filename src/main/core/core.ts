@@ -16,6 +16,7 @@ import {
   listSubjects,
   publicSubject,
   removeFace,
+  setCoverFace,
   updateSubject,
   type WatchlistDeps,
 } from './services/watchlist';
@@ -161,6 +162,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     'watchlist.delete': async ({ id }) => deleteSubject(deps, id),
     'watchlist.enroll': async (input) => enrollFace(deps, input),
     'watchlist.removeFace': async ({ subjectId, faceId }) => removeFace(deps, subjectId, faceId),
+    'watchlist.setCover': async ({ subjectId, faceId }) => setCoverFace(deps, subjectId, faceId),
     'watchlist.export': async () => exportWatchlist(deps),
     'watchlist.import': async ({ source }) => importWatchlist(deps, source),
     'match.identify': async ({ source, limit }) => identify(deps, source, limit),

@@ -362,6 +362,26 @@ describe('watchlist and matching', () => {
     expect(hist.total).toBeGreaterThan(0);
   });
 
+  it("shows the face chosen as the subject's photo first, and as the list's thumbnail", async () => {
+    const dora = await ok('watchlist.create', { name: 'Dora Example' });
+    const enrol = (faceIndex: number) =>
+      ok('watchlist.enroll', { subjectId: dora.id, source: { path: sampleImage(6) }, faceIndex });
+    const first = (await enrol(0)).face;
+    const second = (await enrol(1)).face;
+    const thumbnail = async () => (await ok('watchlist.list', { query: 'Dora' })).subjects[0].thumbnailUrl;
+    expect(await thumbnail()).toBe(first.cropUrl);
+    const s = await ok('watchlist.setCover', { subjectId: dora.id, faceId: second.id });
+    expect(s.faces.map((f: { id: string }) => f.id)).toEqual([second.id, first.id]);
+    expect(await thumbnail()).toBe(second.cropUrl);
+    expect((await ok('watchlist.get', { id: dora.id })).faces[0].id).toBe(second.id);
+    expect((await fails('watchlist.setCover', { subjectId: dora.id, faceId: 'none' })).code).toBe(
+      'NOT_FOUND',
+    );
+    expect((await fails('watchlist.setCover', { subjectId: 'none', faceId: first.id })).code).toBe(
+      'NOT_FOUND',
+    );
+  });
+
   it('enrols a photo sent twice at once only once, and nothing onto a subject deleted meanwhile', async () => {
     const cara = await ok('watchlist.create', { name: 'Cara Example' });
     // The first call waits after its checks until the second has found the face too.

@@ -158,6 +158,22 @@ export async function removeFace(deps: WatchlistDeps, subjectId: string, faceId:
   });
 }
 
+/**
+ * Shows one enrolled face as the subject's photo: the lists' thumbnail is the first face, so it
+ * moves first. Matching does not depend on the order.
+ */
+export async function setCoverFace(deps: WatchlistDeps, subjectId: string, faceId: string): Promise<Subject> {
+  return deps.store.watchlistChange(async () => {
+    const s = findSubject(deps, subjectId);
+    const face = s.faces.find((f) => f.id === faceId);
+    if (!face) throw new VigilError('NOT_FOUND', `Subject has no face ${faceId}`);
+    s.faces = [face, ...s.faces.filter((f) => f !== face)];
+    s.updatedAt = now();
+    await deps.store.watchlist.write();
+    return publicSubject(deps, s);
+  });
+}
+
 /** Enrols one face of a photo onto a subject, refusing faces that would make poor references. */
 export async function enrollFace(
   deps: WatchlistDeps,

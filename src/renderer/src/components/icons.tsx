@@ -110,6 +110,9 @@ export const IconLanguage = icon([
   'M19.1 18h-6.2',
 ]);
 export const IconCheck = icon(['M5 12l5 5l10-10']);
+export const IconStar = icon([
+  'M12 17.75l-6.172 3.245l1.179-6.873l-5-4.867l6.9-1l3.086-6.253l3.086 6.253l6.9 1l-5 4.867l1.179 6.873z',
+]);
 export const IconPlus = icon(['M12 5v14', 'M5 12h14']);
 export const IconPencil = icon(['M4 20h4l10.5-10.5a2.828 2.828 0 1 0-4-4l-10.5 10.5v4', 'M13.5 6.5l4 4']);
 export const IconSearch = icon(['M3 10a7 7 0 1 0 14 0a7 7 0 1 0-14 0', 'M21 21l-6-6']);

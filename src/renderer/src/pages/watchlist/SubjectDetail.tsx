@@ -22,18 +22,36 @@ import { useVigil } from '../../api/ClientProvider';
 import { hasCode } from '../../api/errors';
 import { queryKeys, useSubject } from '../../api/queries';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { IconPencil, IconTrash, IconUser } from '../../components/icons';
+import { IconPencil, IconStar, IconTrash, IconUser } from '../../components/icons';
 import { formatDateTime, formatNumber, formatScore } from '../../format';
 import { EnrollPanel } from './EnrollPanel';
 import { SubjectFormModal } from './SubjectForm';
 import { StatusBadge } from './SubjectList';
 import classes from './Watchlist.module.css';
 
-function FaceCard({ face, onRemove }: { face: EnrolledFace; onRemove: () => void }) {
+function FaceCard({
+  face,
+  isCover,
+  onCover,
+  onRemove,
+}: {
+  face: EnrolledFace;
+  /** The subject's main photo: the first face, shown in the lists. */
+  isCover: boolean;
+  onCover: () => void;
+  onRemove: () => void;
+}) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   return (
-    <Card withBorder padding={0} radius="sm" data-testid="enrolled-face" data-face-id={face.id}>
+    <Card
+      withBorder
+      padding={0}
+      radius="sm"
+      data-testid="enrolled-face"
+      data-face-id={face.id}
+      data-cover={isCover || undefined}
+    >
       <Card.Section pos="relative">
         <img
           className={classes.faceImage}
@@ -42,6 +60,35 @@ function FaceCard({ face, onRemove }: { face: EnrolledFace; onRemove: () => void
           loading="lazy"
           draggable={false}
         />
+        {isCover ? (
+          <Badge
+            pos="absolute"
+            top={6}
+            left={6}
+            size="sm"
+            radius="sm"
+            variant="filled"
+            leftSection={<IconStar size={10} />}
+            data-testid="enrolled-face-cover"
+          >
+            {t('watchlist.cover')}
+          </Badge>
+        ) : (
+          <Tooltip label={t('watchlist.useAsCover')}>
+            <ActionIcon
+              pos="absolute"
+              top={6}
+              left={6}
+              size="sm"
+              variant="default"
+              aria-label={t('watchlist.useAsCoverOf', { file: face.sourceFile })}
+              onClick={onCover}
+              data-testid="enrolled-face-use-as-cover"
+            >
+              <IconStar size={14} />
+            </ActionIcon>
+          </Tooltip>
+        )}
         <Tooltip label={t('watchlist.removeFace')}>
           <ActionIcon
             pos="absolute"
@@ -229,6 +276,15 @@ export function SubjectDetail({ subjectId, onClosed }: { subjectId: string; onCl
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [removing, setRemoving] = useState<EnrolledFace | null>(null);
+  const { client } = useVigil();
+  const queryClient = useQueryClient();
+  const cover = useMutation({
+    mutationFn: (faceId: string) => client.invoke('watchlist.setCover', { subjectId, faceId }),
+    onSuccess: (updated) => {
+      queryClient.setQueryData(queryKeys.subject(updated.id), updated);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.watchlist });
+    },
+  });
 
   if (query.isPending) {
     return (
@@ -334,6 +390,7 @@ export function SubjectDetail({ subjectId, onClosed }: { subjectId: string; onCl
             </Title>
           </Group>
           <EnrollPanel subjectId={subject.id} subjectName={subject.name} />
+          {cover.isError && <ErrorNotice error={cover.error} />}
           {subject.faces.length === 0 ? (
             <Text size="sm" c="dimmed" data-testid="no-faces">
               {t('watchlist.noFaces')}
@@ -345,8 +402,14 @@ export function SubjectDetail({ subjectId, onClosed }: { subjectId: string; onCl
               spacing="sm"
               verticalSpacing="sm"
             >
-              {subject.faces.map((face) => (
-                <FaceCard key={face.id} face={face} onRemove={() => setRemoving(face)} />
+              {subject.faces.map((face, i) => (
+                <FaceCard
+                  key={face.id}
+                  face={face}
+                  isCover={i === 0}
+                  onCover={() => cover.mutate(face.id)}
+                  onRemove={() => setRemoving(face)}
+                />
               ))}
             </SimpleGrid>
           )}
