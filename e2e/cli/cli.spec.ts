@@ -135,6 +135,74 @@ test('watchlist add enrols two photos at once, each face once, and reports the f
   expect(doc.enrolled.map((f: { file: string }) => f.file)).toContain(files[3]);
 });
 
+test('watchlist enrol, edit and remove-face change a subject already listed', async () => {
+  const own = mkdtempSync(join(tmpdir(), 'vigil-wl-edit-'));
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-wl-edit-in-'));
+  const photos = [12, 36].map((m) => join(dir, `dora-${m}.jpg`));
+  for (const [i, m] of [12, 36].entries()) {
+    await sharp(join(SAMPLES, 'sample6.jpg'))
+      .extract({ left: 177 - m, top: 456 - m, width: 360 + 2 * m, height: 361 + 2 * m })
+      .toFile(photos[i]!);
+  }
+  const add = vigil([
+    'watchlist',
+    'add',
+    '--name',
+    'Dora',
+    '--alias',
+    'D.',
+    '--case',
+    'K-9',
+    '--json',
+    '--data',
+    own,
+  ]);
+  expect(add.code, add.stderr).toBe(0);
+  const id: string = add.json().subject.id;
+
+  const enrol = vigil(['watchlist', 'enrol', id, ...photos, '--json', '--data', own]);
+  expect(enrol.code, enrol.stderr).toBe(0);
+  const enrolled = enrol.json();
+  expect(enrolled.subject.faces).toHaveLength(2);
+  expect(enrolled.enrolled.map((e: { file: string }) => e.file)).toEqual(photos);
+  const second: string = enrolled.enrolled[1].faceId;
+
+  // Only the fields given change; --cover makes a face the subject's photo (first).
+  const edit = vigil([
+    'watchlist',
+    'edit',
+    id,
+    '--status',
+    'caught',
+    '--cover',
+    second,
+    '--json',
+    '--data',
+    own,
+  ]);
+  expect(edit.code, edit.stderr).toBe(0);
+  const edited = edit.json();
+  expect(edited).toMatchObject({ name: 'Dora', aliases: ['D.'], caseRef: 'K-9', status: 'caught' });
+  expect(edited.faces[0].id).toBe(second);
+  const noAlias = vigil(['watchlist', 'edit', id, '--no-alias', '--json', '--data', own]);
+  expect(noAlias.json()).toMatchObject({ aliases: [], caseRef: 'K-9', status: 'caught' });
+
+  const removed = vigil(['watchlist', 'remove-face', id, second, '--json', '--data', own]);
+  expect(removed.code, removed.stderr).toBe(0);
+  expect(removed.json().faces.map((f: { id: string }) => f.id)).not.toContain(second);
+  expect(removed.json().faces).toHaveLength(1);
+
+  // Errors: nothing to change, an unknown face or subject; nothing is changed by them.
+  const nothing = vigil(['watchlist', 'edit', id, '--json', '--data', own]);
+  expect([nothing.code, nothing.json().code]).toEqual([1, 'BAD_INPUT']);
+  const noFace = vigil(['watchlist', 'edit', id, '--cover', second, '--json', '--data', own]);
+  expect([noFace.code, noFace.json().code]).toEqual([1, 'NOT_FOUND']);
+  const noSubject = vigil(['watchlist', 'enrol', 'no-such-id', photos[0]!, '--json', '--data', own]);
+  expect([noSubject.code, noSubject.json().code]).toEqual([1, 'NOT_FOUND']);
+  const shown = vigil(['watchlist', 'show', id, '--json', '--data', own]).json();
+  expect(shown).toMatchObject({ status: 'caught', aliases: [], faces: [{}] });
+});
+
 test('search ranks the enrolled face first, says whether it was exact, and refuses contradictory modes', () => {
   const crop = join(SAMPLES, 'sample1.jpg');
   const exact = vigil(['search', crop, '--source', 'watchlist', '--k', '3', '--json', '--data', data]);

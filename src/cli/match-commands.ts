@@ -21,6 +21,55 @@ type WithCore = <T>(opts: GlobalOpts, run: (core: Core) => Promise<T>) => Promis
 const out = (s: string) => process.stdout.write(s + '\n');
 const faceWord = (n: number) => (n === 1 ? '1 face' : `${n} faces`);
 
+function faceOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0)
+    throw new CliFailure({ code: 'BAD_INPUT', message: '--face must be 0 or more' });
+  return n;
+}
+
+/**
+ * Enrols each photo onto a subject (one per engine worker), then prints the subject with what was
+ * enrolled and what failed; exits non-zero when any photo failed, after the others.
+ */
+async function enrolAndReport(
+  core: Core,
+  subjectId: string,
+  files: string[],
+  o: { faceIndex: number; json: boolean; jobs: number },
+): Promise<void> {
+  const { results, errors } = await eachFile(
+    files,
+    'enrol',
+    o.json,
+    async (file) => {
+      const r = await call(core, 'watchlist.enroll', {
+        subjectId,
+        source: { path: resolve(file) },
+        faceIndex: o.faceIndex,
+      });
+      return { file, faceId: r.face.id };
+    },
+    { jobs: o.jobs },
+  );
+  const enrolled = results.filter((_, i) => !errors[i]);
+  const failures = errors.flatMap((e, i) =>
+    e ? [{ file: files[i]!, code: e.code, message: e.message }] : [],
+  );
+  const final = await call(core, 'watchlist.get', { id: subjectId });
+  if (o.json) {
+    printJson({
+      ...(failures.length
+        ? { code: failures[0]!.code, message: `${failures.length} of ${files.length} photos failed` }
+        : {}),
+      subject: final,
+      enrolled,
+      failures,
+    });
+  } else out(`${final.id}  ${final.name}  ${faceWord(final.faces.length)} enrolled`);
+  if (failures.length) process.exitCode = 1;
+}
+
 export function addMatchCommands(
   program: Command,
   withCore: WithCore,
@@ -58,9 +107,7 @@ export function addMatchCommands(
       cmd: Command,
     ) => {
       const g = globals(cmd);
-      const faceIndex = Number(o.face);
-      if (!Number.isInteger(faceIndex) || faceIndex < 0)
-        throw new CliFailure({ code: 'BAD_INPUT', message: '--face must be 0 or more' });
+      const faceIndex = faceOption(o.face);
       const files = await expandInputs(photos);
       const workers = jobsFor(o.jobs, Math.max(1, files.length));
       await withCore({ ...g, workers }, async (core) => {
@@ -71,39 +118,94 @@ export function addMatchCommands(
           caseRef: o.case,
           status: o.status,
         });
-        const { results, errors } = await eachFile(
-          files,
-          'enrol',
-          !!g.json,
-          async (file) => {
-            const r = await call(core, 'watchlist.enroll', {
-              subjectId: subject.id,
-              source: { path: resolve(file) },
-              faceIndex,
-            });
-            return { file, faceId: r.face.id };
-          },
-          { jobs: workers },
-        );
-        const enrolled = results.filter((_, i) => !errors[i]);
-        const failures = errors.flatMap((e, i) =>
-          e ? [{ file: files[i]!, code: e.code, message: e.message }] : [],
-        );
-        const final = await call(core, 'watchlist.get', { id: subject.id });
-        if (g.json) {
-          printJson({
-            ...(failures.length
-              ? { code: failures[0]!.code, message: `${failures.length} of ${files.length} photos failed` }
-              : {}),
-            subject: final,
-            enrolled,
-            failures,
-          });
-        } else out(`${final.id}  ${final.name}  ${faceWord(final.faces.length)} enrolled`);
-        if (failures.length) process.exitCode = 1;
+        await enrolAndReport(core, subject.id, files, { faceIndex, json: !!g.json, jobs: workers });
       });
     },
   );
+
+  withJobs(
+    withDataJson(
+      wl
+        .command('enrol')
+        .alias('enroll')
+        .description('enrol the largest face (or --face N) of each photo onto a subject already listed')
+        .option('--face <n>', 'which face when a photo has several (0 = largest)', '0')
+        .argument('<id>', 'subject id')
+        .argument('<photo...>', 'photos (files or folders) of the subject'),
+    ),
+  ).action(async (id: string, photos: string[], o: { face: string; jobs?: string }, cmd: Command) => {
+    const g = globals(cmd);
+    const faceIndex = faceOption(o.face);
+    const files = await expandInputs(photos);
+    const workers = jobsFor(o.jobs, Math.max(1, files.length));
+    await withCore({ ...g, workers }, async (core) => {
+      // An unknown subject fails before any photo is read.
+      await call(core, 'watchlist.get', { id });
+      await enrolAndReport(core, id, files, { faceIndex, json: !!g.json, jobs: workers });
+    });
+  });
+
+  withDataJson(
+    wl
+      .command('edit')
+      .description("change a subject's fields (only those given) or its main photo")
+      .argument('<id>', 'subject id')
+      .option('--name <name>', 'name')
+      .option('--alias <alias...>', 'aliases (replace the current ones)')
+      .option('--no-alias', 'remove every alias')
+      .option('--notes <text>', 'notes')
+      .option('--case <ref>', 'case reference')
+      .addOption(new Option('--status <status>', 'status').choices(['wanted', 'caught', 'closed']))
+      .option('--cover <faceId>', "show this enrolled face as the subject's photo"),
+  ).action(
+    async (
+      id: string,
+      o: {
+        name?: string;
+        alias?: string[] | boolean;
+        notes?: string;
+        case?: string;
+        status?: 'wanted' | 'caught' | 'closed';
+        cover?: string;
+      },
+      cmd: Command,
+    ) => {
+      const g = globals(cmd);
+      const patch = {
+        ...(o.name !== undefined && { name: o.name }),
+        // commander: --alias gives a list, --no-alias false, neither true (its default).
+        ...(o.alias !== undefined && o.alias !== true && { aliases: o.alias === false ? [] : o.alias }),
+        ...(o.notes !== undefined && { notes: o.notes }),
+        ...(o.case !== undefined && { caseRef: o.case }),
+        ...(o.status !== undefined && { status: o.status }),
+      };
+      if (!Object.keys(patch).length && o.cover === undefined)
+        throw new CliFailure({ code: 'BAD_INPUT', message: 'nothing to change: give a field or --cover' });
+      await withCore(g, async (core) => {
+        let s = await call(core, 'watchlist.get', { id });
+        if (o.cover !== undefined)
+          s = await call(core, 'watchlist.setCover', { subjectId: id, faceId: o.cover });
+        if (Object.keys(patch).length) s = await call(core, 'watchlist.update', { id, patch });
+        if (g.json) printJson(s);
+        else out(`${s.id}  ${s.name}  ${s.status}  ${faceWord(s.faces.length)}`);
+      });
+    },
+  );
+
+  withDataJson(
+    wl
+      .command('remove-face')
+      .description('remove one enrolled face (its crop, descriptor and, if unused, source photo)')
+      .argument('<id>', 'subject id')
+      .argument('<faceId>', 'face id, as `watchlist show` lists them'),
+  ).action(async (id: string, faceId: string, _o, cmd: Command) => {
+    const g = globals(cmd);
+    await withCore(g, async (core) => {
+      const s = await call(core, 'watchlist.removeFace', { subjectId: id, faceId });
+      if (g.json) printJson(s);
+      else out(`removed face ${faceId}; ${s.name} has ${faceWord(s.faces.length)}`);
+    });
+  });
 
   withDataJson(
     wl.command('list').description('list subjects').option('--query <text>', 'filter by name, alias or case'),
