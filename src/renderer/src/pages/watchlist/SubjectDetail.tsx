@@ -11,6 +11,7 @@ import {
   Stack,
   Text,
   TextInput,
+  ThemeIcon,
   Title,
   Tooltip,
 } from '@mantine/core';
@@ -61,18 +62,20 @@ function FaceCard({
           draggable={false}
         />
         {isCover ? (
-          <Badge
-            pos="absolute"
-            top={6}
-            left={6}
-            size="sm"
-            radius="sm"
-            variant="filled"
-            leftSection={<IconStar size={10} />}
-            data-testid="enrolled-face-cover"
-          >
-            {t('watchlist.cover')}
-          </Badge>
+          <Tooltip label={t('watchlist.cover')}>
+            <ThemeIcon
+              pos="absolute"
+              top={6}
+              left={6}
+              size="sm"
+              variant="filled"
+              role="img"
+              aria-label={t('watchlist.cover')}
+              data-testid="enrolled-face-cover"
+            >
+              <IconStar size={14} fill="currentColor" />
+            </ThemeIcon>
+          </Tooltip>
         ) : (
           <Tooltip label={t('watchlist.useAsCover')}>
             <ActionIcon
