@@ -48,14 +48,20 @@ async function ageDataDir(data: string): Promise<void> {
   }
 }
 
+/** Photos of two people (crops of the sample photos), one face each. */
+async function twoFacePhotos(dir: string): Promise<{ alice: string; bea: string }> {
+  const alice = join(dir, 'alice.jpg');
+  const bea = join(dir, 'bea.jpg');
+  await sharp(sampleImage(1)).extract({ left: 250, top: 230, width: 520, height: 520 }).toFile(alice);
+  await sharp(sampleImage(6)).extract({ left: 1020, top: 200, width: 500, height: 520 }).toFile(bea);
+  return { alice, bea };
+}
+
 describe('a data dir written by another descriptor model', () => {
   it('describes enrolled faces again from their kept photos and drops seen faces', async () => {
     const dir = tempDir();
     const data = join(dir, 'data');
-    const alice = join(dir, 'alice.jpg');
-    const bea = join(dir, 'bea.jpg');
-    await sharp(sampleImage(1)).extract({ left: 250, top: 230, width: 520, height: 520 }).toFile(alice);
-    await sharp(sampleImage(6)).extract({ left: 1020, top: 200, width: 500, height: 520 }).toFile(bea);
+    const { alice, bea } = await twoFacePhotos(dir);
 
     let core = await createTestCore(data);
     const a = await callOk<{ id: string }>(core, 'watchlist.create', { name: 'Alice' });
@@ -166,10 +172,7 @@ describe('a data dir written by another descriptor model', () => {
   it('describes the kept photos one per engine worker and logs how far it got', async () => {
     const dir = tempDir();
     const data = join(dir, 'data');
-    const alice = join(dir, 'alice.jpg');
-    const bea = join(dir, 'bea.jpg');
-    await sharp(sampleImage(1)).extract({ left: 250, top: 230, width: 520, height: 520 }).toFile(alice);
-    await sharp(sampleImage(6)).extract({ left: 1020, top: 200, width: 500, height: 520 }).toFile(bea);
+    const { alice, bea } = await twoFacePhotos(dir);
     let core = await createTestCore(data);
     try {
       for (const [name, path] of [

@@ -16,7 +16,7 @@ import {
   Tooltip,
 } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EnrolledFace, Subject } from '../../../../shared/watchlist-schemas';
 import { useVigil } from '../../api/ClientProvider';
@@ -29,6 +29,44 @@ import { EnrollPanel } from './EnrollPanel';
 import { SubjectFormModal } from './SubjectForm';
 import { StatusBadge } from './SubjectList';
 import classes from './Watchlist.module.css';
+
+/** A small button over a corner of a face crop, with its tooltip. */
+function CornerButton({
+  side,
+  danger = false,
+  tooltip,
+  label,
+  onClick,
+  testId,
+  children,
+}: {
+  side: 'left' | 'right';
+  danger?: boolean;
+  tooltip: string;
+  label: string;
+  onClick: () => void;
+  testId: string;
+  children: ReactNode;
+}) {
+  return (
+    <Tooltip label={tooltip}>
+      <ActionIcon
+        pos="absolute"
+        top={6}
+        left={side === 'left' ? 6 : undefined}
+        right={side === 'right' ? 6 : undefined}
+        size="sm"
+        color={danger ? 'red' : undefined}
+        variant={danger ? 'filled' : 'default'}
+        aria-label={label}
+        onClick={onClick}
+        data-testid={testId}
+      >
+        {children}
+      </ActionIcon>
+    </Tooltip>
+  );
+}
 
 function FaceCard({
   face,
@@ -77,36 +115,26 @@ function FaceCard({
             </ThemeIcon>
           </Tooltip>
         ) : (
-          <Tooltip label={t('watchlist.useAsCover')}>
-            <ActionIcon
-              pos="absolute"
-              top={6}
-              left={6}
-              size="sm"
-              variant="default"
-              aria-label={t('watchlist.useAsCoverOf', { file: face.sourceFile })}
-              onClick={onCover}
-              data-testid="enrolled-face-use-as-cover"
-            >
-              <IconStar size={14} />
-            </ActionIcon>
-          </Tooltip>
-        )}
-        <Tooltip label={t('watchlist.removeFace')}>
-          <ActionIcon
-            pos="absolute"
-            top={6}
-            right={6}
-            size="sm"
-            color="red"
-            variant="filled"
-            aria-label={t('watchlist.removeFaceOf', { file: face.sourceFile })}
-            onClick={onRemove}
-            data-testid="enrolled-face-remove"
+          <CornerButton
+            side="left"
+            tooltip={t('watchlist.useAsCover')}
+            label={t('watchlist.useAsCoverOf', { file: face.sourceFile })}
+            onClick={onCover}
+            testId="enrolled-face-use-as-cover"
           >
-            <IconTrash size={14} />
-          </ActionIcon>
-        </Tooltip>
+            <IconStar size={14} />
+          </CornerButton>
+        )}
+        <CornerButton
+          side="right"
+          danger
+          tooltip={t('watchlist.removeFace')}
+          label={t('watchlist.removeFaceOf', { file: face.sourceFile })}
+          onClick={onRemove}
+          testId="enrolled-face-remove"
+        >
+          <IconTrash size={14} />
+        </CornerButton>
       </Card.Section>
       <Stack gap={2} p={8}>
         <Tooltip label={face.sourceFile} openDelay={400}>
