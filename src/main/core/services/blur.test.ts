@@ -90,6 +90,20 @@ describe('blur and export', () => {
     expect(r.output.endsWith('sample5.blurred.jpg')).toBe(true);
   });
 
+  it('reports the faces a raised threshold left visible', async () => {
+    const all = await blurExport(sampleImage(5), { outDir: join(dir, 'all') });
+    // Detected regions always carry a score; sorted best first.
+    const scores = all.regions.map((x) => x.score ?? 0).sort((a, b) => b - a);
+    // Only the best face scores above the threshold: the others are left sharp.
+    const thresh = (scores[0]! + scores[1]!) / 2;
+    const r = await blurExport(sampleImage(5), { outDir: join(dir, 'raised'), thresh });
+    const left = all.regions.filter((x) => (x.score ?? 0) < thresh);
+    expect(left.length).toBeGreaterThan(0);
+    expect(r.regions.length).toBe(all.regions.length - left.length);
+    for (const face of left)
+      expect(r.selfCheck.facesStillDetected.some((f) => overlapOfSmaller(f.box, face.box) > 0.5)).toBe(true);
+  });
+
   it('strips EXIF, GPS and comments, and applies the orientation', async () => {
     const input = join(dir, 'gps-rotated.jpg');
     // sample1 stored sideways with orientation 6, with a GPS position and a comment.

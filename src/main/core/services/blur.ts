@@ -396,10 +396,13 @@ export async function exportBlurred(deps: WatchlistDeps, input: ExportInput): Pr
     // The same small-face pass ran on the photo itself, so a clutter region it finds only in the
     // re-encoded output is threshold flicker (0.55 before, 0.62 after); it must clear a 0.1 margin.
     const flicker = (f: AnalysedFace) => small(f) && f.score < DEFAULT_DETECTOR.minScore + 0.1;
+    // A threshold raised above the built-in one blurs fewer faces; the check still reports those
+    // the built-in threshold would have blurred, so a raised --thresh never leaks them silently.
+    const checkThresh = Math.min(o.thresh, DEFAULT_BLUR.thresh);
     const facesStillDetected = after.faces
       .filter(
         (f) =>
-          f.score >= o.thresh &&
+          f.score >= checkThresh &&
           !blobInRegion(f) &&
           !flicker(f) &&
           !keptBoxes.some((k) => overlapOfSmaller(k, f.box) > 0.5),
