@@ -72,7 +72,8 @@ export const historyListInputSchema = z
   .object({
     kind: jobKindSchema.optional(),
     status: jobStatusSchema.optional(),
-    since: z.string().optional(),
+    /** ISO 8601: a date (UTC midnight) or a date and time with Z or an offset. */
+    since: z.union([z.iso.datetime({ offset: true }), z.iso.date()]).optional(),
     text: z.string().max(200).optional(),
     /**
      * Summaries whose wording in the caller's language contains `text` (the stored `summary` is

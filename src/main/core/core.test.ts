@@ -13,6 +13,7 @@ import {
 import type { Core } from './core';
 import { dispatch, httpStatusOf, type CallResult } from './dispatch';
 import {
+  callOk,
   createTestCore,
   hasStackFrame,
   SAMPLE_FACES,
@@ -206,6 +207,25 @@ describe('core', () => {
         summaryKeys: Array.from({ length: 21 }, () => 'enroll'),
       });
       expect(failure(many).code).toBe('BAD_INPUT');
+    });
+
+    it('filters history from an instant written with any offset, and refuses a since that is no date', async () => {
+      await callOk(core, 'image.inspect', { source: { path: sampleImage(2) } });
+      const newest = (
+        await callOk<{ records: { id: string; createdAt: string }[] }>(core, 'history.list', {})
+      ).records[0]!;
+      const at = new Date(newest.createdAt).getTime();
+      // The same instant, and one millisecond later, written an hour ahead of UTC.
+      const plusOneHour = (ms: number) => new Date(ms + 3_600_000).toISOString().replace('Z', '+01:00');
+      const ids = async (since: string) =>
+        (await callOk<{ records: { id: string }[] }>(core, 'history.list', { since })).records.map(
+          (r) => r.id,
+        );
+      expect(await ids(plusOneHour(at))).toContain(newest.id);
+      expect(await ids(plusOneHour(at + 1))).not.toContain(newest.id);
+      expect(await ids(newest.createdAt.slice(0, 10))).toContain(newest.id);
+      for (const since of ['garbage', '2026-13-01', 'yesterday'])
+        expect(failure(await core.call('history.list', { since })).code).toBe('BAD_INPUT');
     });
 
     it.each(['no.such.channel', '', '__proto__', 'constructor', 'toString', 'hasOwnProperty'])(

@@ -231,6 +231,8 @@ export class HistoryLog {
     const keys = new Set(filter.summaryKeys);
     const offset = filter.offset ?? 0;
     const limit = filter.limit ?? 50;
+    // Records carry UTC ISO times; a `since` with an offset compares as the same instant.
+    const since = filter.since ? new Date(filter.since).toISOString() : undefined;
     const all = [...this.records.values()];
     const page: HistoryRecord[] = [];
     let total = 0;
@@ -238,7 +240,7 @@ export class HistoryLog {
       const r = all[i]!;
       if (filter.kind && r.kind !== filter.kind) continue;
       if (filter.status && r.status !== filter.status) continue;
-      if (filter.since && r.createdAt < filter.since) continue;
+      if (since && r.createdAt < since) continue;
       if (text && !matchesText(r, text, keys)) continue;
       if (total >= offset && page.length < limit) page.push(r);
       total++;
