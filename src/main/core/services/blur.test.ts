@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ChannelInput } from '../../../shared/contract';
@@ -151,6 +151,27 @@ describe('blur and export', () => {
     expect(a.output).not.toBe(b.output);
     expect(b.output.endsWith('sample2.blurred-1.jpg')).toBe(true);
     expect(readFileSync(sampleImage(2)).equals(original)).toBe(true);
+  });
+
+  it('shortens an output name the file system would refuse, between characters', async () => {
+    const photos = join(dir, 'long-names');
+    mkdirSync(photos);
+    const long = join(photos, `${'n'.repeat(248)}.jpg`);
+    const accents = join(photos, `${'é'.repeat(125)}.jpg`); // 254 bytes
+    copyFileSync(sampleImage(2), long);
+    copyFileSync(sampleImage(2), accents);
+    for (const photo of [long, accents]) {
+      const out = join(dir, 'long-out');
+      const names = [await blurExport(photo, { outDir: out }), await blurExport(photo, { outDir: out })].map(
+        (r) => basename(r.output),
+      );
+      expect(names[1]).toBe(names[0]!.replace(/\.jpg$/, '-1.jpg'));
+      for (const name of names) {
+        expect(Buffer.byteLength(name)).toBeLessThanOrEqual(255);
+        expect(name).not.toContain('\uFFFD');
+        expect(basename(photo, '.jpg').startsWith(name.replace(/(-1)?\.jpg$/, ''))).toBe(true);
+      }
+    }
   });
 
   it('keeps the faces of chosen watchlist subjects visible, and blurs the rest', async () => {

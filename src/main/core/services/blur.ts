@@ -290,7 +290,24 @@ export async function prepareOutDir(dir: string, dataDir: string): Promise<strin
  * written whole under a temporary name, then linked to a name that must not exist yet, so an
  * existing file (an original included) is never replaced, even by a concurrent export.
  */
-async function writeNew(dir: string, stem: string, ext: string, bytes: Buffer): Promise<string> {
+/** File systems take names of at most 255 bytes: room for the stem, "-9999" and the extension. */
+const NAME_MAX_BYTES = 255;
+
+/** `stem` cut (between characters, never inside one) so that `${stem}-9999.${ext}` fits. */
+function fittedStem(stem: string, ext: string): string {
+  let room = NAME_MAX_BYTES - Buffer.byteLength(`-9999.${ext}`);
+  let out = '';
+  for (const ch of stem) {
+    room -= Buffer.byteLength(ch);
+    if (room < 0) break;
+    out += ch;
+  }
+  return out;
+}
+
+async function writeNew(dir: string, fullStem: string, ext: string, bytes: Buffer): Promise<string> {
+  // A long input name (with ".blurred" added) would fail as ENAMETOOLONG: shorten it instead.
+  const stem = fittedStem(fullStem, ext);
   const tmp = join(dir, `.vigil-${randomUUID()}.tmp`);
   await writeFile(tmp, bytes, { flag: 'wx' }).catch((err: unknown) => Promise.reject(notWritable(dir, err)));
   try {
