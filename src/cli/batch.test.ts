@@ -57,6 +57,37 @@ describe('perFile', () => {
     expect(process.exitCode).toBe(1);
   });
 
+  it('prints each line without --json in input order, failures on stderr in their place', async () => {
+    const lines: string[] = [];
+    const err = vi
+      .spyOn(process.stderr, 'write')
+      .mockImplementation((s) => (lines.push(`err ${String(s)}`), true));
+    const delays: Record<string, number> = { a: 60, b: 40, c: 20, d: 5, e: 1 };
+    try {
+      await perFile(
+        Object.keys(delays),
+        'test',
+        false,
+        async (file) => {
+          await sleep(delays[file]!);
+          if (file === 'c') throw new CliFailure({ code: 'NOT_AN_IMAGE', message: 'not an image' });
+          return { file };
+        },
+        (r) => lines.push(`out ${r.file}`),
+        { jobs: 3 },
+      );
+    } finally {
+      err.mockRestore();
+    }
+    expect(lines.filter((l) => l.startsWith('out ') || l.startsWith('err vigil:'))).toEqual([
+      'out a',
+      'out b',
+      'err vigil: c: NOT_AN_IMAGE: not an image\n',
+      'out d',
+      'out e',
+    ]);
+  });
+
   it('starts no file after a fatal error, and fails once the files in flight are done', async () => {
     const started: string[] = [];
     const finished: string[] = [];

@@ -29,7 +29,8 @@ export interface BatchOptions<T> {
 
 /**
  * One call per file, up to `jobs` at once (each engine worker takes one), with a progress bar,
- * past failures to the end (each also said on stderr without --json); results in input order,
+ * past failures to the end (each also said on stderr without --json); results, and the lines
+ * printed without --json, in input order,
  * `errors[i]` set where file `i` failed. `fatal` errors (bad options) stop the batch instead of
  * being counted per file: no file starts after one, and it throws once those in flight finish.
  */
@@ -46,15 +47,23 @@ export async function eachFile<T>(
   const errors: (ErrorShape | undefined)[] = new Array(files.length);
   let stop: CliFailure | null = null;
   const limit = pLimit(Math.max(1, jobs));
+  // Without --json each file's line is printed in input order, as soon as those before it are done.
+  let printed = 0;
+  const printReady = () => {
+    for (; printed < files.length && results[printed] !== undefined; printed++) {
+      if (json) continue;
+      const e = errors[printed];
+      if (e) process.stderr.write(`vigil: ${files[printed]}: ${e.code}: ${e.message}\n`);
+      else human?.(results[printed] as T);
+    }
+  };
   try {
     await Promise.all(
       files.map((file, i) =>
         limit(async () => {
           if (stop) return;
           try {
-            const r = await run(file, i);
-            results[i] = r;
-            if (!json) human?.(r);
+            results[i] = await run(file, i);
           } catch (err) {
             const shape = err instanceof CliFailure ? err.shape : toErrorShape(err);
             if (fatal(shape)) {
@@ -63,8 +72,8 @@ export async function eachFile<T>(
             }
             errors[i] = shape;
             results[i] = { file, error: shape };
-            if (!json) process.stderr.write(`vigil: ${file}: ${shape.code}: ${shape.message}\n`);
           }
+          printReady();
           bar.tick(basename(file));
         }),
       ),
