@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -105,6 +106,14 @@ test('watchlist add then identify finds the person and nobody else', async () =>
   ]);
   expect(missing.code).toBe(1);
   expect(missing.json()).toMatchObject({ code: 'NOT_FOUND' });
+  // A photo without a face: a no_match that says why, not a score of 0.
+  const blank = join(dir, 'blank.jpg');
+  await sharp({ create: { width: 400, height: 300, channels: 3, background: '#888' } })
+    .jpeg()
+    .toFile(blank);
+  const noFace = vigil(['verify', '--subject', subject.id, blank, '--data', data]);
+  expect(noFace.code, noFace.stderr).toBe(0);
+  expect(noFace.stdout).toBe(`Alice: no_match (no face found in ${blank})\n`);
 });
 
 test('watchlist add enrols two photos at once, each face once, and reports the failures', async () => {
@@ -201,6 +210,58 @@ test('watchlist enrol, edit and remove-face change a subject already listed', as
   expect([noSubject.code, noSubject.json().code]).toEqual([1, 'NOT_FOUND']);
   const shown = vigil(['watchlist', 'show', id, '--json', '--data', own]).json();
   expect(shown).toMatchObject({ status: 'caught', aliases: [], faces: [{}] });
+});
+
+test('usage and environment errors are clear, exit non-zero and leave nothing behind', async () => {
+  const own = mkdtempSync(join(tmpdir(), 'vigil-errors-'));
+  const empty = mkdtempSync(join(tmpdir(), 'vigil-empty-'));
+  const history = () => vigil(['history', 'list', '--json', '--data', own]).json().records;
+
+  // A folder with no image makes no subject; --json --version is a document too.
+  const ghost = vigil(['watchlist', 'add', '--name', 'Ghost', empty, '--json', '--data', own]);
+  expect([ghost.code, ghost.json().code]).toEqual([1, 'BAD_INPUT']);
+  expect(vigil(['watchlist', 'list', '--json', '--data', own]).json().subjects).toEqual([]);
+  expect(vigil(['--json', '--version']).json()).toEqual({ version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+  const group = vigil(['watchlist', '--json']);
+  expect([group.code, group.json().code]).toEqual([2, 'BAD_INPUT']);
+  expect(group.json().message).not.toMatch(/outputHelp/);
+
+  // An export into a missing folder fails before the job runs: no job claims a file was written.
+  const exported = vigil([
+    'watchlist',
+    'export',
+    join(own, 'no-such-dir', 'w.vigil'),
+    '--json',
+    '--data',
+    own,
+  ]);
+  expect([exported.code, exported.json().code]).toEqual([1, 'TARGET_NOT_WRITABLE']);
+  expect(history()).toEqual([]);
+
+  // A pattern that gives no file name stops blur before any photo.
+  const blur = vigil([
+    'blur',
+    join(SAMPLES, 'sample2.jpg'),
+    '--out',
+    join(own, 'out'),
+    '--pattern',
+    '',
+    '--json',
+  ]);
+  expect([blur.code, blur.json().code]).toEqual([2, 'BAD_INPUT']);
+  expect(existsSync(join(own, 'out'))).toBe(false);
+
+  // A port in use: said in words, and the process exits instead of hanging on its engine.
+  const busy = createServer();
+  await new Promise<void>((done) => busy.listen(0, '127.0.0.1', done));
+  try {
+    const port = String((busy.address() as AddressInfo).port);
+    const serve = vigil(['serve', '--port', port, '--json', '--data', own]);
+    expect(serve.code).toBe(1);
+    expect(serve.json()).toMatchObject({ code: 'BAD_INPUT', message: expect.stringMatching(/in use/) });
+  } finally {
+    busy.close();
+  }
 });
 
 test('search ranks the enrolled face first, says whether it was exact, and refuses contradictory modes', () => {

@@ -7,6 +7,8 @@ import {
   blurThreshSchema,
   blurMinFaceSchema,
   DEFAULT_BLUR,
+  fileNameFromPattern,
+  localDate,
   OUTPUT_ERROR_CODES,
   type BlurExportInput,
   type BlurExportResult,
@@ -83,9 +85,19 @@ export function addBlurCommand(
     )
     .action(async (inputs: string[], o: Record<string, string | string[] | undefined>, cmd: Command) => {
       const g = globals(cmd);
+      const pattern = String(o.pattern);
+      // A pattern that gives no usable name (for a photo named "photo") fails before any photo.
+      if (
+        pattern.length > 200 ||
+        fileNameFromPattern(pattern, { name: 'photo', date: localDate(), style: 'blur' }) === null
+      )
+        throw new CliFailure(
+          { code: 'BAD_INPUT', message: `--pattern gives no usable file name: ${JSON.stringify(pattern)}` },
+          2,
+        );
       const options: Omit<BlurExportInput, 'source'> = {
         outDir: resolve(String(o.out)),
-        pattern: String(o.pattern),
+        pattern,
         style: o.style as BlurExportInput['style'],
         shape: o.shape as BlurExportInput['shape'],
         scale: numberOption('scale', o.scale, blurScaleSchema, 'between 0.5 and 4'),

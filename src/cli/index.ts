@@ -54,6 +54,22 @@ function printHuman(o: InspectResult): void {
   for (const f of o.faces) process.stdout.write(`  [${f.box.join(', ')}] score ${f.score.toFixed(2)}\n`);
 }
 
+/** Why the server could not listen, in words, for the errors a user can act on. */
+function listenFailure(err: unknown, host: string, port: number): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  const why: Record<string, string> = {
+    EADDRINUSE: 'the port is in use (another Vigil or program); choose another with --port',
+    EACCES: 'this user may not listen on that port; choose one above 1023 with --port',
+    EADDRNOTAVAIL: 'this machine has no such address; check --host',
+  };
+  return code && why[code]
+    ? new CliFailure({
+        code: 'BAD_INPUT',
+        message: `Cannot listen on ${host}:${port}: ${why[code]} (${code})`,
+      })
+    : err;
+}
+
 async function serveCommand(
   opts: GlobalOpts & { port: string; host?: string; token?: string },
 ): Promise<void> {
@@ -63,13 +79,20 @@ async function serveCommand(
     throw new CliFailure({ code: 'BAD_INPUT', message: `--port must be 0-65535, got ${opts.port}` });
   }
   const core = await createCore({ dataDir, mediaUrl: (key) => `/media/${key}`, location });
-  const server = await startServer({
-    core,
-    host: opts.host,
-    port,
-    token: opts.token ?? process.env.VIGIL_TOKEN,
-    rendererDir: join(projectRoot(), 'out', 'renderer'),
-  });
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer({
+      core,
+      host: opts.host,
+      port,
+      token: opts.token ?? process.env.VIGIL_TOKEN,
+      rendererDir: join(projectRoot(), 'out', 'renderer'),
+    });
+  } catch (err) {
+    // The engine's workers would keep the process alive: close the core before failing.
+    await core.close();
+    throw listenFailure(err, opts.host ?? '127.0.0.1', port);
+  }
   if (opts.json) printJson({ url: server.url, pageUrl: server.pageUrl, dataDir });
   else {
     // The data dir can move (Settings) while serving: this is where it started.
@@ -140,11 +163,15 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
+      // With --json, stdout is one document even for --version (help goes to stderr).
+      if (err.code === 'commander.version' && json) printJson({ version: VERSION });
       if (err.exitCode === 0) return;
-      process.exitCode = reportFailure(
-        new CliFailure({ code: 'BAD_INPUT', message: err.message.replace(/^error: /, '') }, 2),
-        json,
-      );
+      // A command group without its subcommand: its help is on stderr.
+      const message =
+        err.code === 'commander.help'
+          ? 'a subcommand is missing (--help lists them)'
+          : err.message.replace(/^error: /, '');
+      process.exitCode = reportFailure(new CliFailure({ code: 'BAD_INPUT', message }, 2), json);
       return;
     }
     process.exitCode = reportFailure(err, json);

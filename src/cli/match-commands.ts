@@ -1,11 +1,10 @@
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Core } from '../main/core/core';
 import type { IdentifyResult } from '../shared/match-schemas';
 import { call } from './call';
-import { expandInputs } from './files';
 import { CliFailure, printJson } from './output';
+import { checkWritableFile, writeOutputFile } from './output-file';
 import { eachFile, imageBatch, perFile } from './batch';
 import { jobsFor, withDataJson, withJobs } from './options';
 
@@ -108,7 +107,8 @@ export function addMatchCommands(
     ) => {
       const g = globals(cmd);
       const faceIndex = faceOption(o.face);
-      const files = await expandInputs(photos);
+      // No photos at all makes a subject to enrol later; photos that hold no image are a mistake.
+      const files = photos.length ? (await imageBatch(photos, o.jobs)).files : [];
       const workers = jobsFor(o.jobs, Math.max(1, files.length));
       await withCore({ ...g, workers }, async (core) => {
         const subject = await call(core, 'watchlist.create', {
@@ -136,8 +136,7 @@ export function addMatchCommands(
   ).action(async (id: string, photos: string[], o: { face: string; jobs?: string }, cmd: Command) => {
     const g = globals(cmd);
     const faceIndex = faceOption(o.face);
-    const files = await expandInputs(photos);
-    const workers = jobsFor(o.jobs, Math.max(1, files.length));
+    const { files, workers } = await imageBatch(photos, o.jobs);
     await withCore({ ...g, workers }, async (core) => {
       // An unknown subject fails before any photo is read.
       await call(core, 'watchlist.get', { id });
@@ -249,9 +248,10 @@ export function addMatchCommands(
     wl.command('export').description('export the whole watchlist as one file').argument('<file>'),
   ).action(async (file: string, _o, cmd: Command) => {
     const g = globals(cmd);
+    await checkWritableFile(file);
     await withCore(g, async (core) => {
       const { data, ...r } = await call(core, 'watchlist.export', {});
-      await writeFile(file, Buffer.from(data, 'base64'));
+      await writeOutputFile(file, Buffer.from(data, 'base64'));
       if (g.json) printJson({ ...r, file: resolve(file) });
       else out(`exported ${r.subjects} subjects, ${faceWord(r.faces)} to ${file}`);
     });
@@ -313,6 +313,7 @@ export function addMatchCommands(
     await withCore(g, async (core) => {
       const r = await call(core, 'match.verify', { subjectId: o.subject, source: { path: resolve(image) } });
       if (g.json) printJson(r);
+      else if (r.facesInPhoto === 0) out(`${r.name}: ${r.verdict} (no face found in ${image})`);
       else out(`${r.name}: ${r.verdict} (score ${r.score.toFixed(3)}, ${r.threshold ?? 'below'} threshold)`);
     });
   });
