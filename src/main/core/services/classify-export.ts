@@ -80,7 +80,7 @@ export function exportClassifyItems(items: ClassifyExportItem[], format: 'csv' |
   return {
     fileName: `vigil-classify-${stamp}.csv`,
     records: items.length,
-    text: stringify([HEADER, ...rows]),
+    text: stringify([HEADER, ...rows], { escape_formulas: true }),
   };
 }
 

@@ -199,7 +199,13 @@ describe('classification', () => {
     const a = await classify({ source: { path: red }, model: 'Colours', objects: false, faces: false });
     const notes = join(work, 'broken.png');
     await writeFile(notes, Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]));
-    failure(await core.call('classify.run', { source: { path: notes }, model: 'Colours' }));
+    // Named like a spreadsheet formula: the CSV must carry it as text.
+    failure(
+      await core.call('classify.run', {
+        source: { name: '=1+2.png', bytes: (await readFile(notes)).toString('base64') },
+        model: 'Colours',
+      }),
+    );
     const failed = (
       ok(await core.call('history.list', { kind: 'classify', status: 'ERROR', limit: 1 })) as {
         records: { id: string }[];
@@ -219,7 +225,7 @@ describe('classification', () => {
     expect(lines[1]).toContain('red.png,png,');
     expect(lines[1]).toContain(',true,wasm,Colours,0,red,');
     expect(lines[1]).toContain('wrong:crimson');
-    expect(lines[2]).toMatch(/broken\.png,png,,false,.*(IMAGE_CORRUPT|NOT_AN_IMAGE)/);
+    expect(lines[2]).toMatch(/^'=1\+2\.png,png,,false,.*(IMAGE_CORRUPT|NOT_AN_IMAGE)/);
     const json = ok(await core.call('classify.export', { historyIds: [a.historyId], format: 'json' })) as {
       data: string;
     };

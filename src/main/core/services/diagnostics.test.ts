@@ -39,6 +39,11 @@ describe('diagnostics, retention and history export', () => {
   });
 
   it('exports history as CSV and JSON with filters', async () => {
+    // A file name a spreadsheet would run as a formula is written as text.
+    const formula = '=HYPERLINK("http://example.invalid","open").jpg';
+    await core.call('image.inspect', {
+      source: { name: formula, bytes: Buffer.from('not an image').toString('base64') },
+    });
     const csv = await core.call('history.export', { format: 'csv' });
     if (!csv.ok) throw new Error(csv.error.message);
     const text = Buffer.from((csv.value as { data: string }).data, 'base64').toString('utf8');
@@ -47,6 +52,8 @@ describe('diagnostics, retention and history export', () => {
       'id,kind,status,created,started,finished,inputs,summary,error_code,error_message,feedback',
     );
     expect(lines.length).toBeGreaterThanOrEqual(2);
+    expect(text).toContain(`"'=HYPERLINK(""http://example.invalid"",""open"").jpg"`);
+    expect(lines.some((l) => l.split(',').some((cell) => /^"?[=+@]/.test(cell)))).toBe(false);
     const json = await core.call('history.export', { format: 'json', status: 'ERROR' });
     if (!json.ok) throw new Error(json.error.message);
     const records = JSON.parse(Buffer.from((json.value as { data: string }).data, 'base64').toString('utf8'));

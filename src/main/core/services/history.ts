@@ -65,6 +65,6 @@ export function exportHistory(history: HistoryLog, format: 'csv' | 'json', filte
   return {
     fileName: `vigil-history-${stamp}.csv`,
     records: records.length,
-    text: stringify([header, ...rows]),
+    text: stringify([header, ...rows], { escape_formulas: true }),
   };
 }
