@@ -88,9 +88,13 @@ export async function createSubject(
     updatedAt: now(),
     faces: [],
   };
-  await deps.store.watchlist.update((doc) => {
-    doc.subjects.push(subject);
-  });
+  // Serialised with the other watchlist changes: an import that fails puts the previous document
+  // back, which must not drop a subject created meanwhile.
+  await deps.store.watchlistChange(() =>
+    deps.store.watchlist.update((doc) => {
+      doc.subjects.push(subject);
+    }),
+  );
   return publicSubject(deps, subject);
 }
 
