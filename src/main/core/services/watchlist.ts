@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
@@ -304,9 +304,20 @@ function refuseDuplicate(deps: AnalyseDeps, subjectId: string, name: string, sha
 
 // ---- export / import: one self-contained JSON file ------------------------------------------
 
+/**
+ * Ids of an imported file name media files (`crops/<id>.jpg`) and matcher entries, and a sha256
+ * names the kept source photo (`sources/<sha256>.img`): only the alphabet Vigil itself writes.
+ */
+const importedIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an id of 1 to 64 letters, digits or dashes');
+const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 (64 lowercase hex digits)');
+
 const exportedFaceSchema = storedFaceSchema
   .omit({ row: true, sourceKey: true, previewKey: true, cropKey: true })
   .extend({
+    id: importedIdSchema,
+    sourceSha256: sha256Schema,
     descriptor: z.base64(),
     crop: z.base64(),
     source: z.base64().nullable(),
@@ -320,13 +331,15 @@ const exportFileSchema = z.object({
   exportedAt: z.string(),
   subjects: z.array(
     subjectFieldsSchema.extend({
-      id: z.string(),
+      id: importedIdSchema,
       createdAt: z.string(),
       updatedAt: z.string(),
       faces: z.array(exportedFaceSchema),
     }),
   ),
 });
+
+type ExportFile = z.infer<typeof exportFileSchema>;
 
 const f32ToB64 = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
 const b64ToF32 = (s: string) => {
@@ -388,6 +401,52 @@ export async function exportWatchlist(
   });
 }
 
+/**
+ * Refuses, before anything is written, a file whose faces could not be imported faithfully: an id
+ * given twice, a face id the data dir already uses elsewhere, a descriptor of the wrong size (the
+ * file claims this model's dimension) or not finite, or a source photo that is not the one its
+ * sha256 names.
+ */
+function refuseDamagedFile(deps: AnalyseDeps, doc: ExportFile, file: { name: string; earlier: boolean }) {
+  const bad = (what: string) => {
+    throw new VigilError('BAD_INPUT', `${file.name} cannot be imported: ${what}`);
+  };
+  const subjectIds = new Set<string>();
+  const faceIds = new Set<string>();
+  // Where each enrolled face id lives now: an imported face may only match its own subject's.
+  const ownerOf = new Map(
+    deps.store.watchlist.data.subjects.flatMap((s) => s.faces.map((f) => [f.id, s] as const)),
+  );
+  for (const s of doc.subjects) {
+    if (subjectIds.has(s.id)) bad(`subject id ${s.id} is given twice`);
+    subjectIds.add(s.id);
+    for (const f of s.faces) {
+      const face = `face ${f.id} of ${s.name} (${f.sourceFile})`;
+      if (faceIds.has(f.id)) bad(`face id ${f.id} is given twice`);
+      faceIds.add(f.id);
+      // Refused, not given a fresh id: no export holds another subject's face id, so the file is
+      // damaged or forged, and importing any of it could tie a face to the wrong person.
+      const owner = ownerOf.get(f.id);
+      if ((owner && owner.id !== s.id) || deps.store.faces.get(f.id))
+        bad(`${face} has the id of another face already in this data dir`);
+      if (!file.earlier) {
+        const dim = deps.store.watchlistVectors.dim;
+        const bytes = Buffer.from(f.descriptor, 'base64').length;
+        if (bytes !== dim * 4)
+          bad(
+            `${face} has a ${bytes}-byte descriptor; ${doc.model} descriptors have ${dim} values (${dim * 4} bytes)`,
+          );
+        if (!b64ToF32(f.descriptor).every(Number.isFinite))
+          bad(`${face} has a descriptor that is not finite`);
+      }
+      if (f.source && sha256Of(Buffer.from(f.source, 'base64')) !== f.sourceSha256)
+        bad(`the source photo of ${face} does not match its sha256`);
+    }
+  }
+}
+
+const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
 export async function importWatchlist(deps: WatchlistDeps, source: ImageSource) {
   const file = 'path' in source ? source.path : source.name;
   // One at a time with enrolments and deletions: merging reads and writes subjects' face lists.
@@ -410,9 +469,12 @@ export async function importWatchlist(deps: WatchlistDeps, source: ImageSource) 
       }
       const parsed = exportFileSchema.safeParse(parsedJson);
       if (!parsed.success) {
-        throw new VigilError('BAD_INPUT', `${basename(file)} is not a Vigil watchlist file`, {
-          issues: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`),
-        });
+        const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`);
+        throw new VigilError(
+          'BAD_INPUT',
+          `${basename(file)} is not a valid Vigil watchlist file (${issues[0]})`,
+          { issues },
+        );
       }
       const doc = parsed.data;
       // A file from an earlier Vigil model carries its source photos: its faces are described
@@ -425,6 +487,7 @@ export async function importWatchlist(deps: WatchlistDeps, source: ImageSource) 
           { model: doc.model, expected: DESCRIPTOR_MODEL },
         );
       }
+      refuseDamagedFile(deps, doc, { name: basename(file), earlier });
       const report = {
         added: [] as { id: string; name: string }[],
         updated: [] as { id: string; name: string; facesAdded: number }[],
@@ -481,7 +544,6 @@ export async function importWatchlist(deps: WatchlistDeps, source: ImageSource) 
             descriptor = again;
             report.describedAgain++;
           }
-          if (descriptor.length !== deps.store.watchlistVectors.dim) continue;
           const { descriptor: _d, crop, source: src, ...meta } = f;
           const cropKey = `crops/${f.id}.jpg`;
           const sourceKey = `sources/${f.sourceSha256}.img`;
