@@ -99,6 +99,7 @@ export const importReportSchema = z.object({
   /** Faces of such a file that could not be (no photo in the file, face not found again): not imported. */
   notDescribed: z.array(undescribedFaceSchema),
 });
+export type ImportReport = z.infer<typeof importReportSchema>;
 
 /**
  * What the last change of descriptor model did to a data dir's faces: enrolled faces described

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { Core } from '../core';
 import { callOk, createTestCore, sampleImage, tempDir } from '../test-support';
 
@@ -170,5 +170,48 @@ describe('watchlist.import refuses a damaged file before changing anything', () 
     expect(err.code).toBe('BAD_INPUT');
     expect(err.message).toMatch(/512-byte descriptor/);
     expect(await names(core)).toEqual([]);
+  });
+});
+
+describe('watchlist.import is all or nothing', () => {
+  /** Checks that `core` holds nothing of an import that failed, in memory, on disk or in matching. */
+  async function nothingKept(core: Core) {
+    expect(await names(core)).toEqual([]);
+    expect(core.matcher.watchlistFaceCount).toBe(0);
+    // Before identify, whose scan keeps crops of its own.
+    expect(await core.store.media.keys('crops')).toEqual([]);
+    expect(await core.store.media.keys('sources')).toEqual([]);
+    expect(await matches(core, alicePhoto)).toEqual([]);
+    const rows = await core.store.watchlistVectors.readAll();
+    expect(rows.every((v) => v === 0)).toBe(true);
+    await callOk(core, 'watchlist.create', { name: 'Someone Else' });
+    expect(namesOnDisk(core)).toEqual(['Someone Else']);
+  }
+
+  it('keeps nothing of an import whose media cannot all be written', async () => {
+    const core = await emptyCore();
+    const media = core.store.media;
+    const put = media.put.bind(media);
+    let calls = 0;
+    vi.spyOn(media, 'put').mockImplementation(async (key, data) => {
+      if (++calls === 3) throw new Error('disk full');
+      return put(key, data);
+    });
+    const r = await importInto(core, exportFile());
+    expect(r.ok).toBe(false);
+    vi.restoreAllMocks();
+    await nothingKept(core);
+  });
+
+  it('keeps nothing of an import whose watchlist document cannot be written', async () => {
+    const core = await emptyCore();
+    vi.spyOn(core.store.watchlist, 'write').mockRejectedValueOnce(new Error('disk full'));
+    const r = await importInto(core, exportFile());
+    expect(r.ok).toBe(false);
+    await nothingKept(core);
+    // The same file imports in full once the disk works again.
+    const again = await importInto(core, exportFile());
+    expect(again.ok && again.value).toMatchObject({ added: [{}, {}] });
+    expect(await matches(core, alicePhoto)).toEqual([['Alice Example', 1]]);
   });
 });

@@ -9,9 +9,9 @@ import {
   subjectFieldsSchema,
   subjectPatchSchema,
   type EnrolledFace,
+  type ImportReport,
   type Subject,
   type UndescribedCode,
-  type UndescribedFace,
 } from '../../../shared/watchlist-schemas';
 import { sameBox, type Box } from '../imaging/boxes';
 import { faceCropJpeg, faceSharpness } from '../imaging/face-crop';
@@ -20,6 +20,7 @@ import {
   DESCRIPTOR_MODEL,
   EARLIER_MODELS,
   storedFaceSchema,
+  type Store,
   type StoredFace,
   type StoredSubject,
 } from '../store/store';
@@ -447,120 +448,243 @@ function refuseDamagedFile(deps: AnalyseDeps, doc: ExportFile, file: { name: str
 
 const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
+type ImportedSubject = ExportFile['subjects'][number];
+type ImportedFace = ImportedSubject['faces'][number];
+type WatchlistDoc = Store['watchlist']['data'];
+
+/** A face an import adds: what it is stored as (less its row, known once written) and its bytes. */
+interface NewFace {
+  entry: Omit<StoredFace, 'row'>;
+  descriptor: Float32Array;
+  crop: Buffer;
+  source: Buffer | null;
+}
+
+/** What an import does to one subject of the file. */
+interface SubjectChange {
+  /** The subject's fields once imported (the file's when newer, else those kept). */
+  fields: Omit<StoredSubject, 'faces'>;
+  isNew: boolean;
+  fieldsUpdated: boolean;
+  faces: NewFace[];
+}
+
+/** The file's bytes, parsed and checked against the export format. */
+async function readExportFile(source: ImageSource, name: string): Promise<ExportFile> {
+  const bytes =
+    'path' in source
+      ? await readFile(source.path).catch((err: NodeJS.ErrnoException) => {
+          throw new VigilError('FILE_NOT_FOUND', `Cannot read ${source.path}: ${err.code ?? err.message}`);
+        })
+      : Buffer.from(source.bytes, 'base64');
+  let parsedJson: unknown;
+  try {
+    parsedJson = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new VigilError('BAD_INPUT', `${name} is not a Vigil watchlist file (not JSON)`);
+  }
+  const parsed = exportFileSchema.safeParse(parsedJson);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new VigilError('BAD_INPUT', `${name} is not a valid Vigil watchlist file (${issues[0]})`, {
+      issues,
+    });
+  }
+  return parsed.data;
+}
+
+/**
+ * Whether the file comes from an earlier Vigil model: it carries its source photos, and its faces
+ * are described again by this model, as a data dir of that model is when it opens (reembed.ts).
+ * A file of any other model is refused.
+ */
+function isEarlierModel(deps: AnalyseDeps, doc: ExportFile, name: string): boolean {
+  if (EARLIER_MODELS.includes(doc.model)) return true;
+  if (doc.model !== DESCRIPTOR_MODEL || doc.dim !== deps.store.watchlistVectors.dim) {
+    throw new VigilError(
+      'INCOMPATIBLE_MODEL',
+      `${name} holds ${doc.dim}-d descriptors from ${doc.model}; this Vigil uses ${DESCRIPTOR_MODEL}`,
+      { model: doc.model, expected: DESCRIPTOR_MODEL },
+    );
+  }
+  return false;
+}
+
+/** Describes a face of an earlier model's file again; each photo it carries is detected once. */
+function describerOf(deps: AnalyseDeps, doc: ExportFile) {
+  const photos = new Map<string, { name: string; bytes: string; boxes: Box[] }>();
+  const faces = doc.subjects.flatMap((x) => x.faces);
+  for (const f of faces)
+    if (f.source && !photos.has(f.sourceSha256))
+      photos.set(f.sourceSha256, { name: f.sourceFile, bytes: f.source, boxes: [] });
+  for (const f of faces) photos.get(f.sourceSha256)?.boxes.push(f.box);
+  const described = new Map<string, Promise<(Float32Array | UndescribedCode)[]>>();
+  return async (f: ImportedFace): Promise<Float32Array | UndescribedCode> => {
+    const p = photos.get(f.sourceSha256);
+    if (!p) return 'NO_PHOTO_IN_FILE';
+    let all = described.get(f.sourceSha256);
+    if (!all) described.set(f.sourceSha256, (all = describeAgain(deps, p, p.boxes)));
+    return (await all)[p.boxes.indexOf(f.box)]!;
+  };
+}
+
+function newFace(f: ImportedFace, descriptor: Float32Array): NewFace {
+  const { descriptor: _d, crop, source, ...meta } = f;
+  const cropKey = `crops/${f.id}.jpg`;
+  return {
+    entry: { ...meta, sourceKey: `sources/${f.sourceSha256}.img`, previewKey: cropKey, cropKey },
+    descriptor,
+    crop: Buffer.from(crop, 'base64'),
+    source: source ? Buffer.from(source, 'base64') : null,
+  };
+}
+
+/**
+ * Works out everything an import will change, and describes faces again where needed, without
+ * writing anything: the newer side wins for a subject's fields, faces are merged (a face already
+ * on the subject, by id or by photo and box, is kept as it is).
+ */
+async function planImport(
+  deps: AnalyseDeps,
+  doc: ExportFile,
+  earlier: boolean,
+  report: ImportReport,
+): Promise<SubjectChange[]> {
+  const describe = earlier ? describerOf(deps, doc) : null;
+  const changes: SubjectChange[] = [];
+  for (const inc of doc.subjects) {
+    const current = deps.store.watchlist.data.subjects.find((s) => s.id === inc.id);
+    const kept = current?.faces ?? [];
+    const change: SubjectChange = {
+      fields: mergedFields(inc, current),
+      isNew: !current,
+      fieldsUpdated: !!current && inc.updatedAt > current.updatedAt,
+      faces: [],
+    };
+    const onSubject = (f: ImportedFace) =>
+      kept.some((x) => x.id === f.id || sameFace(x, f)) || change.faces.some((x) => sameFace(x.entry, f));
+    for (const f of inc.faces) {
+      if (onSubject(f)) continue;
+      const descriptor = describe ? await describe(f) : b64ToF32(f.descriptor);
+      if (typeof descriptor === 'string') {
+        report.notDescribed.push(undescribed(inc.name, f.sourceFile, descriptor));
+        continue;
+      }
+      if (describe) report.describedAgain++;
+      change.faces.push(newFace(f, descriptor));
+    }
+    changes.push(change);
+  }
+  return changes;
+}
+
+/** A subject's fields after an import: the newer side's, keeping the subject's id and creation. */
+function mergedFields(
+  inc: ImportedSubject,
+  current: StoredSubject | undefined,
+): Omit<StoredSubject, 'faces'> {
+  const { faces: _fromFile, ...fromFile } = inc;
+  if (!current) return fromFile;
+  const { faces: _kept, ...kept } = current;
+  return inc.updatedAt > current.updatedAt
+    ? { ...fromFile, id: current.id, createdAt: current.createdAt }
+    : kept;
+}
+
+/** One face of one photo: the same photo, and boxes within 4 px (enrolment's duplicate rule). */
+const sameFace = (a: { sourceSha256: string; box: Box }, b: { sourceSha256: string; box: Box }) =>
+  a.sourceSha256 === b.sourceSha256 && sameBox(a.box, b.box, 4);
+
+/** The watchlist document with an import's changes, as a new object: `doc` is left as it was. */
+function withImport(doc: WatchlistDoc, changes: SubjectChange[], firstRow: number): WatchlistDoc {
+  let row = firstRow;
+  const stored = new Map(
+    changes.map((c) => [c.fields.id, c.faces.map((f): StoredFace => ({ ...f.entry, row: row++ }))]),
+  );
+  const merged = doc.subjects.map((s) => {
+    const change = changes.find((c) => c.fields.id === s.id);
+    return change ? { ...change.fields, faces: [...s.faces, ...stored.get(s.id)!] } : s;
+  });
+  const added = changes.filter((c) => c.isNew).map((c) => ({ ...c.fields, faces: stored.get(c.fields.id)! }));
+  return { ...doc, subjects: [...merged, ...added] };
+}
+
+/**
+ * Stores a planned import all at once, in enrolment's order: crops, source photos and descriptors
+ * first, then the document that names them, then the matcher. The live document is replaced only
+ * by a written one, so a failure on the way leaves the watchlist and the matcher as they were,
+ * and what was written for the import is deleted again; a crash leaves only files and rows that
+ * nothing names (the start's sweep deletes such files).
+ */
+async function storeImport(deps: WatchlistDeps, changes: SubjectChange[]): Promise<void> {
+  const { store } = deps;
+  const faces = changes.flatMap((c) => c.faces);
+  const written: string[] = [];
+  let rows: number[] = [];
+  try {
+    await store.exclusive(async () => {
+      for (const f of faces) {
+        await store.media.put(f.entry.cropKey, f.crop);
+        written.push(f.entry.cropKey);
+        if (f.source && !(await store.media.has(f.entry.sourceKey))) {
+          await store.media.put(f.entry.sourceKey, f.source);
+          written.push(f.entry.sourceKey);
+        }
+      }
+      const first = faces.length ? await store.watchlistVectors.append(faces.map((f) => f.descriptor)) : 0;
+      rows = faces.map((_, i) => first + i);
+      const before = store.watchlist.data;
+      store.watchlist.data = withImport(before, changes, first);
+      await store.watchlist.write().catch((err: unknown) => {
+        store.watchlist.data = before;
+        throw err;
+      });
+    });
+  } catch (err) {
+    // Best effort: the failure itself is what the caller must hear about.
+    await eraseUnnamed(deps, written, rows).catch(() => undefined);
+    throw err;
+  }
+  for (const c of changes)
+    for (const f of c.faces) deps.matcher.addWatchlistFace(f.entry.id, c.fields.id, f.descriptor);
+}
+
+/** Deletes the files and zeroes the rows a failed import wrote: nothing names them. */
+async function eraseUnnamed(deps: WatchlistDeps, media: string[], rows: number[]): Promise<void> {
+  await deps.store.watchlistVectors.erase(...rows);
+  for (const key of media) await deps.store.media.remove(key);
+}
+
+/**
+ * Merges a watchlist file into this data dir, all or nothing: a file that is not a faithful
+ * export is refused before anything is written, and a failure while storing leaves the
+ * watchlist as it was.
+ */
 export async function importWatchlist(deps: WatchlistDeps, source: ImageSource) {
   const file = 'path' in source ? source.path : source.name;
+  const name = basename(file);
   // One at a time with enrolments and deletions: merging reads and writes subjects' face lists.
   return runJob(deps.store.history, 'import', [{ file, sha256: null }], () =>
     deps.store.watchlistChange(async () => {
-      const bytes =
-        'path' in source
-          ? await readFile(source.path).catch((err: NodeJS.ErrnoException) => {
-              throw new VigilError(
-                'FILE_NOT_FOUND',
-                `Cannot read ${source.path}: ${err.code ?? err.message}`,
-              );
-            })
-          : Buffer.from(source.bytes, 'base64');
-      let parsedJson: unknown;
-      try {
-        parsedJson = JSON.parse(bytes.toString('utf8'));
-      } catch {
-        throw new VigilError('BAD_INPUT', `${basename(file)} is not a Vigil watchlist file (not JSON)`);
-      }
-      const parsed = exportFileSchema.safeParse(parsedJson);
-      if (!parsed.success) {
-        const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`);
-        throw new VigilError(
-          'BAD_INPUT',
-          `${basename(file)} is not a valid Vigil watchlist file (${issues[0]})`,
-          { issues },
-        );
-      }
-      const doc = parsed.data;
-      // A file from an earlier Vigil model carries its source photos: its faces are described
-      // again by this model, as a data dir of that model is when it opens (reembed.ts).
-      const earlier = EARLIER_MODELS.includes(doc.model);
-      if (!earlier && (doc.model !== DESCRIPTOR_MODEL || doc.dim !== deps.store.watchlistVectors.dim)) {
-        throw new VigilError(
-          'INCOMPATIBLE_MODEL',
-          `${basename(file)} holds ${doc.dim}-d descriptors from ${doc.model}; this Vigil uses ${DESCRIPTOR_MODEL}`,
-          { model: doc.model, expected: DESCRIPTOR_MODEL },
-        );
-      }
-      refuseDamagedFile(deps, doc, { name: basename(file), earlier });
-      const report = {
-        added: [] as { id: string; name: string }[],
-        updated: [] as { id: string; name: string; facesAdded: number }[],
-        skipped: [] as { id: string; name: string; reason: string }[],
+      const doc = await readExportFile(source, name);
+      const earlier = isEarlierModel(deps, doc, name);
+      refuseDamagedFile(deps, doc, { name, earlier });
+      const report: ImportReport = {
+        added: [],
+        updated: [],
+        skipped: [],
         describedAgain: 0,
-        notDescribed: [] as UndescribedFace[],
+        notDescribed: [],
       };
-      // An earlier model's file: each photo it carries is detected once, for all of its faces.
-      const photos = new Map<string, { name: string; bytes: string; boxes: Box[] }>();
-      if (earlier) {
-        const faces = doc.subjects.flatMap((x) => x.faces);
-        for (const f of faces)
-          if (f.source && !photos.has(f.sourceSha256))
-            photos.set(f.sourceSha256, { name: f.sourceFile, bytes: f.source, boxes: [] });
-        for (const f of faces) photos.get(f.sourceSha256)?.boxes.push(f.box);
+      const changes = await planImport(deps, doc, earlier, report);
+      await storeImport(deps, changes);
+      for (const { fields, isNew, fieldsUpdated, faces } of changes) {
+        const { id, name } = fields;
+        if (isNew) report.added.push({ id, name });
+        else if (faces.length > 0 || fieldsUpdated)
+          report.updated.push({ id, name, facesAdded: faces.length });
+        else report.skipped.push({ id, name, reason: 'already up to date' });
       }
-      const described = new Map<string, Promise<(Float32Array | UndescribedCode)[]>>();
-      const describeFace = async (f: { sourceSha256: string; box: Box }) => {
-        const p = photos.get(f.sourceSha256);
-        if (!p) return 'NO_PHOTO_IN_FILE' as const;
-        let all = described.get(f.sourceSha256);
-        if (!all) described.set(f.sourceSha256, (all = describeAgain(deps, p, p.boxes)));
-        return (await all)[p.boxes.indexOf(f.box)]!;
-      };
-      for (const inc of doc.subjects) {
-        let target = deps.store.watchlist.data.subjects.find((s) => s.id === inc.id);
-        const isNew = !target;
-        // The newer side wins for the subject's fields; faces are merged.
-        const fieldsUpdated = !!target && inc.updatedAt > target.updatedAt;
-        if (!target) {
-          const { faces: _faces, ...fields } = inc;
-          target = { ...fields, faces: [] };
-          deps.store.watchlist.data.subjects.push(target);
-        } else if (fieldsUpdated) {
-          const { faces: _faces, id: _id, createdAt: _c, ...fields } = inc;
-          Object.assign(target, fields);
-        }
-        let facesAdded = 0;
-        for (const f of inc.faces) {
-          if (
-            target.faces.some(
-              (x) => x.id === f.id || (x.sourceSha256 === f.sourceSha256 && sameBox(x.box, f.box, 4)),
-            )
-          ) {
-            continue;
-          }
-          let descriptor: Float32Array = b64ToF32(f.descriptor);
-          if (earlier) {
-            const again = await describeFace(f);
-            if (typeof again === 'string') {
-              report.notDescribed.push(undescribed(inc.name, f.sourceFile, again));
-              continue;
-            }
-            descriptor = again;
-            report.describedAgain++;
-          }
-          const { descriptor: _d, crop, source: src, ...meta } = f;
-          const cropKey = `crops/${f.id}.jpg`;
-          const sourceKey = `sources/${f.sourceSha256}.img`;
-          await deps.store.media.put(cropKey, Buffer.from(crop, 'base64'));
-          if (src && !(await deps.store.media.has(sourceKey)))
-            await deps.store.media.put(sourceKey, Buffer.from(src, 'base64'));
-          const row = await deps.store.watchlistVectors.append([descriptor]);
-          target.faces.push({ ...meta, row, sourceKey, previewKey: cropKey, cropKey });
-          deps.matcher.addWatchlistFace(f.id, target.id, descriptor);
-          facesAdded++;
-        }
-        if (isNew) report.added.push({ id: target.id, name: target.name });
-        else if (facesAdded > 0 || fieldsUpdated) {
-          report.updated.push({ id: target.id, name: target.name, facesAdded });
-        } else report.skipped.push({ id: target.id, name: target.name, reason: 'already up to date' });
-      }
-      await deps.store.watchlist.write();
       return {
         value: report,
         summary: `Imported ${report.added.length} new, ${report.updated.length} updated, ${report.skipped.length} unchanged`,
