@@ -268,6 +268,7 @@ export function addMatchCommands(
         out(`added ${r.added.length}, updated ${r.updated.length}, skipped ${r.skipped.length}`);
         if (r.describedAgain) out(`${r.describedAgain} faces from an earlier model described again`);
         for (const n of r.notDescribed) out(`not imported: ${n.subject}, ${n.file}: ${n.reason}`);
+        for (const n of r.refused ?? []) out(`not imported: ${n.subject}, ${n.file}: ${n.reason}`);
       }
     });
   });

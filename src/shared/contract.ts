@@ -193,7 +193,7 @@ export const contract = {
     input: z.object({ source: imageSourceSchema }).strict(),
     output: importReportSchema,
     summary:
-      'Merge an exported watchlist file by subject id; reports what was added, updated, skipped. Faces of a file from an earlier Vigil model are described again from the photos it carries.',
+      'Merge an exported watchlist file by subject id, all or nothing; reports what was added, updated, skipped. Faces of a file from an earlier Vigil model are described again from the photos it carries; a face already enrolled on another subject is left out (`refused`, code DUPLICATE); a damaged file (unsafe ids, an id of another face, a descriptor of the wrong size) is refused with BAD_INPUT.',
   }),
   'match.identify': channel({
     input: z

@@ -90,6 +90,21 @@ export const undescribedFaceSchema = z.object({
 });
 export type UndescribedFace = z.infer<typeof undescribedFaceSchema>;
 
+/** Why a face of an import file was left out although it could be read (the UI words each code). */
+export const refusedCodes = ['DUPLICATE'] as const;
+
+/** A face of an import file that was not imported, as enrolment would refuse it, and why. */
+export const refusedFaceSchema = z.object({
+  subject: z.string(),
+  file: z.string(),
+  /** In English, for logs and scripts. */
+  reason: z.string(),
+  code: z.enum(refusedCodes),
+  /** DUPLICATE: the subject that has this face already (in the data dir, or earlier in the file). */
+  enrolledAs: z.object({ id: z.string(), name: z.string() }),
+});
+export type RefusedFace = z.infer<typeof refusedFaceSchema>;
+
 export const importReportSchema = z.object({
   added: z.array(z.object({ id: z.string(), name: z.string() })),
   updated: z.array(z.object({ id: z.string(), name: z.string(), facesAdded: z.number().int() })),
@@ -98,6 +113,11 @@ export const importReportSchema = z.object({
   describedAgain: z.number().int(),
   /** Faces of such a file that could not be (no photo in the file, face not found again): not imported. */
   notDescribed: z.array(undescribedFaceSchema),
+  /**
+   * Faces left out as enrolment would refuse them: the same face of the same photo is already on
+   * another subject. Absent from reports written before imports checked this.
+   */
+  refused: z.array(refusedFaceSchema).optional(),
 });
 export type ImportReport = z.infer<typeof importReportSchema>;
 

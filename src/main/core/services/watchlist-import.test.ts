@@ -215,3 +215,41 @@ describe('watchlist.import is all or nothing', () => {
     expect(await matches(core, alicePhoto)).toEqual([['Alice Example', 1]]);
   });
 });
+
+describe("watchlist.import applies enrolment's DUPLICATE rule", () => {
+  it('refuses a face already enrolled on another subject of the data dir, and reports it', async () => {
+    const core = await emptyCore();
+    expect((await importInto(core, exportFile())).ok).toBe(true);
+    const doc = exportFile();
+    const alice = subjectNamed(doc, 'Alice Example');
+    doc.subjects = [copyAs(alice, 'Alice Twin')];
+    const r = await importInto(core, doc);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value).toMatchObject({
+      added: [{ name: 'Alice Twin' }],
+      refused: [
+        {
+          subject: 'Alice Twin',
+          file: alice.faces[0]!.sourceFile,
+          code: 'DUPLICATE',
+          enrolledAs: { id: alice.id, name: 'Alice Example' },
+          reason: 'this face is already enrolled as Alice Example',
+        },
+      ],
+    });
+    expect(await matches(core, alicePhoto)).toEqual([['Alice Example', 1]]);
+  });
+
+  it('refuses the second of two subjects of one file with the same face', async () => {
+    const core = await emptyCore();
+    const doc = exportFile();
+    const alice = subjectNamed(doc, 'Alice Example');
+    doc.subjects = [alice, copyAs(alice, 'Alice Twin')];
+    const r = await importInto(core, doc);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value).toMatchObject({
+      refused: [{ subject: 'Alice Twin', code: 'DUPLICATE', enrolledAs: { name: 'Alice Example' } }],
+    });
+    expect(await matches(core, alicePhoto)).toEqual([['Alice Example', 1]]);
+  });
+});

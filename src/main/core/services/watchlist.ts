@@ -289,18 +289,37 @@ export async function enrollFace(
 
 /** `DUPLICATE` when this face of this photo is already enrolled, on this subject or another. */
 function refuseDuplicate(deps: AnalyseDeps, subjectId: string, name: string, sha256: string, box: Box): void {
-  for (const s of deps.store.watchlist.data.subjects) {
-    const dup = s.faces.find((f) => f.sourceSha256 === sha256 && sameBox(f.box, box, 4));
-    if (dup) {
-      throw new VigilError(
-        'DUPLICATE',
-        s.id === subjectId
-          ? `This face of ${name} is already enrolled`
-          : `This face is already enrolled as ${s.name}`,
-        { subjectId: s.id, faceId: dup.id },
-      );
-    }
+  const dup = enrolledFace(deps.store.watchlist.data.subjects, { sourceSha256: sha256, box });
+  if (dup) {
+    throw new VigilError(
+      'DUPLICATE',
+      dup.subject.id === subjectId
+        ? `This face of ${name} is already enrolled`
+        : `This face is already enrolled as ${dup.subject.name}`,
+      { subjectId: dup.subject.id, faceId: dup.face.id },
+    );
   }
+}
+
+interface PhotoFace {
+  sourceSha256: string;
+  box: Box;
+}
+
+/** One face of one photo: the same photo, and boxes within 4 px (a face detected again). */
+const sameFace = (a: PhotoFace, b: PhotoFace) =>
+  a.sourceSha256 === b.sourceSha256 && sameBox(a.box, b.box, 4);
+
+/** The first of `subjects` that has this face of this photo enrolled, and its face. */
+function enrolledFace<
+  F extends PhotoFace & { id: string },
+  S extends { id: string; name: string; faces: F[] },
+>(subjects: readonly S[], face: PhotoFace): { subject: S; face: F } | undefined {
+  for (const subject of subjects) {
+    const found = subject.faces.find((f) => sameFace(f, face));
+    if (found) return { subject, face: found };
+  }
+  return undefined;
 }
 
 // ---- export / import: one self-contained JSON file ------------------------------------------
@@ -451,6 +470,8 @@ const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest('h
 type ImportedSubject = ExportFile['subjects'][number];
 type ImportedFace = ImportedSubject['faces'][number];
 type WatchlistDoc = Store['watchlist']['data'];
+/** An import's report as this Vigil writes it: with every field, including the optional ones. */
+type CompleteReport = Required<ImportReport>;
 
 /** A face an import adds: what it is stored as (less its row, known once written) and its bytes. */
 interface NewFace {
@@ -548,7 +569,7 @@ async function planImport(
   deps: AnalyseDeps,
   doc: ExportFile,
   earlier: boolean,
-  report: ImportReport,
+  report: CompleteReport,
 ): Promise<SubjectChange[]> {
   const describe = earlier ? describerOf(deps, doc) : null;
   const changes: SubjectChange[] = [];
@@ -565,6 +586,18 @@ async function planImport(
       kept.some((x) => x.id === f.id || sameFace(x, f)) || change.faces.some((x) => sameFace(x.entry, f));
     for (const f of inc.faces) {
       if (onSubject(f)) continue;
+      // Enrolment's DUPLICATE rule: one face of one photo names one person, never two.
+      const holder = enrolledElsewhere(deps, changes, f);
+      if (holder) {
+        report.refused.push({
+          subject: inc.name,
+          file: f.sourceFile,
+          reason: `this face is already enrolled as ${holder.name}`,
+          code: 'DUPLICATE',
+          enrolledAs: { id: holder.id, name: holder.name },
+        });
+        continue;
+      }
       const descriptor = describe ? await describe(f) : b64ToF32(f.descriptor);
       if (typeof descriptor === 'string') {
         report.notDescribed.push(undescribed(inc.name, f.sourceFile, descriptor));
@@ -576,6 +609,15 @@ async function planImport(
     changes.push(change);
   }
   return changes;
+}
+
+/**
+ * The subject that already has this face of this photo: in the data dir, or earlier in the file
+ * (`planned`). Called once the face is known not to be on its own subject already.
+ */
+function enrolledElsewhere(deps: AnalyseDeps, planned: SubjectChange[], face: ImportedFace) {
+  const inFile = planned.map((c) => ({ ...c.fields, faces: c.faces.map((f) => f.entry) }));
+  return (enrolledFace(deps.store.watchlist.data.subjects, face) ?? enrolledFace(inFile, face))?.subject;
 }
 
 /** A subject's fields after an import: the newer side's, keeping the subject's id and creation. */
@@ -590,10 +632,6 @@ function mergedFields(
     ? { ...fromFile, id: current.id, createdAt: current.createdAt }
     : kept;
 }
-
-/** One face of one photo: the same photo, and boxes within 4 px (enrolment's duplicate rule). */
-const sameFace = (a: { sourceSha256: string; box: Box }, b: { sourceSha256: string; box: Box }) =>
-  a.sourceSha256 === b.sourceSha256 && sameBox(a.box, b.box, 4);
 
 /** The watchlist document with an import's changes, as a new object: `doc` is left as it was. */
 function withImport(doc: WatchlistDoc, changes: SubjectChange[], firstRow: number): WatchlistDoc {
@@ -669,12 +707,13 @@ export async function importWatchlist(deps: WatchlistDeps, source: ImageSource) 
       const doc = await readExportFile(source, name);
       const earlier = isEarlierModel(deps, doc, name);
       refuseDamagedFile(deps, doc, { name, earlier });
-      const report: ImportReport = {
+      const report: CompleteReport = {
         added: [],
         updated: [],
         skipped: [],
         describedAgain: 0,
         notDescribed: [],
+        refused: [],
       };
       const changes = await planImport(deps, doc, earlier, report);
       await storeImport(deps, changes);
@@ -687,7 +726,9 @@ export async function importWatchlist(deps: WatchlistDeps, source: ImageSource) 
       }
       return {
         value: report,
-        summary: `Imported ${report.added.length} new, ${report.updated.length} updated, ${report.skipped.length} unchanged`,
+        summary:
+          `Imported ${report.added.length} new, ${report.updated.length} updated, ${report.skipped.length} unchanged` +
+          (report.refused.length ? `; ${report.refused.length} faces refused as already enrolled` : ''),
         message: {
           key: 'import',
           values: {

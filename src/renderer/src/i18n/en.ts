@@ -307,6 +307,11 @@ const en = {
         '{{count}} faces came from an earlier face model and were described again from their photos in the file.',
       notDescribed: 'Faces not imported (could not be described again)',
       notDescribedRow: '{{subject}}, {{file}}: {{reason}}',
+      refused: 'Faces not imported (already enrolled as someone else)',
+      refusedRow: '{{subject}}, {{file}}: {{reason}}',
+      refusedReason: {
+        DUPLICATE: 'this face is already enrolled as {{name}}',
+      },
     },
     undescribed: {
       PHOTO_MISSING: 'its source photo is missing',

@@ -309,6 +309,11 @@ const ptBR: Translation = {
         '{{count}} rostos vieram de um modelo de rosto anterior e foram descritos de novo a partir das fotos no arquivo.',
       notDescribed: 'Rostos não importados (não puderam ser descritos de novo)',
       notDescribedRow: '{{subject}}, {{file}}: {{reason}}',
+      refused: 'Rostos não importados (já cadastrados em outra pessoa)',
+      refusedRow: '{{subject}}, {{file}}: {{reason}}',
+      refusedReason: {
+        DUPLICATE: 'este rosto já está cadastrado em {{name}}',
+      },
     },
     undescribed: {
       PHOTO_MISSING: 'a foto de origem não existe mais',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { undescribedCodes } from '../../../shared/watchlist-schemas';
+import { refusedCodes, undescribedCodes } from '../../../shared/watchlist-schemas';
 import { translator } from '../i18n/test-translator';
-import { undescribedReason } from './labels';
+import { refusedReason, undescribedReason } from './labels';
 
 describe('undescribedReason', () => {
   it('words every code in the UI language', async () => {
@@ -21,5 +21,27 @@ describe('undescribedReason', () => {
     expect(
       undescribedReason(pt, { subject: 'Bea', file: 'bea.jpg', reason: 'its source photo is missing' }),
     ).toBe('its source photo is missing');
+  });
+});
+
+describe('refusedReason', () => {
+  it('words every code of a face an import left out in the UI language, naming the subject', async () => {
+    const [t, pt] = [await translator('en'), await translator('pt-BR')];
+    for (const code of refusedCodes) {
+      const face = {
+        subject: 'Bea',
+        file: 'bea.jpg',
+        reason: 'stored English',
+        code,
+        enrolledAs: { id: 's1', name: 'Beatriz Example' },
+      };
+      const english = refusedReason(t, face);
+      const portuguese = refusedReason(pt, face);
+      expect(english).toMatch(/Beatriz Example/);
+      expect(portuguese).toMatch(/Beatriz Example/);
+      expect(english).not.toMatch(/^watchlist\.|stored English/);
+      expect(portuguese).not.toMatch(/^watchlist\.|stored English/);
+      expect(portuguese).not.toBe(english);
+    }
   });
 });

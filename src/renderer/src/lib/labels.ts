@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
 import type { Verdict } from '../../../shared/match-schemas';
-import type { UndescribedFace } from '../../../shared/watchlist-schemas';
+import type { RefusedFace, UndescribedFace } from '../../../shared/watchlist-schemas';
 import type { BoxTone } from '../pages/scan/PhotoView';
 
 /** Mantine colours, one meaning each across the app: red = match, orange = possible. */
@@ -31,4 +31,9 @@ export const STATUS_COLOR: Record<SubjectStatus, string> = {
 /** Why a face could not be described again, in the UI's language (older reports: the core's English). */
 export function undescribedReason(t: TFunction, face: UndescribedFace): string {
   return face.code ? t(`watchlist.undescribed.${face.code}`) : face.reason;
+}
+
+/** Why an import left a face out, in the UI's language. */
+export function refusedReason(t: TFunction, face: RefusedFace): string {
+  return t(`watchlist.import.refusedReason.${face.code}`, { name: face.enrolledAs.name });
 }

@@ -11,7 +11,7 @@ import { IconDownload, IconFileImport, IconPlus, IconSearch, IconWatchlist } fro
 import { PageHeader } from '../../components/PageHeader';
 import { downloadBase64 } from '../../lib/download';
 import { toImageSource } from '../../lib/files';
-import { undescribedReason } from '../../lib/labels';
+import { refusedReason, undescribedReason } from '../../lib/labels';
 import { formatBytes } from '../../format';
 import { useNavigation } from '../../navigation';
 import { SearchPanel } from './SearchPanel';
@@ -100,6 +100,17 @@ function ImportReportView({ report }: { report: ImportReport }) {
           rows={report.notDescribed.map((r, i) => ({
             id: String(i),
             text: t('watchlist.import.notDescribedRow', { ...r, reason: undescribedReason(t, r) }),
+          }))}
+        />
+      )}
+      {report.refused && report.refused.length > 0 && (
+        <ReportSection
+          title={t('watchlist.import.refused')}
+          color="orange"
+          testId="import-refused"
+          rows={report.refused.map((r, i) => ({
+            id: String(i),
+            text: t('watchlist.import.refusedRow', { ...r, reason: refusedReason(t, r) }),
           }))}
         />
       )}
