@@ -552,6 +552,8 @@ function describerOf(deps: AnalyseDeps, doc: ExportFile) {
 function newFace(f: ImportedFace, descriptor: Float32Array): NewFace {
   const { descriptor: _d, crop, source, ...meta } = f;
   const cropKey = `crops/${f.id}.jpg`;
+  // The preview shown as the face's source is the crop: a preview of the photo the file may carry
+  // would mean decoding and encoding every photo of the file, as enrolment does for one.
   return {
     entry: { ...meta, sourceKey: `sources/${f.sourceSha256}.img`, previewKey: cropKey, cropKey },
     descriptor,
