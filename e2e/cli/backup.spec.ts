@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -59,6 +59,23 @@ test('vigil backup then vigil restore into an empty folder gives the same watchl
   expect(none.code).not.toBe(0);
   expect(none.json().code).toBe('FILE_NOT_FOUND');
   expect(existsSync(join(root, 'nothing-here'))).toBe(false);
+});
+
+test('vigil restore refuses a truncated backup as damaged and leaves nothing unpacked beside the data', () => {
+  const whole = readFileSync(join(root, 'b.tar.gz'));
+  const cut = join(root, 'cut.tar.gz');
+  writeFileSync(cut, whole.subarray(0, Math.floor(whole.length / 2)));
+  const target = join(root, 'from-cut');
+  const r = vigil(['restore', cut, '--json', '--data', target]);
+  expect(r.code).toBe(1);
+  expect(r.json()).toMatchObject({
+    code: 'BAD_INPUT',
+    message: expect.stringContaining('cut.tar.gz is truncated'),
+  });
+  // The staging folder held face crops: it must be gone, and no cleanup error on stderr.
+  expect(readdirSync(root).filter((f) => f.includes('.restore-'))).toEqual([]);
+  expect(existsSync(target)).toBe(false);
+  expect(r.stderr).toBe('');
 });
 
 test('a data folder remembered in the config file is used when --data is not given', () => {

@@ -330,6 +330,13 @@ describe('data.backup and data.restore into a running core', () => {
         failed(await core.call('data.restore', { source: { path: join(root, 'missing.tgz') } })).code,
       ).toBe('FILE_NOT_FOUND');
 
+      // Truncated mid-archive: refused as damaged, with nothing unpacked left beside the data.
+      const whole = readFileSync(fixture);
+      const cut = join(tempDir(), 'cut.tar.gz');
+      writeFileSync(cut, whole.subarray(0, Math.floor(whole.length / 2)));
+      const truncated = failed(await core.call('data.restore', { source: { path: cut } }));
+      expect(truncated).toMatchObject({ code: 'BAD_INPUT', message: expect.stringMatching(/truncated/) });
+
       expect(await snapshot(dir)).toEqual(before);
       expect(readdirSync(root)).toEqual(['data']);
       expect(await names(core)).toEqual(['Alice']);

@@ -14,7 +14,7 @@ import type {
 import { VigilError } from '../../../shared/errors';
 import type { ImageSource } from '../../../shared/schemas';
 import type { Gate } from '../gate';
-import { createBackup, siblingOf, unpackVerified } from '../store/backup';
+import { createBackup, discardDir, siblingOf, unpackVerified } from '../store/backup';
 import { saveDataDirChoice, type DataDirLocation } from '../store/data-dir';
 import { dataDirSize } from '../store/files';
 import { copyVerified, isWithin, prepareTarget, realish, removeMovedDir } from '../store/move';
@@ -225,8 +225,9 @@ export class DataService {
       }
       return { files, previous };
     } finally {
-      await rm(staging, { recursive: true, force: true });
-      if (tmp) await rm(tmp, { recursive: true, force: true });
+      // Never thrown over the error that brought us here (the staging copy is named on stderr).
+      await discardDir(staging);
+      if (tmp) await discardDir(tmp);
     }
   }
 }

@@ -83,6 +83,27 @@ describe('backup and restore', () => {
     expect(readFileSync(join(target, 'keep.txt'), 'utf8')).toBe('precious');
   });
 
+  it('refuses a truncated archive as damaged and leaves no unpacked file behind', async () => {
+    const dir = tempDir();
+    const src = await dataWithWatchlistAndHistory(dir);
+    const archive = join(dir, 'backup.tar.gz');
+    await createBackup(src.data, archive);
+    const whole = readFileSync(archive);
+    // Cut mid-archive: tar is still writing the entries it read (face crops among them) when
+    // the gzip error comes; the cleanup must wait for those writes, not race them.
+    for (const fraction of [0.25, 0.5, 0.75]) {
+      const cut = join(dir, `cut-${fraction}.tar.gz`);
+      writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * fraction)));
+      const target = join(dir, `target-${fraction}`);
+      const err = await restoreBackup(cut, target).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(VigilError);
+      expect((err as VigilError).code).toBe('BAD_INPUT');
+      expect((err as VigilError).message).toMatch(/cut-0\.\d+\.tar\.gz is truncated/);
+      expect(existsSync(target)).toBe(false);
+    }
+    expect(readdirSync(dir).filter((f) => f.includes('.restore-'))).toEqual([]);
+  });
+
   it('keeps a non-empty data dir aside instead of overwriting it', async () => {
     const dir = tempDir();
     const src = await dataWithWatchlistAndHistory(dir);

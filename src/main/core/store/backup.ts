@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { Transform } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import * as tar from 'tar';
 import { z } from 'zod';
 import { VigilError } from '../../../shared/errors';
@@ -50,6 +53,59 @@ export async function createBackup(
   return { file: destFile, files: files.length, bytes: (await stat(destFile)).size };
 }
 
+/** How much a gzip may expand, as tar.x allows: a small crafted file must not fill the disk. */
+const MAX_GZIP_RATIO = 1000;
+
+/**
+ * Unpacks the .tar.gz `file` into `cwd` and settles only once nothing more is written there,
+ * failing with the first error met. tar.x rejects at its first error while the entries it has
+ * read are still being written (a cleanup then races them), and after a gzip error (a truncated
+ * file) it never finishes at all. So the gzip is undone here: on its error tar's input just
+ * ends, tar reports the entry cut short, and its 'close' comes after its last write.
+ */
+function extractArchive(file: string, cwd: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let failure: Error | null = null;
+    let packed = 0;
+    let unpacked = 0;
+    const input = createReadStream(file).on('data', (chunk) => (packed += chunk.length));
+    const gunzip = createGunzip();
+    const ratioCheck = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        unpacked += chunk.length;
+        if (unpacked <= MAX_GZIP_RATIO * packed) done(null, chunk);
+        else done(new Error(`it expands more than ${MAX_GZIP_RATIO}-fold`));
+      },
+    });
+    const unpack = new tar.Unpack({ cwd, strict: true, preservePaths: false });
+    const stop = (err: Error) => {
+      failure ??= err;
+      input.destroy();
+      gunzip.destroy();
+      unpack.end();
+    };
+    for (const stream of [input, gunzip, ratioCheck]) stream.on('error', stop);
+    unpack.on('error', (err: Error) => (failure ??= err));
+    unpack.on('close', () => (failure ? reject(failure) : resolve()));
+    input.pipe(gunzip).pipe(ratioCheck).pipe(unpack);
+  });
+}
+
+/** What went wrong unpacking `backupFile`, in words that say whose fault it is. */
+function unpackError(backupFile: string, staging: string, err: Error): VigilError {
+  const name = basename(backupFile);
+  const { code, syscall } = err as NodeJS.ErrnoException;
+  // tar tags its errors; one with a syscall failed writing an entry (a full disk, permissions).
+  if (syscall && 'tarCode' in err)
+    return new VigilError('TARGET_NOT_WRITABLE', `Cannot unpack ${name} into ${staging} (${code})`);
+  if (code === 'Z_BUF_ERROR' || /Truncated input/.test(err.message))
+    return new VigilError(
+      'BAD_INPUT',
+      `${name} is truncated (it ends in the middle of a file): the backup is damaged or was not copied whole`,
+    );
+  return new VigilError('BAD_INPUT', `${name} is not a Vigil backup or is damaged (${err.message})`);
+}
+
 /**
  * Unpacks a backup into `staging` (an empty folder) and proves it whole: every file the manifest
  * lists and nothing else, each with its size and sha256, and the store opens (every document
@@ -63,8 +119,8 @@ export async function unpackVerified(
   await stat(backupFile).catch(() => {
     throw new VigilError('FILE_NOT_FOUND', `Cannot read ${backupFile}`);
   });
-  await tar.x({ file: backupFile, cwd: staging, strict: true, preservePaths: false }).catch((err: Error) => {
-    throw new VigilError('BAD_INPUT', `${basename(backupFile)} is not a Vigil backup (${err.message})`);
+  await extractArchive(backupFile, staging).catch((err: Error) => {
+    throw unpackError(backupFile, staging, err);
   });
   const raw = await readFile(join(staging, BACKUP_MANIFEST), 'utf8').catch(() => {
     throw new VigilError('BAD_INPUT', `${basename(backupFile)} has no Vigil backup manifest`);
@@ -127,7 +183,18 @@ export async function restoreBackup(
     await rename(staging, dataDir);
     return { files, previous };
   } catch (err) {
-    await rm(staging, { recursive: true, force: true });
+    await discardDir(staging);
     throw err;
   }
+}
+
+/**
+ * Removes a folder Vigil made (a staging copy may hold face crops, so it must not stay behind).
+ * A failure is reported on stderr, naming the folder, and never replaces the error that led here.
+ */
+export async function discardDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true, maxRetries: 3 }).catch((err: unknown) => {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    console.warn(`vigil: could not remove ${dir} (${code}); delete it by hand`);
+  });
 }
