@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -169,23 +169,47 @@ export async function restoreBackup(
   await mkdir(staging, { recursive: true });
   try {
     const { files } = await unpackVerified(backupFile, staging);
-    let previous: string | null = null;
-    const existing = await readdir(dataDir).catch(() => null);
-    if (existing) {
-      // Refuse while the app, a server or another command has this data dir open.
-      const unlock = await lockDataDir(dataDir);
-      await unlock();
-    }
-    if (existing && existing.length > 0) {
-      previous = siblingOf(dataDir, 'before-restore');
-      await rename(dataDir, previous);
-    } else if (existing) await rm(dataDir, { recursive: true });
-    await rename(staging, dataDir);
-    return { files, previous };
+    return { files, previous: await swapIn(staging, dataDir) };
   } catch (err) {
     await discardDir(staging);
     throw err;
   }
+}
+
+/** The lock folder lockDataDir makes in a data dir, beside its `.pid` file. */
+const LOCK_DIR = '.vigil.lock';
+
+/**
+ * Puts the verified `staging` folder in place of `dataDir`; returns where a non-empty `dataDir`
+ * was kept. Its lock is held until it has been moved aside: a Vigil that opened it in between
+ * would go on writing its documents, by path, into the restored folder. The lock travels with
+ * the old folder and is removed from there at the end.
+ */
+async function swapIn(staging: string, dataDir: string): Promise<string | null> {
+  const existing = await readdir(dataDir).catch(() => null);
+  if (!existing || existing.length === 0) {
+    // rmdir fails if someone opened the empty folder meanwhile (their lock is in it).
+    if (existing) await rmdir(dataDir);
+    await rename(staging, dataDir);
+    return null;
+  }
+  // Refused (STORE_LOCKED) while the app, a server or another command has this data dir open.
+  const unlock = await lockDataDir(dataDir);
+  const previous = siblingOf(dataDir, 'before-restore');
+  try {
+    await rename(dataDir, previous);
+    await rename(staging, dataDir).catch(async (err: unknown) => {
+      await rename(previous, dataDir).catch(() =>
+        console.warn(`vigil: the data that was in ${dataDir} is now in ${previous}`),
+      );
+      throw err;
+    });
+  } finally {
+    await unlock();
+  }
+  await rm(join(previous, LOCK_DIR), { recursive: true, force: true });
+  await rm(join(previous, `${LOCK_DIR}.pid`), { force: true });
+  return previous;
 }
 
 /**
