@@ -78,6 +78,16 @@ test('vigil restore refuses a truncated backup as damaged and leaves nothing unp
   expect(r.stderr).toBe('');
 });
 
+test('vigil backup refuses a file inside the data folder, as data.backup does', () => {
+  // Every later backup would hold it.
+  for (const file of [join(data, 'self.tar.gz'), join(data, 'media', 'self.tar.gz')]) {
+    const r = vigil(['backup', file, '--json', '--data', data]);
+    expect(r.code).toBe(1);
+    expect(r.json()).toMatchObject({ code: 'TARGET_INSIDE_DATA' });
+    expect(existsSync(file)).toBe(false);
+  }
+});
+
 test('a data folder remembered in the config file is used when --data is not given', () => {
   const config = join(root, 'vigil.json');
   writeFileSync(config, JSON.stringify({ version: 1, dataDir: data }));

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { jobKindSchema, jobStatusSchema } from '../shared/history-schemas';
-import { createBackup, restoreBackup } from '../main/core/store/backup';
+import { createBackup, refuseBackupInside, restoreBackup } from '../main/core/store/backup';
 import { lockDataDir } from '../main/core/store/store';
 import { resolveDataDir } from '../main/core/store/data-dir';
 import { HistoryLog } from '../main/core/store/history-log';
@@ -146,6 +146,7 @@ export function addDataCommands(
     const dir = resolveDataDir(g.data);
     if (!existsSync(dir))
       throw new CliFailure({ code: 'FILE_NOT_FOUND', message: `There is no data directory at ${dir}` });
+    await refuseBackupInside(dir, resolve(file));
     // A consistent snapshot: refused (STORE_LOCKED) while the app or a server has the data open;
     // back up from Settings (or the data.backup channel) there instead.
     const unlock = await lockDataDir(dir);

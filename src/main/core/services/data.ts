@@ -14,10 +14,10 @@ import type {
 import { VigilError } from '../../../shared/errors';
 import type { ImageSource } from '../../../shared/schemas';
 import type { Gate } from '../gate';
-import { createBackup, discardDir, siblingOf, unpackVerified } from '../store/backup';
+import { createBackup, discardDir, refuseBackupInside, siblingOf, unpackVerified } from '../store/backup';
 import { saveDataDirChoice, type DataDirLocation } from '../store/data-dir';
 import { dataDirSize } from '../store/files';
-import { copyVerified, isWithin, prepareTarget, realish, removeMovedDir } from '../store/move';
+import { copyVerified, prepareTarget, removeMovedDir } from '../store/move';
 import { openStore, type Store } from '../store/store';
 
 type Operation = z.infer<typeof dataOperationSchema>;
@@ -153,8 +153,7 @@ export class DataService {
       if (!isAbsolute(input.file))
         throw new VigilError('BAD_INPUT', `Give the backup file as an absolute path, not "${input.file}"`);
       const file = resolve(input.file);
-      if (isWithin(await realish(file), await realish(dir)))
-        throw new VigilError('TARGET_INSIDE_DATA', `${file} is inside the data folder ${dir}`, { file });
+      await refuseBackupInside(dir, file);
       if (await stat(file).catch(() => null))
         throw new VigilError('TARGET_NOT_EMPTY', `${file} already exists; choose a new file name`, { file });
       const r = await createBackup(dir, file, progress).catch((err: unknown) => {

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { VigilError } from '../../../shared/errors';
 import { VERSION } from '../version';
 import { BACKUP_MANIFEST, describeFiles, listDataFiles, sha256File, type OnProgress } from './files';
+import { isWithin, realish } from './move';
 import { lockDataDir, openStore } from './store';
 import { jsonOrNull } from '../../../shared/json';
 
@@ -19,6 +20,12 @@ const manifestSchema = z.object({
   appVersion: z.string(),
   files: z.array(z.object({ path: z.string(), size: z.number().int(), sha256: z.string() })),
 });
+
+/** Refuses a backup file inside the data dir it backs up: every later backup would hold it. */
+export async function refuseBackupInside(dataDir: string, file: string): Promise<void> {
+  if (isWithin(await realish(file), await realish(dataDir)))
+    throw new VigilError('TARGET_INSIDE_DATA', `${file} is inside the data folder ${dataDir}`, { file });
+}
 
 /** The whole data dir as one .tar.gz with a manifest of sizes and sha256 (verified on restore). */
 export async function createBackup(
