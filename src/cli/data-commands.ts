@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { jobKindSchema, jobStatusSchema } from '../shared/history-schemas';
+import { historyListInputSchema, jobKindSchema, jobStatusSchema } from '../shared/history-schemas';
 import { createBackup, refuseBackupInside, restoreBackup } from '../main/core/store/backup';
 import { lockDataDir } from '../main/core/store/store';
 import { resolveDataDir } from '../main/core/store/data-dir';
@@ -37,6 +37,20 @@ function dateOption(name: string, raw: string | undefined): string | undefined {
   return d.toISOString();
 }
 
+/** The history.list channel's own limit schema, so the CLI accepts exactly what it does. */
+const limitSchema = historyListInputSchema.shape.limit.unwrap();
+
+/** `--limit` as a whole number in the channel's range, or a usage error. */
+function limitOption(raw: string): number {
+  const limit = limitSchema.safeParse(Number(raw));
+  if (limit.success) return limit.data;
+  const range = `${limitSchema.minValue} to ${limitSchema.maxValue}`;
+  throw new CliFailure(
+    { code: 'BAD_INPUT', message: `--limit must be a whole number from ${range}, got ${raw}` },
+    2,
+  );
+}
+
 export function addDataCommands(
   program: Command,
   withCore: WithCore,
@@ -51,13 +65,12 @@ export function addDataCommands(
       .addOption(new Option('--kind <kind>', 'job kind').choices(jobKindSchema.options))
       .addOption(new Option('--status <status>', 'job status').choices(jobStatusSchema.options))
       .option('--since <date>', 'only jobs created at or after this date (ISO 8601)')
-      .option('--limit <n>', 'how many', '50'),
+      .option('--limit <n>', `how many (${limitSchema.minValue} to ${limitSchema.maxValue})`, '50'),
   ).action(async (o: { kind?: never; status?: never; since?: string; limit: string }, cmd: Command) => {
     const g = globals(cmd);
     const since = dateOption('since', o.since);
-    const r = await withHistory(g, (h) =>
-      listHistory(h, { kind: o.kind, status: o.status, since, limit: Number(o.limit) || 50 }),
-    );
+    const limit = limitOption(o.limit);
+    const r = await withHistory(g, (h) => listHistory(h, { kind: o.kind, status: o.status, since, limit }));
     if (g.json) printJson(r);
     else
       for (const x of r.records)

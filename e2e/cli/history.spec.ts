@@ -1,0 +1,42 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+
+/** The built CLI as a user runs it, with a config file of its own (never the user's). */
+function vigil(args: string[]) {
+  const r = spawnSync(process.execPath, ['bin/vigil.js', ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, VIGIL_DATA_DIR: '' },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
+}
+
+let root = '';
+let data = '';
+// Two history jobs, made without inference: each watchlist export records one.
+test.beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'vigil-cli-history-'));
+  data = join(root, 'data');
+  for (const name of ['a.json', 'b.json']) {
+    const r = vigil(['watchlist', 'export', join(root, name), '--json', '--data', data]);
+    expect(r.code, r.stderr).toBe(0);
+  }
+});
+test.afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+test('history list --limit takes a whole number from 1 to 500, as the history.list channel does', () => {
+  for (const bad of ['0', 'abc', '-3', '2.7', '501']) {
+    const r = vigil(['history', 'list', '--limit', bad, '--json', '--data', data]);
+    expect(r.code, bad).toBe(2);
+    expect(r.json()).toEqual({
+      code: 'BAD_INPUT',
+      message: `--limit must be a whole number from 1 to 500, got ${bad}`,
+    });
+  }
+  const one = vigil(['history', 'list', '--limit', '1', '--json', '--data', data]);
+  expect(one.code, one.stderr).toBe(0);
+  expect(one.json()).toMatchObject({ total: 2, records: [{ kind: 'export' }] });
+});
