@@ -40,3 +40,21 @@ test('history list --limit takes a whole number from 1 to 500, as the history.li
   expect(one.code, one.stderr).toBe(0);
   expect(one.json()).toMatchObject({ total: 2, records: [{ kind: 'export' }] });
 });
+
+test('history export to a place it cannot write says which path and why, with no stack trace', () => {
+  const cases: [string, string][] = [
+    [join(root, 'missing', 'h.csv'), `the folder ${join(root, 'missing')} does not exist`],
+    [join(root, 'a.json', 'h.csv'), `${join(root, 'a.json')} is not a folder`],
+    [root, 'it is a folder'],
+  ];
+  for (const [file, why] of cases) {
+    const r = vigil(['history', 'export', file, '--json', '--data', data]);
+    expect(r.code, file).toBe(1);
+    expect(r.json()).toMatchObject({ code: 'OUTPUT_NOT_WRITABLE', message: `Cannot write ${file}: ${why}` });
+    expect(r.stderr).toBe('');
+  }
+  const file = join(root, 'h.json');
+  const ok = vigil(['history', 'export', file, '--json', '--data', data]);
+  expect(ok.code, ok.stderr).toBe(0);
+  expect(ok.json()).toEqual({ file, format: 'json', records: 2 });
+});

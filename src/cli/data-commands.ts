@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { constants, existsSync } from 'node:fs';
+import { access, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import { VigilError } from '../shared/errors';
 import { historyListInputSchema, jobKindSchema, jobStatusSchema } from '../shared/history-schemas';
 import { createBackup, refuseBackupInside, restoreBackup } from '../main/core/store/backup';
 import { lockDataDir } from '../main/core/store/store';
@@ -49,6 +50,31 @@ function limitOption(raw: string): number {
     { code: 'BAD_INPUT', message: `--limit must be a whole number from ${range}, got ${raw}` },
     2,
   );
+}
+
+/** A failed write's errno in words, for a message that says what to fix. */
+const WHY_NOT_WRITABLE: Record<string, (dir: string) => string> = {
+  ENOENT: (dir) => `the folder ${dir} does not exist`,
+  ENOTDIR: (dir) => `${dir} is not a folder`,
+  EISDIR: () => 'it is a folder',
+  EACCES: (dir) => `no permission to write in ${dir}`,
+  EPERM: (dir) => `no permission to write in ${dir}`,
+  EROFS: (dir) => `${dir} is read-only`,
+  ENOSPC: () => 'the disk is full',
+};
+
+function notWritable(file: string, err: unknown): VigilError {
+  const reason = (err as NodeJS.ErrnoException).code ?? 'EIO';
+  const why = WHY_NOT_WRITABLE[reason]?.(dirname(file)) ?? reason;
+  return new VigilError('OUTPUT_NOT_WRITABLE', `Cannot write ${file}: ${why}`, { file, reason });
+}
+
+/** Fails early, before any work, when `file`'s folder is missing or not writable, or it is a folder. */
+async function checkWritable(file: string): Promise<void> {
+  if ((await stat(file).catch(() => null))?.isDirectory()) throw notWritable(file, { code: 'EISDIR' });
+  await access(dirname(file), constants.W_OK).catch((err: unknown) => {
+    throw notWritable(file, err);
+  });
 }
 
 export function addDataCommands(
@@ -142,10 +168,14 @@ export function addDataCommands(
       .addOption(new Option('--format <format>', 'file format').choices(['csv', 'json'])),
   ).action(async (file: string, o: { format?: 'csv' | 'json' }, cmd: Command) => {
     const g = globals(cmd);
+    const path = resolve(file);
     const format = o.format ?? (file.toLowerCase().endsWith('.json') ? 'json' : 'csv');
+    await checkWritable(path);
     const r = await withHistory(g, (h) => exportHistory(h, format));
-    await writeFile(file, r.text);
-    if (g.json) printJson({ file: resolve(file), format, records: r.records });
+    await writeFile(path, r.text).catch((err: unknown) => {
+      throw notWritable(path, err);
+    });
+    if (g.json) printJson({ file: path, format, records: r.records });
     else out(`exported ${r.records} jobs to ${file}`);
   });
 
