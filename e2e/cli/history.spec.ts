@@ -58,3 +58,27 @@ test('history export to a place it cannot write says which path and why, with no
   expect(ok.code, ok.stderr).toBe(0);
   expect(ok.json()).toEqual({ file, format: 'json', records: 2 });
 });
+
+test('history delete says how many of the given jobs did not exist, and what became of the rest', () => {
+  const dir = join(root, 'delete');
+  for (const name of ['c.json', 'd.json', 'e.json'])
+    expect(vigil(['watchlist', 'export', join(root, name), '--json', '--data', dir]).code).toBe(0);
+  const listed: string[] = vigil(['history', 'list', '--json', '--data', dir])
+    .json()
+    .records.map((x: { id: string }) => x.id);
+  expect(listed).toHaveLength(3);
+  const [a, b, c] = listed as [string, string, string];
+  const del = (...args: string[]) => vigil(['history', 'delete', ...args, '--json', '--data', dir]);
+  const missing = (message: string) => ({ code: 'NOT_FOUND', message });
+
+  expect(del('nope').json()).toEqual(missing('job nope does not exist'));
+  expect(del('nope', 'gone').json()).toEqual(missing('none of the 2 jobs exist; nothing was deleted'));
+  expect(del(a, 'nope', 'gone').json()).toEqual(
+    missing('2 of the 3 jobs do not exist; the other one was deleted'),
+  );
+  // An id given twice counts once.
+  const some = del(b, c, c, 'nope');
+  expect(some.code).toBe(1);
+  expect(some.json()).toEqual(missing('1 of the 3 jobs does not exist; the other 2 were deleted'));
+  expect(vigil(['history', 'list', '--json', '--data', dir]).json().total).toBe(0);
+});

@@ -77,6 +77,15 @@ async function checkWritable(file: string): Promise<void> {
   });
 }
 
+/** What `history delete ID…` did when some of the `asked` jobs (distinct ids) did not exist. */
+function missingJobsMessage(asked: string[], deleted: number): string {
+  const missing = asked.length - deleted;
+  if (asked.length === 1) return `job ${asked[0]} does not exist`;
+  if (deleted === 0) return `none of the ${asked.length} jobs exist; nothing was deleted`;
+  const rest = deleted === 1 ? 'the other one was deleted' : `the other ${deleted} were deleted`;
+  return `${missing} of the ${asked.length} jobs ${missing === 1 ? 'does' : 'do'} not exist; ${rest}`;
+}
+
 export function addDataCommands(
   program: Command,
   withCore: WithCore,
@@ -123,8 +132,10 @@ export function addDataCommands(
       .addOption(
         new Option('--kind <kind>', 'with --before: only this job kind').choices(jobKindSchema.options),
       ),
-  ).action(async (ids: string[], o: { before?: string; kind?: never }, cmd: Command) => {
+  ).action(async (given: string[], o: { before?: string; kind?: never }, cmd: Command) => {
     const g = globals(cmd);
+    // An id given twice is one job, deleted once.
+    const ids = [...new Set(given)];
     const before = dateOption('before', o.before);
     if (ids.length > 0 === (before !== undefined))
       throw new CliFailure(
@@ -150,10 +161,7 @@ export function addDataCommands(
       for (let i = 0; i < targets.length; i += 10_000)
         deleted += (await call(core, 'history.delete', { ids: targets.slice(i, i + 10_000) })).deleted;
       if (ids.length > 0 && deleted < ids.length)
-        throw new CliFailure({
-          code: 'NOT_FOUND',
-          message: `${ids.length - deleted} of the ${ids.length} jobs do not exist; the others were deleted`,
-        });
+        throw new CliFailure({ code: 'NOT_FOUND', message: missingJobsMessage(ids, deleted) });
       return { deleted };
     });
     if (g.json) printJson(r);
