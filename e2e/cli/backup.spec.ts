@@ -78,7 +78,7 @@ test('vigil restore refuses a truncated backup as damaged and leaves nothing unp
   expect(r.stderr).toBe('');
 });
 
-test('vigil backup refuses a file inside the data folder, as data.backup does', () => {
+test('vigil backup refuses a file inside the data folder or in a missing folder, as data.backup does', () => {
   // Every later backup would hold it.
   for (const file of [join(data, 'self.tar.gz'), join(data, 'media', 'self.tar.gz')]) {
     const r = vigil(['backup', file, '--json', '--data', data]);
@@ -86,6 +86,14 @@ test('vigil backup refuses a file inside the data folder, as data.backup does', 
     expect(r.json()).toMatchObject({ code: 'TARGET_INSIDE_DATA' });
     expect(existsSync(file)).toBe(false);
   }
+  // A folder that does not exist: said in words, as data.backup does, not INTERNAL.
+  const nowhere = join(root, 'no-such-folder', 'b.tar.gz');
+  const r = vigil(['backup', nowhere, '--json', '--data', data]);
+  expect(r.code).toBe(1);
+  expect(r.json()).toMatchObject({
+    code: 'TARGET_NOT_WRITABLE',
+    message: expect.stringMatching(/does not exist/),
+  });
 });
 
 test('a data folder remembered in the config file is used when --data is not given', () => {

@@ -235,7 +235,7 @@ test('usage and environment errors are clear, exit non-zero and leave nothing be
     '--data',
     own,
   ]);
-  expect([exported.code, exported.json().code]).toEqual([1, 'TARGET_NOT_WRITABLE']);
+  expect([exported.code, exported.json().code]).toEqual([1, 'OUTPUT_NOT_WRITABLE']);
   expect(history()).toEqual([]);
 
   // A pattern that gives no file name stops blur before any photo.

@@ -1,8 +1,6 @@
-import { constants, existsSync } from 'node:fs';
-import { access, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { VigilError } from '../shared/errors';
 import { historyListInputSchema, jobKindSchema, jobStatusSchema } from '../shared/history-schemas';
 import { createBackup, refuseBackupInside, restoreBackup } from '../main/core/store/backup';
 import { lockDataDir } from '../main/core/store/store';
@@ -11,6 +9,7 @@ import { HistoryLog } from '../main/core/store/history-log';
 import { exportHistory, listHistory } from '../main/core/services/history';
 import type { Core } from '../main/core/core';
 import { call } from './call';
+import { checkWritableFile, writeOutputFile } from './output-file';
 import { CliFailure, printJson } from './output';
 import type { GlobalOpts } from './match-commands';
 import { withDataJson } from './options';
@@ -50,31 +49,6 @@ function limitOption(raw: string): number {
     { code: 'BAD_INPUT', message: `--limit must be a whole number from ${range}, got ${raw}` },
     2,
   );
-}
-
-/** A failed write's errno in words, for a message that says what to fix. */
-const WHY_NOT_WRITABLE: Record<string, (dir: string) => string> = {
-  ENOENT: (dir) => `the folder ${dir} does not exist`,
-  ENOTDIR: (dir) => `${dir} is not a folder`,
-  EISDIR: () => 'it is a folder',
-  EACCES: (dir) => `no permission to write in ${dir}`,
-  EPERM: (dir) => `no permission to write in ${dir}`,
-  EROFS: (dir) => `${dir} is read-only`,
-  ENOSPC: () => 'the disk is full',
-};
-
-function notWritable(file: string, err: unknown): VigilError {
-  const reason = (err as NodeJS.ErrnoException).code ?? 'EIO';
-  const why = WHY_NOT_WRITABLE[reason]?.(dirname(file)) ?? reason;
-  return new VigilError('OUTPUT_NOT_WRITABLE', `Cannot write ${file}: ${why}`, { file, reason });
-}
-
-/** Fails early, before any work, when `file`'s folder is missing or not writable, or it is a folder. */
-async function checkWritable(file: string): Promise<void> {
-  if ((await stat(file).catch(() => null))?.isDirectory()) throw notWritable(file, { code: 'EISDIR' });
-  await access(dirname(file), constants.W_OK).catch((err: unknown) => {
-    throw notWritable(file, err);
-  });
 }
 
 /** What `history delete ID…` did when some of the `asked` jobs (distinct ids) did not exist. */
@@ -178,11 +152,9 @@ export function addDataCommands(
     const g = globals(cmd);
     const path = resolve(file);
     const format = o.format ?? (file.toLowerCase().endsWith('.json') ? 'json' : 'csv');
-    await checkWritable(path);
+    await checkWritableFile(path);
     const r = await withHistory(g, (h) => exportHistory(h, format));
-    await writeFile(path, r.text).catch((err: unknown) => {
-      throw notWritable(path, err);
-    });
+    await writeOutputFile(path, r.text);
     if (g.json) printJson({ file: path, format, records: r.records });
     else out(`exported ${r.records} jobs to ${file}`);
   });
@@ -198,6 +170,7 @@ export function addDataCommands(
     if (!existsSync(dir))
       throw new CliFailure({ code: 'FILE_NOT_FOUND', message: `There is no data directory at ${dir}` });
     await refuseBackupInside(dir, resolve(file));
+    await checkWritableFile(file, 'TARGET_NOT_WRITABLE');
     // A consistent snapshot: refused (STORE_LOCKED) while the app or a server has the data open;
     // back up from Settings (or the data.backup channel) there instead.
     const unlock = await lockDataDir(dir);
