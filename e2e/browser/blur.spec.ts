@@ -165,3 +165,17 @@ test('another smallest face: photos already looked at are looked at again, keepi
   await expect(regions).toHaveCount(5);
   await expect(page.locator('[data-testid="blur-region"][data-state="removed"]')).toHaveCount(1);
 });
+
+test('on a 1024 × 700 window the photo keeps most of the width, the options go under it', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await openBlur(page);
+  await drop(page, [join(SAMPLES, 'sample5.jpg')]);
+  await expect(page.getByTestId('blur-photo')).toHaveAttribute('data-status', 'ready');
+  const editor = await page.getByTestId('blur-editor').boundingBox();
+  // Regions must be checked and drawn by eye: not a thumbnail between two columns of options.
+  expect(editor!.width).toBeGreaterThan(450);
+  const options = await page.getByTestId('blur-export').boundingBox();
+  expect(options!.y).toBeGreaterThan(editor!.y + editor!.height);
+});

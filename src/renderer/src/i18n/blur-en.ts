@@ -127,6 +127,7 @@ const blurEn = {
     leaks_many: '{{count}} faces still detectable',
     leaks_other: '{{count}} faces still detectable',
     clean: 'No face detectable',
+    cleanButKept: 'No other face detectable',
     colPhoto: 'Photo',
     colBlurred: 'Blurred',
     colManual: 'Of which drawn',

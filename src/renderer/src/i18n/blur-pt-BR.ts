@@ -130,6 +130,7 @@ const blurPtBR: BlurTranslation = {
     leaks_many: '{{count}} rostos ainda detectáveis',
     leaks_other: '{{count}} rostos ainda detectáveis',
     clean: 'Nenhum rosto detectável',
+    cleanButKept: 'Nenhum outro rosto detectável',
     colPhoto: 'Foto',
     colBlurred: 'Desfocados',
     colManual: 'Desenhados',

@@ -135,9 +135,11 @@ export function BlurPage() {
         }
       />
 
-      <Group align="flex-start" gap="md" wrap="nowrap">
+      {/* Three columns on a wide window; on a narrower one the options go under the photo, so the
+          photo stays large enough to check every region (Blur.module.css). */}
+      <div className={empty ? `${classes.layout} ${classes.layoutEmpty}` : classes.layout}>
         {!empty && (
-          <Box w={220} style={{ flexShrink: 0 }}>
+          <Box className={classes.listArea}>
             <Text size="xs" c="dimmed" mb={4} data-testid="blur-detect-status">
               {detecting.running > 0 || detecting.pending > 0
                 ? t('blur.detectingCount', { count: detecting.pending + detecting.running })
@@ -146,7 +148,7 @@ export function BlurPage() {
             <PhotoList />
           </Box>
         )}
-        <Stack gap="sm" style={{ flex: 1, minWidth: 0 }}>
+        <Stack gap="sm" className={classes.photoArea}>
           <IntakeDropzone
             {...intake}
             ns="scan"
@@ -172,11 +174,11 @@ export function BlurPage() {
             <PhotoPanel subjectName={(id) => names.get(id)} />
           )}
         </Stack>
-        <Stack w={300} gap="md" style={{ flexShrink: 0 }}>
+        <div className={classes.sideArea}>
           <OptionsPanel subjects={subjects} />
           <ExportPanel />
-        </Stack>
-      </Group>
+        </div>
+      </div>
 
       <BatchResults />
     </Stack>

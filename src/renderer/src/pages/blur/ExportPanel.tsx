@@ -13,6 +13,7 @@ import {
   Title,
   Tooltip,
 } from '@mantine/core';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fileNameFromPattern, localDate, type BlurFormat } from '../../../../shared/blur-schemas';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -252,7 +253,8 @@ function ExportRow({ item }: { item: BlurItem }) {
           </Text>
         ) : (
           <Badge color="teal" variant="light" size="sm">
-            {t('blur.export.clean')}
+            {/* Kept faces are visible on purpose: the check looks at every other face. */}
+            {t(r.counts.kept > 0 ? 'blur.export.cleanButKept' : 'blur.export.clean')}
           </Badge>
         )}
       </Table.Td>
@@ -264,6 +266,12 @@ function ExportRow({ item }: { item: BlurItem }) {
 export function BatchResults() {
   const { t } = useTranslation();
   const { items, batch, dismissBatch } = useBlur();
+  const box = useRef<HTMLDivElement>(null);
+  const finished = !!batch?.finished;
+  // The results are under the photo: bring them into view when a batch ends, or it ends unseen.
+  useEffect(() => {
+    if (finished) box.current?.scrollIntoView({ behavior: 'smooth', block: 'nearest' });
+  }, [finished]);
   if (!batch) return null;
   const rows = items.filter((it) => it.exported);
   const done = rows.filter((it) => it.exported?.status === 'done');
@@ -272,7 +280,7 @@ export function BatchResults() {
     (it) => (it.exported?.result?.selfCheck.facesStillDetected.length ?? 0) > 0,
   ).length;
   return (
-    <Stack gap="sm" data-testid="blur-results">
+    <Stack gap="sm" data-testid="blur-results" ref={box}>
       {batch.finished && (
         <Group justify="space-between" gap="sm">
           <Group gap="xs">
