@@ -316,7 +316,7 @@ export function HistoryPage() {
                 <Table.Th w={200}>{t('history.columns.created')}</Table.Th>
                 <Table.Th>{t('history.columns.inputs')}</Table.Th>
                 <Table.Th>{t('history.columns.summary')}</Table.Th>
-                <Table.Th w={100} ta="right">
+                <Table.Th w={100} ta="right" style={{ whiteSpace: 'nowrap' }}>
                   {t('history.columns.feedback')}
                 </Table.Th>
               </Table.Tr>

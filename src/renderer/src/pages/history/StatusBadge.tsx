@@ -13,7 +13,15 @@ export const STATUS_COLOR: Record<JobStatus, string> = {
 export function StatusBadge({ status }: { status: JobStatus }) {
   const { t } = useTranslation();
   return (
-    <Badge size="sm" radius="sm" variant="light" color={STATUS_COLOR[status]} data-testid="history-status">
+    <Badge
+      size="sm"
+      radius="sm"
+      variant="light"
+      color={STATUS_COLOR[status]}
+      // Never cut to "CONCL…": the table column grows to the whole word instead.
+      styles={{ root: { maxWidth: 'none', overflow: 'visible' }, label: { overflow: 'visible' } }}
+      data-testid="history-status"
+    >
       {t(`history.statuses.${status}`)}
     </Badge>
   );
