@@ -1,5 +1,14 @@
-import type { CSSProperties, ReactNode } from 'react';
+import {
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type CSSProperties,
+  type ReactNode,
+  type RefObject,
+} from 'react';
 import type { Box } from '../../../../shared/schemas';
+import { labelWidth, placeLabels } from '../../lib/label-layout';
 import classes from './PhotoView.module.css';
 
 /** Joins class names, skipping falsy ones. */
@@ -50,19 +59,83 @@ const TONE_CLASS: Record<BoxTone, string | undefined> = {
   selected: classes.toneSelected,
 };
 
-/** Face boxes over the preview. Boxes are in original pixels; percentages make them scale with it. */
+/** Label font per size (match PhotoView.module.css: `.label`, `.large .label`). */
+const LABEL_FONT = {
+  normal: { size: 10, height: 15, padding: 4, maxChars: 18, suffixGap: 0.6 },
+  large: { size: 12, height: 18, padding: 4, maxChars: 36, suffixGap: 0.6 },
+};
+
+/** Matches and the picked face get the first pick of label spots, then possible ones, then the rest. */
+const TONE_PRIORITY: Record<BoxTone, number> = {
+  match: 0,
+  selected: 0,
+  possible: 1,
+  choice: 2,
+  detect: 2,
+  none: 2,
+};
+
+/** The element's layout size in CSS pixels (transforms ignored), or null before it is laid out. */
+function useLayoutSize(ref: RefObject<HTMLElement | null>): { w: number; h: number } | null {
+  const [size, setSize] = useState<{ w: number; h: number } | null>(null);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const update = (w: number, h: number) =>
+      setSize((prev) => (prev && prev.w === w && prev.h === h ? prev : { w, h }));
+    update(el.offsetWidth, el.offsetHeight);
+    if (typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(([entry]) => {
+      if (entry) update(entry.contentRect.width, entry.contentRect.height);
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [ref]);
+  return size;
+}
+
+/**
+ * Face boxes over the preview. Boxes are in original pixels; percentages make them scale with it.
+ * Labels are laid out in displayed pixels (`size`) so that none covers another box or label; a
+ * label with no free spot is left out (its text stays in the box's tooltip and accessible name).
+ */
 function FaceBoxes({
   image,
   boxes,
+  size,
+  large,
   onBoxClick,
   boxTestId,
 }: {
   image: PhotoImage;
   boxes: readonly BoxSpec[];
+  size: { w: number; h: number } | null;
+  large: boolean;
   onBoxClick?: (key: string) => void;
   boxTestId: string;
 }) {
-  return boxes.map((spec) => {
+  const font = large ? LABEL_FONT.large : LABEL_FONT.normal;
+  const placements = useMemo(() => {
+    if (!size || size.w <= 0 || size.h <= 0) return null;
+    const sx = size.w / image.width;
+    const sy = size.h / image.height;
+    const spots = placeLabels(
+      size,
+      boxes.map((spec) => {
+        const [x, y, w, h] = spec.box;
+        return {
+          box: { x: x * sx, y: y * sy, w: w * sx, h: h * sy },
+          // A box without a label asks for no room but still keeps other labels off.
+          ...(spec.label ? labelWidth(spec.label, spec.suffix, font) : { width: 0, minWidth: 0 }),
+          priority: TONE_PRIORITY[spec.tone],
+        };
+      }),
+      { height: font.height },
+    );
+    return spots;
+  }, [boxes, size, image.width, image.height, font]);
+
+  return boxes.map((spec, index) => {
     const [x, y, w, h] = spec.box;
     const style: CSSProperties = {
       left: pct(x, image.width),
@@ -70,16 +143,27 @@ function FaceBoxes({
       width: pct(w, image.width),
       height: pct(h, image.height),
     };
-    const labelInside = y / image.height < 0.06;
-    // A box near the right edge hangs its label leftwards, so the label stays on the photo.
-    const labelEnd = (x + w / 2) / image.width > 0.6;
     const className = cx(classes.box, TONE_CLASS[spec.tone], onBoxClick && classes.boxButton);
-    const label = spec.label ? (
-      <span className={cx(classes.label, labelInside && classes.labelInside, labelEnd && classes.labelEnd)}>
-        <span className={classes.labelText}>{spec.label}</span>
-        {spec.suffix && <span className={classes.labelSuffix}>{spec.suffix}</span>}
-      </span>
-    ) : null;
+    const spot = placements?.[index] ?? null;
+    const sx = size ? size.w / image.width : 0;
+    const sy = size ? size.h / image.height : 0;
+    // The label is a child of the box, positioned from its padding edge (inside the border).
+    const label =
+      spec.label && spot ? (
+        <span
+          className={classes.label}
+          style={{
+            left: `calc(${spot.x - x * sx}px - var(--box-border))`,
+            top: `calc(${spot.y - y * sy}px - var(--box-border))`,
+            width: spot.w,
+            height: spot.h,
+          }}
+          data-label-side={spot.side}
+        >
+          <span className={classes.labelText}>{spec.label}</span>
+          {spec.suffix && <span className={classes.labelSuffix}>{spec.suffix}</span>}
+        </span>
+      ) : null;
     if (onBoxClick) {
       return (
         <button
@@ -104,6 +188,8 @@ function FaceBoxes({
         className={className}
         style={style}
         title={spec.title}
+        role="img"
+        aria-label={spec.title}
         data-testid={boxTestId}
         {...spec.data}
       >
@@ -140,9 +226,12 @@ export function PhotoView({
   // Fraction of the frame the photo covers on each axis (contain fit).
   const wFrac = photoRatio >= frame ? 1 : photoRatio / frame;
   const hFrac = photoRatio >= frame ? frame / photoRatio : 1;
+  const photoRef = useRef<HTMLDivElement>(null);
+  const size = useLayoutSize(photoRef);
   return (
     <div className={cx(classes.frame, large && classes.large)} style={{ aspectRatio: `${frame}`, ...style }}>
       <div
+        ref={photoRef}
         className={classes.photo}
         style={{
           left: `${((1 - wFrac) / 2) * 100}%`,
@@ -161,7 +250,14 @@ export function PhotoView({
           decoding="async"
           draggable={false}
         />
-        <FaceBoxes image={image} boxes={boxes} onBoxClick={onBoxClick} boxTestId={boxTestId} />
+        <FaceBoxes
+          image={image}
+          boxes={boxes}
+          size={size}
+          large={Boolean(large)}
+          onBoxClick={onBoxClick}
+          boxTestId={boxTestId}
+        />
       </div>
     </div>
   );
