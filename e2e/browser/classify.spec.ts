@@ -145,6 +145,38 @@ test('Classify: objects and faces with the built-in model, details with boxes, c
   await expect(detail.locator('[data-kind="face"]')).toHaveCount(3);
   await expect(detail.locator('[data-kind="object"]').first()).toBeVisible();
   await page.keyboard.press('Escape');
+  await expect(detail).toBeHidden();
+
+  // "Wrong, it is a dog": the suggestion list (the built-in model's labels) never covers Save.
+  const feedback = row.getByTestId('classify-feedback');
+  const popover = page.getByRole('dialog');
+  const field = page.getByTestId('classify-feedback-label');
+  const list = popover.getByRole('listbox');
+  await row.getByTestId('classify-feedback-wrong').click();
+  await field.fill('dog');
+  await expect(list.getByRole('option', { name: 'dog', exact: true })).toBeVisible();
+  // A short timeout: a click the list intercepts would otherwise wait for the whole test.
+  await page.getByTestId('classify-feedback-save').click({ timeout: 5_000 });
+  await expect(popover).toBeHidden();
+  await expect(feedback).toHaveAttribute('data-verdict', 'wrong');
+  await expect(feedback).toContainText('Should be “dog”');
+
+  // Escape closes the list first, then the popover; the typed label waits for the next open.
+  await row.getByTestId('classify-feedback-wrong').click();
+  await field.fill('cat');
+  await expect(list).toBeVisible();
+  await field.press('Escape');
+  await expect(list).toBeHidden();
+  await expect(popover).toBeVisible();
+  await field.press('Escape');
+  await expect(popover).toBeHidden();
+  await expect(feedback).toContainText('Should be “dog”');
+  // Enter in the field saves.
+  await row.getByTestId('classify-feedback-wrong').click();
+  await expect(field).toHaveValue('cat');
+  await field.press('Enter');
+  await expect(popover).toBeHidden();
+  await expect(feedback).toContainText('Should be “cat”');
 
   // Cancel: the photos not yet sent are dropped and said so.
   await page.getByTestId('classify-clear').click();

@@ -91,6 +91,7 @@ const classifyEn = {
     markedCorrect: 'Marked correct',
     markedWrong: 'Marked wrong',
     markedWrongAs: 'Wrong — should be “{{label}}”',
+    shouldBe: 'Should be “{{label}}”',
     rightLabel: 'Right label',
     rightLabelHint: 'What should it have said? (optional)',
     save: 'Save',

@@ -93,6 +93,7 @@ const classifyPtBR: ClassifyTranslation = {
     markedCorrect: 'Marcado como correto',
     markedWrong: 'Marcado como errado',
     markedWrongAs: 'Errado — deveria ser “{{label}}”',
+    shouldBe: 'Deveria ser “{{label}}”',
     rightLabel: 'Rótulo certo',
     rightLabelHint: 'O que deveria ter dito? (opcional)',
     save: 'Salvar',

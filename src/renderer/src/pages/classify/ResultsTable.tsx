@@ -129,8 +129,12 @@ function FeedbackCell({ item, labels }: { item: ClassifyItem; labels: string[] }
   const { giveFeedback } = useClassify();
   const [open, setOpen] = useState(false);
   const [label, setLabel] = useState('');
+  // Whether the suggestion list shows: Escape closes it first, and only then the popover.
+  const [listOpen, setListOpen] = useState(false);
   const fb = item.feedback;
   if (!item.historyId || item.status !== 'done') return null;
+  const query = label.trim().toLowerCase();
+  const listShown = listOpen && labels.some((l) => l.toLowerCase().includes(query));
   const title = !fb
     ? ''
     : fb.verdict === 'correct'
@@ -139,69 +143,94 @@ function FeedbackCell({ item, labels }: { item: ClassifyItem; labels: string[] }
         ? t('classify.feedback.markedWrongAs', { label: fb.label })
         : t('classify.feedback.markedWrong');
   return (
-    <Group gap={4} wrap="nowrap" data-testid="classify-feedback" data-verdict={fb?.verdict ?? ''}>
-      <Tooltip label={fb?.verdict === 'correct' ? title : t('classify.feedback.correct')}>
-        <ActionIcon
-          variant={fb?.verdict === 'correct' ? 'filled' : 'default'}
-          color="teal"
-          aria-label={t('classify.feedback.correct')}
-          aria-pressed={fb?.verdict === 'correct'}
-          disabled={fb?.sending}
-          onClick={() => giveFeedback(item.id, 'correct')}
-          data-testid="classify-feedback-correct"
-        >
-          <IconCheck size={16} />
-        </ActionIcon>
-      </Tooltip>
-      <Popover opened={open} onChange={setOpen} position="bottom-end" withArrow trapFocus shadow="md">
-        <Popover.Target>
-          <Tooltip label={fb?.verdict === 'wrong' ? title : t('classify.feedback.wrong')} disabled={open}>
-            <ActionIcon
-              variant={fb?.verdict === 'wrong' ? 'filled' : 'default'}
-              color="red"
-              aria-label={t('classify.feedback.wrong')}
-              aria-pressed={fb?.verdict === 'wrong'}
-              disabled={fb?.sending}
-              onClick={() => setOpen((o) => !o)}
-              data-testid="classify-feedback-wrong"
-            >
-              <IconX size={16} />
-            </ActionIcon>
-          </Tooltip>
-        </Popover.Target>
-        <Popover.Dropdown>
-          <form
-            onSubmit={(event) => {
-              event.preventDefault();
-              giveFeedback(item.id, 'wrong', label);
-              setOpen(false);
-            }}
+    <Stack gap={2} data-testid="classify-feedback" data-verdict={fb?.verdict ?? ''}>
+      <Group gap={4} wrap="nowrap">
+        <Tooltip label={fb?.verdict === 'correct' ? title : t('classify.feedback.correct')}>
+          <ActionIcon
+            variant={fb?.verdict === 'correct' ? 'filled' : 'default'}
+            color="teal"
+            aria-label={t('classify.feedback.correct')}
+            aria-pressed={fb?.verdict === 'correct'}
+            disabled={fb?.sending}
+            onClick={() => giveFeedback(item.id, 'correct')}
+            data-testid="classify-feedback-correct"
           >
-            <Stack gap="xs" w={240}>
-              <Autocomplete
-                label={t('classify.feedback.rightLabel')}
-                description={t('classify.feedback.rightLabelHint')}
-                data={labels}
-                value={label}
-                onChange={setLabel}
-                maxLength={200}
-                comboboxProps={{ withinPortal: false }}
-                data-testid="classify-feedback-label"
-              />
-              <Button type="submit" size="xs" color="red" data-testid="classify-feedback-save">
-                {t('classify.feedback.save')}
-              </Button>
-            </Stack>
-          </form>
-        </Popover.Dropdown>
-      </Popover>
-      {fb?.sending && <Loader size="xs" />}
-      {fb?.error && (
-        <Tooltip label={`${t('classify.feedback.failed')}: ${fb.error.message}`}>
-          <IconAlert size={16} color="var(--mantine-color-red-6)" />
+            <IconCheck size={16} />
+          </ActionIcon>
         </Tooltip>
+        <Popover
+          opened={open}
+          onChange={setOpen}
+          position="bottom-end"
+          withArrow
+          trapFocus
+          returnFocus
+          // Escape is handled by the form: the suggestion list closes before the popover does.
+          closeOnEscape={false}
+          shadow="md"
+        >
+          <Popover.Target>
+            <Tooltip label={fb?.verdict === 'wrong' ? title : t('classify.feedback.wrong')} disabled={open}>
+              <ActionIcon
+                variant={fb?.verdict === 'wrong' ? 'filled' : 'default'}
+                color="red"
+                aria-label={t('classify.feedback.wrong')}
+                aria-pressed={fb?.verdict === 'wrong'}
+                disabled={fb?.sending}
+                onClick={() => setOpen((o) => !o)}
+                data-testid="classify-feedback-wrong"
+              >
+                <IconX size={16} />
+              </ActionIcon>
+            </Tooltip>
+          </Popover.Target>
+          <Popover.Dropdown>
+            <form
+              onSubmit={(event) => {
+                event.preventDefault();
+                giveFeedback(item.id, 'wrong', label);
+                setOpen(false);
+              }}
+              onKeyDown={(event) => {
+                // The list (when shown) closes itself on this Escape; the typed label is kept for the next open.
+                if (event.key === 'Escape' && !listShown) setOpen(false);
+              }}
+            >
+              {/* Save sits beside the field, so the suggestion list below the field never covers it. */}
+              <Group gap="xs" wrap="nowrap" align="flex-end" w={320}>
+                <Autocomplete
+                  label={t('classify.feedback.rightLabel')}
+                  description={t('classify.feedback.rightLabelHint')}
+                  data={labels}
+                  value={label}
+                  onChange={setLabel}
+                  onDropdownOpen={() => setListOpen(true)}
+                  onDropdownClose={() => setListOpen(false)}
+                  maxLength={200}
+                  comboboxProps={{ withinPortal: false }}
+                  style={{ flex: 1, minWidth: 0 }}
+                  data-testid="classify-feedback-label"
+                />
+                <Button type="submit" color="red" data-testid="classify-feedback-save">
+                  {t('classify.feedback.save')}
+                </Button>
+              </Group>
+            </form>
+          </Popover.Dropdown>
+        </Popover>
+        {fb?.sending && <Loader size="xs" />}
+        {fb?.error && (
+          <Tooltip label={`${t('classify.feedback.failed')}: ${fb.error.message}`}>
+            <IconAlert size={16} color="var(--mantine-color-red-6)" />
+          </Tooltip>
+        )}
+      </Group>
+      {fb?.verdict === 'wrong' && fb.label && !fb.error && (
+        <Text size="xs" c="dimmed" truncate="end" maw={110} title={title}>
+          {t('classify.feedback.shouldBe', { label: fb.label })}
+        </Text>
       )}
-    </Group>
+    </Stack>
   );
 }
 
