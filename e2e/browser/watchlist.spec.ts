@@ -150,6 +150,25 @@ test('several photos enrol one per engine worker, each with its own result', asy
   // The e2e server runs two engine workers.
   expect(inFlight()).toBe(2);
 
+  const summary = page.getByTestId('enroll-progress');
+  await expect(summary).toContainText('3 of 4 photos enrolled');
+
+  // Removing an enrolled face: its photo's row no longer claims it is enrolled, and the count follows.
+  const removedName = 'sample6-face-12.jpg';
+  await page
+    .getByTestId('enrolled-face')
+    .filter({ has: page.getByTestId('enrolled-face-file').getByText(removedName, { exact: true }) })
+    .getByTestId('enrolled-face-remove')
+    .click();
+  await page.getByTestId('confirm-remove-face').click();
+  await expect(page.getByTestId('enrolled-face')).toHaveCount(2);
+  const removedJob = page.locator(`[data-testid="enroll-job"][data-name="${removedName}"]`);
+  await expect(removedJob).toHaveAttribute('data-status', 'removed');
+  await expect(removedJob).toContainText('Removed');
+  await expect(removedJob).not.toContainText('Enrolled');
+  await expect(jobs.and(page.locator('[data-status="done"]'))).toHaveCount(2);
+  await expect(summary).toContainText('2 of 4 photos enrolled · 1 removed afterwards');
+
   // Any face can be the subject's main photo: it moves first and becomes the list's thumbnail.
   const faces = page.getByTestId('enrolled-face');
   await expect(faces.first().getByTestId('enrolled-face-cover')).toBeVisible();

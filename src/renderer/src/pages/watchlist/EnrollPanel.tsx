@@ -15,7 +15,7 @@ import {
 import { Dropzone } from '@mantine/dropzone';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { IconAlert, IconCheck, IconFolder, IconPhoto, IconX } from '../../components/icons';
+import { IconAlert, IconCheck, IconFolder, IconPhoto, IconTrash, IconX } from '../../components/icons';
 import { DropzoneIcon } from '../../components/DropzoneIcon';
 import { FolderInput } from '../../components/FolderInput';
 import { formatScore } from '../../format';
@@ -132,6 +132,12 @@ function JobRow({ job }: { job: EnrollJob }) {
         <IconAlert size={12} />
       </ThemeIcon>
     );
+  } else if (job.status === 'removed') {
+    icon = (
+      <ThemeIcon size="sm" radius="xl" color="gray" variant="light">
+        <IconTrash size={12} />
+      </ThemeIcon>
+    );
   } else if (job.status === 'enrolling') {
     icon = <Loader size={16} />;
   } else {
@@ -147,20 +153,28 @@ function JobRow({ job }: { job: EnrollJob }) {
       <Group gap="xs" wrap="nowrap" justify="space-between">
         <Group gap="xs" wrap="nowrap" style={{ minWidth: 0 }}>
           {icon}
-          <Text size="sm" truncate="end" title={job.relativePath}>
+          <Text
+            size="sm"
+            truncate="end"
+            title={job.relativePath}
+            c={job.status === 'removed' ? 'dimmed' : undefined}
+            td={job.status === 'removed' ? 'line-through' : undefined}
+          >
             {job.name}
           </Text>
           <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
             {job.status === 'done'
               ? t('enroll.done')
-              : job.status === 'enrolling'
-                ? t('enroll.enrolling')
-                : job.status === 'queued'
-                  ? t('scan.queued')
-                  : ''}
+              : job.status === 'removed'
+                ? t('enroll.removed')
+                : job.status === 'enrolling'
+                  ? t('enroll.enrolling')
+                  : job.status === 'queued'
+                    ? t('scan.queued')
+                    : ''}
           </Text>
         </Group>
-        {(job.status === 'done' || job.status === 'error') && (
+        {(job.status === 'done' || job.status === 'error' || job.status === 'removed') && (
           <ActionIcon
             size="sm"
             variant="subtle"
@@ -220,8 +234,11 @@ export function EnrollPanel({ subjectId, subjectName }: { subjectId: string; sub
   const [skipped, setSkipped] = useState(0);
   const jobs = all.filter((job) => job.subjectId === subjectId);
   const active = jobs.filter((job) => job.status === 'queued' || job.status === 'enrolling');
-  const finished = jobs.filter((job) => job.status === 'done' || job.status === 'error');
+  const finished = jobs.filter(
+    (job) => job.status === 'done' || job.status === 'error' || job.status === 'removed',
+  );
   const enrolled = jobs.filter((job) => job.status === 'done').length;
+  const removed = jobs.filter((job) => job.status === 'removed').length;
 
   const add = (picked: PickedFile[]) => {
     const result = enroll(subjectId, picked);
@@ -286,6 +303,12 @@ export function EnrollPanel({ subjectId, subjectName }: { subjectId: string; sub
                 {active.length > 0
                   ? t('enroll.progress', { done: finished.length, total: jobs.length })
                   : t('enroll.finished', { count: enrolled, total: jobs.length })}
+                {removed > 0 && (
+                  <Text span size="sm" fw={400} c="dimmed">
+                    {' · '}
+                    {t('enroll.removedCount', { count: removed })}
+                  </Text>
+                )}
               </Text>
               {active.length > 0 ? (
                 <Button

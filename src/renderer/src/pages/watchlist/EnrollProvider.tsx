@@ -9,7 +9,8 @@ import i18n from '../../i18n';
 import { selectForInspection, toImageSource, type PickedFile } from '../../lib/files';
 import { useRunners } from '../../lib/use-runners';
 
-export type EnrollStatus = 'queued' | 'enrolling' | 'done' | 'error';
+/** `removed`: enrolled, then its face was taken off the subject (the row stays, so the batch still adds up). */
+export type EnrollStatus = 'queued' | 'enrolling' | 'done' | 'error' | 'removed';
 
 export interface EnrollJob {
   id: number;
@@ -43,6 +44,8 @@ export interface EnrollContextValue {
   /** Forgets the finished jobs of a subject (the list under its drop zone). */
   clearFinished(subjectId: string): void;
   dismiss(jobId: number): void;
+  /** A face was removed from a subject: the photo that enrolled it no longer says "Enrolled". */
+  faceRemoved(subjectId: string, faceId: string): void;
 }
 
 const EnrollContext = createContext<EnrollContextValue | null>(null);
@@ -163,7 +166,11 @@ export function EnrollProvider({ children }: { children: ReactNode }) {
       }
       setJobs((list) =>
         list.filter(
-          (job) => !(job.subjectId === subjectId && (job.status === 'done' || job.status === 'error')),
+          (job) =>
+            !(
+              job.subjectId === subjectId &&
+              (job.status === 'done' || job.status === 'error' || job.status === 'removed')
+            ),
         ),
       );
     },
@@ -178,9 +185,19 @@ export function EnrollProvider({ children }: { children: ReactNode }) {
     [forget],
   );
 
+  const faceRemoved = useCallback((subjectId: string, faceId: string) => {
+    setJobs((list) =>
+      list.map((job) =>
+        job.subjectId === subjectId && job.status === 'done' && job.face?.id === faceId
+          ? { ...job, status: 'removed' }
+          : job,
+      ),
+    );
+  }, []);
+
   const value = useMemo<EnrollContextValue>(
-    () => ({ jobs, enroll, choose, cancel, clearFinished, dismiss }),
-    [jobs, enroll, choose, cancel, clearFinished, dismiss],
+    () => ({ jobs, enroll, choose, cancel, clearFinished, dismiss, faceRemoved }),
+    [jobs, enroll, choose, cancel, clearFinished, dismiss, faceRemoved],
   );
   return <EnrollContext.Provider value={value}>{children}</EnrollContext.Provider>;
 }

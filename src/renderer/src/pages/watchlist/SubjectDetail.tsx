@@ -26,6 +26,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { IconPencil, IconStar, IconTrash, IconUser } from '../../components/icons';
 import { formatDateTime, formatNumber, formatScore } from '../../format';
 import { EnrollPanel } from './EnrollPanel';
+import { useEnroll } from './EnrollProvider';
 import { SubjectFormModal } from './SubjectForm';
 import { StatusBadge } from './SubjectList';
 import classes from './Watchlist.module.css';
@@ -168,10 +169,12 @@ function RemoveFaceModal({
   const { t } = useTranslation();
   const { client } = useVigil();
   const queryClient = useQueryClient();
+  const { faceRemoved } = useEnroll();
   const remove = useMutation({
     mutationFn: (faceId: string) => client.invoke('watchlist.removeFace', { subjectId: subject.id, faceId }),
-    onSuccess: (updated) => {
+    onSuccess: (updated, faceId) => {
       queryClient.setQueryData(queryKeys.subject(updated.id), updated);
+      faceRemoved(updated.id, faceId);
       void queryClient.invalidateQueries({ queryKey: queryKeys.watchlist });
       onClose();
     },
