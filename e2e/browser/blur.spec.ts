@@ -179,3 +179,22 @@ test('on a 1024 × 700 window the photo keeps most of the width, the options go 
   const options = await page.getByTestId('blur-export').boundingBox();
   expect(options!.y).toBeGreaterThan(editor!.y + editor!.height);
 });
+
+test('in a browser tab, leaving the page asks first while photos are not exported', async ({ page }) => {
+  await openBlur(page);
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.type());
+    void d.dismiss();
+  });
+  // Nothing to lose yet: no prompt.
+  await page.reload();
+  expect(dialogs).toEqual([]);
+  await page.getByTestId('nav-blur').click();
+  await drop(page, [join(SAMPLES, 'sample2.jpg')]);
+  await expect(page.getByTestId('blur-photo')).toHaveAttribute('data-status', 'ready');
+  // Chromium asks only after the user has used the page: a click on the photo list counts.
+  await page.getByTestId('blur-photo').click();
+  await page.close({ runBeforeUnload: true });
+  await expect.poll(() => dialogs).toEqual(['beforeunload']);
+});

@@ -35,6 +35,7 @@ import {
 } from '../../lib/blur-regions';
 import { selectForInspection, toImageSource, type PickedFile } from '../../lib/files';
 import { useRunners } from '../../lib/use-runners';
+import { useLeaveWarning } from '../../lib/use-leave-warning';
 
 export type DetectStatus = 'queued' | 'detecting' | 'ready' | 'error';
 export type ExportStatus = 'queued' | 'exporting' | 'done' | 'error' | 'cancelled';
@@ -315,6 +316,8 @@ export function BlurProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const settings = useSettings();
   const [state, dispatch] = useReducer(reducer, initialState);
+  // Photos not exported yet: they and their edits live only in this page.
+  useLeaveWarning(state.items.some((it) => it.exported?.status !== 'done'));
   const [options, setOptionsState] = useState<BlurOptions>(() => ({
     ...blurDefaultsFrom(null),
     keep: [],
