@@ -5,6 +5,7 @@ import {
   blurQualitySchema,
   blurScaleSchema,
   blurThreshSchema,
+  blurExportInputSchema,
   blurMinFaceSchema,
   DEFAULT_BLUR,
   fileNameFromPattern,
@@ -88,7 +89,7 @@ export function addBlurCommand(
       const pattern = String(o.pattern);
       // A pattern that gives no usable name (for a photo named "photo") fails before any photo.
       if (
-        pattern.length > 200 ||
+        !blurExportInputSchema.shape.pattern.safeParse(pattern).success ||
         fileNameFromPattern(pattern, { name: 'photo', date: localDate(), style: 'blur' }) === null
       )
         throw new CliFailure(

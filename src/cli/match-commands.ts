@@ -108,8 +108,9 @@ export function addMatchCommands(
       const g = globals(cmd);
       const faceIndex = faceOption(o.face);
       // No photos at all makes a subject to enrol later; photos that hold no image are a mistake.
-      const files = photos.length ? (await imageBatch(photos, o.jobs)).files : [];
-      const workers = jobsFor(o.jobs, Math.max(1, files.length));
+      const { files, workers } = photos.length
+        ? await imageBatch(photos, o.jobs)
+        : { files: [], workers: jobsFor(o.jobs, 1) };
       await withCore({ ...g, workers }, async (core) => {
         const subject = await call(core, 'watchlist.create', {
           name: o.name,

@@ -285,11 +285,6 @@ export async function prepareOutDir(dir: string, dataDir: string): Promise<strin
   return out;
 }
 
-/**
- * Writes `bytes` as `<stem>.<ext>` in `dir`, or `<stem>-1.<ext>`, `-2` … when taken: the file is
- * written whole under a temporary name, then linked to a name that must not exist yet, so an
- * existing file (an original included) is never replaced, even by a concurrent export.
- */
 /** File systems take names of at most 255 bytes: room for the stem, "-9999" and the extension. */
 const NAME_MAX_BYTES = 255;
 
@@ -305,6 +300,11 @@ function fittedStem(stem: string, ext: string): string {
   return out;
 }
 
+/**
+ * Writes `bytes` as `<stem>.<ext>` in `dir`, or `<stem>-1.<ext>`, `-2` … when taken: the file is
+ * written whole under a temporary name, then linked to a name that must not exist yet, so an
+ * existing file (an original included) is never replaced, even by a concurrent export.
+ */
 async function writeNew(dir: string, fullStem: string, ext: string, bytes: Buffer): Promise<string> {
   // A long input name (with ".blurred" added) would fail as ENAMETOOLONG: shorten it instead.
   const stem = fittedStem(fullStem, ext);

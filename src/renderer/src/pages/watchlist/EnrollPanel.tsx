@@ -23,7 +23,7 @@ import { getFilesFromEvent, IMAGE_ACCEPT, toPicked, type PickedFile } from '../.
 import { useNavigation } from '../../navigation';
 import { PhotoView, type BoxSpec } from '../scan/PhotoView';
 import { enrollErrorText, faceChoicesOf, type FaceChoice } from '../../lib/enroll-errors';
-import { useEnroll, type EnrollJob } from './EnrollProvider';
+import { isFinished, useEnroll, type EnrollJob } from './EnrollProvider';
 import classes from './Watchlist.module.css';
 
 /** The dropped photo with its faces as buttons: the user clicks the face to enrol. */
@@ -174,7 +174,7 @@ function JobRow({ job }: { job: EnrollJob }) {
                     : ''}
           </Text>
         </Group>
-        {(job.status === 'done' || job.status === 'error' || job.status === 'removed') && (
+        {isFinished(job) && (
           <ActionIcon
             size="sm"
             variant="subtle"
@@ -234,9 +234,7 @@ export function EnrollPanel({ subjectId, subjectName }: { subjectId: string; sub
   const [skipped, setSkipped] = useState(0);
   const jobs = all.filter((job) => job.subjectId === subjectId);
   const active = jobs.filter((job) => job.status === 'queued' || job.status === 'enrolling');
-  const finished = jobs.filter(
-    (job) => job.status === 'done' || job.status === 'error' || job.status === 'removed',
-  );
+  const finished = jobs.filter(isFinished);
   const enrolled = jobs.filter((job) => job.status === 'done').length;
   const removed = jobs.filter((job) => job.status === 'removed').length;
 

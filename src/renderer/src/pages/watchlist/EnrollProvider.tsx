@@ -12,6 +12,10 @@ import { useRunners } from '../../lib/use-runners';
 /** `removed`: enrolled, then its face was taken off the subject (the row stays, so the batch still adds up). */
 export type EnrollStatus = 'queued' | 'enrolling' | 'done' | 'error' | 'removed';
 
+/** Done with, one way or another: the rows a list's "Clear" and each row's dismiss remove. */
+export const isFinished = (job: { status: EnrollStatus }) =>
+  job.status === 'done' || job.status === 'error' || job.status === 'removed';
+
 export interface EnrollJob {
   id: number;
   subjectId: string;
@@ -164,15 +168,7 @@ export function EnrollProvider({ children }: { children: ReactNode }) {
         const queued = pending.current.some((p) => p.jobId === id);
         if (held.subjectId === subjectId && !queued) forget(id);
       }
-      setJobs((list) =>
-        list.filter(
-          (job) =>
-            !(
-              job.subjectId === subjectId &&
-              (job.status === 'done' || job.status === 'error' || job.status === 'removed')
-            ),
-        ),
-      );
+      setJobs((list) => list.filter((job) => !(job.subjectId === subjectId && isFinished(job))));
     },
     [forget],
   );
