@@ -144,6 +144,23 @@ test('watchlist add enrols two photos at once, each face once, and reports the f
   expect(doc.enrolled.map((f: { file: string }) => f.file)).toContain(files[3]);
 });
 
+test('watchlist add leaves no subject behind when none of its photos enrols', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-add-none-'));
+  const own = mkdtempSync(join(tmpdir(), 'vigil-add-none-data-'));
+  writeFileSync(join(dir, 'notes.jpg'), 'not an image');
+  writeFileSync(join(dir, 'more.jpg'), 'not an image either');
+  const r = vigil(['watchlist', 'add', '--name', 'Eve', dir, '--json', '--data', own]);
+  expect(r.code, r.stderr).toBe(1);
+  const doc = r.json();
+  expect(doc).toMatchObject({ code: 'NOT_AN_IMAGE', enrolled: [] });
+  expect(doc.message).toBe('no subject added: none of the 2 photos could be enrolled');
+  expect(doc.failures).toHaveLength(2);
+  expect(doc.subject).toBeUndefined();
+  const list = vigil(['watchlist', 'list', '--json', '--data', own]);
+  expect(list.code, list.stderr).toBe(0);
+  expect(list.json()).toEqual({ subjects: [] });
+});
+
 test('watchlist enrol, edit and remove-face change a subject already listed', async () => {
   const own = mkdtempSync(join(tmpdir(), 'vigil-wl-edit-'));
   const dir = mkdtempSync(join(tmpdir(), 'vigil-wl-edit-in-'));

@@ -30,12 +30,14 @@ function faceOption(value: string): number {
 /**
  * Enrols each photo onto a subject (one per engine worker), then prints the subject with what was
  * enrolled and what failed; exits non-zero when any photo failed, after the others.
+ * `created`: the subject was made for these photos, so it is deleted again when none enrols
+ * (rerunning the fixed command must not leave a second, faceless subject of that name).
  */
 async function enrolAndReport(
   core: Core,
   subjectId: string,
   files: string[],
-  o: { faceIndex: number; json: boolean; jobs: number },
+  o: { faceIndex: number; json: boolean; jobs: number; created?: boolean },
 ): Promise<void> {
   const { results, errors } = await eachFile(
     files,
@@ -55,6 +57,14 @@ async function enrolAndReport(
   const failures = errors.flatMap((e, i) =>
     e ? [{ file: files[i]!, code: e.code, message: e.message }] : [],
   );
+  if (o.created && files.length && !enrolled.length) {
+    await call(core, 'watchlist.delete', { id: subjectId });
+    const message = `no subject added: none of the ${files.length === 1 ? 'photo' : `${files.length} photos`} could be enrolled`;
+    if (o.json) printJson({ code: failures[0]!.code, message, enrolled, failures });
+    else process.stderr.write(`vigil: ${message}\n`);
+    process.exitCode = 1;
+    return;
+  }
   const final = await call(core, 'watchlist.get', { id: subjectId });
   if (o.json) {
     printJson({
@@ -119,7 +129,12 @@ export function addMatchCommands(
           caseRef: o.case,
           status: o.status,
         });
-        await enrolAndReport(core, subject.id, files, { faceIndex, json: !!g.json, jobs: workers });
+        await enrolAndReport(core, subject.id, files, {
+          faceIndex,
+          json: !!g.json,
+          jobs: workers,
+          created: true,
+        });
       });
     },
   );
