@@ -95,6 +95,36 @@ test('detection threshold and blur defaults are saved, survive a reload and reac
   );
 });
 
+test.describe('in Portuguese', () => {
+  test.use({ locale: 'pt-BR' });
+
+  test('number fields show and take the decimal comma and the dot between thousands', async ({
+    page,
+    request,
+  }) => {
+    await openSettings(page);
+    await page.getByTestId('settings-detection-minScore').fill('0,45');
+    await page.getByTestId('settings-blur-scale').fill('1,5');
+    await page.getByTestId('settings-blur-scale').blur();
+    await expect(page.getByTestId('settings-blur-scale')).toHaveValue('1,5×');
+    await page.getByTestId('settings-defaults-save').click();
+    await expect(page.getByTestId('settings-defaults-saved')).toBeVisible();
+    const saved = await call<Settings>(request, 'settings.get', {});
+    expect(saved.detection.minScore).toBe(0.45);
+    expect(saved.blur.scale).toBe(1.5);
+    await page.reload();
+    await page.getByTestId('nav-settings').click();
+    await expect(page.getByTestId('settings-detection-minScore')).toHaveValue('0,45');
+    // A whole number groups its thousands as Portuguese writes them, and is read back whole.
+    const records = page.getByTestId('settings-retention-records');
+    await records.fill('20000');
+    await expect(records).toHaveValue('20.000');
+    await expect(page.getByTestId('settings-retention-save')).toBeEnabled();
+    await page.getByTestId('settings-defaults-restore').click();
+    await expect(page.getByTestId('settings-defaults-state')).toHaveAttribute('data-custom', 'false');
+  });
+});
+
 test('back up now, change the watchlist, restore the backup: the later change is gone', async ({
   page,
   request,

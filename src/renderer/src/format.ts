@@ -3,6 +3,15 @@ export function formatNumber(lang: string, value: number, maximumFractionDigits 
   return new Intl.NumberFormat(lang, { maximumFractionDigits }).format(value);
 }
 
+/** A language's decimal and group marks, for number fields that read as that language writes. */
+export function numberSeparators(lang: string): { decimalSeparator: string; thousandSeparator: string } {
+  const parts = new Intl.NumberFormat(lang).formatToParts(12345.6);
+  return {
+    decimalSeparator: parts.find((p) => p.type === 'decimal')?.value ?? '.',
+    thousandSeparator: parts.find((p) => p.type === 'group')?.value ?? ',',
+  };
+}
+
 export function formatPercent(lang: string, value: number): string {
   return new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 }).format(value);
 }

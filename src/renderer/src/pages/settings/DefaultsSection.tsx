@@ -17,7 +17,7 @@ import type { BlurSettings } from '../../../../shared/settings-schemas';
 import { useVigil } from '../../api/ClientProvider';
 import { queryKeys } from '../../api/queries';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { formatNumber } from '../../format';
+import { formatNumber, numberSeparators } from '../../format';
 import { Section } from './Section';
 import { SaveFooter } from './SaveFooter';
 import { ScoreField } from './ScoreField';
@@ -203,7 +203,14 @@ export function DefaultsSection({ settings }: { settings: Settings }) {
         {numberField('scale', scale, formatNumber(lang, builtIn.blur.scale, 2), {
           testId: 'settings-blur-scale',
           hint: t('settings.defaults.scaleHint'),
-          input: { min: 0.5, max: 4, step: 0.1, decimalScale: 2, suffix: '×' },
+          input: {
+            min: 0.5,
+            max: 4,
+            step: 0.1,
+            decimalScale: 2,
+            suffix: '×',
+            decimalSeparator: numberSeparators(lang).decimalSeparator,
+          },
         })}
         <Labelled id="defaults-format-label" label={t('settings.defaults.format')}>
           {segment('format', ['jpeg', 'png', 'webp'], (v) => v.toUpperCase())}

@@ -1,7 +1,7 @@
 import { Group, NumberInput, Slider, Stack, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatScore } from '../../format';
+import { formatScore, numberSeparators } from '../../format';
 
 /**
  * A score between 0 and 1 set two ways: typed (two decimals) or on a slider marked at its default.
@@ -56,6 +56,7 @@ export function ScoreField({
           step={0.01}
           decimalScale={2}
           fixedDecimalScale
+          decimalSeparator={numberSeparators(i18n.language).decimalSeparator}
           clampBehavior="blur"
           w={110}
           error={error}

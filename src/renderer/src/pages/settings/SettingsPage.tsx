@@ -18,7 +18,7 @@ import { useVigil } from '../../api/ClientProvider';
 import { queryKeys, useSettings } from '../../api/queries';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { PageHeader } from '../../components/PageHeader';
-import { formatRate, formatScore } from '../../format';
+import { formatRate, formatScore, numberSeparators } from '../../format';
 import { currentLanguage, isLanguage, LANGUAGES, setLanguage } from '../../i18n';
 import { Section } from './Section';
 import { DefaultsSection } from './DefaultsSection';
@@ -229,7 +229,7 @@ function parseLimit(value: number | string, max: number): number | null | undefi
 }
 
 function RetentionSection({ settings }: { settings: Settings }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { client } = useVigil();
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState<{ days: number | string; records: number | string } | null>(null);
@@ -300,7 +300,7 @@ function RetentionSection({ settings }: { settings: Settings }) {
           max={10_000_000}
           allowDecimal={false}
           allowNegative={false}
-          thousandSeparator
+          {...numberSeparators(i18n.language)}
           w={260}
           error={records === undefined ? t('settings.retention.invalid') : undefined}
           data-testid="settings-retention-records"
