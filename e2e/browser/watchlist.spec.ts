@@ -117,6 +117,24 @@ test('a photo with several faces asks which one; the same face twice is a duplic
   await expect(page.getByTestId('enrolled-face')).toHaveCount(1);
 });
 
+test('a double click on Create makes one subject', async ({ page, request }) => {
+  const name = unique('Double click');
+  await open(page);
+  await page.getByTestId('nav-watchlist').click();
+  await page.getByTestId('new-subject').click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByTestId('subject-name-input').fill(name);
+  await dialog.getByTestId('subject-save').dblclick();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('subject-detail').getByTestId('subject-title')).toHaveText(name);
+  // Give a second call, had one been sent, time to land.
+  await page.waitForTimeout(500);
+  const { subjects } = await call<{ subjects: { name: string }[] }>(request, 'watchlist.list', {
+    query: name,
+  });
+  expect(subjects.map((s) => s.name)).toEqual([name]);
+});
+
 test('a file that is not an image gets a clear per-file enrolment error', async ({ page }, info) => {
   const bad = info.outputPath('not-a-photo.jpg');
   writeFileSync(bad, 'plain text, not a photo');

@@ -14,7 +14,7 @@ import {
   Tooltip,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { summaryKeysMatching, summaryText } from '../../lib/history-summary';
@@ -34,6 +34,7 @@ import { formatDateTime, formatNumber } from '../../format';
 import { downloadBase64 } from '../../lib/download';
 import { HistoryDetail } from './HistoryDetail';
 import { StatusBadge } from './StatusBadge';
+import { useSingleFlightMutation } from '../../api/single-flight';
 
 const PAGE_SIZE = 25;
 const JOB_KINDS = jobKindSchema.options;
@@ -95,13 +96,13 @@ export function HistoryPage() {
       setSelected(new Set());
     };
 
-  const exportFile = useMutation({
+  const exportFile = useSingleFlightMutation({
     mutationFn: (format: 'csv' | 'json') => client.invoke('history.export', { format, ...filter }),
     onSuccess: (file, format) =>
       downloadBase64(file.fileName, file.data, format === 'csv' ? 'text/csv' : 'application/json'),
   });
 
-  const remove = useMutation({
+  const remove = useSingleFlightMutation({
     mutationFn: async (which: 'selected' | 'matching') => {
       let ids = [...selected];
       if (which === 'matching') {

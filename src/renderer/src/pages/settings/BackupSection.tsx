@@ -1,5 +1,5 @@
 import { Button, Divider, FileButton, Group, Modal, Stack, Text, Title } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../../shared/contract';
@@ -14,6 +14,7 @@ import { OperationProgress } from './OperationProgress';
 import { Section } from './Section';
 import { SuccessNotice } from '../../components/SuccessNotice';
 import { PathAction } from './PathAction';
+import { useSingleFlightMutation } from '../../api/single-flight';
 
 type BackupResult = ChannelOutput<'data.backup'>;
 type RestoreResult = ChannelOutput<'data.restore'>;
@@ -26,7 +27,7 @@ function BackupPart() {
   const { t, i18n } = useTranslation();
   const { client } = useVigil();
   const [path, setPath] = useState('');
-  const backup = useMutation({
+  const backup = useSingleFlightMutation({
     mutationFn: (file?: string) => client.invoke('data.backup', file ? { file } : {}),
     onSuccess: (r: BackupResult) => {
       if (r.data) downloadBase64(r.fileName, r.data, 'application/gzip');
@@ -92,7 +93,7 @@ function RestorePart() {
   const [confirming, setConfirming] = useState(false);
   const [done, setDone] = useState<{ name: string; result: RestoreResult } | null>(null);
 
-  const restore = useMutation({
+  const restore = useSingleFlightMutation({
     mutationFn: async (c: Chosen) => {
       const source: ImageSource = c.kind === 'file' ? await toImageSource(c.file) : { path: c.path };
       return client.invoke('data.restore', { source });

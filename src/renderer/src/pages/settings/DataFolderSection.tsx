@@ -1,5 +1,5 @@
 import { Alert, Button, Checkbox, Code, Group, Modal, Skeleton, Stack, Text, TextInput } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../../shared/contract';
@@ -12,6 +12,7 @@ import { copyText } from '../../lib/clipboard';
 import { canOpenDataDir, openDataDir } from '../../platform';
 import { OperationProgress } from './OperationProgress';
 import { Section } from './Section';
+import { useSingleFlightMutation } from '../../api/single-flight';
 
 type MoveResult = ChannelOutput<'data.move'>;
 
@@ -101,7 +102,7 @@ export function DataFolderSection() {
   const [removeOld, setRemoveOld] = useState(false);
   const [result, setResult] = useState<MoveResult | null>(null);
 
-  const move = useMutation({
+  const move = useSingleFlightMutation({
     mutationFn: () => client.invoke('data.move', { to: target.trim(), removeOld }),
     onSuccess: (r) => {
       setResult(r);

@@ -7,7 +7,7 @@ import {
   Text,
   type NumberInputProps,
 } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
@@ -21,6 +21,7 @@ import { formatNumber, numberSeparators } from '../../format';
 import { Section } from './Section';
 import { SaveFooter } from './SaveFooter';
 import { ScoreField } from './ScoreField';
+import { useSingleFlightMutation } from '../../api/single-flight';
 
 type Settings = z.infer<typeof settingsSchema>;
 
@@ -89,7 +90,7 @@ export function DefaultsSection({ settings }: { settings: Settings }) {
   const values = draft ?? fromSettings(settings);
   const builtIn = settings.builtIn;
 
-  const update = useMutation({
+  const update = useSingleFlightMutation({
     mutationFn: (patch: {
       detection: { minScore: number; minFace: number } | null;
       blur: BlurSettings | null;

@@ -28,6 +28,7 @@ import { formatBytes, formatScore } from '../../format';
 import { IMAGE_ACCEPT, toImageSource } from '../../lib/files';
 import { Section } from './Section';
 import { SuccessNotice } from '../../components/SuccessNotice';
+import { useSingleFlightMutation } from '../../api/single-flight';
 
 type Notice = { kind: 'ok'; text: string } | null;
 
@@ -43,7 +44,7 @@ function ModelRow({
   const { t, i18n } = useTranslation();
   const { client } = useVigil();
   const queryClient = useQueryClient();
-  const makeDefault = useMutation({
+  const makeDefault = useSingleFlightMutation({
     mutationFn: () => client.invoke('settings.update', { classify: { defaultModel: model.name } }),
     onSuccess: (next) => {
       queryClient.setQueryData(queryKeys.settings, next);
@@ -174,7 +175,7 @@ function ImportForm({ onNotice }: { onNotice: (n: Notice) => void }) {
   const [channels, setChannels] = useState(AUTO);
   const [normalization, setNormalization] = useState(AUTO);
   const [fit, setFit] = useState(AUTO);
-  const run = useMutation({
+  const run = useSingleFlightMutation({
     mutationFn: () => {
       const input: Partial<ModelInput> = {
         ...(typeof width === 'number' ? { width } : {}),
@@ -320,7 +321,7 @@ export function ModelsSection() {
   const models = useModels();
   const [notice, setNotice] = useState<Notice>(null);
   const [removing, setRemoving] = useState<ModelEntry | null>(null);
-  const remove = useMutation({
+  const remove = useSingleFlightMutation({
     mutationFn: (name: string) => client.invoke('models.remove', { name }),
     onSuccess: (r) => {
       void queryClient.invalidateQueries({ queryKey: modelsKey });

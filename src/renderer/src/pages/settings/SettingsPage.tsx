@@ -9,7 +9,7 @@ import {
   Text,
   useMantineColorScheme,
 } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
@@ -27,6 +27,7 @@ import { BackupSection } from './BackupSection';
 import { ModelsSection } from './ModelsSection';
 import { SaveFooter } from './SaveFooter';
 import { ScoreField } from './ScoreField';
+import { useSingleFlightMutation } from '../../api/single-flight';
 
 type Settings = z.infer<typeof settingsSchema>;
 type Thresholds = Settings['thresholds'];
@@ -122,7 +123,7 @@ function ThresholdsSection({ settings }: { settings: Settings }) {
   const [saved, setSaved] = useState<'saved' | 'restored' | null>(null);
   const values: Record<Key, number | string> = draft ?? settings.thresholds;
 
-  const update = useMutation({
+  const update = useSingleFlightMutation({
     mutationFn: (thresholds: Thresholds | null) => client.invoke('settings.update', { thresholds }),
     onSuccess: (next, thresholds) => {
       queryClient.setQueryData(queryKeys.settings, next);
@@ -241,7 +242,7 @@ function RetentionSection({ settings }: { settings: Settings }) {
   const valid = days !== undefined && records !== undefined;
   const dirty = draft !== null && (days !== current.days || records !== current.records);
 
-  const update = useMutation({
+  const update = useSingleFlightMutation({
     mutationFn: (retention: Retention) => client.invoke('settings.update', { retention }),
     onSuccess: (next) => {
       queryClient.setQueryData(queryKeys.settings, next);

@@ -15,7 +15,7 @@ import {
   Title,
   Tooltip,
 } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EnrolledFace, Subject } from '../../../../shared/watchlist-schemas';
@@ -30,6 +30,7 @@ import { useEnroll } from './EnrollProvider';
 import { SubjectFormModal } from './SubjectForm';
 import { StatusBadge } from './SubjectList';
 import classes from './Watchlist.module.css';
+import { useSingleFlightMutation } from '../../api/single-flight';
 
 /** A small button over a corner of a face crop, with its tooltip. */
 function CornerButton({
@@ -170,7 +171,7 @@ function RemoveFaceModal({
   const { client } = useVigil();
   const queryClient = useQueryClient();
   const { faceRemoved } = useEnroll();
-  const remove = useMutation({
+  const remove = useSingleFlightMutation({
     mutationFn: (faceId: string) => client.invoke('watchlist.removeFace', { subjectId: subject.id, faceId }),
     onSuccess: (updated, faceId) => {
       queryClient.setQueryData(queryKeys.subject(updated.id), updated);
@@ -232,7 +233,7 @@ function DeleteSubjectModal({
   const { client } = useVigil();
   const queryClient = useQueryClient();
   const [typed, setTyped] = useState('');
-  const del = useMutation({
+  const del = useSingleFlightMutation({
     mutationFn: () => client.invoke('watchlist.delete', { id: subject.id }),
     onSuccess: () => {
       queryClient.removeQueries({ queryKey: queryKeys.subject(subject.id) });
@@ -312,7 +313,7 @@ export function SubjectDetail({ subjectId, onClosed }: { subjectId: string; onCl
   const [removing, setRemoving] = useState<EnrolledFace | null>(null);
   const { client } = useVigil();
   const queryClient = useQueryClient();
-  const cover = useMutation({
+  const cover = useSingleFlightMutation({
     mutationFn: (faceId: string) => client.invoke('watchlist.setCover', { subjectId, faceId }),
     onSuccess: (updated) => {
       queryClient.setQueryData(queryKeys.subject(updated.id), updated);

@@ -9,7 +9,7 @@ import {
   Textarea,
   TextInput,
 } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Subject } from '../../../../shared/watchlist-schemas';
@@ -17,6 +17,7 @@ import { useVigil } from '../../api/ClientProvider';
 import { queryKeys } from '../../api/queries';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { STATUS_COLOR, SUBJECT_STATUSES, type SubjectStatus } from '../../lib/labels';
+import { useSingleFlightMutation } from '../../api/single-flight';
 
 interface Fields {
   name: string;
@@ -52,7 +53,7 @@ function SubjectFormBody({
   const set = <K extends keyof Fields>(key: K, value: Fields[K]) =>
     setFields((f) => ({ ...f, [key]: value }));
 
-  const save = useMutation({
+  const save = useSingleFlightMutation({
     mutationFn: (input: Fields) => {
       const clean = {
         ...input,

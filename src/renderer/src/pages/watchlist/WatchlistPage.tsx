@@ -1,5 +1,5 @@
 import { Alert, Badge, Button, Grid, List, Modal, Paper, Stack, Tabs, Text, Title } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
@@ -18,6 +18,7 @@ import { SearchPanel } from './SearchPanel';
 import { SubjectDetail } from './SubjectDetail';
 import { SubjectFormModal } from './SubjectForm';
 import { SubjectList } from './SubjectList';
+import { useSingleFlightMutation } from '../../api/single-flight';
 
 type ImportReport = z.infer<typeof importReportSchema>;
 
@@ -133,12 +134,12 @@ export function WatchlistPage() {
   const [creating, setCreating] = useState(false);
   const importInput = useRef<HTMLInputElement>(null);
 
-  const exportList = useMutation({
+  const exportList = useSingleFlightMutation({
     mutationFn: () => client.invoke('watchlist.export', {}),
     onSuccess: (result) => downloadBase64(result.fileName, result.data, 'application/json'),
   });
 
-  const importList = useMutation({
+  const importList = useSingleFlightMutation({
     mutationFn: async (file: File) =>
       client.invoke('watchlist.import', { source: await toImageSource(file) }),
     onSettled: () => void queryClient.invalidateQueries({ queryKey: queryKeys.watchlist }),
