@@ -106,6 +106,38 @@ test('edit the regions of a photo, compare, and export it without its EXIF and G
   expect(readFileSync(output!).includes(Buffer.from('secret place'))).toBe(false);
 });
 
+test('with the keyboard alone a region is added, moved, resized and deleted', async ({ page }) => {
+  await openBlur(page);
+  await drop(page, [join(SAMPLES, 'sample1.jpg')]);
+  await expect(page.getByTestId('blur-photo')).toHaveAttribute('data-status', 'ready');
+  const blurred = page.getByTestId('blur-count-blurred');
+  const before = Number(await blurred.getAttribute('data-count'));
+
+  await page.getByTestId('blur-add-region').focus();
+  await page.keyboard.press('Enter');
+  const manual = page.locator('[data-testid="blur-region"][data-origin="manual"]');
+  await expect(manual).toHaveCount(1);
+  await expect(manual).toBeFocused();
+  await expect(manual).toHaveAttribute('data-state', 'blurred');
+  await expect(blurred).toHaveAttribute('data-count', String(before + 1));
+
+  const b0 = (await manual.boundingBox())!;
+  await page.keyboard.press('Shift+ArrowRight');
+  await expect.poll(async () => (await manual.boundingBox())!.x).toBeGreaterThan(b0.x + 5);
+  const b1 = (await manual.boundingBox())!;
+  expect(b1.width).toBeCloseTo(b0.width, 0);
+  await page.keyboard.press('Control+Shift+ArrowRight');
+  await page.keyboard.press('Control+Shift+ArrowDown');
+  await expect.poll(async () => (await manual.boundingBox())!.width).toBeGreaterThan(b1.width + 5);
+  const b2 = (await manual.boundingBox())!;
+  expect(b2.height).toBeGreaterThan(b1.height + 5);
+  expect(b2.x).toBeCloseTo(b1.x, 0);
+
+  await page.keyboard.press('Delete');
+  await expect(manual).toHaveCount(0);
+  await expect(blurred).toHaveAttribute('data-count', String(before));
+});
+
 test('a batch reports the bad file and exports the others; a bad folder stops it', async ({ page }, info) => {
   const bad = info.outputPath('broken.jpg');
   writeFileSync(bad, 'not a photo');

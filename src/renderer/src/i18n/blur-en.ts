@@ -19,10 +19,11 @@ const blurEn = {
   finding: 'Finding faces…',
   waiting: 'Waiting…',
   removePhoto: 'Remove from the list',
+  addRegion: 'Add region',
   modeEdit: 'Edit regions',
   modeCompare: 'Before / after',
   editHint:
-    'Drag on the photo to add a region · click a region to remove or restore it · drag it or its corners to move or resize · the eye keeps a face visible · Ctrl + wheel zooms',
+    'Drag on the photo to add a region · click a region to remove or restore it · drag it or its corners to move or resize · the eye keeps a face visible · Ctrl + wheel zooms · keyboard: Tab to a region, Enter removes or restores, arrows move, Ctrl + arrows resize, K keeps',
   compareHint:
     'Drag across the photo to compare; the right side is what will be exported, at full resolution.',
   rendering: 'Rendering…',

@@ -21,10 +21,11 @@ const blurPtBR: BlurTranslation = {
   finding: 'Procurando rostos…',
   waiting: 'Aguardando…',
   removePhoto: 'Tirar da lista',
+  addRegion: 'Adicionar região',
   modeEdit: 'Editar regiões',
   modeCompare: 'Antes / depois',
   editHint:
-    'Arraste sobre a foto para adicionar uma região · clique numa região para removê-la ou restaurá-la · arraste-a ou arraste os cantos para mover ou redimensionar · o olho mantém um rosto visível · Ctrl + roda aproxima',
+    'Arraste sobre a foto para adicionar uma região · clique numa região para removê-la ou restaurá-la · arraste-a ou arraste os cantos para mover ou redimensionar · o olho mantém um rosto visível · Ctrl + roda aproxima · teclado: Tab até uma região, Enter remove ou restaura, setas movem, Ctrl + setas redimensionam, K mantém',
   compareHint:
     'Arraste sobre a foto para comparar; o lado direito é o que será exportado, em resolução total.',
   rendering: 'Gerando…',

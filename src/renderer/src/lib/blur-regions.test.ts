@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   boxFromPoints,
+  centredBox,
   clampBox,
   countRegions,
   coverageBox,
@@ -79,6 +80,11 @@ describe('blur regions', () => {
     expect(resizeBox([10, 10, 20, 20], 'nw', 100, 100, 100, 100)).toEqual([26, 26, 4, 4]);
     expect(resizeBox([10, 10, 20, 20], 'ne', 500, -50, 100, 100)).toEqual([10, 0, 90, 30]);
     expect(clampBox([-5, 98, 1, 1], 100, 100)).toEqual([0, 96, 4, 4]);
+  });
+
+  it('adds a region without a pointer as a square in the middle, an eighth of the shorter side', () => {
+    expect(centredBox(1920, 1080)).toEqual([893, 473, 135, 135]);
+    expect(centredBox(20, 10)).toEqual([8, 3, 4, 4]);
   });
 
   it('shows the area the core blurs: detected boxes grown by the scale, manual ones as drawn', () => {

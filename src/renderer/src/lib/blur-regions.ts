@@ -157,6 +157,12 @@ export function moveBox(box: Box, dx: number, dy: number, width: number, height:
   return clampBox([box[0] + dx, box[1] + dy, box[2], box[3]], width, height);
 }
 
+/** A region added without a pointer: a square an eighth of the photo's shorter side, centred. */
+export function centredBox(width: number, height: number): Box {
+  const side = Math.max(MIN_SIDE, Math.round(Math.min(width, height) / 8));
+  return clampBox([(width - side) / 2, (height - side) / 2, side, side], width, height);
+}
+
 export type Corner = 'nw' | 'ne' | 'sw' | 'se';
 export const CORNERS: readonly Corner[] = ['nw', 'ne', 'sw', 'se'];
 

@@ -292,7 +292,8 @@ export interface BlurContextValue {
   fileOf(id: number): File | undefined;
   /** An object URL of the original file (for display), made once per photo. */
   urlOf(id: number): string | undefined;
-  addRegion(id: number, box: Box): void;
+  /** Adds a region drawn by hand; returns its id. */
+  addRegion(id: number, box: Box): string;
   setRegionBox(id: number, regionId: string, box: Box): void;
   toggleRemoved(id: number, regionId: string): void;
   toggleKeep(id: number, regionId: string): void;
@@ -483,19 +484,14 @@ export function BlurProvider({ children }: { children: ReactNode }) {
   );
   const manualSeq = useRef(0);
   const addRegion = useCallback(
-    (id: number, box: Box) =>
+    (id: number, box: Box) => {
+      const regionId = `m${manualSeq.current++}`;
       editRegions(id, (rs) => [
         ...rs,
-        {
-          id: `m${manualSeq.current++}`,
-          box,
-          score: null,
-          origin: 'manual',
-          matches: [],
-          removed: false,
-          keep: null,
-        },
-      ]),
+        { id: regionId, box, score: null, origin: 'manual', matches: [], removed: false, keep: null },
+      ]);
+      return regionId;
+    },
     [editRegions],
   );
   const setRegionBox = useCallback(

@@ -1,4 +1,4 @@
-import { Badge, Group, Loader, Paper, SegmentedControl, Stack, Text } from '@mantine/core';
+import { Badge, Button, Group, Loader, Paper, SegmentedControl, Stack, Text } from '@mantine/core';
 import { useDebouncedValue, useViewportSize } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo, useRef, useState, type PointerEvent } from 'react';
@@ -6,7 +6,8 @@ import { useTranslation } from 'react-i18next';
 import type { BlurPreviewResult } from '../../../../shared/blur-schemas';
 import { useVigil } from '../../api/ClientProvider';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { countRegions, toCoreRegions } from '../../lib/blur-regions';
+import { IconPlus } from '../../components/icons';
+import { centredBox, countRegions, toCoreRegions } from '../../lib/blur-regions';
 import { toImageSource } from '../../lib/files';
 import { PhotoFrame } from '../scan/PhotoView';
 import classes from './Blur.module.css';
@@ -107,8 +108,10 @@ function Compare({ before, after }: { before: string; after: string | undefined 
 export function PhotoPanel({ subjectName }: { subjectName: (id: string) => string | undefined }) {
   const { t } = useTranslation();
   const { client } = useVigil();
-  const { selected: item, options, keepIds, fileOf } = useBlur();
+  const { selected: item, options, keepIds, fileOf, addRegion } = useBlur();
   const [mode, setMode] = useState<ViewMode>('edit');
+  /** A region added with the button, focused so the keyboard can place and size it. */
+  const [added, setAdded] = useState<string | null>(null);
   /** The photo whose original the browser could not show (then the core's decode is shown). */
   const [brokenId, setBrokenId] = useState<number | null>(null);
   const { height: viewportH } = useViewportSize();
@@ -182,7 +185,18 @@ export function PhotoPanel({ subjectName }: { subjectName: (id: string) => strin
           ]}
           data-testid="blur-mode"
         />
-        <Group gap={6} data-testid="blur-counts">
+        {mode === 'edit' && (
+          <Button
+            size="compact-sm"
+            variant="default"
+            leftSection={<IconPlus size={14} />}
+            onClick={() => setAdded(addRegion(item.id, centredBox(item.width!, item.height!)))}
+            data-testid="blur-add-region"
+          >
+            {t('blur.addRegion')}
+          </Button>
+        )}
+        <Group gap={6} data-testid="blur-counts" ml="auto">
           <Badge color="red" variant="light" data-testid="blur-count-blurred" data-count={counts.blurred}>
             {t('blur.counts.blurred', { count: counts.blurred })}
           </Badge>
@@ -226,7 +240,7 @@ export function PhotoPanel({ subjectName }: { subjectName: (id: string) => strin
                 data-testid="blur-original"
               />
             )}
-            <RegionEditor item={sized} subjectName={subjectName} />
+            <RegionEditor item={sized} subjectName={subjectName} focusId={added} />
           </>
         ) : (
           original && <Compare before={original} after={preview.data ? dataUrl(preview.data) : undefined} />

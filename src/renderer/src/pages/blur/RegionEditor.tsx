@@ -1,4 +1,11 @@
-import { useRef, useState, type CSSProperties, type KeyboardEvent, type PointerEvent } from 'react';
+import {
+  useEffect,
+  useRef,
+  useState,
+  type CSSProperties,
+  type KeyboardEvent,
+  type PointerEvent,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Box } from '../../../../shared/schemas';
 import { IconEye } from '../../components/icons';
@@ -41,14 +48,17 @@ export function pctStyle(box: readonly number[], width: number, height: number):
 /**
  * The regions of one photo over it: drag on the photo to add a region, drag a region to move it,
  * its corners to resize it, click it to remove or restore it, and the eye on its tab to keep the
- * face visible. Keyboard: Enter/Delete remove or restore, K keeps, arrows move (Shift: faster).
+ * face visible. Keyboard: Enter/Delete remove or restore, K keeps, arrows move, Ctrl + arrows
+ * resize (Shift: faster); `focusId` is a region just added without a pointer, given the focus.
  */
 export function RegionEditor({
   item,
   subjectName,
+  focusId,
 }: {
   item: BlurItem & { width: number; height: number };
   subjectName: (id: string) => string | undefined;
+  focusId?: string | null;
 }) {
   const { t, i18n } = useTranslation();
   const { options, keepIds, addRegion, setRegionBox, toggleRemoved, toggleKeep, deleteRegion } = useBlur();
@@ -56,6 +66,11 @@ export function RegionEditor({
   const drag = useRef<Drag | null>(null);
   const [draft, setDraft] = useState<{ id?: string; box: Box } | null>(null);
   const { width: W, height: H } = item;
+
+  useEffect(() => {
+    if (!focusId) return;
+    overlay.current?.querySelector<HTMLElement>(`[data-region-id="${CSS.escape(focusId)}"]`)?.focus();
+  }, [focusId]);
 
   const toImage = (e: { clientX: number; clientY: number }): Point => {
     const r = overlay.current!.getBoundingClientRect();
@@ -111,7 +126,11 @@ export function RegionEditor({
       ArrowDown: [0, step],
     };
     const arrow = arrows[e.key];
-    if (arrow) setRegionBox(item.id, r.id, moveBox(r.box, arrow[0], arrow[1], W, H));
+    // Ctrl + arrows move the bottom-right corner: right/down grow the region, left/up shrink it.
+    // (Not Alt: Alt + Left is the browser's Back.)
+    if (arrow && (e.ctrlKey || e.metaKey))
+      setRegionBox(item.id, r.id, resizeBox(r.box, 'se', arrow[0], arrow[1], W, H));
+    else if (arrow) setRegionBox(item.id, r.id, moveBox(r.box, arrow[0], arrow[1], W, H));
     else if (e.key === 'Enter' || e.key === ' ') toggleRemoved(item.id, r.id);
     else if (e.key === 'Delete' || e.key === 'Backspace') {
       if (r.origin === 'manual') deleteRegion(item.id, r.id);
@@ -194,6 +213,7 @@ export function RegionEditor({
               }
               onKeyDown={(e) => onKey(e, r)}
               data-testid="blur-region"
+              data-region-id={r.id}
               data-origin={r.origin}
               data-state={state}
               data-score={r.score ?? ''}
