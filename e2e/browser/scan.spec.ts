@@ -28,6 +28,26 @@ test('the token is taken out of the address bar', async ({ page }) => {
   expect(page.url()).not.toContain('token=');
 });
 
+test('when the server stops answering the header says so, and both recover when it is back', async ({
+  page,
+}) => {
+  await open(page);
+  const status = page.getByTestId('connection-status');
+  await expect(status).toHaveText('Connected');
+  // As if `vigil serve` were stopped: every call is refused.
+  await page.route('**/api/call/**', (route) => route.abort('connectionrefused'));
+  await page.getByTestId('nav-history').click();
+  const notice = page.getByTestId('error-notice').first();
+  await expect(notice).toHaveAttribute('data-code', 'CORE_UNREACHABLE');
+  await expect(notice).toContainText('Vigil is not answering');
+  // Well before the 30-s health poll: the failed call asked the health check again.
+  await expect(status).toHaveText('Core unreachable', { timeout: 8_000 });
+
+  await page.unroute('**/api/call/**');
+  await expect(status).toHaveText('Connected', { timeout: 10_000 });
+  await expect(page.getByTestId('error-notice')).toHaveCount(0);
+});
+
 test('dropping a group photo shows one box per face', async ({ page }) => {
   await open(page);
   await page.locator('[data-testid="dropzone"] input[type=file]').setInputFiles(join(SAMPLES, 'sample4.jpg'));

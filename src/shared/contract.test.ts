@@ -83,6 +83,19 @@ describe('client over HTTP', () => {
     expect((err as VigilError).message).toBe('HTTP 502');
   });
 
+  it('says CORE_UNREACHABLE when the server does not answer at all', async () => {
+    const refused = (async () => {
+      throw new TypeError('Failed to fetch');
+    }) as typeof fetch;
+    const client = createClient(httpTransport({ baseUrl: 'http://127.0.0.1:9', token: 't', fetch: refused }));
+    const err = await client.invoke('app.health', {}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(VigilError);
+    expect((err as VigilError).code).toBe('CORE_UNREACHABLE');
+    expect((err as VigilError).message).toBe(
+      'No answer from Vigil at http://127.0.0.1:9 (Failed to fetch). Is it still running?',
+    );
+  });
+
   it('turns a transport failure into INTERNAL', async () => {
     const client = createClient(async () => {
       throw new TypeError('fetch failed');

@@ -29,6 +29,8 @@ export const ERROR_CODES = [
   'TARGET_NOT_EMPTY',
   'TARGET_INSIDE_DATA',
   'TARGET_NOT_WRITABLE',
+  /** Only a client says this: the HTTP API did not answer at all (the server stopped). */
+  'CORE_UNREACHABLE',
   'INTERNAL',
 ] as const;
 

@@ -81,6 +81,7 @@ export function httpStatusOf(code: ErrorShape['code']): number {
     case 'STORE_LOCKED':
       return 409;
     case 'ENGINE_UNAVAILABLE':
+    case 'CORE_UNREACHABLE':
       return 503;
     default:
       return 500;

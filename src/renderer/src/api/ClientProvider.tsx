@@ -1,12 +1,14 @@
 import { createContext, useContext, useState, type ReactNode } from 'react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createRendererClient, type RendererClient } from './transport';
+import { connectionCaches } from './connection';
 import { hasCode } from './errors';
 
 const ClientContext = createContext<RendererClient | null>(null);
 
 function createQueryClient(): QueryClient {
-  return new QueryClient({
+  const client: QueryClient = new QueryClient({
+    ...connectionCaches(() => client),
     defaultOptions: {
       queries: {
         // A missing token will not fix itself by retrying.
@@ -16,6 +18,7 @@ function createQueryClient(): QueryClient {
       },
     },
   });
+  return client;
 }
 
 /** Provides the Vigil client (IPC in the desktop window, HTTP in a browser) and TanStack Query. */

@@ -1,9 +1,10 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { ChannelInput } from '../../../shared/contract';
 import { useVigil } from './ClientProvider';
+import { HEALTH_KEY } from './connection';
 
 export const queryKeys = {
-  health: ['app.health'] as const,
+  health: HEALTH_KEY,
   engineInfo: ['engine.info'] as const,
   /** Everything about the watchlist; invalidate this after any change to it. */
   watchlist: ['watchlist'] as const,
@@ -28,7 +29,8 @@ export function useHealth() {
   return useQuery({
     queryKey: queryKeys.health,
     queryFn: () => client.invoke('app.health', {}),
-    refetchInterval: 30_000,
+    // Down: look again every few seconds, so the header says "connected" soon after a restart.
+    refetchInterval: (query) => (query.state.status === 'error' ? 3_000 : 30_000),
   });
 }
 

@@ -67,7 +67,8 @@ export function ConnectionStatus() {
   let color = 'gray';
   let label = t('connection.checking');
   let detail = '';
-  if (health.data) {
+  // A failed check wins over the data an earlier one left behind.
+  if (health.data && !health.isError) {
     color = 'teal';
     label = t('connection.connected');
     detail = t('connection.connectedDetail', { version: health.data.version, shell: shellName });
