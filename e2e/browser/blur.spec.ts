@@ -113,6 +113,10 @@ test('with the keyboard alone a region is added, moved, resized and deleted', as
   const blurred = page.getByTestId('blur-count-blurred');
   const before = Number(await blurred.getAttribute('data-count'));
 
+  // The sliders a keyboard reaches say what they set.
+  await expect(page.getByRole('slider', { name: 'Detection threshold' })).toBeVisible();
+  await expect(page.getByRole('slider', { name: 'Region size' })).toBeVisible();
+
   await page.getByTestId('blur-add-region').focus();
   await page.keyboard.press('Enter');
   const manual = page.locator('[data-testid="blur-region"][data-origin="manual"]');

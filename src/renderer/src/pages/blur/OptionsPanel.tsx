@@ -52,6 +52,7 @@ export function OptionsPanel({ subjects }: { subjects: { value: string; label: s
             onChange={(thresh) => setOptions({ thresh })}
             label={(v) => formatScore(lang, v)}
             aria-label={t('blur.options.threshAria')}
+            thumbLabel={t('blur.options.threshAria')}
             data-testid="blur-thresh"
           />
         </Field>
@@ -138,6 +139,7 @@ export function OptionsPanel({ subjects }: { subjects: { value: string; label: s
             label={(v) => `×${formatNumber(lang, v, 2)}`}
             marks={[1, 2, 3].map((v) => ({ value: v, label: `×${v}` }))}
             aria-label={t('blur.options.scaleAria')}
+            thumbLabel={t('blur.options.scaleAria')}
             mb="sm"
             data-testid="blur-scale"
           />

@@ -66,6 +66,7 @@ export function ScoreField({
       </Group>
       <Slider
         aria-labelledby={labelId}
+        thumbLabel={label}
         value={Math.min(1, Math.max(0, position))}
         onChange={onChange}
         min={0}
