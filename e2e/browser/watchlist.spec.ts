@@ -135,6 +135,29 @@ test('a double click on Create makes one subject', async ({ page, request }) => 
   expect(subjects.map((s) => s.name)).toEqual([name]);
 });
 
+test('a name of one long word is cut in the list and wrapped elsewhere, never pushing the page sideways', async ({
+  page,
+  request,
+}) => {
+  const name = unique('Long' + 'Verylongwordwithoutanyspaces'.repeat(6)).replace(' ', '');
+  await call(request, 'watchlist.create', { name });
+  await open(page);
+  await page.getByTestId('nav-watchlist').click();
+  await page.getByTestId('watchlist-search').fill(name.slice(0, 40));
+  const row = page.getByTestId('subject-row').filter({ hasText: name.slice(0, 20) });
+  await row.click();
+  await expect(page.getByTestId('subject-title')).toHaveText(name);
+  const fits = (selector: string) =>
+    page.locator(selector).evaluateAll((els) => els.every((el) => el.scrollWidth <= el.clientWidth + 1));
+  // The list's scroll area, the row and the detail card stay as wide as they are.
+  expect(await fits('.mantine-ScrollArea-viewport:has([role="list"])')).toBe(true);
+  expect(await fits('[data-testid="subject-row"]')).toBe(true);
+  expect(await fits('[data-testid="subject-detail"]')).toBe(true);
+  await expect(row.getByTestId('subject-status-badge')).toHaveText('Wanted');
+  const badge = (await row.getByTestId('subject-status-badge').boundingBox())!;
+  expect(badge.width).toBeGreaterThan(40);
+});
+
 test('a file that is not an image gets a clear per-file enrolment error', async ({ page }, info) => {
   const bad = info.outputPath('not-a-photo.jpg');
   writeFileSync(bad, 'plain text, not a photo');

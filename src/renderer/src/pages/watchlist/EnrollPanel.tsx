@@ -265,8 +265,8 @@ export function EnrollPanel({ subjectId, subjectName }: { subjectId: string; sub
         >
           <Group justify="center" gap="md" wrap="nowrap" mih={48} style={{ pointerEvents: 'none' }}>
             <DropzoneIcon size={40} iconSize={20} />
-            <Stack gap={2}>
-              <Text size="sm" fw={600}>
+            <Stack gap={2} miw={0}>
+              <Text size="sm" fw={600} style={{ overflowWrap: 'anywhere' }}>
                 <Dropzone.Accept>{t('scan.dropAccept')}</Dropzone.Accept>
                 <Dropzone.Reject>{t('scan.dropReject')}</Dropzone.Reject>
                 <Dropzone.Idle>{t('enroll.dropTitle', { name: subjectName })}</Dropzone.Idle>

@@ -360,7 +360,13 @@ export function SubjectDetail({ subjectId, onClosed }: { subjectId: string; onCl
             </Avatar>
             <Stack gap={4} style={{ minWidth: 0 }}>
               <Group gap="xs" wrap="wrap">
-                <Title order={3} size="h3" data-testid="subject-title" style={{ overflowWrap: 'anywhere' }}>
+                <Title
+                  order={3}
+                  size="h3"
+                  dir="auto"
+                  data-testid="subject-title"
+                  style={{ overflowWrap: 'anywhere' }}
+                >
                   {subject.name}
                 </Title>
                 <StatusBadge status={subject.status} size="md" />
@@ -401,7 +407,7 @@ export function SubjectDetail({ subjectId, onClosed }: { subjectId: string; onCl
 
         <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="md">
           <Field label={t('watchlist.fields.caseRef')}>
-            <Text size="sm" ff="monospace">
+            <Text size="sm" ff="monospace" dir="auto" style={{ overflowWrap: 'anywhere' }}>
               {subject.caseRef || t('common.none')}
             </Text>
           </Field>

@@ -35,6 +35,8 @@ export function StatusBadge({
       radius="sm"
       variant={status === 'wanted' ? 'filled' : 'light'}
       color={STATUS_COLOR[status]}
+      // Beside a long name, the name gives way, not the status.
+      style={{ flexShrink: 0 }}
       data-testid="subject-status-badge"
       data-status={status}
     >
@@ -86,7 +88,14 @@ export function SubjectList({
             : ' '}
         </Text>
       </Stack>
-      <ScrollArea.Autosize mah="calc(100vh - 270px)" type="auto" offsetScrollbars>
+      {/* Mantine lays the content out as a table, which grows with a long name instead of cutting it. */}
+      <ScrollArea.Autosize
+        mah="calc(100vh - 270px)"
+        type="auto"
+        offsetScrollbars
+        scrollbars="y"
+        styles={{ content: { display: 'block', minWidth: 0 } }}
+      >
         <Stack gap={2} p="xs" pt={4} role="list" aria-label={t('watchlist.listLabel')}>
           {list.isPending &&
             Array.from({ length: 4 }, (_, i) => <Skeleton key={i} height={56} radius="sm" />)}
@@ -129,16 +138,16 @@ export function SubjectList({
                     </Avatar>
                     <Stack gap={2} style={{ flex: 1, minWidth: 0 }}>
                       <Group gap={6} wrap="nowrap" justify="space-between">
-                        <Text size="sm" fw={600} truncate="end">
+                        <Text size="sm" fw={600} truncate="end" dir="auto" miw={0}>
                           {s.name}
                         </Text>
                         <StatusBadge status={s.status} size="xs" />
                       </Group>
-                      <Text size="xs" c="dimmed" truncate="end">
+                      <Text size="xs" c="dimmed" truncate="end" dir="auto">
                         {s.aliases.length > 0 ? s.aliases.join(', ') : ' '}
                       </Text>
                       <Group gap={6} wrap="nowrap" justify="space-between">
-                        <Text size="xs" c="dimmed" ff="monospace" truncate="end">
+                        <Text size="xs" c="dimmed" ff="monospace" truncate="end" dir="auto" miw={0}>
                           {s.caseRef}
                         </Text>
                         <Text
