@@ -11,14 +11,19 @@ import { ScanProvider } from './pages/scan/ScanProvider';
 import { EnrollProvider } from './pages/watchlist/EnrollProvider';
 import { BlurProvider } from './pages/blur/BlurProvider';
 import { ClassifyProvider } from './pages/classify/ClassifyProvider';
-import { colorSchemeManager, theme } from './theme';
+import { colorSchemeManager, cssVariablesResolver, theme } from './theme';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('Missing #root element');
 
 createRoot(root).render(
   <StrictMode>
-    <MantineProvider theme={theme} defaultColorScheme="auto" colorSchemeManager={colorSchemeManager}>
+    <MantineProvider
+      theme={theme}
+      defaultColorScheme="auto"
+      colorSchemeManager={colorSchemeManager}
+      cssVariablesResolver={cssVariablesResolver}
+    >
       <ClientProvider>
         <NavigationProvider>
           <ScanProvider>

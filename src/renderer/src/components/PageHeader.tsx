@@ -17,7 +17,7 @@ export function PageHeader({
         <Title order={2} size="h3">
           {title}
         </Title>
-        <Text size="sm" c="dimmed">
+        <Text size="sm" c="dimmed" data-testid="page-description">
           {description}
         </Text>
       </div>
