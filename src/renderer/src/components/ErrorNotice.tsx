@@ -2,6 +2,7 @@ import { Alert, Badge, Button, Group, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { errorShapeOf } from '../api/errors';
 import { IconAlert, IconRefresh } from './icons';
+import { errorText } from '../lib/error-text';
 
 /** A failed call: localised title for the code, the core's own message, the stable code. */
 export function ErrorNotice({
@@ -15,7 +16,7 @@ export function ErrorNotice({
   onRetry?: () => void;
   retrying?: boolean;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const shape = errorShapeOf(error);
   return (
     <Alert
@@ -26,7 +27,7 @@ export function ErrorNotice({
       data-testid="error-notice"
       data-code={shape.code}
     >
-      <Text size="sm">{shape.message}</Text>
+      <Text size="sm">{errorText(shape, t, i18n.language)}</Text>
       <Group gap="xs" mt="xs" justify="space-between">
         <Badge variant="outline" color="red" size="sm" radius="sm">
           {t('common.errorCode')}: {shape.code}

@@ -110,6 +110,7 @@ const blurEn = {
     patternHint: '{name} the original’s name, {date} today, {style} the style. The extension is added.',
     patternInvalid: 'Use no slashes and only {name}, {date} and {style}.',
     patternExample: 'For example {{name}}',
+    button_zero: 'Export photos',
     button_one: 'Export {{formatted}} photo',
     button_many: 'Export {{formatted}} photos',
     button_other: 'Export {{formatted}} photos',

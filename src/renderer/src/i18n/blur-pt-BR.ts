@@ -113,6 +113,7 @@ const blurPtBR: BlurTranslation = {
       '{name} o nome do original, {date} a data de hoje, {style} o estilo. A extensão é acrescentada.',
     patternInvalid: 'Não use barras e use apenas {name}, {date} e {style}.',
     patternExample: 'Por exemplo {{name}}',
+    button_zero: 'Exportar fotos',
     button_one: 'Exportar {{formatted}} foto',
     button_many: 'Exportar {{formatted}} fotos',
     button_other: 'Exportar {{formatted}} fotos',

@@ -759,6 +759,17 @@ const en = {
   },
   errors: {
     title: 'Something went wrong',
+    /** Messages for the common codes, from their details (lib/error-text.ts). */
+    messages: {
+      CORE_UNREACHABLE: 'Vigil did not answer. Is it still running?',
+      NOT_AN_IMAGE: '{{file}} is not an image Vigil can read.',
+      IMAGE_CORRUPT: '{{file}} is damaged or truncated and cannot be decoded.',
+      NO_FACE: 'No face found in {{file}}.',
+      IMAGE_TOO_LARGE: '{{file}} has more than {{limit}} pixels.',
+      OUTPUT_DIR_INVALID_relative: 'The output folder must be a full path, not {{dir}}.',
+      OUTPUT_DIR_INVALID_file: '{{dir}} is a file, not a folder.',
+      OUTPUT_IN_DATA_DIR: "{{dir}} is inside Vigil's data folder; choose another folder.",
+    },
     codes: {
       BAD_INPUT: 'Invalid request',
       NOT_FOUND: 'Not found',

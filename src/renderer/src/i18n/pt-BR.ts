@@ -594,7 +594,7 @@ const ptBR: Translation = {
     data: {
       title: 'Pasta de dados',
       description:
-        'Tudo o que o Vigil guarda (lista de observação, rostos vistos, histórico e configurações) fica nesta única pasta.',
+        'Tudo o que o Vigil guarda (lista de procurados, rostos vistos, histórico e configurações) fica nesta única pasta.',
       size_one: '{{count}} arquivo · {{size}}',
       size_many: '{{count}} arquivos · {{size}}',
       size_other: '{{count}} arquivos · {{size}}',
@@ -662,7 +662,7 @@ const ptBR: Translation = {
       restore: 'Restaurar…',
       confirmTitle: 'Restaurar este backup?',
       confirmBody:
-        'A lista de observação, o histórico e as configurações são substituídos pelos de {{name}}. O arquivo é conferido por completo antes, e os dados atuais ficam guardados numa pasta ao lado.',
+        'A lista de procurados, o histórico e as configurações são substituídos pelos de {{name}}. O arquivo é conferido por completo antes, e os dados atuais ficam guardados numa pasta ao lado.',
       confirm: 'Restaurar',
       restored: '{{files}} arquivos restaurados de {{name}}.',
       previous: 'Os dados substituídos estão guardados em {{dir}}.',
@@ -766,6 +766,16 @@ const ptBR: Translation = {
   },
   errors: {
     title: 'Algo deu errado',
+    messages: {
+      CORE_UNREACHABLE: 'O Vigil não respondeu. Ele ainda está em execução?',
+      NOT_AN_IMAGE: '{{file}} não é uma imagem que o Vigil consiga ler.',
+      IMAGE_CORRUPT: '{{file}} está danificado ou incompleto e não pode ser decodificado.',
+      NO_FACE: 'Nenhum rosto encontrado em {{file}}.',
+      IMAGE_TOO_LARGE: '{{file}} tem mais de {{limit}} pixels.',
+      OUTPUT_DIR_INVALID_relative: 'A pasta de saída deve ser um caminho completo, não {{dir}}.',
+      OUTPUT_DIR_INVALID_file: '{{dir}} é um arquivo, não uma pasta.',
+      OUTPUT_IN_DATA_DIR: '{{dir}} fica dentro da pasta de dados do Vigil; escolha outra pasta.',
+    },
     codes: {
       BAD_INPUT: 'Solicitação inválida',
       NOT_FOUND: 'Não encontrado',

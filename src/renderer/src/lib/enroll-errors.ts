@@ -2,6 +2,7 @@ import type { TFunction } from 'i18next';
 import type { ErrorShape } from '../../../shared/errors';
 import type { Box } from '../../../shared/schemas';
 import { formatNumber, formatScore } from '../format';
+import { errorText } from './error-text';
 
 /** A face the user can pick when the photo holds several (MULTIPLE_FACES details). */
 export interface FaceChoice {
@@ -78,6 +79,6 @@ export function enrollErrorText(error: ErrorShape, lang: string, t: Translate, s
         : t('enroll.hints.DUPLICATE');
     }
     default:
-      return error.message;
+      return errorText(error, t, lang);
   }
 }

@@ -23,6 +23,7 @@ import { formatNumber } from '../../format';
 import { cx } from '../scan/PhotoView';
 import classes from './Blur.module.css';
 import { useBlur, type BlurItem, type ExportBatch } from './BlurProvider';
+import { errorText } from '../../lib/error-text';
 
 const EXT: Record<BlurFormat, string> = { jpeg: 'jpg', png: 'png', webp: 'webp' };
 
@@ -182,7 +183,7 @@ export function ExportPanel() {
 }
 
 function ExportRow({ item }: { item: BlurItem }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { select, selected } = useBlur();
   const ex = item.exported;
   if (!ex) return null;
@@ -207,7 +208,7 @@ function ExportRow({ item }: { item: BlurItem }) {
         <Table.Td colSpan={4}>
           {ex.status === 'error' && ex.error ? (
             <Text size="sm" c="red" data-testid="blur-result-error">
-              <b>{t(`errors.codes.${ex.error.code}`)}</b>: {ex.error.message}
+              <b>{t(`errors.codes.${ex.error.code}`)}</b>: {errorText(ex.error, t, i18n.language)}
             </Text>
           ) : (
             <Text size="sm" c="dimmed">

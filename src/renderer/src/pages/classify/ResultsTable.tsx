@@ -20,6 +20,7 @@ import type { ClassifyResult } from '../../../../shared/classify-schemas';
 import { IconAlert, IconCheck, IconX } from '../../components/icons';
 import { formatScore } from '../../format';
 import { useClassify, type ClassifyItem } from './ClassifyProvider';
+import { errorText } from '../../lib/error-text';
 
 export type SortKey = 'file' | 'label' | 'score' | 'objects' | 'faces';
 export interface Sort {
@@ -311,7 +312,7 @@ export function ResultsTable({
                         {item.error?.code}
                       </Badge>
                       <Text size="sm" c="red" truncate="end">
-                        {item.error?.message}
+                        {item.error && errorText(item.error, t, i18n.language)}
                       </Text>
                     </Group>
                   </Table.Td>

@@ -12,6 +12,7 @@ import { VERDICT_COLOR } from '../../lib/labels';
 import { identifyBoxes } from '../scan/PhotoCard';
 import { PhotoView, type PhotoImage } from '../scan/PhotoView';
 import { StatusBadge } from './StatusBadge';
+import { errorText } from '../../lib/error-text';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -244,7 +245,7 @@ function Detail({ record }: { record: HistoryRecord }) {
               {record.error.code}
             </Text>
             <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
-              {record.error.message}
+              {errorText(record.error, t, i18n.language)}
             </Text>
           </Stack>
         </Alert>

@@ -35,6 +35,7 @@ import { downloadBase64 } from '../../lib/download';
 import { HistoryDetail } from './HistoryDetail';
 import { StatusBadge } from './StatusBadge';
 import { useSingleFlightMutation } from '../../api/single-flight';
+import { errorText } from '../../lib/error-text';
 
 const PAGE_SIZE = 25;
 const JOB_KINDS = jobKindSchema.options;
@@ -478,7 +479,7 @@ function HistoryRow({
             data-testid="history-error-code"
             data-code={record.error.code}
           >
-            {record.error.code} · {record.error.message}
+            {record.error.code} · {errorText(record.error, t, i18n.language)}
           </Text>
         ) : (
           <Text size="sm" truncate="end">

@@ -24,6 +24,7 @@ import { VERDICT_COLOR, VERDICT_RANK, VERDICT_TONE } from '../../lib/labels';
 import { useNavigation } from '../../navigation';
 import { PhotoFrame, PhotoView, photoViewClasses, type BoxSpec } from './PhotoView';
 import { useScan, type FaceFeedback, type FeedbackVerdict, type ScanItem } from './ScanProvider';
+import { errorText } from '../../lib/error-text';
 
 /** Cards share one frame shape so the grid stays even; photos are letterboxed inside it. */
 export const CARD_FRAME_RATIO = 4 / 3;
@@ -448,7 +449,7 @@ export const PhotoCard = memo(function PhotoCard({
             styles={{ title: { marginBottom: 2 }, label: { fontSize: 'var(--mantine-font-size-sm)' } }}
           >
             <Text size="xs" style={{ overflowWrap: 'anywhere' }}>
-              {error.message}
+              {errorText(error, t, i18n.language)}
             </Text>
             <Text size="xs" c="dimmed" mt={4} ff="monospace">
               {t('common.errorCode')}: {error.code}

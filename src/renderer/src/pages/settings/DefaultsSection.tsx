@@ -43,6 +43,9 @@ const fromSettings = (s: Settings): Draft => ({
 });
 
 /** A number within [min, max] (whole when `int`), or null. */
+/** As the Blur page writes them. */
+const FORMAT_LABEL = { jpeg: 'JPEG', png: 'PNG', webp: 'WebP' } as const;
+
 function parse(v: number | string, min: number, max: number, int = false): number | null {
   const n = typeof v === 'number' ? v : Number.parseFloat(v.replace(',', '.'));
   return Number.isFinite(n) && n >= min && n <= max && (!int || Number.isInteger(n)) ? n : null;
@@ -214,7 +217,7 @@ export function DefaultsSection({ settings }: { settings: Settings }) {
           },
         })}
         <Labelled id="defaults-format-label" label={t('settings.defaults.format')}>
-          {segment('format', ['jpeg', 'png', 'webp'], (v) => v.toUpperCase())}
+          {segment('format', ['jpeg', 'png', 'webp'], (v) => FORMAT_LABEL[v])}
         </Labelled>
         {numberField('quality', quality, String(builtIn.blur.quality), {
           testId: 'settings-blur-quality',

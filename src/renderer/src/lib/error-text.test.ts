@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { translator } from '../i18n/test-translator';
+import { errorText } from './error-text';
+
+describe('errorText', () => {
+  it('words the common file errors in the UI language from their details', async () => {
+    const pt = await translator('pt-BR');
+    const notImage = {
+      code: 'NOT_AN_IMAGE' as const,
+      message: 'notes.jpg is not an image Vigil can read',
+      details: { file: '/home/ana/fotos/notes.jpg', reason: 'unsupported image format' },
+    };
+    expect(errorText(notImage, pt, 'pt-BR')).toBe('notes.jpg não é uma imagem que o Vigil consiga ler.');
+    expect(
+      errorText(
+        {
+          code: 'IMAGE_TOO_LARGE',
+          message: 'x',
+          details: { file: 'C:\\fotos\\big.png', limit: 200_000_000 },
+        },
+        pt,
+        'pt-BR',
+      ),
+    ).toBe('big.png tem mais de 200.000.000 pixels.');
+    expect(
+      errorText(
+        { code: 'OUTPUT_DIR_INVALID', message: 'x', details: { dir: 'relativo', reason: 'relative' } },
+        pt,
+        'pt-BR',
+      ),
+    ).toBe('A pasta de saída deve ser um caminho completo, não relativo.');
+    const en = await translator('en');
+    expect(errorText({ code: 'NO_FACE', message: 'x', details: { file: '/a/b.jpg' } }, en, 'en')).toBe(
+      'No face found in b.jpg.',
+    );
+  });
+
+  it("keeps the core's message when the details lack what the sentence names, and for other codes", async () => {
+    const pt = await translator('pt-BR');
+    expect(errorText({ code: 'NOT_AN_IMAGE', message: 'x.jpg is empty' }, pt, 'pt-BR')).toBe(
+      'x.jpg is empty',
+    );
+    expect(errorText({ code: 'DUPLICATE', message: 'already enrolled' }, pt, 'pt-BR')).toBe(
+      'already enrolled',
+    );
+  });
+});

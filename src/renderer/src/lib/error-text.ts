@@ -1,0 +1,41 @@
+import type { TFunction } from 'i18next';
+import type { ErrorShape } from '../../../shared/errors';
+import { formatNumber } from '../format';
+
+const nameOf = (path: string) => path.split(/[\\/]/).pop() ?? path;
+const text = (d: Record<string, unknown> | undefined, key: string) =>
+  typeof d?.[key] === 'string' ? (d[key] as string) : undefined;
+
+/**
+ * An error's message in the UI language, for the common codes whose details name what failed
+ * (the core writes English messages, and scripts read them); any other error keeps the core's.
+ */
+export function errorText(error: ErrorShape, t: TFunction, lang: string): string {
+  const d = error.details;
+  const file = text(d, 'file');
+  const dir = text(d, 'dir');
+  switch (error.code) {
+    case 'CORE_UNREACHABLE':
+      return t('errors.messages.CORE_UNREACHABLE');
+    case 'NOT_AN_IMAGE':
+    case 'IMAGE_CORRUPT':
+    case 'NO_FACE':
+      return file ? t(`errors.messages.${error.code}`, { file: nameOf(file) }) : error.message;
+    case 'IMAGE_TOO_LARGE': {
+      const limit = d?.limit;
+      return file && typeof limit === 'number'
+        ? t('errors.messages.IMAGE_TOO_LARGE', { file: nameOf(file), limit: formatNumber(lang, limit) })
+        : error.message;
+    }
+    case 'OUTPUT_DIR_INVALID': {
+      const reason = text(d, 'reason');
+      return dir && (reason === 'relative' || reason === 'file')
+        ? t(`errors.messages.OUTPUT_DIR_INVALID_${reason}`, { dir })
+        : error.message;
+    }
+    case 'OUTPUT_IN_DATA_DIR':
+      return dir ? t('errors.messages.OUTPUT_IN_DATA_DIR', { dir }) : error.message;
+    default:
+      return error.message;
+  }
+}
