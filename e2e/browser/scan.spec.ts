@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { SAMPLES } from '../env';
+import { E2E_TOKEN, SAMPLES } from '../env';
 import { mostInFlight, open } from './api';
 
 test('without the token every request gets 401, except the health check', async ({ page, request }) => {
@@ -26,6 +26,21 @@ test('the token is taken out of the address bar', async ({ page }) => {
   await open(page);
   await expect(page.getByTestId('dropzone')).toBeVisible();
   expect(page.url()).not.toContain('token=');
+});
+
+test('a second tab opened on the bare address works; the page cookie is not the API token', async ({
+  page,
+  context,
+}) => {
+  await open(page);
+  await expect(page.getByTestId('connection-status')).toHaveText('Connected');
+  const cookies = await context.cookies();
+  expect(cookies.map((c) => c.name)).toEqual([`vigil_page_${new URL(page.url()).port}`]);
+  expect(cookies[0]!.value).not.toBe(E2E_TOKEN);
+  const second = await context.newPage();
+  await second.goto(new URL(page.url()).origin + '/');
+  await expect(second.getByTestId('connection-status')).toHaveText('Connected');
+  await second.close();
 });
 
 test('when the server stops answering the header says so, and both recover when it is back', async ({

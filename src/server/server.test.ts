@@ -142,13 +142,42 @@ describe('local API', () => {
     }
   });
 
-  it('sets a same-site cookie on a page load with the token, which then authenticates media', async () => {
+  it('a page load with ?token= sets a page cookie that loads media, never the API token, which it cannot replace', async () => {
+    const port = new URL(server.url).port;
     const page = await fetch(`${server.url}/?token=test-token`);
-    const cookie = page.headers.get('set-cookie') ?? '';
-    expect(cookie).toMatch(/vigil_token=test-token; HttpOnly; SameSite=Strict/);
+    const setCookie = page.headers.get('set-cookie') ?? '';
+    // Browsers send a 127.0.0.1 cookie to every port: the API token must not be in it.
+    expect(setCookie).toMatch(
+      new RegExp(`^vigil_page_${port}=[\\w-]{32}; HttpOnly; SameSite=Strict; Path=/$`),
+    );
+    expect(setCookie).not.toContain('test-token');
+    const cookie = { cookie: setCookie.split(';')[0]! };
     const r = await post('image.inspect', { source: { path: sampleImage(4) } });
     const { previewUrl } = (await r.json()) as { previewUrl: string };
-    const viaCookie = await fetch(server.url + previewUrl, { headers: { cookie: cookie.split(';')[0]! } });
-    expect(viaCookie.status).toBe(200);
+    expect((await fetch(server.url + previewUrl, { headers: cookie })).status).toBe(200);
+    expect((await fetch(`${server.url}/`, { headers: cookie })).status).toBe(200);
+    // The API, OpenAPI and metrics take only the bearer token: neither the cookie nor ?token=.
+    expect((await post('app.health', {}, { ...cookie, 'content-type': 'application/json' })).status).toBe(
+      401,
+    );
+    for (const path of ['/api/openapi.json', '/metrics'])
+      expect((await fetch(server.url + path, { headers: cookie })).status, path).toBe(401);
+    const viaQuery = await fetch(`${server.url}/api/call/app.health?token=test-token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(viaQuery.status).toBe(401);
+    expect((await fetch(`${server.url}/metrics?token=test-token`)).status).toBe(401);
+    // The scheme is case-insensitive.
+    expect((await post('app.health', {}, { ...auth, authorization: 'bearer test-token' })).status).toBe(200);
+  });
+
+  it('forbids framing and caching of what it answers', async () => {
+    const page = await fetch(`${server.url}/?token=test-token`);
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(page.headers.get('content-security-policy')).toBe("frame-ancestors 'none'");
+    const call = await post('app.health', {});
+    expect(call.headers.get('cache-control')).toBe('no-store');
   });
 });

@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Core } from '../main/core/core';
 import { httpStatusOf } from '../main/core/dispatch';
 import { VigilError, type ErrorShape } from '../shared/errors';
-import { COOKIE, newToken, tokenMatches, tokenOf } from './token';
+import { bearerOf, cookieOf, newToken, pageCookieName, queryTokenOf, tokenMatches } from './token';
 import { isChannelName } from '../shared/contract';
 import { VERSION } from '../main/core/version';
 import { ServerMetrics } from './metrics';
@@ -58,15 +58,20 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // Only the origin services' health check answers without the token.
   app.get('/api/health', async () => ({ status: 'ok' }));
 
+  // Pages and media (what <img> and the page's own loads fetch, which carry no header) may use
+  // the page cookie or, to open the app, ?token=; the API and metrics take only the bearer token.
+  const pageToken = newToken();
   app.addHook('onRequest', async (req, reply) => {
     if (req.url === '/api/health') return;
-    const given = tokenOf(req.headers, req.query);
-    if (!tokenMatches(token, given)) {
+    const cookie = pageCookieName(req.socket.localPort ?? 0);
+    const page = req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/metrics');
+    const bearer = tokenMatches(token, bearerOf(req.headers));
+    const viaUrl = page && tokenMatches(token, queryTokenOf(req.query));
+    if (!bearer && !viaUrl && !(page && tokenMatches(pageToken, cookieOf(req.headers, cookie)))) {
       return sendError(reply, { code: 'UNAUTHORIZED', message: 'Missing or wrong token' });
     }
-    // A page opened with ?token= gets a same-site cookie so <img> requests for media authenticate too.
-    if (req.method === 'GET' && !req.url.startsWith('/api/')) {
-      reply.header('set-cookie', `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
+    if (viaUrl) {
+      reply.header('set-cookie', `${cookie}=${pageToken}; HttpOnly; SameSite=Strict; Path=/`);
     }
   });
 
@@ -74,6 +79,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     reply.header('cross-origin-resource-policy', 'same-origin');
+    // No page of another port of this host may frame the app (a meta CSP cannot say this).
+    reply.header('x-frame-options', 'DENY');
+    reply.header('content-security-policy', "frame-ancestors 'none'");
   });
 
   app.setNotFoundHandler((_req, reply) => sendError(reply, { code: 'NOT_FOUND', message: 'No such route' }));
@@ -110,6 +118,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       return sendError(reply, { code: 'BAD_INPUT', message: 'Content-Type must be application/json' });
     }
     const result = await opts.core.call(req.params.channel, req.body);
+    // Answers carry names, faces and descriptors: no copy stays in a cache.
+    reply.header('cache-control', 'no-store');
     if (!result.ok) return sendError(reply, result.error);
     return reply.type('application/json').send(result.value);
   });

@@ -12,22 +12,33 @@ export function tokenMatches(expected: string, given: string | undefined | null)
   return timingSafeEqual(a, b);
 }
 
-export const COOKIE = 'vigil_token';
+/**
+ * The page cookie's name. Browsers send a 127.0.0.1 cookie to every port of that host, so the
+ * name carries this server's port (two Vigils keep theirs apart) and its value is never the API
+ * token: another local server that receives it can load the app's pages and media, not call it.
+ */
+export const pageCookieName = (port: number) => `vigil_page_${port}`;
 
-/** The token a request carries: `Authorization: Bearer`, else the session cookie, else `?token=` on a page load. */
-export function tokenOf(
-  headers: Record<string, string | string[] | undefined>,
-  query: unknown,
-): string | null {
+/** `Authorization: Bearer <token>` (the scheme matched case-insensitively, as RFC 9110 says). */
+export function bearerOf(headers: Record<string, string | string[] | undefined>): string | null {
   const auth = headers.authorization;
-  // An empty bearer falls through to the cookie (a second tab opened on the bare address).
-  const bearer = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7).trim() : '';
-  if (bearer) return bearer;
+  const m = typeof auth === 'string' ? /^bearer\s+(\S+)\s*$/i.exec(auth) : null;
+  return m ? m[1]! : null;
+}
+
+export function cookieOf(
+  headers: Record<string, string | string[] | undefined>,
+  name: string,
+): string | null {
   const cookie = typeof headers.cookie === 'string' ? headers.cookie : '';
   for (const part of cookie.split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === COOKIE) return decodeURIComponent(v.join('='));
+    if (k === name) return decodeURIComponent(v.join('='));
   }
+  return null;
+}
+
+export function queryTokenOf(query: unknown): string | null {
   const q = query as { token?: unknown } | null;
   return typeof q?.token === 'string' ? q.token : null;
 }

@@ -4,19 +4,22 @@ import type { IpcResult } from '../../../shared/client';
 import type { VigilBridge } from '../../../preload/bridge';
 import { createRendererClient, ipcTransport, takeToken, TOKEN_STORAGE_KEY } from './transport';
 
-function fakeWindow(href: string, opts: { vigil?: VigilBridge; stored?: string } = {}) {
+function fakeWindow(href: string, opts: { vigil?: VigilBridge; stored?: string; shared?: string } = {}) {
   const storage = new Map<string, string>(opts.stored ? [[TOKEN_STORAGE_KEY, opts.stored]] : []);
+  const shared = new Map<string, string>(opts.shared ? [[TOKEN_STORAGE_KEY, opts.shared]] : []);
   const replaced: string[] = [];
+  const store = (m: Map<string, string>) => ({
+    getItem: (k: string) => m.get(k) ?? null,
+    setItem: (k: string, v: string) => void m.set(k, v),
+  });
   const win = {
     location: { href, origin: new URL(href).origin },
     vigil: opts.vigil,
-    sessionStorage: {
-      getItem: (k: string) => storage.get(k) ?? null,
-      setItem: (k: string, v: string) => void storage.set(k, v),
-    },
+    sessionStorage: store(storage),
+    localStorage: store(shared),
     history: { state: null, replaceState: (_s: unknown, _t: string, url: string) => void replaced.push(url) },
   };
-  return { win: win as unknown as Window, storage, replaced };
+  return { win: win as unknown as Window, storage, shared, replaced };
 }
 
 function bridge(result: IpcResult): VigilBridge & { calls: Array<[string, unknown]> } {
@@ -36,9 +39,10 @@ afterEach(() => vi.unstubAllGlobals());
 
 describe('token handling', () => {
   it('takes ?token= from the address, keeps it for the tab and removes it from the address bar', () => {
-    const { win, storage, replaced } = fakeWindow('http://127.0.0.1:7000/?token=abc&x=1#top');
+    const { win, storage, shared, replaced } = fakeWindow('http://127.0.0.1:7000/?token=abc&x=1#top');
     expect(takeToken(win)).toBe('abc');
     expect(storage.get(TOKEN_STORAGE_KEY)).toBe('abc');
+    expect(shared.get(TOKEN_STORAGE_KEY)).toBe('abc');
     expect(replaced).toEqual(['/?x=1#top']);
   });
 
@@ -46,6 +50,11 @@ describe('token handling', () => {
     const { win, replaced } = fakeWindow('http://127.0.0.1:7000/', { stored: 'kept' });
     expect(takeToken(win)).toBe('kept');
     expect(replaced).toEqual([]);
+  });
+
+  it("a second tab on the bare address takes the token this origin's storage keeps", () => {
+    const { win } = fakeWindow('http://127.0.0.1:7000/', { shared: 'from-first-tab' });
+    expect(takeToken(win)).toBe('from-first-tab');
   });
 });
 
@@ -86,19 +95,5 @@ describe('transport choice', () => {
     const [url, init] = fetchMock.mock.calls[0] ?? [];
     expect(url).toBe('http://127.0.0.1:7000/api/call/app.health');
     expect(new Headers(init?.headers).get('authorization')).toBe('Bearer secret');
-  });
-
-  it('sends no Authorization header without a token, so the session cookie can apply', async () => {
-    const fetchMock = vi.fn(async (_url: string, _init?: RequestInit) =>
-      Response.json({ code: 'UNAUTHORIZED', message: 'Missing or wrong token' }, { status: 401 }),
-    );
-    vi.stubGlobal('fetch', fetchMock);
-    const { win } = fakeWindow('http://127.0.0.1:7000/');
-    const err = await createRendererClient(win)
-      .client.invoke('app.health', {})
-      .catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'UNAUTHORIZED' });
-    const [, init] = fetchMock.mock.calls[0] ?? [];
-    expect(new Headers(init?.headers).has('authorization')).toBe(false);
   });
 });

@@ -17,27 +17,35 @@ export function ipcTransport(bridge: VigilBridge): Transport {
 }
 
 /**
- * The server prints a link with `?token=…`. Keep the token for this tab only (sessionStorage) and
- * take it out of the address bar so it does not end up in history, bookmarks or screenshots.
+ * The server prints a link with `?token=…`. Keep the token in this origin's storage (which, unlike
+ * a cookie, no other port of 127.0.0.1 can read), so that another tab opened on the bare address
+ * works too, and take it out of the address bar so it does not end up in history, bookmarks or
+ * screenshots. The API takes it only as a bearer header.
  */
 export function takeToken(win: Window): string {
   const url = new URL(win.location.href);
   const fromUrl = url.searchParams.get('token');
   if (fromUrl) {
-    try {
-      win.sessionStorage.setItem(TOKEN_STORAGE_KEY, fromUrl);
-    } catch {
-      // Without storage the token still works until the tab is reloaded.
+    for (const storage of [() => win.sessionStorage, () => win.localStorage]) {
+      try {
+        storage().setItem(TOKEN_STORAGE_KEY, fromUrl);
+      } catch {
+        // Without storage the token still works until the tab is reloaded.
+      }
     }
     url.searchParams.delete('token');
     win.history.replaceState(win.history.state, '', `${url.pathname}${url.search}${url.hash}`);
     return fromUrl;
   }
-  try {
-    return win.sessionStorage.getItem(TOKEN_STORAGE_KEY) ?? '';
-  } catch {
-    return '';
+  for (const storage of [() => win.sessionStorage, () => win.localStorage]) {
+    try {
+      const kept = storage().getItem(TOKEN_STORAGE_KEY);
+      if (kept) return kept;
+    } catch {
+      // Storage blocked: try the next, else no token.
+    }
   }
+  return '';
 }
 
 export interface RendererClient {
@@ -51,19 +59,7 @@ export function createRendererClient(win: Window = window): RendererClient {
   if (bridge) return { client: createClient(ipcTransport(bridge)), shell: 'desktop' };
   const token = takeToken(win);
   return {
-    client: createClient(
-      httpTransport({ baseUrl: win.location.origin, token, fetch: token ? undefined : withoutEmptyBearer }),
-    ),
+    client: createClient(httpTransport({ baseUrl: win.location.origin, token })),
     shell: 'browser',
   };
 }
-
-/**
- * With no token in this tab (a second tab opened on the bare address), send no `Authorization`
- * header at all, so the server can fall back to the session cookie it set on the page load.
- */
-const withoutEmptyBearer: typeof fetch = (input, init) => {
-  const headers = new Headers(init?.headers);
-  headers.delete('authorization');
-  return fetch(input, { ...init, headers });
-};
