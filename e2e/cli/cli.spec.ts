@@ -279,6 +279,11 @@ test('usage and environment errors are clear, exit non-zero and leave nothing be
   } finally {
     busy.close();
   }
+
+  // A chosen token that is easy to guess is refused before anything starts.
+  const weak = vigil(['serve', '--token', 'a', '--port', '0', '--json', '--data', own]);
+  expect([weak.code, weak.json().code]).toEqual([1, 'BAD_INPUT']);
+  expect(weak.json().message).toMatch(/16 or more/);
 });
 
 test('search ranks the enrolled face first, says whether it was exact, and refuses contradictory modes', () => {

@@ -78,6 +78,14 @@ async function serveCommand(
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new CliFailure({ code: 'BAD_INPUT', message: `--port must be 0-65535, got ${opts.port}` });
   }
+  // An empty VIGIL_TOKEN counts as unset; a chosen token must be hard to guess (the random one has 32).
+  const token = opts.token ?? (process.env.VIGIL_TOKEN || undefined);
+  if (token !== undefined && !/^[\x21-\x7e]{16,}$/.test(token)) {
+    throw new CliFailure({
+      code: 'BAD_INPUT',
+      message: 'the token (--token or VIGIL_TOKEN) must be 16 or more printable characters, without spaces',
+    });
+  }
   const core = await createCore({ dataDir, mediaUrl: (key) => `/media/${key}`, location });
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
@@ -85,7 +93,7 @@ async function serveCommand(
       core,
       host: opts.host,
       port,
-      token: opts.token ?? process.env.VIGIL_TOKEN,
+      token,
       rendererDir: join(projectRoot(), 'out', 'renderer'),
     });
   } catch (err) {
