@@ -173,6 +173,24 @@ describe('local API', () => {
     expect((await post('app.health', {}, { ...auth, authorization: 'bearer test-token' })).status).toBe(200);
   });
 
+  it('answers only to loopback names in Host (DNS rebinding), and the health check takes a query', async () => {
+    const { request } = await import('node:http');
+    const hostOf = (hostHeader: string) =>
+      new Promise<number>((done, fail) => {
+        const req = request(`${server.url}/api/health`, { headers: { host: hostHeader } }, (res) => {
+          res.resume();
+          done(res.statusCode ?? 0);
+        });
+        req.on('error', fail);
+        req.end();
+      });
+    const port = new URL(server.url).port;
+    expect(await hostOf(`evil.example:${port}`)).toBe(400);
+    expect(await hostOf(`127.0.0.1:${port}`)).toBe(200);
+    expect(await hostOf(`localhost:${port}`)).toBe(200);
+    expect((await fetch(`${server.url}/api/health?probe=1`)).status).toBe(200);
+  });
+
   it('forbids framing and caching of what it answers', async () => {
     const page = await fetch(`${server.url}/?token=test-token`);
     expect(page.headers.get('x-frame-options')).toBe('DENY');

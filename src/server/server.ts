@@ -37,6 +37,9 @@ export const LOOPBACK = '127.0.0.1';
 export const MEDIA_PREFIX = '/media/';
 
 const isLoopback = (host: string) => /^127\./.test(host) || host === 'localhost' || host === '::1';
+const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
+/** `127.0.0.1:7000` → `127.0.0.1`, `[::1]:7000` → `[::1]`. */
+const hostnameOf = (header: string | undefined) => (header ?? '').replace(/:\d+$/, '').toLowerCase();
 
 function sendError(reply: import('fastify').FastifyReply, shape: ErrorShape) {
   return reply.code(httpStatusOf(shape.code)).type('application/json').send(shape);
@@ -50,7 +53,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   if (!isLoopback(host))
     log(`warning: listening on ${host}: other machines can reach Vigil's API (token still required)`);
 
-  const app = Fastify({ bodyLimit: opts.bodyLimit ?? 96 * 1024 * 1024, logger: false });
+  // A request must arrive whole within 2 minutes (Fastify waits for ever by default).
+  const app = Fastify({
+    bodyLimit: opts.bodyLimit ?? 96 * 1024 * 1024,
+    logger: false,
+    requestTimeout: 120_000,
+  });
   const metrics = new ServerMetrics();
   opts.core.engine.onTiming((ms) => metrics.inference.observe({ pipeline: 'face' }, ms / 1000));
   opts.core.store.history.onFinish((rec) => metrics.jobs.inc({ kind: rec.kind, status: rec.status }));
@@ -62,7 +70,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // the page cookie or, to open the app, ?token=; the API and metrics take only the bearer token.
   const pageToken = newToken();
   app.addHook('onRequest', async (req, reply) => {
-    if (req.url === '/api/health') return;
+    // On loopback, a page of another site whose name was pointed at 127.0.0.1 (DNS rebinding)
+    // sends its own name as Host: answer only to the loopback names.
+    const asked = hostnameOf(req.headers.host);
+    if (isLoopback(host) && !LOOPBACK_NAMES.has(asked) && asked !== host) {
+      return sendError(reply, { code: 'BAD_INPUT', message: 'Unexpected Host header' });
+    }
+    if (req.url.split('?')[0] === '/api/health') return;
     const cookie = pageCookieName(req.socket.localPort ?? 0);
     const page = req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/metrics');
     const bearer = tokenMatches(token, bearerOf(req.headers));
