@@ -43,6 +43,31 @@ test('a second tab opened on the bare address works; the page cookie is not the 
   await second.close();
 });
 
+test('keyboard: a skip link first, and after a page switch Tab continues in the new page', async ({
+  page,
+}) => {
+  await open(page);
+  await expect(page.getByTestId('dropzone')).toBeVisible();
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('link', { name: 'Skip to content' });
+  await expect(skip).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#main')).toBeFocused();
+
+  await page.getByTestId('nav-history').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#main')).toBeFocused();
+  await page.keyboard.press('Tab');
+  const inMain = await page.evaluate(() => document.getElementById('main')!.contains(document.activeElement));
+  expect(inMain).toBe(true);
+
+  // A small window (or 200 % zoom) keeps the navigation as named icons.
+  await page.setViewportSize({ width: 720, height: 600 });
+  await expect(page.getByRole('button', { name: 'Watchlist' })).toBeVisible();
+  const nav = (await page.getByRole('navigation', { name: 'Main navigation' }).boundingBox())!;
+  expect(nav.width).toBeLessThan(80);
+});
+
 test('when the server stops answering the header says so, and both recover when it is back', async ({
   page,
 }) => {

@@ -1,6 +1,18 @@
-import { Alert, AppShell, Box, Group, NavLink, ScrollArea, Stack, Text, Title, Tooltip } from '@mantine/core';
+import {
+  Alert,
+  AppShell,
+  Box,
+  Group,
+  NavLink,
+  ScrollArea,
+  Stack,
+  Text,
+  Title,
+  Tooltip,
+  useMatches,
+} from '@mantine/core';
 import { useHotkeys, useWindowEvent, type HotkeyItem } from '@mantine/hooks';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import classes from './App.module.css';
 import { hasCode } from './api/errors';
@@ -24,19 +36,23 @@ import { shortcutLabel } from './platform';
 
 function Navigation({ page, onSelect }: { page: PageId; onSelect: (page: PageId) => void }) {
   const { t } = useTranslation();
+  // Under 62em (a small window, or 200 % zoom) the bar keeps its icons; names show as tooltips.
+  const wide = useMatches({ base: false, md: true });
   return (
     <Stack gap={2} component="nav" aria-label={t('nav.label')}>
       {PAGES.map((def, index) => {
         const Icon = def.icon;
         const keys = shortcutLabel(String(index + 1));
+        const name = t(`nav.${def.id}`);
         const link = (
           <NavLink
             component="button"
             type="button"
             className={classes.navItem}
-            label={t(`nav.${def.id}`)}
+            label={wide ? name : undefined}
+            aria-label={wide ? undefined : name}
             leftSection={<Icon size={18} />}
-            rightSection={<span className={classes.navShortcut}>{keys}</span>}
+            rightSection={wide ? <span className={classes.navShortcut}>{keys}</span> : undefined}
             active={page === def.id}
             disabled={!def.available}
             aria-current={page === def.id ? 'page' : undefined}
@@ -45,7 +61,13 @@ function Navigation({ page, onSelect }: { page: PageId; onSelect: (page: PageId)
           />
         );
         return def.available ? (
-          <Box key={def.id}>{link}</Box>
+          wide ? (
+            <Box key={def.id}>{link}</Box>
+          ) : (
+            <Tooltip key={def.id} label={`${name} · ${keys}`} position="right">
+              <Box>{link}</Box>
+            </Tooltip>
+          )
         ) : (
           <Tooltip key={def.id} label={t('nav.notAvailable')} position="right">
             {/* A disabled button gets no pointer events; the wrapper still shows the tooltip. */}
@@ -86,6 +108,15 @@ export function App() {
   useEffect(() => {
     document.title = `${t(`nav.${page}`)} · ${t('app.name')}`;
   }, [page, t, i18n.language]);
+
+  // After a page switch the keyboard continues in the new page, not on the nav item or shortcut.
+  const main = useRef<HTMLElement>(null);
+  const shownPage = useRef(page);
+  useEffect(() => {
+    if (shownPage.current === page) return;
+    shownPage.current = page;
+    main.current?.focus({ preventScroll: true });
+  }, [page]);
 
   const hotkeys: HotkeyItem[] = [
     ...PAGES.map((def, index): HotkeyItem => [`mod+${index + 1}`, () => select(def.id)]),
@@ -132,7 +163,10 @@ export function App() {
   });
 
   return (
-    <AppShell header={{ height: 52 }} navbar={{ width: 232, breakpoint: 0 }} padding="lg">
+    <AppShell header={{ height: 52 }} navbar={{ width: { base: 64, md: 232 }, breakpoint: 0 }} padding="lg">
+      <a href="#main" className={classes.skipLink}>
+        {t('nav.skipToContent')}
+      </a>
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
@@ -156,7 +190,7 @@ export function App() {
         </AppShell.Section>
       </AppShell.Navbar>
 
-      <AppShell.Main className={classes.main}>
+      <AppShell.Main className={classes.main} id="main" tabIndex={-1} ref={main}>
         <Box maw={1680} mx="auto">
           <AuthBanner />
           {page === 'scan' && <ScanPage />}

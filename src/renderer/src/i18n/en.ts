@@ -14,6 +14,7 @@ const en = {
   classify: classifyEn,
   models: modelsEn,
   nav: {
+    skipToContent: 'Skip to content',
     label: 'Main navigation',
     scan: 'Scan',
     watchlist: 'Watchlist',

@@ -12,6 +12,7 @@ const ptBR: Translation = {
   classify: classifyPtBR,
   models: modelsPtBR,
   nav: {
+    skipToContent: 'Pular para o conteúdo',
     label: 'Navegação principal',
     scan: 'Analisar',
     watchlist: 'Procurados',
