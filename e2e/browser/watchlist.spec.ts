@@ -266,7 +266,10 @@ test('edit, remove a face and delete a subject, with confirmations', async ({ pa
   await page.getByTestId('subject-delete').click();
   const confirm = page.getByTestId('subject-delete-confirm');
   await expect(confirm).toBeDisabled();
-  await page.getByTestId('subject-delete-confirm-input').fill(name);
+  await page.getByTestId('subject-delete-confirm-input').fill(name.slice(0, -1));
+  await expect(confirm).toBeDisabled();
+  // Case and spacing do not count.
+  await page.getByTestId('subject-delete-confirm-input').fill(`  ${name.toUpperCase().replace(' ', '   ')} `);
   await confirm.click();
   await expect(row).toHaveCount(0);
   await expect(page.getByTestId('subject-placeholder')).toBeVisible();

@@ -31,6 +31,7 @@ import { SubjectFormModal } from './SubjectForm';
 import { StatusBadge } from './SubjectList';
 import classes from './Watchlist.module.css';
 import { useSingleFlightMutation } from '../../api/single-flight';
+import { foldForSearch } from '../../../../shared/search-text';
 
 /** A small button over a corner of a face crop, with its tooltip. */
 function CornerButton({
@@ -241,7 +242,10 @@ function DeleteSubjectModal({
       onDeleted();
     },
   });
-  const confirmed = typed.trim() === subject.name.trim();
+  // As the search box compares: case, accents and runs of spaces do not count, so a name
+  // typed on another keyboard layout still confirms.
+  const fold = (s: string) => foldForSearch(s.trim().replace(/\s+/g, ' '));
+  const confirmed = typed.trim() !== '' && fold(typed) === fold(subject.name);
   const close = () => {
     setTyped('');
     del.reset();
