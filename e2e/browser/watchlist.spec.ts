@@ -337,6 +337,11 @@ test.describe('identify against the watchlist', () => {
     const verdicts = await faces.evaluateAll((els) => els.map((e) => e.getAttribute('data-verdict')));
     expect(verdicts).toEqual(['no_match', 'no_match', 'no_match', 'no_match']);
     await expect(card.getByTestId('match-count')).toHaveAttribute('data-count', '0');
+    // With several cards, a screen reader hears which photo a feedback button is about.
+    await expect(card.getByTestId('feedback-wrong').nth(1)).toHaveAttribute(
+      'aria-label',
+      'Face 2: the verdict is wrong (sample4.jpg)',
+    );
   });
 
   test('similar-face search finds the enrolled face first', async ({ page }) => {

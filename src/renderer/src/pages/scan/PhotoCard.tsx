@@ -106,10 +106,13 @@ function FeedbackButtons({
   feedback,
   onGive,
   faceNumber,
+  photoName,
 }: {
   feedback: FaceFeedback | undefined;
   onGive: (verdict: FeedbackVerdict) => void;
   faceNumber: number;
+  /** Heard with the label: with several cards, "Face 1: …" alone names no photo. */
+  photoName: string;
 }) {
   const { t } = useTranslation();
   const given = feedback && !feedback.error ? feedback.verdict : undefined;
@@ -122,7 +125,7 @@ function FeedbackButtons({
           size="sm"
           variant={active ? 'filled' : 'default'}
           color={active ? color : undefined}
-          aria-label={label}
+          aria-label={`${label} (${photoName})`}
           aria-pressed={active}
           loading={active && feedback?.sending}
           onClick={() => onGive(verdict)}
@@ -170,11 +173,13 @@ function CandidateLink({ subjectId, name }: { subjectId: string; name: string })
 function FaceVerdictRow({
   face,
   index,
+  photoName,
   feedback,
   onFeedback,
 }: {
   face: IdentifiedFace;
   index: number;
+  photoName: string;
   feedback: FaceFeedback | undefined;
   onFeedback: (verdict: FeedbackVerdict) => void;
 }) {
@@ -243,7 +248,12 @@ function FaceVerdictRow({
             </Text>
           </Stack>
         </Group>
-        <FeedbackButtons feedback={feedback} onGive={onFeedback} faceNumber={index + 1} />
+        <FeedbackButtons
+          feedback={feedback}
+          onGive={onFeedback}
+          faceNumber={index + 1}
+          photoName={photoName}
+        />
       </Group>
       {strong && others.length > 0 && (
         <Group gap={6} wrap="wrap" pl={44}>
@@ -328,6 +338,7 @@ function IdentifyDetails({
               key={index}
               face={face}
               index={index}
+              photoName={item.name}
               feedback={item.feedback?.[index]}
               onFeedback={(verdict) => giveFeedback(item.id, index, verdict)}
             />
