@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import * as tar from 'tar';
@@ -60,6 +60,21 @@ export async function createBackup(
   return { file: destFile, files: files.length, bytes: (await stat(destFile)).size };
 }
 
+/** What a backup may hold: Vigil packs plain files only (one re-packed by hand adds folders). */
+const PLAIN_ENTRIES = new Set(['File', 'OldFile', 'ContiguousFile', 'Directory']);
+
+/**
+ * Why the entry `path` of type `type` has no place in a backup, or null. A link or a FIFO would
+ * reach outside the staging folder or block the unpacking; tar would only warn of them.
+ */
+function oddEntry(name: string, path: string, type: string): VigilError | null {
+  if (!PLAIN_ENTRIES.has(type))
+    return new VigilError('BAD_INPUT', `${name} holds "${path}" (${type}): a Vigil backup holds only files`);
+  if (isAbsolute(path) || path.split(/[\\/]/).includes('..'))
+    return new VigilError('BAD_INPUT', `${name} holds "${path}", a path outside the folder it restores`);
+  return null;
+}
+
 /** How much a gzip may expand, as tar.x allows: a small crafted file must not fill the disk. */
 const MAX_GZIP_RATIO = 1000;
 
@@ -68,7 +83,8 @@ const MAX_GZIP_RATIO = 1000;
  * failing with the first error met. tar.x rejects at its first error while the entries it has
  * read are still being written (a cleanup then races them), and after a gzip error (a truncated
  * file) it never finishes at all. So the gzip is undone here: on its error tar's input just
- * ends, tar reports the entry cut short, and its 'close' comes after its last write.
+ * ends, tar reports the entry cut short, and its 'close' comes after its last write. An error
+ * of tar's own also ends its input: a stream that errs is unpiped, and would wait for it for ever.
  */
 function extractArchive(file: string, cwd: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -84,15 +100,25 @@ function extractArchive(file: string, cwd: string): Promise<void> {
         else done(new Error(`it expands more than ${MAX_GZIP_RATIO}-fold`));
       },
     });
-    const unpack = new tar.Unpack({ cwd, strict: true, preservePaths: false });
     const stop = (err: Error) => {
       failure ??= err;
       input.destroy();
       gunzip.destroy();
       unpack.end();
     };
+    const unpack = new tar.Unpack({
+      cwd,
+      strict: true,
+      preservePaths: false,
+      // Refused before anything is made of it; stopped once tar is done with this entry.
+      filter: (path, entry) => {
+        const odd = oddEntry(basename(file), path, 'type' in entry ? entry.type : 'File');
+        if (odd) queueMicrotask(() => stop(odd));
+        return !odd;
+      },
+    });
     for (const stream of [input, gunzip, ratioCheck]) stream.on('error', stop);
-    unpack.on('error', (err: Error) => (failure ??= err));
+    unpack.on('error', stop);
     unpack.on('close', () => (failure ? reject(failure) : resolve()));
     input.pipe(gunzip).pipe(ratioCheck).pipe(unpack);
   });
@@ -100,11 +126,21 @@ function extractArchive(file: string, cwd: string): Promise<void> {
 
 /** What went wrong unpacking `backupFile`, in words that say whose fault it is. */
 function unpackError(backupFile: string, staging: string, err: Error): VigilError {
+  if (err instanceof VigilError) return err;
   const name = basename(backupFile);
   const { code, syscall } = err as NodeJS.ErrnoException;
-  // tar tags its errors; one with a syscall failed writing an entry (a full disk, permissions).
-  if (syscall && 'tarCode' in err)
+  // tar tags its errors; one with a syscall failed writing an entry (a full disk, permissions),
+  // or, in the fresh staging folder, met an earlier entry of the archive (a folder under a file).
+  if (syscall && 'tarCode' in err) {
+    if (code === 'EEXIST' || code === 'ENOTDIR' || code === 'EISDIR') {
+      const path = (err as { entry?: { path?: string } }).entry?.path ?? '';
+      return new VigilError(
+        'BAD_INPUT',
+        `${name} is not a Vigil backup: its entry "${path}" clashes with another (${code})`,
+      );
+    }
     return new VigilError('TARGET_NOT_WRITABLE', `Cannot unpack ${name} into ${staging} (${code})`);
+  }
   if (code === 'Z_BUF_ERROR' || /Truncated input/.test(err.message))
     return new VigilError(
       'BAD_INPUT',
