@@ -259,6 +259,8 @@ describe('blur and export', () => {
       [file, 'OUTPUT_DIR_INVALID'],
       [core.store.dir, 'OUTPUT_IN_DATA_DIR'],
       [join(core.store.dir, 'media', 'exports'), 'OUTPUT_IN_DATA_DIR'],
+      // Looks like a sibling to a '..' prefix test, but is a folder inside the data dir.
+      [join(core.store.dir, '..x'), 'OUTPUT_IN_DATA_DIR'],
       [join(file, 'below-a-file'), 'OUTPUT_NOT_WRITABLE'],
     ];
     const before = core.store.history.size;
@@ -271,6 +273,7 @@ describe('blur and export', () => {
       });
     }
     expect(existsSync(join(core.store.dir, 'media', 'exports'))).toBe(false);
+    expect(existsSync(join(core.store.dir, '..x'))).toBe(false);
     expect(existsSync(join(dir, 'p'))).toBe(false);
     expect(core.store.history.size).toBe(before);
 

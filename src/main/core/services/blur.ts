@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { copyFile, link, mkdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
-import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import sharp from 'sharp';
 import type { z } from 'zod';
 import {
@@ -24,6 +24,7 @@ import { overlapOfSmaller } from '../imaging/boxes';
 import { decodeImage, type DecodedImage } from '../imaging/decode';
 import { redactionOverlays, regionRect, type RawRgb, type RedactOptions } from '../imaging/redact';
 import { runJob } from '../store/history-log';
+import { isWithin } from '../store/move';
 import { detectFaces, type AnalysedFace } from './analyse';
 import { DEFAULT_DETECTOR, type DetectorOptions } from '../engine/face-detector';
 import type { WatchlistDeps } from './watchlist';
@@ -263,8 +264,8 @@ export async function prepareOutDir(dir: string, dataDir: string): Promise<strin
   }
   const out = resolve(dir);
   const [real, data] = await Promise.all([realPathOf(out), realPathOf(resolve(dataDir))]);
-  const rel = relative(data, real);
-  if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) {
+  // isWithin, not a '..' prefix: `<data>/..x` is inside the data dir.
+  if (isWithin(real, data)) {
     throw new VigilError(
       'OUTPUT_IN_DATA_DIR',
       `${out} is inside Vigil's data folder; choose another folder`,
