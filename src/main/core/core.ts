@@ -114,8 +114,6 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     await releasePhotos(deps, photos);
   });
   store.history.onFinish(() => void store.history.prune(store.settings.data.retention));
-  await store.history.prune(store.settings.data.retention);
-  await sweepPhotoData(deps);
   const data = new DataService(
     {
       get store() {
@@ -141,7 +139,17 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     },
     modelsDir: opts.engine?.modelsDir ?? defaultModelsDir(),
   });
-  await models.sweep();
+  try {
+    await store.history.prune(store.settings.data.retention);
+    await sweepPhotoData(deps);
+    await models.sweep();
+  } catch (err) {
+    // The engine's workers and the lock would keep this process alive, and the data dir locked.
+    matcher.stop();
+    await engine.close();
+    await store.close();
+    throw err;
+  }
   const classifyDeps: ClassifyDeps = {
     engine,
     get store() {

@@ -36,8 +36,13 @@ export class MediaStore {
 
   /** Every stored key of one kind (half-written temp files are not keys). */
   async keys(kind: MediaKind): Promise<string[]> {
-    const names = await readdir(join(this.root, kind)).catch((err: NodeJS.ErrnoException) => {
+    const dir = join(this.root, kind);
+    const names = await readdir(dir).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') return [];
+      if (err.code === 'ENOTDIR')
+        throw new VigilError('STORE_CORRUPT', `${dir} is a file where Vigil keeps a folder; move it away`, {
+          file: dir,
+        });
       throw err;
     });
     return names.map((n) => `${kind}/${n}`).filter((k) => KEY.test(k));
