@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { z } from 'zod';
@@ -14,7 +14,14 @@ import type {
 import { VigilError } from '../../../shared/errors';
 import type { ImageSource } from '../../../shared/schemas';
 import type { Gate } from '../gate';
-import { createBackup, discardDir, refuseBackupInside, siblingOf, unpackVerified } from '../store/backup';
+import {
+  createBackup,
+  discardDir,
+  makeStaging,
+  refuseBackupInside,
+  siblingOf,
+  unpackVerified,
+} from '../store/backup';
 import { saveDataDirChoice, type DataDirLocation } from '../store/data-dir';
 import { dataDirSize } from '../store/files';
 import { copyVerified, prepareTarget, removeMovedDir } from '../store/move';
@@ -195,9 +202,9 @@ export class DataService {
     }
     const old = this.host.store;
     const dir = old.dir;
-    const staging = siblingOf(dir, 'restore');
+    let staging: string | null = null;
     try {
-      await mkdir(staging, { recursive: true });
+      staging = await makeStaging(dir);
       this.phase('unpack');
       const { files } = await unpackVerified(file, staging, (d, t) => this.phase('verify', d, t));
 
@@ -225,7 +232,7 @@ export class DataService {
       return { files, previous };
     } finally {
       // Never thrown over the error that brought us here (the staging copy is named on stderr).
-      await discardDir(staging);
+      if (staging) await discardDir(staging);
       if (tmp) await discardDir(tmp);
     }
   }

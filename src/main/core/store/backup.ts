@@ -1,6 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import {
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  rmdir,
+  stat,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -10,7 +22,7 @@ import { VigilError } from '../../../shared/errors';
 import { VERSION } from '../version';
 import { BACKUP_MANIFEST, describeFiles, listDataFiles, sha256File, type OnProgress } from './files';
 import { isWithin, realish } from './move';
-import { lockDataDir, openStore } from './store';
+import { isAlive, lockDataDir, openStore } from './store';
 import { jsonOrNull } from '../../../shared/json';
 
 const manifestSchema = z.object({
@@ -171,7 +183,7 @@ export async function unpackVerified(
   const manifest = manifestSchema.safeParse(jsonOrNull(raw));
   if (!manifest.success)
     throw new VigilError('BAD_INPUT', `${basename(backupFile)} has an unreadable manifest`);
-  const present = await listDataFiles(staging);
+  const present = (await listDataFiles(staging)).filter((f) => f !== STAGING_OWNER);
   const expected = manifest.data.files.map((f) => f.path).sort();
   if (present.join('\n') !== expected.join('\n')) {
     throw new VigilError(
@@ -190,6 +202,7 @@ export async function unpackVerified(
     onProgress?.(i + 1, manifest.data.files.length);
   }
   await unlink(join(staging, BACKUP_MANIFEST));
+  await rm(join(staging, STAGING_OWNER), { force: true });
   // Opening validates every document and the vector files before anything is replaced.
   const store = await openStore(staging);
   await store.close();
@@ -198,6 +211,34 @@ export async function unpackVerified(
 
 /** A fresh sibling of `dataDir` named for what it holds, e.g. `<dir>.restore-<time>`. */
 export const siblingOf = (dataDir: string, what: string) => `${dataDir}.${what}-${Date.now()}`;
+
+/** Written first into a staging folder, as `<pid> <host>`; removed once it is verified. */
+const STAGING_OWNER = '.vigil-staging.pid';
+
+/**
+ * Makes the staging folder of a restore into `dataDir`, marked as this process's. A restore that
+ * was killed leaves its staging folder (a copy of biometric data) behind; those of `dataDir` go
+ * first, and only they: named `<dir>.restore-<digits>`, a folder, marked by a process of this
+ * host that is gone.
+ */
+export async function makeStaging(dataDir: string): Promise<string> {
+  const parent = dirname(dataDir);
+  const prefix = `${basename(dataDir)}.restore-`;
+  for (const name of await readdir(parent).catch(() => [])) {
+    if (!name.startsWith(prefix) || !/^\d+$/.test(name.slice(prefix.length))) continue;
+    const dir = join(parent, name);
+    if (!(await lstat(dir).catch(() => null))?.isDirectory()) continue;
+    const [pid, host] = (await readFile(join(dir, STAGING_OWNER), 'utf8').catch(() => '')).split(' ');
+    if (Number(pid) > 0 && host === hostname() && !isAlive(Number(pid))) await discardDir(dir);
+  }
+  const staging = siblingOf(dataDir, 'restore');
+  await mkdir(staging, { recursive: true });
+  await writeFile(join(staging, STAGING_OWNER), `${process.pid} ${hostname()}`).catch(async (err) => {
+    await discardDir(staging);
+    throw err;
+  });
+  return staging;
+}
 
 /**
  * Restores a backup into `dataDir` (not open in this process): unpacks next to it and verifies
@@ -208,8 +249,7 @@ export async function restoreBackup(
   backupFile: string,
   dataDir: string,
 ): Promise<{ files: number; previous: string | null }> {
-  const staging = siblingOf(dataDir, 'restore');
-  await mkdir(staging, { recursive: true });
+  const staging = await makeStaging(dataDir);
   try {
     const { files } = await unpackVerified(backupFile, staging);
     return { files, previous: await swapIn(staging, dataDir) };

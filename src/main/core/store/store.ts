@@ -157,7 +157,8 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
   };
 }
 
-function isAlive(pid: number): boolean {
+/** Whether process `pid` of this host still runs. */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
