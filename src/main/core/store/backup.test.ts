@@ -24,6 +24,16 @@ async function dataWithWatchlistAndHistory(dir: string) {
 }
 
 describe('backup and restore', () => {
+  it('never replaces a file that took the backup’s name while it was packed', async () => {
+    const dir = tempDir();
+    const src = await dataWithWatchlistAndHistory(dir);
+    const archive = join(dir, 'taken.tar.gz');
+    writeFileSync(archive, 'somebody else’s file');
+    await expect(createBackup(src.data, archive)).rejects.toMatchObject({ code: 'TARGET_NOT_EMPTY' });
+    expect(readFileSync(archive, 'utf8')).toBe('somebody else’s file');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
   it('restores into an empty data dir with the same watchlist, matches and history', async () => {
     const dir = tempDir();
     const src = await dataWithWatchlistAndHistory(dir);

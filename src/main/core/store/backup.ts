@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { constants as fsConstants, createReadStream } from 'node:fs';
 import {
+  copyFile,
+  link,
   lstat,
   mkdir,
   readdir,
@@ -64,7 +66,21 @@ export async function createBackup(
   try {
     await mkdir(dirname(destFile), { recursive: true });
     await tar.c({ gzip: true, file: tmp, cwd: dataDir, portable: true }, [BACKUP_MANIFEST, ...files]);
-    await rename(tmp, destFile);
+    // A link, unlike a rename, fails when the name was taken meanwhile: never replace a file.
+    // File systems without hard links (FAT on a USB drive) get an exclusive copy instead.
+    await link(tmp, destFile)
+      .catch((err: NodeJS.ErrnoException) =>
+        err.code === 'EPERM' || err.code === 'ENOTSUP' || err.code === 'ENOSYS'
+          ? copyFile(tmp, destFile, fsConstants.COPYFILE_EXCL)
+          : Promise.reject(err),
+      )
+      .catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'EEXIST')
+          throw new VigilError('TARGET_NOT_EMPTY', `${destFile} already exists; choose a new file name`, {
+            file: destFile,
+          });
+        throw err;
+      });
   } finally {
     await unlink(manifestFile).catch(() => undefined);
     await rm(tmp, { force: true });
