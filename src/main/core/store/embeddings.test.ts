@@ -1,4 +1,4 @@
-import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
+import { access, appendFile, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { VigilError } from '../../../shared/errors';
@@ -97,6 +97,28 @@ describe('EmbeddingFile', () => {
     } finally {
       await emb.close();
     }
+  });
+
+  it('refuses a file missing, empty or shorter than the rows its list points at, and leaves it as it was', async () => {
+    const file = join(tempDir(), 'x.vec');
+    const first = await EmbeddingFile.open(file, DIM);
+    await first.append([vec(1), vec(2)]);
+    await first.close();
+    // Rows 0 and 1 are named by the list: the next append must not reuse either.
+    for (const size of [HEADER + DIM * 4 + 5, HEADER, 0]) {
+      await truncate(file, size);
+      const err = await rejection(EmbeddingFile.open(file, DIM, 2));
+      expect(err.code).toBe('STORE_CORRUPT');
+      expect(err.message).toContain(file);
+      expect((await stat(file)).size).toBe(size);
+    }
+    await rm(file);
+    expect((await rejection(EmbeddingFile.open(file, DIM, 1))).code).toBe('STORE_CORRUPT');
+    await expect(access(file)).rejects.toThrow();
+    // Nothing pointed at: a new file, as before.
+    const fresh = await EmbeddingFile.open(file, DIM, 0);
+    expect(fresh.rows).toBe(0);
+    await fresh.close();
   });
 
   it('refuses a file with the wrong magic as STORE_CORRUPT and leaves it untouched', async () => {

@@ -1,8 +1,15 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { VigilError } from '../../../shared/errors';
 
 const MAGIC = 'VGEMB001';
 const HEADER = 16;
+
+/** How many rows a list of faces needs its vector file to hold: its highest row + 1. */
+export function rowsPointedAt(faces: Iterable<{ row: number }>): number {
+  let needed = 0;
+  for (const f of faces) needed = Math.max(needed, f.row + 1);
+  return needed;
+}
 
 /**
  * Fixed-size float32 vectors in one binary file: a 16-byte header (magic, dimension), then one
@@ -27,7 +34,29 @@ export class EmbeddingFile {
     return header;
   }
 
-  static async open(file: string, dim: number): Promise<EmbeddingFile> {
+  /**
+   * `needed`: how many rows the documents point at (highest row + 1). A file missing, empty or
+   * shorter than that has lost rows, and the next append would reuse a row an old face still
+   * points to: STORE_CORRUPT, the file untouched.
+   */
+  static async open(file: string, dim: number, needed = 0): Promise<EmbeddingFile> {
+    if (needed > 0) {
+      const size = await stat(file).then(
+        (s) => s.size,
+        (err: NodeJS.ErrnoException) => {
+          if (err.code === 'ENOENT') return 0;
+          throw err;
+        },
+      );
+      const rows = Math.max(0, Math.floor((size - HEADER) / (dim * 4)));
+      if (rows < needed) {
+        throw new VigilError(
+          'STORE_CORRUPT',
+          `${file} holds ${rows} of the ${needed} face descriptors its list points at; it was left untouched`,
+          { file, rows, needed },
+        );
+      }
+    }
     // 'r+' (not 'a+'): on Linux O_APPEND ignores write offsets, so a failed partial write would
     // shift every later row. Create the file first when it is new.
     await open(file, 'wx').then(

@@ -1,6 +1,6 @@
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EmbeddingFile } from './embeddings';
+import { EmbeddingFile, rowsPointedAt } from './embeddings';
 import { SeenFaceLog, type SeenFace } from './seen-faces';
 
 /** Deleted seen faces leave zeroed rows in faces.vec; reclaimed once they outnumber this and the live ones. */
@@ -52,10 +52,15 @@ export async function openSeenFaces(
     else await rename(p.nextLog, p.log);
   }
   await rm(p.nextVec, { force: true });
-  const openBoth = async () => ({
-    faces: await SeenFaceLog.open(p.log, { model: spec.model, legacyJson: p.legacy }),
-    vectors: await EmbeddingFile.open(p.vec, spec.dim),
-  });
+  const openBoth = async () => {
+    const faces = await SeenFaceLog.open(p.log, { model: spec.model, legacyJson: p.legacy });
+    try {
+      return { faces, vectors: await EmbeddingFile.open(p.vec, spec.dim, rowsPointedAt(faces.values())) };
+    } catch (err) {
+      await faces.close();
+      throw err;
+    }
+  };
   const first = await openBoth();
   const dead = first.vectors.rows - first.faces.size;
   if (dead <= Math.max(minDead, first.faces.size)) return { ...first, compacted: false };

@@ -97,3 +97,70 @@ describe('data dir lock after a crash', () => {
     expect((err as { code?: string }).code).toBe('STORE_LOCKED');
   });
 });
+
+describe('vector files that lost rows', () => {
+  const v = new Float32Array(DESCRIPTOR_DIM).fill(0.01);
+
+  /** A store with one enrolled face (watchlist.vec row 0) and one seen face (faces.vec row 0). */
+  async function storeWithFaces(dir: string): Promise<void> {
+    const store = await openStore(dir);
+    const row = await store.watchlistVectors.append([v]);
+    store.watchlist.data.subjects.push({
+      id: 's1',
+      name: 'Obama',
+      aliases: [],
+      notes: '',
+      caseRef: '',
+      status: 'wanted',
+      createdAt: 'now',
+      updatedAt: 'now',
+      faces: [
+        {
+          id: 'w1',
+          row,
+          sourceFile: 'a.jpg',
+          sourceSha256: 'b'.repeat(64),
+          sourceKey: `sources/${'b'.repeat(64)}.img`,
+          previewKey: `previews/${'b'.repeat(64)}.jpg`,
+          cropKey: 'crops/w1.jpg',
+          box: [1, 2, 3, 4],
+          detectorScore: 0.9,
+          faceSize: 100,
+          sharpness: 50,
+          pose: null,
+          enrolledAt: 'now',
+        },
+      ],
+    });
+    await store.watchlist.write();
+    const seenRow = await store.vectors.append([v]);
+    await store.faces.replacePhoto('a'.repeat(64), [
+      {
+        id: 'f1',
+        row: seenRow,
+        photoSha256: 'a'.repeat(64),
+        file: 'p.jpg',
+        box: [1, 2, 3, 4],
+        score: 0.9,
+        seenAt: 'now',
+      },
+    ]);
+    await store.close();
+  }
+
+  for (const name of ['watchlist.vec', 'faces.vec']) {
+    it(`refuses a ${name} cut short, emptied or removed as STORE_CORRUPT, and leaves it so`, async () => {
+      const { rmSync, statSync, truncateSync, existsSync } = await import('node:fs');
+      const dir = tempDir();
+      await storeWithFaces(dir);
+      const file = join(dir, name);
+      for (const damage of [() => truncateSync(file, 16), () => truncateSync(file, 0), () => rmSync(file)]) {
+        damage();
+        const size = existsSync(file) ? statSync(file).size : null;
+        const err = await openStore(dir).catch((e: unknown) => e);
+        expect(err).toMatchObject({ code: 'STORE_CORRUPT', details: { file } });
+        expect(existsSync(file) ? statSync(file).size : null).toBe(size);
+      }
+    });
+  }
+});

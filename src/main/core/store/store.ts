@@ -9,7 +9,7 @@ import { modelChangeSchema, subjectFieldsSchema, poseSchema } from '../../../sha
 import { thresholdsSchema } from '../../../shared/match-schemas';
 import { blurSettingsSchema, detectionSettingsSchema } from '../../../shared/settings-schemas';
 import { HistoryLog } from './history-log';
-import { EmbeddingFile } from './embeddings';
+import { EmbeddingFile, rowsPointedAt } from './embeddings';
 import { openJsonDoc, type JsonDoc } from './json-doc';
 import { MediaStore } from './media';
 import type { SeenFaceLog } from './seen-faces';
@@ -186,7 +186,14 @@ async function openLockedStore(dir: string, unlock: () => Promise<void>): Promis
     version: 1,
     initial: () => ({ version: 1 as const, model: DESCRIPTOR_MODEL, subjects: [] }),
   });
-  const watchlistVectors = await EmbeddingFile.open(join(dir, 'watchlist.vec'), DESCRIPTOR_DIM);
+  const watchlistVectors = await EmbeddingFile.open(
+    join(dir, 'watchlist.vec'),
+    DESCRIPTOR_DIM,
+    rowsPointedAt(watchlist.data.subjects.flatMap((s) => s.faces)),
+  ).catch(async (err: unknown) => {
+    await Promise.all([faces.close(), vectors.close()]);
+    throw err;
+  });
   const settings = await openJsonDoc({
     file: join(dir, 'settings.json'),
     schema: settingsDocSchema,
