@@ -86,6 +86,19 @@ describe('HistoryLog', () => {
     expect(lines(file).every((l) => JSON.parse(l))).toBeTruthy();
   });
 
+  it('refuses a complete last line that is damaged, instead of dropping it as torn', async () => {
+    const file = join(tempDir(), 'history.jsonl');
+    const log = await HistoryLog.open(file);
+    const rec = await log.create('inspect', []);
+    await log.update(rec.id, { status: 'FINISHED' });
+    await log.close();
+    // As `sed -i '$s/.*/{garbage/'` leaves it: the finished record's line replaced, newline kept.
+    const damaged = `${lines(file)[0]}\n{garbage\n`;
+    writeFileSync(file, damaged);
+    await expect(HistoryLog.open(file)).rejects.toMatchObject({ code: 'STORE_CORRUPT' });
+    expect(readFileSync(file, 'utf8')).toBe(damaged);
+  });
+
   it('reports damage in the middle of the file and leaves it untouched', async () => {
     const file = join(tempDir(), 'history.jsonl');
     const log = await HistoryLog.open(file);

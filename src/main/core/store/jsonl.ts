@@ -17,8 +17,9 @@ export class JsonLinesFile {
   constructor(readonly file: string) {}
 
   /**
-   * Calls `each` with every line's value, in order. A torn last line (a crash mid-append) is
-   * dropped and reported as `torn`; damage anywhere else is STORE_CORRUPT, the file untouched.
+   * Calls `each` with every line's value, in order. A torn last line (a crash mid-append: no
+   * newline after it) is dropped and reported as `torn`; damage anywhere else, a complete last
+   * line included, is STORE_CORRUPT, the file untouched.
    * `each` may throw STORE_CORRUPT itself for a value that does not match its schema.
    */
   async read(each: (value: unknown, lineNo: number, line: string) => void): Promise<{ torn: boolean }> {
@@ -34,7 +35,8 @@ export class JsonLinesFile {
       try {
         value = JSON.parse(line);
       } catch {
-        if (i >= lines.length - 2) {
+        // Only the text after the last newline can be half an append.
+        if (i === lines.length - 1) {
           torn = true;
           return;
         }
