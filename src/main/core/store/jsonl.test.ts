@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import type { FileHandle } from 'node:fs/promises';
+import { describe, expect, it, vi } from 'vitest';
 import { tempDir } from '../test-support';
 import { JsonLinesFile } from './jsonl';
 
@@ -23,5 +24,40 @@ describe('JsonLinesFile', () => {
       details: { file, line: 2 },
     });
     expect(readFileSync(file, 'utf8')).toBe(damaged);
+  });
+
+  /** Makes the next write of `log` stop after a few bytes with ENOSPC, as a full disk does. */
+  function failNextWrite(log: JsonLinesFile): FileHandle {
+    const fh = (log as unknown as { fh: FileHandle }).fh;
+    const write = fh.appendFile.bind(fh);
+    vi.spyOn(fh, 'appendFile').mockImplementationOnce(async (data) => {
+      await write(String(data).slice(0, 7));
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    });
+    return fh;
+  }
+
+  it('cuts a failed append back off, so the next append starts a line of its own', async () => {
+    const file = join(tempDir(), 'x.jsonl');
+    const log = new JsonLinesFile(file);
+    await log.append('{"a":1}');
+    failNextWrite(log);
+    await expect(log.append('{"a":2}')).rejects.toMatchObject({ code: 'ENOSPC' });
+    expect(readFileSync(file, 'utf8')).toBe('{"a":1}\n');
+    await log.append('{"a":3}');
+    await log.close();
+    expect(await readAll(file)).toEqual({ values: [{ a: 1 }, { a: 3 }], torn: false });
+  });
+
+  it('cuts it off before the next append when cutting it at once failed too', async () => {
+    const file = join(tempDir(), 'x.jsonl');
+    const log = new JsonLinesFile(file);
+    await log.append('{"a":1}');
+    const fh = failNextWrite(log);
+    vi.spyOn(fh, 'truncate').mockRejectedValueOnce(new Error('EIO: i/o error'));
+    await expect(log.append('{"a":2}')).rejects.toMatchObject({ code: 'ENOSPC' });
+    await log.append('{"a":3}');
+    await log.close();
+    expect(await readAll(file)).toEqual({ values: [{ a: 1 }, { a: 3 }], torn: false });
   });
 });

@@ -13,6 +13,8 @@ export class JsonLinesFile {
   private tail: Promise<unknown> = Promise.resolve();
   /** Lines in the file, superseded ones included (what compaction would drop). */
   lines = 0;
+  /** The file's length before an append that failed and could not be cut off yet. */
+  private cutTo: number | null = null;
 
   constructor(readonly file: string) {}
 
@@ -61,11 +63,29 @@ export class JsonLinesFile {
     );
   }
 
-  /** Appends lines, one write at a time in call order. */
+  /**
+   * Appends lines, one write at a time in call order. A write that fails part-way (disk full)
+   * leaves half a line, and the next append glued onto it would make the file unreadable for
+   * good: the file is cut back to where the failed append began, before any later append.
+   */
   append(...lines: string[]): Promise<void> {
     const run = this.tail.then(async () => {
       this.fh ??= await open(this.file, 'a');
-      await this.fh.appendFile(lines.map((l) => l + '\n').join(''));
+      if (this.cutTo !== null) {
+        await this.fh.truncate(this.cutTo);
+        this.cutTo = null;
+      }
+      const { size } = await this.fh.stat();
+      try {
+        await this.fh.appendFile(lines.map((l) => l + '\n').join(''));
+      } catch (err) {
+        this.cutTo = size;
+        await this.fh.truncate(size).then(
+          () => (this.cutTo = null),
+          () => undefined, // tried again by the next append
+        );
+        throw err;
+      }
       this.lines += lines.length;
     });
     this.tail = run.catch(() => undefined);
@@ -81,6 +101,7 @@ export class JsonLinesFile {
       await writeFile(tmp, lines.length ? lines.join('\n') + '\n' : '');
       await rename(tmp, this.file);
       this.lines = lines.length;
+      this.cutTo = null;
     });
     this.tail = run.catch(() => undefined);
     return run;
