@@ -41,14 +41,7 @@ export class EmbeddingFile {
    */
   static async open(file: string, dim: number, needed = 0): Promise<EmbeddingFile> {
     if (needed > 0) {
-      const size = await stat(file).then(
-        (s) => s.size,
-        (err: NodeJS.ErrnoException) => {
-          if (err.code === 'ENOENT') return 0;
-          throw err;
-        },
-      );
-      const rows = Math.max(0, Math.floor((size - HEADER) / (dim * 4)));
+      const rows = await EmbeddingFile.rowsIn(file, dim);
       if (rows < needed) {
         throw new VigilError(
           'STORE_CORRUPT',
@@ -96,6 +89,18 @@ export class EmbeddingFile {
       await fh.close();
       throw err;
     }
+  }
+
+  /** Whole rows the file holds by its size (0 when it is missing), without opening it. */
+  static async rowsIn(file: string, dim: number): Promise<number> {
+    const size = await stat(file).then(
+      (s) => s.size,
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return 0;
+        throw err;
+      },
+    );
+    return Math.max(0, Math.floor((size - HEADER) / (dim * 4)));
   }
 
   get rows(): number {

@@ -26,6 +26,16 @@ describe('JsonLinesFile', () => {
     expect(readFileSync(file, 'utf8')).toBe(damaged);
   });
 
+  it('keeps a newline in a file emptied by a rewrite, so it does not look lost (zero bytes)', async () => {
+    const file = join(tempDir(), 'x.jsonl');
+    const log = new JsonLinesFile(file);
+    await log.append('{"a":1}');
+    await log.rewrite([]);
+    await log.close();
+    expect(readFileSync(file, 'utf8')).toBe('\n');
+    expect(await readAll(file)).toEqual({ values: [], torn: false });
+  });
+
   /** Makes the next write of `log` stop after a few bytes with ENOSPC, as a full disk does. */
   function failNextWrite(log: JsonLinesFile): FileHandle {
     const fh = (log as unknown as { fh: FileHandle }).fh;

@@ -98,7 +98,8 @@ export class JsonLinesFile {
       await this.fh?.close();
       this.fh = null;
       const tmp = `${this.file}.${randomUUID()}.tmp`;
-      await writeFile(tmp, lines.length ? lines.join('\n') + '\n' : '');
+      // Emptied, it keeps one newline: zero bytes is how a lost file looks (store.ts).
+      await writeFile(tmp, lines.join('\n') + '\n');
       await rename(tmp, this.file);
       this.lines = lines.length;
       this.cutTo = null;

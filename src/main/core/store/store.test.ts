@@ -1,3 +1,4 @@
+import { rmSync, truncateSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +11,8 @@ describe('openStore', () => {
     const store = await openStore(dir);
     expect([store.faces.size, store.faces.model]).toEqual([0, 'human/faceres+mobileface-aligned-flip']);
     expect(store.vectors.dim).toBe(DESCRIPTOR_DIM);
+    // Seen faces come from a job, which is recorded first.
+    await store.history.create('inspect', [{ file: 'p.jpg', sha256: 'a'.repeat(64) }]);
     const v = new Float32Array(DESCRIPTOR_DIM).map((_, i) => i / 7);
     const row = await store.vectors.append([v]);
     await store.faces.replacePhoto('a'.repeat(64), [
@@ -98,56 +101,58 @@ describe('data dir lock after a crash', () => {
   });
 });
 
-describe('vector files that lost rows', () => {
-  const v = new Float32Array(DESCRIPTOR_DIM).fill(0.01);
+const v = new Float32Array(DESCRIPTOR_DIM).fill(0.01);
 
-  /** A store with one enrolled face (watchlist.vec row 0) and one seen face (faces.vec row 0). */
-  async function storeWithFaces(dir: string): Promise<void> {
-    const store = await openStore(dir);
-    const row = await store.watchlistVectors.append([v]);
-    store.watchlist.data.subjects.push({
-      id: 's1',
-      name: 'Obama',
-      aliases: [],
-      notes: '',
-      caseRef: '',
-      status: 'wanted',
-      createdAt: 'now',
-      updatedAt: 'now',
-      faces: [
-        {
-          id: 'w1',
-          row,
-          sourceFile: 'a.jpg',
-          sourceSha256: 'b'.repeat(64),
-          sourceKey: `sources/${'b'.repeat(64)}.img`,
-          previewKey: `previews/${'b'.repeat(64)}.jpg`,
-          cropKey: 'crops/w1.jpg',
-          box: [1, 2, 3, 4],
-          detectorScore: 0.9,
-          faceSize: 100,
-          sharpness: 50,
-          pose: null,
-          enrolledAt: 'now',
-        },
-      ],
-    });
-    await store.watchlist.write();
-    const seenRow = await store.vectors.append([v]);
-    await store.faces.replacePhoto('a'.repeat(64), [
+/** A store with one enrolled face (watchlist.vec row 0) and one seen face (faces.vec row 0). */
+async function storeWithFaces(dir: string): Promise<void> {
+  const store = await openStore(dir);
+  const row = await store.watchlistVectors.append([v]);
+  store.watchlist.data.subjects.push({
+    id: 's1',
+    name: 'Obama',
+    aliases: [],
+    notes: '',
+    caseRef: '',
+    status: 'wanted',
+    createdAt: 'now',
+    updatedAt: 'now',
+    faces: [
       {
-        id: 'f1',
-        row: seenRow,
-        photoSha256: 'a'.repeat(64),
-        file: 'p.jpg',
+        id: 'w1',
+        row,
+        sourceFile: 'a.jpg',
+        sourceSha256: 'b'.repeat(64),
+        sourceKey: `sources/${'b'.repeat(64)}.img`,
+        previewKey: `previews/${'b'.repeat(64)}.jpg`,
+        cropKey: 'crops/w1.jpg',
         box: [1, 2, 3, 4],
-        score: 0.9,
-        seenAt: 'now',
+        detectorScore: 0.9,
+        faceSize: 100,
+        sharpness: 50,
+        pose: null,
+        enrolledAt: 'now',
       },
-    ]);
-    await store.close();
-  }
+    ],
+  });
+  await store.watchlist.write();
+  // Seen faces come from a job, which is recorded first.
+  await store.history.create('inspect', [{ file: 'p.jpg', sha256: 'a'.repeat(64) }]);
+  const seenRow = await store.vectors.append([v]);
+  await store.faces.replacePhoto('a'.repeat(64), [
+    {
+      id: 'f1',
+      row: seenRow,
+      photoSha256: 'a'.repeat(64),
+      file: 'p.jpg',
+      box: [1, 2, 3, 4],
+      score: 0.9,
+      seenAt: 'now',
+    },
+  ]);
+  await store.close();
+}
 
+describe('vector files that lost rows', () => {
   for (const name of ['watchlist.vec', 'faces.vec']) {
     it(`refuses a ${name} cut short, emptied or removed as STORE_CORRUPT, and leaves it so`, async () => {
       const { rmSync, statSync, truncateSync, existsSync } = await import('node:fs');
@@ -163,4 +168,73 @@ describe('vector files that lost rows', () => {
       }
     });
   }
+});
+
+describe('documents lost while their data is still there', () => {
+  /** Every file under `dir` with its bytes (the lock aside). */
+  async function snapshot(dir: string): Promise<Record<string, string>> {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const out: Record<string, string> = {};
+    for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+      if (!e.isFile() || e.name.startsWith('.vigil.lock')) continue;
+      const file = join(e.parentPath, e.name);
+      out[file] = readFileSync(file).toString('base64');
+    }
+    return out;
+  }
+
+  /** A data dir as scans and an enrolment leave it: lists, descriptors, media, a job. */
+  async function usedDataDir(): Promise<string> {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const dir = tempDir();
+    await storeWithFaces(dir);
+    const [a, b] = ['a'.repeat(64), 'b'.repeat(64)];
+    for (const key of [
+      `sources/${b}.img`,
+      'crops/w1.jpg',
+      `previews/${b}.jpg`,
+      'crops/f1.jpg',
+      `previews/${a}.jpg`,
+      `thumbs/${a}.jpg`,
+    ]) {
+      mkdirSync(join(dir, 'media', key.split('/')[0]!), { recursive: true });
+      writeFileSync(join(dir, 'media', key), 'jpeg');
+    }
+    return dir;
+  }
+
+  const removed =
+    (...names: string[]) =>
+    (dir: string) =>
+      names.forEach((n) => rmSync(join(dir, n)));
+  const emptied = (name: string) => (dir: string) => truncateSync(join(dir, name), 0);
+  const damages: [lost: string, how: string, damage: (dir: string) => void][] = [
+    ['watchlist.json', 'removed', removed('watchlist.json')],
+    ['history.jsonl', 'removed', removed('history.jsonl')],
+    ['history.jsonl', 'cut to zero bytes', emptied('history.jsonl')],
+    ['faces.jsonl', 'removed', removed('faces.jsonl')],
+    ['faces.jsonl', 'cut to zero bytes', emptied('faces.jsonl')],
+    // Its descriptors gone too: the seen faces' crops still say it held faces.
+    ['faces.jsonl', 'removed with faces.vec', removed('faces.jsonl', 'faces.vec')],
+  ];
+  for (const [name, how, damage] of damages) {
+    it(`refuses a ${name} ${how} as STORE_CORRUPT while its data is there, changing nothing`, async () => {
+      const dir = await usedDataDir();
+      damage(dir);
+      const before = await snapshot(dir);
+      const err = await openStore(dir).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'STORE_CORRUPT', details: { file: join(dir, name) } });
+      expect(await snapshot(dir)).toEqual(before);
+    });
+  }
+
+  it('opens a data dir whose first enrolment stopped after its descriptor, before the list', async () => {
+    const dir = tempDir();
+    const store = await openStore(dir);
+    await store.watchlistVectors.append([v]);
+    await store.close();
+    const again = await openStore(dir);
+    expect([again.watchlist.data.subjects, again.watchlistVectors.rows]).toEqual([[], 1]);
+    await again.close();
+  });
 });

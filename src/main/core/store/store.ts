@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import lockfile from 'proper-lockfile';
 import { VigilError } from '../../../shared/errors';
@@ -179,50 +179,113 @@ export async function openStore(dir: string): Promise<Store> {
 }
 
 async function openLockedStore(dir: string, unlock: () => Promise<void>): Promise<Store> {
-  const { faces, vectors } = await openSeenFaces({ dir, dim: DESCRIPTOR_DIM, model: DESCRIPTOR_MODEL });
+  const empty = await emptyDocuments(dir);
+  const media = new MediaStore(dir);
   const watchlist = await openJsonDoc({
     file: join(dir, 'watchlist.json'),
     schema: watchlistDocSchema,
     version: 1,
     initial: () => ({ version: 1 as const, model: DESCRIPTOR_MODEL, subjects: [] }),
   });
-  const watchlistVectors = await EmbeddingFile.open(
-    join(dir, 'watchlist.vec'),
-    DESCRIPTOR_DIM,
-    rowsPointedAt(watchlist.data.subjects.flatMap((s) => s.faces)),
-  ).catch(async (err: unknown) => {
-    await Promise.all([faces.close(), vectors.close()]);
+  const subjects = watchlist.data.subjects;
+  // Before anything is written: opening creates the files of a fresh data dir.
+  if (empty.watchlist) {
+    const rows = await EmbeddingFile.rowsIn(join(dir, 'watchlist.vec'), DESCRIPTOR_DIM);
+    if (rows) throw lostDocument(dir, 'watchlist.json', `watchlist.vec holds ${rows} face descriptors`);
+    const sources = (await media.keys('sources')).length;
+    if (sources) throw lostDocument(dir, 'watchlist.json', `${sources} enrolled photos are kept`);
+  }
+  if (empty.faces) {
+    const rows = await EmbeddingFile.rowsIn(join(dir, 'faces.vec'), DESCRIPTOR_DIM);
+    if (rows) throw lostDocument(dir, 'faces.jsonl', `faces.vec holds ${rows} face descriptors`);
+    const enrolled = new Set(subjects.flatMap((s) => s.faces.map((f) => f.cropKey)));
+    const crops = (await media.keys('crops')).filter((k) => !enrolled.has(k)).length;
+    if (crops) throw lostDocument(dir, 'faces.jsonl', `${crops} crops of seen faces are kept`);
+  }
+  const { faces, vectors } = await openSeenFaces({ dir, dim: DESCRIPTOR_DIM, model: DESCRIPTOR_MODEL });
+  // Closed again if a later step fails.
+  const opened: { close(): Promise<void> }[] = [faces, vectors];
+  try {
+    if (empty.history) {
+      if (faces.size)
+        throw lostDocument(dir, 'history.jsonl', `${faces.size} seen faces of its jobs are kept`);
+      const enrolled = new Set(subjects.flatMap((s) => s.faces.map((f) => f.sourceSha256)));
+      const photos = [...(await media.keys('previews')), ...(await media.keys('thumbs'))].filter(
+        (k) => !enrolled.has(k.slice(k.indexOf('/') + 1, k.lastIndexOf('.'))),
+      ).length;
+      if (photos) throw lostDocument(dir, 'history.jsonl', `${photos} previews of its photos are kept`);
+    }
+    const watchlistVectors = await EmbeddingFile.open(
+      join(dir, 'watchlist.vec'),
+      DESCRIPTOR_DIM,
+      rowsPointedAt(subjects.flatMap((s) => s.faces)),
+    );
+    opened.push(watchlistVectors);
+    // Written at once, so a crash in the first enrolment (descriptor appended, list not yet
+    // written) does not look like a lost watchlist.json at the next start.
+    if (empty.watchlist) await watchlist.write();
+    const settings = await openJsonDoc({
+      file: join(dir, 'settings.json'),
+      schema: settingsDocSchema,
+      version: 1,
+      initial: () => ({
+        version: 1 as const,
+        thresholds: null,
+        retention: { days: null, records: null },
+        detection: null,
+        blur: null,
+      }),
+    });
+    const history = await HistoryLog.open(join(dir, 'history.jsonl'));
+    return {
+      dir,
+      faces,
+      vectors,
+      watchlist,
+      watchlistVectors,
+      settings,
+      history,
+      media,
+      exclusive: oneAtATime(),
+      watchlistChange: oneAtATime(),
+      async close() {
+        await Promise.all([faces.close(), vectors.close(), watchlistVectors.close(), history.close()]);
+        await unlock();
+      },
+    };
+  } catch (err) {
+    await Promise.all(opened.map((f) => f.close()));
     throw err;
-  });
-  const settings = await openJsonDoc({
-    file: join(dir, 'settings.json'),
-    schema: settingsDocSchema,
-    version: 1,
-    initial: () => ({
-      version: 1 as const,
-      thresholds: null,
-      retention: { days: null, records: null },
-      detection: null,
-      blur: null,
-    }),
-  });
-  const history = await HistoryLog.open(join(dir, 'history.jsonl'));
+  }
+}
+
+/**
+ * Which documents that own data are missing or empty. A fresh data dir has none of them yet;
+ * in one that still holds their data they were lost (deleted, cut to zero bytes), and read as
+ * empty, the start-up sweep would delete what they owned (photo-data.ts).
+ */
+async function emptyDocuments(dir: string): Promise<Record<'watchlist' | 'faces' | 'history', boolean>> {
+  const empty = (name: string) =>
+    stat(join(dir, name)).then(
+      (s) => s.size === 0,
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return true;
+        throw err;
+      },
+    );
   return {
-    dir,
-    faces,
-    vectors,
-    watchlist,
-    watchlistVectors,
-    settings,
-    history,
-    media: new MediaStore(dir),
-    exclusive: oneAtATime(),
-    watchlistChange: oneAtATime(),
-    async close() {
-      await Promise.all([faces.close(), vectors.close(), watchlistVectors.close(), history.close()]);
-      await unlock();
-    },
+    watchlist: await empty('watchlist.json'),
+    // Seen faces may still be in an older dir's faces.json, or in a compaction's faces.jsonl.next.
+    faces: (await empty('faces.jsonl')) && (await empty('faces.json')) && (await empty('faces.jsonl.next')),
+    history: await empty('history.jsonl'),
   };
+}
+
+/** A document found missing or empty while data it owns (`held`) is still there. */
+function lostDocument(dir: string, name: string, held: string): VigilError {
+  return new VigilError('STORE_CORRUPT', `${name} is missing or empty, but ${held}; nothing was changed`, {
+    file: join(dir, name),
+  });
 }
 
 /** A lock as a function: each call's `fn` starts once every earlier call's has settled. */
