@@ -21,6 +21,51 @@ async function storeWithSeen(n: number): Promise<{ store: Store; vectors: Float3
 }
 
 describe('Matcher', () => {
+  it('reports a stored descriptor holding NaN as STORE_CORRUPT naming its file', async () => {
+    const { openSync, writeSync, closeSync } = await import('node:fs');
+    const { store, vectors } = await storeWithSeen(5);
+    const row = await store.watchlistVectors.append([vectors[0]!]);
+    store.watchlist.data.subjects.push({
+      id: 's1',
+      name: 'Obama',
+      aliases: [],
+      notes: '',
+      caseRef: '',
+      status: 'wanted',
+      createdAt: 'now',
+      updatedAt: 'now',
+      faces: [
+        {
+          id: 'w1',
+          row,
+          sourceFile: 'a.jpg',
+          sourceSha256: 'b'.repeat(64),
+          sourceKey: 'sources/b.img',
+          previewKey: 'previews/b.jpg',
+          cropKey: 'crops/w1.jpg',
+          box: [1, 2, 3, 4],
+          detectorScore: 0.9,
+          faceSize: 100,
+          sharpness: 50,
+          pose: null,
+          enrolledAt: 'now',
+        },
+      ],
+    });
+    try {
+      // Its first value overwritten on disk (after the 16-byte header) with a float32 NaN.
+      const fd = openSync(store.watchlistVectors.file, 'r+');
+      writeSync(fd, Buffer.from(new Float32Array([Number.NaN]).buffer), 0, 4, 16 + row * DESCRIPTOR_DIM * 4);
+      closeSync(fd);
+      await expect(Matcher.load(store)).rejects.toMatchObject({
+        code: 'STORE_CORRUPT',
+        details: { file: store.watchlistVectors.file, row },
+      });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('fills the seen index after load, and a search of seen faces waits for it', async () => {
     const { store, vectors } = await storeWithSeen(12_000);
     try {

@@ -33,6 +33,24 @@ export interface MatchHit {
 const LOAD_CHUNK = 250;
 
 /**
+ * Row `row` of a vector file read whole. A value that is not a finite number was not written by
+ * Vigil (descriptors are unit vectors): the file is damaged, which is STORE_CORRUPT, not bad input.
+ */
+function storedRow(file: string, all: Float32Array, row: number, dim: number): Float32Array {
+  const v = all.subarray(row * dim, (row + 1) * dim);
+  for (let j = 0; j < v.length; j++) {
+    if (!Number.isFinite(v[j])) {
+      throw new VigilError(
+        'STORE_CORRUPT',
+        `${file} row ${row} holds a value that is not a finite number; the file was left untouched`,
+        { file, row },
+      );
+    }
+  }
+  return v;
+}
+
+/**
  * Everything matching needs in memory: a search index over the enrolled faces and one over the
  * seen faces, and each subject's enrolled vectors for scoring a subject as a whole (calibrated,
  * see calibration.ts). Two indexes, so identify scans only the watchlist however many faces were
@@ -64,7 +82,7 @@ export class Matcher {
     for (const s of store.watchlist.data.subjects) {
       for (const f of s.faces) {
         if ((f.row + 1) * dim > wl.length) continue;
-        m.addWatchlistFace(f.id, s.id, wl.slice(f.row * dim, (f.row + 1) * dim));
+        m.addWatchlistFace(f.id, s.id, storedRow(store.watchlistVectors.file, wl, f.row, dim).slice());
       }
     }
     m.seenLoaded = m.loadSeen(store);
@@ -84,7 +102,7 @@ export class Matcher {
     for (let i = 0; i < faces.length && !this.stopped; i += LOAD_CHUNK) {
       for (const f of faces.slice(i, i + LOAD_CHUNK)) {
         if (!store.faces.get(f.id) || (f.row + 1) * dim > all.length) continue;
-        this.addSeen(f.id, all.subarray(f.row * dim, (f.row + 1) * dim));
+        this.addSeen(f.id, storedRow(store.vectors.file, all, f.row, dim));
       }
       await new Promise((resolve) => setImmediate(resolve));
     }
