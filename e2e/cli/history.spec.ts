@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -26,6 +26,12 @@ test.beforeAll(() => {
   }
 });
 test.afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+test('a watchlist export and the data folder are for their owner only', () => {
+  test.skip(process.platform === 'win32', 'POSIX modes');
+  expect(statSync(join(root, 'a.json')).mode & 0o777).toBe(0o600);
+  expect(statSync(data).mode & 0o777).toBe(0o700);
+});
 
 test('history list --limit takes a whole number from 1 to 500, as the history.list channel does', () => {
   for (const bad of ['0', 'abc', '-3', '2.7', '501']) {

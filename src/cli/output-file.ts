@@ -38,10 +38,13 @@ export async function checkWritableFile(
   });
 }
 
-/** Writes a command's output file; a failure is OUTPUT_NOT_WRITABLE with the reason in words. */
+/**
+ * Writes a command's output file, readable by its owner only (a watchlist or history export
+ * names people and holds their faces); a failure is OUTPUT_NOT_WRITABLE with the reason in words.
+ */
 export async function writeOutputFile(file: string, data: Buffer | string): Promise<void> {
   const path = resolve(file);
-  await writeFile(path, data).catch((err: unknown) => {
+  await writeFile(path, data, { mode: 0o600 }).catch((err: unknown) => {
     throw notWritable(path, err, 'OUTPUT_NOT_WRITABLE');
   });
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import * as tar from 'tar';
@@ -40,6 +40,7 @@ describe('backup and restore', () => {
     const archive = join(dir, 'backup.tar.gz');
     const b = await createBackup(src.data, archive);
     expect(b.files).toBeGreaterThan(5);
+    if (process.platform !== 'win32') expect(statSync(archive).mode & 0o777).toBe(0o600);
     expect(readdirSync(src.data).some((f) => f.startsWith('.vigil-backup'))).toBe(false);
 
     const target = join(dir, 'restored');

@@ -1,4 +1,4 @@
-import { rmSync, truncateSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,6 +44,22 @@ describe('openStore', () => {
     await expect(openStore(dir)).rejects.toMatchObject({ code: 'STORE_CORRUPT' });
     expect(await readFile(join(dir, 'faces.json'), 'utf8')).toBe('{"version":1,"faces":');
   });
+});
+
+describe('data dir permissions', () => {
+  it.skipIf(process.platform === 'win32')(
+    'closes the data folder to other accounts, made or found open',
+    async () => {
+      const made = join(tempDir(), 'made');
+      await (await openStore(made)).close();
+      expect(statSync(made).mode & 0o777).toBe(0o700);
+      const found = join(tempDir(), 'found');
+      mkdirSync(found);
+      chmodSync(found, 0o755);
+      await (await openStore(found)).close();
+      expect(statSync(found).mode & 0o777).toBe(0o700);
+    },
+  );
 });
 
 describe('data dir lock', () => {

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import lockfile from 'proper-lockfile';
 import { VigilError } from '../../../shared/errors';
@@ -167,8 +167,19 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * The data folder holds faces, photos and descriptors of real people: other accounts on the
+ * machine may not enter it (a umask of 022 had made it and everything in it world-readable).
+ */
+async function restrictToOwner(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const info = await stat(dir);
+  if ((info.mode & 0o077) !== 0 && info.uid === process.getuid?.()) await chmod(dir, info.mode & 0o700);
+}
+
 export async function openStore(dir: string): Promise<Store> {
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await restrictToOwner(dir);
   const unlock = await lockDataDir(dir);
   try {
     return await openLockedStore(dir, unlock);
