@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -67,6 +67,21 @@ describe('openJsonDoc', () => {
     expect(await readRaw(file)).toEqual(data);
     const again = await openJsonDoc(spec(file));
     expect(again.data).toEqual(data);
+  });
+
+  it('a change whose write failed is put back, so a later write does not save it after all', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'doc.json');
+    const db = await openJsonDoc(spec(file));
+    await db.update((d) => d.items.push({ id: 1, label: 'kept' }));
+    // The write's temp file cannot be made (a folder in its place), as on a full disk.
+    const temp = join(dir, '.doc.json.tmp');
+    await mkdir(temp);
+    await expect(db.update((d) => d.items.push({ id: 2, label: 'reported as failed' }))).rejects.toThrow();
+    expect(db.data.items.map((i) => i.id)).toEqual([1]);
+    await rmdir(temp);
+    await db.update((d) => d.items.push({ id: 3, label: 'after' }));
+    expect(((await readRaw(file)) as V2).items.map((i) => i.id)).toEqual([1, 3]);
   });
 
   it('writes atomically: no temp file is left and the file always parses', async () => {

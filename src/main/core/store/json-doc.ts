@@ -82,12 +82,29 @@ class ValidatedJsonFile<S extends z.ZodType<{ version: number }>> implements Ada
   }
 }
 
+/**
+ * lowdb changes `data` in memory first, then writes. When the write fails (a full disk), the
+ * change that was reported as failed stayed in memory, and the next write of anything saved it
+ * after all: a retry then made a duplicate. A failed write puts back what is on disk (the write
+ * is atomic, so that is the last document saved). Changes are serialised by their callers.
+ */
+class RollbackLow<T> extends Low<T> {
+  override async write(): Promise<void> {
+    try {
+      await super.write();
+    } catch (err) {
+      await this.read().catch(() => undefined);
+      throw err;
+    }
+  }
+}
+
 export type JsonDoc<T> = Low<T>;
 
 export async function openJsonDoc<S extends z.ZodType<{ version: number }>>(
   spec: DocSpec<S>,
 ): Promise<JsonDoc<z.output<S>>> {
-  const db = new Low<z.output<S>>(new ValidatedJsonFile(spec), spec.initial());
+  const db = new RollbackLow<z.output<S>>(new ValidatedJsonFile(spec), spec.initial());
   await db.read();
   return db;
 }
