@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import sharp from 'sharp';
 import { SAMPLES } from '../env';
@@ -22,6 +22,8 @@ test('inspect --json prints one document with boxes and 1024-d descriptors', () 
   expect(doc.results).toHaveLength(1);
   const [res] = doc.results;
   expect(res.file).toContain('sample5.jpg');
+  // Given relative, named absolute: as identify, enrolment and the history record name it.
+  expect(res.file).toBe(resolve(SAMPLES, 'sample5.jpg'));
   expect(res.faces).toHaveLength(5);
   for (const f of res.faces) {
     expect(f.box).toHaveLength(4);

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { createCore, type Core } from '../main/core/core';
@@ -38,7 +38,7 @@ async function inspectCommand(images: string[], opts: GlobalOpts, jobs: unknown)
       'inspect',
       !!opts.json,
       async (file) => {
-        const r = await core.call('image.inspect', { source: { path: file } });
+        const r = await core.call('image.inspect', { source: { path: resolve(file) } });
         if (!r.ok) throw new CliFailure(r.error);
         return r.value as InspectResult;
       },
