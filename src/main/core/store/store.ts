@@ -174,7 +174,9 @@ export function isAlive(pid: number): boolean {
 async function restrictToOwner(dir: string): Promise<void> {
   if (process.platform === 'win32') return;
   const info = await stat(dir);
-  if ((info.mode & 0o077) !== 0 && info.uid === process.getuid?.()) await chmod(dir, info.mode & 0o700);
+  // A file system without POSIX modes (FAT on a USB drive) refuses chmod: it has no others to shut out.
+  if ((info.mode & 0o077) !== 0 && info.uid === process.getuid?.())
+    await chmod(dir, info.mode & 0o700).catch(() => undefined);
 }
 
 export async function openStore(dir: string): Promise<Store> {
