@@ -67,8 +67,9 @@ export async function createBackup(
   try {
     await mkdir(dirname(destFile), { recursive: true });
     await tar.c({ gzip: true, file: tmp, cwd: dataDir, portable: true }, [BACKUP_MANIFEST, ...files]);
-    // The archive holds the whole watchlist: for its owner's eyes only, wherever it is put.
-    await chmod(tmp, 0o600);
+    // The archive holds the whole watchlist: for its owner's eyes only, wherever it is put
+    // (best effort: FAT on a USB drive has no modes and refuses chmod).
+    await chmod(tmp, 0o600).catch(() => undefined);
     // A link, unlike a rename, fails when the name was taken meanwhile: never replace a file.
     // File systems without hard links (FAT on a USB drive) get an exclusive copy instead.
     await link(tmp, destFile)
