@@ -305,8 +305,9 @@ export async function inspectFolder(dir: string): Promise<FolderContents> {
   let json: { modelTopology?: unknown; format?: unknown; weightsManifest?: unknown };
   try {
     json = JSON.parse(text) as typeof json;
-  } catch (err) {
-    throw invalid(dir, `model.json is not valid JSON (${(err as Error).message})`);
+  } catch {
+    // Not JSON.parse's message: it quotes the file's first bytes, and the file may be anything.
+    throw invalid(dir, 'model.json is not valid JSON');
   }
   const topology = json.modelTopology as Record<string, unknown> | undefined;
   if (!topology || typeof topology !== 'object') throw invalid(dir, 'model.json has no modelTopology');
@@ -350,8 +351,8 @@ export async function inspectFolder(dir: string): Promise<FolderContents> {
   if (metaText !== null) {
     try {
       meta = JSON.parse(metaText) as Metadata;
-    } catch (err) {
-      throw invalid(dir, `metadata.json is not valid JSON (${(err as Error).message})`);
+    } catch {
+      throw invalid(dir, 'metadata.json is not valid JSON');
     }
   }
   let labels: string[] | null = null;
