@@ -63,7 +63,8 @@ describe('local API', () => {
       headers: { authorization: 'Bearer test-token', 'content-type': 'text/plain' },
       body: 'hello',
     });
-    expect(notJson.status).toBe(400);
+    expect(notJson.status).toBe(415);
+    expect(await notJson.json()).toMatchObject({ code: 'BAD_INPUT' });
     const unknown = await post('no.such.channel', {});
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ code: 'NOT_FOUND' });

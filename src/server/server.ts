@@ -129,7 +129,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   app.post<{ Params: { channel: string } }>('/api/call/:channel', async (req, reply) => {
     if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
-      return sendError(reply, { code: 'BAD_INPUT', message: 'Content-Type must be application/json' });
+      // 415, the status for this; the code stays BAD_INPUT, which scripts switch on.
+      return reply
+        .code(415)
+        .type('application/json')
+        .send({ code: 'BAD_INPUT', message: 'Content-Type must be application/json' } satisfies ErrorShape);
     }
     const result = await opts.core.call(req.params.channel, req.body);
     // Answers carry names, faces and descriptors: no copy stays in a cache.
