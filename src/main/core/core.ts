@@ -121,12 +121,22 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       },
       async replace(next) {
         const nextMatcher = await loadMatcher(next);
+        const before = { store, matcher };
         store.history.moveListenersTo(next.history);
         store = deps.store = next;
-        matcher.stop();
         matcher = deps.matcher = nextMatcher;
-        await next.history.prune(next.settings.data.retention);
-        await sweepPhotoData(deps);
+        try {
+          await next.history.prune(next.settings.data.retention);
+          await sweepPhotoData(deps);
+        } catch (err) {
+          // Back to the store that was in use: the caller closes `next`, which must not stay current.
+          next.history.moveListenersTo(before.store.history);
+          store = deps.store = before.store;
+          matcher = deps.matcher = before.matcher;
+          nextMatcher.stop();
+          throw err;
+        }
+        before.matcher.stop();
       },
     },
     opts.location ?? { source: 'flag', configFile: configFilePath() },
