@@ -15,7 +15,6 @@ import {
   unlink,
   writeFile,
 } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -25,7 +24,7 @@ import { VigilError } from '../../../shared/errors';
 import { VERSION } from '../version';
 import { BACKUP_MANIFEST, describeFiles, listDataFiles, sha256File, type OnProgress } from './files';
 import { isWithin, realish } from './move';
-import { isAlive, lockDataDir, openStore } from './store';
+import { lockDataDir, openStore, ownerIn, ownerMark } from './store';
 import { jsonOrNull } from '../../../shared/json';
 
 const manifestSchema = z.object({
@@ -232,7 +231,7 @@ export async function unpackVerified(
 /** A fresh sibling of `dataDir` named for what it holds, e.g. `<dir>.restore-<time>`. */
 export const siblingOf = (dataDir: string, what: string) => `${dataDir}.${what}-${Date.now()}`;
 
-/** Written first into a staging folder, as `<pid> <host>`; removed once it is verified. */
+/** Written first into a staging folder (ownerMark); removed once it is verified. */
 const STAGING_OWNER = '.vigil-staging.pid';
 
 /**
@@ -248,12 +247,11 @@ export async function makeStaging(dataDir: string): Promise<string> {
     if (!name.startsWith(prefix) || !/^\d+$/.test(name.slice(prefix.length))) continue;
     const dir = join(parent, name);
     if (!(await lstat(dir).catch(() => null))?.isDirectory()) continue;
-    const [pid, host] = (await readFile(join(dir, STAGING_OWNER), 'utf8').catch(() => '')).split(' ');
-    if (Number(pid) > 0 && host === hostname() && !isAlive(Number(pid))) await discardDir(dir);
+    if ((await ownerIn(join(dir, STAGING_OWNER)))?.gone) await discardDir(dir);
   }
   const staging = siblingOf(dataDir, 'restore');
   await mkdir(staging, { recursive: true });
-  await writeFile(join(staging, STAGING_OWNER), `${process.pid} ${hostname()}`).catch(async (err) => {
+  await writeFile(join(staging, STAGING_OWNER), ownerMark()).catch(async (err) => {
     await discardDir(staging);
     throw err;
   });

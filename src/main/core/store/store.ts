@@ -134,9 +134,8 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
     release = await take();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
-    const owner = Number((await readFile(pidFile, 'utf8').catch(() => '')).split(' ')[0]);
-    const host = (await readFile(pidFile, 'utf8').catch(() => '')).split(' ')[1];
-    if (owner && owner !== process.pid && host === hostname() && !isAlive(owner)) {
+    const owner = await ownerIn(pidFile);
+    if (owner?.gone) {
       await rm(lockPath, { recursive: true, force: true });
       release = await take();
     } else {
@@ -145,20 +144,34 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
         `Another Vigil (the app, a server or a CLI command) is using ${dir}`,
         {
           dir,
-          ...(owner ? { pid: owner } : {}),
+          ...(owner ? { pid: owner.pid } : {}),
         },
       );
     }
   }
-  await writeFile(pidFile, `${process.pid} ${hostname()}`);
+  await writeFile(pidFile, ownerMark());
   return async () => {
     await rm(pidFile, { force: true });
     if (held) await release();
   };
 }
 
+/** `<pid> <host>`: the process that owns a lock or a staging folder, as its owner file says. */
+export const ownerMark = () => `${process.pid} ${hostname()}`;
+
+/**
+ * The process an owner file (written with ownerMark) names, or null when it names none; `gone`
+ * when it was another process of this host and no longer runs (what it held may be taken over).
+ */
+export async function ownerIn(file: string): Promise<{ pid: number; gone: boolean } | null> {
+  const [pidText, host] = (await readFile(file, 'utf8').catch(() => '')).split(' ');
+  const pid = Number(pidText);
+  if (!(pid > 0)) return null;
+  return { pid, gone: pid !== process.pid && host === hostname() && !isAlive(pid) };
+}
+
 /** Whether process `pid` of this host still runs. */
-export function isAlive(pid: number): boolean {
+function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
