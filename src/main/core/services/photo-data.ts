@@ -1,3 +1,4 @@
+import { nameOfKey } from '../store/media';
 import type { Store } from '../store/store';
 import { eraseSeenFaces, seenCropKey } from './analyse';
 import type { Matcher } from './matcher';
@@ -36,7 +37,7 @@ export function sweepPhotoData(deps: PhotoDataDeps): Promise<Released> {
   return store.exclusive(async () => {
     const photos = new Set([...store.faces.values()].map((f) => f.photoSha256));
     for (const key of [...(await store.media.keys('previews')), ...(await store.media.keys('thumbs'))])
-      photos.add(key.slice(key.indexOf('/') + 1, key.lastIndexOf('.')));
+      photos.add(nameOfKey(key));
     const released = await releaseNow(deps, photos);
 
     const named = new Set([...store.faces.values()].map((f) => seenCropKey(f.id)));

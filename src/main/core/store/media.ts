@@ -7,6 +7,9 @@ const KEY = /^(previews|thumbs|crops|sources|exports)\/[A-Za-z0-9_-]{1,128}\.(jp
 
 export type MediaKind = 'previews' | 'thumbs' | 'crops' | 'sources' | 'exports';
 
+/** The name part of a key: `previews/<sha256>.jpg` → `<sha256>` (a photo's, for previews and thumbs). */
+export const nameOfKey = (key: string) => key.slice(key.indexOf('/') + 1, key.lastIndexOf('.'));
+
 export class MediaStore {
   readonly root: string;
 

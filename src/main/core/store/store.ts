@@ -11,7 +11,7 @@ import { blurSettingsSchema, detectionSettingsSchema } from '../../../shared/set
 import { HistoryLog } from './history-log';
 import { EmbeddingFile, rowsPointedAt } from './embeddings';
 import { openJsonDoc, type JsonDoc } from './json-doc';
-import { MediaStore } from './media';
+import { MediaStore, nameOfKey } from './media';
 import type { SeenFaceLog } from './seen-faces';
 import { openSeenFaces } from './seen-compact';
 import { DEFAULT_CALIBRATION } from '../match/calibration';
@@ -237,7 +237,7 @@ async function openLockedStore(dir: string, unlock: () => Promise<void>): Promis
         throw lostDocument(dir, 'history.jsonl', `${faces.size} seen faces of its jobs are kept`);
       const enrolled = new Set(subjects.flatMap((s) => s.faces.map((f) => f.sourceSha256)));
       const photos = [...(await media.keys('previews')), ...(await media.keys('thumbs'))].filter(
-        (k) => !enrolled.has(k.slice(k.indexOf('/') + 1, k.lastIndexOf('.'))),
+        (k) => !enrolled.has(nameOfKey(k)),
       ).length;
       if (photos) throw lostDocument(dir, 'history.jsonl', `${photos} previews of its photos are kept`);
     }
