@@ -114,6 +114,11 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     await releasePhotos(deps, photos);
   });
   store.history.onFinish(() => void store.history.prune(store.settings.data.retention));
+  /** What the store in use gets when it is opened: the retention rule, then the photo-data sweep. */
+  const tidyStore = async () => {
+    await store.history.prune(store.settings.data.retention);
+    await sweepPhotoData(deps);
+  };
   const data = new DataService(
     {
       get store() {
@@ -126,8 +131,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         store = deps.store = next;
         matcher = deps.matcher = nextMatcher;
         try {
-          await next.history.prune(next.settings.data.retention);
-          await sweepPhotoData(deps);
+          await tidyStore();
         } catch (err) {
           // Back to the store that was in use: the caller closes `next`, which must not stay current.
           next.history.moveListenersTo(before.store.history);
@@ -150,8 +154,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     modelsDir: opts.engine?.modelsDir ?? defaultModelsDir(),
   });
   try {
-    await store.history.prune(store.settings.data.retention);
-    await sweepPhotoData(deps);
+    await tidyStore();
     await models.sweep();
   } catch (err) {
     // The engine's workers and the lock would keep this process alive, and the data dir locked.
