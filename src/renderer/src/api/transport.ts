@@ -23,10 +23,12 @@ export function ipcTransport(bridge: VigilBridge): Transport {
  * screenshots. The API takes it only as a bearer header.
  */
 export function takeToken(win: Window): string {
+  // Getters: reading either property throws where the browser blocks storage.
+  const storages = [() => win.sessionStorage, () => win.localStorage];
   const url = new URL(win.location.href);
   const fromUrl = url.searchParams.get('token');
   if (fromUrl) {
-    for (const storage of [() => win.sessionStorage, () => win.localStorage]) {
+    for (const storage of storages) {
       try {
         storage().setItem(TOKEN_STORAGE_KEY, fromUrl);
       } catch {
@@ -37,7 +39,7 @@ export function takeToken(win: Window): string {
     win.history.replaceState(win.history.state, '', `${url.pathname}${url.search}${url.hash}`);
     return fromUrl;
   }
-  for (const storage of [() => win.sessionStorage, () => win.localStorage]) {
+  for (const storage of storages) {
     try {
       const kept = storage().getItem(TOKEN_STORAGE_KEY);
       if (kept) return kept;

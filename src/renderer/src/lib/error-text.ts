@@ -1,8 +1,8 @@
 import type { TFunction } from 'i18next';
 import type { ErrorShape } from '../../../shared/errors';
 import { formatNumber } from '../format';
+import { baseName } from './files';
 
-const nameOf = (path: string) => path.split(/[\\/]/).pop() ?? path;
 const text = (d: Record<string, unknown> | undefined, key: string) =>
   typeof d?.[key] === 'string' ? (d[key] as string) : undefined;
 
@@ -20,11 +20,11 @@ export function errorText(error: ErrorShape, t: TFunction, lang: string): string
     case 'NOT_AN_IMAGE':
     case 'IMAGE_CORRUPT':
     case 'NO_FACE':
-      return file ? t(`errors.messages.${error.code}`, { file: nameOf(file) }) : error.message;
+      return file ? t(`errors.messages.${error.code}`, { file: baseName(file) }) : error.message;
     case 'IMAGE_TOO_LARGE': {
       const limit = d?.limit;
       return file && typeof limit === 'number'
-        ? t('errors.messages.IMAGE_TOO_LARGE', { file: nameOf(file), limit: formatNumber(lang, limit) })
+        ? t('errors.messages.IMAGE_TOO_LARGE', { file: baseName(file), limit: formatNumber(lang, limit) })
         : error.message;
     }
     case 'OUTPUT_DIR_INVALID': {

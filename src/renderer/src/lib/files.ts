@@ -38,6 +38,12 @@ const IMAGE_TYPES = new Set([
 /** Value for the file dialog's `accept`: the system dialog then lists photos first. */
 export const IMAGE_ACCEPT = [...IMAGE_TYPES, ...IMAGE_EXTENSIONS.map((e) => `.${e}`)].join(',');
 
+/** The file name at the end of a path the core gives (POSIX or Windows separators). */
+export function baseName(path: string): string {
+  const parts = path.split(/[\\/]/);
+  return parts[parts.length - 1] || path;
+}
+
 export function extensionOf(name: string): string {
   const dot = name.lastIndexOf('.');
   return dot > 0 ? name.slice(dot + 1).toLowerCase() : '';

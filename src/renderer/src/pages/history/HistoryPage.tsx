@@ -36,6 +36,7 @@ import { HistoryDetail } from './HistoryDetail';
 import { StatusBadge } from './StatusBadge';
 import { useSingleFlightMutation } from '../../api/single-flight';
 import { errorText } from '../../lib/error-text';
+import { baseName } from '../../lib/files';
 
 const PAGE_SIZE = 25;
 const JOB_KINDS = jobKindSchema.options;
@@ -494,9 +495,4 @@ function HistoryRow({
       </Table.Td>
     </Table.Tr>
   );
-}
-
-function baseName(file: string): string {
-  const parts = file.split(/[\\/]/);
-  return parts[parts.length - 1] || file;
 }
