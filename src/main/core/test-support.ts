@@ -10,6 +10,7 @@ import type { RgbImage } from './engine/protocol';
 import type { Box } from './imaging/boxes';
 import type { EmbeddingFile } from './store/embeddings';
 import { seenFaceSchema, type SeenFace, type SeenFaceLog } from './store/seen-faces';
+import type { StoredSubject } from './store/store';
 
 /** The repository root: vitest runs from it. */
 export const REPO_ROOT = process.cwd();
@@ -53,6 +54,41 @@ export function testEngineOptions(): Pick<EngineOptions, 'modelsDir' | 'workerFi
   return {
     modelsDir: join(REPO_ROOT, 'resources/models'),
     workerFile: new URL('./engine/worker-dev.mjs', import.meta.url),
+  };
+}
+
+/**
+ * Subject "Obama" (`s1`) with one enrolled face `w1` at watchlist.vec row `row`, as enrolment
+ * stores it (its source photo's hash is 'b' × 64), for tests that write the watchlist by hand.
+ */
+export function enrolledSubject(row: number): StoredSubject {
+  const sha = 'b'.repeat(64);
+  return {
+    id: 's1',
+    name: 'Obama',
+    aliases: [],
+    notes: '',
+    caseRef: '',
+    status: 'wanted',
+    createdAt: 'now',
+    updatedAt: 'now',
+    faces: [
+      {
+        id: 'w1',
+        row,
+        sourceFile: 'a.jpg',
+        sourceSha256: sha,
+        sourceKey: `sources/${sha}.img`,
+        previewKey: `previews/${sha}.jpg`,
+        cropKey: 'crops/w1.jpg',
+        box: [1, 2, 3, 4],
+        detectorScore: 0.9,
+        faceSize: 100,
+        sharpness: 50,
+        pose: null,
+        enrolledAt: 'now',
+      },
+    ],
   };
 }
 

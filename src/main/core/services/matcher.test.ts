@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SyntheticFaces } from '../match/synthetic';
 import { DESCRIPTOR_DIM, openStore, type Store } from '../store/store';
-import { addSeenPhoto, tempDir } from '../test-support';
+import { addSeenPhoto, enrolledSubject, tempDir } from '../test-support';
 import { Matcher } from './matcher';
 
 const photo = (p: number) => p.toString(16).padStart(64, '0');
@@ -25,33 +25,7 @@ describe('Matcher', () => {
     const { openSync, writeSync, closeSync } = await import('node:fs');
     const { store, vectors } = await storeWithSeen(5);
     const row = await store.watchlistVectors.append([vectors[0]!]);
-    store.watchlist.data.subjects.push({
-      id: 's1',
-      name: 'Obama',
-      aliases: [],
-      notes: '',
-      caseRef: '',
-      status: 'wanted',
-      createdAt: 'now',
-      updatedAt: 'now',
-      faces: [
-        {
-          id: 'w1',
-          row,
-          sourceFile: 'a.jpg',
-          sourceSha256: 'b'.repeat(64),
-          sourceKey: 'sources/b.img',
-          previewKey: 'previews/b.jpg',
-          cropKey: 'crops/w1.jpg',
-          box: [1, 2, 3, 4],
-          detectorScore: 0.9,
-          faceSize: 100,
-          sharpness: 50,
-          pose: null,
-          enrolledAt: 'now',
-        },
-      ],
-    });
+    store.watchlist.data.subjects.push(enrolledSubject(row));
     try {
       // Its first value overwritten on disk (after the 16-byte header) with a float32 NaN.
       const fd = openSync(store.watchlistVectors.file, 'r+');

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../test-support';
+import { addSeenPhoto, enrolledSubject, tempDir } from '../test-support';
 import { DESCRIPTOR_DIM, openStore } from './store';
 
 describe('openStore', () => {
@@ -123,48 +123,11 @@ const v = new Float32Array(DESCRIPTOR_DIM).fill(0.01);
 async function storeWithFaces(dir: string): Promise<void> {
   const store = await openStore(dir);
   const row = await store.watchlistVectors.append([v]);
-  store.watchlist.data.subjects.push({
-    id: 's1',
-    name: 'Obama',
-    aliases: [],
-    notes: '',
-    caseRef: '',
-    status: 'wanted',
-    createdAt: 'now',
-    updatedAt: 'now',
-    faces: [
-      {
-        id: 'w1',
-        row,
-        sourceFile: 'a.jpg',
-        sourceSha256: 'b'.repeat(64),
-        sourceKey: `sources/${'b'.repeat(64)}.img`,
-        previewKey: `previews/${'b'.repeat(64)}.jpg`,
-        cropKey: 'crops/w1.jpg',
-        box: [1, 2, 3, 4],
-        detectorScore: 0.9,
-        faceSize: 100,
-        sharpness: 50,
-        pose: null,
-        enrolledAt: 'now',
-      },
-    ],
-  });
+  store.watchlist.data.subjects.push(enrolledSubject(row));
   await store.watchlist.write();
   // Seen faces come from a job, which is recorded first.
   await store.history.create('inspect', [{ file: 'p.jpg', sha256: 'a'.repeat(64) }]);
-  const seenRow = await store.vectors.append([v]);
-  await store.faces.replacePhoto('a'.repeat(64), [
-    {
-      id: 'f1',
-      row: seenRow,
-      photoSha256: 'a'.repeat(64),
-      file: 'p.jpg',
-      box: [1, 2, 3, 4],
-      score: 0.9,
-      seenAt: 'now',
-    },
-  ]);
+  await addSeenPhoto(store.faces, store.vectors, 'a'.repeat(64), [v], () => 'f1');
   await store.close();
 }
 
