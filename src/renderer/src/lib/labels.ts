@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+import type { BlurFormat } from '../../../shared/blur-schemas';
 import type { Verdict } from '../../../shared/match-schemas';
 import type { RefusedFace, UndescribedFace } from '../../../shared/watchlist-schemas';
 import type { BoxTone } from '../pages/scan/PhotoView';
@@ -18,6 +19,9 @@ export const VERDICT_TONE: Record<Verdict, BoxTone> = {
 
 /** Matches first, then possible ones, then the rest. */
 export const VERDICT_RANK: Record<Verdict, number> = { match: 0, possible: 1, no_match: 2 };
+
+/** Export formats as the Blur page and Settings name them. */
+export const FORMAT_LABEL: Record<BlurFormat, string> = { jpeg: 'JPEG', png: 'PNG', webp: 'WebP' };
 
 export type SubjectStatus = 'wanted' | 'caught' | 'closed';
 export const SUBJECT_STATUSES: readonly SubjectStatus[] = ['wanted', 'caught', 'closed'];

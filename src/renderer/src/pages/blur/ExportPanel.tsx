@@ -24,6 +24,7 @@ import { cx } from '../scan/PhotoView';
 import classes from './Blur.module.css';
 import { useBlur, type BlurItem, type ExportBatch } from './BlurProvider';
 import { errorText } from '../../lib/error-text';
+import { FORMAT_LABEL } from '../../lib/labels';
 
 const EXT: Record<BlurFormat, string> = { jpeg: 'jpg', png: 'png', webp: 'webp' };
 
@@ -113,11 +114,7 @@ export function ExportPanel() {
             size="sm"
             value={options.format}
             onChange={(v) => v && setOptions({ format: v as BlurFormat })}
-            data={[
-              { value: 'jpeg', label: 'JPEG' },
-              { value: 'png', label: 'PNG' },
-              { value: 'webp', label: 'WebP' },
-            ]}
+            data={Object.entries(FORMAT_LABEL).map(([value, label]) => ({ value, label }))}
             allowDeselect={false}
             data-testid="blur-format"
           />

@@ -18,6 +18,7 @@ import { useVigil } from '../../api/ClientProvider';
 import { queryKeys } from '../../api/queries';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatNumber, numberSeparators } from '../../format';
+import { FORMAT_LABEL } from '../../lib/labels';
 import { Section } from './Section';
 import { SaveFooter } from './SaveFooter';
 import { ScoreField } from './ScoreField';
@@ -43,9 +44,6 @@ const fromSettings = (s: Settings): Draft => ({
 });
 
 /** A number within [min, max] (whole when `int`), or null. */
-/** As the Blur page writes them. */
-const FORMAT_LABEL = { jpeg: 'JPEG', png: 'PNG', webp: 'WebP' } as const;
-
 function parse(v: number | string, min: number, max: number, int = false): number | null {
   const n = typeof v === 'number' ? v : Number.parseFloat(v.replace(',', '.'));
   return Number.isFinite(n) && n >= min && n <= max && (!int || Number.isInteger(n)) ? n : null;
