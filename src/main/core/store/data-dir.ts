@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { VigilError } from '../../../shared/errors';
+import { replaceFileDurably } from './files';
 import { jsonOrNull } from '../../../shared/json';
 
 /** Where the data dir in use came from; only `config` and `default` follow a move on next start. */
@@ -83,14 +83,8 @@ export function resolveDataDir(explicit?: string, env: NodeJS.ProcessEnv = proce
   return locateDataDir(explicit, env).dir;
 }
 
-/** Records the data dir for the next start (atomic: temp file + rename). */
+/** Records the data dir for the next start (atomic and durable). */
 export async function saveDataDirChoice(configFile: string, dataDir: string): Promise<void> {
   await mkdir(dirname(configFile), { recursive: true });
-  const tmp = `${configFile}.${randomUUID()}.tmp`;
-  try {
-    await writeFile(tmp, JSON.stringify({ version: 1, dataDir }, null, 2) + '\n');
-    await rename(tmp, configFile);
-  } finally {
-    await rm(tmp, { force: true });
-  }
+  await replaceFileDurably(configFile, JSON.stringify({ version: 1, dataDir }, null, 2) + '\n');
 }

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, relative, sep } from 'node:path';
 
 /** Written beside the data only while a backup is packed; never part of the data itself. */
 export const BACKUP_MANIFEST = '.vigil-backup.json';
@@ -13,6 +13,37 @@ export async function sha256File(file: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest('hex');
+}
+
+/**
+ * Replaces `file` with `data` so that a crash or power cut leaves the old file or the new one,
+ * never an empty or half one: a temp file beside it, synced, renamed over it, then the folder
+ * synced so the rename itself is on disk. (steno, lowdb's writer, renames without syncing.)
+ */
+export async function replaceFileDurably(file: string, data: string | Uint8Array): Promise<void> {
+  const tmp = join(dirname(file), `.${basename(file)}.${randomUUID()}.tmp`);
+  try {
+    const fh = await open(tmp, 'wx');
+    try {
+      await fh.writeFile(data);
+      await fh.datasync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw err;
+  }
+  await syncFolder(dirname(file));
+}
+
+/** fsync of a folder, where the platform has one (not on Windows: best effort). */
+async function syncFolder(dir: string): Promise<void> {
+  const fh = await open(dir, 'r').catch(() => null);
+  if (!fh) return;
+  await fh.sync().catch(() => undefined);
+  await fh.close();
 }
 
 /**

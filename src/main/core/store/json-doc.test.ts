@@ -1,6 +1,6 @@
-import { mkdir, readdir, readFile, rmdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { VigilError, type ErrorCode } from '../../../shared/errors';
 import { tempDir } from '../test-support';
@@ -14,6 +14,19 @@ const v2Schema = z.object({
 type V2 = z.output<typeof v2Schema>;
 
 /** Version 1 kept `labels: string[]`; version 2 has `items` with ids and a note. */
+/** A write can be made to fail at its rename, as on a full disk. */
+const fault = vi.hoisted(() => ({ failRename: false }));
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs/promises')>();
+  return {
+    ...fs,
+    rename: async (from: string, to: string) => {
+      if (fault.failRename) throw Object.assign(new Error('ENOSPC (test)'), { code: 'ENOSPC' });
+      return fs.rename(from, to);
+    },
+  };
+});
+
 function spec(file: string): DocSpec<typeof v2Schema> {
   return {
     file,
@@ -74,12 +87,11 @@ describe('openJsonDoc', () => {
     const file = join(dir, 'doc.json');
     const db = await openJsonDoc(spec(file));
     await db.update((d) => d.items.push({ id: 1, label: 'kept' }));
-    // The write's temp file cannot be made (a folder in its place), as on a full disk.
-    const temp = join(dir, '.doc.json.tmp');
-    await mkdir(temp);
+    fault.failRename = true;
     await expect(db.update((d) => d.items.push({ id: 2, label: 'reported as failed' }))).rejects.toThrow();
+    fault.failRename = false;
     expect(db.data.items.map((i) => i.id)).toEqual([1]);
-    await rmdir(temp);
+    expect(await readdir(dir)).toEqual(['doc.json']);
     await db.update((d) => d.items.push({ id: 3, label: 'after' }));
     expect(((await readRaw(file)) as V2).items.map((i) => i.id)).toEqual([1, 3]);
   });

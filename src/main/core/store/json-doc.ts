@@ -1,9 +1,9 @@
 import { copyFile, readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Low, type Adapter } from 'lowdb';
-import { TextFile } from 'lowdb/node';
 import type { z } from 'zod';
 import { VigilError } from '../../../shared/errors';
+import { replaceFileDurably } from './files';
 
 export interface DocSpec<S extends z.ZodType<{ version: number }>> {
   file: string;
@@ -15,18 +15,20 @@ export interface DocSpec<S extends z.ZodType<{ version: number }>> {
 }
 
 /**
- * lowdb adapter that validates on read and writes atomically (lowdb's TextFile writes through
- * steno: temp file + rename). A corrupt or unknown document is an error, never a silent reset.
+ * lowdb adapter that validates on read and writes atomically and durably, one write at a time
+ * (lowdb's own TextFile renames without syncing: a power cut could leave an empty document).
+ * A corrupt or unknown document is an error, never a silent reset.
  */
 class ValidatedJsonFile<S extends z.ZodType<{ version: number }>> implements Adapter<z.output<S>> {
-  private readonly text: TextFile;
+  private writes: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly spec: DocSpec<S>) {
-    this.text = new TextFile(spec.file);
-  }
+  constructor(private readonly spec: DocSpec<S>) {}
 
   async read(): Promise<z.output<S> | null> {
-    const raw = await this.text.read();
+    const raw = await readFile(this.spec.file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return null;
+      throw err;
+    });
     if (raw === null) return null;
     const name = basename(this.spec.file);
     let parsed: unknown;
@@ -77,8 +79,11 @@ class ValidatedJsonFile<S extends z.ZodType<{ version: number }>> implements Ada
     return result.data;
   }
 
-  async write(data: z.output<S>): Promise<void> {
-    await this.text.write(JSON.stringify(data));
+  write(data: z.output<S>): Promise<void> {
+    const text = JSON.stringify(data);
+    const run = this.writes.then(() => replaceFileDurably(this.spec.file, text));
+    this.writes = run.catch(() => undefined);
+    return run;
   }
 }
 

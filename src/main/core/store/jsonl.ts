@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { open, readFile, rename, writeFile, type FileHandle } from 'node:fs/promises';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { VigilError } from '../../../shared/errors';
+import { replaceFileDurably } from './files';
 
 /**
  * An append-only JSON-lines file: each change is one small append, however large the file, and
@@ -92,15 +92,13 @@ export class JsonLinesFile {
     return run;
   }
 
-  /** Replaces the whole file with `lines` (temp file + rename), after any pending append. */
+  /** Replaces the whole file with `lines` (atomic and durable), after any pending append. */
   rewrite(lines: string[]): Promise<void> {
     const run = this.tail.then(async () => {
       await this.fh?.close();
       this.fh = null;
-      const tmp = `${this.file}.${randomUUID()}.tmp`;
       // Emptied, it keeps one newline: zero bytes is how a lost file looks (store.ts).
-      await writeFile(tmp, lines.join('\n') + '\n');
-      await rename(tmp, this.file);
+      await replaceFileDurably(this.file, lines.join('\n') + '\n');
       this.lines = lines.length;
       this.cutTo = null;
     });

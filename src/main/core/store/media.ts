@@ -1,6 +1,7 @@
-import { access, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, rm } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { VigilError } from '../../../shared/errors';
+import { replaceFileDurably } from './files';
 
 /** Media keys are `kind/name.ext` with a fixed alphabet: nothing else reaches the disk. */
 const KEY = /^(previews|thumbs|crops|sources|exports)\/[A-Za-z0-9_-]{1,128}\.(jpg|png|webp|img)$/;
@@ -51,12 +52,10 @@ export class MediaStore {
     return names.map((n) => `${kind}/${n}`).filter((k) => KEY.test(k));
   }
 
-  /** Writes atomically (temp + rename) so a reader never sees half a file. */
+  /** Writes atomically and durably, so neither a reader nor a crash sees half a file. */
   async put(key: string, data: Buffer): Promise<void> {
     const full = this.pathOf(key);
     await mkdir(dirname(full), { recursive: true });
-    const tmp = join(dirname(full), `.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-    await writeFile(tmp, data);
-    await rename(tmp, full);
+    await replaceFileDurably(full, data);
   }
 }
