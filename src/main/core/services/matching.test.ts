@@ -290,6 +290,16 @@ describe('watchlist and matching', () => {
       threshold: 'possible',
       thresholds: { match: 1, possible: 0 },
     });
+    // The history names possible matches; "no match" would hide them.
+    const seen = await ok('match.identify', { source: { path: degraded } });
+    expect(seen.faces.map((f: { verdict: string }) => f.verdict)).toEqual([
+      'possible',
+      'possible',
+      'possible',
+    ]);
+    const rec = await ok('history.get', { id: seen.historyId });
+    expect(rec.summary).toMatch(/^3 faces, 0 matches; 3 possible: .*Alice Example/);
+    expect(rec.summaryMessage).toMatchObject({ key: 'identify', values: { count: 3, possible: 3 } });
     expect((await fails('settings.update', { thresholds: { match: 0.2, possible: 0.5 } })).code).toBe(
       'BAD_INPUT',
     );

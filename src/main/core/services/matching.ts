@@ -64,14 +64,21 @@ export async function identify(deps: WatchlistDeps, source: ImageSource, limit =
         faces,
         watchlistSize: deps.store.watchlist.data.subjects.length,
       };
-      const matches = faces.filter((f) => f.verdict === 'match');
-      const names = matches.map((f) => f.candidates[0]!.name).join(', ');
+      const namesOf = (verdict: 'match' | 'possible') => {
+        const of = faces.filter((f) => f.verdict === verdict);
+        return [of.length, of.map((f) => f.candidates[0]!.name).join(', ')] as const;
+      };
+      const [matches, names] = namesOf('match');
+      // Possible matches are named too: a history that said only "no match" hid them.
+      const [possible, possibleNames] = namesOf('possible');
       const summary =
-        `${faces.length} face${faces.length === 1 ? '' : 's'}, ${matches.length} match${matches.length === 1 ? '' : 'es'}` +
-        (matches.length ? `: ${names}` : '');
-      const message: SummaryMessage = matches.length
-        ? { key: 'identifyMatches', values: { count: faces.length, matches: matches.length, names } }
-        : { key: 'identify', values: { count: faces.length } };
+        `${faces.length} face${faces.length === 1 ? '' : 's'}, ${matches} match${matches === 1 ? '' : 'es'}` +
+        (matches ? `: ${names}` : '') +
+        (possible ? `; ${possible} possible: ${possibleNames}` : '');
+      const possibleValues: Record<string, number | string> = possible ? { possible, possibleNames } : {};
+      const message: SummaryMessage = matches
+        ? { key: 'identifyMatches', values: { count: faces.length, matches, names, ...possibleValues } }
+        : { key: 'identify', values: { count: faces.length, ...possibleValues } };
       return { value, summary, message, result: value };
     },
   );

@@ -15,6 +15,9 @@ describe('summaryText', () => {
       '3 rostos; 1 com correspondência: Ana',
     );
     expect(
+      say(pt, 'pt-BR', { key: 'identify', values: { count: 2, possible: 2, possibleNames: 'Ana, Bo' } }),
+    ).toBe('2 rostos; 2 possíveis: Ana, Bo');
+    expect(
       say(pt, 'pt-BR', { key: 'verify', values: { name: 'Ana', verdict: 'no_match', score: 0.1 } }),
     ).toBe('Ana: Sem correspondência (pontuação 0,10)');
     expect(
@@ -42,6 +45,16 @@ describe('summaryText', () => {
   it('reads as the stored English summary does in English', async () => {
     const t = await translator('en');
     expect(say(t, 'en', { key: 'identify', values: { count: 1 } })).toBe('1 face, no match');
+    // A possible match is named, never hidden behind "no match".
+    expect(
+      say(t, 'en', { key: 'identify', values: { count: 1, possible: 1, possibleNames: 'Barack Obama' } }),
+    ).toBe('1 face; 1 possible: Barack Obama');
+    expect(
+      say(t, 'en', {
+        key: 'identifyMatches',
+        values: { count: 3, matches: 1, names: 'Ana', possible: 2, possibleNames: 'Bo, Cy' },
+      }),
+    ).toBe('3 faces; 1 matched: Ana; 2 possible: Bo, Cy');
     expect(say(t, 'en', { key: 'import', values: { added: 2, updated: 0, skipped: 1 } })).toBe(
       'Imported 2 new, 0 updated, 1 unchanged',
     );

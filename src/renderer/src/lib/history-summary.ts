@@ -30,13 +30,19 @@ export function summaryText(
     case 'inspect':
       return t('history.summaries.inspect', { count: num(v, 'count') });
     case 'identify':
-      return t('history.summaries.identify', { count: num(v, 'count') });
-    case 'identifyMatches':
-      return t('history.summaries.identifyMatches', {
-        count: num(v, 'count'),
-        matches: num(v, 'matches'),
-        names: str(v, 'names'),
-      });
+    case 'identifyMatches': {
+      const possible = num(v, 'possible');
+      const main =
+        m.key === 'identifyMatches'
+          ? t('history.summaries.identifyMatches', {
+              count: num(v, 'count'),
+              matches: num(v, 'matches'),
+              names: str(v, 'names'),
+            })
+          : t(`history.summaries.${possible ? 'inspect' : 'identify'}`, { count: num(v, 'count') });
+      if (!possible) return main;
+      return `${main}; ${t('history.summaries.identifyPossible', { count: possible, names: str(v, 'possibleNames') })}`;
+    }
     case 'verify':
       return t('history.summaries.verify', { name: str(v, 'name'), verdict: verdict(), score: score() });
     case 'verifyNoFace':
@@ -101,8 +107,12 @@ const SAMPLE_VALUES: Values[] = (['match', 'possible', 'no_match'] as const).fla
             'leaks',
           ].map((k) => [k, n]),
         ),
-        ...Object.fromEntries(['name', 'names', 'file', 'label', 'model'].map((k) => [k, HOLE])),
+        ...Object.fromEntries(
+          ['name', 'names', 'possibleNames', 'file', 'label', 'model'].map((k) => [k, HOLE]),
+        ),
         verdict,
+        // Identify's summary names possible matches only when there are some.
+        possible: verdict === 'possible' ? n : 0,
         metric,
         source,
         score: 0.5,
