@@ -2,7 +2,7 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { SAMPLES } from '../env';
-import { call, open } from './api';
+import { call, contrastRatio, open } from './api';
 
 // Browser specs share one data directory: each file here gets a unique name, and rows are found
 // with the text filter so that jobs made by other specs do not matter. The retention test puts the
@@ -68,6 +68,24 @@ test('a bad file gives an ERROR row with its code', async ({ page }, info) => {
   await row.click();
   await expect(page.getByTestId('history-detail-error')).toHaveAttribute('data-code', 'NOT_AN_IMAGE');
 });
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`status badges reach 4.5:1 contrast on their rows in the ${scheme} theme`, async ({ page }, info) => {
+    const photo = info.outputPath(`hist-${stamp}-${scheme}.jpg`);
+    copyFileSync(join(SAMPLES, 'sample4.jpg'), photo);
+    const bad = info.outputPath(`hist-${stamp}-${scheme}-bad.jpg`);
+    writeFileSync(bad, 'this is not a photo');
+    await page.emulateMedia({ colorScheme: scheme });
+    await open(page);
+    await scan(page, photo, 'done');
+    await scan(page, bad, 'error');
+    await filterText(page, `hist-${stamp}-${scheme}`);
+    const badges = page.getByTestId('history-status');
+    await expect(badges).toHaveCount(2);
+    // Every other row is tinted: both rows' badges count.
+    for (const badge of await badges.all()) expect(await contrastRatio(badge)).toBeGreaterThanOrEqual(4.5);
+  });
+}
 
 test('export buttons download the filtered history', async ({ page }) => {
   await open(page);
