@@ -2,6 +2,7 @@ import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import en from './en';
 import ptBR from './pt-BR';
+import { zeroAsPlural } from './zero-plural';
 
 /** Each language is listed under its own name (an autonym), so it reads the same in every locale. */
 export const LANGUAGES = [
@@ -50,7 +51,7 @@ i18n.on('languageChanged', (lng) => {
 });
 
 void i18n.use(initReactI18next).init({
-  resources: { en: { translation: en }, 'pt-BR': { translation: ptBR } },
+  resources: { en: { translation: en }, 'pt-BR': { translation: zeroAsPlural(ptBR) } },
   lng: initialLanguage(),
   fallbackLng: 'en',
   supportedLngs: LANGUAGES.map((l) => l.code),
