@@ -108,6 +108,16 @@ describe('watchlist and matching', () => {
     expect(same.verdict).toBe('match');
   });
 
+  it('records a refused verify in the history as an ERROR, as every other job', async () => {
+    const before = (await ok('history.list', { kind: 'verify', status: 'ERROR' })).total;
+    expect(
+      (await fails('match.verify', { subjectId: 'nobody', source: { path: sampleImage(1) } })).code,
+    ).toBe('NOT_FOUND');
+    const after = await ok('history.list', { kind: 'verify', status: 'ERROR' });
+    expect(after.total).toBe(before + 1);
+    expect(after.records[0].error.code).toBe('NOT_FOUND');
+  });
+
   it('searches the watchlist and faces seen before, with both metrics', async () => {
     for (const metric of ['cosine', 'euclidean'] as const) {
       const r = await ok('match.search', {

@@ -90,15 +90,16 @@ export async function verify(
   subjectId: string,
   source: ImageSource,
 ): Promise<z.infer<typeof verifyResultSchema>> {
-  const subject = findSubject(deps, subjectId);
-  if (subject.faces.length === 0) {
-    throw new VigilError('BAD_INPUT', `${subject.name} has no enrolled face yet: enrol a photo first`);
-  }
   return runJob(
     deps.store.history,
     'verify',
     [{ file: fileOf(source), sha256: null }],
     async (historyId, notePhoto) => {
+      // Checked inside the job, so a refused run is in the history as an ERROR like any other.
+      const subject = findSubject(deps, subjectId);
+      if (subject.faces.length === 0) {
+        throw new VigilError('BAD_INPUT', `${subject.name} has no enrolled face yet: enrol a photo first`);
+      }
       const photo = await analysePhoto(deps, source, notePhoto);
       let best: { box: [number, number, number, number]; similarity: number; score: number } | null = null;
       for (const f of photo.faces) {
