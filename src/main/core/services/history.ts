@@ -1,4 +1,5 @@
-import type { z } from 'zod';
+import { z } from 'zod';
+import { VigilError } from '../../../shared/errors';
 import type { feedbackInputSchema } from '../../../shared/match-schemas';
 import type { HistoryRecord } from '../../../shared/history-schemas';
 import { stringify } from 'csv-stringify/sync';
@@ -10,8 +11,66 @@ export function listHistory(history: HistoryLog, filter: HistoryFilter) {
   return { total, records: records.map(({ result: _r, ...rest }) => rest as HistoryRecord) };
 }
 
+/**
+ * A media link as any shell stored it: the CLI's `file:///…/media/<key>`, the server's
+ * `/media/<key>`, the desktop app's `vigil-media://media/<key>`.
+ */
+const STORED_MEDIA_URL =
+  /^(?:file:\/\/.*\/|\/|[a-z][a-z0-9+.-]*:\/\/)media\/((?:previews|thumbs|crops|sources|exports)\/[A-Za-z0-9_-]{1,128}\.(?:jpg|png|webp|img))$/;
+
+/**
+ * A record with its media links in the form of the shell reading it. Results keep the links of
+ * the shell that made them, so a job run by the CLI showed broken photos in the app (and a moved
+ * data dir broke the CLI's own `file://` links).
+ */
+export function withMediaUrls(rec: HistoryRecord, mediaUrl: (key: string) => string): HistoryRecord {
+  // Only fields named `…Url`: an input's own path may look like a media link (a drive at /media).
+  const relink = (v: unknown, name = ''): unknown => {
+    if (typeof v === 'string') {
+      const key = name.endsWith('Url') ? STORED_MEDIA_URL.exec(v)?.[1] : undefined;
+      return key ? mediaUrl(key) : v;
+    }
+    if (Array.isArray(v)) return v.map((x) => relink(x, name));
+    if (v && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, relink(x, k)]));
+    return v;
+  };
+  return rec.result === undefined ? rec : { ...rec, result: relink(rec.result) };
+}
+
+/** What feedback needs of a stored result; older records may lack any part of it. */
+const facesOfResult = z.object({
+  faces: z.array(z.object({ candidates: z.array(z.object({ subjectId: z.string() })).optional() })),
+});
+const subjectOfResult = z.object({ subjectId: z.string() });
+
+/**
+ * Feedback must be about something the result holds: a finished job, a face it found (identify)
+ * or its one answer (the others), and a subject that was among that face's candidates.
+ */
+function checkFeedbackTarget(rec: HistoryRecord, input: z.output<typeof feedbackInputSchema>): void {
+  const refuse = (why: string) => {
+    throw new VigilError('BAD_INPUT', `Feedback refused: ${why}`, { historyId: rec.id });
+  };
+  if (rec.status !== 'FINISHED') refuse(`the ${rec.kind} job is ${rec.status}, not FINISHED`);
+  const faces = rec.kind === 'identify' ? facesOfResult.safeParse(rec.result) : null;
+  if (faces?.success) {
+    const face = faces.data.faces[input.faceIndex];
+    if (!face) refuse(`face ${input.faceIndex + 1} is not in this result (${faces.data.faces.length} faces)`);
+    const candidates = face?.candidates?.map((c) => c.subjectId) ?? [];
+    if (input.subjectId && !candidates.includes(input.subjectId))
+      refuse(`subject ${input.subjectId} is not a candidate for face ${input.faceIndex + 1}`);
+    return;
+  }
+  if (input.faceIndex !== 0) refuse(`a ${rec.kind} result has one answer: faceIndex must be 0`);
+  const subject = subjectOfResult.safeParse(rec.result);
+  if (input.subjectId && subject.success && subject.data.subjectId !== input.subjectId)
+    refuse(`this ${rec.kind} result is about subject ${subject.data.subjectId}, not ${input.subjectId}`);
+}
+
 export async function giveFeedback(history: HistoryLog, input: z.output<typeof feedbackInputSchema>) {
   const rec = history.get(input.historyId);
+  checkFeedbackTarget(rec, input);
   const entry = {
     at: new Date().toISOString(),
     faceIndex: input.faceIndex,

@@ -328,6 +328,28 @@ describe('watchlist and matching', () => {
       verdict: 'correct',
     });
     expect(rec.feedback).toHaveLength(1);
+    // Only about what the result holds: a face it found, one of that face's candidates.
+    const refused = async (input: object, why: RegExp) => {
+      const err = await fails('feedback.give', { historyId: r.historyId, verdict: 'wrong', ...input });
+      expect(err.code).toBe('BAD_INPUT');
+      expect(err.message).toMatch(why);
+    };
+    await refused({ faceIndex: 7 }, /face 8 is not in this result \(3 faces\)/);
+    await refused({ faceIndex: 0, subjectId: 'bogus-subject' }, /not a candidate/);
+    const compared = await ok('match.compare', { a: { path: alicePhoto }, b: { path: beaPhoto } });
+    const cmpErr = await fails('feedback.give', {
+      historyId: compared.historyId,
+      faceIndex: 3,
+      verdict: 'wrong',
+    });
+    expect(cmpErr.message).toMatch(/faceIndex must be 0/);
+    const failed = await core.call('match.verify', { subjectId: 'nobody', source: { path: alicePhoto } });
+    expect(failed.ok).toBe(false);
+    const errorJob = (await ok('history.list', { kind: 'verify', status: 'ERROR' })).records[0];
+    expect((await fails('feedback.give', { historyId: errorJob.id, verdict: 'correct' })).message).toMatch(
+      /is ERROR, not FINISHED/,
+    );
+    expect((await ok('history.get', { id: r.historyId })).feedback).toHaveLength(1);
     const upd = await ok('watchlist.update', {
       id: alice.id,
       patch: { status: 'caught', notes: 'seen 2026' },

@@ -501,6 +501,8 @@ const en = {
       feedbackAt: 'When',
       face: 'Face',
       note: 'Note',
+      feedbackReplaced: 'replaced',
+      feedbackLabel: 'Right label: {{label}}',
       feedbackVerdicts: {
         correct: 'Correct',
         wrong: 'Wrong',

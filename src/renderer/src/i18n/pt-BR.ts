@@ -505,6 +505,8 @@ const ptBR: Translation = {
       feedbackAt: 'Quando',
       face: 'Rosto',
       note: 'Observação',
+      feedbackReplaced: 'substituído',
+      feedbackLabel: 'Rótulo certo: {{label}}',
       feedbackVerdicts: {
         correct: 'Correto',
         wrong: 'Errado',

@@ -13,6 +13,7 @@ import { identifyBoxes } from '../scan/PhotoCard';
 import { PhotoView, type PhotoImage } from '../scan/PhotoView';
 import { StatusBadge } from './StatusBadge';
 import { errorText } from '../../lib/error-text';
+import { standingFeedback } from '../../lib/feedback';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -183,6 +184,7 @@ function Detail({ record }: { record: HistoryRecord }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const when = (iso: string | null) => (iso ? formatDateTime(lang, iso) : t('common.none'));
+  const standing = standingFeedback(record.feedback);
   return (
     <Stack gap="lg">
       <Table variant="vertical" layout="fixed" verticalSpacing={4} withTableBorder>
@@ -268,23 +270,41 @@ function Detail({ record }: { record: HistoryRecord }) {
             </Table.Thead>
             <Table.Tbody>
               {record.feedback.map((f, i) => (
-                <Table.Tr key={i}>
+                <Table.Tr
+                  key={i}
+                  data-testid="history-feedback-row"
+                  data-standing={standing[i] ? 'true' : 'false'}
+                  c={standing[i] ? undefined : 'dimmed'}
+                >
                   <Table.Td>
-                    <Text size="sm">{formatDateTime(lang, f.at)}</Text>
+                    <Text size="sm" inherit>
+                      {formatDateTime(lang, f.at)}
+                    </Text>
                   </Table.Td>
                   <Table.Td>{f.faceIndex + 1}</Table.Td>
                   <Table.Td>
-                    <Badge
-                      size="sm"
-                      radius="sm"
-                      variant="light"
-                      color={f.verdict === 'correct' ? 'teal' : 'red'}
-                    >
-                      {t(`history.detail.feedbackVerdicts.${f.verdict}`)}
-                    </Badge>
+                    <Group gap={6} wrap="nowrap">
+                      <Badge
+                        size="sm"
+                        radius="sm"
+                        variant={standing[i] ? 'light' : 'outline'}
+                        color={standing[i] ? (f.verdict === 'correct' ? 'teal' : 'red') : 'gray'}
+                      >
+                        {t(`history.detail.feedbackVerdicts.${f.verdict}`)}
+                      </Badge>
+                      {!standing[i] && (
+                        <Text size="xs" inherit>
+                          {t('history.detail.feedbackReplaced')}
+                        </Text>
+                      )}
+                    </Group>
                   </Table.Td>
                   <Table.Td>
-                    <Text size="sm">{f.note ?? t('common.none')}</Text>
+                    <Text size="sm" inherit>
+                      {[f.label && t('history.detail.feedbackLabel', { label: f.label }), f.note]
+                        .filter(Boolean)
+                        .join(' · ') || t('common.none')}
+                    </Text>
                   </Table.Td>
                 </Table.Tr>
               ))}

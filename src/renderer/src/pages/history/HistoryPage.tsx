@@ -18,6 +18,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { summaryKeysMatching, summaryText } from '../../lib/history-summary';
+import { standingFeedback } from '../../lib/feedback';
 import {
   jobKindSchema,
   jobStatusSchema,
@@ -489,8 +490,9 @@ function HistoryRow({
         )}
       </Table.Td>
       <Table.Td ta="right">
+        {/* Feedback that still stands: a changed verdict replaces the earlier one. */}
         <Text size="sm" ff="monospace" c={record.feedback.length ? undefined : 'dimmed'}>
-          {record.feedback.length}
+          {standingFeedback(record.feedback).filter(Boolean).length}
         </Text>
       </Table.Td>
     </Table.Tr>
