@@ -20,7 +20,7 @@ import {
   updateSubject,
   type WatchlistDeps,
 } from './services/watchlist';
-import { exportHistory, giveFeedback, listHistory } from './services/history';
+import { exportHistory, giveFeedback, listHistory, withMediaUrls } from './services/history';
 import { diagnostics } from './services/diagnostics';
 import { detectForBlur, exportBlurred, previewBlurred } from './services/blur';
 import { Telemetry } from './telemetry';
@@ -211,9 +211,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       return { fileName, records, data: Buffer.from(text).toString('base64') };
     },
     'history.list': async (filter) => listHistory(store.history, filter),
-    'history.get': async ({ id }) => store.history.get(id),
+    'history.get': async ({ id }) => withMediaUrls(store.history.get(id), opts.mediaUrl),
     'history.delete': async ({ ids }) => ({ deleted: await store.history.remove(ids) }),
-    'feedback.give': async (input) => giveFeedback(store.history, input),
+    'feedback.give': async (input) => withMediaUrls(await giveFeedback(store.history, input), opts.mediaUrl),
     'classify.run': async (input) => classifyPhoto(classifyDeps, input),
     'classify.export': async ({ historyIds, format }) =>
       exportClassifyHistory(store.history, historyIds, format),
