@@ -31,7 +31,7 @@ export async function expandInputs(inputs: string[]): Promise<string[]> {
 
 async function walk(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => a.name.localeCompare(b.name));
+  entries.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
   const out: string[] = [];
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;

@@ -45,6 +45,7 @@ export const identifyResultSchema = z.object({
   previewWidth: z.number().int(),
   previewHeight: z.number().int(),
   faces: z.array(identifiedFaceSchema),
+  /** Subjects with at least one enrolled face: those this photo was matched against. */
   watchlistSize: z.number().int(),
 });
 export type IdentifyResult = z.infer<typeof identifyResultSchema>;

@@ -467,4 +467,19 @@ describe('watchlist and matching', () => {
       ]);
     await ok('watchlist.delete', { id: zoe.id });
   });
+
+  it('lists names in natural order, and identify counts only subjects a face can match', async () => {
+    const made = [];
+    for (const name of ['Suspect 10', 'suspect 2', 'Suspect 1'])
+      made.push(await ok('watchlist.create', { name }));
+    const names = (await ok('watchlist.list', { query: 'suspect' })).subjects.map(
+      (x: { name: string }) => x.name,
+    );
+    expect(names).toEqual(['Suspect 1', 'suspect 2', 'Suspect 10']);
+    const all = (await ok('watchlist.list', {})).subjects as { faceCount: number }[];
+    const r = await ok('match.identify', { source: { path: sampleImage(3) } });
+    expect(r.watchlistSize).toBe(all.filter((x) => x.faceCount > 0).length);
+    expect(r.watchlistSize).toBeLessThan(all.length);
+    for (const s of made) await ok('watchlist.delete', { id: s.id });
+  });
 });

@@ -62,7 +62,8 @@ export async function identify(deps: WatchlistDeps, source: ImageSource, limit =
         previewWidth: photo.preview.width,
         previewHeight: photo.preview.height,
         faces,
-        watchlistSize: deps.store.watchlist.data.subjects.length,
+        // Subjects a face can match: one with no enrolled face yet is not searched.
+        watchlistSize: deps.store.watchlist.data.subjects.filter((s) => s.faces.length > 0).length,
       };
       const namesOf = (verdict: 'match' | 'possible') => {
         const of = faces.filter((f) => f.verdict === verdict);
@@ -262,7 +263,7 @@ export async function search(
     };
     return {
       value,
-      summary: `${results.length} similar faces (${input.metric}, ${input.source}${found.exact ? '' : ', approximate'})`,
+      summary: `${results.length} similar face${results.length === 1 ? '' : 's'} (${input.metric}, ${input.source}${found.exact ? '' : ', approximate'})`,
       message: {
         key: found.exact ? 'search' : 'searchApproximate',
         values: { count: results.length, metric: input.metric, source: input.source },

@@ -37,6 +37,8 @@ export interface WatchlistDeps extends AnalyseDeps {
 }
 
 const now = () => new Date().toISOString();
+/** Names in the order people expect: "Suspect 2" before "Suspect 10", case and accents aside. */
+const byName = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
 export function publicFace(deps: AnalyseDeps, f: StoredFace): EnrolledFace {
   return {
@@ -69,7 +71,7 @@ export function listSubjects(deps: AnalyseDeps, query?: string) {
   const has = (text: string) => foldForSearch(text).includes(q);
   return deps.store.watchlist.data.subjects
     .filter((s) => !q || has(s.name) || s.aliases.some(has) || has(s.caseRef))
-    .sort((a, b) => a.name.localeCompare(b.name))
+    .sort((a, b) => byName.compare(a.name, b.name))
     .map(({ faces, ...rest }) => ({
       ...rest,
       faceCount: faces.length,

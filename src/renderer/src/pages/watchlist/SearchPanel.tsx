@@ -26,7 +26,7 @@ import { useVigil } from '../../api/ClientProvider';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { DropzoneIcon } from '../../components/DropzoneIcon';
 import { formatScore } from '../../format';
-import { IMAGE_ACCEPT, getFilesFromEvent, toImageSource } from '../../lib/files';
+import { IMAGE_ACCEPT, baseName, getFilesFromEvent, toImageSource } from '../../lib/files';
 import { useNavigation } from '../../navigation';
 import { PhotoView, type BoxSpec } from '../scan/PhotoView';
 import classes from './Watchlist.module.css';
@@ -98,7 +98,7 @@ function ResultCard({ hit, metric }: { hit: Hit; metric: Metric }) {
         ) : (
           <Tooltip label={hit.file} openDelay={400}>
             <Text size="sm" fw={600} truncate="end">
-              {hit.file || t('common.none')}
+              {hit.file ? baseName(hit.file) : t('common.none')}
             </Text>
           </Tooltip>
         )}
@@ -273,7 +273,10 @@ export function SearchPanel() {
             label={t('search.k')}
             description={t('search.kHint')}
             value={k}
-            onChange={(v) => setK(typeof v === 'number' ? v : Number(v) || 1)}
+            // Only whole numbers in range search; anything else (empty, "abc") keeps the last K.
+            onChange={(v) => {
+              if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 100) setK(v);
+            }}
             min={1}
             max={100}
             step={1}
