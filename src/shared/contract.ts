@@ -17,6 +17,7 @@ import {
   searchInputSchema,
   searchResultSchema,
   thresholdsSchema,
+  thresholdsUpdateSchema,
   verifyResultSchema,
 } from './match-schemas';
 import { historyListInputSchema, historyRecordSchema } from './history-schemas';
@@ -243,7 +244,8 @@ export const contract = {
   'settings.update': channel({
     input: z
       .object({
-        thresholds: thresholdsSchema.nullable().optional(),
+        /** Either threshold or both; null restores the calibrated defaults. */
+        thresholds: thresholdsUpdateSchema.nullable().optional(),
         retention: retentionSettingSchema.optional(),
         /** Fields given replace theirs; null restores the built-in values. */
         detection: detectionSettingsSchema.partial().strict().nullable().optional(),

@@ -5,10 +5,13 @@ export const verdictSchema = z.enum(['match', 'possible', 'no_match']);
 export type Verdict = z.infer<typeof verdictSchema>;
 
 /** Score thresholds (calibrated score space, see docs/calibration.md). */
+const thresholdFields = { match: z.number().min(0).max(1), possible: z.number().min(0).max(1) };
 export const thresholdsSchema = z
-  .object({ match: z.number().min(0).max(1), possible: z.number().min(0).max(1) })
+  .object(thresholdFields)
   .refine((t) => t.possible <= t.match, { message: 'possible must not exceed match' });
 export type Thresholds = z.infer<typeof thresholdsSchema>;
+/** A change of thresholds: one left out keeps its value (checked against the other once merged). */
+export const thresholdsUpdateSchema = z.object(thresholdFields).partial().strict();
 
 export const candidateSchema = z.object({
   subjectId: z.string(),

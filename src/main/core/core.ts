@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { projectRoot } from './paths';
 import type { Handlers } from '../../shared/contract';
+import { VigilError } from '../../shared/errors';
 import { defaultEngineWorkers, Engine, type EngineOptions } from './engine/engine';
 import { DEFAULT_LIMITS, type DecodeLimits } from './imaging/decode';
 import { inspectImage } from './services/inspect';
@@ -197,8 +198,14 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     'settings.get': async () => settingsView(store),
     'settings.update': async ({ thresholds, retention, detection, blur, classify }) => {
       if (classify !== undefined) await models.setDefault(classify.defaultModel);
+      const merged = thresholds && { ...settingsView(store).thresholds, ...thresholds };
+      if (merged && merged.possible > merged.match)
+        throw new VigilError(
+          'BAD_INPUT',
+          `The possible threshold (${merged.possible}) must not exceed the match threshold (${merged.match})`,
+        );
       await store.settings.update((doc) => {
-        if (thresholds !== undefined) doc.thresholds = thresholds;
+        if (thresholds !== undefined) doc.thresholds = merged ?? null;
         if (retention !== undefined) doc.retention = retention;
         applyDefaultsUpdate(doc, { detection, blur });
       });

@@ -313,6 +313,12 @@ describe('watchlist and matching', () => {
     expect((await fails('settings.update', { thresholds: { match: 0.2, possible: 0.5 } })).code).toBe(
       'BAD_INPUT',
     );
+    // One threshold at a time: the other keeps its value, and the pair is checked once merged.
+    const oneAtATime = await ok('settings.update', { thresholds: { match: 0.8 } });
+    expect(oneAtATime.thresholds).toEqual({ match: 0.8, possible: 0 });
+    expect((await fails('settings.update', { thresholds: { possible: 0.9 } })).message).toMatch(
+      /possible threshold \(0.9\) must not exceed the match threshold \(0.8\)/,
+    );
     const restored = await ok('settings.update', { thresholds: null });
     expect(restored.thresholds).toEqual(s.defaults);
     const again = await ok('match.verify', { subjectId: alice.id, source: { path: degraded } });
