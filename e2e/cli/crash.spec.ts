@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,4 +66,36 @@ test('a job cut off by a crash is recorded as interrupted on the next start', as
   } finally {
     second.child.kill('SIGTERM');
   }
+});
+
+test('Ctrl+C on a batch lets the photo in progress finish, starts no more, and says so', async () => {
+  const data = mkdtempSync(join(tmpdir(), 'vigil-cancel-'));
+  const photos = mkdtempSync(join(tmpdir(), 'vigil-cancel-photos-'));
+  for (let i = 1; i <= 6; i++) await sharp(join(SAMPLES, 'sample5.jpg')).toFile(join(photos, `p${i}.jpg`));
+  const child = spawn(process.execPath, ['bin/vigil.js', 'inspect', photos, '--jobs', '1', '--data', data], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // Interrupted once the first photo's line is out: the second is then in progress.
+  await new Promise<void>((resolve) =>
+    child.stdout!.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (stdout.includes('p1.jpg')) resolve();
+    }),
+  );
+  child.kill('SIGINT');
+  expect(await exited, stderr).toBe(130);
+  const done = stdout.split('\n').filter((l) => /p\d\.jpg/.test(l)).length;
+  expect(done).toBeGreaterThanOrEqual(1);
+  expect(done).toBeLessThan(6);
+  expect(stderr).toContain(`Cancelled: ${6 - done} of 6 files were not processed`);
+  // Every photo that started ended as FINISHED: none left RUNNING to be called interrupted later.
+  const list = spawnSync(process.execPath, ['bin/vigil.js', 'history', 'list', '--json', '--data', data], {
+    encoding: 'utf8',
+  });
+  const statuses = (JSON.parse(list.stdout).records as { status: string }[]).map((r) => r.status);
+  expect(statuses).toEqual(new Array(done).fill('FINISHED'));
 });

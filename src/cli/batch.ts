@@ -20,6 +20,36 @@ export async function imageBatch(
 /** A file's result in a batch, or why it failed. */
 export type PerFileResult<T> = T | { file: string; error: ErrorShape };
 
+/** Said of each file a cancelled batch did not start. */
+const NOT_STARTED: ErrorShape = { code: 'CANCELLED', message: 'Not processed: the batch was cancelled' };
+
+/**
+ * Ctrl+C (or SIGTERM) during a batch: the first lets the photos in progress finish, so their
+ * jobs are recorded as they ended, and starts no more; a second one stops at once (the jobs
+ * then in progress are recorded as interrupted at the next start).
+ */
+function interruptible(): { readonly cancelled: boolean; release(): void } {
+  const state = { cancelled: false };
+  const onSignal = () => {
+    if (state.cancelled) process.exit(130);
+    state.cancelled = true;
+    process.stderr.write(
+      '\nvigil: cancelling: the photos in progress finish, no more start (Ctrl+C again to stop now)\n',
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    get cancelled() {
+      return state.cancelled;
+    },
+    release() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
 export interface BatchOptions<T> {
   /** Prints one file's result without --json. */
   human?: (r: T) => void;
@@ -53,15 +83,24 @@ export async function eachFile<T>(
     for (; printed < files.length && results[printed] !== undefined; printed++) {
       if (json) continue;
       const e = errors[printed];
+      // Files a cancel left out are counted once at the end, not listed.
+      if (e === NOT_STARTED) continue;
       if (e) process.stderr.write(`vigil: ${files[printed]}: ${e.code}: ${e.message}\n`);
       else human?.(results[printed] as T);
     }
   };
+  const interrupt = interruptible();
   try {
     await Promise.all(
       files.map((file, i) =>
         limit(async () => {
           if (stop) return;
+          if (interrupt.cancelled) {
+            errors[i] = NOT_STARTED;
+            results[i] = { file, error: NOT_STARTED };
+            printReady();
+            return;
+          }
           try {
             results[i] = await run(file, i);
           } catch (err) {
@@ -79,6 +118,7 @@ export async function eachFile<T>(
       ),
     );
   } finally {
+    interrupt.release();
     bar.stop();
   }
   if (stop) throw stop;
@@ -99,16 +139,25 @@ export async function perFile<T>(
 ): Promise<void> {
   const { results, errors } = await eachFile(files, label, json, run, { ...options, human });
   const failures = errors.filter((e) => e !== undefined);
+  const notStarted = errors.filter((e) => e === NOT_STARTED).length;
+  // Cancelled: said as such, exit 130 as for any command stopped by Ctrl+C.
+  const cancelled = notStarted
+    ? `Cancelled: ${notStarted} of ${results.length} files were not processed`
+    : null;
+  if (cancelled && !json) process.stderr.write(`vigil: ${cancelled}\n`);
   if (json) {
     printJson(
-      failures.length
-        ? {
-            code: failures[0]!.code,
-            message: `${failures.length} of ${results.length} files failed`,
-            results,
-          }
-        : { results },
+      cancelled
+        ? { code: 'CANCELLED', message: cancelled, results }
+        : failures.length
+          ? {
+              code: failures[0]!.code,
+              message: `${failures.length} of ${results.length} files failed`,
+              results,
+            }
+          : { results },
     );
   }
-  if (failures.length) process.exitCode = 1;
+  if (cancelled) process.exitCode = 130;
+  else if (failures.length) process.exitCode = 1;
 }

@@ -76,7 +76,8 @@ async function enrolAndReport(
       failures,
     });
   } else out(`${final.id}  ${final.name}  ${faceWord(final.faces.length)} enrolled`);
-  if (failures.length) process.exitCode = 1;
+  if (failures.some((f) => f.code === 'CANCELLED')) process.exitCode = 130;
+  else if (failures.length) process.exitCode = 1;
 }
 
 export function addMatchCommands(
