@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { expect, test } from '@playwright/test';
+import { SAMPLES } from '../env';
 
 /** The built CLI as a user runs it, with a config file of its own (never the user's). */
 function vigil(args: string[]) {
@@ -45,6 +47,14 @@ test('history list --limit takes a whole number from 1 to 500, as the history.li
   const one = vigil(['history', 'list', '--limit', '1', '--json', '--data', data]);
   expect(one.code, one.stderr).toBe(0);
   expect(one.json()).toMatchObject({ total: 2, records: [{ kind: 'export' }] });
+  // Pages beyond the first: --offset skips the newest.
+  const next = vigil(['history', 'list', '--limit', '1', '--offset', '1', '--json', '--data', data]);
+  expect(next.code, next.stderr).toBe(0);
+  expect(next.json().records[0].id).not.toBe(one.json().records[0].id);
+  expect(vigil(['history', 'list', '--offset', '2', '--json', '--data', data]).json().records).toEqual([]);
+  const bad = vigil(['history', 'list', '--offset', '-1', '--json', '--data', data]);
+  expect(bad.code).toBe(2);
+  expect(bad.json().message).toBe('--offset must be a whole number from 0, got -1');
 });
 
 test('history export to a place it cannot write says which path and why, with no stack trace', () => {
@@ -87,4 +97,18 @@ test('history delete says how many of the given jobs did not exist, and what bec
   expect(some.code).toBe(1);
   expect(some.json()).toEqual(missing('1 of the 3 jobs does not exist; the other 2 were deleted'));
   expect(vigil(['history', 'list', '--json', '--data', dir]).json().total).toBe(0);
+});
+
+test('history show links a job’s photos where the data folder is now, after a move', () => {
+  const first = join(root, 'moved-from');
+  const r = vigil(['inspect', join(SAMPLES, 'sample5.jpg'), '--json', '--data', first]);
+  expect(r.code, r.stderr).toBe(0);
+  const moved = join(root, 'moved-to');
+  renameSync(first, moved);
+  const id = vigil(['history', 'list', '--kind', 'inspect', '--json', '--data', moved]).json().records[0].id;
+  const shown = vigil(['history', 'show', id, '--json', '--data', moved]);
+  expect(shown.code, shown.stderr).toBe(0);
+  const url: string = shown.json().result.previewUrl;
+  expect(url.startsWith(pathToFileURL(join(moved, 'media')).href + '/')).toBe(true);
+  expect(existsSync(fileURLToPath(url))).toBe(true);
 });

@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Command, Option } from 'commander';
 import { historyListInputSchema, jobKindSchema, jobStatusSchema } from '../shared/history-schemas';
 import { createBackup, refuseBackupInside, restoreBackup } from '../main/core/store/backup';
 import { lockDataDir } from '../main/core/store/store';
 import { resolveDataDir } from '../main/core/store/data-dir';
 import { HistoryLog } from '../main/core/store/history-log';
-import { exportHistory, listHistory } from '../main/core/services/history';
+import { exportHistory, listHistory, withMediaUrls } from '../main/core/services/history';
 import type { Core } from '../main/core/core';
 import { call } from './call';
 import { checkWritableFile, writeOutputFile } from './output-file';
@@ -51,6 +52,18 @@ function limitOption(raw: string): number {
   );
 }
 
+const offsetSchema = historyListInputSchema.shape.offset.unwrap();
+
+/** `--offset` as a whole number of jobs to skip, or a usage error. */
+function offsetOption(raw: string): number {
+  const offset = offsetSchema.safeParse(Number(raw));
+  if (offset.success) return offset.data;
+  throw new CliFailure(
+    { code: 'BAD_INPUT', message: `--offset must be a whole number from 0, got ${raw}` },
+    2,
+  );
+}
+
 /** What `history delete ID…` did when some of the `asked` jobs (distinct ids) did not exist. */
 function missingJobsMessage(asked: string[], deleted: number): string {
   const missing = asked.length - deleted;
@@ -74,22 +87,35 @@ export function addDataCommands(
       .addOption(new Option('--kind <kind>', 'job kind').choices(jobKindSchema.options))
       .addOption(new Option('--status <status>', 'job status').choices(jobStatusSchema.options))
       .option('--since <date>', 'only jobs created at or after this date (ISO 8601)')
-      .option('--limit <n>', `how many (${limitSchema.minValue} to ${limitSchema.maxValue})`, '50'),
-  ).action(async (o: { kind?: never; status?: never; since?: string; limit: string }, cmd: Command) => {
-    const g = globals(cmd);
-    const since = dateOption('since', o.since);
-    const limit = limitOption(o.limit);
-    const r = await withHistory(g, (h) => listHistory(h, { kind: o.kind, status: o.status, since, limit }));
-    if (g.json) printJson(r);
-    else
-      for (const x of r.records)
-        out(`${x.createdAt}  ${x.id}  ${x.kind.padEnd(8)} ${x.status.padEnd(9)} ${x.summary}`);
-  });
+      .option('--limit <n>', `how many (${limitSchema.minValue} to ${limitSchema.maxValue})`, '50')
+      .option('--offset <n>', 'how many of the newest to skip: the next page starts at offset + limit', '0'),
+  ).action(
+    async (
+      o: { kind?: never; status?: never; since?: string; limit: string; offset: string },
+      cmd: Command,
+    ) => {
+      const g = globals(cmd);
+      const since = dateOption('since', o.since);
+      const limit = limitOption(o.limit);
+      const offset = offsetOption(o.offset);
+      const r = await withHistory(g, (h) =>
+        listHistory(h, { kind: o.kind, status: o.status, since, limit, offset }),
+      );
+      if (g.json) printJson(r);
+      else
+        for (const x of r.records)
+          out(`${x.createdAt}  ${x.id}  ${x.kind.padEnd(8)} ${x.status.padEnd(9)} ${x.summary}`);
+    },
+  );
 
   withDataJson(history.command('show').description('one job with its full result').argument('<id>')).action(
     async (id: string, _o, cmd: Command) => {
       const g = globals(cmd);
-      const rec = await withHistory(g, (h) => h.get(id));
+      const dir = resolveDataDir(g.data);
+      // Links to this data dir's files, whichever shell ran the job.
+      const rec = await withHistory(g, (h) =>
+        withMediaUrls(h.get(id), (key) => pathToFileURL(join(dir, 'media', key)).href),
+      );
       if (g.json) printJson(rec);
       else out(JSON.stringify(rec, null, 2));
     },
