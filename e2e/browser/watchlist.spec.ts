@@ -412,3 +412,38 @@ test.describe('identify against the watchlist', () => {
     await expect(page.getByTestId('subject-row')).toHaveCount(before);
   });
 });
+
+test('a long watchlist renders only the rows in view, in natural order, and scrolls to its end', async ({
+  page,
+  request,
+}) => {
+  const prefix = unique('Many');
+  const ids: string[] = [];
+  for (let i = 0; i < 120; i += 30) {
+    const made = await Promise.all(
+      Array.from({ length: 30 }, (_, k) =>
+        call<{ id: string }>(request, 'watchlist.create', { name: `${prefix} ${i + k + 1}` }),
+      ),
+    );
+    ids.push(...made.map((s) => s.id));
+  }
+  try {
+    await open(page);
+    await page.getByTestId('nav-watchlist').click();
+    await page.getByTestId('watchlist-search').fill(prefix);
+    await expect(page.getByTestId('watchlist-count')).toContainText('120');
+    const rows = page.getByTestId('subject-row');
+    await expect(rows.first()).toHaveAttribute('data-name', `${prefix} 1`);
+    await expect(rows.nth(1)).toHaveAttribute('data-name', `${prefix} 2`);
+    // All of them in the DOM took seconds at a few thousand subjects: only those in view are there.
+    expect(await rows.count()).toBeLessThan(40);
+    await rows.first().hover();
+    const last = page.locator(`[data-testid="subject-row"][data-name="${prefix} 120"]`);
+    await expect(async () => {
+      await page.mouse.wheel(0, 5000);
+      await expect(last).toBeVisible({ timeout: 500 });
+    }).toPass({ timeout: 15_000 });
+  } finally {
+    for (const id of ids) await call(request, 'watchlist.delete', { id });
+  }
+});

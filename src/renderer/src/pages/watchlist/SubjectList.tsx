@@ -13,7 +13,8 @@ import {
   UnstyledButton,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSubjects } from '../../api/queries';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -60,6 +61,21 @@ export function SubjectList({
   const list = useSubjects(debounced);
   const subjects = list.data?.subjects ?? [];
   const searching = debounced.trim() !== '';
+  // Only the rows in view are rendered: 5 000 subjects took 11 s to show when all were.
+  const viewport = useRef<HTMLDivElement>(null);
+  // eslint-disable-next-line react-hooks/incompatible-library -- re-renders on scroll by design
+  const rows = useVirtualizer({
+    count: subjects.length,
+    getScrollElement: () => viewport.current,
+    estimateSize: () => 66,
+    overscan: 8,
+    getItemKey: (i) => subjects[i]!.id,
+  });
+  // The chosen subject stays in view (chosen elsewhere, or just created).
+  const selectedIndex = subjects.findIndex((s) => s.id === selectedId);
+  useEffect(() => {
+    if (selectedIndex >= 0) rows.scrollToIndex(selectedIndex, { align: 'auto' });
+  }, [selectedIndex, rows]);
 
   return (
     <Paper withBorder radius="sm" className={classes.listPanel}>
@@ -90,6 +106,7 @@ export function SubjectList({
       </Stack>
       {/* Mantine lays the content out as a table, which grows with a long name instead of cutting it. */}
       <ScrollArea.Autosize
+        viewportRef={viewport}
         mah="calc(100vh - 270px)"
         type="auto"
         offsetScrollbars
@@ -119,53 +136,71 @@ export function SubjectList({
               )}
             </Stack>
           )}
-          {subjects.map((s) => {
-            const selected = s.id === selectedId;
-            return (
-              <div role="listitem" key={s.id}>
-                <UnstyledButton
-                  className={classes.row}
-                  data-selected={selected || undefined}
-                  aria-current={selected ? 'true' : undefined}
-                  onClick={() => onSelect(s.id)}
-                  data-testid="subject-row"
-                  data-subject-id={s.id}
-                  data-name={s.name}
+          <div style={{ height: rows.getTotalSize(), position: 'relative' }}>
+            {rows.getVirtualItems().map((item) => {
+              const s = subjects[item.index]!;
+              const selected = s.id === selectedId;
+              return (
+                <div
+                  role="listitem"
+                  key={item.key}
+                  data-index={item.index}
+                  ref={rows.measureElement}
+                  aria-setsize={subjects.length}
+                  aria-posinset={item.index + 1}
+                  style={{
+                    position: 'absolute',
+                    top: 0,
+                    left: 0,
+                    width: '100%',
+                    transform: `translateY(${item.start}px)`,
+                    paddingBottom: 2,
+                  }}
                 >
-                  <Group gap="sm" wrap="nowrap">
-                    <Avatar src={s.thumbnailUrl ?? undefined} size={44} radius="sm" alt="">
-                      <IconUser size={20} />
-                    </Avatar>
-                    <Stack gap={2} style={{ flex: 1, minWidth: 0 }}>
-                      <Group gap={6} wrap="nowrap" justify="space-between">
-                        <Text size="sm" fw={600} truncate="end" dir="auto" miw={0}>
-                          {s.name}
+                  <UnstyledButton
+                    className={classes.row}
+                    data-selected={selected || undefined}
+                    aria-current={selected ? 'true' : undefined}
+                    onClick={() => onSelect(s.id)}
+                    data-testid="subject-row"
+                    data-subject-id={s.id}
+                    data-name={s.name}
+                  >
+                    <Group gap="sm" wrap="nowrap">
+                      <Avatar src={s.thumbnailUrl ?? undefined} size={44} radius="sm" alt="">
+                        <IconUser size={20} />
+                      </Avatar>
+                      <Stack gap={2} style={{ flex: 1, minWidth: 0 }}>
+                        <Group gap={6} wrap="nowrap" justify="space-between">
+                          <Text size="sm" fw={600} truncate="end" dir="auto" miw={0}>
+                            {s.name}
+                          </Text>
+                          <StatusBadge status={s.status} size="xs" />
+                        </Group>
+                        <Text size="xs" c="dimmed" truncate="end" dir="auto">
+                          {s.aliases.length > 0 ? s.aliases.join(', ') : ' '}
                         </Text>
-                        <StatusBadge status={s.status} size="xs" />
-                      </Group>
-                      <Text size="xs" c="dimmed" truncate="end" dir="auto">
-                        {s.aliases.length > 0 ? s.aliases.join(', ') : ' '}
-                      </Text>
-                      <Group gap={6} wrap="nowrap" justify="space-between">
-                        <Text size="xs" c="dimmed" ff="monospace" truncate="end" dir="auto" miw={0}>
-                          {s.caseRef}
-                        </Text>
-                        <Text
-                          size="xs"
-                          c={s.faceCount === 0 ? 'orange' : 'dimmed'}
-                          style={{ flexShrink: 0 }}
-                          data-testid="subject-face-count"
-                          data-count={s.faceCount}
-                        >
-                          {t('watchlist.faceCount', { count: s.faceCount })}
-                        </Text>
-                      </Group>
-                    </Stack>
-                  </Group>
-                </UnstyledButton>
-              </div>
-            );
-          })}
+                        <Group gap={6} wrap="nowrap" justify="space-between">
+                          <Text size="xs" c="dimmed" ff="monospace" truncate="end" dir="auto" miw={0}>
+                            {s.caseRef}
+                          </Text>
+                          <Text
+                            size="xs"
+                            c={s.faceCount === 0 ? 'orange' : 'dimmed'}
+                            style={{ flexShrink: 0 }}
+                            data-testid="subject-face-count"
+                            data-count={s.faceCount}
+                          >
+                            {t('watchlist.faceCount', { count: s.faceCount })}
+                          </Text>
+                        </Group>
+                      </Stack>
+                    </Group>
+                  </UnstyledButton>
+                </div>
+              );
+            })}
+          </div>
         </Stack>
       </ScrollArea.Autosize>
     </Paper>
