@@ -30,6 +30,60 @@ export function regionRect(box: Box, scale: number, width: number, height: numbe
   return { left, top, width: right - left, height: bottom - top };
 }
 
+/**
+ * Whether a region's overlay paints the point (x, y): the rect regionRect gives, and for an
+ * ellipse only the ellipse inscribed in that (clipped) rect, as ellipseMask draws it.
+ */
+export function paintsPoint(
+  rect: NonNullable<ReturnType<typeof regionRect>>,
+  shape: RedactShape,
+): (x: number, y: number) => boolean {
+  const { left, top, width: w, height: h } = rect;
+  if (shape === 'rect') return (x, y) => x >= left && x < left + w && y >= top && y < top + h;
+  const cx = left + w / 2;
+  const cy = top + h / 2;
+  return (x, y) => ((x - cx) / (w / 2)) ** 2 + ((y - cy) / (h / 2)) ** 2 <= 1;
+}
+
+/** One region as rendered: its box, the scale it grows by, its shape. */
+export interface PaintedRegion {
+  box: Box;
+  scale: number;
+  shape: RedactShape;
+}
+
+/**
+ * The share of `face` (its area inside the image) that the regions' overlays paint over, from
+ * a grid of samples: the face's own area is the measure, so a tiny region on a face, or a face
+ * in the corner of a big ellipse's box that the ellipse leaves bare, counts as barely covered.
+ */
+export function paintedShare(
+  face: Box,
+  regions: readonly PaintedRegion[],
+  width: number,
+  height: number,
+  grid = 16,
+): number {
+  const painters = regions.flatMap((r) => {
+    const rect = regionRect(r.box, r.scale, width, height);
+    return rect ? [paintsPoint(rect, r.shape)] : [];
+  });
+  const [fx, fy, fw, fh] = face;
+  let inside = 0;
+  let painted = 0;
+  for (let j = 0; j < grid; j++) {
+    for (let i = 0; i < grid; i++) {
+      const x = fx + ((i + 0.5) * fw) / grid;
+      const y = fy + ((j + 0.5) * fh) / grid;
+      // Parts of a box past the image's edge show nothing.
+      if (x < 0 || y < 0 || x >= width || y >= height) continue;
+      inside++;
+      if (painters.some((p) => p(x, y))) painted++;
+    }
+  }
+  return inside ? painted / inside : 1;
+}
+
 const rawOf = (img: RawRgb) =>
   sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } });
 

@@ -6,7 +6,7 @@ import type { ChannelInput } from '../../../shared/contract';
 import type { BlurDetectResult, BlurExportResult, BlurPreviewResult } from '../../../shared/blur-schemas';
 import type { Core } from '../core';
 import { overlapOfSmaller } from '../imaging/boxes';
-import { createTestCore, SAMPLE_FACES, sampleImage, tempDir } from '../test-support';
+import { createTestCore, SAMPLE_FACES, sampleImage, smallFacesPhoto, tempDir } from '../test-support';
 
 type Box = [number, number, number, number];
 
@@ -397,5 +397,77 @@ describe('blur with the editor’s regions', () => {
     const r = await blurExport(photo, { outDir: join(dir, 'same'), regions, ...look });
     expect(readFileSync(r.output).equals(Buffer.from(preview.data, 'base64'))).toBe(true);
     expect(r.selfCheck.facesStillDetected).toEqual([]);
+  });
+});
+
+describe('the self-check measures what the redaction really covers', () => {
+  /**
+   * Four faces 31–38 px high, as a PNG. At full resolution the face pipeline finds three of them;
+   * only the small-face pass finds truth[1] (the rightmost), the one whose blurred blobs the
+   * self-check may dismiss, so the cases below put their regions on it.
+   */
+  async function smallFaces(): Promise<{ photo: string; truth: Box[] }> {
+    const { photo, truth } = await smallFacesPhoto();
+    const file = join(dir, 'small-faces.png');
+    await sharp(photo.data, { raw: { width: photo.width, height: photo.height, channels: 3 } })
+      .png()
+      .toFile(file);
+    return { photo: file, truth: truth.map((b): Box => [...b]) };
+  }
+  const reported = (r: BlurExportResult, face: Box) =>
+    r.selfCheck.facesStillDetected.some((f) => overlapOfSmaller(f.box, face) > 0.5);
+
+  it('reports a small face that a tiny manual region sits on', async () => {
+    const { photo, truth } = await smallFaces();
+    const [x, y, w, h] = truth[1]!;
+    const tiny: Box = [Math.round(x + w / 2 - 2), Math.round(y + h / 2 - 2), 4, 4];
+    const r = await blurExport(photo, {
+      outDir: join(dir, 'cover-tiny'),
+      regions: [{ box: tiny, score: null, origin: 'manual' }],
+    });
+    expect(reported(r, truth[1]!)).toBe(true);
+  });
+
+  it('reports a small face in the corner of an ellipse’s box that the ellipse leaves bare', async () => {
+    const { photo, truth } = await smallFaces();
+    const [x, y] = truth[1]!;
+    // The face in the top-left corner of a 210×190 box: inside the box, outside its ellipse.
+    const big: Box = [Math.round(x - 3), Math.round(y - 3), 210, 190];
+    const r = await blurExport(photo, {
+      outDir: join(dir, 'cover-corner'),
+      regions: [{ box: big, score: null, origin: 'manual' }],
+      shape: 'ellipse',
+    });
+    expect(reported(r, truth[1]!)).toBe(true);
+  });
+
+  it('reports nothing when every small face is blurred', async () => {
+    const { photo, truth } = await smallFaces();
+    const detected = await call<BlurDetectResult>('blur.detect', { source: { path: photo } });
+    const regions = detected.regions.map(({ matches: _, ...r }) => r);
+    for (const face of truth) expect(regions.some((r) => overlapOfSmaller(r.box, face) > 0.5)).toBe(true);
+    const r = await blurExport(photo, { outDir: join(dir, 'cover-all'), regions });
+    expect(r.selfCheck.facesStillDetected).toEqual([]);
+  });
+
+  it('excuses a kept face found again, but not a face a small kept box merely sits on', async () => {
+    const { photo, truth } = await smallFaces();
+    const detected = await call<BlurDetectResult>('blur.detect', { source: { path: photo } });
+    const regions = detected.regions.map(({ matches: _, ...r }) => r);
+    const isFace0 = (b: Box) => overlapOfSmaller(b, truth[0]!) > 0.5;
+    const others = regions.filter((r) => !isFace0(r.box));
+    const face0 = regions.find((r) => isFace0(r.box))!;
+    const kept = await blurExport(photo, {
+      outDir: join(dir, 'cover-kept'),
+      regions: [...others, { ...face0, origin: 'kept' }],
+    });
+    expect(reported(kept, truth[0]!)).toBe(false);
+    const [x, y, w, h] = face0.box;
+    const tinyKept: Box = [Math.round(x + w / 2 - 2), Math.round(y + h / 2 - 2), 4, 4];
+    const r = await blurExport(photo, {
+      outDir: join(dir, 'cover-kept-tiny'),
+      regions: [...others, { box: tinyKept, score: null, origin: 'kept' }],
+    });
+    expect(reported(r, truth[0]!)).toBe(true);
   });
 });
