@@ -366,6 +366,27 @@ test('blur exports every good file, reports the bad one, and exits 1', async () 
   expect(jobs.json()).toMatchObject({ code: 'BAD_INPUT', message: expect.stringMatching(/--jobs/) });
 });
 
+test('blur exits 3 when a written copy still shows a detectable face, and says so on stderr', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'vigil-leak-')), 'out');
+  // --thresh 1 blurs no face; the self-check still looks at the built-in threshold.
+  const args = ['blur', join(SAMPLES, 'sample2.jpg'), '--out', out, '--thresh', '1', '--data', data];
+  const json = vigil([...args, '--json']);
+  expect(json.code, json.stderr).toBe(3);
+  const doc = json.json();
+  expect(doc).toMatchObject({ code: 'FACES_STILL_DETECTED', message: expect.stringMatching(/1 of 1/) });
+  const [res] = doc.results;
+  expect(res.selfCheck.facesStillDetected.length).toBeGreaterThanOrEqual(3);
+  expect(existsSync(res.output)).toBe(true);
+  expect(res.warning).toMatchObject({ code: 'FACES_STILL_DETECTED', details: { output: res.output } });
+
+  const human = vigil(args);
+  expect(human.code, human.stderr).toBe(3);
+  // The result line on stdout, the warning on stderr only.
+  expect(human.stdout).toMatch(/sample2\.jpg -> .*sample2\.blurred-1\.jpg {2}0 blurred\n$/);
+  expect(human.stdout).not.toMatch(/WARNING|FACES_STILL_DETECTED/);
+  expect(human.stderr).toMatch(/FACES_STILL_DETECTED: .*sample2\.blurred-1\.jpg: \d+ faces still detectable/);
+});
+
 test('history delete removes jobs, and with its last job a photo’s preview and seen faces', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-forget-'));
   const photo = join(SAMPLES, 'sample2.jpg');

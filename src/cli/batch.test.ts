@@ -120,4 +120,60 @@ describe('perFile', () => {
       write.mockRestore();
     }
   });
+
+  describe('a warned result (written, but not to be trusted as is)', () => {
+    const leaky = (r: { file: string; leaks: number }) =>
+      r.leaks
+        ? { code: 'FACES_STILL_DETECTED' as const, message: `${r.file}: ${r.leaks} still detectable` }
+        : undefined;
+    const warning = { of: leaky, summary: (n: number, t: number) => `${n} of ${t} leak` };
+    const run = async (file: string) => {
+      if (file === 'bad') throw new CliFailure({ code: 'NOT_AN_IMAGE', message: 'bad' });
+      return { file, leaks: file === 'leak' ? 2 : 0 };
+    };
+
+    it('exits 3 (over a failure’s 1) and names the code in the result and the document', async () => {
+      const doc = await jsonOf(() =>
+        perFile(['ok', 'leak', 'bad'], 'test', true, run, () => {}, { warning }),
+      );
+      expect(doc).toEqual({
+        code: 'FACES_STILL_DETECTED',
+        message: '1 of 3 leak; 1 of 3 files failed',
+        results: [
+          { file: 'ok', leaks: 0 },
+          {
+            file: 'leak',
+            leaks: 2,
+            warning: { code: 'FACES_STILL_DETECTED', message: 'leak: 2 still detectable' },
+          },
+          { file: 'bad', error: { code: 'NOT_AN_IMAGE', message: 'bad' } },
+        ],
+      });
+      expect(process.exitCode).toBe(3);
+      process.exitCode = undefined;
+      await jsonOf(() => perFile(['ok', 'leak'], 'test', true, run, () => {}, { warning }));
+      expect(process.exitCode).toBe(3);
+      process.exitCode = undefined;
+      expect(await jsonOf(() => perFile(['ok'], 'test', true, run, () => {}, { warning }))).toEqual({
+        results: [{ file: 'ok', leaks: 0 }],
+      });
+      expect(process.exitCode).toBeUndefined();
+    });
+
+    it('without --json keeps the result line on stdout and says the warning on stderr', async () => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
+      try {
+        await perFile(['ok', 'leak'], 'test', false, run, (r) => out.push(r.file), { warning });
+      } finally {
+        e.mockRestore();
+      }
+      expect(out).toEqual(['ok', 'leak']);
+      expect(err.filter((l) => l.startsWith('vigil:'))).toEqual([
+        'vigil: FACES_STILL_DETECTED: leak: 2 still detectable\n',
+      ]);
+      expect(process.exitCode).toBe(3);
+    });
+  });
 });

@@ -125,39 +125,65 @@ export async function eachFile<T>(
   return { results, errors };
 }
 
+/** Exit status of a batch with a warned result (blur: written, but a face is still detectable). */
+export const EXIT_WARNED = 3;
+
+/** A result produced but not to be trusted as is (blur's leaks), and the batch's line about them. */
+export interface BatchWarning<T> {
+  of: (r: T) => ErrorShape | undefined;
+  summary: (count: number, total: number) => string;
+}
+
 /**
  * A batch command's whole run (`eachFile`), then `{ results }` in input order (or
- * `{ code, message, results }` when some failed) with --json, and exit 1 on any failure.
+ * `{ code, message, results }` when some failed or were warned) with --json, and exit 1 on any
+ * failure. A `warning`'s result carries it as `warning: { code, message }` with --json, has it
+ * said on stderr without (its result line stays on stdout), and makes the exit status
+ * EXIT_WARNED, which wins over 130 (cancelled) and 1: a script that checks for 3 must not miss
+ * a leak because another file failed.
  */
-export async function perFile<T>(
+export async function perFile<T extends object>(
   files: string[],
   label: string,
   json: boolean,
   run: (file: string, index: number) => Promise<T>,
   human: (r: T) => void,
-  options: Omit<BatchOptions<T>, 'human'> = {},
+  options: Omit<BatchOptions<T>, 'human'> & { warning?: BatchWarning<T> } = {},
 ): Promise<void> {
-  const { results, errors } = await eachFile(files, label, json, run, { ...options, human });
-  const failures = errors.filter((e) => e !== undefined);
+  const { warning, ...batch } = options;
+  const printed = (r: T) => {
+    human(r);
+    const w = warning?.of(r);
+    if (w) process.stderr.write(`vigil: ${w.code}: ${w.message}\n`);
+  };
+  const { results, errors } = await eachFile(files, label, json, run, { ...batch, human: printed });
+  const failures = errors.filter((e) => e !== undefined && e !== NOT_STARTED);
   const notStarted = errors.filter((e) => e === NOT_STARTED).length;
   // Cancelled: said as such, exit 130 as for any command stopped by Ctrl+C.
   const cancelled = notStarted
     ? `Cancelled: ${notStarted} of ${results.length} files were not processed`
     : null;
   if (cancelled && !json) process.stderr.write(`vigil: ${cancelled}\n`);
+  const warned = results.map((r, i) => (errors[i] ? undefined : warning?.of(r as T)));
+  const warnings = warned.filter((w) => w !== undefined);
   if (json) {
+    const said = [
+      ...(warnings.length ? [warning!.summary(warnings.length, results.length)] : []),
+      ...(cancelled ? [cancelled] : []),
+      ...(failures.length ? [`${failures.length} of ${results.length} files failed`] : []),
+    ];
     printJson(
-      cancelled
-        ? { code: 'CANCELLED', message: cancelled, results }
-        : failures.length
-          ? {
-              code: failures[0]!.code,
-              message: `${failures.length} of ${results.length} files failed`,
-              results,
-            }
-          : { results },
+      said.length
+        ? {
+            code: (warnings[0] ?? (cancelled ? NOT_STARTED : failures[0]))!.code,
+            message: said.join('; '),
+            results: results.map((r, i) => (warned[i] ? { ...r, warning: warned[i] } : r)),
+          }
+        : { results },
     );
   }
-  if (cancelled) process.exitCode = 130;
+  // A leak written wins: a script must not publish it whatever else happened.
+  if (warnings.length) process.exitCode = EXIT_WARNED;
+  else if (cancelled) process.exitCode = 130;
   else if (failures.length) process.exitCode = 1;
 }

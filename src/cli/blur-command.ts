@@ -46,6 +46,13 @@ export function addBlurCommand(
 ): void {
   withJobs(withDataJson(program.command('blur')))
     .description('blur every face in photos (files or folders) and export them without metadata')
+    .addHelpText(
+      'after',
+      '\nExit status: 0 every photo blurred and its self-check clean; 1 some photos failed (the rest\n' +
+        'were written); 2 bad options, output folder or pattern (nothing written); 3 some blurred\n' +
+        'copies were written but a face is still detectable in them (FACES_STILL_DETECTED; 3 wins\n' +
+        'over 1). Check such a copy before sharing it.',
+    )
     .argument('<input...>', 'photos or folders')
     .requiredOption('--out <dir>', 'folder for the blurred copies (originals are never touched)')
     .addOption(
@@ -124,13 +131,27 @@ export function addBlurCommand(
           (file) => call(core, 'blur.export', { ...options, source: { path: resolve(file) } }),
           (r) => {
             const { blurred, manual, kept } = r.counts;
-            const leaks = r.selfCheck.facesStillDetected.length;
+            // A leak is said on stderr (perFile's warning), not in this result line.
             process.stdout.write(
-              `${r.file} -> ${r.output}  ${blurred} blurred${manual ? ` (${manual} manual)` : ''}${kept ? `, ${kept} kept` : ''}${leaks ? `  WARNING: ${leaks} face(s) still detectable` : ''}\n`,
+              `${r.file} -> ${r.output}  ${blurred} blurred${manual ? ` (${manual} manual)` : ''}${kept ? `, ${kept} kept` : ''}\n`,
             );
           },
-          // A bad output folder or name pattern fails the whole command rather than every file.
           {
+            // Written, but the self-check still finds a face: exit 3, so `vigil blur … && publish`
+            // does not publish it.
+            warning: {
+              of: (r) => {
+                const leaks = r.selfCheck.facesStillDetected.length;
+                if (!leaks) return undefined;
+                return {
+                  code: 'FACES_STILL_DETECTED',
+                  message: `${r.output}: ${leaks} face${leaks === 1 ? '' : 's'} still detectable after blurring (${r.file}); check it before sharing it`,
+                  details: { file: r.file, output: r.output, faces: leaks },
+                };
+              },
+              summary: (n, total) => `${n} of ${total} blurred files still show a detectable face`,
+            },
+            // A bad output folder or name pattern fails the whole command rather than every file.
             fatal: (shape) =>
               (OUTPUT_ERROR_CODES as readonly string[]).includes(shape.code) ||
               (shape.code === 'BAD_INPUT' && shape.message.startsWith('The file name pattern')),

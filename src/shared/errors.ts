@@ -29,6 +29,11 @@ export const ERROR_CODES = [
   'TARGET_NOT_EMPTY',
   'TARGET_INSIDE_DATA',
   'TARGET_NOT_WRITABLE',
+  /**
+   * Only the CLI says this: a blurred copy was written, but its self-check still detects a face
+   * (`vigil blur` exits 3). The core reports it in `selfCheck`, never as an error.
+   */
+  'FACES_STILL_DETECTED',
   /** Only a client says this: the HTTP API did not answer at all (the server stopped). */
   'CORE_UNREACHABLE',
   'INTERNAL',

@@ -62,6 +62,7 @@ export function httpStatusOf(code: ErrorShape['code']): number {
     case 'OUTPUT_DIR_INVALID':
     case 'OUTPUT_NOT_WRITABLE':
     case 'OUTPUT_IN_DATA_DIR':
+    case 'FACES_STILL_DETECTED':
       return code === 'BAD_INPUT' ? 400 : 422;
     case 'DUPLICATE':
     case 'TARGET_NOT_EMPTY':

@@ -804,6 +804,7 @@ const en = {
       TARGET_NOT_EMPTY: 'Target already exists or is not empty',
       TARGET_INSIDE_DATA: 'Target inside Vigil’s data folder',
       TARGET_NOT_WRITABLE: 'Target cannot be written',
+      FACES_STILL_DETECTED: 'A face is still detectable',
       CORE_UNREACHABLE: 'Vigil is not answering',
       INTERNAL: 'Internal error',
     },

@@ -810,6 +810,7 @@ const ptBR: Translation = {
       TARGET_NOT_EMPTY: 'O destino já existe ou não está vazio',
       TARGET_INSIDE_DATA: 'Destino dentro da pasta de dados do Vigil',
       TARGET_NOT_WRITABLE: 'Sem permissão de escrita no destino',
+      FACES_STILL_DETECTED: 'Um rosto ainda é detectável',
       CORE_UNREACHABLE: 'O Vigil não está respondendo',
       INTERNAL: 'Erro interno',
     },
