@@ -192,6 +192,21 @@ describe('decodeImage', () => {
     }
   });
 
+  it('flattens transparency onto white: the RGB under alpha 0 is gone, half alpha is blended', async () => {
+    // Black everywhere; alpha 0 on the left half, 255 on the right, 128 in the bottom row.
+    const [w, h] = [40, 30];
+    const rgba = Buffer.alloc(w * h * 4);
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) rgba[(y * w + x) * 4 + 3] = y === h - 1 ? 128 : x < w / 2 ? 0 : 255;
+    const png = await sharp(rgba, { raw: { width: w, height: h, channels: 4 } })
+      .png()
+      .toBuffer();
+    const img = await decodeImage({ name: 'hidden.png', bytes: png.toString('base64') });
+    expectColour(pixel(img.rgb, 5, 10), [255, 255, 255], 0);
+    expectColour(pixel(img.rgb, 30, 10), [0, 0, 0], 0);
+    expectColour(pixel(img.rgb, 30, h - 1), [127, 127, 127], 2);
+  });
+
   it('downscales a large photo to maxSide and reports the scale back to the original', async () => {
     const jpeg = await sharp({ create: { width: 6000, height: 4000, channels: 3, background: '#3366cc' } })
       .jpeg({ quality: 70 })

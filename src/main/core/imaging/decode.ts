@@ -21,6 +21,12 @@ export const DEFAULT_LIMITS: DecodeLimits = {
   maxSide: 4096,
 };
 
+/**
+ * Transparent pixels are composited onto this: the RGB under alpha 0 (an "erased" name, the old
+ * background of a cut-out) is never analysed or exported.
+ */
+export const FLATTEN_BACKGROUND = '#ffffff';
+
 export interface DecodedImage {
   /** The file name as the user knows it: the path given, or the uploaded name. */
   file: string;
@@ -122,7 +128,8 @@ export async function decodeImage(
         withoutEnlargement: true,
       })
       .toColourspace('srgb')
-      .removeAlpha()
+      // Onto white, as a viewer shows it: removeAlpha would publish what transparency hides.
+      .flatten({ background: FLATTEN_BACKGROUND })
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`unexpected channel count ${info.channels}`);

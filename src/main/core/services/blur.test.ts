@@ -143,6 +143,32 @@ describe('blur and export', () => {
     }
   });
 
+  it('publishes what a viewer shows: pixels hidden under alpha 0 come out white', async () => {
+    // 4400 px wide, so detection decodes it scaled down and the export decodes it again at full
+    // size (both paths); black everywhere, transparent (alpha 0) but for a visible band.
+    const [w, h] = [4400, 200];
+    const rgba = Buffer.alloc(w * h * 4);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) rgba[(y * w + x) * 4 + 3] = x >= 4000 ? 255 : 0;
+    const photo = join(dir, 'hidden.png');
+    await sharp(rgba, { raw: { width: w, height: h, channels: 4 } })
+      .png()
+      .toFile(photo);
+    const detected = await blurExport(photo, { outDir: join(dir, 'alpha'), format: 'png' });
+    const edited = await blurExport(photo, { outDir: join(dir, 'alpha'), format: 'png', regions: [] });
+    for (const r of [detected, edited]) {
+      const { data, info } = await sharp(r.output).raw().toBuffer({ resolveWithObject: true });
+      const at = (x: number, y: number) => data[(y * w + x) * info.channels]!;
+      for (const [x, y] of [
+        [0, 0],
+        [2000, 100],
+        [3999, 199],
+      ])
+        expect(at(x!, y!)).toBe(255);
+      expect(at(4000, 0)).toBe(0);
+      expect(at(4399, 199)).toBe(0);
+    }
+  });
+
   it('never overwrites: a second export gets its own name, the original is untouched', async () => {
     const out = join(dir, 'twice');
     const original = readFileSync(sampleImage(2));

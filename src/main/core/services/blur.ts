@@ -21,7 +21,7 @@ import {
 import { VigilError } from '../../../shared/errors';
 import type { ImageSource } from '../../../shared/schemas';
 import { iou } from '../imaging/boxes';
-import { decodeImage, type DecodedImage } from '../imaging/decode';
+import { decodeImage, FLATTEN_BACKGROUND, type DecodedImage } from '../imaging/decode';
 import {
   paintedShare,
   redactionOverlays,
@@ -161,7 +161,8 @@ async function fullPixels(deps: WatchlistDeps, img: DecodedImage): Promise<RawRg
   const { data, info } = await sharp(img.bytes, { limitInputPixels: deps.limits.maxPixels })
     .rotate()
     .toColourspace('srgb')
-    .removeAlpha()
+    // As decodeImage: what transparency hides stays hidden in the export.
+    .flatten({ background: FLATTEN_BACKGROUND })
     .raw()
     .toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height };
