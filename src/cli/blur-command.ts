@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Core } from '../main/core/core';
 import {
+  BLUR_SCALE_MAX,
+  BLUR_SCALE_MIN,
   blurQualitySchema,
   blurScaleSchema,
   blurThreshSchema,
@@ -68,7 +70,10 @@ export function addBlurCommand(
         'rect',
       ]),
     )
-    .option('--scale <n>', `region size relative to the face box (${fromSettings(DEFAULT_BLUR.scale)})`)
+    .option(
+      '--scale <n>',
+      `region size relative to the face box, ${BLUR_SCALE_MIN}-${BLUR_SCALE_MAX} (${fromSettings(DEFAULT_BLUR.scale)})`,
+    )
     .option(
       '--thresh <t>',
       `detector score a face needs to be blurred, 0-1 (${fromSettings(DEFAULT_BLUR.thresh)})`,
@@ -108,7 +113,12 @@ export function addBlurCommand(
         pattern,
         style: o.style as BlurExportInput['style'],
         shape: o.shape as BlurExportInput['shape'],
-        scale: numberOption('scale', o.scale, blurScaleSchema, 'between 0.5 and 4'),
+        scale: numberOption(
+          'scale',
+          o.scale,
+          blurScaleSchema,
+          `between ${BLUR_SCALE_MIN} and ${BLUR_SCALE_MAX}`,
+        ),
         thresh: numberOption('thresh', o.thresh, blurThreshSchema, 'between 0 and 1'),
         minFace: numberOption('min-face', o.minFace, blurMinFaceSchema, 'a whole number from 8 to 4096'),
         keep: (o.keep as string[] | undefined) ?? [],

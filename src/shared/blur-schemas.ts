@@ -30,7 +30,22 @@ export const DEFAULT_BLUR = {
 /** What a file name pattern may contain: `{name}` the original's name without extension, … */
 export const FILENAME_TOKENS = ['name', 'date', 'style'] as const;
 
-export const blurScaleSchema = z.number().min(0.5).max(4);
+/**
+ * Region scale: at least the face box itself. Below 1 a detected face's eyes, mouth and outline
+ * stay outside the redaction (0.5 hides only the central quarter of the box).
+ */
+export const BLUR_SCALE_MIN = 1;
+export const BLUR_SCALE_MAX = 4;
+export const blurScaleSchema = z.number().min(BLUR_SCALE_MIN).max(BLUR_SCALE_MAX);
+/**
+ * A scale in a settings file saved when the minimum was 0.5: raised to the minimum when read,
+ * so an old settings.json still opens (and never blurs less than the box).
+ */
+export const storedBlurScaleSchema = z
+  .number()
+  .min(0.5)
+  .max(BLUR_SCALE_MAX)
+  .transform((v) => Math.max(v, BLUR_SCALE_MIN));
 export const blurThreshSchema = z.number().min(0).max(1);
 export const blurQualitySchema = z.number().int().min(1).max(100);
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { blurExportInputSchema, blurScaleSchema, storedBlurScaleSchema } from './blur-schemas';
 import { boxSchema, imageSourceSchema } from './schemas';
 
 describe('imageSourceSchema', () => {
@@ -34,5 +35,21 @@ describe('boxSchema', () => {
     expect(boxSchema.safeParse([1, 2, 3]).success).toBe(false);
     expect(boxSchema.safeParse([1, 2, 3, 4, 5]).success).toBe(false);
     expect(boxSchema.safeParse([1, 2, '3', 4]).success).toBe(false);
+  });
+});
+
+describe('blurScaleSchema', () => {
+  it('is at least the face box itself (1) and at most 4', () => {
+    for (const ok of [1, 1.3, 4]) expect(blurScaleSchema.safeParse(ok).success).toBe(true);
+    for (const bad of [0.5, 0.99, 4.01]) expect(blurScaleSchema.safeParse(bad).success).toBe(false);
+    const input = { source: { path: '/p.jpg' }, outDir: '/out' };
+    expect(blurExportInputSchema.safeParse({ ...input, scale: 0.5 }).success).toBe(false);
+    expect(blurExportInputSchema.safeParse({ ...input, scale: 1 }).success).toBe(true);
+  });
+
+  it('reads a stored scale under 1 (older settings) as 1', () => {
+    expect(storedBlurScaleSchema.parse(0.5)).toBe(1);
+    expect(storedBlurScaleSchema.parse(1.7)).toBe(1.7);
+    expect(storedBlurScaleSchema.safeParse(0.4).success).toBe(false);
   });
 });

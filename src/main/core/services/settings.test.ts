@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { blurDefaultsFrom, DEFAULT_BLUR } from '../../../shared/blur-schemas';
@@ -81,6 +81,9 @@ describe('detection and blur settings', () => {
         { detection: { minFace: 4 } },
         { detection: { minFace: 16.5 } },
         { blur: { scale: 0.4 } },
+        // Below the face box itself: part of a detected face would stay visible.
+        { blur: { scale: 0.5 } },
+        { blur: { scale: 0.99 } },
         { blur: { scale: 4.5 } },
         { blur: { quality: 0 } },
         { blur: { quality: 50.5 } },
@@ -99,6 +102,25 @@ describe('detection and blur settings', () => {
     } finally {
       await c.close();
     }
+  });
+});
+
+describe('a blur scale under 1 saved by an older Vigil', () => {
+  it('opens, raised to the face box itself', async () => {
+    const dir = join(tempDir(), 'data');
+    mkdirSync(dir, { recursive: true });
+    const blur = { style: 'blur', shape: 'ellipse', scale: 0.5, format: 'png', quality: 90 };
+    writeFileSync(
+      join(dir, 'settings.json'),
+      JSON.stringify({ version: 1, thresholds: null, detection: null, blur }),
+    );
+    const c = await core(dir);
+    try {
+      expect(ok(await c.call('settings.get', {})).blur).toEqual({ ...blur, scale: 1 });
+    } finally {
+      await c.close();
+    }
+    expect(blurDefaultsFrom({ blur: { scale: 0.5 } }).scale).toBe(DEFAULT_BLUR.scale);
   });
 });
 

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { boxSchema } from '../../../shared/schemas';
 import { modelChangeSchema, subjectFieldsSchema, poseSchema } from '../../../shared/watchlist-schemas';
 import { thresholdsSchema } from '../../../shared/match-schemas';
+import { storedBlurScaleSchema } from '../../../shared/blur-schemas';
 import { blurSettingsSchema, detectionSettingsSchema } from '../../../shared/settings-schemas';
 import { HistoryLog } from './history-log';
 import { EmbeddingFile, rowsPointedAt } from './embeddings';
@@ -78,7 +79,7 @@ export const settingsDocSchema = z.object({
   /** null: the built-in detection threshold (DEFAULT_BLUR.thresh). */
   detection: detectionSettingsSchema.nullable().default(null),
   /** null: the built-in blur defaults (DEFAULT_BLUR). */
-  blur: blurSettingsSchema.nullable().default(null),
+  blur: blurSettingsSchema.extend({ scale: storedBlurScaleSchema }).nullable().default(null),
   /** Classify's default model (null: the built-in default). */
   classify: z.object({ defaultModel: z.string().nullable() }).optional(),
 });

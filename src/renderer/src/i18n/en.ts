@@ -581,7 +581,7 @@ const en = {
       shape: 'Shape',
       shapes: { ellipse: 'Ellipse', rect: 'Rectangle' },
       scale: 'Region size',
-      scaleHint: 'Relative to the face box (1 is the box itself), from 0.5 to 4.',
+      scaleHint: 'Relative to the face box (1 is the box itself), from 1 to 4.',
       format: 'File format',
       quality: 'Quality',
       qualityHint: 'JPEG and WebP, from 1 to 100.',

@@ -586,7 +586,7 @@ const ptBR: Translation = {
       shape: 'Forma',
       shapes: { ellipse: 'Elipse', rect: 'Retângulo' },
       scale: 'Tamanho da região',
-      scaleHint: 'Em relação à caixa do rosto (1 é a própria caixa), de 0,5 a 4.',
+      scaleHint: 'Em relação à caixa do rosto (1 é a própria caixa), de 1 a 4.',
       format: 'Formato do arquivo',
       quality: 'Qualidade',
       qualityHint: 'JPEG e WebP, de 1 a 100.',

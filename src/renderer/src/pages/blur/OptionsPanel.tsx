@@ -2,6 +2,8 @@ import { Button, Card, MultiSelect, Select, SimpleGrid, Slider, Stack, Text, Tit
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
+  BLUR_SCALE_MAX,
+  BLUR_SCALE_MIN,
   blurScaleSchema,
   DEFAULT_BLUR,
   type BlurShape,
@@ -32,8 +34,8 @@ export function OptionsPanel({ subjects }: { subjects: { value: string; label: s
   const { t, i18n } = useTranslation();
   const { options, setOptions, stale, redetect } = useBlur();
   const lang = i18n.language;
-  const scaleMin = blurScaleSchema.minValue ?? 0.5;
-  const scaleMax = blurScaleSchema.maxValue ?? 4;
+  const scaleMin = blurScaleSchema.minValue ?? BLUR_SCALE_MIN;
+  const scaleMax = blurScaleSchema.maxValue ?? BLUR_SCALE_MAX;
   return (
     <Card withBorder radius="sm" p="sm">
       <Stack gap="sm">

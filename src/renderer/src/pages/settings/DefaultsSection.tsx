@@ -12,7 +12,7 @@ import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import type { settingsSchema } from '../../../../shared/contract';
-import { DEFAULT_BLUR } from '../../../../shared/blur-schemas';
+import { BLUR_SCALE_MAX, BLUR_SCALE_MIN, DEFAULT_BLUR } from '../../../../shared/blur-schemas';
 import type { BlurSettings } from '../../../../shared/settings-schemas';
 import { useVigil } from '../../api/ClientProvider';
 import { queryKeys } from '../../api/queries';
@@ -105,7 +105,7 @@ export function DefaultsSection({ settings }: { settings: Settings }) {
 
   const minScore = parse(values.minScore, 0, 1);
   const minFace = parse(values.minFace, 8, 4096, true);
-  const scale = parse(values.scale, 0.5, 4);
+  const scale = parse(values.scale, BLUR_SCALE_MIN, BLUR_SCALE_MAX);
   const quality = parse(values.quality, 1, 100, true);
   const next =
     minScore !== null && minFace !== null && scale !== null && quality !== null
@@ -206,8 +206,8 @@ export function DefaultsSection({ settings }: { settings: Settings }) {
           testId: 'settings-blur-scale',
           hint: t('settings.defaults.scaleHint'),
           input: {
-            min: 0.5,
-            max: 4,
+            min: BLUR_SCALE_MIN,
+            max: BLUR_SCALE_MAX,
             step: 0.1,
             decimalScale: 2,
             suffix: '×',
