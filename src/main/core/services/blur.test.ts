@@ -10,6 +10,23 @@ import { createTestCore, SAMPLE_FACES, sampleImage, smallFacesPhoto, tempDir } f
 
 type Box = [number, number, number, number];
 
+/** Set to make the export's temporary file fail half-written, as on a full disk. */
+const fault = { diskFull: false };
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs/promises')>();
+  return {
+    ...fs,
+    writeFile: async (...args: Parameters<typeof fs.writeFile>) => {
+      const [file, data] = args;
+      if (fault.diskFull && basename(String(file)).startsWith('.vigil-')) {
+        await fs.writeFile(file, (data as Buffer).subarray(0, (data as Buffer).length >> 1));
+        throw Object.assign(new Error('ENOSPC (test)'), { code: 'ENOSPC' });
+      }
+      return fs.writeFile(...args);
+    },
+  };
+});
+
 let core: Core;
 let dir: string;
 
@@ -167,6 +184,22 @@ describe('blur and export', () => {
       expect(at(4000, 0)).toBe(0);
       expect(at(4399, 199)).toBe(0);
     }
+  });
+
+  it('leaves nothing in the output folder when the disk fills up mid-write', async () => {
+    const out = join(dir, 'full-disk');
+    fault.diskFull = true;
+    try {
+      await expect(
+        blurExport(sampleImage(2), {
+          outDir: out,
+          regions: [{ box: [10, 10, 40, 40], score: null, origin: 'manual' }],
+        }),
+      ).rejects.toMatchObject({ code: 'OUTPUT_NOT_WRITABLE', details: { reason: 'ENOSPC' } });
+    } finally {
+      fault.diskFull = false;
+    }
+    expect(readdirSync(out)).toEqual([]);
   });
 
   it('never overwrites: a second export gets its own name, the original is untouched', async () => {

@@ -322,8 +322,11 @@ async function writeNew(dir: string, fullStem: string, ext: string, bytes: Buffe
   // A long input name (with ".blurred" added) would fail as ENAMETOOLONG: shorten it instead.
   const stem = fittedStem(fullStem, ext);
   const tmp = join(dir, `.vigil-${randomUUID()}.tmp`);
-  await writeFile(tmp, bytes, { flag: 'wx' }).catch((err: unknown) => Promise.reject(notWritable(dir, err)));
   try {
+    // Inside the try: a write that fails part-way (a full disk) must not leave its part behind.
+    await writeFile(tmp, bytes, { flag: 'wx' }).catch((err: unknown) =>
+      Promise.reject(notWritable(dir, err)),
+    );
     for (let i = 0; i < 10_000; i++) {
       const candidate = join(dir, `${stem}${i ? `-${i}` : ''}.${ext}`);
       try {
@@ -344,7 +347,8 @@ async function writeNew(dir: string, fullStem: string, ext: string, bytes: Buffe
     }
     throw new VigilError('OUTPUT_NOT_WRITABLE', `No free name for ${stem}.${ext} in ${dir}`, { dir });
   } finally {
-    await rm(tmp, { force: true });
+    // Never hides the error that got us here.
+    await rm(tmp, { force: true }).catch(() => undefined);
   }
 }
 
