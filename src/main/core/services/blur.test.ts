@@ -389,6 +389,15 @@ describe('blur with the editor’s regions', () => {
     expect(rec.summary).toMatch(/^4 faces blurred \(1 drawn by hand\), 1 kept; \d+ still detectable$/);
   });
 
+  it('writes PNG and WebP without an alpha channel (the photo is opaque)', async () => {
+    const regions = [{ box: [40, 40, 120, 120] as Box, score: null, origin: 'manual' as const }];
+    for (const format of ['png', 'webp'] as const) {
+      const r = await blurExport(sampleImage(2), { outDir: join(dir, 'opaque'), regions, format });
+      const meta = await sharp(r.output).metadata();
+      expect([meta.format, meta.channels, meta.hasAlpha]).toEqual([format, 3, false]);
+    }
+  });
+
   it('self-checks an edited photo around what blur.detect found there and the regions, else everywhere', async () => {
     const photo = sampleImage(4);
     const recalls = () => {

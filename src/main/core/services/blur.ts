@@ -209,9 +209,11 @@ async function render(
     ...(await redactionOverlays(full, boxes('detected'), look)),
     ...(await redactionOverlays(full, boxes('manual'), { ...look, scale: 1 })),
   ];
-  const out = sharp(full.data, { raw: { width: full.width, height: full.height, channels: 3 } }).composite(
-    overlays,
-  );
+  // The overlays carry alpha (the ellipse's edge), which makes the composite RGBA: the photo is
+  // opaque, so an all-255 alpha channel would only add bytes to a PNG or WebP.
+  const out = sharp(full.data, { raw: { width: full.width, height: full.height, channels: 3 } })
+    .composite(overlays)
+    .removeAlpha();
   if (encode.format === 'png') return out.png().toBuffer();
   if (encode.format === 'webp') return out.webp({ quality: encode.quality }).toBuffer();
   return out.jpeg({ quality: encode.quality, mozjpeg: true }).toBuffer();
