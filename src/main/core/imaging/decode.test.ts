@@ -207,6 +207,21 @@ describe('decodeImage', () => {
     expectColour(pixel(img.rgb, 30, h - 1), [127, 127, 127], 2);
   });
 
+  it('decodes the first frame of an animated GIF and says how many it has', async () => {
+    const frame = (background: string) =>
+      sharp({ create: { width: 60, height: 40, channels: 3, background } })
+        .png()
+        .toBuffer();
+    const gif = await sharp([await frame('#ff0000'), await frame('#0000ff')], { join: { animated: true } })
+      .gif()
+      .toBuffer();
+    const img = await decodeImage({ name: 'anim.gif', bytes: gif.toString('base64') });
+    expect([img.width, img.height, img.pages]).toEqual([60, 40, 2]);
+    expectColour(pixel(img.rgb, 30, 20), [255, 0, 0], 8);
+    const still = await decodeImage({ name: 'x.png', bytes: (await frame('#00ff00')).toString('base64') });
+    expect(still.pages).toBe(1);
+  });
+
   it('downscales a large photo to maxSide and reports the scale back to the original', async () => {
     const jpeg = await sharp({ create: { width: 6000, height: 4000, channels: 3, background: '#3366cc' } })
       .jpeg({ quality: 70 })

@@ -41,6 +41,11 @@ export interface DecodedImage {
   rgb: RgbImage;
   /** Original pixels per analysed pixel (≥ 1). */
   scale: number;
+  /**
+   * Frames (animated GIF / WebP) or pages (TIFF, HEIF, PDF) in the file: only the first is
+   * decoded. Analysis may look at that one; blur refuses more than one (it would drop the rest).
+   */
+  pages: number;
 }
 
 async function readSource(
@@ -146,6 +151,7 @@ export async function decodeImage(
         height: info.height,
       },
       scale: width / info.width,
+      pages: meta.pages ?? 1,
     };
   } catch (err) {
     throw classify(err, file, limits);

@@ -202,6 +202,46 @@ describe('blur and export', () => {
     expect(readdirSync(out)).toEqual([]);
   });
 
+  it('refuses animated and multi-page files, saying how many frames or pages they have', async () => {
+    const frame = (background: string) =>
+      sharp({ create: { width: 60, height: 40, channels: 3, background } })
+        .png()
+        .toBuffer();
+    const frames = [await frame('#ff0000'), await frame('#0000ff')];
+    const gif = join(dir, 'anim.gif');
+    const tiff = join(dir, 'pages.tiff');
+    await sharp(frames, { join: { animated: true } })
+      .gif()
+      .toFile(gif);
+    await sharp(Buffer.alloc(60 * 80 * 3, 99), {
+      raw: { width: 60, height: 80, channels: 3, pageHeight: 40 },
+    })
+      .tiff()
+      .toFile(tiff);
+    const out = join(dir, 'multi-out');
+    for (const [file, what] of [
+      [gif, 'frames'],
+      [tiff, 'pages'],
+    ] as const) {
+      expect((await sharp(file).metadata()).pages).toBe(2);
+      const refused = { code: 'BAD_INPUT', details: { pages: 2 } };
+      const message = new RegExp(`has 2 ${what}; Vigil blurs still images only`);
+      await expect(blurExport(file, { outDir: out })).rejects.toMatchObject(refused);
+      await expect(blurExport(file, { outDir: out })).rejects.toMatchObject({
+        message: expect.stringMatching(message),
+      });
+      await expect(blurExport(file, { outDir: out, regions: [] })).rejects.toMatchObject(refused);
+      await expect(call('blur.detect', { source: { path: file } })).rejects.toMatchObject(refused);
+      await expect(call('blur.preview', { source: { path: file }, regions: [] })).rejects.toMatchObject(
+        refused,
+      );
+    }
+    expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+    // Analysis still looks at the first frame.
+    const inspected = await core.call('image.inspect', { source: { path: gif } });
+    expect(inspected.ok).toBe(true);
+  });
+
   it('never overwrites: a second export gets its own name, the original is untouched', async () => {
     const out = join(dir, 'twice');
     const original = readFileSync(sampleImage(2));

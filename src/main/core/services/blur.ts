@@ -138,6 +138,7 @@ export async function detectForBlur(
   // The editor keeps faces by their matches: worth describing only when there is a watchlist.
   const describe = deps.matcher.watchlistFaceCount > 0;
   const { img, faces } = await detectFaces(deps, source, smallFacePass(minFace), describe);
+  stillImageOnly(img);
   rememberSearched(
     deps,
     searchedKey(img.sha256, minFace),
@@ -166,6 +167,21 @@ async function fullPixels(deps: WatchlistDeps, img: DecodedImage): Promise<RawRg
     .raw()
     .toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height };
+}
+
+/**
+ * Blur exports one still image: an animated GIF / WebP or a multi-page TIFF would lose every
+ * frame but the first without a word, so it is refused instead.
+ */
+function stillImageOnly(img: DecodedImage): void {
+  if (img.pages <= 1) return;
+  const name = basename(img.file.replace(/\\/g, '/'));
+  const what = ['gif', 'webp'].includes(img.format) ? 'frames' : 'pages';
+  throw new VigilError(
+    'BAD_INPUT',
+    `${name} has ${img.pages} ${what}; Vigil blurs still images only (export each ${what.slice(0, -1)} as its own image first)`,
+    { file: img.file, pages: img.pages, reason: 'multi-frame' },
+  );
 }
 
 /** One decode at full resolution (for edited regions: no detection needed). */
@@ -228,6 +244,7 @@ const KEPT_IOU = 0.3;
 export async function previewBlurred(deps: WatchlistDeps, input: PreviewInput): Promise<BlurPreviewResult> {
   const o = resolved(deps, input);
   const img = await decodeFull(deps, input.source);
+  stillImageOnly(img);
   checkRegions(input.regions, img.width, img.height);
   const bytes = await render(await fullPixels(deps, img), input.regions, o, o);
   return {
@@ -394,6 +411,7 @@ export async function exportBlurred(deps: WatchlistDeps, input: ExportInput): Pr
     let recheck: Box[] | undefined;
     if (input.regions) {
       img = await decodeFull(deps, input.source);
+      stillImageOnly(img);
       checkRegions(input.regions, img.width, img.height);
       regions = input.regions;
       // Faces blur.detect found in these very pixels (removed ones too), and every region given.
@@ -403,6 +421,7 @@ export async function exportBlurred(deps: WatchlistDeps, input: ExportInput): Pr
       // Faces are described only to find the kept subjects'; the export reports no matches.
       const found = await detectFaces(deps, input.source, smallFacePass(o.minFace), keep.length > 0);
       img = found.img;
+      stillImageOnly(img);
       regions = regionsOf(deps, found.faces, o.thresh, keep).map(({ matches: _, ...r }) => r);
       // Outside the regions the output's pixels are the photo's own, which these passes just
       // searched: only around what they found (blurred, kept, or under `thresh`, which a
