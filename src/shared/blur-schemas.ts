@@ -191,9 +191,14 @@ export const OUTPUT_ERROR_CODES = [
   'OUTPUT_IN_DATA_DIR',
 ] as const;
 
+/** U+200E/F (marks), U+202A-E (embeddings, overrides), U+2066-9 (isolates), U+061C. */
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])$/i;
+
 /**
  * The file name (without extension) a pattern gives; null when it is unusable (a path separator,
- * an unknown `{token}`, or nothing left). Shared so the UI shows the name the core will use.
+ * an unknown `{token}`, or nothing left). Never a hidden file, a bidi trick or a name Windows
+ * reserves. Shared so the UI shows the name the core will use.
  */
 export function fileNameFromPattern(
   pattern: string,
@@ -207,10 +212,20 @@ export function fileNameFromPattern(
     return '';
   });
   if (unknown) return null;
-  // Separators (from a value), characters no common file system accepts, control characters.
-  // eslint-disable-next-line no-control-regex
-  const clean = out.replace(/[/\\<>:"|?*\u0000-\u001f]/g, '_').trim();
-  return clean && clean !== '.' && clean !== '..' ? clean : null;
+  const clean = out
+    // Bidi controls and marks: "\u202Egpj.exe" would display as "exe.jpg".
+    .replace(BIDI_CONTROLS, '')
+    // Separators (from a value), characters no common file system accepts, control characters.
+    // eslint-disable-next-line no-control-regex
+    .replace(/[/\\<>:"|?*\u0000-\u001f\u007f-\u009f]/g, '_')
+    .trim()
+    // No hidden files (a folder walk, ours too, skips them): ".{name}" or a name like ".jpg".
+    .replace(/^[.\s]+/, '');
+  if (!clean) return null;
+  // Windows refuses CON, PRN, AUX, NUL, COM1-9 and LPT1-9 as the part before the first dot.
+  const dot = clean.indexOf('.');
+  const first = dot < 0 ? clean : clean.slice(0, dot);
+  return WINDOWS_RESERVED.test(first.trimEnd()) ? `${first}_${clean.slice(first.length)}` : clean;
 }
 
 /** `YYYY-MM-DD` in local time, for `{date}`. */
