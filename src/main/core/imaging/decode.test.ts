@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { VigilError, type ErrorCode } from '../../../shared/errors';
 import type { ImageSource } from '../../../shared/schemas';
 import { sampleImage, tempDir } from '../test-support';
-import { decodeImage, DEFAULT_LIMITS, type DecodeLimits } from './decode';
+import { decodeImage, DEFAULT_LIMITS, isHevcHeif, type DecodeLimits } from './decode';
 
 async function codeOf(source: ImageSource, limits?: Partial<DecodeLimits>): Promise<ErrorCode> {
   const err = await decodeImage(source, { ...DEFAULT_LIMITS, ...limits }).then(
@@ -91,6 +91,41 @@ describe('decodeImage', () => {
     expect(await codeOf({ name: 'notes.txt', bytes: Buffer.from('hello world').toString('base64') })).toBe(
       'NOT_AN_IMAGE',
     );
+  });
+
+  it('says an HEIC photo (HEVC) or a BMP cannot be decoded, in words, where libvips says "bad seek"', async () => {
+    // An iPhone HEIC's opening: the ftyp box with the heic brand, then what libvips cannot read.
+    const ftyp = Buffer.concat([
+      Buffer.from([0, 0, 0, 0x1c]),
+      Buffer.from('ftypheic'),
+      Buffer.alloc(4),
+      Buffer.from('mif1heicmiaf'),
+    ]);
+    const file = join(dir, 'IMG_0001.HEIC');
+    await writeFile(file, Buffer.concat([ftyp, Buffer.alloc(4000, 7)]));
+    const err = await decodeImage({ path: file }).catch((e: VigilError) => e);
+    expect(err).toBeInstanceOf(VigilError);
+    expect((err as VigilError).code).toBe('NOT_AN_IMAGE');
+    expect((err as VigilError).message).toBe(
+      'IMG_0001.HEIC is an HEIC photo (HEVC), which Vigil cannot decode: save it as JPEG or PNG first',
+    );
+    // AVIF is HEIF too, with AV1: decoded, never taken for HEVC.
+    const avif = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#888' } })
+      .avif()
+      .toBuffer();
+    expect(isHevcHeif(avif)).toBe(false);
+    expect(isHevcHeif(ftyp)).toBe(true);
+    // BMP neither: a 1x1 24-bit one.
+    const bmp = Buffer.concat([
+      Buffer.from('BM'),
+      Buffer.from([58, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0, 0, 40, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 24, 0]),
+      Buffer.alloc(28),
+    ]);
+    await writeFile(join(dir, 'scan.bmp'), bmp);
+    expect(
+      ((await decodeImage({ path: join(dir, 'scan.bmp') }).catch((e: VigilError) => e)) as VigilError)
+        .message,
+    ).toBe('scan.bmp is a BMP image, which Vigil cannot decode: save it as JPEG or PNG first');
   });
 
   it('rejects an empty file as NOT_AN_IMAGE', async () => {

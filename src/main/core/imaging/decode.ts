@@ -86,10 +86,34 @@ async function readSource(
   return { file: source.name, bytes };
 }
 
+/** HEIF brands of HEVC-coded photos (iPhone's .heic): libvips here decodes AVIF, not HEVC. */
+const HEVC_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'hevm', 'hevs']);
+
+/** Whether `bytes` is an HEIF file whose major brand is an HEVC one (ISO BMFF `ftyp` box). */
+export function isHevcHeif(bytes: Uint8Array): boolean {
+  if (bytes.length < 12) return false;
+  const ascii = (from: number) => String.fromCharCode(...bytes.subarray(from, from + 4));
+  return ascii(4) === 'ftyp' && HEVC_BRANDS.has(ascii(8));
+}
+
 /** Maps libvips' messages to stable codes; the original text stays in details. */
-function classify(err: unknown, file: string, limits: DecodeLimits): VigilError {
+function classify(err: unknown, file: string, limits: DecodeLimits, bytes: Uint8Array): VigilError {
   const msg = err instanceof Error ? err.message : String(err);
   const name = basename(file);
+  // Formats sharp's libvips here has no decoder for, said plainly: its own words ("bad seek",
+  // "unsupported image format") point nowhere.
+  const unsupported = isHevcHeif(bytes)
+    ? 'an HEIC photo (HEVC)'
+    : bytes[0] === 0x42 && bytes[1] === 0x4d
+      ? 'a BMP image'
+      : null;
+  if (unsupported) {
+    return new VigilError(
+      'NOT_AN_IMAGE',
+      `${name} is ${unsupported}, which Vigil cannot decode: save it as JPEG or PNG first`,
+      { file, reason: msg },
+    );
+  }
   if (/unsupported image format|bad seek|not a known file format/i.test(msg)) {
     return new VigilError('NOT_AN_IMAGE', `${name} is not an image Vigil can read`, { file, reason: msg });
   }
@@ -154,6 +178,6 @@ export async function decodeImage(
       pages: meta.pages ?? 1,
     };
   } catch (err) {
-    throw classify(err, file, limits);
+    throw classify(err, file, limits, bytes);
   }
 }

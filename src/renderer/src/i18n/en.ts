@@ -63,7 +63,7 @@ const en = {
     clear: 'Clear',
     dropTitle: 'Drop photos or folders here',
     dropHint: 'or click to choose files. Folders are searched for images.',
-    dropFormats: 'JPEG, PNG, WebP, GIF, TIFF, AVIF, HEIC and BMP',
+    dropFormats: 'JPEG, PNG, WebP, GIF, TIFF and AVIF (HEIC and BMP: save as JPEG first)',
     dropAccept: 'Release to add these files',
     dropReject: 'These files cannot be added',
     dropCompact: 'Drop more photos or folders here, or click to choose',

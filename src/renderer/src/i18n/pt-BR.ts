@@ -62,7 +62,7 @@ const ptBR: Translation = {
     clear: 'Limpar',
     dropTitle: 'Solte fotos ou pastas aqui',
     dropHint: 'ou clique para escolher arquivos. As pastas são vasculhadas em busca de imagens.',
-    dropFormats: 'JPEG, PNG, WebP, GIF, TIFF, AVIF, HEIC e BMP',
+    dropFormats: 'JPEG, PNG, WebP, GIF, TIFF e AVIF (HEIC e BMP: salve como JPEG antes)',
     dropAccept: 'Solte para adicionar estes arquivos',
     dropReject: 'Estes arquivos não podem ser adicionados',
     dropCompact: 'Solte mais fotos ou pastas aqui, ou clique para escolher',
