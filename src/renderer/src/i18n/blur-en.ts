@@ -107,7 +107,8 @@ const blurEn = {
     qualityLabel: 'Quality (1–100)',
     lossless: 'Lossless',
     pattern: 'File name',
-    patternHint: '{name} the original’s name, {date} today, {style} the style. The extension is added.',
+    patternHint:
+      '{name} the original’s name, {date} today, {style} the style. The extension is added. A file name can name a person: leave {name} out and the copies are numbered.',
     patternInvalid: 'Use no slashes and only {name}, {date} and {style}.',
     patternExample: 'For example {{name}}',
     button_zero: 'Export photos',

@@ -110,7 +110,7 @@ const blurPtBR: BlurTranslation = {
     lossless: 'Sem perdas',
     pattern: 'Nome do arquivo',
     patternHint:
-      '{name} o nome do original, {date} a data de hoje, {style} o estilo. A extensão é acrescentada.',
+      '{name} o nome do original, {date} a data de hoje, {style} o estilo. A extensão é acrescentada. Um nome de arquivo pode identificar uma pessoa: sem {name}, as cópias são numeradas.',
     patternInvalid: 'Não use barras e use apenas {name}, {date} e {style}.',
     patternExample: 'Por exemplo {{name}}',
     button_zero: 'Exportar fotos',
