@@ -142,7 +142,7 @@ export function OptionsPanel({ subjects }: { subjects: { value: string; label: s
             marks={[1, 2, 3].map((v) => ({ value: v, label: `×${v}` }))}
             aria-label={t('blur.options.scaleAria')}
             thumbLabel={t('blur.options.scaleAria')}
-            mb="sm"
+            mb="lg"
             data-testid="blur-scale"
           />
         </Field>
