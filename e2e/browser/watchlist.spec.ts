@@ -437,11 +437,20 @@ test('a long watchlist renders only the rows in view, in natural order, and scro
     await expect(rows.nth(1)).toHaveAttribute('data-name', `${prefix} 2`);
     // All of them in the DOM took seconds at a few thousand subjects: only those in view are there.
     expect(await rows.count()).toBeLessThan(40);
+    // The keyboard reaches rows that are not rendered yet: End, the arrows, Home.
+    const named = (n: number) => page.locator(`[data-testid="subject-row"][data-name="${prefix} ${n}"]`);
+    await rows.first().focus();
+    await page.keyboard.press('End');
+    await expect(named(120)).toBeFocused();
+    await page.keyboard.press('ArrowUp');
+    await expect(named(119)).toBeFocused();
+    await page.keyboard.press('Home');
+    await expect(named(1)).toBeFocused();
+    // And the mouse wheel.
     await rows.first().hover();
-    const last = page.locator(`[data-testid="subject-row"][data-name="${prefix} 120"]`);
     await expect(async () => {
       await page.mouse.wheel(0, 5000);
-      await expect(last).toBeVisible({ timeout: 500 });
+      await expect(named(120)).toBeVisible({ timeout: 500 });
     }).toPass({ timeout: 15_000 });
   } finally {
     for (const id of ids) await call(request, 'watchlist.delete', { id });

@@ -76,6 +76,27 @@ export function SubjectList({
   useEffect(() => {
     if (selectedIndex >= 0) rows.scrollToIndex(selectedIndex, { align: 'auto' });
   }, [selectedIndex, rows]);
+  // Tab cannot reach rows that are not rendered: the arrow keys, Home and End walk the whole list.
+  const focusRow = (index: number) => {
+    const to = Math.max(0, Math.min(subjects.length - 1, index));
+    rows.scrollToIndex(to, { align: 'auto' });
+    const focus = (tries: number) => {
+      const el = viewport.current?.querySelector<HTMLElement>(
+        `[data-index="${to}"] [data-testid="subject-row"]`,
+      );
+      if (el) el.focus();
+      else if (tries > 0) requestAnimationFrame(() => focus(tries - 1));
+    };
+    focus(10);
+  };
+  const rowKeys: Record<string, (i: number) => number> = {
+    ArrowDown: (i) => i + 1,
+    ArrowUp: (i) => i - 1,
+    Home: () => 0,
+    End: () => subjects.length - 1,
+    PageDown: (i) => i + 8,
+    PageUp: (i) => i - 8,
+  };
 
   return (
     <Paper withBorder radius="sm" className={classes.listPanel}>
@@ -162,6 +183,12 @@ export function SubjectList({
                     data-selected={selected || undefined}
                     aria-current={selected ? 'true' : undefined}
                     onClick={() => onSelect(s.id)}
+                    onKeyDown={(e) => {
+                      const to = rowKeys[e.key];
+                      if (!to) return;
+                      e.preventDefault();
+                      focusRow(to(item.index));
+                    }}
                     data-testid="subject-row"
                     data-subject-id={s.id}
                     data-name={s.name}
