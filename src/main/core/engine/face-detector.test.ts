@@ -4,6 +4,7 @@ import { decodeImage } from '../imaging/decode';
 import { iou } from '../imaging/boxes';
 import { sampleImage, testEngineOptions } from '../test-support';
 import { Engine } from './engine';
+import { DEFAULT_BLUR } from '../../../shared/blur-schemas';
 import { DEFAULT_DETECTOR, nms, passScales } from './face-detector';
 import type { RgbImage } from './protocol';
 
@@ -106,5 +107,50 @@ describe('small faces in a large photo (engine recall mode)', () => {
       const recall = await engine.detect(img.rgb, { recall: DEFAULT_DETECTOR });
       expect(recall.length, `sample${n}`).toBe(plain.length);
     }
+  });
+});
+
+describe('faces blur must not miss: cut by the edge, upside down (DetectorOptions turns, edges)', () => {
+  let engine: Engine;
+  const thresh = DEFAULT_BLUR.thresh;
+  const decoded = async (bytes: Buffer) =>
+    (await decodeImage({ name: 'view.jpg', bytes: bytes.toString('base64') })).rgb;
+
+  beforeAll(() => {
+    engine = new Engine(testEngineOptions());
+  });
+
+  afterAll(async () => {
+    await engine?.close();
+  });
+
+  it('finds a face the right edge cuts through its middle, its box within the photo', async () => {
+    // Sample 3's right face is at [1372, 244, 409, 409]: cut at x = 1577, its left half remains.
+    const photo = await decoded(
+      await sharp(sampleImage(3)).extract({ left: 0, top: 0, width: 1577, height: 1350 }).jpeg().toBuffer(),
+    );
+    const half: Box = [1372, 244, 205, 409];
+    const faces = (await engine.detect(photo, { recall: DEFAULT_DETECTOR, describe: false })).filter(
+      (f) => f.score >= thresh,
+    );
+    expect(faces.some((f) => iou(f.box, half) >= 0.3)).toBe(true);
+    for (const { box } of faces) {
+      expect(box[0]).toBeGreaterThanOrEqual(0);
+      expect(box[1]).toBeGreaterThanOrEqual(0);
+      expect(box[0] + box[2]).toBeLessThanOrEqual(photo.width);
+      expect(box[1] + box[3]).toBeLessThanOrEqual(photo.height);
+    }
+  });
+
+  it('finds as many faces in a group photo turned 180° in its pixels as upright', async () => {
+    const count = async (img: RgbImage) =>
+      (await engine.detect(img, { recall: DEFAULT_DETECTOR, describe: false })).filter(
+        (f) => f.score >= thresh,
+      ).length;
+    const upright = await count((await decodeImage({ path: sampleImage(2) })).rgb);
+    expect(upright).toBe(3);
+    // No EXIF tag: the pixels themselves are upside down, as a scan or some exports are.
+    const upsideDown = await decoded(await sharp(sampleImage(2)).rotate(180).jpeg().toBuffer());
+    expect(await count(upsideDown)).toBe(upright);
   });
 });

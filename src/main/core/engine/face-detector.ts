@@ -3,6 +3,7 @@ import { DEFAULT_BLUR } from '../../../shared/blur-schemas';
 import { type Box as AnyBox, iou } from '../imaging/boxes';
 import { loadModelArtifacts } from './disk-io';
 import type { RgbImage } from './protocol';
+import type { Turn } from './views';
 
 type Tf = Human['tf'];
 type GraphModel = Awaited<ReturnType<Tf['loadGraphModel']>>;
@@ -26,6 +27,14 @@ export interface DetectorOptions {
    * the export's self-check, where the output differs from the already-searched photo only there.
    */
   within?: readonly AnyBox[];
+  /**
+   * Also search the photo turned by these clockwise quarter turns (1, 2, 3: 90°, 180°, 270°):
+   * a scan or export upside down or sideways, with no EXIF tag to undo it. Large faces only
+   * (runtime.ts `viewBoxes`).
+   */
+  turns?: readonly Turn[];
+  /** Also search the photo on a mirrored border, for faces the image edge cuts through. */
+  edges?: boolean;
 }
 
 /**
@@ -35,7 +44,15 @@ export interface DetectorOptions {
  * to the pipeline's were mostly clutter on the shipped photos (badges, doors, folds); above it,
  * mostly real faces the pipeline missed (partial, small, in sunglasses).
  */
-export const DEFAULT_DETECTOR: DetectorOptions = { minFace: DEFAULT_BLUR.minFace, minScore: 0.6 };
+export const DEFAULT_DETECTOR: DetectorOptions = {
+  minFace: DEFAULT_BLUR.minFace,
+  minScore: 0.6,
+  // Blur also looks at the photo turned and past its edges (runtime.ts `viewBoxes`): a face
+  // upside down, sideways or cut by the edge is still a face to hide. Large faces only, for
+  // about the cost of four runs of the face pipeline's detector on a 1280-px photo.
+  turns: [1, 2, 3],
+  edges: true,
+};
 
 export interface DetectorModelSpec {
   file: string;

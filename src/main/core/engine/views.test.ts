@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RgbImage } from './protocol';
-import { padRgb, turnRgb, unpadBox, unturnBox, type Turn } from './views';
+import { clipBox, padRgb, turnRgb, unpadBox, unturnBox, type Turn } from './views';
 
 /** A w×h image whose pixel (x, y) is [x, y, 7]. */
 function ramp(w: number, h: number): RgbImage {
@@ -56,5 +56,10 @@ describe('padded views', () => {
     expect(unpadBox(d, 2, 4, 3)?.box).toEqual([2, 0, 2, 2]);
     // Wholly in the border: nothing of it is in the photo.
     expect(unpadBox({ ...d, box: [0, 0, 2, 2] }, 2, 4, 3)).toBeNull();
+  });
+
+  it('clips to the photo on whole pixels that cover the box', () => {
+    const d = { box: [10.4, -2, 89.8, 20.2] as [number, number, number, number], score: 1, keypoints: [] };
+    expect(clipBox(d, 100, 50).box).toEqual([10, 0, 90, 19]);
   });
 });

@@ -138,11 +138,14 @@ export function scaleBox(d: DetectedBox, factor: number): DetectedBox {
   };
 }
 
-/** A detection clipped to a w×h image (a shrunk image's rounding can reach a pixel past it). */
+/**
+ * A detection clipped to a w×h image, on whole pixels that cover it (a shrunk image's rounding
+ * can reach past the edge, and whole pixels stay inside the image when the box is rounded).
+ */
 export function clipBox(d: DetectedBox, w: number, h: number): DetectedBox {
-  const x0 = Math.max(0, d.box[0]);
-  const y0 = Math.max(0, d.box[1]);
-  const x1 = Math.min(w, d.box[0] + d.box[2]);
-  const y1 = Math.min(h, d.box[1] + d.box[3]);
+  const x0 = Math.max(0, Math.floor(d.box[0]));
+  const y0 = Math.max(0, Math.floor(d.box[1]));
+  const x1 = Math.min(w, Math.ceil(d.box[0] + d.box[2]));
+  const y1 = Math.min(h, Math.ceil(d.box[1] + d.box[3]));
   return { ...d, box: [x0, y0, Math.max(0, x1 - x0), Math.max(0, y1 - y0)] };
 }
