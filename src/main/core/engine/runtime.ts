@@ -257,13 +257,7 @@ export class EngineRuntime {
       box: [x, y, w, h],
       minFace,
     } of areas) {
-      // The self-check's areas get the same views: a face found only turned is checked turned.
-      for (const d of await this.detectBoxes(cropRgb(image, x, y, w, h), {
-        ...whole,
-        turns,
-        edges,
-        minFace,
-      })) {
+      for (const d of await this.detectBoxes(cropRgb(image, x, y, w, h), { ...whole, minFace })) {
         found.push({
           box: [d.box[0] + x, d.box[1] + y, d.box[2], d.box[3]],
           score: d.score,
@@ -271,7 +265,10 @@ export class EngineRuntime {
         });
       }
     }
-    return found;
+    // The views once over the whole image, as the face pipeline reads it, not per area: each
+    // view costs about the same at any size (VIEW_SIDE), and a self-check has several areas.
+    const views = await this.viewBoxes(image, whole.minScore, { turns, edges });
+    return views.length ? dropNestedDuplicates(nms([...found, ...views], 0.3), 0.5) : found;
   }
 
   /**
