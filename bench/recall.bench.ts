@@ -198,6 +198,10 @@ export async function recallBench(): Promise<void> {
     ...bySize('shipped: BlazeFace ∪ RetinaFace, second look', [24, 32, 48, 16], (img, o) =>
       rt.detectBoxes(img, o),
     ),
+    // What blur runs: the same, plus the photo turned and on a mirrored border (runtime.ts viewBoxes).
+    ...bySize('blur default: shipped + turned and mirrored-border views', [24], (img, o) =>
+      rt.detectBoxes(img, { ...o, turns: [1, 2, 3], edges: true }),
+    ),
     ...bySize('multi-scale BlazeFace alone', [24, 16], (img, o) => rt.blazeFaceBoxes(img, o)),
     ...bySize('tiled RetinaFace alone', [24, 32], (img, o) => rt.retinaFaceBoxes(img, o)),
   ];
