@@ -335,7 +335,6 @@ export class EngineRuntime {
       }
     }
     return found.map((d) => clipBox(scaleBox(d, factor), image.width, image.height));
-    return found;
   }
 
   /** Multi-scale BlazeFace alone (the recall bench reports each detector). */
