@@ -206,3 +206,15 @@ test('moving the data folder: refused into a non-empty folder, then moved with t
   await call(request, 'watchlist.create', { name: `Moved ${stamp}` });
   expect(await subjectNames(request)).toContain(`Moved ${stamp}`);
 });
+
+test('equal thresholds say that no face will be a possible match', async ({ page }) => {
+  await open(page);
+  await page.getByTestId('nav-settings').click();
+  const note = page.getByTestId('thresholds-no-possible');
+  await page.getByTestId('settings-threshold-possible').fill('0.5');
+  await page.getByTestId('settings-threshold-match').fill('0.5');
+  await expect(note).toBeVisible();
+  await page.getByTestId('settings-threshold-possible').fill('0.3');
+  await expect(note).toHaveCount(0);
+  // Nothing saved: the next test starts from the stored thresholds.
+});

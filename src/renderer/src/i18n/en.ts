@@ -527,6 +527,7 @@ const en = {
       custom: 'Custom thresholds',
       defaults: 'Calibrated defaults',
       range: 'Enter a value from 0 to 1',
+      noPossible: 'Both thresholds are equal: no face will be reported as a possible match.',
       order: 'Must not be above the match threshold',
       save: 'Save thresholds',
       discard: 'Discard changes',

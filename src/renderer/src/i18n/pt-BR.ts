@@ -532,6 +532,7 @@ const ptBR: Translation = {
       custom: 'Limiares personalizados',
       defaults: 'Padrões calibrados',
       range: 'Digite um valor de 0 a 1',
+      noPossible: 'Os dois limiares são iguais: nenhum rosto será indicado como possível correspondência.',
       order: 'Não pode ficar acima do limiar de correspondência',
       save: 'Salvar limiares',
       discard: 'Descartar alterações',

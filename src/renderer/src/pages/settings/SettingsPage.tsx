@@ -198,6 +198,11 @@ function ThresholdsSection({ settings }: { settings: Settings }) {
         onChange={change('possible')}
       />
       {match !== null && possible !== null && <ZoneBar thresholds={{ match, possible }} />}
+      {match !== null && match === possible && (
+        <Text size="xs" c="orange" data-testid="thresholds-no-possible">
+          {t('settings.thresholds.noPossible')}
+        </Text>
+      )}
       {update.isError && <ErrorNotice error={update.error} />}
       <SaveFooter
         testId="settings"
