@@ -8,9 +8,19 @@ export function sameBox(a: Box, b: Box, tolerance = 1): boolean {
 
 /** Intersection over the smaller box's area: 1 when one box lies wholly inside the other. */
 export function overlapOfSmaller(a: Box, b: Box): number {
+  return intersection(a, b) / Math.max(1, Math.min(a[2] * a[3], b[2] * b[3]));
+}
+
+/** The area two boxes share. */
+function intersection(a: Box, b: Box): number {
   const ix = Math.max(0, Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]));
   const iy = Math.max(0, Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]));
-  return (ix * iy) / Math.max(1, Math.min(a[2] * a[3], b[2] * b[3]));
+  return ix * iy;
+}
+
+/** The share of `inner`'s area that lies inside `outer` (0 for an empty `inner`). */
+export function shareInside(inner: Box, outer: Box): number {
+  return intersection(inner, outer) / Math.max(1, inner[2] * inner[3]);
 }
 
 /**
@@ -32,9 +42,7 @@ export function dropNestedDuplicates<F extends { box: Box; boxScore?: number; sc
 
 /** Intersection over union (0 for two empty boxes). */
 export function iou(a: Box, b: Box): number {
-  const ix = Math.max(0, Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]));
-  const iy = Math.max(0, Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]));
-  const inter = ix * iy;
+  const inter = intersection(a, b);
   return inter / (a[2] * a[3] + b[2] * b[3] - inter || 1);
 }
 
