@@ -4,13 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import type { Config, Human, Result } from '@vladmandic/human';
 import { MODEL_SCHEME, registerDiskModelRouter } from './disk-io';
 import { alignedChip, fuseUnit } from './align';
-import {
-  type Box,
-  dropNestedDuplicates,
-  iou,
-  searchAreas,
-  shareInside,
-} from '../imaging/boxes';
+import { type Box, dropNestedDuplicates, iou, searchAreas, shareInside } from '../imaging/boxes';
 import type { DetectRequest, RawFace, RgbImage, WorkerInfo } from './protocol';
 import {
   BLAZEFACE_FULL,
