@@ -452,6 +452,10 @@ test('a long watchlist renders only the rows in view, in natural order, and scro
       await page.mouse.wheel(0, 5000);
       await expect(named(120)).toBeVisible({ timeout: 500 });
     }).toPass({ timeout: 15_000 });
+    // A new search starts at its first match, not where the list was scrolled.
+    await page.getByTestId('watchlist-search').fill(`${prefix} 1`);
+    await expect(page.getByTestId('watchlist-count')).toContainText('32');
+    await expect(named(1)).toBeInViewport();
   } finally {
     for (const id of ids) await call(request, 'watchlist.delete', { id });
   }

@@ -52,8 +52,9 @@ export function addBlurCommand(
       'after',
       '\nExit status: 0 every photo blurred and its self-check clean; 1 some photos failed (the rest\n' +
         'were written); 2 bad options, output folder or pattern (nothing written); 3 some blurred\n' +
-        'copies were written but a face is still detectable in them (FACES_STILL_DETECTED; 3 wins\n' +
-        'over 1). Check such a copy before sharing it.',
+        'copies were written but a face is still detectable in them (FACES_STILL_DETECTED);\n' +
+        '130 stopped by Ctrl+C (the photos in progress finish, the rest are CANCELLED). 3 wins over\n' +
+        '130 and 1: check such a copy before sharing it.',
     )
     .argument('<input...>', 'photos or folders')
     .requiredOption('--out <dir>', 'folder for the blurred copies (originals are never touched)')

@@ -56,16 +56,23 @@ function checkFeedbackTarget(rec: HistoryRecord, input: z.output<typeof feedback
   const faces = rec.kind === 'identify' ? facesOfResult.safeParse(rec.result) : null;
   if (faces?.success) {
     const face = faces.data.faces[input.faceIndex];
-    if (!face) refuse(`face ${input.faceIndex + 1} is not in this result (${faces.data.faces.length} faces)`);
+    const n = faces.data.faces.length;
+    // faceIndex as the caller sent it (from 0), with the range it may take.
+    if (!face) refuse(`faceIndex ${input.faceIndex} is not in this result (${n} faces: 0 to ${n - 1})`);
     const candidates = face?.candidates?.map((c) => c.subjectId) ?? [];
     if (input.subjectId && !candidates.includes(input.subjectId))
-      refuse(`subject ${input.subjectId} is not a candidate for face ${input.faceIndex + 1}`);
+      refuse(`subject ${input.subjectId} is not a candidate for faceIndex ${input.faceIndex}`);
+    if (input.label) refuse('a label is feedback on a classification, not on an identify result');
     return;
   }
   if (input.faceIndex !== 0) refuse(`a ${rec.kind} result has one answer: faceIndex must be 0`);
   const subject = subjectOfResult.safeParse(rec.result);
+  // A subject only where the result is about one (verify); a label only on a classification.
+  if (input.subjectId && !subject.success) refuse(`a ${rec.kind} result is not about one subject`);
   if (input.subjectId && subject.success && subject.data.subjectId !== input.subjectId)
     refuse(`this ${rec.kind} result is about subject ${subject.data.subjectId}, not ${input.subjectId}`);
+  if (input.label && rec.kind !== 'classify')
+    refuse(`a label is feedback on a classification, not on ${rec.kind}`);
 }
 
 export async function giveFeedback(history: HistoryLog, input: z.output<typeof feedbackInputSchema>) {

@@ -340,7 +340,8 @@ describe('watchlist and matching', () => {
       expect(err.code).toBe('BAD_INPUT');
       expect(err.message).toMatch(why);
     };
-    await refused({ faceIndex: 7 }, /face 8 is not in this result \(3 faces\)/);
+    await refused({ faceIndex: 7 }, /faceIndex 7 is not in this result \(3 faces: 0 to 2\)/);
+    await refused({ faceIndex: 0, label: 'cat' }, /a label is feedback on a classification/);
     await refused({ faceIndex: 0, subjectId: 'bogus-subject' }, /not a candidate/);
     const compared = await ok('match.compare', { a: { path: alicePhoto }, b: { path: beaPhoto } });
     const cmpErr = await fails('feedback.give', {
@@ -349,6 +350,12 @@ describe('watchlist and matching', () => {
       verdict: 'wrong',
     });
     expect(cmpErr.message).toMatch(/faceIndex must be 0/);
+    const cmpSubject = await fails('feedback.give', {
+      historyId: compared.historyId,
+      subjectId: alice.id,
+      verdict: 'wrong',
+    });
+    expect(cmpSubject.message).toMatch(/a compare result is not about one subject/);
     const failed = await core.call('match.verify', { subjectId: 'nobody', source: { path: alicePhoto } });
     expect(failed.ok).toBe(false);
     const errorJob = (await ok('history.list', { kind: 'verify', status: 'ERROR' })).records[0];

@@ -38,7 +38,10 @@ describe('summaryText', () => {
       }),
     ).toBe('pessoa 0,67 · 5 objetos · 3 rostos (centernet)');
     expect(say(pt, 'pt-BR', { key: 'blur', values: { count: 4, manual: 1, kept: 0, leaks: 0 } })).toBe(
-      '4 rostos desfocados (1 desenhados à mão)',
+      '4 rostos desfocados (1 desenhado à mão)',
+    );
+    expect(say(pt, 'pt-BR', { key: 'blur', values: { count: 3, manual: 0, kept: 2, leaks: 1 } })).toBe(
+      '3 rostos desfocados (2 mantidos, 1 ainda detectável)',
     );
   });
 

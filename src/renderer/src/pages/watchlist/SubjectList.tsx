@@ -71,6 +71,10 @@ export function SubjectList({
     overscan: 8,
     getItemKey: (i) => subjects[i]!.id,
   });
+  // A new search shows its best matches from the top, not where the last list was scrolled.
+  useEffect(() => {
+    rows.scrollToOffset(0);
+  }, [debounced, rows]);
   // The chosen subject stays in view (chosen elsewhere, or just created).
   const selectedIndex = subjects.findIndex((s) => s.id === selectedId);
   useEffect(() => {
