@@ -7,6 +7,16 @@ import { HistoryLog, runJob } from './history-log';
 
 const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean);
 
+/** A history file holding one FINISHED job, closed: what the damage tests start from. */
+async function closedWithOneFinishedJob() {
+  const file = join(tempDir(), 'history.jsonl');
+  const log = await HistoryLog.open(file);
+  const rec = await log.create('inspect', []);
+  await log.update(rec.id, { status: 'FINISHED' });
+  await log.close();
+  return { file, rec };
+}
+
 describe('HistoryLog', () => {
   it('keeps records across reopen, newest first, with filters', async () => {
     const file = join(tempDir(), 'history.jsonl');
@@ -74,11 +84,7 @@ describe('HistoryLog', () => {
   });
 
   it('drops a torn last line and keeps everything before it', async () => {
-    const file = join(tempDir(), 'history.jsonl');
-    const log = await HistoryLog.open(file);
-    const rec = await log.create('inspect', []);
-    await log.update(rec.id, { status: 'FINISHED' });
-    await log.close();
+    const { file, rec } = await closedWithOneFinishedJob();
     appendFileSync(file, '{"id":"half-writ');
     const after = await HistoryLog.open(file);
     expect(after.get(rec.id).status).toBe('FINISHED');
@@ -87,11 +93,7 @@ describe('HistoryLog', () => {
   });
 
   it('refuses a complete last line that is damaged, instead of dropping it as torn', async () => {
-    const file = join(tempDir(), 'history.jsonl');
-    const log = await HistoryLog.open(file);
-    const rec = await log.create('inspect', []);
-    await log.update(rec.id, { status: 'FINISHED' });
-    await log.close();
+    const { file } = await closedWithOneFinishedJob();
     // As `sed -i '$s/.*/{garbage/'` leaves it: the finished record's line replaced, newline kept.
     const damaged = `${lines(file)[0]}\n{garbage\n`;
     writeFileSync(file, damaged);
