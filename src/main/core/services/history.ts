@@ -49,30 +49,31 @@ const subjectOfResult = z.object({ subjectId: z.string() });
  * or its one answer (the others), and a subject that was among that face's candidates.
  */
 function checkFeedbackTarget(rec: HistoryRecord, input: z.output<typeof feedbackInputSchema>): void {
-  const refuse = (why: string) => {
+  const refuse = (why: string): never => {
     throw new VigilError('BAD_INPUT', `Feedback refused: ${why}`, { historyId: rec.id });
   };
   if (rec.status !== 'FINISHED') refuse(`the ${rec.kind} job is ${rec.status}, not FINISHED`);
+  if (input.label && rec.kind !== 'classify')
+    refuse(`a label is feedback on a classification, not on ${rec.kind}`);
   const faces = rec.kind === 'identify' ? facesOfResult.safeParse(rec.result) : null;
   if (faces?.success) {
-    const face = faces.data.faces[input.faceIndex];
     const n = faces.data.faces.length;
     // faceIndex as the caller sent it (from 0), with the range it may take.
-    if (!face) refuse(`faceIndex ${input.faceIndex} is not in this result (${n} faces: 0 to ${n - 1})`);
-    const candidates = face?.candidates?.map((c) => c.subjectId) ?? [];
+    const face =
+      faces.data.faces[input.faceIndex] ??
+      refuse(`faceIndex ${input.faceIndex} is not in this result (${n} faces: 0 to ${n - 1})`);
+    const candidates = face.candidates?.map((c) => c.subjectId) ?? [];
     if (input.subjectId && !candidates.includes(input.subjectId))
       refuse(`subject ${input.subjectId} is not a candidate for faceIndex ${input.faceIndex}`);
-    if (input.label) refuse('a label is feedback on a classification, not on an identify result');
     return;
   }
   if (input.faceIndex !== 0) refuse(`a ${rec.kind} result has one answer: faceIndex must be 0`);
+  if (!input.subjectId) return;
+  // A subject only where the result is about one (verify).
   const subject = subjectOfResult.safeParse(rec.result);
-  // A subject only where the result is about one (verify); a label only on a classification.
-  if (input.subjectId && !subject.success) refuse(`a ${rec.kind} result is not about one subject`);
-  if (input.subjectId && subject.success && subject.data.subjectId !== input.subjectId)
+  if (!subject.success) refuse(`a ${rec.kind} result is not about one subject`);
+  else if (subject.data.subjectId !== input.subjectId)
     refuse(`this ${rec.kind} result is about subject ${subject.data.subjectId}, not ${input.subjectId}`);
-  if (input.label && rec.kind !== 'classify')
-    refuse(`a label is feedback on a classification, not on ${rec.kind}`);
 }
 
 export async function giveFeedback(history: HistoryLog, input: z.output<typeof feedbackInputSchema>) {
