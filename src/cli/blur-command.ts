@@ -16,28 +16,13 @@ import {
   type BlurExportInput,
   type BlurExportResult,
 } from '../shared/blur-schemas';
-import type { ZodType } from 'zod';
 import { CliFailure } from './output';
 import { imageBatch, perFile } from './batch';
 import { call } from './call';
 import type { GlobalOpts } from './match-commands';
-import { withDataJson, withJobs } from './options';
+import { numberOption, withDataJson, withJobs } from './options';
 
 type WithCore = <T>(opts: GlobalOpts, run: (core: Core) => Promise<T>) => Promise<T>;
-
-/** A numeric option checked before any file is touched: a typo fails the command, not every file. */
-function numberOption(
-  name: string,
-  raw: unknown,
-  schema: ZodType<number>,
-  range: string,
-): number | undefined {
-  if (raw === undefined) return undefined;
-  const parsed = schema.safeParse(Number(raw));
-  if (!parsed.success)
-    throw new CliFailure({ code: 'BAD_INPUT', message: `--${name} must be ${range}, got ${String(raw)}` }, 2);
-  return parsed.data;
-}
 
 const fromSettings = (builtIn: string | number) => `default: Settings, else ${builtIn}`;
 

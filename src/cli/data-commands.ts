@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Command, Option } from 'commander';
 import { historyListInputSchema, jobKindSchema, jobStatusSchema } from '../shared/history-schemas';
 import { createBackup, refuseBackupInside, restoreBackup } from '../main/core/store/backup';
@@ -13,7 +12,7 @@ import { call } from './call';
 import { checkWritableFile, writeOutputFile } from './output-file';
 import { CliFailure, printJson } from './output';
 import type { GlobalOpts } from './match-commands';
-import { withDataJson } from './options';
+import { fileMediaUrl, numberOption, withDataJson } from './options';
 
 const out = (s: string) => process.stdout.write(s + '\n');
 
@@ -38,31 +37,9 @@ function dateOption(name: string, raw: string | undefined): string | undefined {
   return d.toISOString();
 }
 
-/** The history.list channel's own limit schema, so the CLI accepts exactly what it does. */
+/** The history.list channel's own limit and offset schemas, so the CLI accepts exactly what it does. */
 const limitSchema = historyListInputSchema.shape.limit.unwrap();
-
-/** `--limit` as a whole number in the channel's range, or a usage error. */
-function limitOption(raw: string): number {
-  const limit = limitSchema.safeParse(Number(raw));
-  if (limit.success) return limit.data;
-  const range = `${limitSchema.minValue} to ${limitSchema.maxValue}`;
-  throw new CliFailure(
-    { code: 'BAD_INPUT', message: `--limit must be a whole number from ${range}, got ${raw}` },
-    2,
-  );
-}
-
 const offsetSchema = historyListInputSchema.shape.offset.unwrap();
-
-/** `--offset` as a whole number of jobs to skip, or a usage error. */
-function offsetOption(raw: string): number {
-  const offset = offsetSchema.safeParse(Number(raw));
-  if (offset.success) return offset.data;
-  throw new CliFailure(
-    { code: 'BAD_INPUT', message: `--offset must be a whole number from 0, got ${raw}` },
-    2,
-  );
-}
 
 /** What `history delete ID…` did when some of the `asked` jobs (distinct ids) did not exist. */
 function missingJobsMessage(asked: string[], deleted: number): string {
@@ -96,8 +73,13 @@ export function addDataCommands(
     ) => {
       const g = globals(cmd);
       const since = dateOption('since', o.since);
-      const limit = limitOption(o.limit);
-      const offset = offsetOption(o.offset);
+      const limit = numberOption(
+        'limit',
+        o.limit,
+        limitSchema,
+        `a whole number from ${limitSchema.minValue} to ${limitSchema.maxValue}`,
+      );
+      const offset = numberOption('offset', o.offset, offsetSchema, 'a whole number from 0');
       const r = await withHistory(g, (h) =>
         listHistory(h, { kind: o.kind, status: o.status, since, limit, offset }),
       );
@@ -111,11 +93,8 @@ export function addDataCommands(
   withDataJson(history.command('show').description('one job with its full result').argument('<id>')).action(
     async (id: string, _o, cmd: Command) => {
       const g = globals(cmd);
-      const dir = resolveDataDir(g.data);
       // Links to this data dir's files, whichever shell ran the job.
-      const rec = await withHistory(g, (h) =>
-        withMediaUrls(h.get(id), (key) => pathToFileURL(join(dir, 'media', key)).href),
-      );
+      const rec = await withHistory(g, (h) => withMediaUrls(h.get(id), fileMediaUrl(resolveDataDir(g.data))));
       if (g.json) printJson(rec);
       else out(JSON.stringify(rec, null, 2));
     },

@@ -1,5 +1,4 @@
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { createCore, type Core } from '../main/core/core';
 import { locateDataDir, resolveDataDir } from '../main/core/store/data-dir';
@@ -13,14 +12,14 @@ import { addDataCommands } from './data-commands';
 import { addBlurCommand } from './blur-command';
 import { addClassifyCommands } from './classify-commands';
 import type { InspectResult } from '../shared/schemas';
-import { withDataJson, withJobs } from './options';
+import { fileMediaUrl, withDataJson, withJobs } from './options';
 
 routeConsoleToStderr();
 
 async function withCore<T>(opts: GlobalOpts, run: (core: Core) => Promise<T>): Promise<T> {
   const core = await createCore({
     dataDir: resolveDataDir(opts.data),
-    mediaUrl: (key) => pathToFileURL(join(resolveDataDir(opts.data), 'media', key)).href,
+    mediaUrl: fileMediaUrl(resolveDataDir(opts.data)),
     ...(opts.workers && { engine: { workers: opts.workers } }),
   });
   try {

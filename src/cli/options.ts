@@ -1,4 +1,7 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
+import type { ZodType } from 'zod';
 import { defaultEngineWorkers, MAX_ENGINE_WORKERS } from '../main/core/engine/engine';
 import { CliFailure } from './output';
 
@@ -6,6 +9,10 @@ import { CliFailure } from './output';
 export function withDataJson(cmd: Command): Command {
   return cmd.option('--data <dir>', 'data directory').option('--json', 'print one JSON document on stdout');
 }
+
+/** The CLI's links to a data dir's media: `file://` URLs (there is no server to serve them). */
+export const fileMediaUrl = (dataDir: string) => (key: string) =>
+  pathToFileURL(join(dataDir, 'media', key)).href;
 
 /** `--jobs N` for a batch command: files worked on at once, each on its own engine worker. */
 export function withJobs(cmd: Command): Command {
@@ -27,4 +34,28 @@ export function jobsFor(raw: unknown, files: number): number {
       2,
     );
   return Math.max(1, Math.min(jobs, files));
+}
+
+/**
+ * A numeric option checked before any file is touched, against its schema: a typo fails the
+ * command (exit 2, saying the range), not every file. Absent: undefined.
+ */
+export function numberOption(name: string, raw: string, schema: ZodType<number>, range: string): number;
+export function numberOption(
+  name: string,
+  raw: unknown,
+  schema: ZodType<number>,
+  range: string,
+): number | undefined;
+export function numberOption(
+  name: string,
+  raw: unknown,
+  schema: ZodType<number>,
+  range: string,
+): number | undefined {
+  if (raw === undefined) return undefined;
+  const parsed = schema.safeParse(Number(raw));
+  if (!parsed.success)
+    throw new CliFailure({ code: 'BAD_INPUT', message: `--${name} must be ${range}, got ${String(raw)}` }, 2);
+  return parsed.data;
 }
