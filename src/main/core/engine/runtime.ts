@@ -243,32 +243,35 @@ export class EngineRuntime {
   async detectBoxes(image: RgbImage, opts: DetectorOptions = DEFAULT_DETECTOR): Promise<DetectedBox[]> {
     const { within, turns, edges, ...whole } = opts;
     const areas = within && withinAreas(within, whole.minFace, image.width, image.height);
-    if (!areas) {
-      const found = await this.confirmed(image, whole, [
-        ...(await this.blazeFaceBoxes(image, wideOf(whole))),
-        ...(await this.retinaFaceBoxes(image, wideOf(whole))),
-      ]);
-      const views = await this.viewBoxes(image, whole.minScore, { turns, edges });
-      // One face seen upright and turned (or padded) gives two near boxes: keep one.
-      return views.length ? dropNestedDuplicates(nms([...found, ...views], 0.3), 0.5) : found;
-    }
     const found: DetectedBox[] = [];
-    for (const {
-      box: [x, y, w, h],
-      minFace,
-    } of areas) {
-      for (const d of await this.detectBoxes(cropRgb(image, x, y, w, h), { ...whole, minFace })) {
-        found.push({
-          box: [d.box[0] + x, d.box[1] + y, d.box[2], d.box[3]],
-          score: d.score,
-          keypoints: d.keypoints.map(([kx, ky]) => [kx + x, ky + y] as [number, number]),
-        });
+    if (!areas) found.push(...(await this.bothDetectors(image, whole)));
+    else {
+      for (const {
+        box: [x, y, w, h],
+        minFace,
+      } of areas) {
+        for (const d of await this.detectBoxes(cropRgb(image, x, y, w, h), { ...whole, minFace })) {
+          found.push({
+            box: [d.box[0] + x, d.box[1] + y, d.box[2], d.box[3]],
+            score: d.score,
+            keypoints: d.keypoints.map(([kx, ky]) => [kx + x, ky + y] as [number, number]),
+          });
+        }
       }
     }
-    // The views once over the whole image, as the face pipeline reads it, not per area: each
-    // view costs about the same at any size (VIEW_SIDE), and a self-check has several areas.
+    // The views once over the whole image, not per area: each view costs about the same at any
+    // size (VIEW_SIDE), and a self-check has several areas.
     const views = await this.viewBoxes(image, whole.minScore, { turns, edges });
+    // One face seen upright and turned (or padded) gives two near boxes: keep one.
     return views.length ? dropNestedDuplicates(nms([...found, ...views], 0.3), 0.5) : found;
+  }
+
+  /** BlazeFace's and RetinaFace's candidates over the whole image, through the second look. */
+  private async bothDetectors(image: RgbImage, opts: DetectorOptions): Promise<DetectedBox[]> {
+    return this.confirmed(image, opts, [
+      ...(await this.blazeFaceBoxes(image, wideOf(opts))),
+      ...(await this.retinaFaceBoxes(image, wideOf(opts))),
+    ]);
   }
 
   /**
@@ -291,8 +294,8 @@ export class EngineRuntime {
   /**
    * Faces in other views of the photo, in its own pixels: turned by each of `turns`, and on a
    * canvas grown by a mirrored border (`edges`). A view gets the cheap part of the search only:
-   * the face pipeline's detector (large faces; a few hundred ms), its boxes confirmed in the view
-   * like the tiled detectors' candidates. On the ten group photos turned by 90°, 180° and 270°
+   * the face pipeline's detector (large faces; a few hundred ms), its faces at its own score; the
+   * padded view also the tiled detectors for faces from EDGE_MIN_FACE of its side. On the ten group photos turned by 90°, 180° and 270°
    * this found 250 of their 270 faces against 166 without; adding the tiled detectors for faces
    * from 1/20 of the side found 261 for 7× the time (docs/benchmarks.md).
    */
@@ -316,13 +319,7 @@ export class EngineRuntime {
       }));
       if (!tiled) return faces;
       const coarse = { minFace: EDGE_MIN_FACE * Math.max(view.width, view.height), minScore };
-      return [
-        ...faces,
-        ...(await this.confirmed(view, coarse, [
-          ...(await this.blazeFaceBoxes(view, wideOf(coarse))),
-          ...(await this.retinaFaceBoxes(view, wideOf(coarse))),
-        ])),
-      ];
+      return [...faces, ...(await this.bothDetectors(view, coarse))];
     };
     const found: DetectedBox[] = [];
     for (const turn of turns)
