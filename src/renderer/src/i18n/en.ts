@@ -356,7 +356,7 @@ const en = {
       seen: 'Seen',
     },
     k: 'Results (K)',
-    kHint: '1 to 100',
+    kHint: '1 to {{max}}',
     resultsTitle: 'Most similar faces',
     summary_zero: 'No results · {{metric}} · {{source}}',
     summary_one: '{{count}} result · {{metric}} · {{source}}',

@@ -358,7 +358,7 @@ const ptBR: Translation = {
       seen: 'Visto',
     },
     k: 'Resultados (K)',
-    kHint: 'De 1 a 100',
+    kHint: 'De 1 a {{max}}',
     resultsTitle: 'Rostos mais semelhantes',
     summary_zero: 'Nenhum resultado · {{metric}} · {{source}}',
     summary_one: '{{count}} resultado · {{metric}} · {{source}}',

@@ -4,7 +4,6 @@ import { useTranslation } from 'react-i18next';
 import {
   BLUR_SCALE_MAX,
   BLUR_SCALE_MIN,
-  blurScaleSchema,
   DEFAULT_BLUR,
   type BlurShape,
   type BlurStyle,
@@ -34,8 +33,6 @@ export function OptionsPanel({ subjects }: { subjects: { value: string; label: s
   const { t, i18n } = useTranslation();
   const { options, setOptions, stale, redetect } = useBlur();
   const lang = i18n.language;
-  const scaleMin = blurScaleSchema.minValue ?? BLUR_SCALE_MIN;
-  const scaleMax = blurScaleSchema.maxValue ?? BLUR_SCALE_MAX;
   return (
     <Card withBorder radius="sm" p="sm">
       <Stack gap="sm">
@@ -133,8 +130,8 @@ export function OptionsPanel({ subjects }: { subjects: { value: string; label: s
           hint={t('blur.options.scaleHint')}
         >
           <Slider
-            min={scaleMin}
-            max={scaleMax}
+            min={BLUR_SCALE_MIN}
+            max={BLUR_SCALE_MAX}
             step={0.05}
             value={options.scale}
             onChange={(scale) => setOptions({ scale })}

@@ -38,6 +38,9 @@ type Hit = z.infer<typeof searchHitSchema>;
 const METRICS: readonly Metric[] = ['cosine', 'euclidean'];
 const SOURCES: readonly Source[] = ['watchlist', 'seen', 'all'];
 
+/** The most results the panel asks for (the API allows more; a grid of 100 faces is plenty). */
+const K_MAX = 100;
+
 function ResultCard({ hit, metric }: { hit: Hit; metric: Metric }) {
   const { t, i18n } = useTranslation();
   const { openSubject } = useNavigation();
@@ -271,14 +274,14 @@ export function SearchPanel() {
           </Stack>
           <NumberInput
             label={t('search.k')}
-            description={t('search.kHint')}
+            description={t('search.kHint', { max: K_MAX })}
             value={k}
             // Only whole numbers in range search; anything else (empty, "abc") keeps the last K.
             onChange={(v) => {
-              if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 100) setK(v);
+              if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= K_MAX) setK(v);
             }}
             min={1}
-            max={100}
+            max={K_MAX}
             step={1}
             allowDecimal={false}
             clampBehavior="strict"
