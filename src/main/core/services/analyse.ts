@@ -82,9 +82,12 @@ export async function detectFaces(
   recall?: DetectorOptions,
   /** false: boxes only, no descriptors (see DetectRequest.describe). */
   describe = true,
+  /** Sees the decoded image before any detection, and may refuse it by throwing. */
+  accept?: (img: DecodedImage) => void,
 ) {
   const t0 = performance.now();
   const img = await decodeImage(source, deps.limits);
+  accept?.(img);
   const t1 = performance.now();
   // Options come in original pixels; the engine sees the decoded (maybe scaled-down) image.
   const s = img.scale;

@@ -137,8 +137,7 @@ export async function detectForBlur(
   const minFace = opts.minFace ?? blurDefaultsFrom(deps.store.settings.data).minFace;
   // The editor keeps faces by their matches: worth describing only when there is a watchlist.
   const describe = deps.matcher.watchlistFaceCount > 0;
-  const { img, faces } = await detectFaces(deps, source, smallFacePass(minFace), describe);
-  stillImageOnly(img);
+  const { img, faces } = await detectFaces(deps, source, smallFacePass(minFace), describe, stillImageOnly);
   rememberSearched(
     deps,
     searchedKey(img.sha256, minFace),
@@ -419,9 +418,14 @@ export async function exportBlurred(deps: WatchlistDeps, input: ExportInput): Pr
       if (found) recheck = [...found, ...regions.map((r) => r.box)];
     } else {
       // Faces are described only to find the kept subjects'; the export reports no matches.
-      const found = await detectFaces(deps, input.source, smallFacePass(o.minFace), keep.length > 0);
+      const found = await detectFaces(
+        deps,
+        input.source,
+        smallFacePass(o.minFace),
+        keep.length > 0,
+        stillImageOnly,
+      );
       img = found.img;
-      stillImageOnly(img);
       regions = regionsOf(deps, found.faces, o.thresh, keep).map(({ matches: _, ...r }) => r);
       // Outside the regions the output's pixels are the photo's own, which these passes just
       // searched: only around what they found (blurred, kept, or under `thresh`, which a
