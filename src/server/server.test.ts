@@ -65,6 +65,14 @@ describe('local API', () => {
     });
     expect(notJson.status).toBe(415);
     expect(await notJson.json()).toMatchObject({ code: 'BAD_INPUT' });
+    // A type Fastify has no parser for is refused before the route: the same 415.
+    const xml = await fetch(`${server.url}/api/call/app.health`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer test-token', 'content-type': 'application/xml' },
+      body: '<a/>',
+    });
+    expect(xml.status).toBe(415);
+    expect(await xml.json()).toMatchObject({ code: 'BAD_INPUT' });
     const unknown = await post('no.such.channel', {});
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ code: 'NOT_FOUND' });

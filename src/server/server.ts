@@ -45,6 +45,14 @@ function sendError(reply: import('fastify').FastifyReply, shape: ErrorShape) {
   return reply.code(httpStatusOf(shape.code)).type('application/json').send(shape);
 }
 
+/** 415, the status for a body that is not JSON; the code stays BAD_INPUT, which scripts switch on. */
+function sendNotJson(reply: import('fastify').FastifyReply) {
+  return reply
+    .code(415)
+    .type('application/json')
+    .send({ code: 'BAD_INPUT', message: 'Content-Type must be application/json' } satisfies ErrorShape);
+}
+
 /** The contract over HTTP on loopback with a token; the built renderer and media beside it. */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? LOOPBACK;
@@ -105,6 +113,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     if (e.statusCode === 413 || e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return sendError(reply, { code: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large' });
     }
+    // A body type Fastify has no parser for, refused before the route.
+    if (e.statusCode === 415 || e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return sendNotJson(reply);
+    }
     if (e.statusCode && e.statusCode < 500)
       return sendError(reply, { code: 'BAD_INPUT', message: e.message });
     log(`error: ${e.message}`);
@@ -129,11 +141,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   app.post<{ Params: { channel: string } }>('/api/call/:channel', async (req, reply) => {
     if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
-      // 415, the status for this; the code stays BAD_INPUT, which scripts switch on.
-      return reply
-        .code(415)
-        .type('application/json')
-        .send({ code: 'BAD_INPUT', message: 'Content-Type must be application/json' } satisfies ErrorShape);
+      return sendNotJson(reply);
     }
     const result = await opts.core.call(req.params.channel, req.body);
     // Answers carry names, faces and descriptors: no copy stays in a cache.
