@@ -144,3 +144,19 @@ test('diagnostics names the backend in use', async ({ page }) => {
   await page.keyboard.press('Control+6');
   await expect(page.getByText(/wasm|tensorflow/i).first()).toBeVisible();
 });
+
+test.describe('in Portuguese', () => {
+  test.use({ locale: 'pt-BR' });
+
+  test('diagnostics says in Portuguese why WebAssembly runs, the load error as thrown', async ({ page }) => {
+    await open(page);
+    await page.keyboard.press('Control+6');
+    // tfjs-node is an optional dependency that cannot install here.
+    const reason = page.getByTestId('engine-backend-reason');
+    await expect(reason).toContainText(
+      '@tensorflow/tfjs-node não está instalado ou não carrega nesta máquina:',
+    );
+    await expect(reason.locator('code')).not.toBeEmpty();
+    await expect(reason).not.toContainText('is not installed');
+  });
+});

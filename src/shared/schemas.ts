@@ -58,16 +58,35 @@ export const modelInfoSchema = z.object({
   sizeBytes: z.number().int(),
 });
 
+/** Why a native runtime is not in use: a setting forced WASM, or the native module did not load. */
+export const nativeFallbackSchema = z.object({
+  /** The setting that forces WASM (`VIGIL_BACKEND=wasm`), when one does. */
+  forcedBy: z.string().nullable(),
+  /** The first line of the native module's load error, when it failed. */
+  loadError: z.string().nullable(),
+});
+export type NativeFallback = z.infer<typeof nativeFallbackSchema>;
+
+/** The fallback in one English sentence (the CLI's log line and `backendReason`). */
+export function fallbackReason(module: string, f: NativeFallback): string {
+  return f.forcedBy
+    ? `${f.forcedBy} forces WASM`
+    : `${module} is not installed or does not load here (${f.loadError})`;
+}
+
 export const engineInfoSchema = z.object({
   state: z.enum(['starting', 'ready', 'failed']),
   backend: z.enum(['tensorflow', 'wasm']).nullable(),
   /** Why the native backend is not in use, when it is not. */
   backendReason: z.string().nullable(),
+  /** The same, structured (the UI words it in its own language). */
+  backendFallback: nativeFallbackSchema.nullable(),
   wasmFeatures: z.object({ simd: z.boolean(), threads: z.boolean() }).nullable(),
   /** What runs RetinaFace, blur's second small-face detector (ONNX Runtime, native or WASM). */
   detectorRuntime: z.enum(['onnxruntime-node', 'onnxruntime-wasm']).nullable(),
   /** Why the native ONNX Runtime is not in use, when it is not. */
   detectorRuntimeReason: z.string().nullable(),
+  detectorRuntimeFallback: nativeFallbackSchema.nullable(),
   /** The pool's size: workers beyond the first start when a call finds the others busy. */
   workers: z.number().int(),
   /** Workers started so far (each holds its own copy of the models). */

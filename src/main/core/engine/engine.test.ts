@@ -51,10 +51,14 @@ describe('Engine (human in a worker thread)', () => {
     expect(info.backend).toBe('wasm');
     expect(info.backendReason).toEqual(expect.any(String));
     expect(info.backendReason!.length).toBeGreaterThan(0);
+    // The same, structured for the UI: a load error here (VIGIL_BACKEND is not set in tests).
+    expect(info.backendFallback).toEqual({ forcedBy: null, loadError: expect.any(String) });
+    expect(info.backendReason).toContain(info.backendFallback!.loadError);
     expect(info.wasmFeatures).not.toBeNull();
     // onnxruntime-node ships its native library in the npm package: RetinaFace runs natively.
     expect(info.detectorRuntime).toBe('onnxruntime-node');
     expect(info.detectorRuntimeReason).toBeNull();
+    expect(info.detectorRuntimeFallback).toBeNull();
     expect(info.models.find((m) => m.name === 'retinaface-mnet025')).toMatchObject({
       file: 'mnet.25_v2.onnx',
       loaded: true,

@@ -71,7 +71,7 @@ describe('RetinaFace on small faces', () => {
   it('finds them with the native runtime, as boxes over the faces', async () => {
     native = await RetinaFace.load(modelPath);
     expect(native.runtime).toBe('onnxruntime-node');
-    expect(native.reason).toBeNull();
+    expect(native.fallback).toBeNull();
     const found = await native.detect(photo, 24, 0.6);
     for (const t of truth) expect(found.some((f) => iou(f.box, t) > 0.3)).toBe(true);
     // Nothing on the plain canvas around the photo.
@@ -120,7 +120,7 @@ describe('RetinaFace on small faces', () => {
   it('falls back to WebAssembly with the same result, and says why', async () => {
     wasm = await RetinaFace.load(modelPath, 'wasm');
     expect(wasm.runtime).toBe('onnxruntime-wasm');
-    expect(wasm.reason).toMatch(/VIGIL_ORT=wasm/);
+    expect(wasm.fallback).toEqual({ forcedBy: 'VIGIL_ORT=wasm', loadError: null });
     const a = await native!.detect(photo, 24, 0.6);
     const b = await wasm.detect(photo, 24, 0.6);
     expect(b).toHaveLength(a.length);

@@ -6,6 +6,7 @@ import { dropNestedDuplicates, iou } from '../imaging/boxes';
 import { cropRgb, nms, type DetectedBox } from './face-detector';
 import { withFreeSpatialDims } from './onnx-shape';
 import type { RgbImage } from './protocol';
+import type { NativeFallback } from '../../../shared/schemas';
 
 type Box = [number, number, number, number];
 
@@ -26,20 +27,26 @@ export type OrtRuntime = 'onnxruntime-node' | 'onnxruntime-wasm';
  * onnxruntime-node (native, bundled in its npm package) when it loads, else onnxruntime-web's
  * WASM build (about 8× slower per tile here). VIGIL_ORT=wasm forces WASM (tests).
  */
-export function loadOrt(force?: 'wasm'): { ort: OrtApi; runtime: OrtRuntime; reason: string | null } {
-  let reason = 'VIGIL_ORT=wasm forces WASM';
+export function loadOrt(force?: 'wasm'): {
+  ort: OrtApi;
+  runtime: OrtRuntime;
+  fallback: NativeFallback | null;
+} {
+  let fallback: NativeFallback = { forcedBy: 'VIGIL_ORT=wasm', loadError: null };
   if (force !== 'wasm') {
     try {
-      return { ort: nodeRequire('onnxruntime-node') as OrtApi, runtime: 'onnxruntime-node', reason: null };
+      return { ort: nodeRequire('onnxruntime-node') as OrtApi, runtime: 'onnxruntime-node', fallback: null };
     } catch (err) {
-      const first = (err instanceof Error ? err.message : String(err)).split('\n')[0];
-      reason = `onnxruntime-node does not load here (${first})`;
+      fallback = {
+        forcedBy: null,
+        loadError: (err instanceof Error ? err.message : String(err)).split('\n')[0]!,
+      };
     }
   }
   const ort = nodeRequire('onnxruntime-web') as OrtApi;
   // One thread per engine worker: the pool already runs one worker per core.
   ort.env.wasm.numThreads = 1;
-  return { ort, runtime: 'onnxruntime-wasm', reason };
+  return { ort, runtime: 'onnxruntime-wasm', fallback };
 }
 
 /** The model file in resources/models (from the `retinaface` npm package, MIT). */
@@ -131,11 +138,11 @@ export class RetinaFace {
     private readonly session: InferenceSession,
     readonly runtime: OrtRuntime,
     /** Why the native runtime is not in use, when it is not. */
-    readonly reason: string | null,
+    readonly fallback: NativeFallback | null,
   ) {}
 
   static async load(modelPath: string, force?: 'wasm'): Promise<RetinaFace> {
-    const { ort, runtime, reason } = loadOrt(force);
+    const { ort, runtime, fallback } = loadOrt(force);
     let model: Uint8Array;
     try {
       model = withFreeSpatialDims(await readFile(modelPath));
@@ -147,7 +154,7 @@ export class RetinaFace {
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
     });
-    return new RetinaFace(ort, session, runtime, reason);
+    return new RetinaFace(ort, session, runtime, fallback);
   }
 
   release(): Promise<void> {

@@ -6,6 +6,7 @@ import { MODEL_SCHEME, registerDiskModelRouter } from './disk-io';
 import { alignedChip, fuseUnit } from './align';
 import { type Box, dropNestedDuplicates, iou, searchAreas, shareInside } from '../imaging/boxes';
 import type { DetectRequest, RawFace, RgbImage, WorkerInfo } from './protocol';
+import { fallbackReason, type NativeFallback } from '../../../shared/schemas';
 import {
   BLAZEFACE_FULL,
   cropRgb,
@@ -44,25 +45,27 @@ const LANDMARK_PAIRS: [number, number][] = [
 function loadHuman(force?: 'wasm' | 'tensorflow'): {
   mod: HumanModule;
   backend: 'tensorflow' | 'wasm';
-  reason: string | null;
+  fallback: NativeFallback | null;
 } {
   const distDir = dirname(nodeRequire.resolve('@vladmandic/human'));
-  let reason: string | null = 'VIGIL_BACKEND=wasm forces WASM';
+  let fallback: NativeFallback = { forcedBy: 'VIGIL_BACKEND=wasm', loadError: null };
   if (force !== 'wasm') {
     try {
       nodeRequire('@tensorflow/tfjs-node');
       return {
         mod: nodeRequire(join(distDir, 'human.node.js')) as HumanModule,
         backend: 'tensorflow',
-        reason: null,
+        fallback: null,
       };
     } catch (err) {
       if (force === 'tensorflow') throw err;
-      const first = (err instanceof Error ? err.message : String(err)).split('\n')[0];
-      reason = `@tensorflow/tfjs-node is not installed or does not load here (${first})`;
+      fallback = {
+        forcedBy: null,
+        loadError: (err instanceof Error ? err.message : String(err)).split('\n')[0]!,
+      };
     }
   }
-  return { mod: nodeRequire(join(distDir, 'human.node-wasm.js')) as HumanModule, backend: 'wasm', reason };
+  return { mod: nodeRequire(join(distDir, 'human.node-wasm.js')) as HumanModule, backend: 'wasm', fallback };
 }
 
 export function stillPhotoConfig(backend: 'tensorflow' | 'wasm'): Partial<Config> {
@@ -129,7 +132,7 @@ export class EngineRuntime {
 
   static async create(modelsDir: string, forceBackend?: 'wasm' | 'tensorflow'): Promise<EngineRuntime> {
     const started = performance.now();
-    const { mod, backend, reason } = loadHuman(forceBackend);
+    const { mod, backend, fallback } = loadHuman(forceBackend);
     const human = new mod.Human(stillPhotoConfig(backend));
     registerDiskModelRouter(human.tf.io, modelsDir);
     await human.init();
@@ -198,12 +201,14 @@ export class EngineRuntime {
     const wasm = backend === 'wasm';
     const info: WorkerInfo = {
       backend,
-      backendReason: reason,
+      backendReason: fallback && fallbackReason('@tensorflow/tfjs-node', fallback),
+      backendFallback: fallback,
       wasmFeatures: wasm
         ? { simd: Boolean(human.env.wasm.simd), threads: Boolean(human.env.wasm.multithread) }
         : null,
       detectorRuntime: retina.runtime,
-      detectorRuntimeReason: retina.reason,
+      detectorRuntimeReason: retina.fallback && fallbackReason('onnxruntime-node', retina.fallback),
+      detectorRuntimeFallback: retina.fallback,
       versions: { human: human.version, tfjs: human.tf.version_core, node: process.versions.node },
       models,
       loadMs: round(performance.now() - started),

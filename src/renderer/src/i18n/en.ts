@@ -694,6 +694,8 @@ const en = {
       none: 'Not chosen yet',
     },
     backendReason: 'Why the native backend is not used',
+    fallbackForced: 'The setting {{setting}} forces WebAssembly.',
+    fallbackNotLoadable: '{{module}} is not installed or does not load on this machine:',
     detectorRuntime: 'Small-face detector (RetinaFace)',
     detectorRuntimes: {
       'onnxruntime-node': 'ONNX Runtime, native',

@@ -699,6 +699,8 @@ const ptBR: Translation = {
       none: 'Ainda não escolhido',
     },
     backendReason: 'Por que o backend nativo não é usado',
+    fallbackForced: 'A configuração {{setting}} força o WebAssembly.',
+    fallbackNotLoadable: '{{module}} não está instalado ou não carrega nesta máquina:',
     detectorRuntime: 'Detector de rostos pequenos (RetinaFace)',
     detectorRuntimes: {
       'onnxruntime-node': 'ONNX Runtime, nativo',

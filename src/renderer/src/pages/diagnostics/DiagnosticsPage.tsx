@@ -3,6 +3,7 @@ import {
   Badge,
   Button,
   Card,
+  Code,
   List,
   SimpleGrid,
   Skeleton,
@@ -16,7 +17,7 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import type { diagnosticsSchema } from '../../../../shared/contract';
-import type { EngineInfo } from '../../../../shared/schemas';
+import type { EngineInfo, NativeFallback } from '../../../../shared/schemas';
 import { useVigil } from '../../api/ClientProvider';
 import { hasCode } from '../../api/errors';
 import { useDiagnostics, useEngineInfo, useHealth } from '../../api/queries';
@@ -36,6 +37,30 @@ const STATE_COLORS: Record<EngineInfo['state'], string> = {
   ready: 'teal',
   failed: 'red',
 };
+
+/** Why WASM runs instead of a native module, in the UI's language; the load error stays as thrown. */
+function FallbackText({
+  module,
+  fallback,
+  testId,
+}: {
+  module: string;
+  fallback: NativeFallback;
+  testId: string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Text size="sm" data-testid={testId}>
+      {fallback.forcedBy ? (
+        t('diagnostics.fallbackForced', { setting: fallback.forcedBy })
+      ) : (
+        <>
+          {t('diagnostics.fallbackNotLoadable', { module })} <Code>{fallback.loadError}</Code>
+        </>
+      )}
+    </Text>
+  );
+}
 
 function Section({ title, children, testId }: { title: string; children: ReactNode; testId?: string }) {
   return (
@@ -157,18 +182,22 @@ function EngineSection({ info }: { info: EngineInfo }) {
     <Section title={t('diagnostics.engine')} testId="diagnostics-engine">
       <Stack gap="sm">
         <Rows rows={rows} />
-        {info.backend !== 'tensorflow' && info.backendReason && (
+        {info.backend !== 'tensorflow' && info.backendFallback && (
           <Alert color="blue" variant="light" p="xs" title={t('diagnostics.backendReason')}>
-            <Text size="sm" data-testid="engine-backend-reason">
-              {info.backendReason}
-            </Text>
+            <FallbackText
+              testId="engine-backend-reason"
+              module="@tensorflow/tfjs-node"
+              fallback={info.backendFallback}
+            />
           </Alert>
         )}
-        {info.detectorRuntime === 'onnxruntime-wasm' && info.detectorRuntimeReason && (
+        {info.detectorRuntime === 'onnxruntime-wasm' && info.detectorRuntimeFallback && (
           <Alert color="blue" variant="light" p="xs" title={t('diagnostics.detectorRuntimeReason')}>
-            <Text size="sm" data-testid="engine-detector-runtime-reason">
-              {info.detectorRuntimeReason}
-            </Text>
+            <FallbackText
+              testId="engine-detector-runtime-reason"
+              module="onnxruntime-node"
+              fallback={info.detectorRuntimeFallback}
+            />
           </Alert>
         )}
         {info.state === 'starting' && (
