@@ -1,9 +1,10 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { VigilError } from '../../../shared/errors';
 import { tempDir } from '../test-support';
 import { HistoryLog, runJob } from './history-log';
+import type { JsonLinesFile } from './jsonl';
 
 const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean);
 
@@ -178,6 +179,42 @@ describe('HistoryLog', () => {
     await again.remove([b.id]);
     expect(released).toEqual([[p], [q]]);
     await again.close();
+  });
+
+  it('a change whose append failed (a full disk) is not kept in memory either', async () => {
+    const file = join(tempDir(), 'history.jsonl');
+    const log = await HistoryLog.open(file);
+    const a = await log.create('inspect', [{ file: 'a.jpg', sha256: 'a'.repeat(64) }]);
+    const b = await log.create('inspect', []);
+    const released: string[][] = [];
+    log.onRelease((photos) => void released.push(photos));
+    const full = () =>
+      vi
+        .spyOn((log as unknown as { log: JsonLinesFile }).log, 'append')
+        .mockRejectedValueOnce(Object.assign(new Error('ENOSPC (test)'), { code: 'ENOSPC' }));
+    const ids = () => log.list().records.map((r) => r.id);
+
+    full();
+    await expect(log.create('identify', [])).rejects.toMatchObject({ code: 'ENOSPC' });
+    expect(ids()).toEqual([b.id, a.id]);
+
+    full();
+    await expect(log.update(a.id, { status: 'FINISHED' })).rejects.toMatchObject({ code: 'ENOSPC' });
+    expect(log.get(a.id).status).toBe('PENDING');
+
+    full();
+    await expect(log.remove([a.id])).rejects.toMatchObject({ code: 'ENOSPC' });
+    expect(ids()).toEqual([b.id, a.id]);
+    expect(log.mentions('a'.repeat(64))).toBe(true);
+    expect(released).toEqual([]);
+
+    // What memory says is what the file says.
+    await log.close();
+    const again = await HistoryLog.open(file, { readOnly: true });
+    expect(again.list().records.map((r) => [r.id, r.status])).toEqual([
+      [b.id, 'PENDING'],
+      [a.id, 'PENDING'],
+    ]);
   });
 
   it('runJob records the life cycle, success and failure', async () => {

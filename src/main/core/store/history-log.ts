@@ -171,7 +171,14 @@ export class HistoryLog {
       feedback: [],
     };
     this.records.set(rec.id, rec);
-    await this.append(rec);
+    await this.append(rec).catch((err: unknown) => {
+      // Not on disk (a full disk): not in memory either, where History would list it until a restart.
+      if (this.records.get(rec.id) === rec) {
+        this.records.delete(rec.id);
+        this.untrack(rec.id);
+      }
+      throw err;
+    });
     return rec;
   }
 
@@ -179,7 +186,14 @@ export class HistoryLog {
     const cur = this.get(id);
     const next = { ...cur, ...patch };
     this.records.set(id, next);
-    await this.append(next);
+    await this.append(next).catch((err: unknown) => {
+      // The record stays as the file has it, unless a later update has replaced it since.
+      if (this.records.get(id) === next) {
+        this.records.set(id, cur);
+        this.track(id, JSON.stringify(cur));
+      }
+      throw err;
+    });
     if (patch.status && patch.status !== cur.status && !['PENDING', 'RUNNING'].includes(patch.status)) {
       for (const listener of this.finishListeners) listener(next);
     }
@@ -251,14 +265,21 @@ export class HistoryLog {
   async remove(ids: string[]): Promise<number> {
     let n = 0;
     const released: string[] = [];
-    for (const id of ids) {
-      if (this.records.delete(id)) {
-        released.push(...this.untrack(id));
+    try {
+      for (const id of ids) {
+        if (!this.records.has(id)) continue;
+        // Forgotten only once its tombstone is written: a record whose deletion failed stays
+        // listed (and keeps its place, which a Map re-insert would lose).
         await this.append({ id, deleted: true });
-        n++;
+        if (this.records.delete(id)) {
+          released.push(...this.untrack(id));
+          n++;
+        }
       }
+    } finally {
+      // What the records deleted before a failure mentioned goes all the same.
+      if (released.length) for (const listener of this.releaseListeners) await listener(released);
     }
-    if (released.length) for (const listener of this.releaseListeners) await listener(released);
     return n;
   }
 

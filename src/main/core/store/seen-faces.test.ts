@@ -1,7 +1,8 @@
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { tempDir } from '../test-support';
+import type { JsonLinesFile } from './jsonl';
 import { SeenFaceLog, type SeenFace } from './seen-faces';
 
 const MODEL = 'test-model';
@@ -38,6 +39,29 @@ describe('SeenFaceLog', () => {
     expect(again.ofPhoto('a'.repeat(64)).map((f) => f.id)).toEqual(['a3']);
     expect(again.ofPhoto('b'.repeat(64))).toEqual([]);
     expect([again.get('a1'), again.get('a3')?.row, again.model]).toEqual([undefined, 3, MODEL]);
+    await again.close();
+  });
+
+  it('a change whose append failed (a full disk) is undone in memory too', async () => {
+    const dir = tempDir();
+    const log = await open(dir);
+    await log.replacePhoto('a'.repeat(64), [face('a1', 'a', 0)]);
+    const full = () =>
+      vi
+        .spyOn((log as unknown as { log: JsonLinesFile }).log, 'append')
+        .mockRejectedValueOnce(Object.assign(new Error('ENOSPC (test)'), { code: 'ENOSPC' }));
+    full();
+    await expect(log.replacePhoto('a'.repeat(64), [face('a2', 'a', 1)])).rejects.toMatchObject({
+      code: 'ENOSPC',
+    });
+    expect([...log.values()]).toEqual([face('a1', 'a', 0)]);
+    expect(log.ofPhoto('a'.repeat(64)).map((f) => f.id)).toEqual(['a1']);
+    full();
+    await expect(log.removePhotos(new Set(['a'.repeat(64)]))).rejects.toMatchObject({ code: 'ENOSPC' });
+    expect(log.ofPhoto('a'.repeat(64)).map((f) => f.id)).toEqual(['a1']);
+    await log.close();
+    const again = await open(dir);
+    expect([...again.values()]).toEqual([face('a1', 'a', 0)]);
     await again.close();
   });
 

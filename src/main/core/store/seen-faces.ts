@@ -101,13 +101,20 @@ export class SeenFaceLog {
 
   /** Makes `faces` the photo's seen faces, in place of any it had. */
   async replacePhoto(photoSha256: string, faces: SeenFace[]): Promise<void> {
-    const gone = [...(this.byPhoto.get(photoSha256) ?? [])];
-    gone.forEach((id) => this.forget(id));
+    const gone = this.ofPhoto(photoSha256);
+    gone.forEach((f) => this.forget(f.id));
     faces.forEach((f) => this.remember(f));
-    await this.log.append(
-      ...gone.map((id) => JSON.stringify({ id, deleted: true })),
-      ...faces.map((f) => JSON.stringify(f)),
-    );
+    await this.log
+      .append(
+        ...gone.map((f) => JSON.stringify({ id: f.id, deleted: true })),
+        ...faces.map((f) => JSON.stringify(f)),
+      )
+      .catch((err: unknown) => {
+        // Not written (a full disk): memory goes back to what the file holds.
+        faces.forEach((f) => this.faces.get(f.id) === f && this.forget(f.id));
+        gone.forEach((f) => this.remember(f));
+        throw err;
+      });
   }
 
   /** Removes every seen face of these photos; returns the faces removed. */
@@ -115,7 +122,12 @@ export class SeenFaceLog {
     const gone = [...photos].flatMap((p) => this.ofPhoto(p));
     if (gone.length === 0) return [];
     gone.forEach((f) => this.forget(f.id));
-    await this.log.append(...gone.map((f) => JSON.stringify({ id: f.id, deleted: true })));
+    await this.log
+      .append(...gone.map((f) => JSON.stringify({ id: f.id, deleted: true })))
+      .catch((err: unknown) => {
+        gone.forEach((f) => this.remember(f));
+        throw err;
+      });
     return gone;
   }
 
