@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import * as tar from 'tar';
 import { describe, expect, it } from 'vitest';
@@ -124,5 +125,69 @@ describe('backup and restore', () => {
     expect(r.previous).not.toBeNull();
     expect(existsSync(join(r.previous!, 'watchlist.json'))).toBe(true);
     expect(existsSync(join(src.data, 'watchlist.json'))).toBe(true);
+  });
+
+  it('says what is wrong with a backup, naming it: empty, from a newer Vigil, or holding a damaged store', async () => {
+    const dir = tempDir();
+    const src = await dataWithWatchlistAndHistory(dir);
+    const archive = join(dir, 'backup.tar.gz');
+    await createBackup(src.data, archive);
+    /** The backup re-packed after `change` edits its unpacked files, checksums made to agree. */
+    async function repacked(name: string, change: (folder: string) => void) {
+      const folder = join(dir, `${name}-files`);
+      mkdirSync(folder);
+      await tar.x({ file: archive, cwd: folder });
+      change(folder);
+      const manifestFile = join(folder, '.vigil-backup.json');
+      const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
+        files: { path: string; size: number; sha256: string }[];
+      };
+      for (const f of manifest.files) {
+        const bytes = readFileSync(join(folder, f.path));
+        f.size = bytes.length;
+        f.sha256 = createHash('sha256').update(bytes).digest('hex');
+      }
+      writeFileSync(
+        manifestFile,
+        JSON.stringify({ ...JSON.parse(readFileSync(manifestFile, 'utf8')), files: manifest.files }),
+      );
+      const file = join(dir, name);
+      await tar.c({ gzip: true, file, cwd: folder }, readdirSync(folder));
+      return file;
+    }
+    const failure = async (file: string) => {
+      const target = join(dir, `target-${basename(file)}`);
+      const err = (await restoreBackup(file, target).catch((e: unknown) => e)) as VigilError;
+      expect(err).toBeInstanceOf(VigilError);
+      expect(existsSync(target)).toBe(false);
+      return { code: err.code, message: err.message, details: err.details };
+    };
+
+    const empty = join(dir, 'empty.tar.gz');
+    writeFileSync(empty, '');
+    expect(await failure(empty)).toEqual({
+      code: 'BAD_INPUT',
+      message: 'empty.tar.gz is empty (0 bytes): not a Vigil backup',
+      details: { backup: 'empty.tar.gz', problem: 'empty' },
+    });
+
+    const newer = await repacked('newer.tar.gz', (folder) => {
+      const m = join(folder, '.vigil-backup.json');
+      writeFileSync(m, JSON.stringify({ ...JSON.parse(readFileSync(m, 'utf8')), version: 99 }));
+    });
+    expect(await failure(newer)).toMatchObject({
+      code: 'STORE_VERSION',
+      message: expect.stringMatching(/^newer\.tar\.gz was made by a newer Vigil \(backup format 99/),
+      details: { backup: 'newer.tar.gz', problem: 'newer', version: 99 },
+    });
+
+    const broken = await repacked('broken.tar.gz', (folder) =>
+      writeFileSync(join(folder, 'watchlist.json'), '{oops'),
+    );
+    expect(await failure(broken)).toEqual({
+      code: 'STORE_CORRUPT',
+      message: 'broken.tar.gz holds a data folder Vigil cannot open: watchlist.json is not valid JSON',
+      details: { backup: 'broken.tar.gz', problem: 'store', path: 'watchlist.json' },
+    });
   });
 });

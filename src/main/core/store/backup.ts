@@ -15,21 +15,24 @@ import {
   unlink,
   writeFile,
 } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import * as tar from 'tar';
 import { z } from 'zod';
-import { VigilError } from '../../../shared/errors';
+import { VigilError, type ErrorCode } from '../../../shared/errors';
 import { VERSION } from '../version';
 import { BACKUP_MANIFEST, describeFiles, listDataFiles, sha256File, type OnProgress } from './files';
 import { isWithin, realish } from './move';
 import { lockDataDir, openStore, ownerIn, ownerMark } from './store';
 import { jsonOrNull } from '../../../shared/json';
 
+/** The backup format this Vigil writes and reads. */
+const BACKUP_VERSION = 1;
+
 const manifestSchema = z.object({
   format: z.literal('vigil-backup'),
-  version: z.literal(1),
+  version: z.literal(BACKUP_VERSION),
   createdAt: z.string(),
   appVersion: z.string(),
   files: z.array(z.object({ path: z.string(), size: z.number().int(), sha256: z.string() })),
@@ -54,7 +57,7 @@ export async function createBackup(
   });
   const manifest: z.infer<typeof manifestSchema> = {
     format: 'vigil-backup',
-    version: 1,
+    version: BACKUP_VERSION,
     createdAt: new Date().toISOString(),
     appVersion: VERSION,
     files: await describeFiles(dataDir, files, onProgress),
@@ -100,10 +103,52 @@ const PLAIN_ENTRIES = new Set(['File', 'OldFile', 'ContiguousFile', 'Directory']
  */
 function oddEntry(name: string, path: string, type: string): VigilError | null {
   if (!PLAIN_ENTRIES.has(type))
-    return new VigilError('BAD_INPUT', `${name} holds "${path}" (${type}): a Vigil backup holds only files`);
+    return backupError(
+      'BAD_INPUT',
+      name,
+      'entry',
+      `${name} holds "${path}" (${type}): a Vigil backup holds only files`,
+      {
+        path,
+      },
+    );
   if (isAbsolute(path) || path.split(/[\\/]/).includes('..'))
-    return new VigilError('BAD_INPUT', `${name} holds "${path}", a path outside the folder it restores`);
+    return backupError(
+      'BAD_INPUT',
+      name,
+      'entry',
+      `${name} holds "${path}", a path outside the folder it restores`,
+      {
+        path,
+      },
+    );
   return null;
+}
+
+/**
+ * What is wrong with a backup: `details` name it (`backup`, the file's name) and say what
+ * (`problem`), so the UI words it in its own language; scripts keep the code and message.
+ */
+type BackupProblem =
+  | 'empty'
+  | 'truncated'
+  | 'not-backup'
+  | 'entry'
+  | 'no-manifest'
+  | 'bad-manifest'
+  | 'newer'
+  | 'files-differ'
+  | 'checksum'
+  | 'store';
+
+function backupError(
+  code: ErrorCode,
+  name: string,
+  problem: BackupProblem,
+  message: string,
+  more: Record<string, unknown> = {},
+): VigilError {
+  return new VigilError(code, message, { backup: name, problem, ...more });
 }
 
 /** How much a gzip may expand, as tar.x allows: a small crafted file must not fill the disk. */
@@ -165,19 +210,29 @@ function unpackError(backupFile: string, staging: string, err: Error): VigilErro
   if (syscall && 'tarCode' in err) {
     if (code === 'EEXIST' || code === 'ENOTDIR' || code === 'EISDIR') {
       const path = (err as { entry?: { path?: string } }).entry?.path ?? '';
-      return new VigilError(
+      return backupError(
         'BAD_INPUT',
+        name,
+        'entry',
         `${name} is not a Vigil backup: its entry "${path}" clashes with another (${code})`,
+        { path },
       );
     }
     return new VigilError('TARGET_NOT_WRITABLE', `Cannot unpack ${name} into ${staging} (${code})`);
   }
   if (code === 'Z_BUF_ERROR' || /Truncated input/.test(err.message))
-    return new VigilError(
+    return backupError(
       'BAD_INPUT',
+      name,
+      'truncated',
       `${name} is truncated (it ends in the middle of a file): the backup is damaged or was not copied whole`,
     );
-  return new VigilError('BAD_INPUT', `${name} is not a Vigil backup or is damaged (${err.message})`);
+  return backupError(
+    'BAD_INPUT',
+    name,
+    'not-backup',
+    `${name} is not a Vigil backup or is damaged (${err.message})`,
+  );
 }
 
 /**
@@ -190,32 +245,57 @@ export async function unpackVerified(
   staging: string,
   onProgress?: OnProgress,
 ): Promise<{ files: number }> {
-  await stat(backupFile).catch(() => {
-    throw new VigilError('FILE_NOT_FOUND', `Cannot read ${backupFile}`);
-  });
+  const name = basename(backupFile);
+  const size = await stat(backupFile).then(
+    (s) => s.size,
+    () => {
+      throw new VigilError('FILE_NOT_FOUND', `Cannot read ${backupFile}`, { file: backupFile });
+    },
+  );
+  // gunzip would call an empty file "truncated", as if a copy had stopped half-way.
+  if (size === 0)
+    throw backupError('BAD_INPUT', name, 'empty', `${name} is empty (0 bytes): not a Vigil backup`);
   await extractArchive(backupFile, staging).catch((err: Error) => {
     throw unpackError(backupFile, staging, err);
   });
   const raw = await readFile(join(staging, BACKUP_MANIFEST), 'utf8').catch(() => {
-    throw new VigilError('BAD_INPUT', `${basename(backupFile)} has no Vigil backup manifest`);
+    throw backupError('BAD_INPUT', name, 'no-manifest', `${name} has no Vigil backup manifest`);
   });
-  const manifest = manifestSchema.safeParse(jsonOrNull(raw));
+  const json = jsonOrNull(raw) as { format?: unknown; version?: unknown } | null;
+  // A later format is not damage: say which Vigil can read it.
+  if (json?.format === 'vigil-backup' && typeof json.version === 'number' && json.version > BACKUP_VERSION) {
+    throw backupError(
+      'STORE_VERSION',
+      name,
+      'newer',
+      `${name} was made by a newer Vigil (backup format ${json.version}; this one reads ${BACKUP_VERSION}): update Vigil to restore it`,
+      { version: json.version },
+    );
+  }
+  const manifest = manifestSchema.safeParse(json);
   if (!manifest.success)
-    throw new VigilError('BAD_INPUT', `${basename(backupFile)} has an unreadable manifest`);
+    throw backupError('BAD_INPUT', name, 'bad-manifest', `${name} has an unreadable manifest`);
   const present = (await listDataFiles(staging)).filter((f) => f !== STAGING_OWNER);
   const expected = manifest.data.files.map((f) => f.path).sort();
   if (present.join('\n') !== expected.join('\n')) {
-    throw new VigilError(
+    throw backupError(
       'STORE_CORRUPT',
-      `${basename(backupFile)} does not hold the files its manifest lists`,
+      name,
+      'files-differ',
+      `${name} does not hold the files its manifest lists`,
     );
   }
   for (const [i, f] of manifest.data.files.entries()) {
     const full = join(staging, f.path);
     if ((await stat(full)).size !== f.size || (await sha256File(full)) !== f.sha256) {
-      throw new VigilError(
+      throw backupError(
         'STORE_CORRUPT',
-        `${f.path} in ${basename(backupFile)} is damaged (checksum mismatch)`,
+        name,
+        'checksum',
+        `${f.path} in ${name} is damaged (checksum mismatch)`,
+        {
+          path: f.path,
+        },
       );
     }
     onProgress?.(i + 1, manifest.data.files.length);
@@ -223,7 +303,15 @@ export async function unpackVerified(
   await unlink(join(staging, BACKUP_MANIFEST));
   await rm(join(staging, STAGING_OWNER), { force: true });
   // Opening validates every document and the vector files before anything is replaced.
-  const store = await openStore(staging);
+  const store = await openStore(staging).catch((err: unknown) => {
+    if (!(err instanceof VigilError)) throw err;
+    // The staging copy's damage is the backup's, not the running store's: name the backup.
+    const file = typeof err.details?.file === 'string' ? relative(staging, err.details.file) : null;
+    const why = err.message.replace(/; (it|the file) was left untouched$|; nothing was changed$/, '');
+    throw backupError(err.code, name, 'store', `${name} holds a data folder Vigil cannot open: ${why}`, {
+      ...(file && !file.startsWith('..') && { path: file }),
+    });
+  });
   await store.close();
   return { files: manifest.data.files.length };
 }

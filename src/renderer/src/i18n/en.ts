@@ -674,6 +674,7 @@ const en = {
       confirm: 'Restore',
       restored: 'Restored {{files}} files from {{name}}.',
       previous: 'The data it replaced is kept in {{dir}}.',
+      restoreFailed: 'Nothing was restored; the current data is as it was',
     },
   },
   diagnostics: {
@@ -784,6 +785,20 @@ const en = {
       OUTPUT_DIR_INVALID_relative: 'The output folder must be a full path, not {{dir}}.',
       OUTPUT_DIR_INVALID_file: '{{dir}} is a file, not a folder.',
       OUTPUT_IN_DATA_DIR: "{{dir}} is inside Vigil's data folder; choose another folder.",
+    },
+    /** What is wrong with a backup file (details.problem of a restore's error). */
+    backup: {
+      empty: '{{backup}} is empty (0 bytes): it is not a Vigil backup.',
+      truncated: '{{backup}} ends in the middle of a file: it is damaged or was not copied whole.',
+      'not-backup': '{{backup}} is not a Vigil backup, or it is damaged.',
+      entry: '{{backup}} holds “{{path}}”, which a Vigil backup never holds.',
+      'no-manifest': '{{backup}} has no Vigil backup manifest.',
+      'bad-manifest': '{{backup}} has a manifest Vigil cannot read.',
+      newer: '{{backup}} was made by a newer Vigil (backup format {{version}}): update Vigil to restore it.',
+      'files-differ': '{{backup}} does not hold the files its manifest lists.',
+      checksum: '{{path}} in {{backup}} is damaged (its checksum does not match).',
+      store: '{{backup}} holds a data folder Vigil cannot open: {{path}} is damaged.',
+      storeUnnamed: '{{backup}} holds a data folder Vigil cannot open.',
     },
     codes: {
       BAD_INPUT: 'Invalid request',

@@ -678,6 +678,7 @@ const ptBR: Translation = {
         'A lista de procurados, o histórico e as configurações são substituídos pelos de {{name}}. O arquivo é conferido por completo antes, e os dados atuais ficam guardados numa pasta ao lado.',
       confirm: 'Restaurar',
       restored: '{{files}} arquivos restaurados de {{name}}.',
+      restoreFailed: 'Nada foi restaurado; os dados atuais continuam como estavam',
       previous: 'Os dados substituídos estão guardados em {{dir}}.',
     },
   },
@@ -790,6 +791,20 @@ const ptBR: Translation = {
       OUTPUT_DIR_INVALID_relative: 'A pasta de saída deve ser um caminho completo, não {{dir}}.',
       OUTPUT_DIR_INVALID_file: '{{dir}} é um arquivo, não uma pasta.',
       OUTPUT_IN_DATA_DIR: '{{dir}} fica dentro da pasta de dados do Vigil; escolha outra pasta.',
+    },
+    backup: {
+      empty: '{{backup}} está vazio (0 bytes): não é um backup do Vigil.',
+      truncated: '{{backup}} termina no meio de um arquivo: está danificado ou não foi copiado por inteiro.',
+      'not-backup': '{{backup}} não é um backup do Vigil, ou está danificado.',
+      entry: '{{backup}} contém “{{path}}”, que um backup do Vigil nunca contém.',
+      'no-manifest': '{{backup}} não tem o manifesto de backup do Vigil.',
+      'bad-manifest': '{{backup}} tem um manifesto que o Vigil não consegue ler.',
+      newer:
+        '{{backup}} foi feito por um Vigil mais novo (formato de backup {{version}}): atualize o Vigil para restaurá-lo.',
+      'files-differ': '{{backup}} não contém os arquivos que seu manifesto lista.',
+      checksum: '{{path}} em {{backup}} está danificado (o checksum não confere).',
+      store: '{{backup}} contém uma pasta de dados que o Vigil não consegue abrir: {{path}} está danificado.',
+      storeUnnamed: '{{backup}} contém uma pasta de dados que o Vigil não consegue abrir.',
     },
     codes: {
       BAD_INPUT: 'Solicitação inválida',

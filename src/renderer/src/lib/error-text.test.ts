@@ -44,4 +44,43 @@ describe('errorText', () => {
       'already enrolled',
     );
   });
+
+  it('words what is wrong with a backup from its details, in both languages', async () => {
+    const pt = await translator('pt-BR');
+    const en = await translator('en');
+    const broken = {
+      code: 'STORE_CORRUPT' as const,
+      message: 'b.tar.gz holds a data folder Vigil cannot open: watchlist.json is not valid JSON',
+      details: { backup: 'b.tar.gz', problem: 'store', path: 'watchlist.json' },
+    };
+    expect(errorText(broken, pt, 'pt-BR')).toBe(
+      'b.tar.gz contém uma pasta de dados que o Vigil não consegue abrir: watchlist.json está danificado.',
+    );
+    expect(errorText({ ...broken, details: { backup: 'b.tar.gz', problem: 'store' } }, en, 'en')).toBe(
+      'b.tar.gz holds a data folder Vigil cannot open.',
+    );
+    const newer = {
+      code: 'STORE_VERSION' as const,
+      message: 'x',
+      details: { backup: 'n.tar.gz', problem: 'newer', version: 1200 },
+    };
+    expect(errorText(newer, pt, 'pt-BR')).toBe(
+      'n.tar.gz foi feito por um Vigil mais novo (formato de backup 1.200): atualize o Vigil para restaurá-lo.',
+    );
+    expect(
+      errorText(
+        { code: 'BAD_INPUT', message: 'x', details: { backup: 'e.tar.gz', problem: 'empty' } },
+        en,
+        'en',
+      ),
+    ).toBe('e.tar.gz is empty (0 bytes): it is not a Vigil backup.');
+    // A problem this UI does not know keeps the core's message.
+    expect(
+      errorText(
+        { code: 'BAD_INPUT', message: 'as the core says', details: { backup: 'x', problem: 'later' } },
+        pt,
+        'pt-BR',
+      ),
+    ).toBe('as the core says');
+  });
 });

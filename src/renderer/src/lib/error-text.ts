@@ -6,6 +6,20 @@ import { baseName } from './files';
 const text = (d: Record<string, unknown> | undefined, key: string) =>
   typeof d?.[key] === 'string' ? (d[key] as string) : undefined;
 
+/** What the core says is wrong with a backup (details.problem), each worded in errors.backup. */
+const BACKUP_PROBLEMS = [
+  'empty',
+  'truncated',
+  'not-backup',
+  'entry',
+  'no-manifest',
+  'bad-manifest',
+  'newer',
+  'files-differ',
+  'checksum',
+  'store',
+] as const;
+
 /**
  * An error's message in the UI language, for the common codes whose details name what failed
  * (the core writes English messages, and scripts read them); any other error keeps the core's.
@@ -14,6 +28,14 @@ export function errorText(error: ErrorShape, t: TFunction, lang: string): string
   const d = error.details;
   const file = text(d, 'file');
   const dir = text(d, 'dir');
+  const backup = text(d, 'backup');
+  const problem = BACKUP_PROBLEMS.find((p) => p === text(d, 'problem'));
+  if (backup && problem) {
+    const path = text(d, 'path');
+    const key = problem === 'store' && !path ? 'storeUnnamed' : problem;
+    const version = typeof d?.version === 'number' ? formatNumber(lang, d.version) : '';
+    return t(`errors.backup.${key}`, { backup, path, version });
+  }
   switch (error.code) {
     case 'CORE_UNREACHABLE':
       return t('errors.messages.CORE_UNREACHABLE');

@@ -175,7 +175,9 @@ function RestorePart() {
             {chosen && t('settings.backup.confirmBody', { name: nameOf(chosen) })}
           </Text>
           <OperationProgress active={restore.isPending} />
-          {restore.isError && <ErrorNotice error={restore.error} />}
+          {restore.isError && (
+            <ErrorNotice error={restore.error} title={t('settings.backup.restoreFailed')} />
+          )}
           <Group justify="flex-end" gap="xs">
             <Button variant="default" onClick={() => setConfirming(false)} disabled={restore.isPending}>
               {t('common.cancel')}
