@@ -286,6 +286,8 @@ export function addMatchCommands(
         if (r.describedAgain) out(`${r.describedAgain} faces from an earlier model described again`);
         for (const n of r.notDescribed) out(`not imported: ${n.subject}, ${n.file}: ${n.reason}`);
         for (const n of r.refused ?? []) out(`not imported: ${n.subject}, ${n.file}: ${n.reason}`);
+        // Subjects already up to date are the usual re-import: only the others are worth a line.
+        for (const s of r.skipped) if (s.code !== 'UP_TO_DATE') out(`not added: ${s.name}: ${s.reason}`);
       }
     });
   });

@@ -171,7 +171,7 @@ export const contract = {
   'watchlist.removeFace': channel({
     input: z.object({ subjectId: id, faceId: id }).strict(),
     output: subjectSchema,
-    summary: 'Remove one enrolled face from a subject.',
+    summary: 'Remove one enrolled face from a subject; importing a file that holds it again leaves it out.',
   }),
   'watchlist.setCover': channel({
     input: z.object({ subjectId: id, faceId: id }).strict(),
@@ -194,7 +194,7 @@ export const contract = {
     input: z.object({ source: imageSourceSchema }).strict(),
     output: importReportSchema,
     summary:
-      'Merge an exported watchlist file by subject id, all or nothing; reports what was added, updated, skipped. Faces of a file from an earlier Vigil model are described again from the photos it carries; a face already enrolled on another subject is left out (`refused`, code DUPLICATE); a damaged file (unsafe ids, an id of another face, a descriptor of the wrong size) is refused with BAD_INPUT.',
+      'Merge an exported watchlist file by subject id, all or nothing; reports what was added, updated, skipped. Faces of a file from an earlier Vigil model are described again from the photos it carries; a face already enrolled on another subject (`refused`, code DUPLICATE) or removed here with watchlist.removeFace (code REMOVED_HERE) is left out; a new subject none of whose faces could be imported is not added (`skipped`, code NO_FACE_IMPORTED); a damaged file (unsafe ids, an id of another face, a descriptor of the wrong size) is refused with BAD_INPUT.',
   }),
   'match.identify': channel({
     input: z

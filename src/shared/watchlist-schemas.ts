@@ -90,32 +90,60 @@ export const undescribedFaceSchema = z.object({
 });
 export type UndescribedFace = z.infer<typeof undescribedFaceSchema>;
 
-/** Why a face of an import file was left out although it could be read (the UI words each code). */
-export const refusedCodes = ['DUPLICATE'] as const;
+/**
+ * Why a face of an import file was left out although it could be read (the UI words each code):
+ * DUPLICATE, enrolment would refuse it (the same face of the same photo is on another subject);
+ * REMOVED_HERE, it was removed from the watchlist here after an earlier import, so importing the
+ * same file again does not bring it back.
+ */
+export const refusedCodes = ['DUPLICATE', 'REMOVED_HERE'] as const;
 
-/** A face of an import file that was not imported, as enrolment would refuse it, and why. */
-export const refusedFaceSchema = z.object({
+const refusedFaceFields = {
   subject: z.string(),
   file: z.string(),
   /** In English, for logs and scripts. */
   reason: z.string(),
-  code: z.enum(refusedCodes),
-  /** DUPLICATE: the subject that has this face already (in the data dir, or earlier in the file). */
-  enrolledAs: z.object({ id: z.string(), name: z.string() }),
-});
+};
+
+/** A face of an import file that was not imported, and why. */
+export const refusedFaceSchema = z.discriminatedUnion('code', [
+  z.object({
+    ...refusedFaceFields,
+    code: z.literal('DUPLICATE'),
+    /** The subject that has this face already (in the data dir, or earlier in the file). */
+    enrolledAs: z.object({ id: z.string(), name: z.string() }),
+  }),
+  z.object({ ...refusedFaceFields, code: z.literal('REMOVED_HERE') }),
+]);
 export type RefusedFace = z.infer<typeof refusedFaceSchema>;
+
+/**
+ * Why a subject of an import file changed nothing (the UI words each code): UP_TO_DATE, it is
+ * here already and the file adds nothing; NO_FACE_IMPORTED, it is new but every face the file
+ * gives it was left out (`refused` or `notDescribed` say why), so it is not added empty.
+ */
+export const skippedCodes = ['UP_TO_DATE', 'NO_FACE_IMPORTED'] as const;
 
 export const importReportSchema = z.object({
   added: z.array(z.object({ id: z.string(), name: z.string() })),
   updated: z.array(z.object({ id: z.string(), name: z.string(), facesAdded: z.number().int() })),
-  skipped: z.array(z.object({ id: z.string(), name: z.string(), reason: z.string() })),
+  skipped: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      /** In English, for logs and scripts. */
+      reason: z.string(),
+      /** Absent from reports written before codes existed. */
+      code: z.enum(skippedCodes).optional(),
+    }),
+  ),
   /** Faces of a file from an earlier Vigil model, described again from the photos it carries. */
   describedAgain: z.number().int(),
   /** Faces of such a file that could not be (no photo in the file, face not found again): not imported. */
   notDescribed: z.array(undescribedFaceSchema),
   /**
-   * Faces left out as enrolment would refuse them: the same face of the same photo is already on
-   * another subject. Absent from reports written before imports checked this.
+   * Faces left out although they could be read: already enrolled on another subject, or removed
+   * here after an earlier import. Absent from reports written before imports checked this.
    */
   refused: z.array(refusedFaceSchema).optional(),
 });

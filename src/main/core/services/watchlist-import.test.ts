@@ -22,10 +22,12 @@ interface FileFace {
 interface FileSubject {
   id: string;
   name: string;
+  notes: string;
   updatedAt: string;
   faces: FileFace[];
 }
 interface ExportFile {
+  model: string;
   subjects: FileSubject[];
 }
 
@@ -226,7 +228,8 @@ describe("watchlist.import applies enrolment's DUPLICATE rule", () => {
     const r = await importInto(core, doc);
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value).toMatchObject({
-      added: [{ name: 'Alice Twin' }],
+      added: [],
+      skipped: [{ name: 'Alice Twin', code: 'NO_FACE_IMPORTED' }],
       refused: [
         {
           subject: 'Alice Twin',
@@ -248,8 +251,158 @@ describe("watchlist.import applies enrolment's DUPLICATE rule", () => {
     const r = await importInto(core, doc);
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value).toMatchObject({
+      added: [{ name: 'Alice Example' }],
+      skipped: [{ name: 'Alice Twin', code: 'NO_FACE_IMPORTED' }],
       refused: [{ subject: 'Alice Twin', code: 'DUPLICATE', enrolledAs: { name: 'Alice Example' } }],
     });
     expect(await matches(core, alicePhoto)).toEqual([['Alice Example', 1]]);
+  });
+});
+
+describe('watchlist.import does not add a subject whose faces were all left out', () => {
+  it('skips a new subject every face of which is refused, naming why, and adds nothing of it', async () => {
+    const core = await emptyCore();
+    const doc = exportFile();
+    const alice = subjectNamed(doc, 'Alice Example');
+    doc.subjects = [alice];
+    expect((await importInto(core, doc)).ok).toBe(true);
+    const twin = copyAs(alice, 'Alice Twin');
+    doc.subjects = [twin];
+    const r = await importInto(core, doc);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value).toMatchObject({
+      added: [],
+      updated: [],
+      skipped: [
+        {
+          id: twin.id,
+          name: 'Alice Twin',
+          code: 'NO_FACE_IMPORTED',
+          reason: 'none of its faces could be imported',
+        },
+      ],
+      refused: [{ subject: 'Alice Twin', code: 'DUPLICATE', enrolledAs: { name: 'Alice Example' } }],
+    });
+    expect(await names(core)).toEqual(['Alice Example']);
+    expect(namesOnDisk(core)).toEqual(['Alice Example']);
+  });
+
+  it('adds a new subject some of whose faces are refused, with the others', async () => {
+    const core = await emptyCore();
+    const doc = exportFile();
+    const [alice, bea] = [subjectNamed(doc, 'Alice Example'), subjectNamed(doc, 'Bea Example')];
+    doc.subjects = [alice];
+    expect((await importInto(core, doc)).ok).toBe(true);
+    // Alice's face (refused: Alice has it) and Bea's, on one new subject.
+    const mixed = copyAs(alice, 'Mixed');
+    mixed.faces.push({ ...bea.faces[0]!, id: randomUUID() });
+    doc.subjects = [mixed];
+    const r = await importInto(core, doc);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value).toMatchObject({
+      added: [{ name: 'Mixed' }],
+      skipped: [],
+      refused: [{ code: 'DUPLICATE' }],
+    });
+    const shown = await callOk(core, 'watchlist.get', { id: mixed.id });
+    expect(shown.faces.map((f: { sourceFile: string }) => f.sourceFile)).toEqual([bea.faces[0]!.sourceFile]);
+  });
+
+  it('skips a new subject of an earlier model whose faces could not be described again', async () => {
+    const core = await emptyCore();
+    const doc = exportFile();
+    doc.model = 'human/faceres+mobileface-aligned';
+    const bea = subjectNamed(doc, 'Bea Example');
+    bea.faces[0]!.source = null;
+    const r = await importInto(core, doc);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value).toMatchObject({
+      added: [{ name: 'Alice Example' }],
+      skipped: [{ id: bea.id, code: 'NO_FACE_IMPORTED' }],
+      notDescribed: [{ subject: 'Bea Example', code: 'NO_PHOTO_IN_FILE' }],
+    });
+    expect(await names(core)).toEqual(['Alice Example']);
+  });
+
+  it('still adds a subject that had no faces where it was exported', async () => {
+    const core = await emptyCore();
+    const doc = exportFile();
+    const empty = { ...copyAs(subjectNamed(doc, 'Alice Example'), 'Nobody Yet'), faces: [] };
+    doc.subjects = [empty];
+    const r = await importInto(core, doc);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value).toMatchObject({ added: [{ id: empty.id, name: 'Nobody Yet' }], skipped: [] });
+    expect(await names(core)).toEqual(['Nobody Yet']);
+  });
+
+  it('still updates a subject already here whose faces in the file are all refused', async () => {
+    const core = await emptyCore();
+    expect((await importInto(core, exportFile())).ok).toBe(true);
+    const doc = exportFile();
+    const [alice, bea] = [subjectNamed(doc, 'Alice Example'), subjectNamed(doc, 'Bea Example')];
+    // Bea, edited since, with only a copy of Alice's face.
+    bea.notes = 'seen again';
+    bea.updatedAt = new Date(Date.now() + 60_000).toISOString();
+    bea.faces = [{ ...alice.faces[0]!, id: randomUUID() }];
+    doc.subjects = [bea];
+    const r = await importInto(core, doc);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value).toMatchObject({
+      updated: [{ id: bea.id, facesAdded: 0 }],
+      skipped: [],
+      refused: [{ subject: 'Bea Example', code: 'DUPLICATE' }],
+    });
+    expect((await callOk(core, 'watchlist.get', { id: bea.id })).notes).toBe('seen again');
+  });
+});
+
+describe('watchlist.import leaves out faces removed here', () => {
+  it('does not bring back a face removed after an earlier import, even after a restart', async () => {
+    const dataDir = join(dir, randomUUID());
+    let core = await createTestCore(dataDir);
+    const close = () => core.close();
+    onTestFinished(() => close());
+    expect((await importInto(core, exportFile())).ok).toBe(true);
+    const alice = subjectNamed(exportFile(), 'Alice Example');
+    await callOk(core, 'watchlist.removeFace', { subjectId: alice.id, faceId: alice.faces[0]!.id });
+    await core.close();
+    core = await createTestCore(dataDir);
+
+    const r = await importInto(core, exportFile());
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value).toMatchObject({
+      added: [],
+      updated: [],
+      refused: [
+        {
+          subject: 'Alice Example',
+          file: alice.faces[0]!.sourceFile,
+          code: 'REMOVED_HERE',
+          reason: 'this face was removed from the watchlist here',
+        },
+      ],
+    });
+    expect((await callOk(core, 'watchlist.get', { id: alice.id })).faces).toEqual([]);
+    expect(await matches(core, alicePhoto)).toEqual([]);
+
+    // Enrolling the same photo again on purpose works, and the next import neither duplicates it
+    // nor reports it as removed.
+    await callOk(core, 'watchlist.enroll', { subjectId: alice.id, source: { path: alicePhoto } });
+    expect(await matches(core, alicePhoto)).toEqual([['Alice Example', 1]]);
+    const again = await importInto(core, exportFile());
+    if (!again.ok) throw new Error(again.error.message);
+    expect(again.value).toMatchObject({ added: [], updated: [], refused: [] });
+    expect((await callOk(core, 'watchlist.get', { id: alice.id })).faces).toHaveLength(1);
+  });
+
+  it('brings back a subject deleted here with its faces: importing it is explicit', async () => {
+    const core = await emptyCore();
+    expect((await importInto(core, exportFile())).ok).toBe(true);
+    const bea = subjectNamed(exportFile(), 'Bea Example');
+    await callOk(core, 'watchlist.delete', { id: bea.id });
+    const r = await importInto(core, exportFile());
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value).toMatchObject({ added: [{ id: bea.id }], refused: [] });
+    expect((await callOk(core, 'watchlist.get', { id: bea.id })).faces).toHaveLength(1);
   });
 });

@@ -10,6 +10,7 @@ import {
   subjectPatchSchema,
   type EnrolledFace,
   type ImportReport,
+  type RefusedFace,
   type Subject,
   type UndescribedCode,
 } from '../../../shared/watchlist-schemas';
@@ -158,6 +159,9 @@ export async function removeFace(deps: WatchlistDeps, subjectId: string, faceId:
     const removed = s.faces.filter((f) => f.id === faceId);
     s.faces = s.faces.filter((f) => f.id !== faceId);
     s.updatedAt = now();
+    // Remembered so that importing a file holding this face again does not bring it back; enrolling
+    // the same photo again still works, as enrolment gives every face a new id.
+    deps.store.watchlist.data.removedFaceIds.push(faceId);
     await deps.store.watchlist.write();
     deps.matcher.removeWatchlistFace(faceId);
     await eraseEnrolment(deps, removed);
@@ -567,7 +571,9 @@ function newFace(f: ImportedFace, descriptor: Float32Array): NewFace {
 /**
  * Works out everything an import will change, and describes faces again where needed, without
  * writing anything: the newer side wins for a subject's fields, faces are merged (a face already
- * on the subject, by id or by photo and box, is kept as it is).
+ * on the subject, by id or by photo and box, is kept as it is), a face removed here is left out,
+ * and a new subject none of whose faces can be imported is not added (an empty subject from the
+ * file, one that had no faces where it was exported, is).
  */
 async function planImport(
   deps: AnalyseDeps,
@@ -576,6 +582,7 @@ async function planImport(
   report: CompleteReport,
 ): Promise<SubjectChange[]> {
   const describe = earlier ? describerOf(deps, doc) : null;
+  const removedHere = new Set(deps.store.watchlist.data.removedFaceIds);
   const changes: SubjectChange[] = [];
   for (const inc of doc.subjects) {
     const current = deps.store.watchlist.data.subjects.find((s) => s.id === inc.id);
@@ -590,6 +597,15 @@ async function planImport(
       kept.some((x) => x.id === f.id || sameFace(x, f)) || change.faces.some((x) => sameFace(x.entry, f));
     for (const f of inc.faces) {
       if (onSubject(f)) continue;
+      if (removedHere.has(f.id)) {
+        report.refused.push({
+          subject: inc.name,
+          file: f.sourceFile,
+          reason: 'this face was removed from the watchlist here',
+          code: 'REMOVED_HERE',
+        });
+        continue;
+      }
       // Enrolment's DUPLICATE rule: one face of one photo names one person, never two.
       const holder = enrolledElsewhere(deps, changes, f);
       if (holder) {
@@ -609,6 +625,15 @@ async function planImport(
       }
       if (describe) report.describedAgain++;
       change.faces.push(newFace(f, descriptor));
+    }
+    if (change.isNew && inc.faces.length > 0 && change.faces.length === 0) {
+      report.skipped.push({
+        id: inc.id,
+        name: inc.name,
+        reason: 'none of its faces could be imported',
+        code: 'NO_FACE_IMPORTED',
+      });
+      continue;
     }
     changes.push(change);
   }
@@ -726,13 +751,16 @@ export async function importWatchlist(deps: WatchlistDeps, source: ImageSource) 
         if (isNew) report.added.push({ id, name });
         else if (faces.length > 0 || fieldsUpdated)
           report.updated.push({ id, name, facesAdded: faces.length });
-        else report.skipped.push({ id, name, reason: 'already up to date' });
+        else report.skipped.push({ id, name, reason: 'already up to date', code: 'UP_TO_DATE' });
       }
+      const leftOut = (code: RefusedFace['code']) => report.refused.filter((r) => r.code === code).length;
+      const [duplicates, removedHere] = [leftOut('DUPLICATE'), leftOut('REMOVED_HERE')];
       return {
         value: report,
         summary:
-          `Imported ${report.added.length} new, ${report.updated.length} updated, ${report.skipped.length} unchanged` +
-          (report.refused.length ? `; ${report.refused.length} faces refused as already enrolled` : ''),
+          `Imported ${report.added.length} new, ${report.updated.length} updated, ${report.skipped.length} skipped` +
+          (duplicates ? `; ${duplicates} faces refused as already enrolled` : '') +
+          (removedHere ? `; ${removedHere} faces left out as removed here` : ''),
         message: {
           key: 'import',
           values: {

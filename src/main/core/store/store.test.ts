@@ -38,6 +38,18 @@ describe('openStore', () => {
     }
   });
 
+  it('opens a watchlist.json written before removed faces were recorded', async () => {
+    const dir = tempDir();
+    const doc = { version: 1, model: 'human/faceres+mobileface-aligned-flip', subjects: [] };
+    await writeFile(join(dir, 'watchlist.json'), JSON.stringify(doc));
+    const store = await openStore(dir);
+    try {
+      expect(store.watchlist.data.removedFaceIds).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses to open over a corrupt faces.json and leaves it as it was', async () => {
     const dir = tempDir();
     await writeFile(join(dir, 'faces.json'), '{"version":1,"faces":');

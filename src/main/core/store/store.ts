@@ -62,6 +62,11 @@ export const watchlistDocSchema = z.object({
   subjects: z.array(storedSubjectSchema),
   /** Written with `model` when the stored faces were described again for it (reembed.ts). */
   modelChange: modelChangeSchema.optional(),
+  /**
+   * Ids of faces the user removed from a subject, so that importing a file again does not bring
+   * them back. Absent from documents written before removals were recorded.
+   */
+  removedFaceIds: z.array(z.string()).default([]),
 });
 
 export const retentionSchema = z.object({
@@ -212,7 +217,7 @@ async function openLockedStore(dir: string, unlock: () => Promise<void>): Promis
     file: join(dir, 'watchlist.json'),
     schema: watchlistDocSchema,
     version: 1,
-    initial: () => ({ version: 1 as const, model: DESCRIPTOR_MODEL, subjects: [] }),
+    initial: () => ({ version: 1 as const, model: DESCRIPTOR_MODEL, subjects: [], removedFaceIds: [] }),
   });
   const subjects = watchlist.data.subjects;
   // Before anything is written: opening creates the files of a fresh data dir.

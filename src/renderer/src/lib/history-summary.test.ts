@@ -59,7 +59,7 @@ describe('summaryText', () => {
       }),
     ).toBe('3 faces; 1 matched: Ana; 2 possible: Bo, Cy');
     expect(say(t, 'en', { key: 'import', values: { added: 2, updated: 0, skipped: 1 } })).toBe(
-      'Imported 2 new, 0 updated, 1 unchanged',
+      'Imported 2 new, 0 updated, 1 skipped',
     );
     expect(
       say(t, 'en', {

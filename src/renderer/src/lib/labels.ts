@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
 import type { BlurFormat } from '../../../shared/blur-schemas';
 import type { Verdict } from '../../../shared/match-schemas';
-import type { RefusedFace, UndescribedFace } from '../../../shared/watchlist-schemas';
+import type { ImportReport, RefusedFace, UndescribedFace } from '../../../shared/watchlist-schemas';
 import type { BoxTone } from '../pages/scan/PhotoView';
 
 /** Mantine colours, one meaning each across the app: red = match, orange = possible. */
@@ -39,5 +39,12 @@ export function undescribedReason(t: TFunction, face: UndescribedFace): string {
 
 /** Why an import left a face out, in the UI's language. */
 export function refusedReason(t: TFunction, face: RefusedFace): string {
-  return t(`watchlist.import.refusedReason.${face.code}`, { name: face.enrolledAs.name });
+  return face.code === 'DUPLICATE'
+    ? t('watchlist.import.refusedReason.DUPLICATE', { name: face.enrolledAs.name })
+    : t(`watchlist.import.refusedReason.${face.code}`);
+}
+
+/** Why an import changed nothing of a subject, in the UI's language (older reports: the core's English). */
+export function skippedReason(t: TFunction, subject: ImportReport['skipped'][number]): string {
+  return subject.code ? t(`watchlist.import.skippedReason.${subject.code}`) : subject.reason;
 }

@@ -11,7 +11,7 @@ import { IconDownload, IconFileImport, IconPlus, IconSearch, IconWatchlist } fro
 import { PageHeader } from '../../components/PageHeader';
 import { downloadBase64 } from '../../lib/download';
 import { toImageSource } from '../../lib/files';
-import { refusedReason, undescribedReason } from '../../lib/labels';
+import { refusedReason, skippedReason, undescribedReason } from '../../lib/labels';
 import { formatBytes } from '../../format';
 import { useNavigation } from '../../navigation';
 import { SearchPanel } from './SearchPanel';
@@ -84,8 +84,7 @@ function ImportReportView({ report }: { report: ImportReport }) {
         testId="import-skipped"
         rows={report.skipped.map((r) => ({
           id: r.id,
-          // The core's reasons are English sentences; the one it gives today is translated here.
-          text: `${r.name} — ${r.reason === 'already up to date' ? t('watchlist.import.upToDate') : r.reason}`,
+          text: `${r.name} — ${skippedReason(t, r)}`,
         }))}
       />
       {report.describedAgain > 0 && (
