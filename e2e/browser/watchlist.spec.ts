@@ -388,7 +388,10 @@ test.describe('identify against the watchlist', () => {
     await expect(face).toContainText(alice);
   });
 
-  test('export the watchlist, then import the file back: nothing is duplicated', async ({ page }, info) => {
+  test('export the watchlist, then import the file back: nothing is duplicated', async ({
+    page,
+    request,
+  }, info) => {
     await open(page);
     await page.getByTestId('nav-watchlist').click();
     const download = page.waitForEvent('download');
@@ -397,7 +400,9 @@ test.describe('identify against the watchlist', () => {
     expect(file.suggestedFilename()).toMatch(/\.json$/);
     const saved = info.outputPath(file.suggestedFilename());
     await file.saveAs(saved);
-    const doc = JSON.parse(readFileSync(saved, 'utf8')) as { subjects: Array<{ id: string }> };
+    const doc = JSON.parse(readFileSync(saved, 'utf8')) as {
+      subjects: Array<{ id: string; faces: Array<{ id: string }> }>;
+    };
     expect(doc.subjects.some((s) => s.id === aliceId)).toBe(true);
     await expect(page.getByTestId('watchlist-export-done')).toBeVisible();
 
@@ -410,6 +415,18 @@ test.describe('identify against the watchlist', () => {
     await expect(report).toContainText(alice);
     await page.keyboard.press('Escape');
     await expect(page.getByTestId('subject-row')).toHaveCount(before);
+
+    // A face removed here stays removed when the same file is imported again, and the report says so.
+    const faces = doc.subjects.find((s) => s.id === aliceId)!.faces;
+    for (const face of faces)
+      await call(request, 'watchlist.removeFace', { subjectId: aliceId, faceId: face.id });
+    await page.getByTestId('watchlist-import-input').setInputFiles(saved);
+    const refused = page.getByTestId('import-report').getByTestId('import-refused');
+    await expect(refused).toHaveAttribute('data-count', String(faces.length));
+    await expect(refused).toContainText('removed from the watchlist here');
+    await page.keyboard.press('Escape');
+    // Enrolling the photo again on purpose still works: the other tests of the run match Alice.
+    await ensureAlice(request, info);
   });
 });
 

@@ -231,6 +231,43 @@ test('watchlist enrol, edit and remove-face change a subject already listed', as
   expect(shown).toMatchObject({ status: 'caught', aliases: [], faces: [{}] });
 });
 
+test('watchlist import leaves out faces removed here, and a subject none of whose faces it can import', async () => {
+  const own = mkdtempSync(join(tmpdir(), 'vigil-wl-import-'));
+  const other = mkdtempSync(join(tmpdir(), 'vigil-wl-import-other-'));
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-wl-import-in-'));
+  const photos = [12, 36].map((m) => join(dir, `dora-${m}.jpg`));
+  for (const [i, m] of [12, 36].entries()) {
+    await sharp(join(SAMPLES, 'sample6.jpg'))
+      .extract({ left: 177 - m, top: 456 - m, width: 360 + 2 * m, height: 361 + 2 * m })
+      .toFile(photos[i]!);
+  }
+  const add = vigil(['watchlist', 'add', '--name', 'Dora', ...photos, '--json', '--data', own]);
+  expect(add.code, add.stderr).toBe(0);
+  const { id, faces } = add.json().subject as { id: string; faces: { id: string }[] };
+  expect(faces).toHaveLength(2);
+  const file = join(dir, 'w.vigil.json');
+  expect(vigil(['watchlist', 'export', file, '--data', own]).code).toBe(0);
+
+  // A face removed after the export does not come back when the same file is imported again.
+  expect(vigil(['watchlist', 'remove-face', id, faces[1]!.id, '--data', own]).code).toBe(0);
+  const plain = vigil(['watchlist', 'import', file, '--data', own]);
+  expect(plain.code, plain.stderr).toBe(0);
+  expect(plain.stdout).toContain(
+    'not imported: Dora, dora-36.jpg: this face was removed from the watchlist here',
+  );
+  const json = vigil(['watchlist', 'import', file, '--json', '--data', own]).json();
+  expect(json).toMatchObject({ added: [], refused: [{ subject: 'Dora', code: 'REMOVED_HERE' }] });
+  expect(vigil(['watchlist', 'show', id, '--json', '--data', own]).json().faces).toHaveLength(1);
+
+  // Where both faces are enrolled as someone else, Dora is not added as an empty subject.
+  expect(vigil(['watchlist', 'add', '--name', 'Eve', ...photos, '--data', other]).code).toBe(0);
+  const elsewhere = vigil(['watchlist', 'import', file, '--data', other]);
+  expect(elsewhere.code, elsewhere.stderr).toBe(0);
+  expect(elsewhere.stdout).toContain('not added: Dora: none of its faces could be imported');
+  const list = vigil(['watchlist', 'list', '--json', '--data', other]).json();
+  expect(list.subjects.map((s: { name: string }) => s.name)).toEqual(['Eve']);
+});
+
 test('usage and environment errors are clear, exit non-zero and leave nothing behind', async () => {
   const own = mkdtempSync(join(tmpdir(), 'vigil-errors-'));
   const empty = mkdtempSync(join(tmpdir(), 'vigil-empty-'));
