@@ -232,7 +232,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         source,
         model: name,
         top: 5,
-        objects: false,
+        // A built-in model is an object detector: its labels come from the objects it finds.
+        objects: (await classifyDeps.models.resolve(name)).kind === 'builtin',
         faces: false,
         minScore: 0.3,
       }),

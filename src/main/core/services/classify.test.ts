@@ -118,6 +118,17 @@ describe('classification', () => {
     expect(r.top[0]?.label).toBe('person');
   });
 
+  it("models.test gives a built-in model's top labels too, from the objects it finds", async () => {
+    for (const name of ['centernet', 'nanodet']) {
+      const r = classifyResultSchema.parse(
+        ok(await core.call('models.test', { name, source: { path: sampleImage(1) } })),
+      );
+      expect(r).toMatchObject({ model: name, modelKind: 'builtin', objectModel: name, faces: [] });
+      expect(r.top[0]?.label).toBe('person');
+      expect(r.objects.length).toBeGreaterThan(0);
+    }
+  });
+
   it('a file that is not an image is NOT_AN_IMAGE and an ERROR record', async () => {
     const notes = join(work, 'notes.jpg');
     await writeFile(notes, 'this is not a photo');
