@@ -142,29 +142,45 @@ test('with the keyboard alone a region is added, moved, resized and deleted', as
   await expect(blurred).toHaveAttribute('data-count', String(before));
 });
 
-test('a batch reports the bad file and exports the others; a bad folder stops it', async ({ page }, info) => {
+test('a batch leaves out and reports the unreadable file and exports the others; a bad folder stops it', async ({
+  page,
+}, info) => {
   const bad = info.outputPath('broken.jpg');
   writeFileSync(bad, 'not a photo');
   await openBlur(page);
 
-  // A folder that is not an absolute path stops the batch before anything is written.
   await drop(page, [join(SAMPLES, 'sample6.jpg'), bad, join(SAMPLES, 'sample4.jpg')]);
+  await expect(page.locator('[data-testid="blur-photo"][data-name="broken.jpg"]')).toHaveAttribute(
+    'data-status',
+    'error',
+  );
+  // The button counts what it can export, and says what it leaves out.
+  await expect(page.getByTestId('blur-export')).toHaveText('Export 2 photos');
+  await expect(page.getByTestId('blur-export-left-out')).toHaveText(
+    '1 photo could not be read and is left out',
+  );
+
+  // A folder that is not an absolute path stops the batch before anything is written.
   await page.getByTestId('blur-outdir').fill('relative/folder');
   await page.getByTestId('blur-export').click();
+  // The batch first waits for the detections in flight (seconds each on a busy machine).
   await expect(page.getByTestId('error-notice').filter({ hasText: 'absolute' })).toHaveAttribute(
     'data-code',
     'OUTPUT_DIR_INVALID',
+    { timeout: 60_000 },
   );
 
   const out = info.outputPath('batch');
   await page.getByTestId('blur-outdir').fill(out);
   const inFlight = mostInFlight(page, 'blur.export');
   await page.getByTestId('blur-export').click();
-  await expect(page.getByTestId('blur-results-summary')).toHaveText('Exported 2 of 3', { timeout: 60_000 });
-  const failed = page.locator('[data-testid="blur-result"][data-status="error"]');
-  await expect(failed).toHaveCount(1);
-  await expect(failed).toHaveAttribute('data-code', 'NOT_AN_IMAGE');
-  await expect(failed.getByTestId('blur-result-error')).toContainText('broken.jpg');
+  await expect(page.getByTestId('blur-results-summary')).toHaveText('Exported 2 of 2', { timeout: 60_000 });
+  await expect(page.getByTestId('blur-results-left-out')).toHaveText('1 unreadable, not exported');
+  await expect(page.getByTestId('blur-results-failed')).toHaveCount(0);
+  const leftOut = page.locator('[data-testid="blur-result"][data-status="unreadable"]');
+  await expect(leftOut).toHaveCount(1);
+  await expect(leftOut).toHaveAttribute('data-code', 'NOT_AN_IMAGE');
+  await expect(leftOut.getByTestId('blur-result-error')).toContainText('broken.jpg');
   const done = page.locator('[data-testid="blur-result"][data-status="done"]');
   await expect(done).toHaveCount(2);
   for (const output of await done.evaluateAll((els) => els.map((e) => e.getAttribute('data-output')!))) {

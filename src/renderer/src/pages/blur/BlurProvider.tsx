@@ -38,7 +38,8 @@ import { useRunners } from '../../lib/use-runners';
 import { useLeaveWarning } from '../../lib/use-leave-warning';
 
 export type DetectStatus = 'queued' | 'detecting' | 'ready' | 'error';
-export type ExportStatus = 'queued' | 'exporting' | 'done' | 'error' | 'cancelled';
+/** `unreadable`: detection already found the file unreadable, so the batch left it out. */
+export type ExportStatus = 'queued' | 'exporting' | 'done' | 'error' | 'cancelled' | 'unreadable';
 
 export interface BlurItem {
   id: number;
@@ -74,9 +75,12 @@ export interface BlurOptions {
 export interface ExportBatch {
   running: boolean;
   stopping: boolean;
+  /** Photos the batch exports (those detection found unreadable are not among them). */
   total: number;
   done: number;
   failed: number;
+  /** Photos left out because detection could not read them. */
+  unreadable: number;
   startedAt: number;
   /** Wall-clock milliseconds per finished photo so far, for the ETA. */
   msPerPhoto: number | null;
@@ -108,7 +112,7 @@ type Action =
   | { type: 'again'; ids: number[] }
   | { type: 'select'; id: number | null }
   | { type: 'regions'; id: number; update: (regions: EditRegion[]) => EditRegion[] }
-  | { type: 'exportStart'; ids: number[] }
+  | { type: 'exportStart'; ids: number[]; unreadable: number[] }
   | { type: 'exporting'; id: number }
   | { type: 'exported'; id: number; result: BlurExportResult; at: number }
   | { type: 'exportFailed'; id: number; error: ErrorShape; at: number }
@@ -176,15 +180,23 @@ function reducer(state: State, action: Action): State {
       return patchItem(state, action.id, (it) => ({ regions: action.update(it.regions) }));
     case 'exportStart': {
       const ids = new Set(action.ids);
+      const unreadable = new Set(action.unreadable);
       return {
         ...state,
-        items: state.items.map((it) => (ids.has(it.id) ? { ...it, exported: { status: 'queued' } } : it)),
+        items: state.items.map((it) =>
+          ids.has(it.id)
+            ? { ...it, exported: { status: 'queued' } }
+            : unreadable.has(it.id)
+              ? { ...it, exported: { status: 'unreadable', ...(it.error ? { error: it.error } : {}) } }
+              : it,
+        ),
         batch: {
           running: true,
           stopping: false,
           total: action.ids.length,
           done: 0,
           failed: 0,
+          unreadable: action.unreadable.length,
           startedAt: Date.now(),
           msPerPhoto: null,
           currentId: null,
@@ -247,6 +259,9 @@ function reducer(state: State, action: Action): State {
       return initialState;
   }
 }
+
+/** Whether an export can be tried: not when detection already found the file unreadable. */
+export const isExportable = (item: BlurItem): boolean => item.status !== 'error';
 
 const readFailed = (): ErrorShape => ({ code: 'FILE_NOT_FOUND', message: i18n.t('scan.readFailed') });
 
@@ -317,8 +332,8 @@ export function BlurProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const settings = useSettings();
   const [state, dispatch] = useReducer(reducer, initialState);
-  // Photos not exported yet: they and their edits live only in this page.
-  useLeaveWarning(state.items.some((it) => it.exported?.status !== 'done'));
+  // Photos not exported yet: they and their edits live only in this page (unreadable ones have none).
+  useLeaveWarning(state.items.some((it) => isExportable(it) && it.exported?.status !== 'done'));
   const [options, setOptionsState] = useState<BlurOptions>(() => ({
     ...blurDefaultsFrom(null),
     keep: [],
@@ -527,11 +542,16 @@ export function BlurProvider({ children }: { children: ReactNode }) {
 
   const exportAll = useCallback(() => {
     if (exporting.current) return;
-    const items = stateRef.current.items;
+    // A photo detection could not read would only fail again: the batch leaves it out.
+    const items = stateRef.current.items.filter(isExportable);
     if (items.length === 0) return;
     exporting.current = true;
     cancelRequested.current = false;
-    dispatch({ type: 'exportStart', ids: items.map((it) => it.id) });
+    dispatch({
+      type: 'exportStart',
+      ids: items.map((it) => it.id),
+      unreadable: stateRef.current.items.filter((it) => !isExportable(it)).map((it) => it.id),
+    });
     void (async () => {
       // Wait for detections in flight: the batch detects what it still needs itself.
       while (detectingNow() > 0) await new Promise((r) => setTimeout(r, 50));

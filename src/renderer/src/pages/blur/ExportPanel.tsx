@@ -22,7 +22,7 @@ import { IconDownload } from '../../components/icons';
 import { formatNumber } from '../../format';
 import { cx } from '../scan/PhotoView';
 import classes from './Blur.module.css';
-import { useBlur, type BlurItem, type ExportBatch } from './BlurProvider';
+import { isExportable, useBlur, type BlurItem, type ExportBatch } from './BlurProvider';
 import { errorText } from '../../lib/error-text';
 import { FORMAT_LABEL } from '../../lib/labels';
 
@@ -87,7 +87,9 @@ export function ExportPanel() {
     style: options.style,
   });
   const running = batch?.running ?? false;
-  const ready = items.length > 0 && options.outDir.trim() !== '' && stem !== null && !running;
+  const exportable = items.filter(isExportable).length;
+  const unreadable = items.length - exportable;
+  const ready = exportable > 0 && options.outDir.trim() !== '' && stem !== null && !running;
   const folderError =
     batch?.fatal && batch.fatal.code !== 'BAD_INPUT' ? t(`errors.codes.${batch.fatal.code}`) : undefined;
 
@@ -162,17 +164,25 @@ export function ExportPanel() {
         {running && batch ? (
           <ExportProgress batch={batch} />
         ) : (
-          <Button
-            leftSection={<IconDownload size={16} />}
-            onClick={exportAll}
-            disabled={!ready}
-            data-testid="blur-export"
-          >
-            {t('blur.export.button', {
-              count: items.length,
-              formatted: formatNumber(i18n.language, items.length),
-            })}
-          </Button>
+          <Stack gap={4}>
+            <Button
+              leftSection={<IconDownload size={16} />}
+              onClick={exportAll}
+              disabled={!ready}
+              data-testid="blur-export"
+              data-count={exportable}
+            >
+              {t('blur.export.button', {
+                count: exportable,
+                formatted: formatNumber(i18n.language, exportable),
+              })}
+            </Button>
+            {unreadable > 0 && (
+              <Text size="xs" c="dimmed" ta="center" data-testid="blur-export-left-out">
+                {t('blur.export.leftOutHint', { count: unreadable })}
+              </Text>
+            )}
+          </Stack>
         )}
       </Stack>
     </Card>
@@ -198,13 +208,14 @@ function ExportRow({ item }: { item: BlurItem }) {
       {item.relativePath}
     </Anchor>
   );
-  if (ex.status === 'error' || ex.status === 'cancelled' || !r) {
+  if (ex.status === 'error' || ex.status === 'unreadable' || ex.status === 'cancelled' || !r) {
     return (
       <Table.Tr data-testid="blur-result" data-status={ex.status} data-code={ex.error?.code ?? ''}>
         <Table.Td>{name}</Table.Td>
         <Table.Td colSpan={4}>
-          {ex.status === 'error' && ex.error ? (
+          {(ex.status === 'error' || ex.status === 'unreadable') && ex.error ? (
             <Text size="sm" c="red" data-testid="blur-result-error">
+              {ex.status === 'unreadable' && `${t('blur.export.status.unreadable')} · `}
               <b>{t(`errors.codes.${ex.error.code}`)}</b>: {errorText(ex.error, t, i18n.language)}
             </Text>
           ) : (
@@ -274,6 +285,7 @@ export function BatchResults() {
   const rows = items.filter((it) => it.exported);
   const done = rows.filter((it) => it.exported?.status === 'done');
   const failed = rows.filter((it) => it.exported?.status === 'error').length;
+  const unreadable = rows.filter((it) => it.exported?.status === 'unreadable').length;
   const leaky = done.filter(
     (it) => (it.exported?.result?.selfCheck.facesStillDetected.length ?? 0) > 0,
   ).length;
@@ -286,8 +298,13 @@ export function BatchResults() {
               {t('blur.export.summary', { done: done.length, total: batch.total })}
             </Text>
             {failed > 0 && (
-              <Badge color="red" variant="filled">
+              <Badge color="red" variant="filled" data-testid="blur-results-failed">
                 {t('blur.export.failed', { count: failed })}
+              </Badge>
+            )}
+            {unreadable > 0 && (
+              <Badge color="red" variant="light" data-testid="blur-results-left-out">
+                {t('blur.export.leftOut', { count: unreadable })}
               </Badge>
             )}
             {leaky > 0 && (
