@@ -133,6 +133,29 @@ test('a double click on Create makes one subject', async ({ page, request }) => 
   expect(subjects.map((s) => s.name)).toEqual([name]);
 });
 
+test('a subject created while the search would hide it clears the search and is shown selected', async ({
+  page,
+}) => {
+  await open(page);
+  await page.getByTestId('nav-watchlist').click();
+  const search = page.getByTestId('watchlist-search');
+  const row = (id: string) => page.locator(`[data-testid="subject-row"][data-subject-id="${id}"]`);
+
+  // A search the new subject matches stays as it is.
+  const tag = unique('Filtered');
+  await search.fill(tag);
+  await expect(page.getByTestId('watchlist-empty')).toBeVisible();
+  const kept = await createSubject(page, `${tag} kept`);
+  await expect(search).toHaveValue(tag);
+  await expect(row(kept)).toHaveAttribute('aria-current', 'true');
+
+  // One it does not match is cleared, or the new subject would have no row at all.
+  const other = await createSubject(page, unique('Outside the search'));
+  await expect(search).toHaveValue('');
+  await expect(row(other)).toBeInViewport();
+  await expect(row(other)).toHaveAttribute('aria-current', 'true');
+});
+
 test('a name of one long word is cut in the list and wrapped elsewhere, never pushing the page sideways', async ({
   page,
   request,

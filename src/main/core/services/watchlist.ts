@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import { VigilError } from '../../../shared/errors';
 import type { ImageSource } from '../../../shared/schemas';
-import { foldForSearch } from '../../../shared/search-text';
+import { subjectMatchesQuery } from '../../../shared/search-text';
 import {
   subjectFieldsSchema,
   subjectPatchSchema,
@@ -68,10 +68,8 @@ export function findSubject(deps: AnalyseDeps, id: string): StoredSubject {
 }
 
 export function listSubjects(deps: AnalyseDeps, query?: string) {
-  const q = query ? foldForSearch(query.trim()) : '';
-  const has = (text: string) => foldForSearch(text).includes(q);
   return deps.store.watchlist.data.subjects
-    .filter((s) => !q || has(s.name) || s.aliases.some(has) || has(s.caseRef))
+    .filter((s) => subjectMatchesQuery(s, query ?? ''))
     .sort((a, b) => byName.compare(a.name, b.name))
     .map(({ faces, ...rest }) => ({
       ...rest,

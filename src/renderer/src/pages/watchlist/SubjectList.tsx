@@ -14,7 +14,7 @@ import {
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSubjects } from '../../api/queries';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -50,13 +50,17 @@ export function SubjectList({
   selectedId,
   onSelect,
   onCreate,
+  query,
+  onQueryChange: setQuery,
 }: {
   selectedId: string | null;
   onSelect: (id: string) => void;
   onCreate: () => void;
+  /** The search, kept by the page: a subject created there clears it when the search would hide it. */
+  query: string;
+  onQueryChange: (query: string) => void;
 }) {
   const { t } = useTranslation();
-  const [query, setQuery] = useState('');
   const [debounced] = useDebouncedValue(query, 200);
   const list = useSubjects(debounced);
   const subjects = list.data?.subjects ?? [];

@@ -3,6 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
+import { subjectMatchesQuery } from '../../../../shared/search-text';
 import type { importReportSchema } from '../../../../shared/watchlist-schemas';
 import { useVigil } from '../../api/ClientProvider';
 import { queryKeys } from '../../api/queries';
@@ -131,6 +132,7 @@ export function WatchlistPage() {
     if (subjectId) setTab('subjects');
   }
   const [creating, setCreating] = useState(false);
+  const [query, setQuery] = useState('');
   const importInput = useRef<HTMLInputElement>(null);
 
   const exportList = useSingleFlightMutation({
@@ -236,7 +238,13 @@ export function WatchlistPage() {
         <Tabs.Panel value="subjects" pt="md">
           <Grid gutter="md" align="flex-start">
             <Grid.Col span={{ base: 12, md: 5, lg: 4 }}>
-              <SubjectList selectedId={subjectId} onSelect={openSubject} onCreate={() => setCreating(true)} />
+              <SubjectList
+                selectedId={subjectId}
+                onSelect={openSubject}
+                onCreate={() => setCreating(true)}
+                query={query}
+                onQueryChange={setQuery}
+              />
             </Grid.Col>
             <Grid.Col span={{ base: 12, md: 7, lg: 8 }}>
               {subjectId ? (
@@ -264,7 +272,11 @@ export function WatchlistPage() {
       <SubjectFormModal
         opened={creating}
         onClose={() => setCreating(false)}
-        onSaved={(s) => openSubject(s.id)}
+        onSaved={(s) => {
+          // A new subject the search hides would have no row, as if creating it had failed.
+          if (!subjectMatchesQuery(s, query)) setQuery('');
+          openSubject(s.id);
+        }}
       />
 
       <Modal
