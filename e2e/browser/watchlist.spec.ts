@@ -179,6 +179,68 @@ test('a name of one long word is cut in the list and wrapped elsewhere, never pu
   expect(badge.width).toBeGreaterThan(40);
 });
 
+test('the list fits the window and scrolls itself; long names end in an ellipsis beside whole badges', async ({
+  page,
+  request,
+}) => {
+  const prefix = unique('Fit');
+  const long = `${prefix} A Maximiliana Bartholomew-Featherstonehaugh de Vasconcelos Albuquerque`;
+  const ids = [
+    (
+      await call<{ id: string }>(request, 'watchlist.create', {
+        name: long,
+        caseRef: 'CASE-2026-0001-LONG-REF',
+      })
+    ).id,
+  ];
+  for (let i = 0; i < 24; i++)
+    ids.push((await call<{ id: string }>(request, 'watchlist.create', { name: `${prefix} Z ${i + 10}` })).id);
+  try {
+    for (const size of [
+      { width: 1440, height: 900 },
+      { width: 1024, height: 768 },
+    ]) {
+      await page.setViewportSize(size);
+      await open(page);
+      await page.getByTestId('nav-watchlist').click();
+      await page.getByTestId('watchlist-search').fill(prefix);
+      await expect(page.getByTestId('watchlist-count')).toContainText('25');
+      const panel = (await page.getByTestId('watchlist-list-panel').boundingBox())!;
+      expect(panel.y + panel.height, `${size.width}: list panel inside the window`).toBeLessThanOrEqual(
+        size.height,
+      );
+      // End reaches the last subject inside the list, without scrolling the page.
+      await page.getByTestId('subject-row').first().focus();
+      await page.keyboard.press('End');
+      await expect(
+        page.locator(`[data-testid="subject-row"][data-subject-id="${ids.at(-1)}"]`),
+      ).toBeFocused();
+      expect(await page.evaluate(() => window.scrollY)).toBe(0);
+
+      await page.keyboard.press('Home');
+      const row = page.locator(`[data-testid="subject-row"][data-subject-id="${ids[0]}"]`);
+      await expect(row).toBeFocused();
+      const name = row.getByTestId('subject-row-name');
+      await expect(name).toHaveAttribute('title', long);
+      const cut = await name.evaluate((el) => ({
+        truncated: el.scrollWidth > el.clientWidth,
+        ellipsis: getComputedStyle(el).textOverflow,
+        lines: Math.round(el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight)),
+      }));
+      expect(cut).toEqual({ truncated: true, ellipsis: 'ellipsis', lines: 1 });
+      const box = (await row.boundingBox())!;
+      for (const id of ['subject-status-badge', 'subject-face-count']) {
+        const badge = row.getByTestId(id);
+        const b = (await badge.boundingBox())!;
+        expect(b.x + b.width, `${size.width}: ${id} inside the row`).toBeLessThanOrEqual(box.x + box.width);
+        expect(await badge.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+      }
+    }
+  } finally {
+    for (const id of ids) await call(request, 'watchlist.delete', { id });
+  }
+});
+
 test('a file that is not an image gets a clear per-file enrolment error', async ({ page }, info) => {
   const bad = info.outputPath('not-a-photo.jpg');
   writeFileSync(bad, 'plain text, not a photo');

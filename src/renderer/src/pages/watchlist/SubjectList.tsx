@@ -20,7 +20,11 @@ import { useSubjects } from '../../api/queries';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { IconPlus, IconSearch, IconUser } from '../../components/icons';
 import { STATUS_COLOR } from '../../lib/labels';
+import { useFitHeight } from '../../lib/use-fit-height';
 import classes from './Watchlist.module.css';
+
+/** Under the list: the panel's padding and border, then the page's own bottom padding. */
+const LIST_BOTTOM_GAP = 36;
 
 export function StatusBadge({
   status,
@@ -67,6 +71,10 @@ export function SubjectList({
   const searching = debounced.trim() !== '';
   // Only the rows in view are rendered: 5 000 subjects took 11 s to show when all were.
   const viewport = useRef<HTMLDivElement>(null);
+  // The list scrolls itself within the window: taller, End or the arrows scrolled the whole page.
+  const panel = useRef<HTMLDivElement>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  const listHeight = useFitHeight(scroller, panel, LIST_BOTTOM_GAP, 200);
   // eslint-disable-next-line react-hooks/incompatible-library -- re-renders on scroll by design
   const rows = useVirtualizer({
     count: subjects.length,
@@ -107,7 +115,13 @@ export function SubjectList({
   };
 
   return (
-    <Paper withBorder radius="sm" className={classes.listPanel}>
+    <Paper
+      withBorder
+      radius="sm"
+      className={classes.listPanel}
+      ref={panel}
+      data-testid="watchlist-list-panel"
+    >
       <Stack gap="xs" p="sm" pb={0}>
         <TextInput
           placeholder={t('watchlist.searchPlaceholder')}
@@ -135,8 +149,9 @@ export function SubjectList({
       </Stack>
       {/* Mantine lays the content out as a table, which grows with a long name instead of cutting it. */}
       <ScrollArea.Autosize
+        ref={scroller}
         viewportRef={viewport}
-        mah="calc(100vh - 270px)"
+        mah={listHeight ?? 'calc(100vh - 270px)'}
         type="auto"
         offsetScrollbars
         scrollbars="y"
@@ -207,16 +222,38 @@ export function SubjectList({
                       </Avatar>
                       <Stack gap={2} style={{ flex: 1, minWidth: 0 }}>
                         <Group gap={6} wrap="nowrap" justify="space-between">
-                          <Text size="sm" fw={600} truncate="end" dir="auto" miw={0}>
+                          <Text
+                            size="sm"
+                            fw={600}
+                            truncate="end"
+                            dir="auto"
+                            miw={0}
+                            title={s.name}
+                            data-testid="subject-row-name"
+                          >
                             {s.name}
                           </Text>
                           <StatusBadge status={s.status} size="xs" />
                         </Group>
-                        <Text size="xs" c="dimmed" truncate="end" dir="auto">
+                        <Text
+                          size="xs"
+                          c="dimmed"
+                          truncate="end"
+                          dir="auto"
+                          title={s.aliases.length > 0 ? s.aliases.join(', ') : undefined}
+                        >
                           {s.aliases.length > 0 ? s.aliases.join(', ') : ' '}
                         </Text>
                         <Group gap={6} wrap="nowrap" justify="space-between">
-                          <Text size="xs" c="dimmed" ff="monospace" truncate="end" dir="auto" miw={0}>
+                          <Text
+                            size="xs"
+                            c="dimmed"
+                            ff="monospace"
+                            truncate="end"
+                            dir="auto"
+                            miw={0}
+                            title={s.caseRef || undefined}
+                          >
                             {s.caseRef}
                           </Text>
                           <Text
