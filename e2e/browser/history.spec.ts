@@ -1,4 +1,4 @@
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { SAMPLES } from '../env';
@@ -48,7 +48,63 @@ test('an inspected photo is in History, FINISHED, with its detail', async ({ pag
   await expect(detail).toBeVisible();
   await expect(detail.getByTestId('history-detail-summary')).toHaveText('4 faces');
   await expect(detail).toContainText(`hist-${stamp}-ok.jpg`);
-  await expect(detail.getByTestId('history-result-fields')).toContainText('faces');
+  // The result's fields in words, values written for people: no JSON keys.
+  const fields = detail.getByTestId('history-result-fields');
+  await expect(fields).toContainText('Faces');
+  await expect(fields).toContainText('Total time');
+  await expect(fields).toContainText(/Width\s*\d[\d,]* px/);
+  await expect(fields).not.toContainText('totalMs');
+  await expect(fields).not.toContainText('{');
+});
+
+test.describe('in Portuguese on an English browser', () => {
+  test.use({ locale: 'en-US' });
+
+  test('the date filter and the job details follow the app language, not the browser', async ({
+    page,
+    request,
+  }) => {
+    const name = `hist-${stamp}-pt.jpg`;
+    await call(request, 'image.inspect', {
+      source: { name, bytes: readFileSync(join(SAMPLES, 'sample4.jpg')).toString('base64') },
+    });
+    await page.addInitScript(() => window.localStorage.setItem('vigil.language', 'pt-BR'));
+    await open(page);
+    await filterText(page, name);
+    const row = page.getByTestId('history-row');
+    await expect(row).toHaveCount(1);
+
+    const since = page.getByTestId('history-filter-since');
+    await expect(since).toHaveAttribute('placeholder', 'DD/MM/AAAA');
+    const day = (offset: number) => {
+      const d = new Date();
+      d.setDate(d.getDate() + offset);
+      const two = (n: number) => String(n).padStart(2, '0');
+      return {
+        iso: `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`,
+        pt: `${two(d.getDate())}/${two(d.getMonth() + 1)}/${d.getFullYear()}`,
+      };
+    };
+    // Typed day first, as Brazil writes it: today keeps the job, tomorrow hides it.
+    await since.fill(day(0).pt);
+    await expect(since).toHaveAttribute('data-value', day(0).iso);
+    await expect(row).toHaveCount(1);
+    await since.fill(day(1).pt);
+    await expect(since).toHaveAttribute('data-value', day(1).iso);
+    await expect(page.getByTestId('history-empty')).toBeVisible();
+    // Picked on the calendar: the field writes it the same way.
+    await page.getByTestId('history-filter-since-calendar').click();
+    await page.locator(`[data-testid="date-calendar"] [data-day="${day(0).iso}"]`).click();
+    await expect(since).toHaveValue(day(0).pt);
+    await expect(row).toHaveCount(1);
+
+    await row.click();
+    const fields = page.getByTestId('history-detail').getByTestId('history-result-fields');
+    await expect(fields).toContainText('Largura');
+    await expect(fields).toContainText('Tempo total');
+    await expect(fields).not.toContainText('width');
+    await expect(fields).not.toContainText('totalMs');
+  });
 });
 
 test('a bad file gives an ERROR row with its code', async ({ page }, info) => {

@@ -58,3 +58,19 @@ export function formatDateTime(lang: string, iso: string): string {
   if (Number.isNaN(date.getTime())) return iso;
   return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
 }
+
+/** A duration: "850 ms", "4.9 s", "2 min 5 s". */
+export function formatDuration(lang: string, ms: number): string {
+  const unit = (value: number, u: 'millisecond' | 'second' | 'minute', digits = 0) =>
+    new Intl.NumberFormat(lang, {
+      style: 'unit',
+      unit: u,
+      unitDisplay: 'short',
+      maximumFractionDigits: digits,
+    }).format(value);
+  if (ms < 1000) return unit(ms, 'millisecond', ms < 10 ? 1 : 0);
+  if (ms < 60_000) return unit(ms / 1000, 'second', 1);
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = Math.round((ms % 60_000) / 1000);
+  return seconds > 0 ? `${unit(minutes, 'minute')} ${unit(seconds, 'second')}` : unit(minutes, 'minute');
+}

@@ -101,6 +101,14 @@ export const IconTrash = icon([
   'M5 7l1 12a2 2 0 0 0 2 2h8a2 2 0 0 0 2-2l1-12',
   'M9 7v-3a1 1 0 0 1 1-1h4a1 1 0 0 1 1 1v3',
 ]);
+export const IconCalendar = icon([
+  'M4 7a2 2 0 0 1 2-2h12a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2h-12a2 2 0 0 1-2-2z',
+  'M16 3v4',
+  'M8 3v4',
+  'M4 11h16',
+]);
+export const IconChevronLeft = icon(['M15 6l-6 6l6 6']);
+export const IconChevronRight = icon(['M9 6l6 6l-6 6']);
 export const IconX = icon(['M18 6l-12 12', 'M6 6l12 12']);
 export const IconLanguage = icon([
   'M4 5h7',

@@ -1,4 +1,4 @@
-import { Alert, Badge, Code, Drawer, Group, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Drawer, Group, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { summaryText } from '../../lib/history-summary';
@@ -14,10 +14,7 @@ import { PhotoView, type PhotoImage } from '../scan/PhotoView';
 import { StatusBadge } from './StatusBadge';
 import { errorText } from '../../lib/error-text';
 import { standingFeedback } from '../../lib/feedback';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { fieldLabel, formatFieldValue, isRecord, shownEntries } from '../../lib/result-fields';
 
 /** A preview the core stored with the result (inspect results keep one, without the face list). */
 function photoOf(result: unknown): PhotoImage | null {
@@ -47,45 +44,65 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-function Value({ value }: { value: unknown }) {
-  if (value === null || value === undefined) return <Text size="sm">—</Text>;
-  if (typeof value === 'object') {
+/** Rows of a list of objects shown at most: a search can keep a thousand results. */
+const MAX_ROWS = 50;
+
+/** One value written for people; objects and lists of objects as fields of their own. */
+function Value({ name, value, depth }: { name: string; value: unknown; depth: number }) {
+  const { t, i18n } = useTranslation();
+  const text = formatFieldValue(t, i18n.language, name, value);
+  if (text !== null) {
     return (
-      <Code
-        block
-        style={{ maxHeight: 240, overflow: 'auto', whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}
+      <Text
+        size="sm"
+        ff={/^(sha256|id|\w+Id)$/.test(name) ? 'monospace' : undefined}
+        style={{ overflowWrap: 'anywhere' }}
       >
-        {JSON.stringify(value, null, 2)}
-      </Code>
+        {text}
+      </Text>
     );
   }
+  if (isRecord(value)) return <Fields value={value} depth={depth + 1} />;
+  const rows = (value as unknown[]).filter(isRecord);
+  const more = rows.length - MAX_ROWS;
   return (
-    <Text
-      size="sm"
-      ff={typeof value === 'number' ? 'monospace' : undefined}
-      style={{ overflowWrap: 'anywhere' }}
-    >
-      {String(value)}
-    </Text>
+    <Stack gap={4}>
+      {rows.slice(0, MAX_ROWS).map((row, i) =>
+        // Inside a table already: one line per item.
+        depth > 0 ? (
+          <Text key={i} size="sm" style={{ overflowWrap: 'anywhere' }}>
+            {shownEntries(row)
+              .map(([k, v]) => `${fieldLabel(t, k)} ${formatFieldValue(t, i18n.language, k, v) ?? '…'}`)
+              .join(' · ')}
+          </Text>
+        ) : (
+          <Fields key={i} value={row} depth={depth + 1} />
+        ),
+      )}
+      {more > 0 && (
+        <Text size="sm" c="dimmed">
+          {t('history.values.more', { count: more })}
+        </Text>
+      )}
+    </Stack>
   );
 }
 
-/** Any other result: its top-level fields, nested values as JSON. */
-function KeyValues({ value }: { value: unknown }) {
-  if (!isRecord(value)) return <Value value={value} />;
-  const entries = Object.entries(value).filter(([key]) => !/^(previewUrl|thumbnailUrl)$/.test(key));
+/** A result's fields with translated labels and values written for people (no raw JSON). */
+function Fields({ value, depth = 0 }: { value: Record<string, unknown>; depth?: number }) {
+  const { t } = useTranslation();
   return (
     <Table
       variant="vertical"
       layout="fixed"
       verticalSpacing={4}
       withTableBorder
-      data-testid="history-result-fields"
+      data-testid={depth === 0 ? 'history-result-fields' : undefined}
     >
       <Table.Tbody>
-        {entries.map(([key, v]) => (
-          <Field key={key} label={key}>
-            <Value value={v} />
+        {shownEntries(value).map(([key, v]) => (
+          <Field key={key} label={fieldLabel(t, key)}>
+            <Value name={key} value={v} depth={depth} />
           </Field>
         ))}
       </Table.Tbody>
@@ -164,7 +181,11 @@ function ResultView({ record }: { record: HistoryRecord }) {
   return (
     <Stack gap="sm">
       {photo && <PhotoView image={photo} boxes={[]} />}
-      <KeyValues value={record.result} />
+      {isRecord(record.result) ? (
+        <Fields value={record.result} />
+      ) : (
+        <Value name="result" value={record.result} depth={0} />
+      )}
     </Stack>
   );
 }

@@ -38,12 +38,13 @@ import { StatusBadge } from './StatusBadge';
 import { useSingleFlightMutation } from '../../api/single-flight';
 import { errorText } from '../../lib/error-text';
 import { baseName } from '../../lib/files';
+import { DateField } from '../../components/DateField';
 
 const PAGE_SIZE = 25;
 const JOB_KINDS = jobKindSchema.options;
 const JOB_STATUSES = jobStatusSchema.options;
 
-/** A `YYYY-MM-DD` from a date input, as the start of that day in local time (ISO). */
+/** A `YYYY-MM-DD` from the date field, as the start of that day in local time (ISO). */
 function startOfDay(value: string): string | undefined {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
   const date = new Date(`${value}T00:00:00`);
@@ -229,13 +230,12 @@ export function HistoryPage() {
             w={180}
             data-testid="history-filter-status"
           />
-          <TextInput
-            type="date"
+          <DateField
             label={t('history.filters.since')}
             value={sinceDay}
-            onChange={(e) => changeFilter(setSinceDay)(e.currentTarget.value)}
+            onChange={changeFilter(setSinceDay)}
             w={170}
-            data-testid="history-filter-since"
+            testId="history-filter-since"
           />
           {(filtered || text) && (
             <Button
