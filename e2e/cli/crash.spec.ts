@@ -59,10 +59,12 @@ test('a job cut off by a crash is recorded as interrupted on the next start', as
   const second = await serve(data, 7482);
   try {
     const r = await call(second.url, 'history.list', { kind: 'identify' });
-    const rec = ((await r.json()) as { records: { status: string; error: { message: string } | null }[] })
-      .records[0]!;
+    const rec = (
+      (await r.json()) as { records: { status: string; error: { code: string; message: string } | null }[] }
+    ).records[0]!;
     expect(rec.status).toBe('ERROR');
-    expect(rec.error?.message).toMatch(/interrupted/);
+    expect(rec.error?.code).toBe('INTERRUPTED');
+    expect(rec.error?.message).toMatch(/interrupted/i);
   } finally {
     second.child.kill('SIGTERM');
   }

@@ -36,6 +36,11 @@ export const ERROR_CODES = [
   'FACES_STILL_DETECTED',
   /** Only a client says this: the HTTP API did not answer at all (the server stopped). */
   'CORE_UNREACHABLE',
+  /**
+   * Only the history says this: a job still running when its process stopped (a crash, a kill),
+   * found at the next start. No call returns it.
+   */
+  'INTERRUPTED',
   'INTERNAL',
 ] as const;
 

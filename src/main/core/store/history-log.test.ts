@@ -75,13 +75,49 @@ describe('HistoryLog', () => {
     const after = await HistoryLog.open(file);
     const r = after.get(rec.id);
     expect(r.status).toBe('ERROR');
-    expect(r.error?.message).toMatch(/interrupted/);
+    // A code of its own, which the UI words in its language (INTERNAL it could not).
+    expect(r.error).toEqual({
+      code: 'INTERRUPTED',
+      message: 'Interrupted: Vigil stopped before this job finished',
+    });
     expect(r.finishedAt).not.toBeNull();
     await after.close();
     // The interruption itself is persisted.
     const reopened = await HistoryLog.open(file);
     expect(reopened.get(rec.id).status).toBe('ERROR');
     await reopened.close();
+  });
+
+  it('reads a job recorded as interrupted before INTERRUPTED existed with that code', async () => {
+    const file = join(tempDir(), 'history.jsonl');
+    const base = {
+      kind: 'identify',
+      createdAt: '2025-01-01T00:00:00.000Z',
+      startedAt: '2025-01-01T00:00:00.000Z',
+      finishedAt: '2025-01-01T00:00:01.000Z',
+      inputs: [{ file: 'x.jpg', sha256: null }],
+      summary: '',
+      feedback: [],
+      status: 'ERROR',
+    };
+    const old = { code: 'INTERNAL', message: 'interrupted: Vigil stopped before this job finished' };
+    // A real internal error keeps its code: only the old interruption's exact message maps.
+    const other = { code: 'INTERNAL', message: 'Unexpected internal error' };
+    writeFileSync(
+      file,
+      [
+        JSON.stringify({ ...base, id: 'old', error: old }),
+        JSON.stringify({ ...base, id: 'other', error: other }),
+        '',
+      ].join('\n'),
+    );
+    for (const readOnly of [false, true]) {
+      const log = await HistoryLog.open(file, { readOnly });
+      expect(log.get('old').error?.code).toBe('INTERRUPTED');
+      expect(log.get('other').error).toEqual(other);
+      expect(log.list({ text: 'interrupted' }).records.map((r) => r.id)).toEqual(['old']);
+      await log.close();
+    }
   });
 
   it('drops a torn last line and keeps everything before it', async () => {

@@ -12,6 +12,25 @@ import { JsonLinesFile } from './jsonl';
 
 const SHA256_HEX = /\b[0-9a-f]{64}\b/g;
 
+/** What a job still running when its process stopped is recorded as, at the next start. */
+export const INTERRUPTED: ErrorShape = {
+  code: 'INTERRUPTED',
+  message: 'Interrupted: Vigil stopped before this job finished',
+};
+
+/** How such a job was recorded before it had a code of its own. */
+const OLD_INTERRUPTED = 'interrupted: Vigil stopped before this job finished';
+
+/**
+ * A record as it reads now: one interrupted before INTERRUPTED existed says INTERNAL with a fixed
+ * English message, which the UI cannot translate; it gets the code (in memory, and on disk at the
+ * next compaction). Matched on that exact message, which nothing else writes.
+ */
+function withStableInterruption(r: HistoryRecord): HistoryRecord {
+  if (r.error?.code !== 'INTERNAL' || r.error.message !== OLD_INTERRUPTED) return r;
+  return { ...r, error: INTERRUPTED };
+}
+
 export interface HistoryFilter {
   kind?: JobKind;
   status?: JobStatus;
@@ -87,7 +106,7 @@ export class HistoryLog {
       }
       const parsed = historyRecordSchema.safeParse(rec);
       if (!parsed.success) throw this.log.corrupt(lineNo, 'does not match its schema');
-      this.records.set(parsed.data.id, parsed.data);
+      this.records.set(parsed.data.id, withStableInterruption(parsed.data));
       this.track(parsed.data.id, line);
     });
     if (this.readOnly) return;
@@ -100,7 +119,7 @@ export class HistoryLog {
           ...r,
           status: 'ERROR',
           finishedAt: now,
-          error: { code: 'INTERNAL', message: 'interrupted: Vigil stopped before this job finished' },
+          error: INTERRUPTED,
         };
         this.records.set(r.id, next);
         interrupted.push(next);

@@ -891,6 +891,7 @@ const en = {
     /** Messages for the common codes, from their details (lib/error-text.ts). */
     messages: {
       CORE_UNREACHABLE: 'Vigil did not answer. Is it still running?',
+      INTERRUPTED: 'Vigil stopped before this job finished.',
       NOT_AN_IMAGE: '{{file}} is not an image Vigil can read.',
       IMAGE_CORRUPT: '{{file}} is damaged or truncated and cannot be decoded.',
       NO_FACE: 'No face found in {{file}}.',
@@ -943,6 +944,7 @@ const en = {
       TARGET_NOT_WRITABLE: 'Target cannot be written',
       FACES_STILL_DETECTED: 'A face is still detectable',
       CORE_UNREACHABLE: 'Vigil is not answering',
+      INTERRUPTED: 'Interrupted',
       INTERNAL: 'Internal error',
     },
   },

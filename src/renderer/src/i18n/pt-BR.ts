@@ -897,6 +897,7 @@ const ptBR: Translation = {
     title: 'Algo deu errado',
     messages: {
       CORE_UNREACHABLE: 'O Vigil não respondeu. Ele ainda está em execução?',
+      INTERRUPTED: 'O Vigil parou antes que esta tarefa terminasse.',
       NOT_AN_IMAGE: '{{file}} não é uma imagem que o Vigil consiga ler.',
       IMAGE_CORRUPT: '{{file}} está danificado ou incompleto e não pode ser decodificado.',
       NO_FACE: 'Nenhum rosto encontrado em {{file}}.',
@@ -949,6 +950,7 @@ const ptBR: Translation = {
       TARGET_NOT_WRITABLE: 'Sem permissão de escrita no destino',
       FACES_STILL_DETECTED: 'Um rosto ainda é detectável',
       CORE_UNREACHABLE: 'O Vigil não está respondendo',
+      INTERRUPTED: 'Interrompido',
       INTERNAL: 'Erro interno',
     },
   },

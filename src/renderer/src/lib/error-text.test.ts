@@ -35,6 +35,17 @@ describe('errorText', () => {
     );
   });
 
+  it('words a job interrupted by a stop in the UI language, not the English the history stores', async () => {
+    const shape = {
+      code: 'INTERRUPTED' as const,
+      message: 'Interrupted: Vigil stopped before this job finished',
+    };
+    expect(errorText(shape, await translator('pt-BR'), 'pt-BR')).toBe(
+      'O Vigil parou antes que esta tarefa terminasse.',
+    );
+    expect(errorText(shape, await translator('en'), 'en')).toBe('Vigil stopped before this job finished.');
+  });
+
   it("keeps the core's message when the details lack what the sentence names, and for other codes", async () => {
     const pt = await translator('pt-BR');
     expect(errorText({ code: 'NOT_AN_IMAGE', message: 'x.jpg is empty' }, pt, 'pt-BR')).toBe(

@@ -38,7 +38,8 @@ export function errorText(error: ErrorShape, t: TFunction, lang: string): string
   }
   switch (error.code) {
     case 'CORE_UNREACHABLE':
-      return t('errors.messages.CORE_UNREACHABLE');
+    case 'INTERRUPTED':
+      return t(`errors.messages.${error.code}`);
     case 'NOT_AN_IMAGE':
     case 'IMAGE_CORRUPT':
     case 'NO_FACE':
