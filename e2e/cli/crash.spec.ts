@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -100,4 +100,50 @@ test('Ctrl+C on a batch lets the photo in progress finish, starts no more, and s
   });
   const statuses = (JSON.parse(list.stdout).records as { status: string }[]).map((r) => r.status);
   expect(statuses).toEqual(new Array(done).fill('FINISHED'));
+});
+
+test('a second Ctrl+C stops a batch at once and records the photo in progress as cancelled', async () => {
+  const data = mkdtempSync(join(tmpdir(), 'vigil-stop-'));
+  const photos = mkdtempSync(join(tmpdir(), 'vigil-stop-photos-'));
+  // Large photos: the one in progress is still running when the second Ctrl+C comes.
+  for (let i = 1; i <= 3; i++)
+    await sharp(join(SAMPLES, 'sample5.jpg'))
+      .resize(4000)
+      .jpeg()
+      .toFile(join(photos, `p${i}.jpg`));
+  const child = spawn(
+    process.execPath,
+    ['bin/vigil.js', 'inspect', photos, '--jobs', '1', '--json', '--data', data],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // The data dir is locked while the batch runs: its history file says when a job is running.
+  await expect
+    .poll(
+      () => {
+        try {
+          return readFileSync(join(data, 'history.jsonl'), 'utf8');
+        } catch {
+          return ''; // not created yet
+        }
+      },
+      { timeout: 60_000 },
+    )
+    .toContain('"status":"RUNNING"');
+  child.kill('SIGINT');
+  await expect.poll(() => stderr).toContain('cancelling');
+  child.kill('SIGINT');
+  expect(await exited, stderr).toBe(130);
+  // --json still gets its one document, with a code.
+  expect(JSON.parse(stdout)).toMatchObject({ code: 'CANCELLED' });
+  const list = spawnSync(process.execPath, ['bin/vigil.js', 'history', 'list', '--json', '--data', data], {
+    encoding: 'utf8',
+  });
+  const records = JSON.parse(list.stdout).records as { status: string; error: { code: string } | null }[];
+  // Recorded before the exit, not left RUNNING to be called INTERRUPTED at this start.
+  expect(records.map((r) => [r.status, r.error?.code ?? null])).toEqual([['CANCELLED', 'CANCELLED']]);
 });

@@ -3,7 +3,7 @@ import pLimit from 'p-limit';
 import { toErrorShape, type ErrorShape } from '../shared/errors';
 import { expandInputs } from './files';
 import { jobsFor } from './options';
-import { CliFailure, printJson } from './output';
+import { CliFailure, printedJson, printJson } from './output';
 import { progressBar } from './progress';
 
 /** A batch command's image files (folders expanded) and its engine workers; none found is an error. */
@@ -23,15 +23,51 @@ export type PerFileResult<T> = T | { file: string; error: ErrorShape };
 /** Said of each file a cancelled batch did not start. */
 const NOT_STARTED: ErrorShape = { code: 'CANCELLED', message: 'Not processed: the batch was cancelled' };
 
+/** What --json prints when a second Ctrl+C stops a batch before its results are out. */
+const STOPPED_NOW: ErrorShape = {
+  code: 'CANCELLED',
+  message: 'Stopped at once by a second Ctrl+C: the photos in progress were recorded as cancelled',
+};
+
+/** Run by a second Ctrl+C before the process exits: see `beforeStopNow`. */
+const stopNowSteps = new Set<() => Promise<unknown>>();
+
+/**
+ * Has a second Ctrl+C run `step` before it exits (withCore: the jobs in progress are recorded as
+ * cancelled); returns its removal.
+ */
+export function beforeStopNow(step: () => Promise<unknown>): () => void {
+  stopNowSteps.add(step);
+  return () => stopNowSteps.delete(step);
+}
+
+/** How long a second Ctrl+C waits for those steps (a few small appends) before exiting anyway. */
+const STOP_NOW_WAIT_MS = 2000;
+
 /**
  * Ctrl+C (or SIGTERM) during a batch: the first lets the photos in progress finish, so their
- * jobs are recorded as they ended, and starts no more; a second one stops at once (the jobs
- * then in progress are recorded as interrupted at the next start).
+ * jobs are recorded as they ended, and starts no more; a second one stops at once, once the jobs
+ * then in progress are recorded as cancelled (bounded: a stuck disk cannot keep it running).
  */
-function interruptible(): { readonly cancelled: boolean; release(): void } {
-  const state = { cancelled: false };
+function interruptible(json: boolean): { readonly cancelled: boolean; release(): void } {
+  const state = { cancelled: false, stopping: false };
   const onSignal = () => {
-    if (state.cancelled) process.exit(130);
+    // More signals while stopping: the exit below comes within STOP_NOW_WAIT_MS anyway.
+    if (state.stopping) return;
+    if (state.cancelled) {
+      state.stopping = true;
+      process.stderr.write('\nvigil: stopping now: the photos in progress are recorded as cancelled\n');
+      const steps = [...stopNowSteps].map((step) => step().catch(() => undefined));
+      void Promise.race([
+        Promise.all(steps),
+        new Promise((resolve) => setTimeout(resolve, STOP_NOW_WAIT_MS)),
+      ]).then(() => {
+        // --json still ends with one document: the batch's own, when it got out in time.
+        if (json && !printedJson()) printJson(STOPPED_NOW);
+        process.exit(130);
+      });
+      return;
+    }
     state.cancelled = true;
     process.stderr.write(
       '\nvigil: cancelling: the photos in progress finish, no more start (Ctrl+C again to stop now)\n',
@@ -89,7 +125,7 @@ export async function eachFile<T>(
       else human?.(results[printed] as T);
     }
   };
-  const interrupt = interruptible();
+  const interrupt = interruptible(json);
   try {
     await Promise.all(
       files.map((file, i) =>

@@ -6,12 +6,13 @@ import { VERSION } from '../main/core/version';
 import { startServer } from '../server/server';
 import { projectRoot } from '../main/core/paths';
 import { CliFailure, printJson, reportFailure, routeConsoleToStderr } from './output';
-import { imageBatch, perFile } from './batch';
+import { beforeStopNow, imageBatch, perFile } from './batch';
 import { addMatchCommands, type GlobalOpts } from './match-commands';
 import { addDataCommands } from './data-commands';
 import { addBlurCommand } from './blur-command';
 import { addClassifyCommands } from './classify-commands';
 import type { InspectResult } from '../shared/schemas';
+import type { ErrorShape } from '../shared/errors';
 import { fileMediaUrl, withDataJson, withJobs } from './options';
 
 routeConsoleToStderr();
@@ -22,12 +23,20 @@ async function withCore<T>(opts: GlobalOpts, run: (core: Core) => Promise<T>): P
     mediaUrl: fileMediaUrl(resolveDataDir(opts.data)),
     ...(opts.workers && { engine: { workers: opts.workers } }),
   });
+  // A second Ctrl+C in a batch exits without waiting for the jobs in progress: not left RUNNING.
+  const unhook = beforeStopNow(() => core.store.history.cancelRunning(STOPPED_AT_ONCE));
   try {
     return await run(core);
   } finally {
+    unhook();
     await core.close();
   }
 }
+
+const STOPPED_AT_ONCE: ErrorShape = {
+  code: 'CANCELLED',
+  message: 'Cancelled: stopped at once (a second Ctrl+C) before this job finished',
+};
 
 async function inspectCommand(images: string[], opts: GlobalOpts, jobs: unknown): Promise<void> {
   const { files, workers } = await imageBatch(images, jobs);

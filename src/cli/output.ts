@@ -9,8 +9,16 @@ export function routeConsoleToStderr(): void {
   console.debug = toErr;
 }
 
+let jsonPrinted = false;
+
 export function printJson(value: unknown): void {
+  jsonPrinted = true;
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+/** Whether stdout has its one JSON document already (a process stopping at once may still owe it). */
+export function printedJson(): boolean {
+  return jsonPrinted;
 }
 
 export class CliFailure extends Error {

@@ -88,6 +88,27 @@ describe('HistoryLog', () => {
     await reopened.close();
   });
 
+  it('cancels the jobs in progress for a process stopping at once, and only those', async () => {
+    const file = join(tempDir(), 'history.jsonl');
+    const log = await HistoryLog.open(file);
+    const done = await log.create('identify', [{ file: 'a.jpg', sha256: null }]);
+    await log.update(done.id, { status: 'FINISHED', finishedAt: new Date().toISOString() });
+    const running = await log.create('identify', [{ file: 'b.jpg', sha256: null }]);
+    await log.update(running.id, { status: 'RUNNING', startedAt: new Date().toISOString() });
+    const pending = await log.create('blur', [{ file: 'c.jpg', sha256: null }]);
+    const error = { code: 'CANCELLED' as const, message: 'Cancelled: stopped at once' };
+    expect(await log.cancelRunning(error)).toBe(2);
+    // Written before it resolves: the process exits right after, without closing the log.
+    const onDisk = await HistoryLog.open(file, { readOnly: true });
+    expect(onDisk.get(done.id).status).toBe('FINISHED');
+    for (const id of [running.id, pending.id]) {
+      expect(onDisk.get(id)).toMatchObject({ status: 'CANCELLED', error });
+      expect(onDisk.get(id).finishedAt).not.toBeNull();
+    }
+    await onDisk.close();
+    await log.close();
+  });
+
   it('reads a job recorded as interrupted before INTERRUPTED existed with that code', async () => {
     const file = join(tempDir(), 'history.jsonl');
     const base = {

@@ -220,6 +220,24 @@ export class HistoryLog {
   }
 
   /**
+   * Ends every job still PENDING or RUNNING as CANCELLED with `error`, for a process about to stop
+   * without waiting for them (a second Ctrl+C): none is then left RUNNING, to be called
+   * interrupted at the next start. Resolves once their lines are written.
+   */
+  async cancelRunning(error: ErrorShape): Promise<number> {
+    const running = [...this.records.values()].filter(
+      (r) => r.status === 'RUNNING' || r.status === 'PENDING',
+    );
+    const finishedAt = new Date().toISOString();
+    await Promise.all(
+      running.map((r) =>
+        this.update(r.id, { status: 'CANCELLED', finishedAt, summary: error.message, error }),
+      ),
+    );
+    return running.length;
+  }
+
+  /**
    * Changes a record in memory only (what `mentions` sees included); the change is written with
    * the record's next update. For a running job's inputs: one line fewer per job, and a job cut
    * off by a crash mentions nothing, so what it kept is swept at the next start.

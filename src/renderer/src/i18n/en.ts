@@ -892,6 +892,7 @@ const en = {
     messages: {
       CORE_UNREACHABLE: 'Vigil did not answer. Is it still running?',
       INTERRUPTED: 'Vigil stopped before this job finished.',
+      CANCELLED: 'Cancelled before this job finished.',
       NOT_AN_IMAGE: '{{file}} is not an image Vigil can read.',
       IMAGE_CORRUPT: '{{file}} is damaged or truncated and cannot be decoded.',
       NO_FACE: 'No face found in {{file}}.',

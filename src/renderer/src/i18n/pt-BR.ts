@@ -898,6 +898,7 @@ const ptBR: Translation = {
     messages: {
       CORE_UNREACHABLE: 'O Vigil não respondeu. Ele ainda está em execução?',
       INTERRUPTED: 'O Vigil parou antes que esta tarefa terminasse.',
+      CANCELLED: 'Cancelada antes que esta tarefa terminasse.',
       NOT_AN_IMAGE: '{{file}} não é uma imagem que o Vigil consiga ler.',
       IMAGE_CORRUPT: '{{file}} está danificado ou incompleto e não pode ser decodificado.',
       NO_FACE: 'Nenhum rosto encontrado em {{file}}.',

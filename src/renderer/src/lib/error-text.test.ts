@@ -44,6 +44,11 @@ describe('errorText', () => {
       'O Vigil parou antes que esta tarefa terminasse.',
     );
     expect(errorText(shape, await translator('en'), 'en')).toBe('Vigil stopped before this job finished.');
+    // A second Ctrl+C records the jobs in progress as cancelled, in the CLI's English.
+    const stopped = { code: 'CANCELLED' as const, message: 'Cancelled: stopped at once (a second Ctrl+C)' };
+    expect(errorText(stopped, await translator('pt-BR'), 'pt-BR')).toBe(
+      'Cancelada antes que esta tarefa terminasse.',
+    );
   });
 
   it("keeps the core's message when the details lack what the sentence names, and for other codes", async () => {

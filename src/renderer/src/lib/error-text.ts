@@ -39,6 +39,7 @@ export function errorText(error: ErrorShape, t: TFunction, lang: string): string
   switch (error.code) {
     case 'CORE_UNREACHABLE':
     case 'INTERRUPTED':
+    case 'CANCELLED':
       return t(`errors.messages.${error.code}`);
     case 'NOT_AN_IMAGE':
     case 'IMAGE_CORRUPT':
