@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import sharp from 'sharp';
 import { SAMPLES } from '../env';
@@ -401,6 +401,35 @@ test('blur exports every good file, reports the bad one, and exits 1', async () 
   ]);
   expect(jobs.code).toBe(2);
   expect(jobs.json()).toMatchObject({ code: 'BAD_INPUT', message: expect.stringMatching(/--jobs/) });
+});
+
+test('blur --jobs numbers photos of the same name in input order, not in the order they finish', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-names-'));
+  for (const sub of ['a', 'b', 'out']) mkdirSync(join(dir, sub));
+  // The first photo has 64 times the pixels of the second, which finishes first.
+  copyFileSync(join(SAMPLES, 'sample5.jpg'), join(dir, 'a', 'photo.jpg'));
+  await sharp(join(SAMPLES, 'sample2.jpg'))
+    .resize(240)
+    .jpeg()
+    .toFile(join(dir, 'b', 'photo.jpg'));
+  writeFileSync(join(dir, 'out', 'photo.blurred.jpg'), 'an earlier export');
+  const r = vigil([
+    'blur',
+    join(dir, 'a', 'photo.jpg'),
+    join(dir, 'b', 'photo.jpg'),
+    '--out',
+    join(dir, 'out'),
+    '--jobs',
+    '2',
+    '--json',
+    '--data',
+    data,
+  ]);
+  // 3 would be a face still detectable: beside the point here.
+  expect([0, 3], r.stdout + r.stderr).toContain(r.code);
+  const outputs = (r.json().results as { output: string }[]).map((res) => basename(res.output));
+  expect(outputs).toEqual(['photo.blurred-1.jpg', 'photo.blurred-2.jpg']);
+  expect(readFileSync(join(dir, 'out', 'photo.blurred.jpg'), 'utf8')).toBe('an earlier export');
 });
 
 test('blur exits 3 when a written copy still shows a detectable face, and says so on stderr', () => {

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { basename, extname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Core } from '../main/core/core';
 import {
@@ -7,12 +8,15 @@ import {
   blurQualitySchema,
   blurScaleSchema,
   blurThreshSchema,
+  blurDefaultsFrom,
   blurExportInputSchema,
   blurMinFaceSchema,
   DEFAULT_BLUR,
   fileNameFromPattern,
   localDate,
   OUTPUT_ERROR_CODES,
+  outputExtension,
+  reserveOutputNames,
   type BlurExportInput,
   type BlurExportResult,
 } from '../shared/blur-schemas';
@@ -118,13 +122,19 @@ export function addBlurCommand(
         'vigil: warning: faces under about 48 px high may be missed (recall at the default --min-face 24: ' +
           '0.93 at 32 px, 0.72 at 24 px; see docs/benchmarks.md). Check every export by eye.\n',
       );
-      await withCore({ ...g, workers }, (core) =>
-        perFile<BlurExportResult>(
+      await withCore({ ...g, workers }, async (core) => {
+        const names = await reservedNames(core, files, options);
+        return perFile<BlurExportResult>(
           files,
           'blur',
           !!g.json,
           // The same channel the app and the HTTP API use.
-          (file) => call(core, 'blur.export', { ...options, source: { path: resolve(file) } }),
+          (file, i) =>
+            call(core, 'blur.export', {
+              ...options,
+              ...(names[i] !== null && { name: names[i] }),
+              source: { path: resolve(file) },
+            }),
           (r) => {
             const { blurred, manual, kept } = r.counts;
             // A leak is said on stderr (perFile's warning), not in this result line.
@@ -153,7 +163,35 @@ export function addBlurCommand(
               (shape.code === 'BAD_INPUT' && shape.message.startsWith('The file name pattern')),
             jobs: workers,
           },
-        ),
-      );
+        );
+      });
     });
+}
+
+/**
+ * Each photo's output name (without extension), reserved before any is exported: with --jobs,
+ * photos whose names give the same file name (a/photo.jpg, b/photo.jpg) are numbered in input
+ * order, not in the order they finish. Null where the pattern gives no name (the export says so).
+ */
+async function reservedNames(
+  core: Core,
+  files: string[],
+  options: Omit<BlurExportInput, 'source'>,
+): Promise<(string | null)[]> {
+  // Style and format as the core resolves them: the given option, else Settings, else built-in.
+  const defaults = blurDefaultsFrom(await call(core, 'settings.get', {}));
+  const style = options.style ?? defaults.style;
+  const ext = outputExtension(options.format ?? defaults.format);
+  // One date for the batch, so that a run across midnight cannot split the names.
+  const date = localDate();
+  const stems = files.map((file) =>
+    fileNameFromPattern(options.pattern ?? DEFAULT_BLUR.pattern, {
+      name: basename(file, extname(file)),
+      date,
+      style,
+    }),
+  );
+  // A folder not made yet has none; one that cannot be read fails in the export, with its reason.
+  const taken = await readdir(options.outDir).catch(() => []);
+  return reserveOutputNames(stems, ext, taken);
 }

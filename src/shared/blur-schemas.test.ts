@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fileNameFromPattern } from './blur-schemas';
+import { fileNameFromPattern, outputStem, reserveOutputNames } from './blur-schemas';
 
 const nameOf = (pattern: string, name = 'photo') =>
   fileNameFromPattern(pattern, { name, date: '2026-01-02', style: 'blur' });
@@ -34,5 +34,29 @@ describe('fileNameFromPattern', () => {
     // Only the whole stem: these are ordinary names.
     for (const fine of ['console', 'com10', 'lpt0', 'nulls', 'my-con'])
       expect(nameOf('{name}', fine)).toBe(fine);
+  });
+});
+
+describe('reserveOutputNames', () => {
+  it('numbers the photos that give the same name in input order, past the files already there', () => {
+    // a/photo.jpg, b/photo.jpg, c/photo-1.jpg, d/Photo.jpg with --pattern {name}, into a folder
+    // holding photo.jpg: whichever finishes first, each gets the name of its place in the list.
+    expect(reserveOutputNames(['photo', 'photo', 'photo-1', 'Photo', 'other'], 'jpg', ['photo.jpg'])).toEqual(
+      ['photo-1', 'photo-2', 'photo-1-1', 'Photo-3', 'other'],
+    );
+    // Another extension does not take the name; no usable name stays null, reserving nothing.
+    expect(reserveOutputNames(['photo', null, 'photo'], 'png', ['photo.jpg'])).toEqual([
+      'photo',
+      null,
+      'photo-1',
+    ]);
+  });
+
+  it('gives the names an export would try, long ones cut to fit with their number', () => {
+    const long = 'é'.repeat(200); // 400 bytes
+    const [first, second] = reserveOutputNames([long, long], 'webp', []);
+    expect(first).toBe(outputStem(long, 'webp', 0));
+    expect(second).toBe(`${first}-1`);
+    expect(new TextEncoder().encode(`${second}.webp`).length).toBeLessThanOrEqual(255);
   });
 });

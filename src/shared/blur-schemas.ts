@@ -148,6 +148,12 @@ export const blurExportInputSchema = z
     outDir: z.string().min(1).max(4096),
     /** File name without extension: `{name}`, `{date}` (YYYY-MM-DD) and `{style}` are replaced. */
     pattern: z.string().min(1).max(200).optional(),
+    /**
+     * The file name without extension, as is, instead of `pattern`'s: a batch reserves its names
+     * up front in input order (`reserveOutputNames`), so exports running at once cannot swap
+     * them. Never replaces a file either: `-1`, `-2` … are added when it is taken.
+     */
+    name: z.string().min(1).max(255).optional(),
     /** The regions to apply. Omitted: detect, and blur every face at `thresh` except `keep` subjects'. */
     regions: regionsSchema.optional(),
     /** Detector score for blurring (regions omitted) and for the self-check. */
@@ -211,8 +217,15 @@ export function fileNameFromPattern(
     unknown = true;
     return '';
   });
-  if (unknown) return null;
-  const clean = out
+  return unknown ? null : usableFileName(out);
+}
+
+/**
+ * `name` made a file name every common file system takes, or null when nothing is left: the
+ * clean-up `fileNameFromPattern` applies to what its pattern gives.
+ */
+export function usableFileName(name: string): string | null {
+  const clean = name
     // Bidi controls and marks: "\u202Egpj.exe" would display as "exe.jpg".
     .replace(BIDI_CONTROLS, '')
     // Separators (from a value), characters no common file system accepts, control characters.
@@ -226,6 +239,55 @@ export function fileNameFromPattern(
   const dot = clean.indexOf('.');
   const first = dot < 0 ? clean : clean.slice(0, dot);
   return WINDOWS_RESERVED.test(first.trimEnd()) ? `${first}_${clean.slice(first.length)}` : clean;
+}
+
+/** The extension an export in `format` is written with. */
+export function outputExtension(format: BlurFormat): string {
+  return format === 'jpeg' ? 'jpg' : format;
+}
+
+/** File systems take names of at most 255 bytes: room for the stem, "-9999" and the extension. */
+export const NAME_MAX_BYTES = 255;
+const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;
+
+/**
+ * The `n`th name (0: none taken yet) an export tries for `stem` as `ext`, without the extension:
+ * `stem`, `stem-1`, `stem-2` …, the stem cut (between characters, never inside one) so that
+ * `${stem}-9999.${ext}` fits: a long input name would otherwise fail as ENAMETOOLONG.
+ */
+export function outputStem(stem: string, ext: string, n: number): string {
+  let room = NAME_MAX_BYTES - utf8Bytes(`-9999.${ext}`);
+  let out = '';
+  for (const ch of stem) {
+    room -= utf8Bytes(ch);
+    if (room < 0) break;
+    out += ch;
+  }
+  return n ? `${out}-${n}` : out;
+}
+
+/**
+ * Each file's output name (without extension) in a batch, in input order: the first
+ * `outputStem(stem, ext, n)` that neither a file in the output folder (`taken`: names with
+ * extensions) nor an earlier file of the batch has. Compared without case, as macOS and Windows
+ * do. A null stem (no usable name) gets null.
+ */
+export function reserveOutputNames(
+  stems: readonly (string | null)[],
+  ext: string,
+  taken: Iterable<string>,
+): (string | null)[] {
+  const used = new Set([...taken].map((name) => name.toLowerCase()));
+  return stems.map((stem) => {
+    if (stem === null) return null;
+    for (let n = 0; ; n++) {
+      const name = outputStem(stem, ext, n);
+      const key = `${name}.${ext}`.toLowerCase();
+      if (used.has(key)) continue;
+      used.add(key);
+      return name;
+    }
+  });
 }
 
 /** `YYYY-MM-DD` in local time, for `{date}`. */

@@ -252,6 +252,18 @@ describe('blur and export', () => {
     expect(readFileSync(sampleImage(2)).equals(original)).toBe(true);
   });
 
+  it('writes a reserved name as is, and adds a number only when it is taken meanwhile', async () => {
+    const out = join(dir, 'reserved');
+    // A batch reserved "sample2.blurred-1" for this photo: the bare name stays free for another.
+    const a = await blurExport(sampleImage(2), { outDir: out, name: 'sample2.blurred-1' });
+    expect(basename(a.output)).toBe('sample2.blurred-1.jpg');
+    const b = await blurExport(sampleImage(2), { outDir: out, name: 'sample2.blurred-1' });
+    expect(basename(b.output)).toBe('sample2.blurred-1-1.jpg');
+    // A name the pattern's clean-up would change is not one a batch reserved.
+    const r = await core.call('blur.export', { source: { path: sampleImage(2) }, outDir: out, name: 'a/b' });
+    expect(r.ok ? null : r.error.code).toBe('BAD_INPUT');
+  });
+
   it('shortens an output name the file system would refuse, between characters', async () => {
     const photos = join(dir, 'long-names');
     mkdirSync(photos);

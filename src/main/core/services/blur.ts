@@ -8,6 +8,10 @@ import {
   blurDefaultsFrom,
   fileNameFromPattern,
   localDate,
+  NAME_MAX_BYTES,
+  outputExtension,
+  outputStem,
+  usableFileName,
   DEFAULT_BLUR,
   type BlurDetectResult,
   type BlurExportResult,
@@ -316,29 +320,19 @@ export async function prepareOutDir(dir: string, dataDir: string): Promise<strin
   return out;
 }
 
-/** File systems take names of at most 255 bytes: room for the stem, "-9999" and the extension. */
-const NAME_MAX_BYTES = 255;
-
-/** `stem` cut (between characters, never inside one) so that `${stem}-9999.${ext}` fits. */
-function fittedStem(stem: string, ext: string): string {
-  let room = NAME_MAX_BYTES - Buffer.byteLength(`-9999.${ext}`);
-  let out = '';
-  for (const ch of stem) {
-    room -= Buffer.byteLength(ch);
-    if (room < 0) break;
-    out += ch;
-  }
-  return out;
-}
-
 /**
- * Writes `bytes` as `<stem>.<ext>` in `dir`, or `<stem>-1.<ext>`, `-2` … when taken: the file is
- * written whole under a temporary name, then linked to a name that must not exist yet, so an
- * existing file (an original included) is never replaced, even by a concurrent export.
+ * Writes `bytes` as `<stem>.<ext>` in `dir`, or `<stem>-1.<ext>`, `-2` … when taken (`outputStem`;
+ * an `exact` stem, one a batch reserved, is tried as is first): the file is written whole under a
+ * temporary name, then linked to a name that must not exist yet, so an existing file (an
+ * original included) is never replaced, even by a concurrent export.
  */
-async function writeNew(dir: string, fullStem: string, ext: string, bytes: Buffer): Promise<string> {
-  // A long input name (with ".blurred" added) would fail as ENAMETOOLONG: shorten it instead.
-  const stem = fittedStem(fullStem, ext);
+async function writeNew(
+  dir: string,
+  stem: string,
+  ext: string,
+  bytes: Buffer,
+  exact: boolean,
+): Promise<string> {
   const tmp = join(dir, `.vigil-${randomUUID()}.tmp`);
   try {
     // Inside the try: a write that fails part-way (a full disk) must not leave its part behind.
@@ -346,7 +340,7 @@ async function writeNew(dir: string, fullStem: string, ext: string, bytes: Buffe
       Promise.reject(notWritable(dir, err)),
     );
     for (let i = 0; i < 10_000; i++) {
-      const candidate = join(dir, `${stem}${i ? `-${i}` : ''}.${ext}`);
+      const candidate = join(dir, `${exact && i === 0 ? stem : outputStem(stem, ext, i)}.${ext}`);
       try {
         await link(tmp, candidate);
         return candidate;
@@ -388,11 +382,23 @@ function summaryOf(counts: BlurExportResult['counts'], leaks: number): string {
  */
 export async function exportBlurred(deps: WatchlistDeps, input: ExportInput): Promise<BlurExportResult> {
   const o = resolved(deps, input);
+  const ext = outputExtension(o.format);
   const keep = input.keep ?? [];
   const file = 'path' in input.source ? input.source.path : input.source.name;
-  const stemOf = (name: string) =>
+  const { name } = input;
+  // A reserved name is used as is, so it must be one the pattern's clean-up leaves alone.
+  if (
+    name !== undefined &&
+    (usableFileName(name) !== name || Buffer.byteLength(`${name}.${ext}`) > NAME_MAX_BYTES)
+  ) {
+    throw new VigilError('BAD_INPUT', `The output name ${JSON.stringify(name)} is not a usable file name`, {
+      name,
+    });
+  }
+  const stemOf = (of: string) =>
+    name ??
     fileNameFromPattern(input.pattern ?? DEFAULT_BLUR.pattern, {
-      name: basename(name.replace(/\\/g, '/'), extname(name)),
+      name: basename(of.replace(/\\/g, '/'), extname(of)),
       date: localDate(),
       style: o.style,
     });
@@ -433,8 +439,7 @@ export async function exportBlurred(deps: WatchlistDeps, input: ExportInput): Pr
       recheck = found.faces.map((f) => f.box);
     }
     const bytes = await render(await fullPixels(deps, img), regions, o, o);
-    const ext = o.format === 'jpeg' ? 'jpg' : o.format;
-    const output = await writeNew(outDir, stemOf(img.file)!, ext, bytes);
+    const output = await writeNew(outDir, stemOf(img.file)!, ext, bytes, name !== undefined);
 
     // Self-check on what was written: boxes only (describing them would change no verdict).
     // detectFaces writes nothing: our own output is not "seen".
