@@ -256,7 +256,7 @@ export const contract = {
       .strict(),
     output: settingsSchema,
     summary:
-      'Set the match thresholds (null restores the calibrated defaults), history retention, the detection threshold and blur defaults (null restores the built-in values).',
+      'Set the match thresholds (null restores the calibrated defaults), history retention (applied at once: history.pruneCount says how many records that deletes), the detection threshold and blur defaults (null restores the built-in values).',
   }),
   'data.info': channel({
     input: empty,
@@ -311,6 +311,12 @@ export const contract = {
     input: z.object({ id }).strict(),
     output: historyRecordSchema,
     summary: 'One job with its full result.',
+  }),
+  'history.pruneCount': channel({
+    input: z.object({ retention: retentionSettingSchema }).strict(),
+    output: z.object({ count: z.number().int(), total: z.number().int() }),
+    summary:
+      'How many history records saving this retention would delete now (count), of how many (total); deletes nothing.',
   }),
   'history.delete': channel({
     input: z.object({ ids: z.array(id).min(1).max(10_000) }).strict(),

@@ -219,6 +219,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     },
     'history.list': async (filter) => listHistory(store.history, filter),
     'history.get': async ({ id }) => withMediaUrls(store.history.get(id), opts.mediaUrl),
+    'history.pruneCount': async ({ retention }) => ({
+      count: store.history.pruneTargets(retention).length,
+      total: store.history.size,
+    }),
     'history.delete': async ({ ids }) => ({ deleted: await store.history.remove(ids) }),
     'feedback.give': async (input) => withMediaUrls(await giveFeedback(store.history, input), opts.mediaUrl),
     'classify.run': async (input) => classifyPhoto(classifyDeps, input),

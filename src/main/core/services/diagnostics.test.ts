@@ -65,7 +65,23 @@ describe('diagnostics, retention and history export', () => {
       await core.call('match.compare', { a: { path: sampleImage(1) }, b: { path: sampleImage(1) } });
     }
     const before = await core.call('history.list', {});
-    expect(before.ok && (before.value as { total: number }).total).toBeGreaterThan(2);
+    const total = before.ok ? (before.value as { total: number }).total : 0;
+    expect(total).toBeGreaterThan(2);
+    // The count a confirmation shows comes first, and deletes nothing.
+    const preview = await core.call('history.pruneCount', { retention: { days: null, records: 2 } });
+    expect(preview.ok && preview.value).toEqual({ count: total - 2, total });
+    const still = await core.call('history.list', {});
+    expect(still.ok && (still.value as { total: number }).total).toBe(total);
+    // Below 1 is refused, as settings.update refuses it.
+    for (const retention of [
+      { days: null, records: 0 },
+      { days: -5, records: null },
+    ]) {
+      const bad = await core.call('history.pruneCount', { retention });
+      expect(!bad.ok && bad.error.code).toBe('BAD_INPUT');
+      const refused = await core.call('settings.update', { retention });
+      expect(!refused.ok && refused.error.code).toBe('BAD_INPUT');
+    }
     const s = await core.call('settings.update', { retention: { days: null, records: 2 } });
     expect(s.ok && (s.value as { retention: unknown }).retention).toEqual({ days: null, records: 2 });
     const after = await core.call('history.list', {});
@@ -82,6 +98,10 @@ describe('HistoryLog.prune', () => {
     await log.update(running.id, { status: 'RUNNING', createdAt: '2020-01-01T00:00:00.000Z' });
     const fresh = await log.create('inspect', []);
     await log.update(fresh.id, { status: 'FINISHED' });
+    // What a confirmation counts is what prune then deletes.
+    expect(log.pruneTargets({ days: 30, records: null })).toEqual([old.id]);
+    expect(log.pruneTargets({ days: null, records: 1 })).toEqual([old.id]);
+    expect(log.size).toBe(3);
     expect(await log.prune({ days: 30, records: null })).toBe(1);
     expect(
       log

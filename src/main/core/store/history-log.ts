@@ -31,6 +31,12 @@ function withStableInterruption(r: HistoryRecord): HistoryRecord {
   return { ...r, error: INTERRUPTED };
 }
 
+/** Finished jobs are kept at most `days` days and `records` records (null: no limit). */
+export interface RetentionRule {
+  days: number | null;
+  records: number | null;
+}
+
 export interface HistoryFilter {
   kind?: JobKind;
   status?: JobStatus;
@@ -320,8 +326,8 @@ export class HistoryLog {
     return n;
   }
 
-  /** Deletes finished jobs older than `days` or beyond the newest `records`; running jobs stay. */
-  async prune(rule: { days: number | null; records: number | null }, now = Date.now()): Promise<number> {
+  /** The ids `prune(rule)` would delete now: what a retention change is asked to confirm. */
+  pruneTargets(rule: RetentionRule, now = Date.now()): string[] {
     const done = [...this.records.values()]
       .filter((r) => r.status !== 'PENDING' && r.status !== 'RUNNING')
       .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
@@ -329,7 +335,12 @@ export class HistoryLog {
     const drop = done.filter(
       (r, i) => (rule.records !== null && i >= rule.records) || (cutoff !== null && r.createdAt < cutoff),
     );
-    return this.remove(drop.map((r) => r.id));
+    return drop.map((r) => r.id);
+  }
+
+  /** Deletes finished jobs older than `days` or beyond the newest `records`; running jobs stay. */
+  async prune(rule: RetentionRule, now = Date.now()): Promise<number> {
+    return this.remove(this.pruneTargets(rule, now));
   }
 
   get size(): number {
