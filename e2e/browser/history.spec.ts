@@ -192,12 +192,24 @@ test.describe('in Portuguese', () => {
   });
 });
 
-test('retention of 1 record leaves exactly 1 in History', async ({ page }) => {
+test('retention of 1 record leaves exactly 1 in History, once the deletion is confirmed', async ({
+  page,
+  request,
+}) => {
+  const total = (await call<{ total: number }>(request, 'history.list', { limit: 1 })).total;
+  expect(total).toBeGreaterThan(1);
   await open(page);
   await page.getByTestId('nav-settings').click();
   const records = page.getByTestId('settings-retention-records');
   await records.fill('1');
   await page.getByTestId('settings-retention-save').click();
+  // Nothing is deleted before the count the core gives is confirmed.
+  await expect(page.getByTestId('settings-retention-confirm-count')).toHaveAttribute(
+    'data-count',
+    String(total - 1),
+  );
+  await expect(page.getByTestId('settings-retention-saved')).toHaveCount(0);
+  await page.getByTestId('settings-retention-confirm').click();
   await expect(page.getByTestId('settings-retention-saved')).toBeVisible();
   await expect(page.getByTestId('settings-retention-current')).toContainText('at most 1 record');
 

@@ -1,5 +1,6 @@
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { SAMPLES } from '../env';
 import { call, open } from './api';
 
 // Browser specs share one data directory and run one after another. Everything made here carries
@@ -40,7 +41,12 @@ test.beforeAll(async ({ request }) => {
 });
 
 test.afterAll(async ({ request }) => {
-  await call(request, 'settings.update', { detection: null, blur: null });
+  await call(request, 'settings.update', {
+    detection: null,
+    blur: null,
+    thresholds: null,
+    retention: { days: null, records: null },
+  });
   const now = await call<DataInfo>(request, 'data.info', {});
   if (now.dir !== startDir) await call(request, 'data.move', { to: startDir, removeOld: true });
 });
@@ -95,8 +101,157 @@ test('detection threshold and blur defaults are saved, survive a reload and reac
   );
 });
 
+test('a threshold typed with either separator is read; out of range is flagged, never clamped', async ({
+  page,
+  request,
+}) => {
+  await openSettings(page);
+  const match = page.getByTestId('settings-threshold-match');
+  const possible = page.getByTestId('settings-threshold-possible');
+  const save = page.getByTestId('settings-save');
+  const matchError = page.getByTestId('settings-threshold-match-error');
+  // The other language's comma is a decimal separator, not noise to drop (0,45 is not 45 → 1.00).
+  await match.fill('0,45');
+  await possible.fill('0.3');
+  await match.blur();
+  await expect(match).toHaveValue('0.45');
+  await expect(matchError).toHaveCount(0);
+  await expect(save).toBeEnabled();
+  for (const typed of ['1.5', '45', '-1']) {
+    await match.fill(typed);
+    await match.blur();
+    await expect(match).toHaveValue(typed);
+    await expect(matchError).toHaveText('Enter a value from 0 to 1');
+    await expect(save).toBeDisabled();
+  }
+  // Inverted: said once (under the slider, not also under the field), and no band is drawn.
+  await match.fill('0.20');
+  await possible.fill('0.40');
+  await expect(page.getByText('Must not be above the match threshold')).toHaveCount(1);
+  await expect(page.getByTestId('thresholds-zones')).toHaveCount(0);
+  await expect(save).toBeDisabled();
+
+  await match.fill('0,45');
+  await possible.fill('0,3');
+  await expect(page.getByTestId('thresholds-zones')).toContainText('Possible 0.30–0.45');
+  await save.click();
+  await expect(page.getByTestId('settings-saved')).toBeVisible();
+  const saved = await call<{ thresholds: { match: number; possible: number } }>(request, 'settings.get', {});
+  expect(saved.thresholds).toEqual({ match: 0.45, possible: 0.3 });
+  await page.getByTestId('settings-restore').click();
+  await expect(page.getByTestId('settings-thresholds-state')).toHaveAttribute('data-custom', 'false');
+});
+
+test('detection and blur numbers out of range stay as typed, flagged, after leaving the field', async ({
+  page,
+}) => {
+  await openSettings(page);
+  const save = page.getByTestId('settings-defaults-save');
+  const fields = [
+    ['settings-blur-scale', '9', 'Enter a value from 1 to 4'],
+    ['settings-blur-quality', '0', 'Enter a whole number from 1 to 100'],
+    ['settings-detection-minFace', '4', 'Enter a whole number from 8 to 4,096'],
+    ['settings-detection-minScore', '1,5', 'Enter a value from 0 to 1'],
+  ] as const;
+  for (const [id, typed, message] of fields) {
+    const field = page.getByTestId(id);
+    const before = await field.inputValue();
+    await field.fill(typed);
+    await field.blur();
+    await expect(field).toHaveValue(id === 'settings-detection-minFace' ? `${typed} px` : typed);
+    await expect(page.getByTestId('settings-defaults')).toContainText(message);
+    await expect(save).toBeDisabled();
+    await field.fill(before.replace(/[^\d.,]/g, ''));
+    await field.blur();
+  }
+  // Either separator in the region size, read as the same value.
+  await page.getByTestId('settings-blur-scale').fill('1,5');
+  await page.getByTestId('settings-blur-scale').blur();
+  await expect(page.getByTestId('settings-blur-scale')).toHaveValue('1.5×');
+  await expect(save).toBeEnabled();
+  // Nothing saved: the defaults stay as the earlier test left them.
+});
+
+test('retention below 1 is refused, and a retention that deletes records asks first, with the count', async ({
+  page,
+  request,
+}) => {
+  type Total = { total: number };
+  // Earlier specs may have left little history: three jobs of this file's own.
+  for (let i = 1; i <= 3; i++) {
+    await call(request, 'image.inspect', { source: { path: `${process.cwd()}/${SAMPLES}/sample${i}.jpg` } });
+  }
+  const total = (await call<Total>(request, 'history.list', { limit: 1 })).total;
+  expect(total).toBeGreaterThanOrEqual(3);
+  await openSettings(page);
+  const section = page.getByTestId('settings-retention');
+  const records = page.getByTestId('settings-retention-records');
+  const days = page.getByTestId('settings-retention-days');
+  const save = page.getByTestId('settings-retention-save');
+
+  // 0 is not turned into 1 (which would keep one record), nor -5 days into 5.
+  await records.fill('0');
+  await records.blur();
+  await expect(records).toHaveValue('0');
+  await expect(section).toContainText('Enter a whole number from 1 to 10,000,000, or leave empty');
+  await expect(save).toBeDisabled();
+  await records.fill('');
+  await days.fill('-5');
+  await days.blur();
+  await expect(days).toHaveValue('-5');
+  await expect(section).toContainText('Enter a whole number from 1 to 36,500, or leave empty');
+  await expect(save).toBeDisabled();
+  await days.fill('');
+
+  // Keeping 1 would delete the rest: the core counts them, and Cancel deletes nothing.
+  await records.fill('1');
+  await save.click();
+  const count = page.getByTestId('settings-retention-confirm-count');
+  await expect(count).toHaveAttribute('data-count', String(total - 1));
+  await expect(count).toContainText(`deletes ${total - 1} of the ${total} history records`);
+  await expect(page.getByTestId('settings-retention-confirm')).toHaveText(
+    `Delete ${total - 1} records and save`,
+  );
+  await page.getByTestId('settings-retention-cancel').click();
+  await expect(count).toHaveCount(0);
+  expect((await call<Total>(request, 'history.list', { limit: 1 })).total).toBe(total);
+  expect((await call<{ retention: unknown }>(request, 'settings.get', {})).retention).toEqual({
+    days: null,
+    records: null,
+  });
+  await expect(page.getByTestId('settings-retention-saved')).toHaveCount(0);
+
+  // A rule that deletes nothing now is saved without asking.
+  await records.fill('10000000');
+  await save.click();
+  await expect(page.getByTestId('settings-retention-saved')).toBeVisible();
+  await expect(page.getByTestId('settings-retention-confirm')).toHaveCount(0);
+  expect((await call<{ retention: unknown }>(request, 'settings.get', {})).retention).toEqual({
+    days: null,
+    records: 10_000_000,
+  });
+  expect((await call<Total>(request, 'history.list', { limit: 1 })).total).toBeGreaterThanOrEqual(total);
+  await call(request, 'settings.update', { retention: { days: null, records: null } });
+});
+
 test.describe('in Portuguese', () => {
   test.use({ locale: 'pt-BR' });
+
+  test('match thresholds take 0.45 typed with a dot and show it with a comma', async ({ page }) => {
+    await openSettings(page);
+    const match = page.getByTestId('settings-threshold-match');
+    await match.fill('0.45');
+    await match.blur();
+    await expect(match).toHaveValue('0,45');
+    await expect(page.getByTestId('settings-threshold-match-error')).toHaveCount(0);
+    await expect(page.getByTestId('settings-save')).toBeEnabled();
+    await match.fill('1,5');
+    await match.blur();
+    await expect(match).toHaveValue('1,5');
+    await expect(page.getByTestId('settings-threshold-match-error')).toHaveText('Digite um valor de 0 a 1');
+    await expect(page.getByTestId('settings-save')).toBeDisabled();
+    // Nothing saved.
+  });
 
   test('number fields show and take the decimal comma and the dot between thousands', async ({
     page,

@@ -151,6 +151,7 @@ export const modelsEn = {
   normalization: 'Normalisation',
   fit: 'Fit',
   auto: 'From the model',
+  sizeRange: 'From {{min}} to {{max}}, or empty',
   normalizations: {
     teachable: 'Teachable Machine (x/127 − 1)',
     symmetric: '−1 … 1 (x/127.5 − 1)',

@@ -152,6 +152,7 @@ export const modelsPtBR: ModelsTranslation = {
   normalization: 'Normalização',
   fit: 'Enquadramento',
   auto: 'Do modelo',
+  sizeRange: 'De {{min}} a {{max}}, ou vazio',
   normalizations: {
     teachable: 'Teachable Machine (x/127 − 1)',
     symmetric: '−1 … 1 (x/127,5 − 1)',

@@ -671,9 +671,19 @@ const en = {
       recordsValue_one: 'at most {{count}} record',
       recordsValue_many: 'at most {{count}} records',
       recordsValue_other: 'at most {{count}} records',
-      invalid: 'Enter a whole number of at least 1, or leave empty',
+      invalid: 'Enter a whole number from 1 to {{max}}, or leave empty',
       save: 'Save retention',
       saved: 'Retention saved and applied.',
+      confirmTitle: 'Delete history records?',
+      confirmBody_one:
+        'Saving this retention deletes {{count}} of the {{total}} history records now, with the previews and seen faces only it mentions. Export History first if you need it. This cannot be undone.',
+      confirmBody_many:
+        'Saving this retention deletes {{count}} of the {{total}} history records now, with the previews and seen faces only they mention. Export History first if you need them. This cannot be undone.',
+      confirmBody_other:
+        'Saving this retention deletes {{count}} of the {{total}} history records now, with the previews and seen faces only they mention. Export History first if you need them. This cannot be undone.',
+      confirm_one: 'Delete {{count}} record and save',
+      confirm_many: 'Delete {{count}} records and save',
+      confirm_other: 'Delete {{count}} records and save',
     },
     appearance: {
       title: 'Appearance',
@@ -706,7 +716,8 @@ const en = {
       quality: 'Quality',
       qualityHint: 'JPEG and WebP, from 1 to 100.',
       qualityPng: 'PNG is lossless: quality does not apply.',
-      invalid: 'Out of range',
+      range: 'Enter a value from {{min}} to {{max}}',
+      rangeWhole: 'Enter a whole number from {{min}} to {{max}}',
       save: 'Save defaults',
       saved: 'Defaults saved. New blur jobs start from them.',
       restore: 'Restore built-in defaults',

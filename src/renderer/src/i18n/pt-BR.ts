@@ -676,9 +676,19 @@ const ptBR: Translation = {
       recordsValue_one: 'no máximo {{count}} registro',
       recordsValue_many: 'no máximo {{count}} registros',
       recordsValue_other: 'no máximo {{count}} registros',
-      invalid: 'Digite um número inteiro a partir de 1, ou deixe vazio',
+      invalid: 'Digite um número inteiro de 1 a {{max}}, ou deixe vazio',
       save: 'Salvar retenção',
       saved: 'Retenção salva e aplicada.',
+      confirmTitle: 'Excluir registros do histórico?',
+      confirmBody_one:
+        'Salvar esta retenção exclui agora {{count}} dos {{total}} registros do histórico, com as prévias e os rostos vistos que só ele menciona. Exporte o Histórico antes se precisar dele. Não é possível desfazer.',
+      confirmBody_many:
+        'Salvar esta retenção exclui agora {{count}} dos {{total}} registros do histórico, com as prévias e os rostos vistos que só eles mencionam. Exporte o Histórico antes se precisar deles. Não é possível desfazer.',
+      confirmBody_other:
+        'Salvar esta retenção exclui agora {{count}} dos {{total}} registros do histórico, com as prévias e os rostos vistos que só eles mencionam. Exporte o Histórico antes se precisar deles. Não é possível desfazer.',
+      confirm_one: 'Excluir {{count}} registro e salvar',
+      confirm_many: 'Excluir {{count}} registros e salvar',
+      confirm_other: 'Excluir {{count}} registros e salvar',
     },
     appearance: {
       title: 'Aparência',
@@ -711,7 +721,8 @@ const ptBR: Translation = {
       quality: 'Qualidade',
       qualityHint: 'JPEG e WebP, de 1 a 100.',
       qualityPng: 'PNG não tem perdas: a qualidade não se aplica.',
-      invalid: 'Fora do intervalo',
+      range: 'Digite um valor de {{min}} a {{max}}',
+      rangeWhole: 'Digite um número inteiro de {{min}} a {{max}}',
       save: 'Salvar padrões',
       saved: 'Padrões salvos. Novas tarefas de desfoque partem deles.',
       restore: 'Restaurar padrões de fábrica',

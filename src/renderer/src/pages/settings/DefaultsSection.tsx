@@ -18,7 +18,9 @@ import { useVigil } from '../../api/ClientProvider';
 import { queryKeys } from '../../api/queries';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatNumber, numberSeparators } from '../../format';
+import { decimalInRange, wholeInRange } from '../../lib/decimal';
 import { FORMAT_LABEL } from '../../lib/labels';
+import { DecimalInput } from './DecimalInput';
 import { Section } from './Section';
 import { SaveFooter } from './SaveFooter';
 import { ScoreField } from './ScoreField';
@@ -43,11 +45,8 @@ const fromSettings = (s: Settings): Draft => ({
   ...s.blur,
 });
 
-/** A number within [min, max] (whole when `int`), or null. */
-function parse(v: number | string, min: number, max: number, int = false): number | null {
-  const n = typeof v === 'number' ? v : Number.parseFloat(v.replace(',', '.'));
-  return Number.isFinite(n) && n >= min && n <= max && (!int || Number.isInteger(n)) ? n : null;
-}
+const MIN_FACE = { min: 8, max: 4096 };
+const QUALITY = { min: 1, max: 100 };
 
 function Labelled({
   id,
@@ -103,10 +102,16 @@ export function DefaultsSection({ settings }: { settings: Settings }) {
     },
   });
 
-  const minScore = parse(values.minScore, 0, 1);
-  const minFace = parse(values.minFace, 8, 4096, true);
-  const scale = parse(values.scale, BLUR_SCALE_MIN, BLUR_SCALE_MAX);
-  const quality = parse(values.quality, 1, 100, true);
+  const minScore = decimalInRange(values.minScore, 0, 1);
+  const minFace = wholeInRange(values.minFace, MIN_FACE.min, MIN_FACE.max);
+  const scale = decimalInRange(values.scale, BLUR_SCALE_MIN, BLUR_SCALE_MAX);
+  const quality = wholeInRange(values.quality, QUALITY.min, QUALITY.max);
+  /** What a field out of range says: its range, in this language. */
+  const rangeError = (range: { min: number; max: number }, whole: boolean) =>
+    t(whole ? 'settings.defaults.rangeWhole' : 'settings.defaults.range', {
+      min: formatNumber(lang, range.min, 2),
+      max: formatNumber(lang, range.max, 2),
+    });
   const next =
     minScore !== null && minFace !== null && scale !== null && quality !== null
       ? {
@@ -141,10 +146,15 @@ export function DefaultsSection({ settings }: { settings: Settings }) {
     />
   );
 
-  /** A labelled number field: typed value, range error, the built-in value beneath. */
-  const numberField = (
-    key: 'minFace' | 'scale' | 'quality',
+  /**
+   * A labelled whole-number field: typed value, range error, the built-in value beneath. Out of
+   * range is flagged, not clamped, and a typed fraction stays to be flagged rather than losing
+   * its separator ("1.5" is not 15).
+   */
+  const wholeField = (
+    key: 'minFace' | 'quality',
     parsed: number | null,
+    range: { min: number; max: number },
     builtInText: string,
     o: { testId: string; hint: string; input: NumberInputProps },
   ) => (
@@ -153,9 +163,12 @@ export function DefaultsSection({ settings }: { settings: Settings }) {
         aria-labelledby={`defaults-${key}-label`}
         value={values[key]}
         onChange={change(key)}
-        clampBehavior="blur"
-        w={140}
-        error={parsed === null ? t('settings.defaults.invalid') : undefined}
+        min={range.min}
+        max={range.max}
+        clampBehavior="none"
+        decimalSeparator={numberSeparators(lang).decimalSeparator}
+        w={260}
+        error={parsed === null ? rangeError(range, true) : undefined}
         description={t('settings.defaults.builtInValue', { value: builtInText })}
         data-testid={o.testId}
         {...o.input}
@@ -186,14 +199,14 @@ export function DefaultsSection({ settings }: { settings: Settings }) {
         value={values.minScore}
         position={minScore ?? 0}
         onChange={change('minScore')}
-        error={minScore === null ? t('settings.defaults.invalid') : undefined}
+        error={minScore === null ? rangeError({ min: 0, max: 1 }, false) : undefined}
         mark={{ value: builtIn.detection.minScore, label: t('settings.defaults.builtInMark') }}
         inputTestId="settings-detection-minScore"
       />
-      {numberField('minFace', minFace, `${builtIn.detection.minFace ?? DEFAULT_BLUR.minFace} px`, {
+      {wholeField('minFace', minFace, MIN_FACE, `${builtIn.detection.minFace ?? DEFAULT_BLUR.minFace} px`, {
         testId: 'settings-detection-minFace',
         hint: t('settings.defaults.minFaceHint'),
-        input: { min: 8, max: 4096, step: 4, allowDecimal: false, suffix: ' px' },
+        input: { step: 4, suffix: ' px' },
       })}
       <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="lg" verticalSpacing="md">
         <Labelled id="defaults-style-label" label={t('settings.defaults.style')}>
@@ -202,26 +215,38 @@ export function DefaultsSection({ settings }: { settings: Settings }) {
         <Labelled id="defaults-shape-label" label={t('settings.defaults.shape')}>
           {segment('shape', ['ellipse', 'rect'], (v) => t(`settings.defaults.shapes.${v}`))}
         </Labelled>
-        {numberField('scale', scale, formatNumber(lang, builtIn.blur.scale, 2), {
-          testId: 'settings-blur-scale',
-          hint: t('settings.defaults.scaleHint'),
-          input: {
-            min: BLUR_SCALE_MIN,
-            max: BLUR_SCALE_MAX,
-            step: 0.1,
-            decimalScale: 2,
-            suffix: '×',
-            decimalSeparator: numberSeparators(lang).decimalSeparator,
-          },
-        })}
+        <Labelled
+          id="defaults-scale-label"
+          label={t('settings.defaults.scale')}
+          hint={t('settings.defaults.scaleHint')}
+        >
+          <DecimalInput
+            aria-labelledby="defaults-scale-label"
+            value={values.scale}
+            onChange={change('scale')}
+            min={BLUR_SCALE_MIN}
+            max={BLUR_SCALE_MAX}
+            step={0.1}
+            format={(v) => formatNumber(lang, v, 2)}
+            suffix="×"
+            w={260}
+            error={
+              scale === null ? rangeError({ min: BLUR_SCALE_MIN, max: BLUR_SCALE_MAX }, false) : undefined
+            }
+            description={t('settings.defaults.builtInValue', {
+              value: `${formatNumber(lang, builtIn.blur.scale, 2)}×`,
+            })}
+            testId="settings-blur-scale"
+          />
+        </Labelled>
         <Labelled id="defaults-format-label" label={t('settings.defaults.format')}>
           {segment('format', ['jpeg', 'png', 'webp'], (v) => FORMAT_LABEL[v])}
         </Labelled>
-        {numberField('quality', quality, String(builtIn.blur.quality), {
+        {wholeField('quality', quality, QUALITY, String(builtIn.blur.quality), {
           testId: 'settings-blur-quality',
           hint:
             values.format === 'png' ? t('settings.defaults.qualityPng') : t('settings.defaults.qualityHint'),
-          input: { min: 1, max: 100, step: 1, allowDecimal: false, disabled: values.format === 'png' },
+          input: { step: 1, disabled: values.format === 'png' },
         })}
       </SimpleGrid>
       {update.isError && <ErrorNotice error={update.error} />}

@@ -25,6 +25,7 @@ import { queryKeys } from '../../api/queries';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { IconCheck, IconFileImport, IconPhoto, IconTrash } from '../../components/icons';
 import { formatBytes, formatScore } from '../../format';
+import { wholeInRange } from '../../lib/decimal';
 import { IMAGE_ACCEPT, toImageSource } from '../../lib/files';
 import { Section } from './Section';
 import { SuccessNotice } from '../../components/SuccessNotice';
@@ -163,6 +164,9 @@ function ModelRow({
 
 const AUTO = '';
 
+/** The input size the import form takes (modelInputSchema's). */
+const SIZE = { min: 8, max: 2048 };
+
 function ImportForm({ onNotice }: { onNotice: (n: Notice) => void }) {
   const { t } = useTranslation();
   const { client } = useVigil();
@@ -175,11 +179,16 @@ function ImportForm({ onNotice }: { onNotice: (n: Notice) => void }) {
   const [channels, setChannels] = useState(AUTO);
   const [normalization, setNormalization] = useState(AUTO);
   const [fit, setFit] = useState(AUTO);
+  // Empty: from the model (null); otherwise a whole number in range, or invalid (undefined).
+  const sizeOf = (v: number | string) =>
+    v === '' ? null : (wholeInRange(v, SIZE.min, SIZE.max) ?? undefined);
+  const size = { width: sizeOf(width), height: sizeOf(height) };
+  const sizeValid = size.width !== undefined && size.height !== undefined;
   const run = useSingleFlightMutation({
     mutationFn: () => {
       const input: Partial<ModelInput> = {
-        ...(typeof width === 'number' ? { width } : {}),
-        ...(typeof height === 'number' ? { height } : {}),
+        ...(typeof size.width === 'number' ? { width: size.width } : {}),
+        ...(typeof size.height === 'number' ? { height: size.height } : {}),
         ...(channels ? { channels: Number(channels) as 1 | 3 } : {}),
         ...(normalization ? { normalization: normalization as ModelInput['normalization'] } : {}),
         ...(fit ? { fit: fit as ModelInput['fit'] } : {}),
@@ -238,7 +247,7 @@ function ImportForm({ onNotice }: { onNotice: (n: Notice) => void }) {
             type="submit"
             leftSection={<IconFileImport size={16} />}
             loading={run.isPending}
-            disabled={!dir.trim()}
+            disabled={!dir.trim() || !sizeValid}
             data-testid="models-import-submit"
           >
             {t('models.importButton')}
@@ -255,26 +264,22 @@ function ImportForm({ onNotice }: { onNotice: (n: Notice) => void }) {
         </Button>
         <Collapse in={advanced}>
           <Group gap="sm" wrap="wrap">
-            <NumberInput
-              label={t('models.width')}
-              value={width}
-              onChange={setWidth}
-              min={8}
-              max={2048}
-              w={110}
-              placeholder={t('models.auto')}
-              allowDecimal={false}
-            />
-            <NumberInput
-              label={t('models.height')}
-              value={height}
-              onChange={setHeight}
-              min={8}
-              max={2048}
-              w={110}
-              placeholder={t('models.auto')}
-              allowDecimal={false}
-            />
+            {(['width', 'height'] as const).map((key) => (
+              <NumberInput
+                key={key}
+                label={t(`models.${key}`)}
+                value={key === 'width' ? width : height}
+                onChange={key === 'width' ? setWidth : setHeight}
+                min={SIZE.min}
+                max={SIZE.max}
+                // Flagged, not clamped: 4000 must not quietly become 2048.
+                clampBehavior="none"
+                w={110}
+                placeholder={t('models.auto')}
+                error={size[key] === undefined ? t('models.sizeRange', SIZE) : undefined}
+                data-testid={`models-import-${key}`}
+              />
+            ))}
             <Select
               label={t('models.channels')}
               value={channels}

@@ -1,11 +1,13 @@
-import { Group, NumberInput, Slider, Stack, Text } from '@mantine/core';
+import { Group, Slider, Stack, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatScore, numberSeparators } from '../../format';
+import { formatScore } from '../../format';
+import { DecimalInput } from './DecimalInput';
 
 /**
- * A score between 0 and 1 set two ways: typed (two decimals) or on a slider marked at its default.
- * `position` is where the slider sits while the typed text is not a valid value.
+ * A score between 0 and 1 set two ways: typed (with "." or ",") or on a slider marked at its
+ * default. `position` is where the slider sits while the typed text is not a valid value; `error`
+ * is shown once, under the typed value.
  */
 export function ScoreField({
   labelId,
@@ -36,6 +38,7 @@ export function ScoreField({
   children?: ReactNode;
 }) {
   const { i18n } = useTranslation();
+  const errorId = `${labelId}-error`;
   return (
     <Stack gap={6}>
       <Group justify="space-between" align="flex-end" wrap="nowrap" gap="md">
@@ -47,21 +50,20 @@ export function ScoreField({
             {hint}
           </Text>
         </Stack>
-        <NumberInput
+        <DecimalInput
           aria-labelledby={labelId}
           value={value}
           onChange={onChange}
           min={0}
           max={1}
           step={0.01}
-          decimalScale={2}
-          fixedDecimalScale
-          decimalSeparator={numberSeparators(i18n.language).decimalSeparator}
-          clampBehavior="blur"
+          format={(v) => formatScore(i18n.language, v)}
           w={110}
-          error={error}
-          styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
-          data-testid={inputTestId}
+          // The message is too wide for this field: it goes once, under the slider.
+          error={Boolean(error)}
+          aria-describedby={error ? errorId : undefined}
+          inputStyle={{ fontFamily: 'var(--mantine-font-family-monospace)' }}
+          testId={inputTestId}
         />
       </Group>
       <Slider
@@ -79,6 +81,11 @@ export function ScoreField({
         mb="lg"
         data-testid={sliderTestId}
       />
+      {error && (
+        <Text size="xs" c="red" id={errorId} data-testid={`${inputTestId}-error`}>
+          {error}
+        </Text>
+      )}
       {children}
     </Stack>
   );

@@ -1,7 +1,9 @@
 import {
   Badge,
+  Button,
   Card,
   Group,
+  Modal,
   NumberInput,
   SegmentedControl,
   Skeleton,
@@ -18,7 +20,7 @@ import { useVigil } from '../../api/ClientProvider';
 import { queryKeys, useSettings } from '../../api/queries';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { PageHeader } from '../../components/PageHeader';
-import { formatRate, formatScore, numberSeparators } from '../../format';
+import { formatNumber, formatRate, formatScore, numberSeparators } from '../../format';
 import { currentLanguage, isLanguage, LANGUAGES, setLanguage } from '../../i18n';
 import { Section } from './Section';
 import { DefaultsSection } from './DefaultsSection';
@@ -28,6 +30,7 @@ import { ModelsSection } from './ModelsSection';
 import { SaveFooter } from './SaveFooter';
 import { ScoreField } from './ScoreField';
 import { useSingleFlightMutation } from '../../api/single-flight';
+import { decimalInRange, parseDecimal, wholeInRange } from '../../lib/decimal';
 
 type Settings = z.infer<typeof settingsSchema>;
 type Thresholds = Settings['thresholds'];
@@ -43,7 +46,7 @@ function ZoneBar({ thresholds }: { thresholds: Thresholds }) {
     { key: 'match', from: thresholds.match, to: 1, color: 'red' },
   ] as const;
   return (
-    <Stack gap={4} aria-hidden="true">
+    <Stack gap={4} aria-hidden="true" data-testid="thresholds-zones">
       <div style={{ display: 'flex', height: 10, borderRadius: 5, overflow: 'hidden' }}>
         {zones.map((z) => (
           <div
@@ -84,7 +87,7 @@ function ThresholdControl({
 }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
-  const numeric = typeof value === 'number' ? value : Number.parseFloat(value);
+  const numeric = typeof value === 'number' ? value : parseDecimal(value);
   const labelId = `threshold-${which}-label`;
   return (
     <ScoreField
@@ -92,7 +95,7 @@ function ThresholdControl({
       label={t(`settings.thresholds.${which}`)}
       hint={t(`settings.thresholds.${which}Hint`)}
       value={value}
-      position={Number.isFinite(numeric) ? numeric : 0}
+      position={numeric !== null && Number.isFinite(numeric) ? numeric : 0}
       onChange={onChange}
       error={error}
       mark={{ value: defaultValue, label: t('settings.thresholds.defaultMark') }}
@@ -106,11 +109,6 @@ function ThresholdControl({
           rate: formatRate(lang, rate),
         })}
       </Text>
-      {error && (
-        <Text size="xs" c="red">
-          {error}
-        </Text>
-      )}
     </ScoreField>
   );
 }
@@ -132,12 +130,8 @@ function ThresholdsSection({ settings }: { settings: Settings }) {
     },
   });
 
-  const parse = (v: number | string): number | null => {
-    const n = typeof v === 'number' ? v : Number.parseFloat(v.replace(',', '.'));
-    return Number.isFinite(n) && n >= 0 && n <= 1 ? n : null;
-  };
-  const match = parse(values.match);
-  const possible = parse(values.possible);
+  const match = decimalInRange(values.match, 0, 1);
+  const possible = decimalInRange(values.possible, 0, 1);
   const outOfRange = t('settings.thresholds.range');
   const matchError = match === null ? outOfRange : undefined;
   const possibleError =
@@ -197,7 +191,8 @@ function ThresholdsSection({ settings }: { settings: Settings }) {
         error={possibleError}
         onChange={change('possible')}
       />
-      {match !== null && possible !== null && <ZoneBar thresholds={{ match, possible }} />}
+      {/* Inverted thresholds have no "possible" band to draw. */}
+      {valid && <ZoneBar thresholds={{ match, possible }} />}
       {match !== null && match === possible && (
         <Text size="xs" c="orange" data-testid="thresholds-no-possible">
           {t('settings.thresholds.noPossible')}
@@ -227,23 +222,32 @@ function ThresholdsSection({ settings }: { settings: Settings }) {
 
 type Retention = Settings['retention'];
 
-/** '' or a whole number ≥ 1 within `max`; anything else is invalid (undefined). */
+const MAX_DAYS = 36_500;
+const MAX_RECORDS = 10_000_000;
+
+/**
+ * '' (no limit: null) or a whole number from 1 to `max`; anything else is invalid (undefined).
+ * 0 is refused like any other value below 1: "no limit" is the empty field, and keeping no
+ * records at all is what deleting them in History is for.
+ */
 function parseLimit(value: number | string, max: number): number | null | undefined {
-  if (value === '' || value === null) return null;
-  const n = typeof value === 'number' ? value : Number(value);
-  return Number.isInteger(n) && n >= 1 && n <= max ? n : undefined;
+  if (value === '') return null;
+  return wholeInRange(value, 1, max) ?? undefined;
 }
 
 function RetentionSection({ settings }: { settings: Settings }) {
   const { t, i18n } = useTranslation();
+  const lang = i18n.language;
   const { client } = useVigil();
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState<{ days: number | string; records: number | string } | null>(null);
   const [saved, setSaved] = useState(false);
+  /** The records saving would delete, shown for confirmation before anything is deleted. */
+  const [confirm, setConfirm] = useState<{ retention: Retention; count: number; total: number } | null>(null);
   const current = settings.retention;
   const values = draft ?? { days: current.days ?? '', records: current.records ?? '' };
-  const days = parseLimit(values.days, 36_500);
-  const records = parseLimit(values.records, 10_000_000);
+  const days = parseLimit(values.days, MAX_DAYS);
+  const records = parseLimit(values.records, MAX_RECORDS);
   const valid = days !== undefined && records !== undefined;
   const dirty = draft !== null && (days !== current.days || records !== current.records);
 
@@ -255,7 +259,17 @@ function RetentionSection({ settings }: { settings: Settings }) {
       void queryClient.invalidateQueries({ queryKey: queryKeys.history });
       void queryClient.invalidateQueries({ queryKey: queryKeys.diagnostics });
       setDraft(null);
+      setConfirm(null);
       setSaved(true);
+    },
+  });
+  // History is the user's record of what was checked: a rule that deletes some of it now says
+  // how many (counted by the core) and waits for a yes.
+  const preview = useSingleFlightMutation({
+    mutationFn: (retention: Retention) => client.invoke('history.pruneCount', { retention }),
+    onSuccess: ({ count, total }, retention) => {
+      if (count > 0) setConfirm({ retention, count, total });
+      else update.mutate(retention);
     },
   });
 
@@ -271,6 +285,8 @@ function RetentionSection({ settings }: { settings: Settings }) {
     current.records === null
       ? t('settings.retention.unlimited')
       : t('settings.retention.recordsValue', { count: current.records });
+  const invalid = (max: number) => t('settings.retention.invalid', { max: formatNumber(lang, max) });
+  const separators = numberSeparators(lang);
 
   return (
     <Section
@@ -282,6 +298,7 @@ function RetentionSection({ settings }: { settings: Settings }) {
         {t('settings.retention.current', { days: daysText, records: recordsText })}
       </Text>
       <Group gap="lg" align="flex-start">
+        {/* No min clamp and negatives kept: 0 or -5 is flagged, never silently turned into 1 or 5. */}
         <NumberInput
           label={t('settings.retention.days')}
           description={t('settings.retention.daysHint')}
@@ -289,11 +306,11 @@ function RetentionSection({ settings }: { settings: Settings }) {
           value={values.days}
           onChange={change('days')}
           min={1}
-          max={36_500}
-          allowDecimal={false}
-          allowNegative={false}
+          max={MAX_DAYS}
+          clampBehavior="none"
+          {...separators}
           w={260}
-          error={days === undefined ? t('settings.retention.invalid') : undefined}
+          error={days === undefined ? invalid(MAX_DAYS) : undefined}
           data-testid="settings-retention-days"
         />
         <NumberInput
@@ -303,28 +320,65 @@ function RetentionSection({ settings }: { settings: Settings }) {
           value={values.records}
           onChange={change('records')}
           min={1}
-          max={10_000_000}
-          allowDecimal={false}
-          allowNegative={false}
-          {...numberSeparators(i18n.language)}
+          max={MAX_RECORDS}
+          clampBehavior="none"
+          {...separators}
           w={260}
-          error={records === undefined ? t('settings.retention.invalid') : undefined}
+          error={records === undefined ? invalid(MAX_RECORDS) : undefined}
           data-testid="settings-retention-records"
         />
       </Group>
-      {update.isError && <ErrorNotice error={update.error} />}
+      {update.isError && !confirm && <ErrorNotice error={update.error} />}
+      {preview.isError && <ErrorNotice error={preview.error} />}
       <SaveFooter
         testId="settings-retention"
         notice={saved ? t('settings.retention.saved') : null}
         dirty={dirty}
         canSave={valid}
-        pending={update.isPending}
+        pending={update.isPending || preview.isPending}
         saveLabel={t('settings.retention.save')}
         onSave={() => {
-          if (valid && days !== undefined && records !== undefined) update.mutate({ days, records });
+          if (valid && days !== undefined && records !== undefined) preview.mutate({ days, records });
         }}
         onDiscard={() => setDraft(null)}
       />
+      <Modal
+        opened={confirm !== null}
+        onClose={() => !update.isPending && setConfirm(null)}
+        title={t('settings.retention.confirmTitle')}
+        centered
+        data-testid="settings-retention-dialog"
+      >
+        {confirm && (
+          <Stack gap="md">
+            <Text size="sm" data-testid="settings-retention-confirm-count" data-count={confirm.count}>
+              {t('settings.retention.confirmBody', {
+                count: confirm.count,
+                total: formatNumber(lang, confirm.total),
+              })}
+            </Text>
+            {update.isError && <ErrorNotice error={update.error} />}
+            <Group justify="flex-end" gap="xs">
+              <Button
+                variant="default"
+                onClick={() => setConfirm(null)}
+                disabled={update.isPending}
+                data-testid="settings-retention-cancel"
+              >
+                {t('common.cancel')}
+              </Button>
+              <Button
+                color="red"
+                loading={update.isPending}
+                onClick={() => update.mutate(confirm.retention)}
+                data-testid="settings-retention-confirm"
+              >
+                {t('settings.retention.confirm', { count: confirm.count })}
+              </Button>
+            </Group>
+          </Stack>
+        )}
+      </Modal>
     </Section>
   );
 }
