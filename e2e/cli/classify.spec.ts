@@ -120,3 +120,50 @@ test('an invalid model folder is MODEL_INVALID with the reason and nothing is ke
   const list = vigil(['models', 'list', '--json', '--data', data]);
   expect(list.json().models).toHaveLength(2);
 });
+
+test('a bad --export, or nothing to look for, is refused before any photo is classified: one JSON document', () => {
+  const own = mkdtempSync(join(tmpdir(), 'vigil-cli-classify-refused-'));
+  const photo = join(SAMPLES, 'sample1.jpg');
+  const refused = (args: string[], code: string, message: RegExp) => {
+    const r = vigil(['classify', photo, ...args, '--json', '--data', own]);
+    expect(r.code, r.stderr).toBe(code === 'BAD_INPUT' ? 2 : 1);
+    // Exactly one document: JSON.parse fails on a results document followed by an error.
+    expect(r.json()).toEqual(expect.objectContaining({ code, message: expect.stringMatching(message) }));
+    expect(r.stdout).not.toContain('"results"');
+    expect(r.stderr).not.toMatch(/at async|INTERNAL/);
+  };
+  refused(
+    ['--export', '/nonexist/dir/x.csv'],
+    'OUTPUT_NOT_WRITABLE',
+    /the folder \/nonexist\/dir does not exist/,
+  );
+  refused(['--export', work, '--format', 'csv'], 'OUTPUT_NOT_WRITABLE', /it is a folder/);
+  refused(['--export', join(work, 'x.xlsx')], 'BAD_INPUT', /\.csv or \.json.*not \.xlsx/);
+  refused(['--export', photo, '--format', 'csv'], 'BAD_INPUT', /one of the photos/);
+  refused(['--no-objects', '--no-faces'], 'BAD_INPUT', /leaves centernet nothing to do/);
+  const history = vigil(['history', 'list', '--json', '--data', own]);
+  expect(history.json().records).toEqual([]);
+});
+
+test('--export names every photo by its absolute path, failed ones too', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-cli-classify-rel-'));
+  writeFileSync(join(dir, 'fake.jpg'), 'not an image');
+  const csv = join(work, 'paths.csv');
+  const r = spawnSync(
+    process.execPath,
+    [
+      join(process.cwd(), 'bin/vigil.js'),
+      'classify',
+      'fake.jpg',
+      '--no-faces',
+      '--export',
+      csv,
+      '--data',
+      data,
+    ],
+    { cwd: dir, encoding: 'utf8', timeout: 120_000 },
+  );
+  expect(r.status, r.stderr).toBe(1);
+  const rows = readFileSync(csv, 'utf8').trim().split('\n');
+  expect(rows[1]).toMatch(new RegExp(`^${join(dir, 'fake.jpg')},jpg,,false,`));
+});

@@ -176,4 +176,30 @@ describe('perFile', () => {
       expect(process.exitCode).toBe(3);
     });
   });
+
+  it("an `after` step's failure (the export could not be written) is part of the one JSON document, exit 1", async () => {
+    const doc = await jsonOf(() =>
+      perFile(
+        ['a'],
+        'test',
+        true,
+        async (file) => ({ file }),
+        () => {},
+        {
+          after: async () => {
+            throw new CliFailure({
+              code: 'OUTPUT_NOT_WRITABLE',
+              message: 'Cannot write x.csv: the disk is full',
+            });
+          },
+        },
+      ),
+    );
+    expect(doc).toEqual({
+      code: 'OUTPUT_NOT_WRITABLE',
+      message: 'Cannot write x.csv: the disk is full',
+      results: [{ file: 'a' }],
+    });
+    expect(process.exitCode).toBe(1);
+  });
 });

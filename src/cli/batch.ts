@@ -184,9 +184,16 @@ export async function perFile<T extends object>(
   json: boolean,
   run: (file: string, index: number) => Promise<T>,
   human: (r: T) => void,
-  options: Omit<BatchOptions<T>, 'human'> & { warning?: BatchWarning<T> } = {},
+  options: Omit<BatchOptions<T>, 'human'> & {
+    warning?: BatchWarning<T>;
+    /**
+     * Runs once the batch is over, before the JSON document is printed (an export of its
+     * results): its failure joins that one document, and makes the exit status 1.
+     */
+    after?: () => Promise<void>;
+  } = {},
 ): Promise<void> {
-  const { warning, ...batch } = options;
+  const { warning, after, ...batch } = options;
   const printed = (r: T) => {
     human(r);
     const w = warning?.of(r);
@@ -200,10 +207,18 @@ export async function perFile<T extends object>(
     ? `Cancelled: ${notStarted} of ${results.length} files were not processed`
     : null;
   if (cancelled && !json) process.stderr.write(`vigil: ${cancelled}\n`);
+  let afterError: ErrorShape | null = null;
+  try {
+    await after?.();
+  } catch (err) {
+    afterError = err instanceof CliFailure ? err.shape : toErrorShape(err);
+    if (!json) process.stderr.write(`vigil: ${afterError.code}: ${afterError.message}\n`);
+  }
   const warned = results.map((r, i) => (errors[i] ? undefined : warning?.of(r as T)));
   const warnings = warned.filter((w) => w !== undefined);
   if (json) {
     const said = [
+      ...(afterError ? [afterError.message] : []),
       ...(warnings.length ? [warning!.summary(warnings.length, results.length)] : []),
       ...(cancelled ? [cancelled] : []),
       ...(failures.length ? [`${failures.length} of ${results.length} files failed`] : []),
@@ -211,7 +226,7 @@ export async function perFile<T extends object>(
     printJson(
       said.length
         ? {
-            code: (warnings[0] ?? (cancelled ? NOT_STARTED : failures[0]))!.code,
+            code: (warnings[0] ?? afterError ?? (cancelled ? NOT_STARTED : failures[0]))!.code,
             message: said.join('; '),
             results: results.map((r, i) => (warned[i] ? { ...r, warning: warned[i] } : r)),
           }
@@ -221,5 +236,5 @@ export async function perFile<T extends object>(
   // A leak written wins: a script must not publish it whatever else happened.
   if (warnings.length) process.exitCode = EXIT_WARNED;
   else if (cancelled) process.exitCode = 130;
-  else if (failures.length) process.exitCode = 1;
+  else if (failures.length || afterError) process.exitCode = 1;
 }

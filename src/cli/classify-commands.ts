@@ -1,5 +1,4 @@
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Core } from '../main/core/core';
 import { exportClassifyItems, type ClassifyExportItem } from '../main/core/services/classify-export';
@@ -8,12 +7,48 @@ import { toErrorShape } from '../shared/errors';
 import { call } from './call';
 import { CliFailure, printJson } from './output';
 import { imageBatch, perFile } from './batch';
+import { checkWritableFile, writeOutputFile } from './output-file';
 import type { GlobalOpts } from './match-commands';
 import { withDataJson, withJobs } from './options';
 
 type WithCore = <T>(opts: GlobalOpts, run: (core: Core) => Promise<T>) => Promise<T>;
 
 const out = (s: string) => process.stdout.write(s + '\n');
+
+const EXPORT_FORMATS = { '.csv': 'csv', '.json': 'json' } as const;
+
+/**
+ * The export's format (--format, else the file's extension) once its file is known to be
+ * writable and not one of the photos: checked before the batch, so a bad --export records no job.
+ */
+async function exportTarget(
+  file: string,
+  format: 'csv' | 'json' | undefined,
+  photos: readonly string[],
+): Promise<{ path: string; format: 'csv' | 'json' }> {
+  const path = resolve(file);
+  const ext = extname(path).toLowerCase();
+  const chosen =
+    format ?? (ext in EXPORT_FORMATS ? EXPORT_FORMATS[ext as keyof typeof EXPORT_FORMATS] : null);
+  if (!chosen)
+    throw new CliFailure(
+      {
+        code: 'BAD_INPUT',
+        message: `--export writes CSV or JSON: name a .csv or .json file, or give --format csv|json (not ${ext || 'a file without an extension'})`,
+      },
+      2,
+    );
+  if (photos.includes(path))
+    throw new CliFailure(
+      {
+        code: 'BAD_INPUT',
+        message: `--export ${path} is one of the photos to classify; it would be overwritten`,
+      },
+      2,
+    );
+  await checkWritableFile(path);
+  return { path, format: chosen };
+}
 
 function positiveInt(value: string, flag: string, max: number): number {
   const n = Number(value);
@@ -35,6 +70,23 @@ function printResult(r: ClassifyResult): void {
       `  face [${f.box.join(', ')}] age ${f.age ?? '?'}, ${gender}, ${f.emotion ?? '?'} ${f.emotionScore.toFixed(2)}`,
     );
   }
+}
+
+/**
+ * --no-objects --no-faces leaves a built-in model nothing to find (every photo "no label"); a
+ * user model still gives its own labels. An unknown model is left to fail as NOT_FOUND.
+ */
+async function refuseNothingToDo(core: Core, model: string | undefined): Promise<void> {
+  const list = await call(core, 'models.list', {});
+  const chosen = list.models.find((m) => m.name === (model ?? list.defaultModel));
+  if (chosen?.kind === 'builtin')
+    throw new CliFailure(
+      {
+        code: 'BAD_INPUT',
+        message: `--no-objects with --no-faces leaves ${chosen.name} nothing to do: keep one of them, or use --model with an imported model`,
+      },
+      2,
+    );
 }
 
 function printModel(m: ModelEntry): void {
@@ -70,7 +122,7 @@ export function addClassifyCommands(
         .option('--no-faces', 'skip faces (age, gender, emotion)')
         .option(
           '--export <file>',
-          'also write the results of the batch as CSV or JSON (by extension, or --format)',
+          'also write the results of the batch to a .csv or .json file (or any name, with --format)',
         )
         .addOption(new Option('--format <format>', 'export format').choices(['csv', 'json'])),
     ),
@@ -94,10 +146,14 @@ export function addClassifyCommands(
       const minScore = Number(o.minScore);
       if (!(minScore >= 0.05 && minScore <= 1))
         throw new CliFailure({ code: 'BAD_INPUT', message: '--min-score must be from 0.05 to 1' }, 2);
-      const { files, workers } = await imageBatch(inputs, o.jobs);
+      const batch = await imageBatch(inputs, o.jobs);
+      // Absolute, as each result's `file` is: a failed photo is named the same way in JSON and CSV.
+      const files = batch.files.map((f) => resolve(f));
+      const target = o.export ? await exportTarget(o.export, o.format, files) : null;
       // In input order, as the JSON lists them, though files finish in any order.
       const items = new Array<ClassifyExportItem>(files.length);
-      await withCore({ ...g, workers }, async (core) => {
+      await withCore({ ...g, workers: batch.workers }, async (core) => {
+        if (!o.objects && !o.faces) await refuseNothingToDo(core, o.model);
         await perFile<ClassifyResult>(
           files,
           'classify',
@@ -105,7 +161,7 @@ export function addClassifyCommands(
           async (file, i) => {
             try {
               const r = await call(core, 'classify.run', {
-                source: { path: resolve(file) },
+                source: { path: file },
                 model: o.model,
                 top,
                 minScore,
@@ -121,14 +177,19 @@ export function addClassifyCommands(
           },
           printResult,
           // An unknown model fails the command once rather than every file.
-          { fatal: (shape) => shape.code === 'NOT_FOUND', jobs: workers },
+          {
+            fatal: (shape) => shape.code === 'NOT_FOUND',
+            jobs: batch.workers,
+            // Written before the JSON document, so a failure to write is part of it.
+            after: target
+              ? async () => {
+                  await writeOutputFile(target.path, exportClassifyItems(items, target.format).text);
+                  process.stderr.write(`exported ${items.length} results to ${target.path}\n`);
+                }
+              : undefined,
+          },
         );
       });
-      if (o.export) {
-        const format = o.format ?? (o.export.toLowerCase().endsWith('.json') ? 'json' : 'csv');
-        await writeFile(o.export, exportClassifyItems(items, format).text);
-        process.stderr.write(`exported ${items.length} results to ${resolve(o.export)}\n`);
-      }
     },
   );
 
