@@ -71,9 +71,12 @@ describe('core', () => {
     expect(info.models.map((m) => m.name).sort()).toEqual([
       'blazeface',
       'blazeface-multiscale',
+      'centernet',
+      'emotion',
       'facemesh',
       'faceres',
       'mobileface',
+      'nanodet',
       'retinaface-mnet025',
     ]);
   });

@@ -4,6 +4,10 @@
 export const OBJECT_MODELS = ['centernet', 'nanodet'] as const;
 export type ObjectModelName = (typeof OBJECT_MODELS)[number];
 
+/** The models a worker loads on its first classification that needs them (`<name>.json`). */
+export const CLASSIFY_MODELS = [...OBJECT_MODELS, 'emotion'] as const;
+export type ClassifyModelName = (typeof CLASSIFY_MODELS)[number];
+
 /** A user's TensorFlow.js image classifier, copied into the data dir (services/models.ts). */
 export interface UserModelSpec {
   /** Folder holding model.json and its weight files. */
@@ -74,4 +78,6 @@ export type ClassifyToWorker =
 
 export type ClassifyFromWorker =
   | { type: 'classified'; id: number; value: RawClassification }
+  /** A CLASSIFY_MODELS model finished loading in this worker (the engine's info lists it as loaded). */
+  | { type: 'model-loaded'; name: ClassifyModelName; loadMs: number }
   | { type: 'probed'; id: number; value: ModelProbe };

@@ -2,6 +2,7 @@ import type { Human, Result } from '@vladmandic/human';
 import { loadModelArtifacts, MODEL_SCHEME } from './disk-io';
 import { dropNestedDuplicates } from '../imaging/boxes';
 import type {
+  ClassifyModelName,
   ClassifyRequest,
   ModelProbe,
   ObjectModelName,
@@ -44,7 +45,22 @@ export class ClassifyRuntime {
   private emotionModel: Promise<GraphModel> | null = null;
   private readonly userModels = new Map<string, Promise<UserModel>>();
 
-  constructor(private readonly human: Human) {}
+  constructor(
+    private readonly human: Human,
+    /** Told when one of CLASSIFY_MODELS has loaded, and how long it took. */
+    private readonly onLoaded: (name: ClassifyModelName, loadMs: number) => void = () => {},
+  ) {}
+
+  /** Loads `<name>.json` from resources/models, reporting it once loaded. */
+  private loadBuiltin(name: ClassifyModelName): Promise<GraphModel> {
+    const t0 = performance.now();
+    const model: Promise<GraphModel> = this.tf.loadGraphModel(MODEL_SCHEME + `${name}.json`);
+    model.then(
+      () => this.onLoaded(name, round(performance.now() - t0)),
+      () => {},
+    );
+    return model;
+  }
 
   private get tf(): Tf {
     return this.human.tf;
@@ -79,7 +95,7 @@ export class ClassifyRuntime {
   private objectModel(name: ObjectModelName): Promise<GraphModel> {
     const cached = this.objectModels.get(name);
     if (cached) return cached;
-    const model: Promise<GraphModel> = this.tf.loadGraphModel(MODEL_SCHEME + `${name}.json`);
+    const model = this.loadBuiltin(name);
     // A failed load is not cached: the next call tries again and reports its own error.
     model.catch(() => this.objectModels.delete(name));
     this.objectModels.set(name, model);
@@ -253,7 +269,7 @@ export class ClassifyRuntime {
 
   private emotion(): Promise<GraphModel> {
     if (this.emotionModel) return this.emotionModel;
-    const model: Promise<GraphModel> = this.tf.loadGraphModel(MODEL_SCHEME + 'emotion.json');
+    const model = this.loadBuiltin('emotion');
     model.catch(() => (this.emotionModel = null));
     this.emotionModel = model;
     return model;

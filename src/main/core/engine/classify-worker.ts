@@ -16,7 +16,9 @@ export function handleClassify(
   post: (msg: FromWorker) => void,
 ): void {
   if (runtime && owner !== runtime) {
-    classifier = new ClassifyRuntime(runtime.humanInstance);
+    classifier = new ClassifyRuntime(runtime.humanInstance, (name, loadMs) =>
+      post({ type: 'model-loaded', name, loadMs }),
+    );
     owner = runtime;
   }
   if (msg.type === 'model-release') {

@@ -79,6 +79,32 @@ describe('Engine (human in a worker thread)', () => {
     }
   });
 
+  it('lists the classification models before their first use, and as loaded once a classify loads them', async () => {
+    const lazy = () =>
+      Object.fromEntries(
+        engine
+          .info()
+          .models.filter((m) => ['centernet', 'nanodet', 'emotion'].includes(m.name))
+          .map((m) => [m.name, m]),
+      );
+    const before = lazy();
+    expect(Object.keys(before).sort()).toEqual(['centernet', 'emotion', 'nanodet']);
+    for (const m of Object.values(before)) {
+      expect(m).toMatchObject({ file: `${m.name}.json`, loaded: false, loadMs: null });
+      expect(m.sizeBytes).toBeGreaterThan(0);
+    }
+    await engine.classify(images.get(1)!, {
+      objects: { model: 'centernet', minScore: 0.3, maxResults: 10 },
+      faces: true,
+      custom: null,
+    });
+    const after = lazy();
+    expect(after.centernet).toMatchObject({ loaded: true, loadMs: expect.any(Number) });
+    expect(after.emotion).toMatchObject({ loaded: true, loadMs: expect.any(Number) });
+    expect(after.nanodet).toMatchObject({ loaded: false, loadMs: null });
+    expect(engineInfoSchema.parse(engine.info())).toEqual(engine.info());
+  });
+
   it.each(Object.entries(SAMPLE_FACES).map(([n, count]) => [Number(n), count]))(
     'finds the %i-th sample photo’s %i faces',
     (n, count) => {

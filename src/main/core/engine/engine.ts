@@ -47,6 +47,8 @@ class EngineWorker {
   status: 'idle' | 'started' | 'failed' = 'idle';
   /** A spare's stop, pending while it has nothing to do. */
   idleTimer: NodeJS.Timeout | null = null;
+  /** Classification models this thread has loaded since it started, with their load times. */
+  readonly lazyLoaded = new Map<string, number>();
 
   constructor(private readonly opts: EngineOptions) {}
 
@@ -58,7 +60,9 @@ class EngineWorker {
     this.ready = new Promise<WorkerInfo>((resolve, reject) => {
       worker.on('message', (msg: FromWorker) => {
         if (msg.type === 'ready') resolve(msg.info);
-        else if (msg.type === 'init-error') reject(new VigilError('ENGINE_UNAVAILABLE', msg.message));
+        else if (msg.type === 'model-loaded') {
+          if (this.worker === worker) this.lazyLoaded.set(msg.name, msg.loadMs);
+        } else if (msg.type === 'init-error') reject(new VigilError('ENGINE_UNAVAILABLE', msg.message));
         else {
           const p = this.pending.get(msg.id);
           if (!p) return;
@@ -78,6 +82,7 @@ class EngineWorker {
         this.pending.clear();
         this.worker = null;
         this.ready = null;
+        this.lazyLoaded.clear();
       });
     });
     this.send({ type: 'init', modelsDir: this.opts.modelsDir, forceBackend: this.opts.forceBackend });
@@ -114,6 +119,7 @@ class EngineWorker {
     this.status = 'idle';
     this.worker = null;
     this.ready = null;
+    this.lazyLoaded.clear();
     await worker?.terminate();
   }
 }
@@ -179,7 +185,12 @@ export class Engine {
       workers: this.workers.length,
       workersStarted: this.workers.filter((x) => x.status === 'started').length,
       versions: w?.versions ?? { human: '', tfjs: '', node: process.versions.node },
-      models: w?.models ?? [],
+      models: (w?.models ?? []).map((m) => {
+        // A model loaded on first use counts as loaded once a running worker holds it.
+        if (m.loaded) return m;
+        const holder = this.workers.find((x) => x.status === 'started' && x.lazyLoaded.has(m.name));
+        return holder ? { ...m, loaded: true, loadMs: holder.lazyLoaded.get(m.name)! } : m;
+      }),
       loadMs: w?.loadMs ?? null,
       error: this.error,
     };

@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Config, Human, Result } from '@vladmandic/human';
 import { MODEL_SCHEME, registerDiskModelRouter } from './disk-io';
+import { CLASSIFY_MODELS } from './classify-protocol';
 import { alignedChip, fuseUnit } from './align';
 import { type Box, dropNestedDuplicates, iou, searchAreas, shareInside } from '../imaging/boxes';
 import type { DetectRequest, RawFace, RgbImage, WorkerInfo } from './protocol';
@@ -198,6 +199,13 @@ export class EngineRuntime {
       loadMs: round(performance.now() - t2),
       sizeBytes: statSync(join(modelsDir, RETINAFACE_MODEL)).size,
     });
+    // Classification's models load on first use (classify-runtime.ts): listed now, not loaded,
+    // so Diagnostics shows them and their size; the engine marks them loaded when a worker says so.
+    for (const name of CLASSIFY_MODELS) {
+      const file = `${name}.json`;
+      const sizeBytes = existsSync(join(modelsDir, file)) ? modelSize(modelsDir, file) : null;
+      if (sizeBytes !== null) models.push({ name, file, loaded: false, loadMs: null, sizeBytes });
+    }
     const wasm = backend === 'wasm';
     const info: WorkerInfo = {
       backend,

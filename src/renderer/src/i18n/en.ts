@@ -850,7 +850,7 @@ const en = {
     modelLoadTime: 'Load time',
     modelSize: 'Size',
     modelLoaded: 'Loaded',
-    modelNotLoaded: 'Not loaded',
+    modelNotLoaded: 'Loads when first used',
     modelsEmpty: 'No models are registered.',
     modelsTotal: 'Total',
     loadFailed: 'Could not read the engine status',

@@ -855,7 +855,7 @@ const ptBR: Translation = {
     modelLoadTime: 'Tempo de carga',
     modelSize: 'Tamanho',
     modelLoaded: 'Carregado',
-    modelNotLoaded: 'Não carregado',
+    modelNotLoaded: 'Carrega no primeiro uso',
     modelsEmpty: 'Nenhum modelo registrado.',
     modelsTotal: 'Total',
     loadFailed: 'Não foi possível ler o estado do mecanismo',
