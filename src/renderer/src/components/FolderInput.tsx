@@ -27,7 +27,9 @@ export function FolderInput({
       onChange={(event) => {
         const files = Array.from(event.currentTarget.files ?? []);
         event.currentTarget.value = '';
-        if (files.length > 0) onFiles(files);
+        // An empty folder comes as no files (a cancelled dialog fires no change): still said, so
+        // the page can tell that nothing in it was a photo.
+        onFiles(files);
       }}
     />
   );

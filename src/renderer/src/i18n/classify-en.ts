@@ -32,7 +32,7 @@ const classifyEn = {
   cancelled_one: '{{count}} photo was not classified (cancelled).',
   cancelled_many: '{{count}} photos were not classified (cancelled).',
   cancelled_other: '{{count}} photos were not classified (cancelled).',
-  noImagesInDrop: 'Nothing in that drop could be classified.',
+  noImagesInDrop: 'No image files were found in the folder or files you added.',
   filter: 'Filter results',
   filterPlaceholder: 'File, label or object…',
   show: {

@@ -34,7 +34,7 @@ const classifyPtBR: ClassifyTranslation = {
   cancelled_one: '{{count}} foto não foi classificada (cancelada).',
   cancelled_many: '{{count}} fotos não foram classificadas (canceladas).',
   cancelled_other: '{{count}} fotos não foram classificadas (canceladas).',
-  noImagesInDrop: 'Nada do que foi solto pôde ser classificado.',
+  noImagesInDrop: 'Nenhum arquivo de imagem foi encontrado na pasta ou nos arquivos adicionados.',
   filter: 'Filtrar resultados',
   filterPlaceholder: 'Arquivo, rótulo ou objeto…',
   show: {

@@ -86,7 +86,7 @@ const en = {
     cancelled_one: 'Cancelled: {{count}} photo was not processed.',
     cancelled_many: 'Cancelled: {{count}} photos were not processed.',
     cancelled_other: 'Cancelled: {{count}} photos were not processed.',
-    noImagesInDrop: 'No image files were found in what you dropped.',
+    noImagesInDrop: 'No image files were found in the folder or files you added.',
     summaryPhotos_zero: 'No photos',
     summaryPhotos_one: '{{count}} photo',
     summaryPhotos_many: '{{count}} photos',

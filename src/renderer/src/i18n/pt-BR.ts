@@ -85,7 +85,7 @@ const ptBR: Translation = {
     cancelled_one: 'Cancelado: {{count}} foto não foi analisada.',
     cancelled_many: 'Cancelado: {{count}} de fotos não foram analisadas.',
     cancelled_other: 'Cancelado: {{count}} fotos não foram analisadas.',
-    noImagesInDrop: 'Nenhum arquivo de imagem foi encontrado no que você soltou.',
+    noImagesInDrop: 'Nenhum arquivo de imagem foi encontrado na pasta ou nos arquivos adicionados.',
     summaryPhotos_zero: 'Nenhuma foto',
     summaryPhotos_one: '{{count}} foto',
     summaryPhotos_many: '{{count}} de fotos',

@@ -248,7 +248,7 @@ export function EnrollPanel({ subjectId, subjectName }: { subjectId: string; sub
       <FolderInput
         ref={folderInput}
         testId="enroll-folder-input"
-        onFiles={(files) => add(files.map(toPicked))}
+        onFiles={(files) => files.length > 0 && add(files.map(toPicked))}
       />
       <Group gap="sm" wrap="nowrap" align="stretch">
         <Dropzone
