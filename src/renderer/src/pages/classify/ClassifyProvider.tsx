@@ -69,6 +69,8 @@ export interface ClassifyContextValue {
 
 interface ClassifyJob extends QueuedJob {
   options: ClassifyOptions;
+  /** What the table calls the photo (`folder/name` from a folder): its history and exports too. */
+  relativePath: string;
 }
 
 const ClassifyContext = createContext<ClassifyContextValue | null>(null);
@@ -84,9 +86,10 @@ export function ClassifyProvider({ children }: { children: ReactNode }) {
   const queue = useBatchQueue<ClassifyItem, ClassifyJob>({
     reducer: batchReducer<ClassifyItem>,
     started: { status: 'running' },
-    run: async ({ options: opts }, source) => {
+    run: async ({ options: opts, relativePath }, source) => {
       const result = await client.invoke('classify.run', {
-        source,
+        // Uploaded bytes carry only the base name; a desktop path is already complete.
+        source: 'bytes' in source && relativePath.length <= 1024 ? { ...source, name: relativePath } : source,
         objects: opts.objects,
         faces: opts.faces,
         ...(opts.model ? { model: opts.model } : {}),
@@ -107,7 +110,7 @@ export function ClassifyProvider({ children }: { children: ReactNode }) {
       enqueue(
         picked,
         (p, id) => ({ id, name: p.file.name, relativePath: p.relativePath, status: 'queued' }),
-        (p, item) => ({ id: item.id, file: p.file, options }),
+        (p, item) => ({ id: item.id, file: p.file, options, relativePath: p.relativePath }),
       ),
     [enqueue, options],
   );
