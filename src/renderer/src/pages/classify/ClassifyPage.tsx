@@ -95,7 +95,8 @@ function Options() {
   );
 }
 
-function boxesOf(r: ClassifyResult, lang: string, t: Translate): BoxSpec[] {
+/** Faces carry their number in the list below the photo; `active`'s box is highlighted. */
+function boxesOf(r: ClassifyResult, lang: string, t: Translate, active: number | null): BoxSpec[] {
   return [
     ...r.objects.map((o, i): BoxSpec => ({
       key: `o${i}`,
@@ -110,9 +111,10 @@ function boxesOf(r: ClassifyResult, lang: string, t: Translate): BoxSpec[] {
       key: `f${i}`,
       box: f.box,
       label: faceText(f, t),
-      title: faceText(f, t),
-      tone: 'detect',
-      data: { 'data-kind': 'face' },
+      badge: String(i + 1),
+      title: `${i + 1}. ${faceText(f, t)}`,
+      tone: active === i ? 'selected' : 'detect',
+      data: { 'data-kind': 'face', 'data-face': i + 1 },
     })),
   ];
 }
@@ -120,10 +122,15 @@ function boxesOf(r: ClassifyResult, lang: string, t: Translate): BoxSpec[] {
 function Detail({ item, onClose }: { item: ClassifyItem | null; onClose: () => void }) {
   const { t, i18n } = useTranslation();
   const r = item?.result && localizeResult(item.result, i18n.language);
+  // The face whose list entry is hovered or focused: its box is highlighted.
+  const [active, setActive] = useState<number | null>(null);
   return (
     <Modal
       opened={!!r}
-      onClose={onClose}
+      onClose={() => {
+        setActive(null);
+        onClose();
+      }}
       size="auto"
       centered
       title={
@@ -135,7 +142,7 @@ function Detail({ item, onClose }: { item: ClassifyItem | null; onClose: () => v
         <Stack gap="sm" data-testid="classify-detail">
           <PhotoView
             image={r}
-            boxes={boxesOf(r, i18n.language, t)}
+            boxes={boxesOf(r, i18n.language, t, active)}
             large
             style={{ width: `min(86vw, calc(68vh * ${r.width / r.height}))` }}
           />
@@ -156,7 +163,19 @@ function Detail({ item, onClose }: { item: ClassifyItem | null; onClose: () => v
           {r.faces.length > 0 && (
             <Stack gap={2}>
               {r.faces.map((f, i) => (
-                <Text key={i} size="sm">
+                <Text
+                  key={i}
+                  size="sm"
+                  tabIndex={0}
+                  onMouseEnter={() => setActive(i)}
+                  onMouseLeave={() => setActive(null)}
+                  onFocus={() => setActive(i)}
+                  onBlur={() => setActive(null)}
+                  bg={active === i ? 'var(--mantine-color-cyan-light)' : undefined}
+                  px={4}
+                  style={{ borderRadius: 'var(--mantine-radius-sm)' }}
+                  data-testid="classify-face-item"
+                >
                   {i + 1}. {faceText(f, t)}{' '}
                   <Text span size="xs" c="dimmed">
                     ({t('classify.detail.genderScore', { score: formatScore(i18n.language, f.genderScore) })})

@@ -43,6 +43,11 @@ export interface BoxSpec {
   label: string;
   /** Shown after the label and never shortened (a score). */
   suffix?: string;
+  /**
+   * Always shown in the box's corner, whether or not its label found room: the number that
+   * matches the box to a numbered list beside the photo.
+   */
+  badge?: string;
   /** Tooltip and accessible name. */
   title: string;
   tone: BoxTone;
@@ -164,6 +169,11 @@ function FaceBoxes({
           {spec.suffix && <span className={classes.labelSuffix}>{spec.suffix}</span>}
         </span>
       ) : null;
+    const badge = spec.badge ? (
+      <span className={classes.badge} aria-hidden="true" data-testid="box-badge">
+        {spec.badge}
+      </span>
+    ) : null;
     if (onBoxClick) {
       return (
         <button
@@ -179,6 +189,7 @@ function FaceBoxes({
           {...spec.data}
         >
           {label}
+          {badge}
         </button>
       );
     }
@@ -194,6 +205,7 @@ function FaceBoxes({
         {...spec.data}
       >
         {label}
+        {badge}
       </div>
     );
   });
