@@ -30,6 +30,15 @@ export interface Sort {
 
 type Translate = TFunction;
 
+/**
+ * Below this breakpoint (a 1024-px window beside the navigation) the score sits beside the top
+ * label instead of in a column of its own, so the table fits without scrolling sideways.
+ */
+const SCORE_COLUMN_FROM = 'lg';
+
+/** Long names and lists wrap onto a second line (then end in …) rather than widen the table. */
+const WRAP = { overflowWrap: 'anywhere' } as const;
+
 const topScore = (item: ClassifyItem) => item.result?.top[0]?.score ?? -1;
 
 /** Sort value of a row. */
@@ -98,11 +107,13 @@ function SortHeader({
   sort,
   onSort,
   align,
+  visibleFrom,
 }: {
   column: SortKey;
   sort: Sort;
   onSort: (key: SortKey) => void;
   align?: 'right';
+  visibleFrom?: typeof SCORE_COLUMN_FROM;
 }) {
   const { t } = useTranslation();
   const label = t(`classify.columns.${column}`);
@@ -111,6 +122,7 @@ function SortHeader({
     <Table.Th
       aria-sort={active ? (sort.desc ? 'descending' : 'ascending') : 'none'}
       style={align ? { textAlign: 'right' } : undefined}
+      visibleFrom={visibleFrom}
     >
       <UnstyledButton
         onClick={() => onSort(column)}
@@ -253,17 +265,23 @@ export function ResultsTable({
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   return (
-    <Table.ScrollContainer minWidth={900}>
+    <Table.ScrollContainer minWidth={680}>
       <Table verticalSpacing="xs" highlightOnHover data-testid="classify-table">
         <Table.Thead>
           <Table.Tr>
             <Table.Th w={88}>{t('classify.columns.photo')}</Table.Th>
             <SortHeader column="file" sort={sort} onSort={onSort} />
             <SortHeader column="label" sort={sort} onSort={onSort} />
-            <SortHeader column="score" sort={sort} onSort={onSort} align="right" />
+            <SortHeader
+              column="score"
+              sort={sort}
+              onSort={onSort}
+              align="right"
+              visibleFrom={SCORE_COLUMN_FROM}
+            />
             <SortHeader column="objects" sort={sort} onSort={onSort} />
             <SortHeader column="faces" sort={sort} onSort={onSort} />
-            <Table.Th w={110}>{t('classify.columns.feedback')}</Table.Th>
+            <Table.Th w={96}>{t('classify.columns.feedback')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -296,7 +314,7 @@ export function ResultsTable({
                   )}
                 </Table.Td>
                 <Table.Td maw={280}>
-                  <Text size="sm" truncate="end" title={item.relativePath}>
+                  <Text size="sm" lineClamp={2} style={WRAP} title={item.relativePath}>
                     {item.relativePath}
                   </Text>
                   {r && (
@@ -311,7 +329,7 @@ export function ResultsTable({
                       <Badge color="red" variant="light" radius="sm" data-testid="classify-error-code">
                         {item.error?.code}
                       </Badge>
-                      <Text size="sm" c="red" truncate="end">
+                      <Text size="sm" c="red" lineClamp={2} style={WRAP}>
                         {item.error && errorText(item.error, t, i18n.language)}
                       </Text>
                     </Group>
@@ -327,11 +345,15 @@ export function ResultsTable({
                     <Table.Td>
                       {first ? (
                         <Stack gap={2}>
-                          <Text size="sm" fw={600} data-testid="classify-top-label">
-                            {first.label}
+                          <Text size="sm" fw={600}>
+                            <span data-testid="classify-top-label">{first.label}</span>
+                            <Text span size="sm" ff="monospace" fw={400} hiddenFrom={SCORE_COLUMN_FROM}>
+                              {' '}
+                              {formatScore(lang, first.score)}
+                            </Text>
                           </Text>
                           {r.top.length > 1 && (
-                            <Text size="xs" c="dimmed" truncate="end" maw={220}>
+                            <Text size="xs" c="dimmed" lineClamp={2} maw={220} style={WRAP}>
                               {r.top
                                 .slice(1)
                                 .map((l) => `${l.label} ${formatScore(lang, l.score)}`)
@@ -345,13 +367,13 @@ export function ResultsTable({
                         </Text>
                       )}
                     </Table.Td>
-                    <Table.Td style={{ textAlign: 'right' }}>
+                    <Table.Td style={{ textAlign: 'right' }} visibleFrom={SCORE_COLUMN_FROM}>
                       <Text size="sm" ff="monospace">
                         {first ? formatScore(lang, first.score) : t('common.none')}
                       </Text>
                     </Table.Td>
                     <Table.Td maw={240}>
-                      <Text size="sm" truncate="end" c={r.objects.length ? undefined : 'dimmed'}>
+                      <Text size="sm" lineClamp={2} c={r.objects.length ? undefined : 'dimmed'}>
                         {r.objectModel === null
                           ? t('common.none')
                           : r.objects.length
@@ -367,7 +389,8 @@ export function ResultsTable({
                       ) : (
                         <Stack gap={0}>
                           {r.faces.slice(0, 3).map((f, i) => (
-                            <Text key={i} size="xs">
+                            // One face a line: a line broken in two reads as two faces.
+                            <Text key={i} size="xs" style={{ whiteSpace: 'nowrap' }}>
                               {faceText(f, t)}
                             </Text>
                           ))}
