@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { SAMPLES } from '../env';
@@ -190,4 +190,53 @@ test('Classify: objects and faces with the built-in model, details with boxes, c
   const left = await page.getByTestId('classify-row').count();
   expect(left).toBeGreaterThanOrEqual(1);
   expect(left).toBeLessThan(6);
+});
+
+test('Classify: an empty folder is said; a folder keeps its path in exports; numbered face boxes; fits 1024 px', async ({
+  page,
+}, info) => {
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await open(page);
+  const folderInput = page.getByTestId('classify-folder-input');
+  const empty = info.outputPath('empty');
+  mkdirSync(empty, { recursive: true });
+  await folderInput.setInputFiles(empty);
+  await expect(page.getByTestId('classify-notice')).toContainText(
+    'No image files were found in the folder or files you added.',
+  );
+  await page.getByTestId('classify-notice').getByRole('button').click();
+
+  const folder = info.outputPath('photos');
+  mkdirSync(join(folder, 'sub'), { recursive: true });
+  copyFileSync(join(SAMPLES, 'sample1.jpg'), join(folder, 'sub', 'sample1.jpg'));
+  await folderInput.setInputFiles(folder);
+  const row = page.locator('[data-testid="classify-row"][data-status="done"]');
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText('photos/sub/sample1.jpg');
+
+  // The whole row fits a 1024-px window: no sideways scrolling, feedback on screen.
+  const table = page.getByTestId('classify-table');
+  const fits = await table.evaluate((el) => el.parentElement!.scrollWidth <= el.parentElement!.clientWidth);
+  expect(fits).toBe(true);
+  const feedback = (await row.getByTestId('classify-feedback-wrong').boundingBox())!;
+  expect(feedback.x + feedback.width).toBeLessThanOrEqual(1024);
+
+  // The export names the photo as the table does, folder included.
+  const download = page.waitForEvent('download');
+  await page.getByTestId('classify-export-csv').click();
+  const csv = readFileSync(await (await download).path(), 'utf8')
+    .trim()
+    .split('\n');
+  expect(csv[1]).toMatch(/^photos\/sub\/sample1\.jpg,jpg,/);
+
+  // Each face box carries the number of its line in the list; a hovered line lights its box.
+  await row.getByRole('button', { name: 'Open sample1.jpg' }).click();
+  const detail = page.getByTestId('classify-detail');
+  const items = detail.getByTestId('classify-face-item');
+  await expect(items).toHaveCount(3);
+  await expect(detail.locator('[data-kind="face"] [data-testid="box-badge"]')).toHaveText(['1', '2', '3']);
+  await expect(items.nth(1)).toHaveText(/^2\. /);
+  await items.nth(1).hover();
+  await expect(detail.locator('[data-face="2"]')).toHaveAttribute('class', /toneSelected/);
+  await expect(detail.locator('[data-face="1"]')).not.toHaveAttribute('class', /toneSelected/);
 });
