@@ -339,6 +339,31 @@ test('search ranks the enrolled face first, says whether it was exact, and refus
   expect(both.json()).toMatchObject({ code: 'BAD_INPUT' });
 });
 
+test('blur into a new folder under /proc fails with a clear error instead of hanging', () => {
+  test.skip(!existsSync('/proc/1'), 'Linux only');
+  // Node's recursive mkdir never returns there; SIGKILL, since a stuck blur waits out SIGTERM.
+  const r = spawnSync(
+    process.execPath,
+    [
+      'bin/vigil.js',
+      'blur',
+      join(SAMPLES, 'sample2.jpg'),
+      '--out',
+      '/proc/1/vigil-out',
+      '--json',
+      '--data',
+      data,
+    ],
+    { encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' },
+  );
+  expect(r.signal, 'vigil blur hung').toBeNull();
+  expect(r.status, r.stderr).toBe(2);
+  expect(JSON.parse(r.stdout)).toMatchObject({
+    code: 'OUTPUT_NOT_WRITABLE',
+    message: expect.stringContaining('/proc/1 does not take new files or folders') as unknown,
+  });
+});
+
 test('blur exports every good file, reports the bad one, and exits 1', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-blur-'));
   writeFileSync(join(dir, 'broken.jpg'), 'not a photo');

@@ -10,8 +10,15 @@ import { createTestCore, SAMPLE_FACES, sampleImage, smallFacesPhoto, tempDir } f
 
 type Box = [number, number, number, number];
 
-/** Set to make the export's temporary file fail half-written, as on a full disk. */
-const fault = { diskFull: false };
+/**
+ * diskFull: the export's temporary file fails half-written, as on a full disk. readOnly: the
+ * folder is on a read-only disk: a plain mkdir below it is EROFS and a recursive one ENOENT, as
+ * Node 20 reports it there (a bind mount with `-o ro` shows the same).
+ */
+const fault: { diskFull: boolean; readOnly: string | null } = { diskFull: false, readOnly: null };
+const isBelow = (p: unknown, dir: string | null) => dir !== null && String(p).startsWith(`${dir}/`);
+const errno = (code: string, path: unknown) =>
+  Object.assign(new Error(`${code} (test)`), { code, path: String(path) });
 vi.mock('node:fs/promises', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs/promises')>();
   return {
@@ -22,7 +29,16 @@ vi.mock('node:fs/promises', async (importOriginal) => {
         await fs.writeFile(file, (data as Buffer).subarray(0, (data as Buffer).length >> 1));
         throw Object.assign(new Error('ENOSPC (test)'), { code: 'ENOSPC' });
       }
+      if (isBelow(file, fault.readOnly)) throw errno('EROFS', file);
       return fs.writeFile(...args);
+    },
+    mkdir: async (...args: Parameters<typeof fs.mkdir>) => {
+      const [path, opts] = args;
+      if (isBelow(path, fault.readOnly)) {
+        const recursive = typeof opts === 'object' && opts?.recursive;
+        throw errno(recursive ? 'ENOENT' : 'EROFS', path);
+      }
+      return fs.mkdir(...args);
     },
   };
 });
@@ -398,6 +414,36 @@ describe('blur and export', () => {
     });
     expect(r.output).toBe(join(nested, 'shared-sample6-solid.webp'));
     expect(readdirSync(nested)).toEqual(['shared-sample6-solid.webp']);
+  });
+
+  it('says a new output folder on a read-only disk is not writable, naming the read-only folder', async () => {
+    const disk = join(dir, 'read-only-disk');
+    mkdirSync(disk);
+    fault.readOnly = disk;
+    try {
+      const out = join(disk, 'new', 'sub');
+      await expect(blurExport(sampleImage(1), { outDir: out })).rejects.toMatchObject({
+        code: 'OUTPUT_NOT_WRITABLE',
+        message: `Cannot write into the output folder ${out}: ${disk} is read-only (EROFS)`,
+        details: { dir: out, reason: 'EROFS' },
+      });
+    } finally {
+      fault.readOnly = null;
+    }
+    expect(readdirSync(disk)).toEqual([]);
+  });
+
+  it.skipIf(!existsSync('/proc/self'))('fails at once for an output folder under /proc', async () => {
+    // Node's recursive mkdir never returns for a new folder under /proc; /proc/self takes no files.
+    for (const [outDir, where] of [
+      [`/proc/${process.pid}/vigil-out`, `/proc/${process.pid}`],
+      ['/proc/self', '/proc/self'],
+    ] as const) {
+      await expect(blurExport(sampleImage(1), { outDir })).rejects.toMatchObject({
+        code: 'OUTPUT_NOT_WRITABLE',
+        message: expect.stringContaining(`${where} does not take new files or folders`) as unknown,
+      });
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { copyFile, link, mkdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, link, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import sharp from 'sharp';
@@ -33,6 +33,7 @@ import {
   type RawRgb,
   type RedactOptions,
 } from '../imaging/redact';
+import { makeDirs, whyNotWritable } from '../store/files';
 import { runJob } from '../store/history-log';
 import { isWithin } from '../store/move';
 import { detectFaces, type AnalysedFace } from './analyse';
@@ -272,7 +273,11 @@ const WRITE_ERRORS = new Set([
 
 function notWritable(dir: string, err: unknown): VigilError {
   const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
-  return new VigilError('OUTPUT_NOT_WRITABLE', `Cannot write into ${dir} (${code})`, { dir, reason: code });
+  return new VigilError(
+    'OUTPUT_NOT_WRITABLE',
+    `Cannot write into the output folder ${dir}: ${whyNotWritable(err, dir)} (${code})`,
+    { dir, reason: code },
+  );
 }
 
 /** The real path of `p`, or of its nearest existing ancestor with the rest appended. */
@@ -315,8 +320,7 @@ export async function prepareOutDir(dir: string, dataDir: string): Promise<strin
       reason: 'file',
     });
   }
-  if (!info)
-    await mkdir(out, { recursive: true }).catch((err: unknown) => Promise.reject(notWritable(out, err)));
+  if (!info) await makeDirs(out).catch((err: unknown) => Promise.reject(notWritable(out, err)));
   return out;
 }
 

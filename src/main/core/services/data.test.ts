@@ -240,6 +240,26 @@ describe('data.move', () => {
       await core.close();
     }
   });
+  it.skipIf(!existsSync('/proc/self'))(
+    'fails at once, changing nothing, for a new folder or a backup file under /proc',
+    async () => {
+      const { dir, core } = await fixtureCore();
+      try {
+        const before = await snapshot(dir);
+        // Node's recursive mkdir never returns for a new folder under /proc.
+        const proc = `/proc/${process.pid}`;
+        const move = failed(await core.call('data.move', { to: join(proc, 'vigil-data') }));
+        expect(move).toMatchObject({ code: 'TARGET_NOT_WRITABLE', details: { errno: 'ENOENT' } });
+        expect(move.message).toContain(`${proc} does not take new files or folders`);
+        const file = join(proc, 'vigil', 'backup.tar.gz');
+        expect(failed(await core.call('data.backup', { file })).code).toBe('TARGET_NOT_WRITABLE');
+        expect(core.store.dir).toBe(dir);
+        expect(await snapshot(dir)).toEqual(before);
+      } finally {
+        await core.close();
+      }
+    },
+  );
 });
 
 describe('data.backup and data.restore into a running core', () => {

@@ -22,7 +22,14 @@ import * as tar from 'tar';
 import { z } from 'zod';
 import { VigilError, type ErrorCode } from '../../../shared/errors';
 import { VERSION } from '../version';
-import { BACKUP_MANIFEST, describeFiles, listDataFiles, sha256File, type OnProgress } from './files';
+import {
+  BACKUP_MANIFEST,
+  describeFiles,
+  listDataFiles,
+  makeDirs,
+  sha256File,
+  type OnProgress,
+} from './files';
 import { isWithin, realish } from './move';
 import { lockDataDir, openStore, ownerIn, ownerMark } from './store';
 import { jsonOrNull } from '../../../shared/json';
@@ -67,7 +74,7 @@ export async function createBackup(
   await writeFile(manifestFile, JSON.stringify(manifest, null, 2));
   const tmp = `${destFile}.${randomUUID()}.tmp`;
   try {
-    await mkdir(dirname(destFile), { recursive: true });
+    await makeDirs(dirname(destFile));
     await tar.c({ gzip: true, file: tmp, cwd: dataDir, portable: true }, [BACKUP_MANIFEST, ...files]);
     // The archive holds the whole watchlist: for its owner's eyes only, wherever it is put
     // (best effort: FAT on a USB drive has no modes and refuses chmod).

@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { tempDir } from '../test-support';
-import { replaceFileDurably } from './files';
+import { makeDirs, replaceFileDurably } from './files';
 
 /** Every sync and rename, in order; the rename can be made to fail (a full disk). */
 const fsLog = vi.hoisted(() => ({ steps: [] as string[], failRename: false }));
@@ -53,5 +53,23 @@ describe('replaceFileDurably', () => {
     fsLog.failRename = false;
     expect(readFileSync(file, 'utf8')).toBe('old');
     expect(readdirSync(dir)).toEqual(['doc.json']);
+  });
+});
+
+describe('makeDirs', () => {
+  it('makes each missing folder, returning the first, and fails with the real errno and folder', async () => {
+    const root = tempDir();
+    expect(await makeDirs(join(root, 'a', 'b'))).toBe(join(root, 'a'));
+    expect(statSync(join(root, 'a', 'b')).isDirectory()).toBe(true);
+    expect(await makeDirs(join(root, 'a', 'b'))).toBeUndefined();
+    writeFileSync(join(root, 'f'), 'x');
+    await expect(makeDirs(join(root, 'f'))).rejects.toMatchObject({ code: 'EEXIST' });
+    await expect(makeDirs(join(root, 'f', 'x', 'y'))).rejects.toMatchObject({ code: 'ENOTDIR' });
+    // Node's recursive mkdir never returns here.
+    if (existsSync('/proc/self'))
+      await expect(makeDirs(`/proc/${process.pid}/x/y`)).rejects.toMatchObject({
+        code: 'ENOENT',
+        path: `/proc/${process.pid}/x`,
+      });
   });
 });

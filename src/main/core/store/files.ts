@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, readdir, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 
 /** Written beside the data only while a backup is packed; never part of the data itself. */
 export const BACKUP_MANIFEST = '.vigil-backup.json';
@@ -36,6 +36,64 @@ export async function replaceFileDurably(file: string, data: string | Uint8Array
     throw err;
   }
   await syncFolder(dirname(file));
+}
+
+/**
+ * `mkdir -p` for a folder the user chose, made one level at a time. Node's recursive mkdir
+ * reports a read-only disk (EROFS) as ENOENT, and never returns for a new path under /proc (it
+ * retries the existing parent's EEXIST forever); a plain mkdir per level fails at once, with the
+ * real errno and the folder it could not make as `err.path`. Returns the first folder made, or
+ * undefined when `dir` was already there, as the recursive mkdir does.
+ */
+export async function makeDirs(dir: string, mode?: number): Promise<string | undefined> {
+  const missing: string[] = [];
+  let p = resolve(dir);
+  // Only ENOENT means "not there": another stat error (EACCES, ENOTDIR) is left to mkdir to report.
+  while (
+    await stat(p).then(
+      () => false,
+      (err: NodeJS.ErrnoException) => err.code === 'ENOENT',
+    )
+  ) {
+    missing.unshift(p);
+    if (dirname(p) === p) break;
+    p = dirname(p);
+  }
+  // Already there: a plain mkdir throws EEXIST when it is a file, as the recursive one does.
+  if (missing.length === 0 && !(await stat(p).catch(() => null))?.isDirectory()) await mkdir(p);
+  for (const d of missing) {
+    await mkdir(d, { mode }).catch(async (err: NodeJS.ErrnoException) => {
+      // Made meanwhile by someone else: as good as made here.
+      if (err.code !== 'EEXIST' || !(await stat(d).catch(() => null))?.isDirectory()) throw err;
+    });
+  }
+  return missing[0];
+}
+
+/**
+ * Why making or writing something failed, in words naming the folder at fault (the parent of
+ * the errno's path), for OUTPUT_NOT_WRITABLE and TARGET_NOT_WRITABLE messages.
+ */
+export function whyNotWritable(err: unknown, fallbackDir: string): string {
+  const e = err as NodeJS.ErrnoException;
+  const where = e.path ? dirname(e.path) : fallbackDir;
+  switch (e.code) {
+    case 'EROFS':
+      return `${where} is read-only`;
+    case 'EACCES':
+    case 'EPERM':
+      return `no permission to write in ${where}`;
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'the disk is full';
+    case 'ENOTDIR':
+      return `part of ${e.path ?? fallbackDir} is a file, not a folder`;
+    case 'ENOENT':
+      // makeDirs made every missing parent, so the folder is there but takes nothing new (/proc).
+      return `${where} does not take new files or folders`;
+    default:
+      return e.code ?? 'unknown error';
+  }
 }
 
 /** fsync of a folder, where the platform has one (not on Windows: best effort). */

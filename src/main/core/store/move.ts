@@ -16,9 +16,10 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { VigilError } from '../../../shared/errors';
-import { listDataFiles, sha256File, type OnProgress } from './files';
+import { listDataFiles, makeDirs, sha256File, whyNotWritable, type OnProgress } from './files';
 
-const NOT_WRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'ENOSPC', 'EEXIST']);
+// ENOENT too: makeDirs makes every missing parent, so it means a folder that takes nothing new (/proc).
+const NOT_WRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'ENOSPC', 'EDQUOT', 'EEXIST', 'ENOENT']);
 
 /** `child` is `parent` or somewhere below it. */
 export function isWithin(child: string, parent: string): boolean {
@@ -59,13 +60,17 @@ export async function prepareTarget(current: string, target: string, bytes: numb
   if (existing && (await readdir(dir)).length > 0)
     throw new VigilError('TARGET_NOT_EMPTY', `${dir} is not empty: choose a new or empty folder`, { dir });
 
-  const notWritable = (err: unknown, what = 'cannot be written') => {
+  const notWritable = (err: unknown) => {
     const code = (err as NodeJS.ErrnoException).code ?? '';
     if (NOT_WRITABLE.has(code))
-      return new VigilError('TARGET_NOT_WRITABLE', `${dir} ${what} (${code})`, { dir, errno: code });
+      return new VigilError(
+        'TARGET_NOT_WRITABLE',
+        `${dir} cannot be written: ${whyNotWritable(err, dir)} (${code})`,
+        { dir, errno: code },
+      );
     return err;
   };
-  const created = await mkdir(dir, { recursive: true }).catch((err: unknown) => {
+  const created = await makeDirs(dir).catch((err: unknown) => {
     throw notWritable(err);
   });
   const discard = async () => {

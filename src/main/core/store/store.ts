@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import lockfile from 'proper-lockfile';
 import { VigilError } from '../../../shared/errors';
@@ -9,6 +9,7 @@ import { modelChangeSchema, subjectFieldsSchema, poseSchema } from '../../../sha
 import { thresholdsSchema } from '../../../shared/match-schemas';
 import { storedBlurScaleSchema } from '../../../shared/blur-schemas';
 import { blurSettingsSchema, detectionSettingsSchema } from '../../../shared/settings-schemas';
+import { makeDirs } from './files';
 import { HistoryLog } from './history-log';
 import { EmbeddingFile, rowsPointedAt } from './embeddings';
 import { openJsonDoc, type JsonDoc } from './json-doc';
@@ -199,7 +200,7 @@ async function restrictToOwner(dir: string): Promise<void> {
 }
 
 export async function openStore(dir: string): Promise<Store> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await makeDirs(dir, 0o700);
   await restrictToOwner(dir);
   const unlock = await lockDataDir(dir);
   try {
