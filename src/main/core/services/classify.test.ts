@@ -1,4 +1,4 @@
-import { readdir, rm, writeFile, readFile, truncate } from 'node:fs/promises';
+import { readdir, rename, rm, symlink, writeFile, readFile, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -322,6 +322,43 @@ describe('classification', () => {
         /input \[\?, 10\] is not an image/,
       ],
     ];
+    // Links out of the folder: the import reads and copies only what is inside it.
+    const outside = join(work, 'outside');
+    await import('node:fs/promises').then((fs) => fs.mkdir(outside, { recursive: true }));
+    cases.push(
+      [
+        'linkedweights',
+        async (dir) => {
+          await writeRedBlueModel(dir);
+          await rename(join(dir, 'weights.bin'), join(outside, 'weights.bin'));
+          await symlink(join(outside, 'weights.bin'), join(dir, 'weights.bin'));
+        },
+        /weights\.bin is a symbolic link/,
+      ],
+      [
+        'linkedlabels',
+        async (dir) => {
+          await writeRedBlueModel(dir, { labelsTxt: true });
+          await rename(join(dir, 'labels.txt'), join(outside, 'labels.txt'));
+          await symlink(join(outside, 'labels.txt'), join(dir, 'labels.txt'));
+        },
+        /labels\.txt is a symbolic link/,
+      ],
+      [
+        'linkedfolder',
+        async (dir) => {
+          await writeRedBlueModel(dir);
+          const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as {
+            weightsManifest: { paths: string[] }[];
+          };
+          json.weightsManifest[0]!.paths = ['w/weights.bin'];
+          await writeFile(join(dir, 'model.json'), JSON.stringify(json));
+          await rename(join(dir, 'weights.bin'), join(outside, 'weights.bin'));
+          await symlink(outside, join(dir, 'w'));
+        },
+        /^w is a symbolic link/,
+      ],
+    );
     for (const [name, make, reason] of cases) {
       const dir = join(work, `bad-${name}`);
       await import('node:fs/promises').then((fs) => fs.mkdir(dir, { recursive: true }));

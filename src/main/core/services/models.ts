@@ -1,5 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
-import { basename, isAbsolute, join, normalize, resolve, sep } from 'node:path';
+import { lstat, readFile, stat } from 'node:fs/promises';
+import { basename, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import type { z } from 'zod';
 import {
   BUILTIN_MODELS,
@@ -298,8 +298,30 @@ interface FolderContents {
 
 const readText = (file: string) => readFile(file, 'utf8').catch(() => null);
 
+/**
+ * Refuses `rel` when it, or a folder on its way, is a symbolic link: an import reads and copies
+ * only what is inside the folder (a link could bring in /etc/passwd or another user's files).
+ * The folder itself may be a link: the user named it.
+ */
+async function refuseLinks(dir: string, rel: string): Promise<void> {
+  let p = dir;
+  for (const part of rel.split(sep)) {
+    p = join(p, part);
+    const info = await lstat(p).catch(() => null);
+    // Not there: whoever reads it says so.
+    if (!info) return;
+    if (info.isSymbolicLink()) {
+      const file = relative(dir, p);
+      throw invalid(dir, `${file} is a symbolic link; only plain files inside the folder are imported`, {
+        file,
+      });
+    }
+  }
+}
+
 /** Reads model.json, the weight list and the labels without loading anything into TensorFlow.js. */
 export async function inspectFolder(dir: string): Promise<FolderContents> {
+  await refuseLinks(dir, 'model.json');
   const text = await readText(join(dir, 'model.json'));
   if (text === null) throw invalid(dir, 'there is no model.json in it');
   let json: { modelTopology?: unknown; format?: unknown; weightsManifest?: unknown };
@@ -326,6 +348,7 @@ export async function inspectFolder(dir: string): Promise<FolderContents> {
       const rel = typeof p === 'string' ? normalize(p) : '';
       if (!rel || isAbsolute(rel) || rel.startsWith('..' + sep) || rel === '..')
         throw invalid(dir, `model.json names a weight file outside the folder (${String(p)})`);
+      await refuseLinks(dir, rel);
       const size = await stat(join(dir, rel)).then(
         (s) => (s.isFile() ? s.size : -1),
         () => -1,
@@ -346,6 +369,7 @@ export async function inspectFolder(dir: string): Promise<FolderContents> {
       `it is ${Math.round(bytes / 2 ** 20)} MiB; the limit is ${MAX_MODEL_BYTES / 2 ** 20} MiB`,
     );
 
+  await refuseLinks(dir, 'metadata.json');
   const metaText = await readText(join(dir, 'metadata.json'));
   let meta: Metadata | null = null;
   if (metaText !== null) {
@@ -363,6 +387,7 @@ export async function inspectFolder(dir: string): Promise<FolderContents> {
     labels = meta.labels as string[];
     files.push('metadata.json');
   } else {
+    await refuseLinks(dir, 'labels.txt');
     const txt = await readText(join(dir, 'labels.txt'));
     if (txt !== null) {
       labels = txt
