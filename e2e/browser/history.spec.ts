@@ -93,10 +93,18 @@ test.describe('in Portuguese on an English browser', () => {
     await since.fill(day(1).pt);
     await expect(since).toHaveAttribute('data-value', day(1).iso);
     await expect(page.getByTestId('history-empty')).toBeVisible();
+    // Not a real day: flagged in the app's words, and the filter keeps the last good day.
+    await since.fill('31/02/2026');
+    await since.blur();
+    await expect(page.getByText('Data inválida: escreva como DD/MM/AAAA')).toBeVisible();
+    await expect(since).toHaveAttribute('aria-invalid', 'true');
+    await expect(since).toHaveValue('31/02/2026');
+    await expect(since).toHaveAttribute('data-value', day(1).iso);
     // Picked on the calendar: the field writes it the same way.
     await page.getByTestId('history-filter-since-calendar').click();
     await page.locator(`[data-testid="date-calendar"] [data-day="${day(0).iso}"]`).click();
     await expect(since).toHaveValue(day(0).pt);
+    await expect(since).not.toHaveAttribute('aria-invalid', 'true');
     await expect(row).toHaveCount(1);
 
     await row.click();

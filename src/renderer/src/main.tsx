@@ -1,10 +1,12 @@
 import '@mantine/core/styles.css';
+import '@mantine/dates/styles.css';
 import '@mantine/dropzone/styles.css';
 import './i18n';
 import { MantineProvider } from '@mantine/core';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ClientProvider } from './api/ClientProvider';
+import { LanguageDatesProvider } from './components/LanguageDatesProvider';
 import { App } from './App';
 import { NavigationProvider } from './navigation';
 import { ScanProvider } from './pages/scan/ScanProvider';
@@ -24,19 +26,21 @@ createRoot(root).render(
       colorSchemeManager={colorSchemeManager}
       cssVariablesResolver={cssVariablesResolver}
     >
-      <ClientProvider>
-        <NavigationProvider>
-          <ScanProvider>
-            <EnrollProvider>
-              <BlurProvider>
-                <ClassifyProvider>
-                  <App />
-                </ClassifyProvider>
-              </BlurProvider>
-            </EnrollProvider>
-          </ScanProvider>
-        </NavigationProvider>
-      </ClientProvider>
+      <LanguageDatesProvider>
+        <ClientProvider>
+          <NavigationProvider>
+            <ScanProvider>
+              <EnrollProvider>
+                <BlurProvider>
+                  <ClassifyProvider>
+                    <App />
+                  </ClassifyProvider>
+                </BlurProvider>
+              </EnrollProvider>
+            </ScanProvider>
+          </NavigationProvider>
+        </ClientProvider>
+      </LanguageDatesProvider>
     </MantineProvider>
   </StrictMode>,
 );

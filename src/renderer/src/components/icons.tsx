@@ -107,8 +107,6 @@ export const IconCalendar = icon([
   'M8 3v4',
   'M4 11h16',
 ]);
-export const IconChevronLeft = icon(['M15 6l-6 6l6 6']);
-export const IconChevronRight = icon(['M9 6l6 6l-6 6']);
 export const IconX = icon(['M18 6l-12 12', 'M6 6l12 12']);
 export const IconLanguage = icon([
   'M4 5h7',

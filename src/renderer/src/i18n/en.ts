@@ -56,8 +56,16 @@ const en = {
     dateParts: { day: 'DD', month: 'MM', year: 'YYYY' },
     dateInvalid: 'Not a date: write it as {{pattern}}',
     pickDate: 'Pick a date',
-    previousMonth: 'Previous month',
-    nextMonth: 'Next month',
+    calendar: {
+      previousMonth: 'Previous month',
+      nextMonth: 'Next month',
+      previousYear: 'Previous year',
+      nextYear: 'Next year',
+      previousDecade: 'Previous decade',
+      nextDecade: 'Next decade',
+      monthLevelControl: 'Choose a month',
+      yearLevelControl: 'Choose a year',
+    },
     cancel: 'Cancel',
   },
   scan: {

@@ -54,8 +54,16 @@ const ptBR: Translation = {
     dateParts: { day: 'DD', month: 'MM', year: 'AAAA' },
     dateInvalid: 'Data inválida: escreva como {{pattern}}',
     pickDate: 'Escolher uma data',
-    previousMonth: 'Mês anterior',
-    nextMonth: 'Próximo mês',
+    calendar: {
+      previousMonth: 'Mês anterior',
+      nextMonth: 'Próximo mês',
+      previousYear: 'Ano anterior',
+      nextYear: 'Próximo ano',
+      previousDecade: 'Década anterior',
+      nextDecade: 'Próxima década',
+      monthLevelControl: 'Escolher o mês',
+      yearLevelControl: 'Escolher o ano',
+    },
     cancel: 'Cancelar',
   },
   scan: {

@@ -1,26 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { dayLayout, formatDay, parseDay } from './local-date';
+import { daySettings, parseDay } from './local-date';
+
+const pt = daySettings('pt-BR').format;
+const en = daySettings('en').format;
 
 describe('days in the app language', () => {
-  it('writes a day in the order of the language, whatever the locale the process runs in', () => {
-    expect(formatDay('pt-BR', '2026-12-03')).toBe('03/12/2026');
-    expect(formatDay('en', '2026-12-03')).toBe('12/03/2026');
-    expect(formatDay('pt-BR', 'not a day')).toBe('');
-    expect(dayLayout('pt-BR').order).toEqual(['day', 'month', 'year']);
+  it('has a day order and a calendar locale for each language, English for anything else', () => {
+    expect(daySettings('pt-BR')).toMatchObject({ locale: 'pt-br', format: 'DD/MM/YYYY' });
+    expect(daySettings('en')).toMatchObject({ locale: 'en', format: 'MM/DD/YYYY' });
+    expect(daySettings('fr')).toEqual(daySettings('en'));
   });
 
-  it('reads what is typed in that order, with any marks between the numbers', () => {
-    expect(parseDay('pt-BR', '03/12/2026')).toBe('2026-12-03');
-    expect(parseDay('pt-BR', '3.12.2026')).toBe('2026-12-03');
-    expect(parseDay('en', '12/3/2026')).toBe('2026-12-03');
-    expect(parseDay('en', '03/12/2026')).toBe('2026-03-12');
+  it('reads what is typed in that order, leading zeros or not', () => {
+    expect(parseDay(pt, '03/12/2026')).toBe('2026-12-03');
+    expect(parseDay(pt, ' 3/12/2026 ')).toBe('2026-12-03');
+    expect(parseDay(en, '12/3/2026')).toBe('2026-12-03');
+    expect(parseDay(en, '03/12/2026')).toBe('2026-03-12');
+    expect(parseDay(pt, '3/5/2026')).toBe('2026-05-03');
   });
 
   it('refuses what is not a whole, real day', () => {
-    expect(parseDay('pt-BR', '31/02/2026')).toBeNull();
-    expect(parseDay('pt-BR', '12/2026')).toBeNull();
-    expect(parseDay('pt-BR', '03/12/26')).toBeNull();
-    expect(parseDay('en', '13/01/2026')).toBeNull();
-    expect(parseDay('en', '')).toBeNull();
+    expect(parseDay(pt, '31/02/2026')).toBeNull();
+    expect(parseDay(pt, '12/2026')).toBeNull();
+    expect(parseDay(pt, '03/12/26')).toBeNull();
+    expect(parseDay(en, '13/01/2026')).toBeNull();
+    expect(parseDay(en, 'March 3, 2026')).toBeNull();
+    expect(parseDay(en, '')).toBeNull();
   });
 });

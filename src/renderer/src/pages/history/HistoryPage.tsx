@@ -1,4 +1,5 @@
 import {
+  ActionIcon,
   Button,
   Card,
   Checkbox,
@@ -13,9 +14,10 @@ import {
   TextInput,
   Tooltip,
 } from '@mantine/core';
+import { DateInput } from '@mantine/dates';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { summaryKeysMatching, summaryText } from '../../lib/history-summary';
 import { standingFeedback } from '../../lib/feedback';
@@ -29,7 +31,7 @@ import {
 import { useVigil } from '../../api/ClientProvider';
 import { queryKeys, useHistoryList, type HistoryListInput } from '../../api/queries';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { IconDownload, IconRefresh, IconSearch, IconTrash } from '../../components/icons';
+import { IconCalendar, IconDownload, IconRefresh, IconSearch, IconTrash } from '../../components/icons';
 import { PageHeader } from '../../components/PageHeader';
 import { formatDateTime, formatNumber } from '../../format';
 import { downloadBase64 } from '../../lib/download';
@@ -38,7 +40,7 @@ import { StatusBadge } from './StatusBadge';
 import { useSingleFlightMutation } from '../../api/single-flight';
 import { errorText } from '../../lib/error-text';
 import { baseName } from '../../lib/files';
-import { DateField } from '../../components/DateField';
+import { daySettings, parseDay } from '../../lib/local-date';
 
 const PAGE_SIZE = 25;
 const JOB_KINDS = jobKindSchema.options;
@@ -52,6 +54,74 @@ function startOfDay(value: string): string | undefined {
 }
 
 type Filter = Omit<HistoryListInput, 'offset' | 'limit'>;
+
+/** The day the list starts from (`YYYY-MM-DD`, '' for none), typed or picked as the app's language writes it. */
+function SinceField({ value, onChange }: { value: string; onChange: (day: string) => void }) {
+  const { t, i18n } = useTranslation();
+  const { format } = daySettings(i18n.language);
+  const input = useRef<HTMLInputElement>(null);
+  const [invalid, setInvalid] = useState(false);
+  const [shown, setShown] = useState({ value, format });
+  // Another value from outside (cleared filters) or another language: the field is rewritten.
+  if (shown.value !== value || shown.format !== format) {
+    setShown({ value, format });
+    setInvalid(false);
+  }
+  const pattern = format.replace(/YYYY|MM|DD/g, (part) =>
+    t(`common.dateParts.${part === 'YYYY' ? 'year' : part === 'MM' ? 'month' : 'day'}`),
+  );
+  const settle = (text: string) => setInvalid(text.trim() !== '' && parseDay(format, text) === null);
+  return (
+    <DateInput
+      ref={input}
+      label={t('history.filters.since')}
+      placeholder={pattern}
+      value={value || null}
+      onChange={(day) => onChange(day ?? '')}
+      valueFormat={format}
+      dateParser={(text) => parseDay(format, text)}
+      // Wrong text stays, flagged, rather than silently going back to the last good day.
+      fixOnBlur={false}
+      allowDeselect
+      onInput={() => setInvalid(false)}
+      onBlur={(e) => settle(e.currentTarget.value)}
+      onKeyDown={(e) => e.key === 'Enter' && settle(e.currentTarget.value)}
+      error={invalid ? t('common.dateInvalid', { pattern }) : undefined}
+      inputMode="numeric"
+      w={170}
+      data-testid="history-filter-since"
+      data-value={value}
+      ariaLabels={{
+        previousMonth: t('common.calendar.previousMonth'),
+        nextMonth: t('common.calendar.nextMonth'),
+        previousYear: t('common.calendar.previousYear'),
+        nextYear: t('common.calendar.nextYear'),
+        previousDecade: t('common.calendar.previousDecade'),
+        nextDecade: t('common.calendar.nextDecade'),
+        monthLevelControl: t('common.calendar.monthLevelControl'),
+        yearLevelControl: t('common.calendar.yearLevelControl'),
+      }}
+      getDayProps={(day) => ({ 'data-day': day })}
+      attributes={{ levelsGroup: { 'data-testid': 'date-calendar' } }}
+      rightSectionPointerEvents="all"
+      rightSection={
+        <ActionIcon
+          variant="subtle"
+          color="gray"
+          // The field opens its calendar when focused or clicked.
+          onClick={() => {
+            input.current?.focus();
+            input.current?.click();
+          }}
+          aria-label={t('common.pickDate')}
+          data-testid="history-filter-since-calendar"
+        >
+          <IconCalendar size={16} />
+        </ActionIcon>
+      }
+    />
+  );
+}
 
 export function HistoryPage() {
   const { t, i18n } = useTranslation();
@@ -230,13 +300,7 @@ export function HistoryPage() {
             w={180}
             data-testid="history-filter-status"
           />
-          <DateField
-            label={t('history.filters.since')}
-            value={sinceDay}
-            onChange={changeFilter(setSinceDay)}
-            w={170}
-            testId="history-filter-since"
-          />
+          <SinceField value={sinceDay} onChange={changeFilter(setSinceDay)} />
           {(filtered || text) && (
             <Button
               variant="subtle"
