@@ -235,6 +235,25 @@ test('the list fits the window and scrolls itself; long names end in an ellipsis
         expect(b.x + b.width, `${size.width}: ${id} inside the row`).toBeLessThanOrEqual(box.x + box.width);
         expect(await badge.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
       }
+
+      // The detail's header: the buttons give way before the name breaks inside a word.
+      await row.click();
+      const title = page.getByTestId('subject-title');
+      await expect(title).toHaveText(long);
+      const widths = await title.evaluate((el) => {
+        const probe = document.createElement('span');
+        probe.style.whiteSpace = 'nowrap';
+        probe.textContent = 'Featherstonehaugh';
+        el.appendChild(probe);
+        const word = probe.getBoundingClientRect().width;
+        probe.remove();
+        return { title: el.clientWidth, word };
+      });
+      expect(widths.title, `${size.width}: the longest word fits the title`).toBeGreaterThanOrEqual(
+        widths.word,
+      );
+      const status = page.getByTestId('subject-detail').getByTestId('subject-status-badge');
+      expect(await status.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
     }
   } finally {
     for (const id of ids) await call(request, 'watchlist.delete', { id });

@@ -357,8 +357,9 @@ export function SubjectDetail({ subjectId, onClosed }: { subjectId: string; onCl
   return (
     <Card withBorder radius="sm" padding="lg" data-testid="subject-detail" data-subject-id={subject.id}>
       <Stack gap="lg">
-        <Group justify="space-between" align="flex-start" wrap="nowrap" gap="md">
-          <Group gap="md" wrap="nowrap" align="flex-start" style={{ minWidth: 0 }}>
+        {/* In a narrow window the buttons go below the name rather than squeeze it mid-word. */}
+        <Group justify="space-between" align="flex-start" wrap="wrap" gap="md">
+          <Group gap="md" wrap="nowrap" align="flex-start" style={{ minWidth: 0, flex: '1 1 20rem' }}>
             <Avatar src={subject.faces[0]?.cropUrl} size={72} radius="sm" alt="">
               <IconUser size={32} />
             </Avatar>
@@ -369,7 +370,7 @@ export function SubjectDetail({ subjectId, onClosed }: { subjectId: string; onCl
                   size="h3"
                   dir="auto"
                   data-testid="subject-title"
-                  style={{ overflowWrap: 'anywhere' }}
+                  style={{ overflowWrap: 'break-word', minWidth: 0 }}
                 >
                   {subject.name}
                 </Title>
