@@ -304,6 +304,19 @@ describe('dispatch', () => {
     }
   });
 
+  it('says in the message what is wrong with an invalid input, each issue in details', async () => {
+    const err = failure(await dispatch(handlers, 'image.inspect', { source: { path: '' }, extra: 1 }));
+    expect(err.code).toBe('BAD_INPUT');
+    const issues = (err.details as { issues: { path: string; message: string }[] }).issues;
+    expect(issues.length).toBe(2);
+    expect(err.message).toBe(
+      `Invalid input for image.inspect: ${issues[0]!.path}: ${issues[0]!.message} (and 1 more)`,
+    );
+    expect(issues[0]!.path).not.toBe('');
+    const one = failure(await dispatch(handlers, 'match.search', { query: { descriptorId: 'x' }, k: 0 }));
+    expect(one.message).toMatch(/^Invalid input for match\.search: k: .*>=1$/);
+  });
+
   it('hands the handler the parsed input, and refuses output outside the contract', async () => {
     const log = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     try {

@@ -27,8 +27,9 @@ async function run(handlers: Handlers, channel: string, input: unknown): Promise
     const def = contract[channel];
     const parsed = def.input.safeParse(input ?? {});
     if (!parsed.success) {
-      throw new VigilError('BAD_INPUT', `Invalid input for ${channel}`, {
-        issues: parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), message: i.message })),
+      const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+      throw new VigilError('BAD_INPUT', invalidInputMessage(channel, issues), {
+        issues: issues.slice(0, 10),
       });
     }
     const handler = handlers[channel as ChannelName] as (i: unknown) => Promise<unknown>;
@@ -45,6 +46,17 @@ async function run(handlers: Handlers, channel: string, input: unknown): Promise
     if (!(err instanceof VigilError)) console.error(`[vigil] ${channel} failed:`, err);
     return { ok: false, error: toErrorShape(err) };
   }
+}
+
+/**
+ * "Invalid input for <channel>" with what is wrong in it (the first issue, and how many more), so
+ * a caller who reads only the message can fix the call; all issues stay in details.issues.
+ */
+export function invalidInputMessage(channel: string, issues: { path: string; message: string }[]): string {
+  const [first] = issues;
+  if (!first) return `Invalid input for ${channel}`;
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+  return `Invalid input for ${channel}: ${first.path ? `${first.path}: ` : ''}${first.message}${more}`;
 }
 
 /** HTTP status for an error code (the server and CLI share this). */
