@@ -279,7 +279,11 @@ export function addClassifyCommands(
     const g = globals(cmd);
     const r = await withCore(g, (core) =>
       call(core, 'models.test', { name, source: { path: resolve(image) } }),
-    );
+    ).catch((err: unknown) => {
+      // An unknown model name is bad usage (exit 2), as with `classify --model`.
+      if (err instanceof CliFailure && err.shape.code === 'NOT_FOUND') throw new CliFailure(err.shape, 2);
+      throw err;
+    });
     if (g.json) printJson(r);
     else printResult(r);
   });

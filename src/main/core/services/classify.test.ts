@@ -142,8 +142,14 @@ describe('classification', () => {
       records: { inputs: { file: string }[]; error: ErrorShape | null }[];
     };
     expect(list.records[0]).toMatchObject({ inputs: [{ file: notes }], error: { code: 'NOT_AN_IMAGE' } });
+    const jobs = async () =>
+      (ok(await core.call('history.list', { kind: 'classify' })) as { total: number }).total;
+    const before = await jobs();
     const unknown = failure(await core.call('classify.run', { source: { path: red }, model: 'nope' }));
     expect(unknown.code).toBe('NOT_FOUND');
+    // A mistaken model name is no job on the photo: nothing recorded.
+    expect(unknown.details?.historyId).toBeUndefined();
+    expect(await jobs()).toBe(before);
   });
 
   it('imports a Teachable Machine model made here and it tells red from blue', async () => {

@@ -15,7 +15,7 @@ import { decodeImage, type DecodeLimits } from '../imaging/decode';
 import { runJob, type NotePhoto } from '../store/history-log';
 import { keepPreview, previewJpeg } from './analyse';
 import type { Store } from '../store/store';
-import type { ModelRegistry } from './models';
+import type { ModelRegistry, ResolvedModel } from './models';
 
 export interface ClassifyDeps {
   engine: Engine;
@@ -44,9 +44,12 @@ const scaleBox = (b: readonly number[], s: number): [number, number, number, num
  */
 export async function classifyPhoto(deps: ClassifyDeps, input: ClassifyInput): Promise<ClassifyResult> {
   const file = 'path' in input.source ? input.source.path : input.source.name;
+  // An unknown model is a mistake in the request, not a job on the photo: refused (NOT_FOUND)
+  // before a record is written, as a batch stops at it rather than failing every photo.
+  const model = await deps.models.resolve(input.model);
   return runJob(deps.store.history, 'classify', [{ file, sha256: null }], async (historyId, notePhoto) => {
     try {
-      const value = await classifyOnce(deps, input, historyId, notePhoto);
+      const value = await classifyOnce(deps, input, model, historyId, notePhoto);
       return { value, summary: summaryOf(value), message: messageOf(value), result: value };
     } catch (err) {
       // The failed job's id travels with the error: a batch exports and takes feedback on it too.
@@ -60,11 +63,11 @@ export async function classifyPhoto(deps: ClassifyDeps, input: ClassifyInput): P
 async function classifyOnce(
   deps: ClassifyDeps,
   input: ClassifyInput,
+  model: ResolvedModel,
   historyId: string,
   notePhoto: NotePhoto,
 ): Promise<ClassifyResult> {
   const t0 = performance.now();
-  const model = await deps.models.resolve(input.model);
   const img = await decodeImage(input.source, deps.limits);
   const decodeMs = performance.now() - t0;
   await notePhoto(img.sha256, img.file);
