@@ -27,7 +27,12 @@ export type Candidate = z.infer<typeof candidateSchema>;
 export const verdictBasisSchema = z.object({
   verdict: verdictSchema,
   /** Which threshold produced the verdict, so the UI can say so. */
-  threshold: z.enum(['match', 'possible']).nullable(),
+  threshold: z
+    .enum(['match', 'possible'])
+    .nullable()
+    .describe(
+      'The name of the level whose threshold the score reached, so the verdict can be explained (its value is in `thresholds`); null for no_match.',
+    ),
   thresholds: thresholdsSchema,
 });
 
@@ -100,7 +105,11 @@ export const searchHitSchema = z.object({
   faceId: z.string(),
   subjectId: z.string().nullable(),
   name: z.string().nullable(),
-  file: z.string(),
+  file: z
+    .string()
+    .describe(
+      "The face's photo: for a seen face, as the job that saw it named it (the path it was read from, or an upload's file name); for a watchlist face, only the file name of the photo it was enrolled from (the watchlist keeps no path).",
+    ),
   box: boxSchema,
   score: z.number(),
   similarity: z.number(),
