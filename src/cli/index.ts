@@ -5,7 +5,13 @@ import { locateDataDir, resolveDataDir } from '../main/core/store/data-dir';
 import { VERSION } from '../main/core/version';
 import { startServer } from '../server/server';
 import { projectRoot } from '../main/core/paths';
-import { CliFailure, printJson, reportFailure, routeConsoleToStderr } from './output';
+import {
+  CliFailure,
+  exitQuietlyOnClosedPipe,
+  printJson,
+  reportFailure,
+  routeConsoleToStderr,
+} from './output';
 import { beforeStopNow, imageBatch, perFile } from './batch';
 import { addMatchCommands, type GlobalOpts } from './match-commands';
 import { addDataCommands } from './data-commands';
@@ -16,6 +22,7 @@ import type { ErrorShape } from '../shared/errors';
 import { fileMediaUrl, withDataJson, withJobs } from './options';
 
 routeConsoleToStderr();
+exitQuietlyOnClosedPipe();
 
 async function withCore<T>(opts: GlobalOpts, run: (core: Core) => Promise<T>): Promise<T> {
   const core = await createCore({

@@ -39,3 +39,24 @@ export function reportFailure(err: unknown, json: boolean): number {
   else process.stderr.write(`vigil: ${shape.code}: ${shape.message}\n`);
   return exitCode;
 }
+
+/**
+ * A reader that stops early (`vigil history list | head -1`) closes the pipe: stdout then exits
+ * at once and quietly (0: the reader chose to stop), as Unix tools do, rather than crash on an
+ * unhandled EPIPE with a stack trace; on stderr there is no one left to tell. Other errors stay
+ * as loud as before.
+ */
+export function exitQuietlyOnClosedPipe(
+  stdout: NodeJS.EventEmitter = process.stdout,
+  stderr: NodeJS.EventEmitter = process.stderr,
+  exit: (code: number) => void = (code) => process.exit(code),
+): void {
+  const closed = (err: NodeJS.ErrnoException) => err.code === 'EPIPE';
+  stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (!closed(err)) throw err;
+    exit(0);
+  });
+  stderr.on('error', (err: NodeJS.ErrnoException) => {
+    if (!closed(err)) throw err;
+  });
+}
