@@ -41,7 +41,8 @@ test('vigil backup then vigil restore into an empty folder gives the same watchl
   const restored = join(root, 'restored');
   const r = vigil(['restore', archive, '--json', '--data', restored]);
   expect(r.code, r.stderr).toBe(0);
-  expect(r.json()).toMatchObject({ previous: null, files: b.json().files });
+  // Named, as the backup names the file it wrote.
+  expect(r.json()).toEqual({ file: archive, previous: null, files: b.json().files });
 
   const list = (dir: string) => vigil(['watchlist', 'list', '--json', '--data', dir]).json();
   expect(list(restored)).toEqual(list(data));

@@ -191,8 +191,9 @@ export function addDataCommands(
       .argument('<file>'),
   ).action(async (file: string, _o, cmd: Command) => {
     const g = globals(cmd);
-    const r = await restoreBackup(resolve(file), resolveDataDir(g.data));
-    if (g.json) printJson(r);
+    const path = resolve(file);
+    const r = await restoreBackup(path, resolveDataDir(g.data));
+    if (g.json) printJson({ file: path, ...r });
     else out(`restored ${r.files} files${r.previous ? `; the previous data is kept in ${r.previous}` : ''}`);
   });
 }

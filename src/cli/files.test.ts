@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../main/core/test-support';
 import { expandInputs } from './files';
@@ -16,6 +16,20 @@ describe('expandInputs', () => {
       'IMG_2.jpg',
       'IMG_10.jpg',
       'sub/a.webp',
+    ]);
+  });
+
+  it('names every file, given or found in a folder, by its absolute path', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a.jpg'), '');
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'sub', 'b.png'), '');
+    // As typed, relative to the working folder: a missing file too (it fails later, named alike).
+    const rel = relative(process.cwd(), dir);
+    expect(await expandInputs([join(rel, 'a.jpg'), join(rel, 'missing.jpg'), join(rel, 'sub')])).toEqual([
+      join(dir, 'a.jpg'),
+      join(dir, 'missing.jpg'),
+      join(dir, 'sub', 'b.png'),
     ]);
   });
 });

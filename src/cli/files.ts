@@ -1,5 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 
 export const IMAGE_EXTENSIONS = new Set([
   '.jpg',
@@ -18,10 +18,12 @@ export const IMAGE_EXTENSIONS = new Set([
 /**
  * Expands folders into the image files they hold (recursively, sorted); a file named directly is
  * kept whatever its extension, so a wrong file gets its own clear error instead of vanishing.
+ * Every file is named by its absolute path, as results name their input: a failed file's entry
+ * then names it the same way as a done one's (scripts join results back to inputs on `file`).
  */
 export async function expandInputs(inputs: string[]): Promise<string[]> {
   const out: string[] = [];
-  for (const input of inputs) {
+  for (const input of inputs.map((i) => resolve(i))) {
     const info = await stat(input).catch(() => null);
     if (info?.isDirectory()) out.push(...(await walk(input)));
     else out.push(input);
