@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import sharp from 'sharp';
 import { SAMPLES } from '../env';
@@ -222,7 +222,12 @@ test('watchlist enrol, edit and remove-face change a subject already listed', as
 
   // Errors: nothing to change, an unknown face or subject; nothing is changed by them.
   const nothing = vigil(['watchlist', 'edit', id, '--json', '--data', own]);
-  expect([nothing.code, nothing.json().code]).toEqual([1, 'BAD_INPUT']);
+  expect([nothing.code, nothing.json().code]).toEqual([2, 'BAD_INPUT']);
+  const blankName = vigil(['watchlist', 'edit', id, '--name', ' ', '--json', '--data', own]);
+  expect([blankName.code, blankName.json().message]).toEqual([
+    2,
+    '--name must be a name of 1 to 200 characters, not only spaces, got " "',
+  ]);
   const noFace = vigil(['watchlist', 'edit', id, '--cover', second, '--json', '--data', own]);
   expect([noFace.code, noFace.json().code]).toEqual([1, 'NOT_FOUND']);
   const noSubject = vigil(['watchlist', 'enrol', 'no-such-id', photos[0]!, '--json', '--data', own]);
@@ -294,6 +299,14 @@ test('usage and environment errors are clear, exit non-zero and leave nothing be
   expect([exported.code, exported.json().code]).toEqual([1, 'OUTPUT_NOT_WRITABLE']);
   expect(history()).toEqual([]);
 
+  // An unknown model name is bad usage for classify and models test alike, and no job.
+  const photo = join(SAMPLES, 'sample2.jpg');
+  const classify = vigil(['classify', photo, '--model', 'nope', '--json', '--data', own]);
+  expect([classify.code, classify.json().code]).toEqual([2, 'NOT_FOUND']);
+  const tested = vigil(['models', 'test', 'nope', photo, '--json', '--data', own]);
+  expect([tested.code, tested.json().code]).toEqual([2, 'NOT_FOUND']);
+  expect(history()).toEqual([]);
+
   // A pattern that gives no file name stops blur before any photo.
   const blur = vigil([
     'blur',
@@ -321,22 +334,81 @@ test('usage and environment errors are clear, exit non-zero and leave nothing be
 
   // A chosen token that is easy to guess is refused before anything starts.
   const weak = vigil(['serve', '--token', 'a', '--port', '0', '--json', '--data', own]);
-  expect([weak.code, weak.json().code]).toEqual([1, 'BAD_INPUT']);
+  expect([weak.code, weak.json().code]).toEqual([2, 'BAD_INPUT']);
   expect(weak.json().message).toMatch(/16 or more/);
 });
 
 test('search ranks the enrolled face first, says whether it was exact, and refuses contradictory modes', () => {
-  const crop = join(SAMPLES, 'sample1.jpg');
-  const exact = vigil(['search', crop, '--source', 'watchlist', '--k', '3', '--json', '--data', data]);
+  const crop = resolve(SAMPLES, 'sample1.jpg');
+  // Given relative, the query photo is named absolute, as every command names its input.
+  const typed = relative(process.cwd(), crop);
+  const exact = vigil(['search', typed, '--source', 'watchlist', '--k', '3', '--json', '--data', data]);
   expect(exact.code, exact.stderr).toBe(0);
   const doc = exact.json();
-  expect(doc).toMatchObject({ exact: true, metric: 'cosine', source: 'watchlist' });
+  expect(doc).toMatchObject({ file: crop, exact: true, metric: 'cosine', source: 'watchlist' });
   expect(doc.results[0]).toMatchObject({ rank: 1, name: 'Alice' });
   const fast = vigil(['search', crop, '--source', 'watchlist', '--approximate', '--json', '--data', data]);
   expect(fast.json()).toMatchObject({ exact: false, results: [{ name: 'Alice' }] });
   const both = vigil(['search', crop, '--exact', '--approximate', '--json', '--data', data]);
   expect(both.code).toBe(2);
   expect(both.json()).toMatchObject({ code: 'BAD_INPUT' });
+  // A bad --k or --face is bad usage (2), said in terms of the option, not of a channel.
+  for (const [option, value, message] of [
+    ['--k', '0', '--k must be a whole number from 1 to 1000, got 0'],
+    ['--k', '2.5', '--k must be a whole number from 1 to 1000, got 2.5'],
+    ['--face', '-1', '--face must be a whole number from 0 (0 = the largest face), got -1'],
+  ] as const) {
+    const bad = vigil(['search', crop, option, value, '--json', '--data', data]);
+    expect([bad.code, bad.json()]).toEqual([2, { code: 'BAD_INPUT', message }]);
+  }
+});
+
+test('file fields name every input by its absolute path, failed or done, however it was typed', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-paths-'));
+  const own = mkdtempSync(join(tmpdir(), 'vigil-paths-data-'));
+  const broken = join(dir, 'broken.jpg');
+  writeFileSync(broken, 'not a photo');
+  const good = resolve(SAMPLES, 'sample6.jpg');
+  const typed = [broken, good].map((f) => relative(process.cwd(), f));
+  expect(typed.every((f) => !isAbsolute(f))).toBe(true);
+  const inspect = vigil(['inspect', ...typed, '--json', '--data', own]);
+  expect(inspect.code, inspect.stderr).toBe(1);
+  expect(inspect.json().results.map((r: { file: string }) => r.file)).toEqual([broken, good]);
+  // A folder's files too.
+  const folder = vigil(['identify', relative(process.cwd(), dir), '--json', '--data', own]);
+  expect(folder.json().results.map((r: { file: string }) => r.file)).toEqual([broken]);
+  const add = vigil(['watchlist', 'add', '--name', 'Fay', ...typed, '--json', '--data', own]);
+  expect(add.code, add.stderr).toBe(1);
+  const doc = add.json();
+  expect(doc.failures.map((f: { file: string }) => f.file)).toEqual([broken]);
+  expect(doc.enrolled.map((f: { file: string }) => f.file)).toEqual([good]);
+});
+
+test('human output piped into a reader that stops early ends quietly, without an EPIPE stack', async () => {
+  const own = mkdtempSync(join(tmpdir(), 'vigil-epipe-'));
+  // More than a pipe holds (64 KiB), so the CLI is still writing when the reader goes away.
+  const record = (i: number) =>
+    JSON.stringify({
+      id: `job-${i}`,
+      kind: 'inspect',
+      status: 'FINISHED',
+      createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+      startedAt: null,
+      finishedAt: null,
+      inputs: [{ file: `/photos/${i}.jpg`, sha256: null }],
+      summary: `photo ${i} `.padEnd(400, '.'),
+      error: null,
+      feedback: [],
+    });
+  writeFileSync(join(own, 'history.jsonl'), Array.from({ length: 500 }, (_, i) => record(i) + '\n').join(''));
+  const child = spawn(process.execPath, ['bin/vigil.js', 'history', 'list', '--limit', '500', '--data', own]);
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d));
+  // As `| head -1` does: read the first chunk, then close the pipe.
+  child.stdout.once('data', () => child.stdout.destroy());
+  const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)));
+  expect(stderr).not.toMatch(/EPIPE|Error/);
+  expect(code).toBe(0);
 });
 
 test('blur into a new folder under /proc fails with a clear error instead of hanging', () => {

@@ -19,7 +19,7 @@ import { addBlurCommand } from './blur-command';
 import { addClassifyCommands } from './classify-commands';
 import type { InspectResult } from '../shared/schemas';
 import type { ErrorShape } from '../shared/errors';
-import { fileMediaUrl, withDataJson, withJobs } from './options';
+import { fileMediaUrl, usageError, withDataJson, withJobs } from './options';
 
 routeConsoleToStderr();
 exitQuietlyOnClosedPipe();
@@ -90,16 +90,14 @@ async function serveCommand(
 ): Promise<void> {
   const { dir: dataDir, ...location } = locateDataDir(opts.data);
   const port = Number(opts.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new CliFailure({ code: 'BAD_INPUT', message: `--port must be 0-65535, got ${opts.port}` });
-  }
+  if (!Number.isInteger(port) || port < 0 || port > 65535 || !opts.port.trim())
+    throw usageError(`--port must be a whole number from 0 to 65535, got ${opts.port}`);
   // An empty VIGIL_TOKEN counts as unset; a chosen token must be hard to guess (the random one has 32).
   const token = opts.token ?? (process.env.VIGIL_TOKEN || undefined);
   if (token !== undefined && !/^[\x21-\x7e]{16,}$/.test(token)) {
-    throw new CliFailure({
-      code: 'BAD_INPUT',
-      message: 'the token (--token or VIGIL_TOKEN) must be 16 or more printable characters, without spaces',
-    });
+    throw usageError(
+      'the token (--token or VIGIL_TOKEN) must be 16 or more printable characters, without spaces',
+    );
   }
   const core = await createCore({ dataDir, mediaUrl: (key) => `/media/${key}`, location });
   let server: Awaited<ReturnType<typeof startServer>>;

@@ -1,12 +1,21 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Core } from '../main/core/core';
-import type { IdentifyResult } from '../shared/match-schemas';
+import { searchInputSchema, type IdentifyResult } from '../shared/match-schemas';
+import { subjectPatchSchema, type Subject } from '../shared/watchlist-schemas';
 import { call } from './call';
-import { CliFailure, printJson } from './output';
+import { printJson } from './output';
 import { checkWritableFile, writeOutputFile } from './output-file';
 import { eachFile, imageBatch, perFile } from './batch';
-import { jobsFor, withDataJson, withJobs } from './options';
+import {
+  checkedOption,
+  faceIndexOption,
+  jobsFor,
+  numberOption,
+  usageError,
+  withDataJson,
+  withJobs,
+} from './options';
 
 export interface GlobalOpts {
   data?: string;
@@ -20,11 +29,36 @@ type WithCore = <T>(opts: GlobalOpts, run: (core: Core) => Promise<T>) => Promis
 const out = (s: string) => process.stdout.write(s + '\n');
 const faceWord = (n: number) => (n === 1 ? '1 face' : `${n} faces`);
 
-function faceOption(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0)
-    throw new CliFailure({ code: 'BAD_INPUT', message: '--face must be 0 or more' });
-  return n;
+/** The search channel's own range for --k. */
+const K_SCHEMA = searchInputSchema.shape.k.unwrap();
+
+/** The subject fields a command's options give, checked as the watchlist channels check them. */
+function subjectFields(o: {
+  name?: string;
+  alias?: string[];
+  notes?: string;
+  case?: string;
+}): Partial<Pick<Subject, 'name' | 'aliases' | 'notes' | 'caseRef'>> {
+  const f = subjectPatchSchema.shape;
+  return {
+    ...(o.name !== undefined && {
+      name: checkedOption('name', o.name, f.name.unwrap(), 'a name of 1 to 200 characters, not only spaces'),
+    }),
+    ...(o.alias !== undefined && {
+      aliases: checkedOption(
+        'alias',
+        o.alias,
+        f.aliases.unwrap(),
+        'up to 50 aliases of 1 to 200 characters, not only spaces',
+      ),
+    }),
+    ...(o.notes !== undefined && {
+      notes: checkedOption('notes', o.notes, f.notes.unwrap(), 'at most 20 000 characters'),
+    }),
+    ...(o.case !== undefined && {
+      caseRef: checkedOption('case', o.case, f.caseRef.unwrap(), 'at most 200 characters'),
+    }),
+  };
 }
 
 /**
@@ -59,7 +93,7 @@ async function enrolAndReport(
   );
   if (o.created && files.length && !enrolled.length) {
     await call(core, 'watchlist.delete', { id: subjectId });
-    const message = `no subject added: none of the ${files.length === 1 ? 'photo' : `${files.length} photos`} could be enrolled`;
+    const message = `no subject added: ${files.length === 1 ? 'the photo' : `none of the ${files.length} photos`} could ${files.length === 1 ? 'not ' : ''}be enrolled`;
     if (o.json) printJson({ code: failures[0]!.code, message, enrolled, failures });
     else process.stderr.write(`vigil: ${message}\n`);
     process.exitCode = 1;
@@ -117,7 +151,8 @@ export function addMatchCommands(
       cmd: Command,
     ) => {
       const g = globals(cmd);
-      const faceIndex = faceOption(o.face);
+      const faceIndex = faceIndexOption(o.face);
+      const fields = subjectFields(o);
       // No photos at all makes a subject to enrol later; photos that hold no image are a mistake.
       const { files, workers } = photos.length
         ? await imageBatch(photos, o.jobs)
@@ -125,9 +160,8 @@ export function addMatchCommands(
       await withCore({ ...g, workers }, async (core) => {
         const subject = await call(core, 'watchlist.create', {
           name: o.name,
-          aliases: o.alias ?? [],
-          notes: o.notes,
-          caseRef: o.case,
+          aliases: [],
+          ...fields,
           status: o.status,
         });
         await enrolAndReport(core, subject.id, files, {
@@ -152,7 +186,7 @@ export function addMatchCommands(
     ),
   ).action(async (id: string, photos: string[], o: { face: string; jobs?: string }, cmd: Command) => {
     const g = globals(cmd);
-    const faceIndex = faceOption(o.face);
+    const faceIndex = faceIndexOption(o.face);
     const { files, workers } = await imageBatch(photos, o.jobs);
     await withCore({ ...g, workers }, async (core) => {
       // An unknown subject fails before any photo is read.
@@ -188,15 +222,15 @@ export function addMatchCommands(
     ) => {
       const g = globals(cmd);
       const patch = {
-        ...(o.name !== undefined && { name: o.name }),
-        // commander: --alias gives a list, --no-alias false, neither true (its default).
-        ...(o.alias !== undefined && o.alias !== true && { aliases: o.alias === false ? [] : o.alias }),
-        ...(o.notes !== undefined && { notes: o.notes }),
-        ...(o.case !== undefined && { caseRef: o.case }),
+        ...subjectFields({
+          ...o,
+          // commander: --alias gives a list, --no-alias false, neither true (its default).
+          alias: o.alias === false ? [] : o.alias === true ? undefined : o.alias,
+        }),
         ...(o.status !== undefined && { status: o.status }),
       };
       if (!Object.keys(patch).length && o.cover === undefined)
-        throw new CliFailure({ code: 'BAD_INPUT', message: 'nothing to change: give a field or --cover' });
+        throw usageError('nothing to change: give a field or --cover');
       await withCore(g, async (core) => {
         let s = await call(core, 'watchlist.get', { id });
         if (o.cover !== undefined)
@@ -387,15 +421,19 @@ export function addMatchCommands(
       cmd: Command,
     ) => {
       const g = globals(cmd);
+      const faceIndex = faceIndexOption(o.face);
+      const k = numberOption('k', o.k, K_SCHEMA, `a whole number from 1 to ${K_SCHEMA.maxValue}`);
+      const file = resolve(image);
       await withCore(g, async (core) => {
         const r = await call(core, 'match.search', {
-          query: { source: { path: resolve(image) }, faceIndex: Number(o.face) },
-          k: Number(o.k),
+          query: { source: { path: file }, faceIndex },
+          k,
           metric: o.metric,
           source: o.source,
           ...(o.exact ? { exact: true } : o.approximate ? { exact: false } : {}),
         });
-        if (g.json) printJson(r);
+        // Named as every other command names its photo (the channel may search by descriptor id).
+        if (g.json) printJson({ file, ...r });
         else {
           if (!r.exact) out('(approximate: the best candidates of a fast first pass, ranked exactly)');
           for (const h of r.results) {

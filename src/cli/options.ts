@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import type { ZodType } from 'zod';
+import { enrollInputSchema } from '../shared/watchlist-schemas';
 import { defaultEngineWorkers, MAX_ENGINE_WORKERS } from '../main/core/engine/engine';
 import { CliFailure } from './output';
 
@@ -36,6 +37,22 @@ export function jobsFor(raw: unknown, files: number): number {
   return Math.max(1, Math.min(jobs, files));
 }
 
+/** A bad option or argument: BAD_INPUT, exit 2 (nothing done), on every command alike. */
+export function usageError(message: string): CliFailure {
+  return new CliFailure({ code: 'BAD_INPUT', message }, 2);
+}
+
+/**
+ * An option's value checked against the schema of the channel it goes to, before anything runs:
+ * a mistake fails as bad usage (exit 2) naming the option and what it must be, rather than as
+ * the channel's "Invalid input" after the data is opened.
+ */
+export function checkedOption<T>(name: string, value: unknown, schema: ZodType<T>, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw usageError(`--${name} must be ${what}, got ${JSON.stringify(value)}`);
+  return parsed.data;
+}
+
 /**
  * A numeric option checked before any file is touched, against its schema: a typo fails the
  * command (exit 2, saying the range), not every file. Absent: undefined.
@@ -54,8 +71,17 @@ export function numberOption(
   range: string,
 ): number | undefined {
   if (raw === undefined) return undefined;
-  const parsed = schema.safeParse(Number(raw));
-  if (!parsed.success)
-    throw new CliFailure({ code: 'BAD_INPUT', message: `--${name} must be ${range}, got ${String(raw)}` }, 2);
+  // Number('') is 0: an empty value is no number.
+  const parsed = schema.safeParse(typeof raw === 'string' && !raw.trim() ? NaN : Number(raw));
+  if (!parsed.success) throw usageError(`--${name} must be ${range}, got ${String(raw)}`);
   return parsed.data;
 }
+
+/** `--face N`: which face of a photo, as the enrol and search channels take it. */
+export const faceIndexOption = (raw: string): number =>
+  numberOption(
+    'face',
+    raw,
+    enrollInputSchema.shape.faceIndex.unwrap(),
+    'a whole number from 0 (0 = the largest face)',
+  );
