@@ -306,6 +306,8 @@ test('usage and environment errors are clear, exit non-zero and leave nothing be
   const tested = vigil(['models', 'test', 'nope', photo, '--json', '--data', own]);
   expect([tested.code, tested.json().code]).toEqual([2, 'NOT_FOUND']);
   expect(history()).toEqual([]);
+  // The exit statuses are said once, for every command.
+  expect(vigil(['--help']).stdout).toMatch(/Exit status: 0 done; 1 failed[^]*2 bad usage[^]*130/);
 
   // A pattern that gives no file name stops blur before any photo.
   const blur = vigil([

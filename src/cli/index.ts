@@ -137,6 +137,14 @@ async function serveCommand(
   process.once('SIGTERM', () => void stop());
 }
 
+/** The exit statuses every command shares (scripts branch on them), said once for all. */
+const EXIT_STATUS_HELP =
+  '\nEvery command takes --data DIR and --json (one JSON document on stdout; a failure is\n' +
+  '{ code, message }). Exit status: 0 done; 1 failed, or some files of a batch failed (the rest\n' +
+  'were done; each failed one is named in the results); 2 bad usage: an unknown command or option,\n' +
+  'a bad option value or argument, an unknown model name (nothing done); 3 blur only: copies were\n' +
+  'written but a face is still detectable in some (see blur --help); 130 a batch stopped by Ctrl+C.';
+
 export function buildProgram(): Command {
   const program = new Command('vigil')
     .description('Offline face watchlist, photo classification and privacy blur')
@@ -144,7 +152,8 @@ export function buildProgram(): Command {
     .addOption(new Option('--data <dir>', 'data directory (default: VIGIL_DATA_DIR or the app folder)'))
     .option('--json', 'print one JSON document on stdout')
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    .addHelpText('after', EXIT_STATUS_HELP);
 
   const globals = (cmd: Command) => cmd.optsWithGlobals<GlobalOpts>();
 
