@@ -50,6 +50,31 @@ describe('openStore', () => {
     }
   });
 
+  it('refuses a data folder that is a file, or lies under one, as BAD_INPUT naming it', async () => {
+    const file = join(tempDir(), 'notes.txt');
+    await writeFile(file, 'mine');
+    await expect(openStore(file)).rejects.toMatchObject({
+      code: 'BAD_INPUT',
+      message: `The data folder ${file} is a file, not a folder`,
+    });
+    await expect(openStore(join(file, 'data'))).rejects.toMatchObject({
+      code: 'BAD_INPUT',
+      message: expect.stringContaining('is a file, not a folder') as unknown,
+    });
+    expect(await readFile(file, 'utf8')).toBe('mine');
+  });
+
+  it.runIf(process.platform === 'linux')(
+    'refuses a data folder that cannot be made as TARGET_NOT_WRITABLE naming it',
+    async () => {
+      await expect(openStore('/proc/vigil-data')).rejects.toMatchObject({
+        code: 'TARGET_NOT_WRITABLE',
+        message:
+          'The data folder /proc/vigil-data cannot be used: /proc does not take new files or folders (ENOENT)',
+      });
+    },
+  );
+
   it('refuses to open over a corrupt faces.json and leaves it as it was', async () => {
     const dir = tempDir();
     await writeFile(join(dir, 'faces.json'), '{"version":1,"faces":');

@@ -9,7 +9,7 @@ import { modelChangeSchema, subjectFieldsSchema, poseSchema } from '../../../sha
 import { thresholdsSchema } from '../../../shared/match-schemas';
 import { storedBlurScaleSchema } from '../../../shared/blur-schemas';
 import { blurSettingsSchema, detectionSettingsSchema } from '../../../shared/settings-schemas';
-import { makeDirs } from './files';
+import { makeDirs, whyNotWritable } from './files';
 import { HistoryLog } from './history-log';
 import { EmbeddingFile, rowsPointedAt } from './embeddings';
 import { openJsonDoc, type JsonDoc } from './json-doc';
@@ -199,10 +199,28 @@ async function restrictToOwner(dir: string): Promise<void> {
     await chmod(dir, info.mode & 0o700).catch(() => undefined);
 }
 
+/** Errnos that say the data folder cannot be made or written, as opposed to a fault in Vigil. */
+const UNUSABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'ENOTDIR', 'ENOENT', 'EEXIST']);
+
+/** A data folder that cannot be made or locked, in words naming it (a file, read-only, …). */
+function unusableDataDir(dir: string, err: unknown): unknown {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  if (err instanceof VigilError || !UNUSABLE.has(code)) return err;
+  // makeDirs' EEXIST: the folder itself is a file. A path mistake, not a permission to fix.
+  if (code === 'EEXIST')
+    return new VigilError('BAD_INPUT', `The data folder ${dir} is a file, not a folder`, { dir });
+  return new VigilError(
+    code === 'ENOTDIR' ? 'BAD_INPUT' : 'TARGET_NOT_WRITABLE',
+    `The data folder ${dir} cannot be used: ${whyNotWritable(err, dir)} (${code})`,
+    { dir, errno: code },
+  );
+}
+
 export async function openStore(dir: string): Promise<Store> {
-  await makeDirs(dir, 0o700);
-  await restrictToOwner(dir);
-  const unlock = await lockDataDir(dir);
+  const unlock = await makeDirs(dir, 0o700)
+    .then(() => restrictToOwner(dir))
+    .then(() => lockDataDir(dir))
+    .catch((err: unknown) => Promise.reject(unusableDataDir(dir, err)));
   try {
     return await openLockedStore(dir, unlock);
   } catch (err) {
