@@ -399,6 +399,16 @@ describe('blur and export', () => {
         code: 'BAD_INPUT',
       });
     }
+    // A subject to keep that is not on the watchlist: refused, not silently ignored.
+    await expect(
+      blurExport(sampleImage(1), { outDir: join(dir, 'p'), keep: ['no-such-subject'] }),
+    ).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'Cannot keep subject no-such-subject: not on the watchlist',
+    });
+    await expect(
+      call('blur.detect', { source: { path: sampleImage(1) }, keep: ['no-such-subject'] }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(existsSync(join(core.store.dir, 'media', 'exports'))).toBe(false);
     expect(existsSync(join(core.store.dir, '..x'))).toBe(false);
     expect(existsSync(join(dir, 'p'))).toBe(false);

@@ -129,6 +129,18 @@ function rememberSearched(deps: WatchlistDeps, key: string, boxes: Box[]): void 
   }
 }
 
+/** An unknown `keep` id (a typo, a subject deleted since) fails before anything is written or detected. */
+function keptSubjectsExist(deps: WatchlistDeps, keep: readonly string[]): void {
+  const ids = new Set(deps.store.watchlist.data.subjects.map((s) => s.id));
+  const unknown = keep.filter((id) => !ids.has(id));
+  if (unknown.length)
+    throw new VigilError(
+      'NOT_FOUND',
+      `Cannot keep ${unknown.length === 1 ? 'subject' : 'subjects'} ${unknown.join(', ')}: not on the watchlist`,
+      { subjectIds: unknown },
+    );
+}
+
 /**
  * Faces of one photo for the blur editor: boxes, scores, and which are kept for `keep`. Nothing
  * is written (no "seen" faces, no preview, no history): the bystanders it finds are not kept.
@@ -139,6 +151,7 @@ export async function detectForBlur(
   opts: { thresh: number; keep: readonly string[]; minFace?: number },
 ): Promise<BlurDetectResult> {
   const t0 = performance.now();
+  keptSubjectsExist(deps, opts.keep);
   const minFace = opts.minFace ?? blurDefaultsFrom(deps.store.settings.data).minFace;
   // The editor keeps faces by their matches: worth describing only when there is a watchlist.
   const describe = deps.matcher.watchlistFaceCount > 0;
@@ -411,6 +424,7 @@ export async function exportBlurred(deps: WatchlistDeps, input: ExportInput): Pr
       pattern: input.pattern,
     });
   }
+  keptSubjectsExist(deps, keep);
   const outDir = await prepareOutDir(input.outDir, deps.store.dir);
 
   return runJob(deps.store.history, 'blur', [{ file, sha256: null }], async (historyId) => {
