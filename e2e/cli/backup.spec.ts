@@ -1,5 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -105,6 +113,7 @@ test('a data folder remembered in the config file is used when --data is not giv
   expect(r.json().subjects.map((s: { name: string }) => s.name)).toContain('Backup Bob');
 
   // --data still wins.
+  mkdirSync(join(root, 'other'));
   const other = vigil(['watchlist', 'list', '--json', '--data', join(root, 'other')], {
     VIGIL_CONFIG_FILE: config,
   });

@@ -343,6 +343,62 @@ test('usage and environment errors are clear, exit non-zero and leave nothing be
   expect(weak.json().message).toMatch(/16 or more/);
 });
 
+test('the data folder: refused when empty, a file, or missing for a command that reads it', () => {
+  const root = mkdtempSync(join(tmpdir(), 'vigil-data-folder-'));
+  // `--data "$DIR"` with DIR unset must not fall back to the user's own data.
+  const blank = vigil(['watchlist', 'list', '--json', '--data', '']);
+  expect([blank.code, blank.json().code]).toEqual([2, 'BAD_INPUT']);
+  expect(blank.json().message).toMatch(/--data is empty/);
+
+  const file = join(root, 'notes.txt');
+  writeFileSync(file, 'mine');
+  const onFile = vigil(['inspect', join(SAMPLES, 'sample2.jpg'), '--json', '--data', file]);
+  expect(onFile.code).toBe(1);
+  expect(onFile.json()).toMatchObject({
+    code: 'BAD_INPUT',
+    message: `The data folder ${file} is a file, not a folder`,
+  });
+  expect(onFile.stderr).not.toMatch(/EEXIST|at async/);
+  expect(readFileSync(file, 'utf8')).toBe('mine');
+
+  // A typo in --data: reading commands say so instead of matching against an empty watchlist.
+  const typo = join(root, 'dtaa');
+  for (const args of [
+    ['watchlist', 'list'],
+    ['identify', join(SAMPLES, 'sample2.jpg')],
+    ['history', 'list'],
+  ]) {
+    const r = vigil([...args, '--json', '--data', typo]);
+    expect([r.code, r.json().code], args.join(' ')).toEqual([1, 'FILE_NOT_FOUND']);
+    expect(r.json().message).toContain(`The data folder ${typo} (--data) does not exist`);
+  }
+  expect(existsSync(typo)).toBe(false);
+  // A folder that is there but enrols nobody: every face is no_match, and stderr says why.
+  const fresh = join(root, 'fresh');
+  mkdirSync(fresh);
+  const none = vigil(['identify', join(SAMPLES, 'sample2.jpg'), '--json', '--data', fresh]);
+  expect(none.code, none.stderr).toBe(0);
+  expect(none.stderr).toContain(`the watchlist in ${fresh} has no enrolled face, so no face can match`);
+  expect(none.json().results[0].faces.every((f: { verdict: string }) => f.verdict === 'no_match')).toBe(true);
+
+  // A subject to keep that is not on the watchlist stops blur before any photo is written.
+  const out = join(root, 'out');
+  const keep = vigil([
+    'blur',
+    join(SAMPLES, 'sample2.jpg'),
+    '--out',
+    out,
+    '--keep',
+    'no-such-subject',
+    '--json',
+    '--data',
+    data,
+  ]);
+  expect([keep.code, keep.json().code]).toEqual([2, 'BAD_INPUT']);
+  expect(keep.json().message).toBe('--keep: not on the watchlist: no-such-subject');
+  expect(existsSync(out)).toBe(false);
+});
+
 test('search ranks the enrolled face first, says whether it was exact, and refuses contradictory modes', () => {
   const crop = resolve(SAMPLES, 'sample1.jpg');
   // Given relative, the query photo is named absolute, as every command names its input.

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -22,6 +22,11 @@ let data = '';
 test.beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'vigil-cli-history-'));
   data = join(root, 'data');
+  // A command that reads the data refuses a named folder that is not there (a typo in --data).
+  const missing = vigil(['watchlist', 'export', join(root, 'a.json'), '--json', '--data', data]);
+  expect([missing.code, missing.json().code]).toEqual([1, 'FILE_NOT_FOUND']);
+  expect(existsSync(data) || existsSync(join(root, 'a.json'))).toBe(false);
+  mkdirSync(data);
   for (const name of ['a.json', 'b.json']) {
     const r = vigil(['watchlist', 'export', join(root, name), '--json', '--data', data]);
     expect(r.code, r.stderr).toBe(0);
@@ -69,6 +74,14 @@ test('history export to a place it cannot write says which path and why, with no
     expect(r.json()).toMatchObject({ code: 'OUTPUT_NOT_WRITABLE', message: `Cannot write ${file}: ${why}` });
     expect(r.stderr).toBe('');
   }
+  // A name that is neither .csv nor .json needs --format: never CSV under an .xml name.
+  const xml = join(root, 'h.xml');
+  const unknown = vigil(['history', 'export', xml, '--json', '--data', data]);
+  expect(unknown.code).toBe(2);
+  expect(unknown.json()).toMatchObject({ code: 'BAD_INPUT', message: expect.stringMatching(/--format/) });
+  expect(existsSync(xml)).toBe(false);
+  const forced = vigil(['history', 'export', xml, '--format', 'csv', '--json', '--data', data]);
+  expect(forced.json(), forced.stderr).toEqual({ file: xml, format: 'csv', records: 2 });
   const file = join(root, 'h.json');
   const ok = vigil(['history', 'export', file, '--json', '--data', data]);
   expect(ok.code, ok.stderr).toBe(0);
@@ -77,6 +90,7 @@ test('history export to a place it cannot write says which path and why, with no
 
 test('history delete says how many of the given jobs did not exist, and what became of the rest', () => {
   const dir = join(root, 'delete');
+  mkdirSync(dir);
   for (const name of ['c.json', 'd.json', 'e.json'])
     expect(vigil(['watchlist', 'export', join(root, name), '--json', '--data', dir]).code).toBe(0);
   const listed: string[] = vigil(['history', 'list', '--json', '--data', dir])

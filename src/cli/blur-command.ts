@@ -24,7 +24,7 @@ import { CliFailure } from './output';
 import { imageBatch, perFile } from './batch';
 import { call } from './call';
 import type { GlobalOpts } from './match-commands';
-import { numberOption, withDataJson, withJobs } from './options';
+import { numberOption, usageError, withDataJson, withJobs } from './options';
 
 type WithCore = <T>(opts: GlobalOpts, run: (core: Core) => Promise<T>) => Promise<T>;
 
@@ -122,7 +122,12 @@ export function addBlurCommand(
         'vigil: warning: faces under about 48 px high may be missed (recall at the default --min-face 24: ' +
           '0.93 at 32 px, 0.72 at 24 px; see docs/benchmarks.md). Check every export by eye.\n',
       );
-      await withCore({ ...g, workers }, async (core) => {
+      const keeps = options.keep ?? [];
+      await withCore({ ...g, workers, readsData: keeps.length > 0 }, async (core) => {
+        // A mistyped --keep id fails the command before any photo, not every photo in turn.
+        const known = new Set((await call(core, 'watchlist.list', {})).subjects.map((s) => s.id));
+        const unknown = keeps.filter((id) => !known.has(id));
+        if (unknown.length) throw usageError(`--keep: not on the watchlist: ${unknown.join(', ')}`);
         const names = await reservedNames(core, files, options);
         return perFile<BlurExportResult>(
           files,

@@ -263,7 +263,7 @@ export function addClassifyCommands(
   withDataJson(models.command('remove').description('remove an imported model').argument('<name>')).action(
     async (name: string, _o, cmd: Command) => {
       const g = globals(cmd);
-      const r = await withCore(g, (core) => call(core, 'models.remove', { name }));
+      const r = await withCore({ ...g, readsData: true }, (core) => call(core, 'models.remove', { name }));
       if (g.json) printJson(r);
       else out(`removed ${r.removed}`);
     },

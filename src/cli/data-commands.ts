@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { historyListInputSchema, jobKindSchema, jobStatusSchema } from '../shared/history-schemas';
 import { createBackup, refuseBackupInside, restoreBackup } from '../main/core/store/backup';
 import { lockDataDir } from '../main/core/store/store';
-import { resolveDataDir } from '../main/core/store/data-dir';
 import { HistoryLog } from '../main/core/store/history-log';
 import { exportHistory, listHistory, withMediaUrls } from '../main/core/services/history';
 import type { Core } from '../main/core/core';
@@ -12,15 +11,20 @@ import { call } from './call';
 import { checkWritableFile, writeOutputFile } from './output-file';
 import { CliFailure, printJson } from './output';
 import type { GlobalOpts } from './match-commands';
-import { fileMediaUrl, numberOption, withDataJson } from './options';
+import { fileMediaUrl, numberOption, usageError, withDataJson } from './options';
+import { dataDirFor } from './data-folder';
 
 const out = (s: string) => process.stdout.write(s + '\n');
 
 /** History is read without taking it over: the app may have the same data dir open. */
-async function withHistory<T>(g: GlobalOpts, run: (h: HistoryLog) => Promise<T> | T): Promise<T> {
-  const h = await HistoryLog.open(join(resolveDataDir(g.data), 'history.jsonl'), { readOnly: true });
+async function withHistory<T>(
+  g: GlobalOpts,
+  run: (h: HistoryLog, dataDir: string) => Promise<T> | T,
+): Promise<T> {
+  const { dir } = await dataDirFor({ ...g, readsData: true });
+  const h = await HistoryLog.open(join(dir, 'history.jsonl'), { readOnly: true });
   try {
-    return await run(h);
+    return await run(h, dir);
   } finally {
     await h.close();
   }
@@ -40,6 +44,15 @@ function dateOption(name: string, raw: string | undefined): string | undefined {
 /** The history.list channel's own limit and offset schemas, so the CLI accepts exactly what it does. */
 const limitSchema = historyListInputSchema.shape.limit.unwrap();
 const offsetSchema = historyListInputSchema.shape.offset.unwrap();
+
+/** history export's format from the file's extension; any other name needs --format. */
+function formatOfName(file: string): 'csv' | 'json' {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.csv' || ext === '.json') return ext === '.csv' ? 'csv' : 'json';
+  throw usageError(
+    `cannot tell the format of ${basename(file)} from its extension: name it .csv or .json, or give --format csv|json`,
+  );
+}
 
 /** What `history delete ID…` did when some of the `asked` jobs (distinct ids) did not exist. */
 function missingJobsMessage(asked: string[], deleted: number): string {
@@ -94,7 +107,7 @@ export function addDataCommands(
     async (id: string, _o, cmd: Command) => {
       const g = globals(cmd);
       // Links to this data dir's files, whichever shell ran the job.
-      const rec = await withHistory(g, (h) => withMediaUrls(h.get(id), fileMediaUrl(resolveDataDir(g.data))));
+      const rec = await withHistory(g, (h, dir) => withMediaUrls(h.get(id), fileMediaUrl(dir)));
       if (g.json) printJson(rec);
       else out(JSON.stringify(rec, null, 2));
     },
@@ -123,7 +136,7 @@ export function addDataCommands(
       );
     if (o.kind && !before)
       throw new CliFailure({ code: 'BAD_INPUT', message: '--kind goes with --before' }, 2);
-    const r = await withCore(g, async (core) => {
+    const r = await withCore({ ...g, readsData: true }, async (core) => {
       let targets = ids;
       if (before) {
         // Newest first, so everything from the first page older than `before` on is a target.
@@ -156,8 +169,9 @@ export function addDataCommands(
   ).action(async (file: string, o: { format?: 'csv' | 'json' }, cmd: Command) => {
     const g = globals(cmd);
     const path = resolve(file);
-    const format = o.format ?? (file.toLowerCase().endsWith('.json') ? 'json' : 'csv');
+    // A folder or a missing one is said first: naming the file is the fix for both.
     await checkWritableFile(path);
+    const format = o.format ?? formatOfName(file);
     const r = await withHistory(g, (h) => exportHistory(h, format));
     await writeOutputFile(path, r.text);
     if (g.json) printJson({ file: path, format, records: r.records });
@@ -171,7 +185,7 @@ export function addDataCommands(
       .argument('<file>'),
   ).action(async (file: string, _o, cmd: Command) => {
     const g = globals(cmd);
-    const dir = resolveDataDir(g.data);
+    const { dir } = await dataDirFor({ ...g, readsData: true });
     if (!existsSync(dir))
       throw new CliFailure({ code: 'FILE_NOT_FOUND', message: `There is no data directory at ${dir}` });
     await refuseBackupInside(dir, resolve(file));
@@ -192,7 +206,7 @@ export function addDataCommands(
   ).action(async (file: string, _o, cmd: Command) => {
     const g = globals(cmd);
     const path = resolve(file);
-    const r = await restoreBackup(path, resolveDataDir(g.data));
+    const r = await restoreBackup(path, (await dataDirFor(g)).dir);
     if (g.json) printJson({ file: path, ...r });
     else out(`restored ${r.files} files${r.previous ? `; the previous data is kept in ${r.previous}` : ''}`);
   });

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { createCore, type Core } from '../main/core/core';
-import { locateDataDir, resolveDataDir } from '../main/core/store/data-dir';
+import { dataDirFor } from './data-folder';
 import { VERSION } from '../main/core/version';
 import { startServer } from '../server/server';
 import { projectRoot } from '../main/core/paths';
@@ -25,9 +25,10 @@ routeConsoleToStderr();
 exitQuietlyOnClosedPipe();
 
 async function withCore<T>(opts: GlobalOpts, run: (core: Core) => Promise<T>): Promise<T> {
+  const { dir } = await dataDirFor(opts);
   const core = await createCore({
-    dataDir: resolveDataDir(opts.data),
-    mediaUrl: fileMediaUrl(resolveDataDir(opts.data)),
+    dataDir: dir,
+    mediaUrl: fileMediaUrl(dir),
     ...(opts.workers && { engine: { workers: opts.workers } }),
   });
   // A second Ctrl+C in a batch exits without waiting for the jobs in progress: not left RUNNING.
@@ -88,7 +89,7 @@ function listenFailure(err: unknown, host: string, port: number): unknown {
 async function serveCommand(
   opts: GlobalOpts & { port: string; host?: string; token?: string },
 ): Promise<void> {
-  const { dir: dataDir, ...location } = locateDataDir(opts.data);
+  const { dir: dataDir, ...location } = await dataDirFor(opts);
   const port = Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535 || !opts.port.trim())
     throw usageError(`--port must be a whole number from 0 to 65535, got ${opts.port}`);

@@ -22,6 +22,8 @@ export interface GlobalOpts {
   json?: boolean;
   /** Engine workers to start, for a batch that runs several files at once (default: createCore's). */
   workers?: number;
+  /** The command reads or changes data already there: a named data folder must exist. */
+  readsData?: boolean;
 }
 
 type WithCore = <T>(opts: GlobalOpts, run: (core: Core) => Promise<T>) => Promise<T>;
@@ -188,7 +190,7 @@ export function addMatchCommands(
     const g = globals(cmd);
     const faceIndex = faceIndexOption(o.face);
     const { files, workers } = await imageBatch(photos, o.jobs);
-    await withCore({ ...g, workers }, async (core) => {
+    await withCore({ ...g, workers, readsData: true }, async (core) => {
       // An unknown subject fails before any photo is read.
       await call(core, 'watchlist.get', { id });
       await enrolAndReport(core, id, files, { faceIndex, json: !!g.json, jobs: workers });
@@ -231,7 +233,7 @@ export function addMatchCommands(
       };
       if (!Object.keys(patch).length && o.cover === undefined)
         throw usageError('nothing to change: give a field or --cover');
-      await withCore(g, async (core) => {
+      await withCore({ ...g, readsData: true }, async (core) => {
         let s = await call(core, 'watchlist.get', { id });
         if (o.cover !== undefined)
           s = await call(core, 'watchlist.setCover', { subjectId: id, faceId: o.cover });
@@ -250,7 +252,7 @@ export function addMatchCommands(
       .argument('<faceId>', 'face id, as `watchlist show` lists them'),
   ).action(async (id: string, faceId: string, _o, cmd: Command) => {
     const g = globals(cmd);
-    await withCore(g, async (core) => {
+    await withCore({ ...g, readsData: true }, async (core) => {
       const s = await call(core, 'watchlist.removeFace', { subjectId: id, faceId });
       if (g.json) printJson(s);
       else out(`removed face ${faceId}; ${s.name} has ${faceWord(s.faces.length)}`);
@@ -261,7 +263,7 @@ export function addMatchCommands(
     wl.command('list').description('list subjects').option('--query <text>', 'filter by name, alias or case'),
   ).action(async (o: { query?: string }, cmd: Command) => {
     const g = globals(cmd);
-    await withCore(g, async (core) => {
+    await withCore({ ...g, readsData: true }, async (core) => {
       const r = await call(core, 'watchlist.list', { query: o.query });
       if (g.json) printJson(r);
       else for (const s of r.subjects) out(`${s.id}  ${s.name}  ${s.status}  ${faceWord(s.faceCount)}`);
@@ -271,7 +273,7 @@ export function addMatchCommands(
   withDataJson(wl.command('show').description('show one subject').argument('<id>')).action(
     async (id: string, _o, cmd: Command) => {
       const g = globals(cmd);
-      await withCore(g, async (core) => {
+      await withCore({ ...g, readsData: true }, async (core) => {
         const s = await call(core, 'watchlist.get', { id });
         if (g.json) printJson(s);
         else {
@@ -287,7 +289,7 @@ export function addMatchCommands(
   withDataJson(wl.command('remove').description('delete a subject and its faces').argument('<id>')).action(
     async (id: string, _o, cmd: Command) => {
       const g = globals(cmd);
-      await withCore(g, async (core) => {
+      await withCore({ ...g, readsData: true }, async (core) => {
         const r = await call(core, 'watchlist.delete', { id });
         if (g.json) printJson(r);
         else out(`deleted ${id}`);
@@ -300,7 +302,7 @@ export function addMatchCommands(
   ).action(async (file: string, _o, cmd: Command) => {
     const g = globals(cmd);
     await checkWritableFile(file);
-    await withCore(g, async (core) => {
+    await withCore({ ...g, readsData: true }, async (core) => {
       const { data, ...r } = await call(core, 'watchlist.export', {});
       await writeOutputFile(file, Buffer.from(data, 'base64'));
       if (g.json) printJson({ ...r, file: resolve(file) });
@@ -336,8 +338,13 @@ export function addMatchCommands(
   ).action(async (images: string[], o: { jobs?: string }, cmd: Command) => {
     const g = globals(cmd);
     const { files, workers } = await imageBatch(images, o.jobs);
-    await withCore({ ...g, workers }, (core) =>
-      perFile<IdentifyResult>(
+    await withCore({ ...g, workers, readsData: true }, (core) => {
+      // "no_match" against nobody is no finding: say so where a person reads it.
+      if (core.matcher.watchlistFaceCount === 0)
+        process.stderr.write(
+          `vigil: warning: the watchlist in ${core.store.dir} has no enrolled face, so no face can match\n`,
+        );
+      return perFile<IdentifyResult>(
         files,
         'identify',
         !!g.json,
@@ -352,8 +359,8 @@ export function addMatchCommands(
           }
         },
         { jobs: workers },
-      ),
-    );
+      );
+    });
   });
 
   withDataJson(
@@ -364,7 +371,7 @@ export function addMatchCommands(
       .argument('<image>'),
   ).action(async (image: string, o: { subject: string }, cmd: Command) => {
     const g = globals(cmd);
-    await withCore(g, async (core) => {
+    await withCore({ ...g, readsData: true }, async (core) => {
       const r = await call(core, 'match.verify', { subjectId: o.subject, source: { path: resolve(image) } });
       if (g.json) printJson(r);
       else if (r.facesInPhoto === 0) out(`${r.name}: ${r.verdict} (no face found in ${image})`);
@@ -424,7 +431,7 @@ export function addMatchCommands(
       const faceIndex = faceIndexOption(o.face);
       const k = numberOption('k', o.k, K_SCHEMA, `a whole number from 1 to ${K_SCHEMA.maxValue}`);
       const file = resolve(image);
-      await withCore(g, async (core) => {
+      await withCore({ ...g, readsData: true }, async (core) => {
         const r = await call(core, 'match.search', {
           query: { source: { path: file }, faceIndex },
           k,
