@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import sharp from 'sharp';
 import { SAMPLES } from '../env';
-import { mostInFlight, open } from './api';
+import { call, mostInFlight, open } from './api';
 
 async function openBlur(page: Page) {
   await open(page);
@@ -249,4 +249,32 @@ test('in a browser tab, leaving the page asks first while photos are not exporte
   await page.getByTestId('blur-photo').click();
   await page.close({ runBeforeUnload: true });
   await expect.poll(() => dialogs).toEqual(['beforeunload']);
+});
+
+test('a kept subject deleted on the Watchlist page leaves the keep choice, so the export still runs', async ({
+  page,
+  request,
+}, info) => {
+  const name = `Keep Gone ${Date.now()}`;
+  const { id } = await call<{ id: string }>(request, 'watchlist.create', { name });
+  await openBlur(page);
+  await page.getByTestId('blur-keep').click();
+  await page.getByRole('option', { name }).click();
+  await expect(page.locator('.mantine-MultiSelect-pill', { hasText: name })).toBeVisible();
+
+  // Deleted where users delete subjects; the Blur page keeps its photos and options meanwhile.
+  await page.getByTestId('nav-watchlist').click();
+  await page.locator(`[data-testid="subject-row"][data-subject-id="${id}"]`).click();
+  await page.getByTestId('subject-delete').click();
+  await page.getByTestId('subject-delete-confirm-input').fill(name);
+  await page.getByTestId('subject-delete-confirm').click();
+  await expect(page.locator(`[data-testid="subject-row"][data-subject-id="${id}"]`)).toHaveCount(0);
+  await page.getByTestId('nav-blur').click();
+
+  await drop(page, [join(SAMPLES, 'sample6.jpg')]);
+  await page.getByTestId('blur-outdir').fill(info.outputPath('kept-gone'));
+  await page.getByTestId('blur-export').click();
+  // Not "Cannot keep subject …: not on the watchlist" (NOT_FOUND): nobody is left to keep.
+  await expect(page.getByTestId('blur-results-summary')).toHaveText('Exported 1 of 1', { timeout: 60_000 });
+  await expect(page.getByTestId('blur-results-failed')).toHaveCount(0);
 });

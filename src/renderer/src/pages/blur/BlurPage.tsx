@@ -11,7 +11,7 @@ import {
   Tooltip,
   UnstyledButton,
 } from '@mantine/core';
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSubjects } from '../../api/queries';
 import { DropNotice } from '../../components/DropNotice';
@@ -118,6 +118,15 @@ export function BlurPage() {
   );
   const names = useMemo(() => new Map(subjects.map((s) => [s.value, s.label])), [subjects]);
   const empty = items.length === 0;
+  // A kept subject deleted meanwhile leaves the choice: nobody is left to keep, and the core
+  // refuses an unknown id (NOT_FOUND) rather than ignore it.
+  const { options, setOptions } = blur;
+  useEffect(() => {
+    if (!subjectsQuery.data) return;
+    const known = new Set(subjectsQuery.data.subjects.map((s) => s.id));
+    if (options.keep.some((id) => !known.has(id)))
+      setOptions({ keep: options.keep.filter((id) => known.has(id)) });
+  }, [subjectsQuery.data, options.keep, setOptions]);
 
   return (
     <Stack gap="md">
