@@ -222,7 +222,7 @@ export const contract = {
     input: blurDetectInputSchema,
     output: blurDetectResultSchema,
     summary:
-      'Faces of a photo to blur: boxes, scores, watchlist subjects matched, kept status for `keep`. Writes nothing (its boxes stay in memory for the self-check of an export).',
+      'Faces of a photo to blur: boxes, scores, watchlist subjects matched, kept status for `keep` (an id not on the watchlist is NOT_FOUND). Writes nothing (its boxes stay in memory for the self-check of an export).',
   }),
   'blur.preview': channel({
     input: blurPreviewInputSchema,
@@ -233,7 +233,7 @@ export const contract = {
     input: blurExportInputSchema,
     output: blurExportResultSchema,
     summary:
-      'Blur a photo (the given regions, or every face detected) and write it without metadata into a folder; never overwrites; self-checked.',
+      'Blur a photo (the given regions, or every face detected) and write it without metadata into a folder; never overwrites; self-checked. A `keep` id not on the watchlist is NOT_FOUND, before anything is written.',
   }),
   'settings.get': channel({
     input: empty,
