@@ -28,6 +28,7 @@ interface FileSubject {
 }
 interface ExportFile {
   model: string;
+  dim: number;
   subjects: FileSubject[];
 }
 
@@ -171,6 +172,21 @@ describe('watchlist.import refuses a damaged file before changing anything', () 
     const err = await refused(core, doc);
     expect(err.code).toBe('BAD_INPUT');
     expect(err.message).toMatch(/512-byte descriptor/);
+    expect(await names(core)).toEqual([]);
+  });
+
+  it('says what is wrong with a file of this model that claims another descriptor size', async () => {
+    const core = await emptyCore();
+    const doc = exportFile();
+    const other = { ...doc, model: 'face-api/recognition-128', dim: 128 };
+    const wrongDim = { ...doc, dim: 512 };
+    expect(await refused(core, wrongDim)).toMatchObject({
+      code: 'INCOMPATIBLE_MODEL',
+      message: `w.vigil.json cannot be imported: ${doc.model} descriptors have 1280 values, but the file says 512`,
+    });
+    expect((await refused(core, other)).message).toBe(
+      `w.vigil.json cannot be imported: it holds 128-d descriptors from face-api/recognition-128; this Vigil uses ${doc.model} (1280-d)`,
+    );
     expect(await names(core)).toEqual([]);
   });
 });

@@ -525,12 +525,19 @@ async function readExportFile(source: ImageSource, name: string): Promise<Export
  */
 function isEarlierModel(deps: AnalyseDeps, doc: ExportFile, name: string): boolean {
   if (EARLIER_MODELS.includes(doc.model)) return true;
-  if (doc.model !== DESCRIPTOR_MODEL || doc.dim !== deps.store.watchlistVectors.dim) {
-    throw new VigilError(
-      'INCOMPATIBLE_MODEL',
-      `${name} holds ${doc.dim}-d descriptors from ${doc.model}; this Vigil uses ${DESCRIPTOR_MODEL}`,
-      { model: doc.model, expected: DESCRIPTOR_MODEL },
-    );
+  const dim = deps.store.watchlistVectors.dim;
+  if (doc.model !== DESCRIPTOR_MODEL || doc.dim !== dim) {
+    // The same model with another size is a damaged or forged file, not another model.
+    const why =
+      doc.model === DESCRIPTOR_MODEL
+        ? `${doc.model} descriptors have ${dim} values, but the file says ${doc.dim}`
+        : `it holds ${doc.dim}-d descriptors from ${doc.model}; this Vigil uses ${DESCRIPTOR_MODEL} (${dim}-d)`;
+    throw new VigilError('INCOMPATIBLE_MODEL', `${name} cannot be imported: ${why}`, {
+      model: doc.model,
+      expected: DESCRIPTOR_MODEL,
+      dim: doc.dim,
+      expectedDim: dim,
+    });
   }
   return false;
 }
