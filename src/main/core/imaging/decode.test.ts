@@ -1,4 +1,5 @@
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { readFile, stat, writeFile, mkdir } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -161,6 +162,29 @@ describe('decodeImage', () => {
     const b64 = (await readFile(file)).toString('base64');
     expect(await codeOf({ name: 'x.jpg', bytes: b64 }, { maxBytes: size - 1 })).toBe('IMAGE_TOO_LARGE');
   });
+
+  it.runIf(process.platform === 'linux')(
+    'counts the bytes it reads: a /proc file says it holds 0 and holds more',
+    async () => {
+      expect((await stat('/proc/self/status')).size).toBe(0);
+      await expect(
+        decodeImage({ path: '/proc/self/status' }, { ...DEFAULT_LIMITS, maxBytes: 100 }),
+      ).rejects.toMatchObject({
+        code: 'IMAGE_TOO_LARGE',
+        message: 'status is over 100 bytes; the limit is 100',
+      });
+    },
+  );
+
+  it.runIf(process.platform === 'linux')(
+    'refuses a FIFO and a device at once instead of waiting on them',
+    async () => {
+      const fifo = join(dir, 'photo-pipe.jpg');
+      execFileSync('mkfifo', [fifo]);
+      expect(await codeOf({ path: fifo })).toBe('BAD_INPUT');
+      expect(await codeOf({ path: '/dev/zero' })).toBe('BAD_INPUT');
+    },
+  );
 
   it('reports a missing path as FILE_NOT_FOUND and a directory as BAD_INPUT', async () => {
     expect(await codeOf({ path: join(dir, 'no-such-photo.jpg') })).toBe('FILE_NOT_FOUND');

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import sharp from 'sharp';
 import { VigilError } from '../../../shared/errors';
+import { readBoundedFile } from '../read-bounded';
 import type { ImageSource } from '../../../shared/schemas';
 import type { RgbImage } from '../engine/protocol';
 
@@ -53,25 +53,17 @@ async function readSource(
   limits: DecodeLimits,
 ): Promise<{ file: string; bytes: Buffer }> {
   if ('path' in source) {
-    const info = await stat(source.path).catch((err: NodeJS.ErrnoException) => {
-      throw new VigilError('FILE_NOT_FOUND', `Cannot read ${source.path}: ${err.code ?? err.message}`, {
-        file: source.path,
-      });
-    });
-    if (!info.isFile())
-      throw new VigilError('BAD_INPUT', `${source.path} is not a file`, { file: source.path });
-    if (info.size > limits.maxBytes) {
-      throw new VigilError(
-        'IMAGE_TOO_LARGE',
-        `${basename(source.path)} is ${info.size} bytes; the limit is ${limits.maxBytes}`,
-        {
-          file: source.path,
-          bytes: info.size,
-          limit: limits.maxBytes,
-        },
-      );
-    }
-    return { file: source.path, bytes: await readFile(source.path) };
+    const bytes = await readBoundedFile(
+      source.path,
+      limits.maxBytes,
+      (size) =>
+        new VigilError(
+          'IMAGE_TOO_LARGE',
+          `${basename(source.path)} is ${size ?? `over ${limits.maxBytes}`} bytes; the limit is ${limits.maxBytes}`,
+          { file: source.path, bytes: size, limit: limits.maxBytes },
+        ),
+    );
+    return { file: source.path, bytes };
   }
   const bytes = Buffer.from(source.bytes, 'base64');
   if (bytes.length > limits.maxBytes) {

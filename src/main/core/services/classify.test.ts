@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readdir, rename, rm, symlink, writeFile, readFile, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -365,6 +366,17 @@ describe('classification', () => {
         /^w is a symbolic link/,
       ],
     );
+    // A FIFO where a weight file should be: refused, not waited on forever.
+    if (process.platform === 'linux')
+      cases.push([
+        'fifoweights',
+        async (dir) => {
+          await writeRedBlueModel(dir);
+          await rm(join(dir, 'weights.bin'));
+          execFileSync('mkfifo', [join(dir, 'weights.bin')]);
+        },
+        /weights\.bin is not a plain file/,
+      ]);
     for (const [name, make, reason] of cases) {
       const dir = join(work, `bad-${name}`);
       await import('node:fs/promises').then((fs) => fs.mkdir(dir, { recursive: true }));

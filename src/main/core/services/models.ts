@@ -301,21 +301,24 @@ const readText = (file: string) => readFile(file, 'utf8').catch(() => null);
 /**
  * Refuses `rel` when it, or a folder on its way, is a symbolic link: an import reads and copies
  * only what is inside the folder (a link could bring in /etc/passwd or another user's files).
- * The folder itself may be a link: the user named it.
+ * The folder itself may be a link: the user named it. `rel` itself must be a plain file: reading
+ * or copying a FIFO waits for a writer forever.
  */
 async function refuseLinks(dir: string, rel: string): Promise<void> {
   let p = dir;
-  for (const part of rel.split(sep)) {
+  const parts = rel.split(sep);
+  for (const [i, part] of parts.entries()) {
     p = join(p, part);
     const info = await lstat(p).catch(() => null);
     // Not there: whoever reads it says so.
     if (!info) return;
+    const file = relative(dir, p);
     if (info.isSymbolicLink()) {
-      const file = relative(dir, p);
       throw invalid(dir, `${file} is a symbolic link; only plain files inside the folder are imported`, {
         file,
       });
     }
+    if (i === parts.length - 1 && !info.isFile()) throw invalid(dir, `${file} is not a plain file`, { file });
   }
 }
 

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -174,6 +175,31 @@ describe('watchlist.import refuses a damaged file before changing anything', () 
     expect(err.message).toMatch(/512-byte descriptor/);
     expect(await names(core)).toEqual([]);
   });
+
+  it.runIf(process.platform === 'linux')(
+    'refuses a FIFO, a device and an endless /proc file at once, and the store still takes writes',
+    async () => {
+      const core = await emptyCore();
+      const fifo = join(dir, 'watchlist-pipe.vigil.json');
+      execFileSync('mkfifo', [fifo]);
+      const fromPath = (path: string) => core.call('watchlist.import', { source: { path } });
+      for (const path of [fifo, '/dev/zero'])
+        expect(await fromPath(path)).toMatchObject({
+          ok: false,
+          error: { code: 'BAD_INPUT', message: `${path} is not a file` },
+        });
+      // Says it holds 0 bytes, and holds more: refused once 500 MiB are read, not read forever.
+      expect(await fromPath('/proc/self/pagemap')).toMatchObject({
+        ok: false,
+        error: {
+          code: 'BAD_INPUT',
+          message: 'pagemap is over 500 MiB; a watchlist file can hold at most 500 MiB',
+        },
+      });
+      await callOk(core, 'watchlist.create', { name: 'Still Writable' });
+      expect(await names(core)).toEqual(['Still Writable']);
+    },
+  );
 
   it('says what is wrong with a file of this model that claims another descriptor size', async () => {
     const core = await emptyCore();

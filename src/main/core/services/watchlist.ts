@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { VigilError } from '../../../shared/errors';
+import { readBoundedFile } from '../read-bounded';
 import type { ImageSource } from '../../../shared/schemas';
 import { subjectMatchesQuery } from '../../../shared/search-text';
 import {
@@ -495,12 +496,22 @@ interface SubjectChange {
 }
 
 /** The file's bytes, parsed and checked against the export format. */
+/** Near the longest string V8 makes (about 512 MiB), which the file is parsed from. */
+const MAX_EXPORT_FILE_BYTES = 500 * 1024 * 1024;
+
 async function readExportFile(source: ImageSource, name: string): Promise<ExportFile> {
   const bytes =
     'path' in source
-      ? await readFile(source.path).catch((err: NodeJS.ErrnoException) => {
-          throw new VigilError('FILE_NOT_FOUND', `Cannot read ${source.path}: ${err.code ?? err.message}`);
-        })
+      ? await readBoundedFile(
+          source.path,
+          MAX_EXPORT_FILE_BYTES,
+          (size) =>
+            new VigilError(
+              'BAD_INPUT',
+              `${name} is ${size === null ? 'over 500 MiB' : `${size} bytes`}; a watchlist file can hold at most 500 MiB`,
+              { file: source.path, bytes: size, limit: MAX_EXPORT_FILE_BYTES },
+            ),
+        )
       : Buffer.from(source.bytes, 'base64');
   let parsedJson: unknown;
   try {
