@@ -1,3 +1,4 @@
+import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_NAMES } from '../shared/contract';
@@ -149,6 +150,16 @@ describe('local API', () => {
     ]) {
       expect((await fetch(server.url + bad, { headers: auth })).status, bad).toBe(404);
     }
+    // A well-formed key that is a link out of the data folder: not served.
+    const linked = `previews/${'b'.repeat(64)}.jpg`;
+    symlinkSync('/etc/hostname', join(core.store.dir, 'media', linked));
+    expect((await fetch(`${server.url}/media/${linked}`, { headers: auth })).status).toBe(404);
+  });
+
+  it('answers a URL it cannot decode in the contract shape', async () => {
+    const r = await fetch(`${server.url}/api/call/%E0%A4%A`, { method: 'POST', headers: auth, body: '{}' });
+    expect(r.status).toBe(400);
+    expect(await r.json()).toMatchObject({ code: 'BAD_INPUT' });
   });
 
   it('a page load with ?token= sets a page cookie that loads media, never the API token, which it cannot replace', async () => {
@@ -169,8 +180,13 @@ describe('local API', () => {
     expect((await post('app.health', {}, { ...cookie, 'content-type': 'application/json' })).status).toBe(
       401,
     );
-    for (const path of ['/api/openapi.json', '/metrics'])
+    // Percent-encoded letters too: the router decodes them, so the token check must see the route.
+    for (const path of ['/api/openapi.json', '/metrics', '/%6detrics', '/%61pi/openapi.json']) {
       expect((await fetch(server.url + path, { headers: cookie })).status, path).toBe(401);
+      expect((await fetch(`${server.url}${path}?token=test-token`)).status, path).toBe(401);
+    }
+    // A page opens with HEAD as with GET.
+    expect((await fetch(`${server.url}/?token=test-token`, { method: 'HEAD' })).status).toBe(200);
     const viaQuery = await fetch(`${server.url}/api/call/app.health?token=test-token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -178,8 +194,9 @@ describe('local API', () => {
     });
     expect(viaQuery.status).toBe(401);
     expect((await fetch(`${server.url}/metrics?token=test-token`)).status).toBe(401);
-    // The scheme is case-insensitive.
+    // The scheme is case-insensitive, and so is the media type.
     expect((await post('app.health', {}, { ...auth, authorization: 'bearer test-token' })).status).toBe(200);
+    expect((await post('app.health', {}, { ...auth, 'content-type': 'Application/JSON' })).status).toBe(200);
   });
 
   it('answers only to loopback names in Host (DNS rebinding), and the health check takes a query', async () => {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -36,6 +36,9 @@ export interface RunningServer {
 export const LOOPBACK = '127.0.0.1';
 export const MEDIA_PREFIX = '/media/';
 
+/** Routes that take only the bearer token; every other route is a page or media. */
+const API_ROUTES = new Set(['/api/health', '/api/openapi.json', '/metrics', '/api/call/:channel']);
+
 const isLoopback = (host: string) => /^127\./.test(host) || host === 'localhost' || host === '::1';
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
 /** `127.0.0.1:7000` → `127.0.0.1`, `[::1]:7000` → `[::1]`. */
@@ -66,6 +69,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     bodyLimit: opts.bodyLimit ?? 96 * 1024 * 1024,
     logger: false,
     requestTimeout: 120_000,
+    // A URL the router cannot read (bad percent-encoding) answers in the contract's error shape.
+    frameworkErrors: (err, _req, reply) => sendError(reply, { code: 'BAD_INPUT', message: err.message }),
   });
   const metrics = new ServerMetrics();
   opts.core.engine.onTiming((ms) => metrics.inference.observe({ pipeline: 'face' }, ms / 1000));
@@ -84,9 +89,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     if (isLoopback(host) && !LOOPBACK_NAMES.has(asked) && asked !== host) {
       return sendError(reply, { code: 'BAD_INPUT', message: 'Unexpected Host header' });
     }
-    if (req.url.split('?')[0] === '/api/health') return;
+    // By the route matched, not the raw URL: the router decodes it, so `/%6detrics` is /metrics.
+    const route = req.routeOptions.url;
+    if (route === '/api/health') return;
     const cookie = pageCookieName(req.socket.localPort ?? 0);
-    const page = req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/metrics');
+    const page =
+      (req.method === 'GET' || req.method === 'HEAD') && route !== undefined && !API_ROUTES.has(route);
     const bearer = tokenMatches(token, bearerOf(req.headers));
     const viaUrl = page && tokenMatches(token, queryTokenOf(req.query));
     if (!bearer && !viaUrl && !(page && tokenMatches(pageToken, cookieOf(req.headers, cookie)))) {
@@ -140,7 +148,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   );
 
   app.post<{ Params: { channel: string } }>('/api/call/:channel', async (req, reply) => {
-    if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
+    // Media types are case-insensitive (RFC 9110).
+    if (
+      !String(req.headers['content-type'] ?? '')
+        .toLowerCase()
+        .startsWith('application/json')
+    ) {
       return sendNotJson(reply);
     }
     const result = await opts.core.call(req.params.channel, req.body);
@@ -153,6 +166,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   app.get<{ Params: { '*': string } }>(`${MEDIA_PREFIX}*`, async (req, reply) => {
     try {
       const file = opts.core.store.media.pathOf(req.params['*']);
+      // Vigil writes media as plain files: a link (out of the data folder) or a FIFO is not one.
+      if (!(await lstat(file).catch(() => null))?.isFile())
+        throw new VigilError('NOT_FOUND', 'No such media');
       const data = await readFile(file).catch(() => {
         throw new VigilError('NOT_FOUND', 'No such media');
       });
