@@ -25,7 +25,7 @@ export function handleMediaProtocol(media: () => MediaStore): void {
     try {
       const url = new URL(req.url);
       if (url.host !== 'media') return new Response('Not found', { status: 404 });
-      const file = media().pathOf(decodeURIComponent(url.pathname.slice(1)));
+      const file = await media().servedPathOf(decodeURIComponent(url.pathname.slice(1)));
       const res = await net.fetch(pathToFileURL(file).href);
       // Faces and photos the user can delete: no copy of them stays in Chromium's cache.
       const headers = new Headers(res.headers);

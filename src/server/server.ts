@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { lstat, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -165,10 +165,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   app.get<{ Params: { '*': string } }>(`${MEDIA_PREFIX}*`, async (req, reply) => {
     try {
-      const file = opts.core.store.media.pathOf(req.params['*']);
-      // Vigil writes media as plain files: a link (out of the data folder) or a FIFO is not one.
-      if (!(await lstat(file).catch(() => null))?.isFile())
-        throw new VigilError('NOT_FOUND', 'No such media');
+      const file = await opts.core.store.media.servedPathOf(req.params['*']);
       const data = await readFile(file).catch(() => {
         throw new VigilError('NOT_FOUND', 'No such media');
       });

@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, symlink } from 'node:fs/promises';
 import { dirname, isAbsolute, join, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { VigilError } from '../../../shared/errors';
@@ -58,6 +58,17 @@ describe('MediaStore', () => {
     expect(await readFile(media.pathOf(key), 'utf8')).toBe('second');
     expect(await readdir(dirname(media.pathOf(key)))).toEqual([`${HEX64}.jpg`]);
     await expect(media.has('../escape.jpg')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('serves only what it stored: a plain file, not a link or a missing key', async () => {
+    const media = new MediaStore(tempDir());
+    const stored = `thumbs/${HEX64}.jpg`;
+    await media.put(stored, Buffer.from('jpeg'));
+    expect(await media.servedPathOf(stored)).toBe(media.pathOf(stored));
+    const linked = `thumbs/${'cd'.repeat(32)}.jpg`;
+    await symlink(media.pathOf(stored), media.pathOf(linked));
+    for (const key of [linked, `thumbs/${'ef'.repeat(32)}.jpg`, '../escape.jpg'])
+      await expect(media.servedPathOf(key), key).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('keeps concurrent puts of different keys apart', async () => {

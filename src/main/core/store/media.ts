@@ -1,4 +1,4 @@
-import { access, mkdir, readdir, rm } from 'node:fs/promises';
+import { access, lstat, mkdir, readdir, rm } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { VigilError } from '../../../shared/errors';
 import { replaceFileDurably } from './files';
@@ -23,6 +23,16 @@ export class MediaStore {
     if (!KEY.test(key)) throw new VigilError('NOT_FOUND', 'No such media');
     const full = resolve(this.root, key);
     if (!full.startsWith(this.root + sep)) throw new VigilError('NOT_FOUND', 'No such media');
+    return full;
+  }
+
+  /**
+   * The path of a stored file to serve to a page: Vigil writes media as plain files, so a link
+   * (which could point out of the data folder) or a FIFO (which would never answer) is not one.
+   */
+  async servedPathOf(key: string): Promise<string> {
+    const full = this.pathOf(key);
+    if (!(await lstat(full).catch(() => null))?.isFile()) throw new VigilError('NOT_FOUND', 'No such media');
     return full;
   }
 
