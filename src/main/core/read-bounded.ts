@@ -1,4 +1,5 @@
 import { open, stat } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
 import { VigilError } from '../../shared/errors';
 
 const CHUNK = 1 << 20;
@@ -15,6 +16,9 @@ export async function readBoundedFile(
   maxBytes: number,
   tooLarge: (size: number | null) => VigilError,
 ): Promise<Buffer> {
+  // Relative to what? The server's or the app's working folder is no place the user chose.
+  if (!isAbsolute(path))
+    throw new VigilError('BAD_INPUT', `Give ${path} as an absolute path`, { file: path });
   const cannotRead = (err: NodeJS.ErrnoException) => {
     throw new VigilError('FILE_NOT_FOUND', `Cannot read ${path}: ${err.code ?? err.message}`, { file: path });
   };

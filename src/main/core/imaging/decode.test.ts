@@ -186,6 +186,15 @@ describe('decodeImage', () => {
     },
   );
 
+  it('refuses a relative path, which would depend on the folder Vigil was started in', async () => {
+    await expect(
+      decodeImage({ path: 'node_modules/@vladmandic/face-api/demo/sample1.jpg' }, DEFAULT_LIMITS),
+    ).rejects.toMatchObject({
+      code: 'BAD_INPUT',
+      message: 'Give node_modules/@vladmandic/face-api/demo/sample1.jpg as an absolute path',
+    });
+  });
+
   it('reports a missing path as FILE_NOT_FOUND and a directory as BAD_INPUT', async () => {
     expect(await codeOf({ path: join(dir, 'no-such-photo.jpg') })).toBe('FILE_NOT_FOUND');
     const sub = join(dir, 'a-folder.jpg');
