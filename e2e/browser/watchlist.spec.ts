@@ -105,6 +105,10 @@ test('a photo with several faces asks which one; the same face twice is a duplic
   await expect(first.getByTestId('enroll-error')).toHaveAttribute('data-code', 'MULTIPLE_FACES');
   // One clickable box per detected face, drawn on the photo itself.
   await expect(first.getByTestId('enroll-face-choice')).toHaveCount(4);
+  // The summary says a choice is awaited, not that nothing was enrolled.
+  await expect(page.getByTestId('enroll-progress')).toContainText(
+    'Photos enrolled: 0 of 1 · 1 waits for you to choose a face',
+  );
   await first.locator('[data-testid="enroll-face-choice"][data-index="1"]').click();
   await expect(first).toHaveAttribute('data-status', 'done');
   await expect(page.getByTestId('enrolled-face')).toHaveCount(1);
@@ -294,7 +298,7 @@ test('several photos enrol one per engine worker, each with its own result', asy
   expect(inFlight()).toBe(2);
 
   const summary = page.getByTestId('enroll-progress');
-  await expect(summary).toContainText('3 of 4 photos enrolled');
+  await expect(summary).toContainText('Photos enrolled: 3 of 4');
 
   // Removing an enrolled face: its photo's row no longer claims it is enrolled, and the count follows.
   const removedName = 'sample6-face-12.jpg';
@@ -310,7 +314,7 @@ test('several photos enrol one per engine worker, each with its own result', asy
   await expect(removedJob).toContainText('Removed');
   await expect(removedJob).not.toContainText('Enrolled');
   await expect(jobs.and(page.locator('[data-status="done"]'))).toHaveCount(2);
-  await expect(summary).toContainText('2 of 4 photos enrolled · 1 removed afterwards');
+  await expect(summary).toContainText('Photos enrolled: 2 of 4 · 1 removed afterwards');
 
   // Any face can be the subject's main photo: it moves first and becomes the list's thumbnail.
   const faces = page.getByTestId('enrolled-face');
@@ -334,9 +338,25 @@ test('edit, remove a face and delete a subject, with confirmations', async ({ pa
   const name = unique('Temp');
   const id = await createSubject(page, name);
 
-  // Edit: aliases and status, shown in the list and searchable.
+  // A stray click beside the dialog or an Escape keeps typed changes; Cancel leaves without them.
   await page.getByTestId('subject-edit').click();
   const dialog = page.getByRole('dialog');
+  const notes = dialog.getByTestId('subject-notes-input');
+  await notes.fill('Seen at the station');
+  await page.mouse.click(8, 450);
+  await notes.press('Escape');
+  await expect(dialog).toBeVisible();
+  await expect(notes).toHaveValue('Seen at the station');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toBeHidden();
+  await page.getByTestId('subject-edit').click();
+  await expect(notes).toHaveValue('');
+  // Unchanged, it closes as any dialog does.
+  await page.mouse.click(8, 450);
+  await expect(dialog).toBeHidden();
+
+  // Edit: aliases and status, shown in the list and searchable.
+  await page.getByTestId('subject-edit').click();
   await dialog.getByTestId('subject-aliases-input').fill('Shadow');
   await dialog.getByTestId('subject-aliases-input').press('Enter');
   await dialog.getByTestId('subject-case-input').fill('CASE-E2E-1');
@@ -422,13 +442,20 @@ test.describe('identify against the watchlist', () => {
     await match.getByTestId('feedback-correct').click();
     await expect(match.getByTestId('face-feedback')).toHaveAttribute('data-given', 'correct');
 
-    // Matches only: the card stays, its non-matching faces are hidden.
+    // Matches and possible matches only: the card stays, its no_match faces are hidden (a
+    // possible match is for a person to look at, so it stays).
+    const worthReview = card.locator('[data-testid="face-verdict"]:not([data-verdict="no_match"])');
+    const kept = await worthReview.count();
     await page.getByTestId('scan-matches-only').check();
-    await expect(card.getByTestId('face-verdict')).toHaveCount(1);
+    await expect(card.getByTestId('face-verdict')).toHaveCount(kept);
+    await expect(worthReview).toHaveCount(kept);
 
-    // The candidate opens the subject on the Watchlist page.
+    // The candidate opens the subject on the Watchlist page; back on Scan the filter is still on.
     await match.getByTestId('candidate-link').click();
     await expect(page.getByTestId('subject-detail')).toHaveAttribute('data-subject-id', aliceId);
+    await page.getByTestId('nav-scan').click();
+    await expect(page.getByTestId('scan-matches-only')).toBeChecked();
+    await expect(card.getByTestId('face-verdict')).toHaveCount(kept);
   });
 
   test('a photo of strangers: every face is no_match', async ({ page }) => {

@@ -420,7 +420,8 @@ describe('watchlist.import leaves out faces removed here', () => {
           subject: 'Alice Example',
           file: alice.faces[0]!.sourceFile,
           code: 'REMOVED_HERE',
-          reason: 'this face was removed from the watchlist here',
+          reason:
+            'this face was removed from the watchlist here; to add it again on purpose, enrol its photo',
         },
       ],
     });

@@ -617,7 +617,8 @@ async function planImport(
         report.refused.push({
           subject: inc.name,
           file: f.sourceFile,
-          reason: 'this face was removed from the watchlist here',
+          reason:
+            'this face was removed from the watchlist here; to add it again on purpose, enrol its photo',
           code: 'REMOVED_HERE',
         });
         continue;

@@ -179,7 +179,7 @@ const en = {
     againstWatchlist_many: 'against {{count}} subjects',
     againstWatchlist_other: 'against {{count}} subjects',
     watchlistEmpty: 'The watchlist is empty, so no face can match. Add subjects on the Watchlist page.',
-    matchesOnly: 'Matches only',
+    matchesOnly: 'Matches and possible matches only',
     noMatches: 'No photo has a match.',
   },
   enroll: {
@@ -190,10 +190,11 @@ const en = {
     enrolling: 'Enrolling…',
     done: 'Enrolled',
     progress: 'Enrolling photos: {{done}} / {{total}}',
-    finished_zero: 'No face enrolled from {{total}} photos',
-    finished_one: '{{count}} of {{total}} photos enrolled',
-    finished_many: '{{count}} of {{total}} photos enrolled',
-    finished_other: '{{count}} of {{total}} photos enrolled',
+    // One wording for every count: the plural would follow the enrolled count, not the photos.
+    finished: 'Photos enrolled: {{count}} of {{total}}',
+    choosing_one: '{{count}} waits for you to choose a face',
+    choosing_many: '{{count}} wait for you to choose a face',
+    choosing_other: '{{count}} wait for you to choose a face',
     removed: 'Removed',
     removedCount_one: '{{count}} removed afterwards',
     removedCount_many: '{{count}} removed afterwards',
@@ -332,7 +333,8 @@ const en = {
       refusedRow: '{{subject}}, {{file}}: {{reason}}',
       refusedReason: {
         DUPLICATE: 'this face is already enrolled as {{name}}',
-        REMOVED_HERE: 'this face was removed from the watchlist here, so it is not brought back',
+        REMOVED_HERE:
+          'this face was removed from the watchlist here, so it is not brought back; to add it again on purpose, enrol its photo',
       },
     },
     undescribed: {

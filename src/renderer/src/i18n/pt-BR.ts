@@ -181,7 +181,7 @@ const ptBR: Translation = {
     againstWatchlist_other: 'comparada com {{count}} pessoas',
     watchlistEmpty:
       'A lista de procurados está vazia, então nenhum rosto pode corresponder. Adicione pessoas na página Procurados.',
-    matchesOnly: 'Só correspondências',
+    matchesOnly: 'Só correspondências e possíveis',
     noMatches: 'Nenhuma foto tem correspondência.',
   },
   enroll: {
@@ -192,10 +192,10 @@ const ptBR: Translation = {
     enrolling: 'Cadastrando…',
     done: 'Cadastrado',
     progress: 'Cadastrando fotos: {{done}} / {{total}}',
-    finished_zero: 'Nenhum rosto cadastrado de {{total}} fotos',
-    finished_one: '{{count}} de {{total}} fotos cadastrada',
-    finished_many: '{{count}} de {{total}} fotos cadastradas',
-    finished_other: '{{count}} de {{total}} fotos cadastradas',
+    finished: 'Fotos cadastradas: {{count}} de {{total}}',
+    choosing_one: '{{count}} aguarda a escolha de um rosto',
+    choosing_many: '{{count}} aguardam a escolha de um rosto',
+    choosing_other: '{{count}} aguardam a escolha de um rosto',
     removed: 'Removido',
     removedCount_one: '{{count}} removida depois',
     removedCount_many: '{{count}} removidas depois',
@@ -334,7 +334,8 @@ const ptBR: Translation = {
       refusedRow: '{{subject}}, {{file}}: {{reason}}',
       refusedReason: {
         DUPLICATE: 'este rosto já está cadastrado em {{name}}',
-        REMOVED_HERE: 'este rosto foi removido da lista de procurados aqui, então não é trazido de volta',
+        REMOVED_HERE:
+          'este rosto foi removido da lista de procurados aqui, então não é trazido de volta; para incluí-lo de novo de propósito, cadastre a foto dele',
       },
     },
     undescribed: {

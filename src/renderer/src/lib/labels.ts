@@ -20,6 +20,9 @@ export const VERDICT_TONE: Record<Verdict, BoxTone> = {
 /** Matches first, then possible ones, then the rest. */
 export const VERDICT_RANK: Record<Verdict, number> = { match: 0, possible: 1, no_match: 2 };
 
+/** What the Scan page's matches filter keeps: a possible match is for a person to look at too. */
+export const worthReview = (verdict: Verdict) => verdict !== 'no_match';
+
 /** Export formats as the Blur page and Settings name them. */
 export const FORMAT_LABEL: Record<BlurFormat, string> = { jpeg: 'JPEG', png: 'PNG', webp: 'WebP' };
 

@@ -20,7 +20,7 @@ import type { IdentifyResult } from '../../../../shared/match-schemas';
 import type { InspectResult } from '../../../../shared/schemas';
 import { formatMs, formatPercent, formatScore } from '../../format';
 import { IconAlert, IconCheck, IconPhoto, IconUser, IconX } from '../../components/icons';
-import { VERDICT_COLOR, VERDICT_RANK, VERDICT_TONE } from '../../lib/labels';
+import { VERDICT_COLOR, VERDICT_RANK, VERDICT_TONE, worthReview } from '../../lib/labels';
 import { useNavigation } from '../../navigation';
 import { PhotoFrame, PhotoView, photoViewClasses, type BoxSpec } from './PhotoView';
 import { useScan, type FaceFeedback, type FeedbackVerdict, type ScanItem } from './ScanProvider';
@@ -265,9 +265,21 @@ function FaceVerdictRow({
               key={c.subjectId}
               onClick={() => openSubject(c.subjectId)}
               title={t('identify.openSubject', { name: c.name })}
+              maw="100%"
+              data-testid="other-candidate"
             >
-              <Badge size="sm" radius="sm" variant="default" tt="none" fw={500} style={{ cursor: 'pointer' }}>
-                {c.name} {formatScore(lang, c.score)}
+              {/* A long name is cut, never the score beside it. */}
+              <Badge
+                size="sm"
+                radius="sm"
+                variant="default"
+                tt="none"
+                fw={500}
+                maw="100%"
+                style={{ cursor: 'pointer' }}
+                rightSection={formatScore(lang, c.score)}
+              >
+                {c.name}
               </Badge>
             </UnstyledButton>
           ))}
@@ -290,7 +302,7 @@ function IdentifyDetails({
   const { giveFeedback } = useScan();
   const order = result.faces
     .map((face, index) => ({ face, index }))
-    .filter(({ face }) => !matchesOnly || face.verdict === 'match')
+    .filter(({ face }) => !matchesOnly || worthReview(face.verdict))
     .sort((a, b) => VERDICT_RANK[a.face.verdict] - VERDICT_RANK[b.face.verdict] || a.index - b.index);
   const matches = result.faces.filter((f) => f.verdict === 'match').length;
   const possible = result.faces.filter((f) => f.verdict === 'possible').length;
@@ -368,7 +380,7 @@ export const PhotoCard = memo(function PhotoCard({
   const boxes = result
     ? inspectBoxes(result, lang, t)
     : identified
-      ? identifyBoxes(identified, lang, t, (f) => !matchesOnly || f.verdict === 'match')
+      ? identifyBoxes(identified, lang, t, (f) => !matchesOnly || worthReview(f.verdict))
       : [];
 
   return (

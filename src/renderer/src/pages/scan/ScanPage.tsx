@@ -9,6 +9,8 @@ import {
   Switch,
   Text,
 } from '@mantine/core';
+import { useLocalStorage } from '@mantine/hooks';
+import { worthReview } from '../../lib/labels';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BatchProgressCard } from '../../components/BatchProgress';
@@ -88,7 +90,12 @@ export function ScanPage() {
   const { t, i18n } = useTranslation();
   const scan = useScan();
   const { items, addFiles, clear, onPickerRequest, progress, mode } = scan;
-  const [matchesOnly, setMatchesOnly] = useState(false);
+  // Kept across pages and restarts, as the mode is.
+  const [matchesOnly, setMatchesOnly] = useLocalStorage({
+    key: 'vigil.scan-matches-only',
+    defaultValue: false,
+    getInitialValueInEffect: false,
+  });
   const intake = usePhotoIntake(addFiles);
   const [preview, setPreview] = useState<ScanItem | null>(null);
   const empty = items.length === 0;
@@ -102,7 +109,7 @@ export function ScanPage() {
   const previewImage = previewLive?.result ?? previewLive?.identified;
   const filterMatches = mode === 'identify' && matchesOnly;
   const shown = filterMatches
-    ? items.filter((item) => item.identified?.faces.some((f) => f.verdict === 'match'))
+    ? items.filter((item) => item.identified?.faces.some((f) => worthReview(f.verdict)))
     : items;
 
   return (

@@ -237,6 +237,9 @@ export function EnrollPanel({ subjectId, subjectName }: { subjectId: string; sub
   const finished = jobs.filter(isFinished);
   const enrolled = jobs.filter((job) => job.status === 'done').length;
   const removed = jobs.filter((job) => job.status === 'removed').length;
+  const choosing = jobs.filter(
+    (job) => job.status === 'error' && job.error?.code === 'MULTIPLE_FACES',
+  ).length;
 
   const add = (picked: PickedFile[]) => {
     const result = enroll(subjectId, picked);
@@ -305,6 +308,12 @@ export function EnrollPanel({ subjectId, subjectName }: { subjectId: string; sub
                   <Text span size="sm" fw={400} c="dimmed">
                     {' · '}
                     {t('enroll.removedCount', { count: removed })}
+                  </Text>
+                )}
+                {active.length === 0 && choosing > 0 && (
+                  <Text span size="sm" fw={400} data-testid="enroll-choosing">
+                    {' · '}
+                    {t('enroll.choosing', { count: choosing })}
                   </Text>
                 )}
               </Text>

@@ -10,7 +10,7 @@ import {
   TextInput,
 } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Subject } from '../../../../shared/watchlist-schemas';
 import { useVigil } from '../../api/ClientProvider';
@@ -40,16 +40,22 @@ function SubjectFormBody({
   subject,
   onDone,
   onCancel,
+  onDirtyChange,
 }: {
   subject?: Subject;
   onDone: (saved: Subject) => void;
   onCancel: () => void;
+  /** Whether the fields differ from what they started as. */
+  onDirtyChange: (dirty: boolean) => void;
 }) {
   const { t } = useTranslation();
   const { client } = useVigil();
   const queryClient = useQueryClient();
-  const [fields, setFields] = useState<Fields>(() => fieldsOf(subject));
+  const [initial] = useState<Fields>(() => fieldsOf(subject));
+  const [fields, setFields] = useState<Fields>(initial);
   const [touched, setTouched] = useState(false);
+  const dirty = JSON.stringify(fields) !== JSON.stringify(initial);
+  useEffect(() => onDirtyChange(dirty), [dirty, onDirtyChange]);
   const set = <K extends keyof Fields>(key: K, value: Fields[K]) =>
     setFields((f) => ({ ...f, [key]: value }));
 
@@ -162,10 +168,18 @@ export function SubjectFormModal({
   onSaved?: (saved: Subject) => void;
 }) {
   const { t } = useTranslation();
+  // Typed fields are not thrown away by a stray click beside the dialog or an Escape meant for a
+  // field: once something changed, only Cancel or the close button leave without saving.
+  const [dirty, setDirty] = useState(false);
+  useEffect(() => {
+    if (!opened) setDirty(false);
+  }, [opened]);
   return (
     <Modal
       opened={opened}
       onClose={onClose}
+      closeOnClickOutside={!dirty}
+      closeOnEscape={!dirty}
       title={subject ? t('watchlist.form.editTitle', { name: subject.name }) : t('watchlist.form.newTitle')}
       size="lg"
       closeButtonProps={{ 'aria-label': t('common.close') }}
@@ -176,6 +190,7 @@ export function SubjectFormModal({
         <SubjectFormBody
           subject={subject}
           onCancel={onClose}
+          onDirtyChange={setDirty}
           onDone={(saved) => {
             onSaved?.(saved);
             onClose();
