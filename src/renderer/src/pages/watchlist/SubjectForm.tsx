@@ -170,10 +170,8 @@ export function SubjectFormModal({
   const { t } = useTranslation();
   // Typed fields are not thrown away by a stray click beside the dialog or an Escape meant for a
   // field: once something changed, only Cancel or the close button leave without saving.
+  // Each opening's form reports its own state as it mounts.
   const [dirty, setDirty] = useState(false);
-  useEffect(() => {
-    if (!opened) setDirty(false);
-  }, [opened]);
   return (
     <Modal
       opened={opened}
