@@ -345,6 +345,8 @@ test('edit, remove a face and delete a subject, with confirmations', async ({ pa
   await notes.fill('Seen at the station');
   await page.mouse.click(8, 450);
   await notes.press('Escape');
+  // Longer than the dialog's closing transition (200 ms): a closing dialog is still "visible".
+  await page.waitForTimeout(500);
   await expect(dialog).toBeVisible();
   await expect(notes).toHaveValue('Seen at the station');
   await dialog.getByRole('button', { name: 'Cancel' }).click();
