@@ -125,6 +125,21 @@ test('a photo with several faces asks which one; the same face twice is a duplic
   await expect(page.getByTestId('enrolled-face')).toHaveCount(1);
 });
 
+test('a reload comes back to the page and the subject it showed; a new tab starts on Scan', async ({
+  page,
+}) => {
+  await open(page);
+  const id = await createSubject(page, unique('Reload'));
+  await expect(page.getByTestId('subject-detail')).toHaveAttribute('data-subject-id', id);
+  await page.reload();
+  await expect(page.getByTestId('nav-watchlist')).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByTestId('subject-detail')).toHaveAttribute('data-subject-id', id);
+  const other = await page.context().newPage();
+  await open(other);
+  await expect(other.getByTestId('nav-scan')).toHaveAttribute('aria-current', 'page');
+  await other.close();
+});
+
 test('a double click on Create makes one subject', async ({ page, request }) => {
   const name = unique('Double click');
   await open(page);

@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { PAGES, type PageId } from './pages';
 
 export interface NavigationValue {
@@ -12,6 +12,29 @@ export interface NavigationValue {
 
 const NavigationContext = createContext<NavigationValue | null>(null);
 
+/**
+ * Where the window was, for a reload (F5 in a browser tab, Ctrl+R in the app) to come back to it.
+ * Per window and session: a new window starts on Scan.
+ */
+const PLACE_KEY = 'vigil.place';
+
+const isOpenPage = (id: unknown): id is PageId => PAGES.some((p) => p.id === id && p.available);
+
+function savedPlace(): { page?: PageId; subjectId: string | null } {
+  try {
+    const saved = JSON.parse(window.sessionStorage.getItem(PLACE_KEY) ?? 'null') as {
+      page?: unknown;
+      subjectId?: unknown;
+    } | null;
+    return {
+      page: isOpenPage(saved?.page) ? saved.page : undefined,
+      subjectId: typeof saved?.subjectId === 'string' ? saved.subjectId : null,
+    };
+  } catch {
+    return { subjectId: null };
+  }
+}
+
 export function NavigationProvider({
   children,
   initial = 'scan',
@@ -19,11 +42,20 @@ export function NavigationProvider({
   children: ReactNode;
   initial?: PageId;
 }) {
-  const [page, setPage] = useState<PageId>(initial);
-  const [subjectId, setSubjectId] = useState<string | null>(null);
+  const [saved] = useState(savedPlace);
+  const [page, setPage] = useState<PageId>(saved.page ?? initial);
+  const [subjectId, setSubjectId] = useState<string | null>(saved.subjectId);
+
+  useEffect(() => {
+    try {
+      window.sessionStorage.setItem(PLACE_KEY, JSON.stringify({ page, subjectId }));
+    } catch {
+      // Storage off or full: a reload starts on Scan, as before.
+    }
+  }, [page, subjectId]);
 
   const go = useCallback((id: PageId) => {
-    if (PAGES.find((p) => p.id === id)?.available) setPage(id);
+    if (isOpenPage(id)) setPage(id);
   }, []);
 
   const openSubject = useCallback((id: string | null) => {
