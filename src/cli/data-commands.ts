@@ -48,7 +48,8 @@ const offsetSchema = historyListInputSchema.shape.offset.unwrap();
 /** history export's format from the file's extension; any other name needs --format. */
 function formatOfName(file: string): 'csv' | 'json' {
   const ext = extname(file).toLowerCase();
-  if (ext === '.csv' || ext === '.json') return ext === '.csv' ? 'csv' : 'json';
+  if (ext === '.csv') return 'csv';
+  if (ext === '.json') return 'json';
   throw usageError(
     `cannot tell the format of ${basename(file)} from its extension: name it .csv or .json, or give --format csv|json`,
   );

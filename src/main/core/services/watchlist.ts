@@ -495,10 +495,10 @@ interface SubjectChange {
   faces: NewFace[];
 }
 
-/** The file's bytes, parsed and checked against the export format. */
 /** Near the longest string V8 makes (about 512 MiB), which the file is parsed from. */
 const MAX_EXPORT_FILE_BYTES = 500 * 1024 * 1024;
 
+/** The file's bytes, parsed and checked against the export format. */
 async function readExportFile(source: ImageSource, name: string): Promise<ExportFile> {
   const bytes =
     'path' in source

@@ -109,7 +109,7 @@ function PhotoList() {
 export function BlurPage() {
   const { t } = useTranslation();
   const blur = useBlur();
-  const { items, addFiles, clear, batch, skipped, detecting } = blur;
+  const { items, addFiles, clear, batch, skipped, detecting, options, setOptions } = blur;
   const intake = usePhotoIntake(addFiles);
   const subjectsQuery = useSubjects('');
   const subjects = useMemo(
@@ -120,7 +120,6 @@ export function BlurPage() {
   const empty = items.length === 0;
   // A kept subject deleted meanwhile leaves the choice: nobody is left to keep, and the core
   // refuses an unknown id (NOT_FOUND) rather than ignore it.
-  const { options, setOptions } = blur;
   useEffect(() => {
     if (!subjectsQuery.data) return;
     const known = new Set(subjectsQuery.data.subjects.map((s) => s.id));
