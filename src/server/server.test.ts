@@ -162,6 +162,47 @@ describe('local API', () => {
     expect(await r.json()).toMatchObject({ code: 'BAD_INPUT' });
   });
 
+  it('says what is wrong with a body that is not JSON, is empty, or carries a __proto__ key', async () => {
+    const raw = (body: string) =>
+      fetch(`${server.url}/api/call/app.health`, { method: 'POST', headers: auth, body });
+    const bad = await raw('{bad');
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({
+      code: 'BAD_INPUT',
+      message: expect.stringMatching(/^Body is not valid JSON: /),
+    });
+    const empty = await raw('');
+    expect(empty.status).toBe(400);
+    expect(await empty.json()).toMatchObject({
+      code: 'BAD_INPUT',
+      message: expect.stringMatching(/Body is empty/),
+    });
+    for (const body of ['{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{"admin":true}}}']) {
+      const r = await raw(body);
+      expect(r.status, body).toBe(400);
+      expect(await r.json()).toMatchObject({
+        code: 'BAD_INPUT',
+        message: expect.stringMatching(/__proto__ or constructor\.prototype key/),
+      });
+    }
+    expect(({} as { admin?: boolean }).admin).toBeUndefined();
+  });
+
+  it('answers headers too large for Node in the contract shape', async () => {
+    const { request } = await import('node:http');
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(`${server.url}/api/health`, { headers: { 'x-pad': 'x'.repeat(20_000) } }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(answer.status).toBe(431);
+    expect(JSON.parse(answer.body)).toEqual({ code: 'BAD_INPUT', message: 'Request headers are too large' });
+  });
+
   it('a page load with ?token= sets a page cookie that loads media, never the API token, which it cannot replace', async () => {
     const port = new URL(server.url).port;
     const page = await fetch(`${server.url}/?token=test-token`);

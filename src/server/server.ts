@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
+import { STATUS_CODES } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
+import secureJson from 'secure-json-parse';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Core } from '../main/core/core';
 import { httpStatusOf } from '../main/core/dispatch';
@@ -56,6 +58,44 @@ function sendNotJson(reply: import('fastify').FastifyReply) {
     .send({ code: 'BAD_INPUT', message: 'Content-Type must be application/json' } satisfies ErrorShape);
 }
 
+/**
+ * Errors Node's HTTP parser raises before Fastify routes anything (headers too large, a request
+ * that arrives too slowly, a malformed request line), answered in the contract's error shape
+ * instead of Fastify's own `{ error, statusCode }` body.
+ */
+export function clientErrorResponse(err: { code?: string }): string {
+  const [status, shape]: [number, ErrorShape] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, { code: 'BAD_INPUT', message: 'Request headers are too large' }]
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, { code: 'BAD_INPUT', message: 'The request did not arrive in time' }]
+        : [400, { code: 'BAD_INPUT', message: 'Malformed HTTP request' }];
+  const body = JSON.stringify(shape);
+  return (
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+    `Content-Type: application/json\r\nConnection: close\r\n\r\n${body}`
+  );
+}
+
+/**
+ * A request body as JSON, refusing `__proto__` and `constructor.prototype` keys (secure-json-parse,
+ * as Fastify does): no call takes one, and a later merge of the object could change prototypes.
+ */
+export function parseJsonBody(text: string): unknown {
+  if (text.length === 0) throw new VigilError('BAD_INPUT', 'Body is empty; send a JSON value');
+  try {
+    return secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new VigilError(
+      'BAD_INPUT',
+      /forbidden prototype/.test(why)
+        ? 'Body has a __proto__ or constructor.prototype key, which no call takes'
+        : `Body is not valid JSON: ${why}`,
+    );
+  }
+}
+
 /** The contract over HTTP on loopback with a token; the built renderer and media beside it. */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? LOOPBACK;
@@ -71,6 +111,19 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     requestTimeout: 120_000,
     // A URL the router cannot read (bad percent-encoding) answers in the contract's error shape.
     frameworkErrors: (err, _req, reply) => sendError(reply, { code: 'BAD_INPUT', message: err.message }),
+    clientErrorHandler: (err, socket) => {
+      if ((err as { code?: string }).code === 'ECONNRESET' || socket.destroyed) return;
+      if (socket.writable) socket.write(clientErrorResponse(err as { code?: string }));
+      socket.destroy(err);
+    },
+  });
+  // Fastify's own JSON parser says only "Body is not valid JSON", also for a `__proto__` key.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
   });
   const metrics = new ServerMetrics();
   opts.core.engine.onTiming((ms) => metrics.inference.observe({ pipeline: 'face' }, ms / 1000));
@@ -117,6 +170,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   app.setNotFoundHandler((_req, reply) => sendError(reply, { code: 'NOT_FOUND', message: 'No such route' }));
 
   app.setErrorHandler((err, _req, reply) => {
+    if (err instanceof VigilError) return sendError(reply, err.toShape());
     const e = err as { statusCode?: number; code?: string; message: string };
     if (e.statusCode === 413 || e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return sendError(reply, { code: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large' });
