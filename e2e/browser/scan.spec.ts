@@ -160,3 +160,41 @@ test.describe('in Portuguese', () => {
     await expect(reason).not.toContainText('is not installed');
   });
 });
+
+test('page choices come back after a reload; unreadable stored ones read as the defaults', async ({
+  page,
+}) => {
+  await open(page);
+  // Left by an older version or edited by hand: values the pages do not take.
+  await page.evaluate(() => {
+    localStorage.setItem('vigil.scan-mode', '"admin"');
+    localStorage.setItem('vigil.scan-matches-only', '"yes"');
+    localStorage.setItem('vigil.classify-options', '{"objects":"no","faces":false}');
+    localStorage.setItem('vigil.blur-export', '[1]');
+  });
+  await page.reload();
+  await expect(page.getByTestId('scan-mode')).toHaveAttribute('data-mode', 'inspect');
+  await page.getByTestId('scan-mode').getByText('Identify against watchlist').click();
+  await expect(page.getByTestId('scan-matches-only')).not.toBeChecked();
+  await page.getByTestId('scan-matches-only').check();
+  await page.getByTestId('nav-classify').click();
+  // One unreadable field does not reset the others.
+  await expect(page.getByTestId('classify-objects')).toBeChecked();
+  await expect(page.getByTestId('classify-faces')).not.toBeChecked();
+  await page.getByTestId('classify-objects').uncheck();
+  await page.getByTestId('nav-blur').click();
+  await expect(page.getByTestId('blur-outdir')).toHaveValue('');
+  await expect(page.getByTestId('blur-pattern')).toHaveValue('{name}.blurred');
+  await page.getByTestId('blur-outdir').fill('/tmp/vigil-out');
+  await page.getByTestId('blur-pattern').fill('{name}-safe');
+
+  await page.reload();
+  await expect(page.getByTestId('blur-outdir')).toHaveValue('/tmp/vigil-out');
+  await expect(page.getByTestId('blur-pattern')).toHaveValue('{name}-safe');
+  await page.getByTestId('nav-classify').click();
+  await expect(page.getByTestId('classify-objects')).not.toBeChecked();
+  await expect(page.getByTestId('classify-faces')).not.toBeChecked();
+  await page.getByTestId('nav-scan').click();
+  await expect(page.getByTestId('scan-mode')).toHaveAttribute('data-mode', 'identify');
+  await expect(page.getByTestId('scan-matches-only')).toBeChecked();
+});

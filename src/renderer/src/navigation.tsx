@@ -1,4 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { z } from 'zod';
+import { session, readStored, writeStored } from './lib/stored';
 import { PAGES, type PageId } from './pages';
 
 export interface NavigationValue {
@@ -20,20 +22,10 @@ const PLACE_KEY = 'vigil.place';
 
 const isOpenPage = (id: unknown): id is PageId => PAGES.some((p) => p.id === id && p.available);
 
-function savedPlace(): { page?: PageId; subjectId: string | null } {
-  try {
-    const saved = JSON.parse(window.sessionStorage.getItem(PLACE_KEY) ?? 'null') as {
-      page?: unknown;
-      subjectId?: unknown;
-    } | null;
-    return {
-      page: isOpenPage(saved?.page) ? saved.page : undefined,
-      subjectId: typeof saved?.subjectId === 'string' ? saved.subjectId : null,
-    };
-  } catch {
-    return { subjectId: null };
-  }
-}
+const placeSchema = z.object({
+  page: z.custom<PageId>(isOpenPage).optional().catch(undefined),
+  subjectId: z.string().nullable().catch(null),
+});
 
 export function NavigationProvider({
   children,
@@ -42,16 +34,12 @@ export function NavigationProvider({
   children: ReactNode;
   initial?: PageId;
 }) {
-  const [saved] = useState(savedPlace);
+  const [saved] = useState(() => readStored(session, PLACE_KEY, placeSchema, { subjectId: null }));
   const [page, setPage] = useState<PageId>(saved.page ?? initial);
   const [subjectId, setSubjectId] = useState<string | null>(saved.subjectId);
 
   useEffect(() => {
-    try {
-      window.sessionStorage.setItem(PLACE_KEY, JSON.stringify({ page, subjectId }));
-    } catch {
-      // Storage off or full: a reload starts on Scan, as before.
-    }
+    writeStored(session, PLACE_KEY, { page, subjectId });
   }, [page, subjectId]);
 
   const go = useCallback((id: PageId) => {

@@ -20,6 +20,7 @@ import {
   type BlurShape,
   type BlurStyle,
 } from '../../../../shared/blur-schemas';
+import { z } from 'zod';
 import type { ErrorShape } from '../../../../shared/errors';
 import type { Box } from '../../../../shared/schemas';
 import { useVigil } from '../../api/ClientProvider';
@@ -36,6 +37,7 @@ import {
 import { selectForInspection, toImageSource, type PickedFile } from '../../lib/files';
 import { useRunners } from '../../lib/use-runners';
 import { useLeaveWarning } from '../../lib/use-leave-warning';
+import { local, readStored, writeStored } from '../../lib/stored';
 
 export type DetectStatus = 'queued' | 'detecting' | 'ready' | 'error';
 /** `unreadable`: detection already found the file unreadable, so the batch left it out. */
@@ -268,25 +270,12 @@ const readFailed = (): ErrorShape => ({ code: 'FILE_NOT_FOUND', message: i18n.t(
 const STORAGE_KEY = 'vigil.blur-export';
 
 /** The output folder and file name pattern are remembered between sessions (nothing else is). */
-function readStored(): Pick<BlurOptions, 'outDir' | 'pattern'> {
-  try {
-    const raw = JSON.parse(window.localStorage.getItem(STORAGE_KEY) ?? '{}') as Record<string, unknown>;
-    return {
-      outDir: typeof raw.outDir === 'string' ? raw.outDir : '',
-      pattern: typeof raw.pattern === 'string' && raw.pattern ? raw.pattern : DEFAULT_BLUR.pattern,
-    };
-  } catch {
-    return { outDir: '', pattern: DEFAULT_BLUR.pattern };
-  }
-}
-
-function store(options: Pick<BlurOptions, 'outDir' | 'pattern'>): void {
-  try {
-    window.localStorage.setItem(STORAGE_KEY, JSON.stringify(options));
-  } catch {
-    // Without storage the choice lasts for this session.
-  }
-}
+const storedSchema = z.object({
+  outDir: z.string().catch(''),
+  pattern: z.string().min(1).catch(DEFAULT_BLUR.pattern),
+});
+const readStoredExport = () =>
+  readStored(local, STORAGE_KEY, storedSchema, { outDir: '', pattern: DEFAULT_BLUR.pattern });
 
 export interface BlurContextValue {
   items: BlurItem[];
@@ -337,7 +326,7 @@ export function BlurProvider({ children }: { children: ReactNode }) {
   const [options, setOptionsState] = useState<BlurOptions>(() => ({
     ...blurDefaultsFrom(null),
     keep: [],
-    ...readStored(),
+    ...readStoredExport(),
   }));
   /** Options the user set on this page; Settings' defaults do not override those. */
   const touched = useRef(new Set<keyof BlurOptions>());
@@ -377,7 +366,8 @@ export function BlurProvider({ children }: { children: ReactNode }) {
     for (const key of Object.keys(patch) as (keyof BlurOptions)[]) touched.current.add(key);
     setOptionsState((cur) => {
       const next = { ...cur, ...patch };
-      if ('outDir' in patch || 'pattern' in patch) store({ outDir: next.outDir, pattern: next.pattern });
+      if ('outDir' in patch || 'pattern' in patch)
+        writeStored(local, STORAGE_KEY, { outDir: next.outDir, pattern: next.pattern });
       return next;
     });
   }, []);

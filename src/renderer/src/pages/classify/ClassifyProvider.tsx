@@ -1,4 +1,5 @@
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useMemo, type ReactNode } from 'react';
+import { z } from 'zod';
 import type { ClassifyResult } from '../../../../shared/classify-schemas';
 import type { ErrorShape } from '../../../../shared/errors';
 import { useVigil } from '../../api/ClientProvider';
@@ -6,6 +7,7 @@ import { useEngineSlots } from '../../api/queries';
 import { errorShapeOf } from '../../api/errors';
 import { batchProgress, batchReducer, type BatchNotice, type BatchProgress } from '../../lib/batch-queue';
 import type { PickedFile } from '../../lib/files';
+import { local, useStored } from '../../lib/stored';
 import { useBatchQueue, type QueuedJob } from '../../lib/use-batch-queue';
 
 export type ClassifyStatus = 'queued' | 'running' | 'done' | 'error';
@@ -38,21 +40,13 @@ export interface ClassifyOptions {
 
 const OPTIONS_KEY = 'vigil.classify-options';
 
-function readOptions(): ClassifyOptions {
-  const fallback: ClassifyOptions = { model: null, objects: true, faces: true };
-  try {
-    const stored = JSON.parse(
-      window.localStorage.getItem(OPTIONS_KEY) ?? 'null',
-    ) as Partial<ClassifyOptions> | null;
-    return {
-      model: typeof stored?.model === 'string' ? stored.model : null,
-      objects: typeof stored?.objects === 'boolean' ? stored.objects : true,
-      faces: typeof stored?.faces === 'boolean' ? stored.faces : true,
-    };
-  } catch {
-    return fallback;
-  }
-}
+const DEFAULT_OPTIONS: ClassifyOptions = { model: null, objects: true, faces: true };
+/** Each option read on its own: one unreadable field does not reset the others. */
+const optionsSchema = z.object({
+  model: z.string().nullable().catch(DEFAULT_OPTIONS.model),
+  objects: z.boolean().catch(DEFAULT_OPTIONS.objects),
+  faces: z.boolean().catch(DEFAULT_OPTIONS.faces),
+});
 
 export interface ClassifyContextValue {
   items: ClassifyItem[];
@@ -82,7 +76,12 @@ const ClassifyContext = createContext<ClassifyContextValue | null>(null);
 export function ClassifyProvider({ children }: { children: ReactNode }) {
   const { client } = useVigil();
   const slots = useEngineSlots();
-  const [options, setOptionsState] = useState<ClassifyOptions>(readOptions);
+  const [options, setStoredOptions] = useStored<ClassifyOptions>(
+    local,
+    OPTIONS_KEY,
+    optionsSchema,
+    DEFAULT_OPTIONS,
+  );
   const queue = useBatchQueue<ClassifyItem, ClassifyJob>({
     reducer: batchReducer<ClassifyItem>,
     started: { status: 'running' },
@@ -115,17 +114,12 @@ export function ClassifyProvider({ children }: { children: ReactNode }) {
     [enqueue, options],
   );
 
-  const setOptions = useCallback((patch: Partial<ClassifyOptions>) => {
-    setOptionsState((prev) => {
-      const next = { ...prev, ...patch };
-      try {
-        window.localStorage.setItem(OPTIONS_KEY, JSON.stringify(next));
-      } catch {
-        // Without storage the choice lasts for this session.
-      }
-      return next;
-    });
-  }, []);
+  const setOptions = useCallback(
+    (patch: Partial<ClassifyOptions>) => {
+      setStoredOptions((prev) => ({ ...prev, ...patch }));
+    },
+    [setStoredOptions],
+  );
 
   const giveFeedback = useCallback(
     (itemId: number, verdict: 'correct' | 'wrong', label?: string) => {

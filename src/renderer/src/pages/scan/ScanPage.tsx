@@ -9,8 +9,9 @@ import {
   Switch,
   Text,
 } from '@mantine/core';
-import { useLocalStorage } from '@mantine/hooks';
+import { z } from 'zod';
 import { worthReview } from '../../lib/labels';
+import { local, useStored } from '../../lib/stored';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BatchProgressCard } from '../../components/BatchProgress';
@@ -91,11 +92,7 @@ export function ScanPage() {
   const scan = useScan();
   const { items, addFiles, clear, onPickerRequest, progress, mode } = scan;
   // Kept across pages and restarts, as the mode is.
-  const [matchesOnly, setMatchesOnly] = useLocalStorage({
-    key: 'vigil.scan-matches-only',
-    defaultValue: false,
-    getInitialValueInEffect: false,
-  });
+  const [matchesOnly, setMatchesOnly] = useStored(local, 'vigil.scan-matches-only', z.boolean(), false);
   const intake = usePhotoIntake(addFiles);
   const [preview, setPreview] = useState<ScanItem | null>(null);
   const empty = items.length === 0;

@@ -1,4 +1,5 @@
-import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useMemo, useRef, type ReactNode } from 'react';
+import { z } from 'zod';
 import type { ErrorShape } from '../../../../shared/errors';
 import type { IdentifyResult } from '../../../../shared/match-schemas';
 import type { InspectResult } from '../../../../shared/schemas';
@@ -14,13 +15,14 @@ import {
   type BatchState,
 } from '../../lib/batch-queue';
 import type { PickedFile } from '../../lib/files';
+import { local, useStored } from '../../lib/stored';
 import { useBatchQueue, type QueuedJob } from '../../lib/use-batch-queue';
 
 export type ScanStatus = 'queued' | 'inspecting' | 'done' | 'error';
 
 /** Find faces (image.inspect) or identify every face against the watchlist (match.identify). */
 export type ScanMode = 'inspect' | 'identify';
-export const SCAN_MODES: readonly ScanMode[] = ['inspect', 'identify'];
+export const SCAN_MODES = ['inspect', 'identify'] as const satisfies readonly ScanMode[];
 
 export type FeedbackVerdict = 'correct' | 'wrong';
 
@@ -45,23 +47,7 @@ export interface ScanItem {
 }
 
 const MODE_KEY = 'vigil.scan-mode';
-
-function readMode(): ScanMode {
-  try {
-    const stored = window.localStorage.getItem(MODE_KEY);
-    return stored === 'identify' ? 'identify' : 'inspect';
-  } catch {
-    return 'inspect';
-  }
-}
-
-function storeMode(mode: ScanMode): void {
-  try {
-    window.localStorage.setItem(MODE_KEY, mode);
-  } catch {
-    // Without storage the choice lasts for this session.
-  }
-}
+const modeSchema = z.enum(SCAN_MODES);
 
 /** The queue's state, plus the feedback given on identified faces. */
 type FeedbackAction = { type: 'feedback'; id: number; faceIndex: number; feedback: FaceFeedback | null };
@@ -113,7 +99,7 @@ const ScanContext = createContext<ScanContextValue | null>(null);
 export function ScanProvider({ children }: { children: ReactNode }) {
   const { client } = useVigil();
   const slots = useEngineSlots();
-  const [mode, setModeState] = useState<ScanMode>(readMode);
+  const [mode, setMode] = useStored<ScanMode>(local, MODE_KEY, modeSchema, 'inspect');
   const {
     state,
     dispatch,
@@ -155,11 +141,6 @@ export function ScanProvider({ children }: { children: ReactNode }) {
       ),
     [enqueue, mode],
   );
-
-  const setMode = useCallback((next: ScanMode) => {
-    storeMode(next);
-    setModeState(next);
-  }, []);
 
   const rescanInMode = useCallback(() => {
     const queued = queuedIds();
