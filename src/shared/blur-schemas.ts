@@ -336,3 +336,25 @@ export function blurDefaultsFrom(settings: unknown): Omit<typeof DEFAULT_BLUR, '
     quality: b.quality ?? DEFAULT_BLUR.quality,
   };
 }
+
+/** A box side within this many pixels of the photo's edge reaches it (detectors clip boxes there). */
+const EDGE_SLACK = 1;
+
+/**
+ * The sides where a face box reaches the photo's edge: a face the edge cuts. An ellipse region is
+ * square on those sides, from the box's centre line to the edge (the core renders it so, the
+ * editor outlines it so): the part of the face at the edge is never left to the ellipse's curve.
+ */
+export function cutSides(
+  box: readonly [number, number, number, number],
+  width: number,
+  height: number,
+): { left: boolean; top: boolean; right: boolean; bottom: boolean } {
+  const [x, y, w, h] = box;
+  return {
+    left: x < EDGE_SLACK,
+    top: y < EDGE_SLACK,
+    right: x + w > width - EDGE_SLACK,
+    bottom: y + h > height - EDGE_SLACK,
+  };
+}

@@ -1,4 +1,5 @@
 import sharp, { type OverlayOptions, type Sharp } from 'sharp';
+import { cutSides } from '../../../shared/blur-schemas';
 
 export type RedactStyle = 'blur' | 'pixelate' | 'solid';
 export type RedactShape = 'ellipse' | 'rect';
@@ -31,18 +32,55 @@ export function regionRect(box: Box, scale: number, width: number, height: numbe
 }
 
 /**
- * Whether a region's overlay paints the point (x, y): the rect regionRect gives, and for an
- * ellipse only the ellipse inscribed in that (clipped) rect, as ellipseMask draws it.
+ * Where one region paints, in image pixels. The ellipse is the one inscribed in the grown box
+ * before it is clipped, so a face near the edge keeps its whole width of cover up to the edge.
+ * A box that reaches an edge is a face the edge cuts: on that side the shape is square (cutSides),
+ * so no strip of the face between the ellipse's curve and the edge is left bare.
  */
-export function paintsPoint(
-  rect: NonNullable<ReturnType<typeof regionRect>>,
-  shape: RedactShape,
-): (x: number, y: number) => boolean {
-  const { left, top, width: w, height: h } = rect;
-  if (shape === 'rect') return (x, y) => x >= left && x < left + w && y >= top && y < top + h;
-  const cx = left + w / 2;
-  const cy = top + h / 2;
-  return (x, y) => ((x - cx) / (w / 2)) ** 2 + ((y - cy) / (h / 2)) ** 2 <= 1;
+export interface RegionGeometry {
+  /** What regionRect gives: the painted area's bounds inside the image. */
+  rect: NonNullable<ReturnType<typeof regionRect>>;
+  /** The ellipse's centre and radii (unclipped). */
+  cx: number;
+  cy: number;
+  rx: number;
+  ry: number;
+  /** The sides where the box reaches the image's edge. */
+  cut: { left: boolean; top: boolean; right: boolean; bottom: boolean };
+}
+
+export function regionGeometry(
+  box: Box,
+  scale: number,
+  width: number,
+  height: number,
+): RegionGeometry | null {
+  const rect = regionRect(box, scale, width, height);
+  if (!rect) return null;
+  const [x, y, w, h] = box;
+  return {
+    rect,
+    cx: x + w / 2,
+    cy: y + h / 2,
+    rx: (w * scale) / 2,
+    ry: (h * scale) / 2,
+    cut: cutSides(box, width, height),
+  };
+}
+
+/** Whether a region's overlay paints the point (x, y), as redactionOverlays draws it. */
+export function paintsPoint(g: RegionGeometry, shape: RedactShape): (x: number, y: number) => boolean {
+  const { left, top, width: w, height: h } = g.rect;
+  const inRect = (x: number, y: number) => x >= left && x < left + w && y >= top && y < top + h;
+  if (shape === 'rect') return inRect;
+  const { cx, cy, rx, ry, cut } = g;
+  return (x, y) =>
+    inRect(x, y) &&
+    (((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 <= 1 ||
+      (cut.left && x <= cx) ||
+      (cut.right && x >= cx) ||
+      (cut.top && y <= cy) ||
+      (cut.bottom && y >= cy));
 }
 
 /** One region as rendered: its box, the scale it grows by, its shape. */
@@ -65,8 +103,8 @@ export function paintedShare(
   grid = 16,
 ): number {
   const painters = regions.flatMap((r) => {
-    const rect = regionRect(r.box, r.scale, width, height);
-    return rect ? [paintsPoint(rect, r.shape)] : [];
+    const g = regionGeometry(r.box, r.scale, width, height);
+    return g ? [paintsPoint(g, r.shape)] : [];
   });
   const [fx, fy, fw, fh] = face;
   let inside = 0;
@@ -124,9 +162,19 @@ async function patchFor(
   return sharp(upBuf, { raw: { width: w, height: h, channels: 3 } }).blur(Math.max(1, Math.min(w, h) / 12));
 }
 
-function ellipseMask(w: number, h: number): Buffer {
+/** The ellipse (and the square sides where the box reaches an edge) in the clipped rect's pixels. */
+function ellipseMask(g: RegionGeometry): Buffer {
+  const { left, top, width: w, height: h } = g.rect;
+  const [cx, cy] = [g.cx - left, g.cy - top];
+  const sides = [
+    g.cut.left && `<rect x="0" y="0" width="${cx}" height="${h}"/>`,
+    g.cut.right && `<rect x="${cx}" y="0" width="${w - cx}" height="${h}"/>`,
+    g.cut.top && `<rect x="0" y="0" width="${w}" height="${cy}"/>`,
+    g.cut.bottom && `<rect x="0" y="${cy}" width="${w}" height="${h - cy}"/>`,
+  ].filter(Boolean);
   return Buffer.from(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><ellipse cx="${w / 2}" cy="${h / 2}" rx="${w / 2}" ry="${h / 2}" fill="#fff"/></svg>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><g fill="#fff">` +
+      `<ellipse cx="${cx}" cy="${cy}" rx="${g.rx}" ry="${g.ry}"/>${sides.join('')}</g></svg>`,
   );
 }
 
@@ -134,13 +182,12 @@ function ellipseMask(w: number, h: number): Buffer {
 export async function redactionOverlays(img: RawRgb, boxes: Box[], opts: RedactOptions) {
   const overlays: OverlayOptions[] = [];
   for (const box of boxes) {
-    const rect = regionRect(box, opts.scale, img.width, img.height);
-    if (!rect) continue;
+    const g = regionGeometry(box, opts.scale, img.width, img.height);
+    if (!g) continue;
+    const { rect } = g;
     let patch = (await patchFor(img, rect, opts.style)).ensureAlpha();
     if (opts.shape === 'ellipse') {
-      patch = sharp(await patch.png().toBuffer()).composite([
-        { input: ellipseMask(rect.width, rect.height), blend: 'dest-in' },
-      ]);
+      patch = sharp(await patch.png().toBuffer()).composite([{ input: ellipseMask(g), blend: 'dest-in' }]);
     }
     overlays.push({ input: await patch.png().toBuffer(), left: rect.left, top: rect.top });
   }

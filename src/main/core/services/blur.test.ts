@@ -626,6 +626,26 @@ describe('the self-check measures what the redaction really covers', () => {
     expect(r.selfCheck.facesStillDetected).toEqual([]);
   });
 
+  it('reports a face found in the photo that a neighbour’s region only half covers', async () => {
+    const { photo, truth } = await smallFaces();
+    const detected = await call<BlurDetectResult>('blur.detect', { source: { path: photo } });
+    const regions = detected.regions.map(({ matches: _, ...r }) => r);
+    const isFace0 = (b: Box) => overlapOfSmaller(b, truth[0]!) > 0.5;
+    const face0 = regions.find((r) => isFace0(r.box))!.box;
+    const [x, y, w, h] = face0;
+    // A region beside it that paints over its left half (IoU 0.25: not its own region); the
+    // regions of the faces around it stay, save those that reach into it.
+    const neighbour: Box = [Math.round(x - w), y, Math.round(1.5 * w), h];
+    const grown = ([bx, by, bw, bh]: Box): Box => [bx - 0.15 * bw, by - 0.15 * bh, 1.3 * bw, 1.3 * bh];
+    const apart = regions.filter((r) => overlapOfSmaller(grown(r.box), face0) === 0);
+    const r = await blurExport(photo, {
+      outDir: join(dir, 'cover-half'),
+      regions: [...apart, { box: neighbour, score: null, origin: 'manual' }],
+      shape: 'rect',
+    });
+    expect(reported(r, truth[0]!)).toBe(true);
+  });
+
   it('excuses a kept face found again, but not a face a small kept box merely sits on', async () => {
     const { photo, truth } = await smallFaces();
     const detected = await call<BlurDetectResult>('blur.detect', { source: { path: photo } });

@@ -101,16 +101,17 @@ function regionsOf(
 const smallFacePass = (minFace: number): DetectorOptions => ({ ...DEFAULT_DETECTOR, minFace });
 
 /**
- * Where blur.detect found faces in the last photos it looked at: boxes only, in memory, never
- * written, keyed by the photo's bytes (sha256) and smallest face. An export of the same photo
- * with the editor's regions then self-checks around these boxes and the regions, as an export
- * that detects for itself does, instead of searching the whole output again. Per engine, so two
- * cores in one process keep their own.
+ * Where blur.detect found faces in the last photos it looked at: boxes and scores only, in
+ * memory, never written, keyed by the photo's bytes (sha256) and smallest face. An export of the
+ * same photo with the editor's regions then self-checks around these boxes and the regions, as an
+ * export that detects for itself does, instead of searching the whole output again, and reports
+ * those faces the regions leave bare. Per engine, so two cores in one process keep their own.
  */
 const SEARCHED_KEPT = 64;
-const searchedBy = new WeakMap<object, Map<string, Box[]>>();
+type FoundFace = Pick<AnalysedFace, 'box' | 'score'>;
+const searchedBy = new WeakMap<object, Map<string, FoundFace[]>>();
 
-function searched(deps: WatchlistDeps): Map<string, Box[]> {
+function searched(deps: WatchlistDeps): Map<string, FoundFace[]> {
   let kept = searchedBy.get(deps.engine);
   if (!kept) searchedBy.set(deps.engine, (kept = new Map()));
   return kept;
@@ -119,10 +120,10 @@ function searched(deps: WatchlistDeps): Map<string, Box[]> {
 /** The cache's key: the same bytes searched for the same smallest face. */
 const searchedKey = (sha256: string, minFace: number) => `${sha256}:${minFace}`;
 
-function rememberSearched(deps: WatchlistDeps, key: string, boxes: Box[]): void {
+function rememberSearched(deps: WatchlistDeps, key: string, faces: FoundFace[]): void {
   const kept = searched(deps);
   kept.delete(key);
-  kept.set(key, boxes);
+  kept.set(key, faces);
   for (const oldest of kept.keys()) {
     if (kept.size <= SEARCHED_KEPT) break;
     kept.delete(oldest);
@@ -159,7 +160,7 @@ export async function detectForBlur(
   rememberSearched(
     deps,
     searchedKey(img.sha256, minFace),
-    faces.map((f) => f.box),
+    faces.map((f) => ({ box: f.box, score: f.score })),
   );
   return {
     file: img.file,
@@ -256,6 +257,8 @@ async function render(
 const COVERED_SHARE = 0.9;
 /** A face the self-check finds is the kept one when their boxes overlap this much (IoU). */
 const KEPT_IOU = 0.3;
+/** A face found in the photo and one found in the output are the same face from this overlap. */
+const SAME_FACE_IOU = 0.3;
 
 /** The blurred photo at full resolution, returned and never written (the before/after view). */
 export async function previewBlurred(deps: WatchlistDeps, input: PreviewInput): Promise<BlurPreviewResult> {
@@ -432,6 +435,9 @@ export async function exportBlurred(deps: WatchlistDeps, input: ExportInput): Pr
     let regions: BlurRegion[];
     // Where the self-check's small-face passes look; everywhere when the photo was not searched.
     let recheck: Box[] | undefined;
+    // The faces found in the photo itself, when it was searched: those the regions leave bare are
+    // reported whether or not the output's detection finds them again.
+    let foundBefore: FoundFace[] = [];
     if (input.regions) {
       img = await decodeFull(deps, input.source);
       stillImageOnly(img);
@@ -439,7 +445,10 @@ export async function exportBlurred(deps: WatchlistDeps, input: ExportInput): Pr
       regions = input.regions;
       // Faces blur.detect found in these very pixels (removed ones too), and every region given.
       const found = searched(deps).get(searchedKey(img.sha256, o.minFace));
-      if (found) recheck = [...found, ...regions.map((r) => r.box)];
+      if (found) {
+        recheck = [...found.map((f) => f.box), ...regions.map((r) => r.box)];
+        foundBefore = found;
+      }
     } else {
       // Faces are described only to find the kept subjects'; the export reports no matches.
       const found = await detectFaces(
@@ -455,6 +464,7 @@ export async function exportBlurred(deps: WatchlistDeps, input: ExportInput): Pr
       // searched: only around what they found (blurred, kept, or under `thresh`, which a
       // re-encode can nudge) can the output hold a face they did not report.
       recheck = found.faces.map((f) => f.box);
+      foundBefore = found.faces;
     }
     const bytes = await render(await fullPixels(deps, img), regions, o, o);
     const output = await writeNew(outDir, stemOf(img.file)!, ext, bytes, name !== undefined);
@@ -485,17 +495,24 @@ export async function exportBlurred(deps: WatchlistDeps, input: ExportInput): Pr
     // A threshold raised above the built-in one blurs fewer faces; the check still reports those
     // the built-in threshold would have blurred, so a raised --thresh never leaks them silently.
     const checkThresh = Math.min(o.thresh, DEFAULT_BLUR.thresh);
-    const facesStillDetected = after.faces
-      .filter(
-        (f) =>
-          f.score >= checkThresh &&
-          !blobInRegion(f) &&
-          !flicker(f) &&
-          // The kept face itself, found again (boxes vary: 0.42 seen on a 33 px face), not any
-          // face a kept box overlaps: a small kept box inside a big face excuses nothing.
-          !keptBoxes.some((k) => iou(k, f.box) >= KEPT_IOU),
-      )
+    // The kept face itself, found again (boxes vary: 0.42 seen on a 33 px face), not any face a
+    // kept box overlaps: a small kept box inside a big face excuses nothing.
+    const isKept = (f: FoundFace) => keptBoxes.some((k) => iou(k, f.box) >= KEPT_IOU);
+    const seenInOutput = after.faces
+      .filter((f) => f.score >= checkThresh && !blobInRegion(f) && !flicker(f) && !isKept(f))
       .map((f) => ({ box: f.box, score: f.score }));
+    // A face found in the photo that no region paints over is still there, even where the
+    // output's detection misses it (a neighbour's blur next to it lowered its score).
+    const leftBare = foundBefore.filter(
+      (f) =>
+        f.score >= checkThresh &&
+        !isKept(f) &&
+        // Its own region (an ellipse at scale 1 leaves its box's corners bare by design).
+        !painted.some((r) => iou(r.box, f.box) >= SAME_FACE_IOU) &&
+        paintedShare(f.box, painted, img.width, img.height) < COVERED_SHARE &&
+        !seenInOutput.some((g) => iou(g.box, f.box) >= SAME_FACE_IOU),
+    );
+    const facesStillDetected = [...seenInOutput, ...leftBare.map((f) => ({ box: f.box, score: f.score }))];
     const counts = {
       blurred: regions.filter((r) => r.origin !== 'kept').length,
       manual: regions.filter((r) => r.origin === 'manual').length,

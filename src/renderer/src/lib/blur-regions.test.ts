@@ -5,6 +5,7 @@ import {
   clampBox,
   countRegions,
   coverageBox,
+  coverageRadius,
   fromDetected,
   mergeRedetected,
   moveBox,
@@ -97,6 +98,22 @@ describe('blur regions', () => {
     expect(coverageBox({ box: [100, 100, 100, 100], origin: 'manual' }, 2, 1000, 1000)).toEqual([
       100, 100, 100, 100,
     ]);
+  });
+});
+
+describe('coverageRadius', () => {
+  it('outlines the ellipse inside the photo, square on the sides where the face box meets the edge', () => {
+    expect(coverageRadius({ box: [100, 100, 100, 100], origin: 'detected' }, 1.5, 1000, 1000)).toBe(
+      '50% 50% 50% 50% / 50% 50% 50% 50%',
+    );
+    // Cut by the left edge: grown 2× the box would start at -50; clipped, its ellipse keeps radius 100.
+    expect(coverageRadius({ box: [0, 100, 100, 100], origin: 'detected' }, 2, 1000, 1000)).toBe(
+      '0 66.66666666666666% 66.66666666666666% 0 / 0 50% 50% 0',
+    );
+    // Cut by the top and right edges: only the bottom-left corner is round.
+    expect(coverageRadius({ box: [900, 0, 100, 100], origin: 'manual' }, 2, 1000, 1000)).toBe(
+      '0 0 0 50% / 0 0 0 50%',
+    );
   });
 });
 

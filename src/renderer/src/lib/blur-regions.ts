@@ -1,4 +1,4 @@
-import type { BlurDetectResult, BlurRegion } from '../../../shared/blur-schemas';
+import { cutSides, type BlurDetectResult, type BlurRegion } from '../../../shared/blur-schemas';
 import type { Box } from '../../../shared/schemas';
 
 /** One region as the editor holds it; edits stay here until the photo is exported. */
@@ -201,4 +201,32 @@ export function coverageBox(
   const right = Math.min(width, cx + (w * s) / 2);
   const bottom = Math.min(height, cy + (h * s) / 2);
   return [left, top, right - left, bottom - top];
+}
+
+/**
+ * CSS border-radius that outlines an ellipse region as the core renders it on `coverageBox`: the
+ * ellipse of the grown box, square on the sides where the face box reaches the photo's edge
+ * (cutSides). Radii in % of the (clipped) coverage box.
+ */
+export function coverageRadius(
+  r: Pick<EditRegion, 'box' | 'origin'>,
+  scale: number,
+  width: number,
+  height: number,
+): string {
+  const s = r.origin === 'manual' ? 1 : scale;
+  const [, , cw, ch] = coverageBox(r, scale, width, height);
+  const cut = cutSides(r.box, width, height);
+  const rx = cw > 0 ? Math.min(100, ((r.box[2] * s) / 2 / cw) * 100) : 50;
+  const ry = ch > 0 ? Math.min(100, ((r.box[3] * s) / 2 / ch) * 100) : 50;
+  // Corners clockwise from the top left; a corner next to a cut side is square.
+  const round = [
+    !cut.left && !cut.top,
+    !cut.top && !cut.right,
+    !cut.right && !cut.bottom,
+    !cut.bottom && !cut.left,
+  ];
+  const h = round.map((on) => (on ? `${rx}%` : '0')).join(' ');
+  const v = round.map((on) => (on ? `${ry}%` : '0')).join(' ');
+  return `${h} / ${v}`;
 }

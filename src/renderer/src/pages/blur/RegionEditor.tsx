@@ -14,6 +14,7 @@ import {
   boxFromPoints,
   CORNERS,
   coverageBox,
+  coverageRadius,
   keptSubject,
   moveBox,
   regionState,
@@ -184,8 +185,14 @@ export function RegionEditor({
           <div key={r.id}>
             {state === 'blurred' && (
               <div
-                className={cx(classes.coverage, options.shape === 'ellipse' && classes.ellipse)}
-                style={pctStyle(coverageBox(shown, options.scale, W, H), W, H)}
+                className={classes.coverage}
+                style={{
+                  ...pctStyle(coverageBox(shown, options.scale, W, H), W, H),
+                  ...(options.shape === 'ellipse' && {
+                    borderRadius: coverageRadius(shown, options.scale, W, H),
+                  }),
+                }}
+                data-testid="blur-coverage"
               />
             )}
             <div
