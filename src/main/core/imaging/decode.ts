@@ -122,6 +122,38 @@ function classify(err: unknown, file: string, limits: DecodeLimits, bytes: Uint8
 }
 
 /**
+ * sharp on an image's bytes as every decode opens it: the pixel limit, and a damaged file refused
+ * only when truncated (a warning such as "premature end of data segment" still decodes).
+ */
+const openImage = (bytes: Uint8Array, limits: DecodeLimits) =>
+  sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'truncated', sequentialRead: true });
+
+/**
+ * The photo's oriented RGB pixels at full resolution (for rendering an export): the decoded ones
+ * when they were not scaled down, else the bytes decoded again the same way.
+ */
+export async function fullResolutionRgb(
+  img: DecodedImage,
+  limits: DecodeLimits,
+): Promise<{ data: Buffer; width: number; height: number }> {
+  if (img.scale === 1) {
+    const d = img.rgb.data;
+    return { data: Buffer.from(d.buffer, d.byteOffset, d.byteLength), width: img.width, height: img.height };
+  }
+  try {
+    const { data, info } = await openImage(img.bytes, limits)
+      .rotate()
+      .toColourspace('srgb')
+      .flatten({ background: FLATTEN_BACKGROUND })
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    return { data, width: info.width, height: info.height };
+  } catch (err) {
+    throw classify(err, img.file, limits, img.bytes);
+  }
+}
+
+/**
  * Decodes once: reads the bytes, applies EXIF orientation, enforces the limits and returns
  * RGB pixels. Every failure is a VigilError with a stable code.
  */
@@ -132,8 +164,7 @@ export async function decodeImage(
   const { file, bytes } = await readSource(source, limits);
   if (bytes.length === 0) throw new VigilError('NOT_AN_IMAGE', `${basename(file)} is empty`, { file });
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const open = () =>
-    sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'truncated', sequentialRead: true });
+  const open = () => openImage(bytes, limits);
   try {
     const meta = await open().metadata();
     const width = meta.autoOrient?.width ?? meta.width;

@@ -457,6 +457,25 @@ describe('blur and export', () => {
   });
 });
 
+describe('a photo larger than the analysed copy', () => {
+  it('exports a JPEG with a harmless decoder warning, as the analysis decoded it', async () => {
+    // Wider than the 4096-px analysed copy, so the export decodes the bytes again at full size.
+    const [w, h] = [4200, 300];
+    const noise = Buffer.alloc(w * h * 3);
+    for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24;
+    const jpeg = await sharp(noise, { raw: { width: w, height: h, channels: 3 } })
+      .jpeg()
+      .toBuffer();
+    // "Corrupt JPEG data: premature end of data segment": a warning that still decodes.
+    jpeg.fill(0xff, jpeg.length >> 1, (jpeg.length >> 1) + 64);
+    const file = join(dir, 'warning.jpg');
+    writeFileSync(file, jpeg);
+    const r = await blurExport(file, { outDir: join(dir, 'warning-out') });
+    expect(r.width).toBe(w);
+    expect((await sharp(r.output).metadata()).width).toBe(w);
+  });
+});
+
 describe('blur with the editor’s regions', () => {
   it('blurs what is listed: a removed face stays sharp, a manual region is blurred, a kept one stays', async () => {
     const photo = sampleImage(5);

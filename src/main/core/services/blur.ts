@@ -25,7 +25,7 @@ import {
 import { VigilError } from '../../../shared/errors';
 import type { ImageSource } from '../../../shared/schemas';
 import { iou } from '../imaging/boxes';
-import { decodeImage, FLATTEN_BACKGROUND, type DecodedImage } from '../imaging/decode';
+import { decodeImage, fullResolutionRgb, type DecodedImage } from '../imaging/decode';
 import {
   paintedShare,
   redactionOverlays,
@@ -171,22 +171,6 @@ export async function detectForBlur(
   };
 }
 
-/** Oriented RGB pixels at full resolution: the analysed ones when the photo was not scaled down. */
-async function fullPixels(deps: WatchlistDeps, img: DecodedImage): Promise<RawRgb> {
-  if (img.scale === 1) {
-    const d = img.rgb.data;
-    return { data: Buffer.from(d.buffer, d.byteOffset, d.byteLength), width: img.width, height: img.height };
-  }
-  const { data, info } = await sharp(img.bytes, { limitInputPixels: deps.limits.maxPixels })
-    .rotate()
-    .toColourspace('srgb')
-    // As decodeImage: what transparency hides stays hidden in the export.
-    .flatten({ background: FLATTEN_BACKGROUND })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return { data, width: info.width, height: info.height };
-}
-
 /**
  * Blur exports one still image: an animated GIF / WebP or a multi-page TIFF would lose every
  * frame but the first without a word, so it is refused instead.
@@ -266,7 +250,7 @@ export async function previewBlurred(deps: WatchlistDeps, input: PreviewInput): 
   const img = await decodeFull(deps, input.source);
   stillImageOnly(img);
   checkRegions(input.regions, img.width, img.height);
-  const bytes = await render(await fullPixels(deps, img), input.regions, o, o);
+  const bytes = await render(await fullResolutionRgb(img, deps.limits), input.regions, o, o);
   return {
     file: img.file,
     width: img.width,
@@ -466,7 +450,7 @@ export async function exportBlurred(deps: WatchlistDeps, input: ExportInput): Pr
       recheck = found.faces.map((f) => f.box);
       foundBefore = found.faces;
     }
-    const bytes = await render(await fullPixels(deps, img), regions, o, o);
+    const bytes = await render(await fullResolutionRgb(img, deps.limits), regions, o, o);
     const output = await writeNew(outDir, stemOf(img.file)!, ext, bytes, name !== undefined);
 
     // Self-check on what was written: boxes only (describing them would change no verdict).
