@@ -561,6 +561,33 @@ test('blur exports every good file, reports the bad one, and exits 1', async () 
   expect(jobs.json()).toMatchObject({ code: 'BAD_INPUT', message: expect.stringMatching(/--jobs/) });
 });
 
+test('blur: a photo whose name leaves no usable output name fails alone; the photos after it are written', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-blank-'));
+  const grey = sharp({ create: { width: 64, height: 48, channels: 3, background: '#777' } }).png();
+  await grey.toFile(join(dir, ' .png'));
+  await grey.toFile(join(dir, 'after.png'));
+  const out = join(dir, 'out');
+  const r = vigil([
+    'blur',
+    join(dir, ' .png'),
+    join(dir, 'after.png'),
+    '--pattern',
+    '{name}',
+    '--jobs',
+    '1',
+    '--out',
+    out,
+    '--json',
+    '--data',
+    data,
+  ]);
+  expect(r.code).toBe(1);
+  const [blank, after] = r.json().results;
+  expect(blank.error).toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining('" .png"') });
+  expect(after.output).toBe(join(out, 'after.jpg'));
+  expect(existsSync(after.output)).toBe(true);
+});
+
 test('blur --jobs numbers photos of the same name in input order, not in the order they finish', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-names-'));
   for (const sub of ['a', 'b', 'out']) mkdirSync(join(dir, sub));

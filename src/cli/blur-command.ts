@@ -162,10 +162,10 @@ export function addBlurCommand(
               },
               summary: (n, total) => `${n} of ${total} blurred files still show a detectable face`,
             },
-            // A bad output folder or name pattern fails the whole command rather than every file.
-            fatal: (shape) =>
-              (OUTPUT_ERROR_CODES as readonly string[]).includes(shape.code) ||
-              (shape.code === 'BAD_INPUT' && shape.message.startsWith('The file name pattern')),
+            // A bad output folder fails the whole command rather than every file. (A pattern that
+            // gives no name at all was refused above; one photo's name that leaves nothing usable
+            // fails that photo only.)
+            fatal: (shape) => (OUTPUT_ERROR_CODES as readonly string[]).includes(shape.code),
             jobs: workers,
           },
         );

@@ -407,9 +407,11 @@ export async function exportBlurred(deps: WatchlistDeps, input: ExportInput): Pr
       style: o.style,
     });
   if (stemOf(file) === null) {
-    throw new VigilError('BAD_INPUT', `The file name pattern ${input.pattern ?? ''} gives no usable name`, {
-      pattern: input.pattern,
-    });
+    throw new VigilError(
+      'BAD_INPUT',
+      `The file name pattern ${input.pattern ?? DEFAULT_BLUR.pattern} gives no usable name for ${JSON.stringify(basename(file.replace(/\\/g, '/')))}`,
+      { file, pattern: input.pattern },
+    );
   }
   keptSubjectsExist(deps, keep);
   const outDir = await prepareOutDir(input.outDir, deps.store.dir);
