@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { VigilError, type ErrorCode } from '../../../shared/errors';
 import type { ImageSource } from '../../../shared/schemas';
 import { sampleImage, tempDir } from '../test-support';
-import { decodeImage, DEFAULT_LIMITS, isHevcHeif, type DecodeLimits } from './decode';
+import { analysisScale, decodeImage, DEFAULT_LIMITS, isHevcHeif, type DecodeLimits } from './decode';
 
 async function codeOf(source: ImageSource, limits?: Partial<DecodeLimits>): Promise<ErrorCode> {
   const err = await decodeImage(source, { ...DEFAULT_LIMITS, ...limits }).then(
@@ -307,5 +307,19 @@ describe('decodeImage', () => {
     const small = await decodeImage({ path: file }, { ...DEFAULT_LIMITS, maxSide: 600 });
     expect([small.rgb.width, small.rgb.height]).toEqual([600, 400]);
     expect(small.scale).toBe(10);
+  });
+
+  it('keeps a panorama at full resolution up to the pixels of a 3:2 photo at maxSide', () => {
+    expect(analysisScale(12000, 800, 4096)).toBe(1);
+    expect(analysisScale(800, 12000, 4096)).toBe(1);
+    // 16 MP in a strip: down to 4096 × 2731's pixels, still 3× wider than maxSide.
+    const s = analysisScale(16000, 1000, 4096);
+    expect((16000 / s) * (1000 / s)).toBeCloseTo(4096 * 4096 * (2 / 3), -3);
+    expect(16000 / s).toBeGreaterThan(13000);
+    // 3:2 and squarer: the longest side to maxSide, as before.
+    expect(analysisScale(6000, 4000, 4096)).toBeCloseTo(6000 / 4096, 3);
+    expect(analysisScale(8000, 6000, 4096)).toBe(8000 / 4096);
+    expect(analysisScale(5000, 5000, 4096)).toBe(5000 / 4096);
+    expect(analysisScale(4000, 3000, 4096)).toBe(1);
   });
 });
