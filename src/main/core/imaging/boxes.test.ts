@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Box, searchAreas } from './boxes';
+import { clipBox, type Box, searchAreas } from './boxes';
 
 const boxesOf = (...args: Parameters<typeof searchAreas>): Box[] => searchAreas(...args).map((a) => a.box);
 
@@ -72,5 +72,15 @@ describe('searchAreas', () => {
   it('gives nothing for no boxes, and drops a box wholly outside the image', () => {
     expect(boxesOf([], pad(10), 100, 100)).toEqual([]);
     expect(boxesOf([[200, 200, 10, 10]], pad(0), 100, 100)).toEqual([]);
+  });
+});
+
+describe('clipBox', () => {
+  it('cuts a box to the image, keeping at least one pixel', () => {
+    expect(clipBox([1696, -10, 96, 73], 2000, 1000)).toEqual([1696, 0, 96, 63]);
+    expect(clipBox([-20, 10, 50, 50], 100, 100)).toEqual([0, 10, 30, 50]);
+    expect(clipBox([80, 90, 50, 50], 100, 100)).toEqual([80, 90, 20, 10]);
+    expect(clipBox([10, 10, 20, 20], 100, 100)).toEqual([10, 10, 20, 20]);
+    expect(clipBox([120, 10, 20, 20], 100, 100)).toEqual([99, 10, 1, 20]);
   });
 });

@@ -6,7 +6,7 @@ import type { DetectorOptions } from '../engine/face-detector';
 import { decodeImage, type DecodedImage, type DecodeLimits } from '../imaging/decode';
 import { jpegOf } from '../imaging/encode';
 import { faceCropJpeg } from '../imaging/face-crop';
-import { type Box, sameBox } from '../imaging/boxes';
+import { clipBox, type Box, sameBox } from '../imaging/boxes';
 import type { SeenFace, Store } from '../store/store';
 import type { NotePhoto } from '../store/history-log';
 
@@ -104,7 +104,7 @@ export async function detectFaces(
   const t2 = performance.now();
   const faces: AnalysedFace[] = raw
     .map((f) => ({
-      box: scaleBox(f.box, img.scale),
+      box: clipBox(scaleBox(f.box, img.scale), img.width, img.height),
       score: f.score,
       landmarks: f.landmarks.map(
         ([x, y]) => [Math.round(x * img.scale), Math.round(y * img.scale)] as [number, number],
