@@ -11,7 +11,14 @@ export async function imageBatch(
   inputs: string[],
   jobs: unknown,
 ): Promise<{ files: string[]; workers: number }> {
-  const files = await expandInputs(inputs);
+  const { files, skipped } = await expandInputs(inputs);
+  if (skipped.length) {
+    const shown = skipped.slice(0, 3).map((f) => basename(f));
+    process.stderr.write(
+      `vigil: ${skipped.length} file${skipped.length === 1 ? '' : 's'} in the folders left out ` +
+        `(not a photo by name, hidden, or a link to a folder): ${shown.join(', ')}${skipped.length > 3 ? ', …' : ''}\n`,
+    );
+  }
   if (files.length === 0)
     throw new CliFailure({ code: 'BAD_INPUT', message: 'No image files found in the given paths' });
   return { files, workers: jobsFor(jobs, files.length) };

@@ -1,4 +1,5 @@
 import type { DropzoneProps } from '@mantine/dropzone';
+import { IMAGE_EXTENSIONS } from '../../../shared/image-files';
 import type { ImageSource } from '../../../shared/schemas';
 
 /** A file the user gave us, and whether it was found by walking a folder (those are filtered). */
@@ -9,19 +10,6 @@ export interface PickedFile {
   fromFolder: boolean;
 }
 
-export const IMAGE_EXTENSIONS = [
-  'jpg',
-  'jpeg',
-  'png',
-  'webp',
-  'gif',
-  'tif',
-  'tiff',
-  'avif',
-  'heic',
-  'heif',
-  'bmp',
-] as const;
 
 const IMAGE_TYPES = new Set([
   'image/jpeg',
