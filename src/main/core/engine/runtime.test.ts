@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dropNestedDuplicates } from '../imaging/boxes';
-import { sameFaceFound } from './runtime';
+import { coveringBox, sameFaceFound } from './runtime';
 
 describe('dropNestedDuplicates', () => {
   const face = (box: [number, number, number, number], score: number) => ({ box, score, boxScore: score });
@@ -33,5 +33,20 @@ describe('sameFaceFound', () => {
     expect(sameFaceFound(pipeline, [406, 441, 145, 142])).toBe(false);
     // Nearly the same box either way round.
     expect(sameFaceFound([100, 100, 50, 50], [104, 102, 50, 52])).toBe(true);
+  });
+});
+
+describe('coveringBox', () => {
+  const pipeline = { box: [269, 405, 359, 359] as const, score: 0.78 };
+  it('covers a surer recall box of the same face too (an upside-down face the pipeline boxed off)', () => {
+    expect(coveringBox(pipeline, { box: [266.6, 336.1, 370.1, 369.3], score: 0.95 })).toEqual([
+      266, 336, 371, 428,
+    ]);
+  });
+  it('covers a less sure recall box when a quarter of it or more lies outside', () => {
+    expect(coveringBox(pipeline, { box: [269, 305, 359, 359], score: 0.6 })).toEqual([269, 305, 359, 459]);
+  });
+  it('keeps the pipeline box when the recall box agrees with it and is no surer', () => {
+    expect(coveringBox(pipeline, { box: [275, 410, 350, 350], score: 0.7 })).toEqual([269, 405, 359, 359]);
   });
 });

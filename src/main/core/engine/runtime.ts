@@ -367,7 +367,11 @@ export class EngineRuntime {
     const faces = await this.pipelineFaces(image, describe);
     if (!recall) return faces;
     for (const d of await this.detectBoxes(image, recall)) {
-      if (faces.some((f) => sameFaceFound(f.box, d.box))) continue;
+      const same = faces.find((f) => sameFaceFound(f.box, d.box));
+      if (same) {
+        same.box = coveringBox(same, d);
+        continue;
+      }
       faces.push({
         box: d.box.map(round) as [number, number, number, number],
         score: round(d.score, 4),
@@ -454,6 +458,32 @@ const CONFIRM_MARGIN = 0.2;
  */
 export function sameFaceFound(pipeline: Box, small: Box): boolean {
   return iou(pipeline, small) >= 0.5 || shareInside(small, pipeline) >= 0.9;
+}
+
+/**
+ * A recall box of a face the pipeline found, less than this share of it inside the pipeline's
+ * box, widens that box to both (detectors' boxes of one face agree to about 0.8–1).
+ */
+const OWN_BOX_SHARE = 0.75;
+
+/**
+ * The box blur hides for a pipeline face that a recall detector also found: the recall box, when
+ * surer or well outside the pipeline's, is covered too. The pipeline's detector can take an
+ * upside-down face for an upright one (0.78) and box it 0.2 of its height off, where the turned
+ * view boxes it right (0.95).
+ */
+export function coveringBox(
+  pipeline: { box: Box; score: number },
+  recall: { box: Box; score: number },
+): [number, number, number, number] {
+  const [a, b] = [pipeline.box, recall.box];
+  if (recall.score <= pipeline.score && shareInside(b, a) >= OWN_BOX_SHARE) return [a[0], a[1], a[2], a[3]];
+  // Whole pixels, rounded outwards.
+  const x = Math.floor(Math.min(a[0], b[0]));
+  const y = Math.floor(Math.min(a[1], b[1]));
+  const right = Math.ceil(Math.max(a[0] + a[2], b[0] + b[2]));
+  const bottom = Math.ceil(Math.max(a[1] + a[3], b[1] + b[3]));
+  return [x, y, right - x, bottom - y];
 }
 
 /** The candidates' options: every region from CANDIDATE_SCORE gets the second look. */
