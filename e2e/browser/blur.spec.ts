@@ -104,6 +104,16 @@ test('edit the regions of a photo, compare, and export it without its EXIF and G
   expect(meta.xmp).toBeUndefined();
   expect([meta.width, meta.height]).toEqual([1920, 1398]);
   expect(readFileSync(output!).includes(Buffer.from('secret place'))).toBe(false);
+  await expect(page.getByTestId('blur-results-check-hint')).toBeVisible();
+
+  // Dismissing the results keeps the leak marked on the photo: the copy on disk still shows it.
+  await page.getByTestId('blur-results').getByRole('button', { name: 'Dismiss' }).click();
+  await expect(page.getByTestId('blur-results')).toHaveCount(0);
+  await expect(page.getByTestId('blur-leak').first()).toBeVisible();
+  // An edit since the export: the copy on disk lacks it, so the photo counts as not exported.
+  await manual.click();
+  await expect(manual).toHaveAttribute('data-state', 'removed');
+  await expect(page.getByTestId('blur-leak')).toHaveCount(0);
 });
 
 test('with the keyboard alone a region is added, moved, resized and deleted', async ({ page }) => {

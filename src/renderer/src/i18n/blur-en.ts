@@ -135,13 +135,15 @@ const blurEn = {
     leaks_one: '{{count}} face still detectable',
     leaks_many: '{{count}} faces still detectable',
     leaks_other: '{{count}} faces still detectable',
-    clean: 'No face detectable',
-    cleanButKept: 'No other face detectable',
+    clean: 'No face found again',
+    cleanButKept: 'No other face found again',
     colPhoto: 'Photo',
     colBlurred: 'Blurred',
     colManual: 'Of which drawn',
     colKept: 'Kept',
     colCheck: 'Self-check',
+    checkHint:
+      'The self-check looks for faces again in each copy; it cannot see a face the detectors miss (cut by the edge, turned away, very small). Look at every copy before sharing it.',
     status: {
       queued: 'Waiting',
       exporting: 'Exporting…',

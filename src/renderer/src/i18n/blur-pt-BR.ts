@@ -137,13 +137,15 @@ const blurPtBR: BlurTranslation = {
     leaks_one: '{{count}} rosto ainda detectável',
     leaks_many: '{{count}} rostos ainda detectáveis',
     leaks_other: '{{count}} rostos ainda detectáveis',
-    clean: 'Nenhum rosto detectável',
-    cleanButKept: 'Nenhum outro rosto detectável',
+    clean: 'Nenhum rosto encontrado de novo',
+    cleanButKept: 'Nenhum outro rosto encontrado de novo',
     colPhoto: 'Foto',
     colBlurred: 'Desfocados',
     colManual: 'Desenhados',
     colKept: 'Mantidos',
     colCheck: 'Autoverificação',
+    checkHint:
+      'A autoverificação procura rostos de novo em cada cópia; não vê um rosto que os detectores não encontram (cortado pela borda, de costas, muito pequeno). Olhe cada cópia antes de compartilhá-la.',
     status: {
       queued: 'Aguardando',
       exporting: 'Exportando…',

@@ -10,7 +10,6 @@ export interface PickedFile {
   fromFolder: boolean;
 }
 
-
 const IMAGE_TYPES = new Set([
   'image/jpeg',
   'image/png',

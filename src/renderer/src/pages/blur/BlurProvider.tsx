@@ -179,7 +179,12 @@ function reducer(state: State, action: Action): State {
     case 'select':
       return { ...state, selectedId: action.id };
     case 'regions':
-      return patchItem(state, action.id, (it) => ({ regions: action.update(it.regions) }));
+      // An exported photo edited since: its copy on disk no longer shows these regions, so it
+      // counts as not exported again (the leave warning asks, the list drops its check).
+      return patchItem(state, action.id, (it) => ({
+        regions: action.update(it.regions),
+        ...(it.exported?.status === 'done' && { exported: undefined }),
+      }));
     case 'exportStart': {
       const ids = new Set(action.ids);
       const unreadable = new Set(action.unreadable);
@@ -243,10 +248,14 @@ function reducer(state: State, action: Action): State {
         },
       };
     case 'dismissBatch':
+      // A copy that still shows a face keeps its mark on the photo: dismissing the table must
+      // not hide that the file on disk is not safe to share.
       return {
         ...state,
         batch: null,
-        items: state.items.map((it) => (it.exported ? { ...it, exported: undefined } : it)),
+        items: state.items.map((it) =>
+          it.exported && !stillShowsFace(it) ? { ...it, exported: undefined } : it,
+        ),
       };
     case 'remove': {
       const items = state.items.filter((it) => it.id !== action.id);
@@ -261,6 +270,10 @@ function reducer(state: State, action: Action): State {
       return initialState;
   }
 }
+
+/** An exported copy whose self-check still finds a face. */
+const stillShowsFace = (it: BlurItem): boolean =>
+  (it.exported?.result?.selfCheck.facesStillDetected.length ?? 0) > 0;
 
 /** Whether an export can be tried: not when detection already found the file unreadable. */
 export const isExportable = (item: BlurItem): boolean => item.status !== 'error';

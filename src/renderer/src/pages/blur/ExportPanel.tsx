@@ -277,9 +277,13 @@ export function BatchResults() {
   const { items, batch, dismissBatch } = useBlur();
   const box = useRef<HTMLDivElement>(null);
   const finished = !!batch?.finished;
-  // The results are under the photo: bring them into view when a batch ends, or it ends unseen.
+  // The results are under the photo: bring them into view when a batch ends, or it ends unseen;
+  // not when the page is opened again on a batch that ended before.
+  const wasFinished = useRef(finished);
   useEffect(() => {
-    if (finished) box.current?.scrollIntoView({ behavior: 'smooth', block: 'nearest' });
+    if (finished && !wasFinished.current)
+      box.current?.scrollIntoView({ behavior: 'smooth', block: 'nearest' });
+    wasFinished.current = finished;
   }, [finished]);
   if (!batch) return null;
   const rows = items.filter((it) => it.exported);
@@ -339,6 +343,11 @@ export function BatchResults() {
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
+      )}
+      {done.length > 0 && (
+        <Text size="xs" c="dimmed" data-testid="blur-results-check-hint">
+          {t('blur.export.checkHint')}
+        </Text>
       )}
     </Stack>
   );

@@ -89,7 +89,13 @@ export function OptionsPanel({ subjects }: { subjects: { value: string; label: s
             data={subjects}
             value={options.keep}
             onChange={(keep) => setOptions({ keep })}
-            placeholder={subjects.length ? t('blur.options.keepNone') : t('blur.options.keepEmpty')}
+            placeholder={
+              options.keep.length
+                ? undefined
+                : subjects.length
+                  ? t('blur.options.keepNone')
+                  : t('blur.options.keepEmpty')
+            }
             disabled={subjects.length === 0}
             searchable
             filter={foldedOptionsFilter}
