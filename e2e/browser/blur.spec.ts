@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import sharp from 'sharp';
@@ -240,6 +240,25 @@ test('on a 1024 × 700 window the photo keeps most of the width, the options go 
   expect(editor!.width).toBeGreaterThan(450);
   const options = await page.getByTestId('blur-export').boundingBox();
   expect(options!.y).toBeGreaterThan(editor!.y + editor!.height);
+});
+
+test('a long file name ends in an ellipsis: every photo keeps its remove button inside the list', async ({
+  page,
+}, info) => {
+  await openBlur(page);
+  const long = info.outputPath(
+    'a-very-long-file-name-from-the-camera-roll-2026-12-03-holiday-party-group.jpg',
+  );
+  copyFileSync(join(SAMPLES, 'sample2.jpg'), long);
+  await drop(page, [long, join(SAMPLES, 'sample3.jpg')]);
+  const list = (await page.getByTestId('blur-photos').boundingBox())!;
+  expect(list.width).toBeLessThan(260);
+  const removes = page.getByTestId('blur-photos').getByRole('button', { name: 'Remove from the list' });
+  await expect(removes).toHaveCount(2);
+  for (const b of await removes.all()) {
+    const box = (await b.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(list.x + list.width + 1);
+  }
 });
 
 test('in a browser tab, leaving the page asks first while photos are not exported', async ({ page }) => {

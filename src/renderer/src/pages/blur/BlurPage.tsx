@@ -54,7 +54,13 @@ function PhotoList() {
   const { t } = useTranslation();
   const { items, selected, select, remove, options, keepIds, batch } = useBlur();
   return (
-    <ScrollArea.Autosize mah="calc(100vh - 200px)" type="auto" scrollbars="y" offsetScrollbars>
+    <ScrollArea.Autosize
+      mah="calc(100vh - 200px)"
+      type="auto"
+      scrollbars="y"
+      offsetScrollbars
+      classNames={{ content: classes.listContent }}
+    >
       <Stack gap={2} data-testid="blur-photos">
         {items.map((item) => {
           const counts = item.status === 'ready' ? countRegions(item.regions, options.thresh, keepIds) : null;
