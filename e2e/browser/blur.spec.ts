@@ -179,6 +179,11 @@ test('a batch leaves out and reports the unreadable file and exports the others;
     'OUTPUT_DIR_INVALID',
     { timeout: 60_000 },
   );
+  // The photos it stopped say why, not "Cancelled": nobody cancelled them.
+  const stopped = page.locator('[data-testid="blur-result"][data-status="error"]');
+  await expect(stopped).toHaveCount(2);
+  await expect(stopped.first()).toHaveAttribute('data-code', 'OUTPUT_DIR_INVALID');
+  await expect(page.locator('[data-testid="blur-result"][data-status="cancelled"]')).toHaveCount(0);
 
   const out = info.outputPath('batch');
   await page.getByTestId('blur-outdir').fill(out);
@@ -219,10 +224,21 @@ test('another smallest face: photos already looked at are looked at again, keepi
   await page.getByTestId('blur-min-face').click();
   await page.getByRole('option', { name: '48 px' }).click();
   await expect(page.getByTestId('blur-stale')).toContainText('1 photo');
+  // Meanwhile the photo and its regions stay on screen: the photo never leaves 'ready'.
+  await page.getByTestId('blur-photo').evaluate((el) => {
+    const seen: string[] = [];
+    (window as unknown as { seenStatus: string[] }).seenStatus = seen;
+    new MutationObserver(() => seen.push(el.getAttribute('data-status') ?? '')).observe(el, {
+      attributeFilter: ['data-status', 'data-again'],
+    });
+  });
   await page.getByTestId('blur-redetect').click();
   await expect(page.getByTestId('blur-stale')).toHaveCount(0);
   await expect(page.getByTestId('blur-photo')).toHaveAttribute('data-min-face', '48');
   await expect(page.getByTestId('blur-photo')).toHaveAttribute('data-status', 'ready');
+  const seen = await page.evaluate(() => (window as unknown as { seenStatus: string[] }).seenStatus);
+  expect(seen.length).toBeGreaterThan(0);
+  expect(seen.every((s) => s === 'ready')).toBe(true);
   // The same five faces (all larger than 48 px), and the one the user removed stays removed.
   await expect(regions).toHaveCount(5);
   await expect(page.locator('[data-testid="blur-region"][data-state="removed"]')).toHaveCount(1);

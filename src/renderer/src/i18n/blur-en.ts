@@ -36,7 +36,7 @@ const blurEn = {
     '{{count}} faces are still detectable in the exported file (dashed in red): add regions over them and export again.',
   leakNotice_other:
     '{{count}} faces are still detectable in the exported file (dashed in red): add regions over them and export again.',
-  leakTitle: 'Still detectable in the exported file',
+  leakTitle: 'Still detectable in the exported file (score {{score}})',
   zoomIn: 'Zoom in (+)',
   zoomOut: 'Zoom out (−)',
   zoomActual: 'Actual pixels (1:1)',
@@ -66,6 +66,7 @@ const blurEn = {
     unkeep: 'Blur this face after all (K)',
     manualWhat: 'Region drawn by hand',
     faceWhat: 'Face, score {{score}}',
+    under: 'Under the detection threshold ({{score}}): not blurred',
     title: {
       blurred: '{{what}}: blurred. Click to remove it.',
       kept: '{{what}}: kept visible.',
@@ -94,7 +95,7 @@ const blurEn = {
     styles: { blur: 'Blur', pixelate: 'Pixelate', solid: 'Solid' },
     shape: 'Shape',
     shapes: { ellipse: 'Ellipse', rect: 'Rectangle' },
-    scale: 'Region size: ×{{value}}',
+    scale: 'Region size: {{value}}×',
     scaleHint: 'Grows detected boxes; drawn regions stay as drawn.',
     scaleAria: 'Region size',
   },
@@ -110,6 +111,7 @@ const blurEn = {
     patternHint:
       '{name} the original’s name, {date} today, {style} the style. The extension is added. A file name can name a person: leave {name} out and the copies are numbered.',
     patternInvalid: 'Use no slashes and only {name}, {date} and {style}.',
+    patternEmpty: 'Give a file name pattern, such as {name}.blurred.',
     patternExample: 'For example {{name}}',
     button_zero: 'Export photos',
     button_one: 'Export {{formatted}} photo',

@@ -38,7 +38,7 @@ const blurPtBR: BlurTranslation = {
     '{{count}} rostos ainda são detectáveis no arquivo exportado (tracejados em vermelho): adicione regiões sobre eles e exporte de novo.',
   leakNotice_other:
     '{{count}} rostos ainda são detectáveis no arquivo exportado (tracejados em vermelho): adicione regiões sobre eles e exporte de novo.',
-  leakTitle: 'Ainda detectável no arquivo exportado',
+  leakTitle: 'Ainda detectável no arquivo exportado (pontuação {{score}})',
   zoomIn: 'Aproximar (+)',
   zoomOut: 'Afastar (−)',
   zoomActual: 'Pixels reais (1:1)',
@@ -68,6 +68,7 @@ const blurPtBR: BlurTranslation = {
     unkeep: 'Desfocar este rosto mesmo assim (K)',
     manualWhat: 'Região desenhada à mão',
     faceWhat: 'Rosto, pontuação {{score}}',
+    under: 'Abaixo do limiar de detecção ({{score}}): não desfocado',
     title: {
       blurred: '{{what}}: desfocado. Clique para removê-lo.',
       kept: '{{what}}: mantido visível.',
@@ -96,7 +97,7 @@ const blurPtBR: BlurTranslation = {
     styles: { blur: 'Desfoque', pixelate: 'Pixelizar', solid: 'Sólido' },
     shape: 'Forma',
     shapes: { ellipse: 'Elipse', rect: 'Retângulo' },
-    scale: 'Tamanho da região: ×{{value}}',
+    scale: 'Tamanho da região: {{value}}×',
     scaleHint: 'Aumenta as caixas detectadas; regiões desenhadas ficam como estão.',
     scaleAria: 'Tamanho da região',
   },
@@ -112,6 +113,7 @@ const blurPtBR: BlurTranslation = {
     patternHint:
       '{name} o nome do original, {date} a data de hoje, {style} o estilo. A extensão é acrescentada. Um nome de arquivo pode identificar uma pessoa: sem {name}, as cópias são numeradas.',
     patternInvalid: 'Não use barras e use apenas {name}, {date} e {style}.',
+    patternEmpty: 'Informe um padrão de nome de arquivo, como {name}.blurred.',
     patternExample: 'Por exemplo {{name}}',
     button_zero: 'Exportar fotos',
     button_one: 'Exportar {{formatted}} foto',

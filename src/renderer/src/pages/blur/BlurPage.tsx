@@ -74,6 +74,7 @@ function PhotoList() {
                 data-testid="blur-photo"
                 data-status={item.status}
                 data-min-face={item.minFace}
+                data-again={item.again || undefined}
                 data-name={item.name}
               >
                 <StatusIcon item={item} />

@@ -154,7 +154,8 @@ function reducer(state: State, action: Action): State {
         skipped: action.skipped,
       };
     case 'detecting':
-      return patchItem(state, action.id, () => ({ status: 'detecting' }));
+      // A photo looked at again stays ready: its regions and edits stay on screen and usable.
+      return patchItem(state, action.id, (it) => (it.minFace === undefined ? { status: 'detecting' } : {}));
     case 'detected':
       return patchItem(state, action.id, (it) => ({
         status: 'ready',
@@ -231,12 +232,15 @@ function reducer(state: State, action: Action): State {
       return { ...state, batch: state.batch && { ...state.batch, fatal: action.error } };
     case 'exportStopping':
       return { ...state, batch: state.batch && { ...state.batch, stopping: true } };
-    case 'exportEnd':
+    case 'exportEnd': {
+      // Photos a fatal error (a bad output folder) stopped were not cancelled by the user: they
+      // carry that error.
+      const fatal = state.batch?.fatal;
       return {
         ...state,
         items: state.items.map((it) =>
           it.exported?.status === 'queued' || it.exported?.status === 'exporting'
-            ? { ...it, exported: { status: 'cancelled' } }
+            ? { ...it, exported: fatal ? { status: 'error', error: fatal } : { status: 'cancelled' } }
             : it,
         ),
         batch: state.batch && {
@@ -247,6 +251,7 @@ function reducer(state: State, action: Action): State {
           finished: true,
         },
       };
+    }
     case 'dismissBatch':
       // A copy that still shows a face keeps its mark on the photo: dismissing the table must
       // not hide that the file on disk is not safe to share.

@@ -143,7 +143,11 @@ export function ExportPanel() {
           }
           value={options.pattern}
           onChange={(e) => setOptions({ pattern: e.currentTarget.value })}
-          error={stem === null ? t('blur.export.patternInvalid') : undefined}
+          error={
+            stem === null
+              ? t(options.pattern.trim() ? 'blur.export.patternInvalid' : 'blur.export.patternEmpty')
+              : undefined
+          }
           spellCheck={false}
           size="sm"
           rightSection={

@@ -141,8 +141,8 @@ export function OptionsPanel({ subjects }: { subjects: { value: string; label: s
             step={0.05}
             value={options.scale}
             onChange={(scale) => setOptions({ scale })}
-            label={(v) => `×${formatNumber(lang, v, 2)}`}
-            marks={[1, 2, 3].map((v) => ({ value: v, label: `×${v}` }))}
+            label={(v) => `${formatNumber(lang, v, 2)}×`}
+            marks={[1, 2, 3, 4].map((v) => ({ value: v, label: `${v}×` }))}
             aria-label={t('blur.options.scaleAria')}
             thumbLabel={t('blur.options.scaleAria')}
             mb="lg"

@@ -9,7 +9,7 @@ import {
 import { useTranslation } from 'react-i18next';
 import type { Box } from '../../../../shared/schemas';
 import { IconEye } from '../../components/icons';
-import { formatPercent } from '../../format';
+import { formatPercent, formatScore } from '../../format';
 import {
   boxFromPoints,
   CORNERS,
@@ -177,7 +177,18 @@ export function RegionEditor({
     >
       {item.regions.map((r) => {
         const state = regionState(r, options.thresh, keepIds);
-        if (state === 'hidden') return null;
+        // Under the threshold: not blurred, but shown faintly, so a raised threshold does not make
+        // faces vanish from view without a trace.
+        if (state === 'hidden')
+          return (
+            <div
+              key={r.id}
+              className={classes.under}
+              style={pctStyle(r.box, W, H)}
+              title={t('blur.region.under', { score: formatPercent(i18n.language, r.score ?? 0) })}
+              data-testid="blur-region-under"
+            />
+          );
         const box = draft?.id === r.id ? draft.box : r.box;
         const shown = { ...r, box };
         const tagBelow = box[1] / H < 0.06;
@@ -264,9 +275,15 @@ export function RegionEditor({
           key={i}
           className={classes.leak}
           style={pctStyle(f.box, W, H)}
-          title={t('blur.leakTitle')}
+          title={t('blur.leakTitle', { score: formatScore(i18n.language, f.score) })}
           data-testid="blur-leak"
-        />
+          data-score={f.score}
+        >
+          {/* Its own label, with the score the self-check found it at (0.21 can be a shoulder). */}
+          <span className={cx(classes.tag, f.box[1] / H < 0.06 && classes.tagBelow)}>
+            ⚠ {formatPercent(i18n.language, f.score)}
+          </span>
+        </div>
       ))}
       {draft && !draft.id && <div className={classes.draft} style={pctStyle(draft.box, W, H)} />}
     </div>

@@ -499,8 +499,16 @@ function ErrorsSection({ diag }: { diag: Diagnostics }) {
                       {e.channel}
                     </Text>
                   </Table.Td>
-                  <Table.Td>
-                    <Badge size="sm" radius="sm" variant="light" color="red" tt="none">
+                  {/* The whole code: the column takes its width, the message wraps. */}
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                    <Badge
+                      size="sm"
+                      radius="sm"
+                      variant="light"
+                      color="red"
+                      tt="none"
+                      styles={{ label: { overflow: 'visible' } }}
+                    >
                       {e.code}
                     </Badge>
                   </Table.Td>

@@ -360,11 +360,14 @@ export function HistoryPage() {
 
       <Card withBorder radius="sm" padding={0}>
         <Table.ScrollContainer minWidth={900}>
+          {/* Fixed layout: the inputs and summary columns share what the others leave and cut
+              their text, so the feedback column stays in view (in Portuguese it was cut off). */}
           <Table
             verticalSpacing={8}
             horizontalSpacing="sm"
             highlightOnHover
             striped
+            style={{ tableLayout: 'fixed' }}
             data-testid="history-table"
           >
             <Table.Thead>
@@ -384,7 +387,7 @@ export function HistoryPage() {
                 <Table.Th w={200}>{t('history.columns.created')}</Table.Th>
                 <Table.Th>{t('history.columns.inputs')}</Table.Th>
                 <Table.Th>{t('history.columns.summary')}</Table.Th>
-                <Table.Th w={100} ta="right" style={{ whiteSpace: 'nowrap' }}>
+                <Table.Th w={110} ta="right" style={{ whiteSpace: 'nowrap' }}>
                   {t('history.columns.feedback')}
                 </Table.Th>
               </Table.Tr>
