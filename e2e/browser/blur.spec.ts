@@ -275,6 +275,15 @@ test('a long file name ends in an ellipsis: every photo keeps its remove button 
     const box = (await b.boundingBox())!;
     expect(box.x + box.width).toBeLessThanOrEqual(list.x + list.width + 1);
   }
+
+  // Clearing photos not exported yet asks first; Cancel keeps them.
+  await page.getByTestId('blur-clear').click();
+  await expect(page.getByTestId('blur-clear-confirm')).toContainText('2 photos are not exported yet');
+  await page.getByTestId('blur-clear-confirm').getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('blur-photo')).toHaveCount(2);
+  await page.getByTestId('blur-clear').click();
+  await page.getByTestId('blur-clear-yes').click();
+  await expect(page.getByTestId('blur-photo')).toHaveCount(0);
 });
 
 test('in a browser tab, leaving the page asks first while photos are not exported', async ({ page }) => {

@@ -1,6 +1,6 @@
-import { Button, Group, Kbd, Stack, Text } from '@mantine/core';
+import { Button, Group, Kbd, Popover, Stack, Text } from '@mantine/core';
 import { Dropzone } from '@mantine/dropzone';
-import { useCallback, useRef, type RefObject } from 'react';
+import { useCallback, useRef, useState, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BatchNs } from '../lib/batch-queue';
 import { getFilesFromEvent, IMAGE_ACCEPT, toPicked, type PickedFile } from '../lib/files';
@@ -33,16 +33,20 @@ export function IntakeActions({
   testIds,
   onClear,
   clearDisabled,
+  confirmClear,
   shortcut,
 }: Omit<PhotoIntake, 'onFiles'> & {
   ns: BatchNs;
   testIds: { files: string; folder: string; clear: string };
   onClear: () => void;
   clearDisabled: boolean;
+  /** Asked before clearing, when clearing loses work (edits not exported); else it clears at once. */
+  confirmClear?: string;
   /** Keys that open the file dialog, shown on its button. */
   shortcut?: string;
 }) {
   const { t } = useTranslation();
+  const [asking, setAsking] = useState(false);
   return (
     <>
       <Button
@@ -69,16 +73,41 @@ export function IntakeActions({
       >
         {t(`${ns}.chooseFolder`)}
       </Button>
-      <Button
-        size="sm"
-        variant="default"
-        leftSection={<IconTrash size={16} />}
-        onClick={onClear}
-        disabled={clearDisabled}
-        data-testid={testIds.clear}
-      >
-        {t(`${ns}.clear`)}
-      </Button>
+      <Popover opened={asking} onChange={setAsking} position="bottom-end" withArrow trapFocus>
+        <Popover.Target>
+          <Button
+            size="sm"
+            variant="default"
+            leftSection={<IconTrash size={16} />}
+            onClick={() => (confirmClear ? setAsking((o) => !o) : onClear())}
+            disabled={clearDisabled}
+            data-testid={testIds.clear}
+          >
+            {t(`${ns}.clear`)}
+          </Button>
+        </Popover.Target>
+        <Popover.Dropdown maw={300} data-testid={`${testIds.clear}-confirm`}>
+          <Text size="sm" mb="sm">
+            {confirmClear}
+          </Text>
+          <Group justify="flex-end" gap="xs">
+            <Button size="xs" variant="default" onClick={() => setAsking(false)}>
+              {t('common.cancel')}
+            </Button>
+            <Button
+              size="xs"
+              color="red"
+              onClick={() => {
+                setAsking(false);
+                onClear();
+              }}
+              data-testid={`${testIds.clear}-yes`}
+            >
+              {t(`${ns}.clear`)}
+            </Button>
+          </Group>
+        </Popover.Dropdown>
+      </Popover>
     </>
   );
 }

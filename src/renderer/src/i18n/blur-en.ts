@@ -36,6 +36,12 @@ const blurEn = {
     '{{count}} faces are still detectable in the exported file (dashed in red): add regions over them and export again.',
   leakNotice_other:
     '{{count}} faces are still detectable in the exported file (dashed in red): add regions over them and export again.',
+  clearConfirm_one:
+    'Clear the list? {{count}} photo is not exported yet; its regions and edits will be lost.',
+  clearConfirm_many:
+    'Clear the list? {{count}} photos are not exported yet; their regions and edits will be lost.',
+  clearConfirm_other:
+    'Clear the list? {{count}} photos are not exported yet; their regions and edits will be lost.',
   leakTitle: 'Still detectable in the exported file (score {{score}})',
   zoomIn: 'Zoom in (+)',
   zoomOut: 'Zoom out (−)',

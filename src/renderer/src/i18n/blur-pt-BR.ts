@@ -38,6 +38,12 @@ const blurPtBR: BlurTranslation = {
     '{{count}} rostos ainda são detectáveis no arquivo exportado (tracejados em vermelho): adicione regiões sobre eles e exporte de novo.',
   leakNotice_other:
     '{{count}} rostos ainda são detectáveis no arquivo exportado (tracejados em vermelho): adicione regiões sobre eles e exporte de novo.',
+  clearConfirm_one:
+    'Limpar a lista? {{count}} foto ainda não foi exportada; suas regiões e edições serão perdidas.',
+  clearConfirm_many:
+    'Limpar a lista? {{count}} fotos ainda não foram exportadas; suas regiões e edições serão perdidas.',
+  clearConfirm_other:
+    'Limpar a lista? {{count}} fotos ainda não foram exportadas; suas regiões e edições serão perdidas.',
   leakTitle: 'Ainda detectável no arquivo exportado (pontuação {{score}})',
   zoomIn: 'Aproximar (+)',
   zoomOut: 'Afastar (−)',

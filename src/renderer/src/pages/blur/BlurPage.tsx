@@ -125,6 +125,8 @@ export function BlurPage() {
   );
   const names = useMemo(() => new Map(subjects.map((s) => [s.value, s.label])), [subjects]);
   const empty = items.length === 0;
+  // Photos whose edits and blurred copy would be lost: readable and not exported as they are now.
+  const unexported = items.filter((it) => it.status !== 'error' && it.exported?.status !== 'done').length;
   // A kept subject deleted meanwhile leaves the choice: nobody is left to keep, and the core
   // refuses an unknown id (NOT_FOUND) rather than ignore it.
   useEffect(() => {
@@ -146,6 +148,7 @@ export function BlurPage() {
             testIds={{ files: 'blur-choose-files', folder: 'blur-choose-folder', clear: 'blur-clear' }}
             onClear={clear}
             clearDisabled={empty || !!batch?.running}
+            confirmClear={unexported > 0 ? t('blur.clearConfirm', { count: unexported }) : undefined}
           />
         }
       />
