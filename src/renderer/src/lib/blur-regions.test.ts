@@ -4,8 +4,7 @@ import {
   centredBox,
   clampBox,
   countRegions,
-  coverageBox,
-  coverageRadius,
+  coverageOf,
   fromDetected,
   mergeRedetected,
   moveBox,
@@ -89,29 +88,29 @@ describe('blur regions', () => {
   });
 
   it('shows the area the core blurs: detected boxes grown by the scale, manual ones as drawn', () => {
-    expect(coverageBox({ box: [100, 100, 100, 100], origin: 'detected' }, 1.5, 1000, 1000)).toEqual([
+    expect(coverageOf({ box: [100, 100, 100, 100], origin: 'detected' }, 1.5, 1000, 1000).box).toEqual([
       75, 75, 150, 150,
     ]);
-    expect(coverageBox({ box: [0, 0, 100, 100], origin: 'detected' }, 2, 1000, 1000)).toEqual([
+    expect(coverageOf({ box: [0, 0, 100, 100], origin: 'detected' }, 2, 1000, 1000).box).toEqual([
       0, 0, 150, 150,
     ]);
-    expect(coverageBox({ box: [100, 100, 100, 100], origin: 'manual' }, 2, 1000, 1000)).toEqual([
+    expect(coverageOf({ box: [100, 100, 100, 100], origin: 'manual' }, 2, 1000, 1000).box).toEqual([
       100, 100, 100, 100,
     ]);
   });
 });
 
-describe('coverageRadius', () => {
+describe('coverageOf: the outline', () => {
   it('outlines the ellipse inside the photo, square on the sides where the face box meets the edge', () => {
-    expect(coverageRadius({ box: [100, 100, 100, 100], origin: 'detected' }, 1.5, 1000, 1000)).toBe(
+    expect(coverageOf({ box: [100, 100, 100, 100], origin: 'detected' }, 1.5, 1000, 1000).radius).toBe(
       '50% 50% 50% 50% / 50% 50% 50% 50%',
     );
     // Cut by the left edge: grown 2× the box would start at -50; clipped, its ellipse keeps radius 100.
-    expect(coverageRadius({ box: [0, 100, 100, 100], origin: 'detected' }, 2, 1000, 1000)).toBe(
+    expect(coverageOf({ box: [0, 100, 100, 100], origin: 'detected' }, 2, 1000, 1000).radius).toBe(
       '0 66.66666666666666% 66.66666666666666% 0 / 0 50% 50% 0',
     );
     // Cut by the top and right edges: only the bottom-left corner is round.
-    expect(coverageRadius({ box: [900, 0, 100, 100], origin: 'manual' }, 2, 1000, 1000)).toBe(
+    expect(coverageOf({ box: [900, 0, 100, 100], origin: 'manual' }, 2, 1000, 1000).radius).toBe(
       '0 0 0 50% / 0 0 0 50%',
     );
   });

@@ -185,40 +185,29 @@ export function resizeBox(
   return round([x0, y0, x1 - x0, y1 - y0]);
 }
 
-/** The area a region's blur covers: detected boxes grow by `scale` (as the core does), manual ones do not. */
-export function coverageBox(
+/**
+ * What a region's blur covers, as the core renders it: the box (detected boxes grow by `scale`,
+ * manual ones do not), clipped to the photo, and for an ellipse the CSS border-radius that
+ * outlines it there: the grown box's ellipse, square on the sides where the face box reaches the
+ * photo's edge (cutSides). Radii in % of the clipped box.
+ */
+export function coverageOf(
   r: Pick<EditRegion, 'box' | 'origin'>,
   scale: number,
   width: number,
   height: number,
-): Box {
+): { box: Box; radius: string } {
   const s = r.origin === 'manual' ? 1 : scale;
   const [x, y, w, h] = r.box;
   const cx = x + w / 2;
   const cy = y + h / 2;
   const left = Math.max(0, cx - (w * s) / 2);
   const top = Math.max(0, cy - (h * s) / 2);
-  const right = Math.min(width, cx + (w * s) / 2);
-  const bottom = Math.min(height, cy + (h * s) / 2);
-  return [left, top, right - left, bottom - top];
-}
-
-/**
- * CSS border-radius that outlines an ellipse region as the core renders it on `coverageBox`: the
- * ellipse of the grown box, square on the sides where the face box reaches the photo's edge
- * (cutSides). Radii in % of the (clipped) coverage box.
- */
-export function coverageRadius(
-  r: Pick<EditRegion, 'box' | 'origin'>,
-  scale: number,
-  width: number,
-  height: number,
-): string {
-  const s = r.origin === 'manual' ? 1 : scale;
-  const [, , cw, ch] = coverageBox(r, scale, width, height);
+  const cw = Math.min(width, cx + (w * s) / 2) - left;
+  const ch = Math.min(height, cy + (h * s) / 2) - top;
   const cut = cutSides(r.box, width, height);
-  const rx = cw > 0 ? Math.min(100, ((r.box[2] * s) / 2 / cw) * 100) : 50;
-  const ry = ch > 0 ? Math.min(100, ((r.box[3] * s) / 2 / ch) * 100) : 50;
+  const rx = cw > 0 ? Math.min(100, ((w * s) / 2 / cw) * 100) : 50;
+  const ry = ch > 0 ? Math.min(100, ((h * s) / 2 / ch) * 100) : 50;
   // Corners clockwise from the top left; a corner next to a cut side is square.
   const round = [
     !cut.left && !cut.top,
@@ -226,7 +215,7 @@ export function coverageRadius(
     !cut.right && !cut.bottom,
     !cut.bottom && !cut.left,
   ];
-  const h = round.map((on) => (on ? `${rx}%` : '0')).join(' ');
-  const v = round.map((on) => (on ? `${ry}%` : '0')).join(' ');
-  return `${h} / ${v}`;
+  const hr = round.map((on) => (on ? `${rx}%` : '0')).join(' ');
+  const vr = round.map((on) => (on ? `${ry}%` : '0')).join(' ');
+  return { box: [left, top, cw, ch], radius: `${hr} / ${vr}` };
 }

@@ -13,8 +13,7 @@ import { formatPercent, formatScore } from '../../format';
 import {
   boxFromPoints,
   CORNERS,
-  coverageBox,
-  coverageRadius,
+  coverageOf,
   keptSubject,
   moveBox,
   regionState,
@@ -191,6 +190,7 @@ export function RegionEditor({
           );
         const box = draft?.id === r.id ? draft.box : r.box;
         const shown = { ...r, box };
+        const coverage = coverageOf(shown, options.scale, W, H);
         const tagBelow = box[1] / H < 0.06;
         return (
           <div key={r.id}>
@@ -198,10 +198,8 @@ export function RegionEditor({
               <div
                 className={classes.coverage}
                 style={{
-                  ...pctStyle(coverageBox(shown, options.scale, W, H), W, H),
-                  ...(options.shape === 'ellipse' && {
-                    borderRadius: coverageRadius(shown, options.scale, W, H),
-                  }),
+                  ...pctStyle(coverage.box, W, H),
+                  ...(options.shape === 'ellipse' && { borderRadius: coverage.radius }),
                 }}
                 data-testid="blur-coverage"
               />
