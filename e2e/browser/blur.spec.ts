@@ -305,6 +305,32 @@ test('in a browser tab, leaving the page asks first while photos are not exporte
   await expect.poll(() => dialogs).toEqual(['beforeunload']);
 });
 
+test('a subject whose faces changed after a photo was looked at: the page says so and looks again', async ({
+  page,
+  request,
+}) => {
+  const name = `Keep Late ${Date.now()}`;
+  const { id } = await call<{ id: string }>(request, 'watchlist.create', { name });
+  await openBlur(page);
+  await drop(page, [join(SAMPLES, 'sample2.jpg')]);
+  await expect(page.getByTestId('blur-photo')).toHaveAttribute('data-status', 'ready');
+  // Enrolled after the photo was looked at: its faces were matched without this one.
+  await call(request, 'watchlist.enroll', {
+    subjectId: id,
+    source: { name: 'sample2.jpg', bytes: readFileSync(join(SAMPLES, 'sample2.jpg')).toString('base64') },
+    faceIndex: 0,
+  });
+  await page.getByTestId('nav-watchlist').click();
+  await page.getByTestId('nav-blur').click();
+  await page.getByTestId('blur-keep').click();
+  await page.getByRole('option', { name }).click();
+  await expect(page.getByTestId('blur-count-kept')).toHaveCount(0);
+  await expect(page.getByTestId('blur-keep-stale')).toContainText('1 photo was looked at before');
+  await page.getByTestId('blur-keep-redetect').click();
+  await expect(page.getByTestId('blur-keep-stale')).toHaveCount(0);
+  await expect(page.getByTestId('blur-count-kept')).toBeVisible({ timeout: 30_000 });
+});
+
 test('a kept subject deleted on the Watchlist page leaves the keep choice, so the export still runs', async ({
   page,
   request,

@@ -96,6 +96,13 @@ const blurEn = {
     keep: 'Keep visible',
     keepHint: 'Faces matching these subjects stay visible.',
     keepNone: 'Nobody: blur every face',
+    keepStale_one:
+      '{{count}} photo was looked at before a kept subject’s faces last changed: its faces are not matched to them yet.',
+    keepStale_many:
+      '{{count}} photos were looked at before a kept subject’s faces last changed: their faces are not matched to them yet.',
+    keepStale_other:
+      '{{count}} photos were looked at before a kept subject’s faces last changed: their faces are not matched to them yet.',
+    keepRedetect: 'Look at them again',
     keepEmpty: 'The watchlist is empty',
     style: 'Style',
     styles: { blur: 'Blur', pixelate: 'Pixelate', solid: 'Solid' },

@@ -98,6 +98,13 @@ const blurPtBR: BlurTranslation = {
     keep: 'Manter visíveis',
     keepHint: 'Rostos desses procurados ficam visíveis.',
     keepNone: 'Ninguém: desfocar todos os rostos',
+    keepStale_one:
+      '{{count}} foto foi analisada antes da última mudança nos rostos de um procurado mantido: seus rostos ainda não foram comparados a ele.',
+    keepStale_many:
+      '{{count}} fotos foram analisadas antes da última mudança nos rostos de um procurado mantido: seus rostos ainda não foram comparados a ele.',
+    keepStale_other:
+      '{{count}} fotos foram analisadas antes da última mudança nos rostos de um procurado mantido: seus rostos ainda não foram comparados a ele.',
+    keepRedetect: 'Analisar de novo',
     keepEmpty: 'A lista de procurados está vazia',
     style: 'Estilo',
     styles: { blur: 'Desfoque', pixelate: 'Pixelizar', solid: 'Sólido' },

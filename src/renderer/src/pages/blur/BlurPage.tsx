@@ -124,6 +124,10 @@ export function BlurPage() {
     [subjectsQuery.data],
   );
   const names = useMemo(() => new Map(subjects.map((s) => [s.value, s.label])), [subjects]);
+  const changedAt = useMemo(
+    () => new Map((subjectsQuery.data?.subjects ?? []).map((s) => [s.id, Date.parse(s.updatedAt)])),
+    [subjectsQuery.data],
+  );
   const empty = items.length === 0;
   // Photos whose edits and blurred copy would be lost: readable and not exported as they are now.
   const unexported = items.filter((it) => it.status !== 'error' && it.exported?.status !== 'done').length;
@@ -193,7 +197,7 @@ export function BlurPage() {
           )}
         </Stack>
         <div className={classes.sideArea}>
-          <OptionsPanel subjects={subjects} />
+          <OptionsPanel subjects={subjects} changedAt={changedAt} />
           <ExportPanel />
         </div>
       </div>

@@ -56,6 +56,8 @@ export interface BlurItem {
   minFace?: number;
   /** Waiting to be looked at again (its current regions stay usable meanwhile). */
   again?: boolean;
+  /** When its last detection started (ms): faces are matched to the watchlist as it was then. */
+  detectedAt?: number;
   error?: ErrorShape;
   exported?: { status: ExportStatus; result?: BlurExportResult; error?: ErrorShape };
 }
@@ -109,6 +111,7 @@ type Action =
       height: number;
       regions: EditRegion[];
       minFace: number;
+      at: number;
     }
   | { type: 'detectFailed'; id: number; error: ErrorShape }
   | { type: 'again'; ids: number[] }
@@ -164,6 +167,7 @@ function reducer(state: State, action: Action): State {
         // Looked at again: the user's edits carry over to the new detections.
         regions: it.minFace === undefined ? action.regions : mergeRedetected(it.regions, action.regions),
         minFace: action.minFace,
+        detectedAt: action.at,
         again: false,
       }));
     case 'again': {
@@ -307,7 +311,8 @@ export interface BlurContextValue {
   detecting: { pending: number; running: number };
   /** Detected photos whose detection looked for another smallest face than `options.minFace`. */
   stale: number;
-  redetect(): void;
+  /** Looks again at the given photos, else at those looked at for another smallest face. */
+  redetect(ids?: readonly number[]): void;
   addFiles(picked: readonly PickedFile[]): void;
   remove(id: number): void;
   clear(): void;
@@ -407,6 +412,7 @@ export function BlurProvider({ children }: { children: ReactNode }) {
       try {
         // Everything the detector reports: the threshold slider then works without asking again.
         const minFace = optionsRef.current.minFace;
+        const at = Date.now();
         const r = await client.invoke('blur.detect', { source, thresh: 0, minFace });
         dispatch({
           type: 'detected',
@@ -415,6 +421,7 @@ export function BlurProvider({ children }: { children: ReactNode }) {
           height: r.height,
           regions: fromDetected(r),
           minFace,
+          at,
         });
       } catch (err) {
         dispatch({ type: 'detectFailed', id, error: errorShapeOf(err) });
@@ -452,15 +459,24 @@ export function BlurProvider({ children }: { children: ReactNode }) {
   );
 
   /** Photos looked at for another smallest face than the one chosen now, looked at again. */
-  const redetect = useCallback(() => {
-    const ids = stateRef.current.items
-      .filter((it) => it.status === 'ready' && it.minFace !== optionsRef.current.minFace && !it.again)
-      .map((it) => it.id);
-    pending.current.push(...ids);
-    setPendingCount(pending.current.length);
-    dispatch({ type: 'again', ids });
-    drain();
-  }, [drain]);
+  const redetect = useCallback(
+    (only?: readonly number[]) => {
+      const wanted = only && new Set(only);
+      const ids = stateRef.current.items
+        .filter(
+          (it) =>
+            it.status === 'ready' &&
+            !it.again &&
+            (wanted ? wanted.has(it.id) : it.minFace !== optionsRef.current.minFace),
+        )
+        .map((it) => it.id);
+      pending.current.push(...ids);
+      setPendingCount(pending.current.length);
+      dispatch({ type: 'again', ids });
+      drain();
+    },
+    [drain],
+  );
 
   const forget = useCallback((id: number) => {
     files.current.delete(id);

@@ -29,9 +29,25 @@ function Field({ label, hint, children }: { label: string; hint?: string; childr
 }
 
 /** What is found (threshold), what stays visible (kept subjects) and how the rest is hidden. */
-export function OptionsPanel({ subjects }: { subjects: { value: string; label: string }[] }) {
+export function OptionsPanel({
+  subjects,
+  changedAt,
+}: {
+  subjects: { value: string; label: string }[];
+  /** When each subject last changed (ms): its faces are matched only in photos looked at since. */
+  changedAt: ReadonlyMap<string, number>;
+}) {
   const { t, i18n } = useTranslation();
-  const { options, setOptions, stale, redetect } = useBlur();
+  const { options, setOptions, stale, redetect, items } = useBlur();
+  // Photos looked at before a kept subject's faces last changed: not matched to them yet.
+  const unmatched = items
+    .filter(
+      (it) =>
+        it.status === 'ready' &&
+        !it.again &&
+        options.keep.some((id) => (changedAt.get(id) ?? 0) > (it.detectedAt ?? Infinity)),
+    )
+    .map((it) => it.id);
   const lang = i18n.language;
   return (
     <Card withBorder radius="sm" p="sm">
@@ -79,7 +95,7 @@ export function OptionsPanel({ subjects }: { subjects: { value: string; label: s
             <Text size="xs" c="orange">
               {t('blur.options.stale', { count: stale })}
             </Text>
-            <Button size="compact-sm" variant="light" onClick={redetect} data-testid="blur-redetect">
+            <Button size="compact-sm" variant="light" onClick={() => redetect()} data-testid="blur-redetect">
               {t('blur.options.redetect', { px: options.minFace })}
             </Button>
           </Stack>
@@ -105,6 +121,21 @@ export function OptionsPanel({ subjects }: { subjects: { value: string; label: s
             data-testid="blur-keep"
           />
         </Field>
+        {unmatched.length > 0 && (
+          <Stack gap={4} align="flex-start" data-testid="blur-keep-stale">
+            <Text size="xs" c="orange">
+              {t('blur.options.keepStale', { count: unmatched.length })}
+            </Text>
+            <Button
+              size="compact-sm"
+              variant="light"
+              onClick={() => redetect(unmatched)}
+              data-testid="blur-keep-redetect"
+            >
+              {t('blur.options.keepRedetect')}
+            </Button>
+          </Stack>
+        )}
         <SimpleGrid cols={2} spacing="xs">
           <Select
             label={t('blur.options.style')}
