@@ -20,7 +20,7 @@ import {
   type FaceDetector,
 } from './face-detector';
 import { RETINAFACE_MODEL, RetinaFace } from './retinaface';
-import { clipBox, padRgb, scaleBox, shrinkRgb, turnRgb, unpadBox, unturnBox } from './views';
+import { clipDetection, padRgb, scaleBox, shrinkRgb, turnRgb, unpadBox, unturnBox } from './views';
 
 // Not named `require`: the bundler would rewrite those calls, and these must stay dynamic.
 const nodeRequire = createRequire(import.meta.url);
@@ -344,7 +344,7 @@ export class EngineRuntime {
         if (back) found.push(back);
       }
     }
-    return found.map((d) => clipBox(scaleBox(d, factor), image.width, image.height));
+    return found.map((d) => clipDetection(scaleBox(d, factor), image.width, image.height));
   }
 
   /** Multi-scale BlazeFace alone (the recall bench reports each detector). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RgbImage } from './protocol';
-import { clipBox, padRgb, turnRgb, unpadBox, unturnBox, type Turn } from './views';
+import { clipDetection, padRgb, turnRgb, unpadBox, unturnBox, type Turn } from './views';
 
 /** A w×h image whose pixel (x, y) is [x, y, 7]. */
 function ramp(w: number, h: number): RgbImage {
@@ -60,6 +60,6 @@ describe('padded views', () => {
 
   it('clips to the photo on whole pixels that cover the box', () => {
     const d = { box: [10.4, -2, 89.8, 20.2] as [number, number, number, number], score: 1, keypoints: [] };
-    expect(clipBox(d, 100, 50).box).toEqual([10, 0, 90, 19]);
+    expect(clipDetection(d, 100, 50).box).toEqual([10, 0, 90, 19]);
   });
 });

@@ -7,6 +7,7 @@
 import sharp from 'sharp';
 import type { DetectedBox } from './face-detector';
 import type { RgbImage } from './protocol';
+import { clipBox } from '../imaging/boxes';
 
 type Box = [number, number, number, number];
 
@@ -138,14 +139,7 @@ export function scaleBox(d: DetectedBox, factor: number): DetectedBox {
   };
 }
 
-/**
- * A detection clipped to a w×h image, on whole pixels that cover it (a shrunk image's rounding
- * can reach past the edge, and whole pixels stay inside the image when the box is rounded).
- */
-export function clipBox(d: DetectedBox, w: number, h: number): DetectedBox {
-  const x0 = Math.max(0, Math.floor(d.box[0]));
-  const y0 = Math.max(0, Math.floor(d.box[1]));
-  const x1 = Math.min(w, Math.ceil(d.box[0] + d.box[2]));
-  const y1 = Math.min(h, Math.ceil(d.box[1] + d.box[3]));
-  return { ...d, box: [x0, y0, Math.max(0, x1 - x0), Math.max(0, y1 - y0)] };
+/** A detection clipped to a w×h image (boxes.ts's clipBox on its box). */
+export function clipDetection(d: DetectedBox, w: number, h: number): DetectedBox {
+  return { ...d, box: clipBox(d.box, w, h) };
 }

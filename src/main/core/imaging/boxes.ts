@@ -1,19 +1,20 @@
 /** Face boxes are `[x, y, width, height]` in image pixels. */
 export type Box = readonly [number, number, number, number];
 
-/** The same box within `tolerance` pixels on every coordinate (one face, detected again). */
 /**
- * A box cut to the image: results name boxes in the image's pixels, and a face the edge cuts
- * (whose detector box reaches past it) ends at the edge.
+ * A box cut to the image, on whole pixels that cover it (rounded outwards), at least one pixel
+ * each way: results name boxes in the image's pixels, and a face the edge cuts (whose detector
+ * box reaches past it, or a shrunk image's rounding) ends at the edge.
  */
 export function clipBox([x, y, w, h]: Box, width: number, height: number): [number, number, number, number] {
-  const left = Math.min(Math.max(0, x), width - 1);
-  const top = Math.min(Math.max(0, y), height - 1);
-  const right = Math.max(left + 1, Math.min(width, x + w));
-  const bottom = Math.max(top + 1, Math.min(height, y + h));
+  const left = Math.min(Math.max(0, Math.floor(x)), width - 1);
+  const top = Math.min(Math.max(0, Math.floor(y)), height - 1);
+  const right = Math.max(left + 1, Math.min(width, Math.ceil(x + w)));
+  const bottom = Math.max(top + 1, Math.min(height, Math.ceil(y + h)));
   return [left, top, right - left, bottom - top];
 }
 
+/** The same box within `tolerance` pixels on every coordinate (one face, detected again). */
 export function sameBox(a: Box, b: Box, tolerance = 1): boolean {
   return a.every((v, i) => Math.abs(v - b[i]!) <= tolerance);
 }
