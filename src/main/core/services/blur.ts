@@ -419,22 +419,16 @@ export async function exportBlurred(deps: WatchlistDeps, input: ExportInput): Pr
   return runJob(deps.store.history, 'blur', [{ file, sha256: null }], async (historyId) => {
     let img: DecodedImage;
     let regions: BlurRegion[];
-    // Where the self-check's small-face passes look; everywhere when the photo was not searched.
-    let recheck: Box[] | undefined;
-    // The faces found in the photo itself, when it was searched: those the regions leave bare are
-    // reported whether or not the output's detection finds them again.
-    let foundBefore: FoundFace[] = [];
+    // The faces found in the photo itself, unless it was never searched: the self-check looks
+    // around them, and reports those the regions leave bare whether or not it finds them again.
+    let foundBefore: FoundFace[] | undefined;
     if (input.regions) {
       img = await decodeFull(deps, input.source);
       stillImageOnly(img);
       checkRegions(input.regions, img.width, img.height);
       regions = input.regions;
-      // Faces blur.detect found in these very pixels (removed ones too), and every region given.
-      const found = searched(deps).get(searchedKey(img.sha256, o.minFace));
-      if (found) {
-        recheck = [...found.map((f) => f.box), ...regions.map((r) => r.box)];
-        foundBefore = found;
-      }
+      // Faces blur.detect found in these very pixels (removed ones too).
+      foundBefore = searched(deps).get(searchedKey(img.sha256, o.minFace));
     } else {
       // Faces are described only to find the kept subjects'; the export reports no matches.
       const found = await detectFaces(
@@ -446,12 +440,16 @@ export async function exportBlurred(deps: WatchlistDeps, input: ExportInput): Pr
       );
       img = found.img;
       regions = regionsOf(deps, found.faces, o.thresh, keep).map(({ matches: _, ...r }) => r);
-      // Outside the regions the output's pixels are the photo's own, which these passes just
-      // searched: only around what they found (blurred, kept, or under `thresh`, which a
-      // re-encode can nudge) can the output hold a face they did not report.
-      recheck = found.faces.map((f) => f.box);
       foundBefore = found.faces;
     }
+    // Outside the regions the output's pixels are the photo's own, which the same passes
+    // searched: only around what they found (blurred, kept, or under `thresh`, which a re-encode
+    // can nudge) and the editor's regions can the output hold a face they did not report.
+    // Everywhere when the photo was not searched.
+    const recheck = foundBefore && [
+      ...foundBefore.map((f) => f.box),
+      ...(input.regions ? regions.map((r) => r.box) : []),
+    ];
     const bytes = await render(await fullResolutionRgb(img, deps.limits), regions, o, o);
     const output = await writeNew(outDir, stemOf(img.file)!, ext, bytes, name !== undefined);
 
@@ -489,7 +487,7 @@ export async function exportBlurred(deps: WatchlistDeps, input: ExportInput): Pr
       .map((f) => ({ box: f.box, score: f.score }));
     // A face found in the photo that no region paints over is still there, even where the
     // output's detection misses it (a neighbour's blur next to it lowered its score).
-    const leftBare = foundBefore.filter(
+    const leftBare = (foundBefore ?? []).filter(
       (f) =>
         f.score >= checkThresh &&
         !isKept(f) &&
