@@ -281,7 +281,7 @@ function reducer(state: State, action: Action): State {
 }
 
 /** An exported copy whose self-check still finds a face. */
-const stillShowsFace = (it: BlurItem): boolean =>
+export const stillShowsFace = (it: BlurItem): boolean =>
   (it.exported?.result?.selfCheck.facesStillDetected.length ?? 0) > 0;
 
 /** Whether an export can be tried: not when detection already found the file unreadable. */

@@ -22,7 +22,7 @@ import { IconDownload } from '../../components/icons';
 import { formatNumber } from '../../format';
 import { cx } from '../scan/PhotoView';
 import classes from './Blur.module.css';
-import { isExportable, useBlur, type BlurItem, type ExportBatch } from './BlurProvider';
+import { isExportable, stillShowsFace, useBlur, type BlurItem, type ExportBatch } from './BlurProvider';
 import { errorText } from '../../lib/error-text';
 import { FORMAT_LABEL } from '../../lib/labels';
 
@@ -294,9 +294,7 @@ export function BatchResults() {
   const done = rows.filter((it) => it.exported?.status === 'done');
   const failed = rows.filter((it) => it.exported?.status === 'error').length;
   const unreadable = rows.filter((it) => it.exported?.status === 'unreadable').length;
-  const leaky = done.filter(
-    (it) => (it.exported?.result?.selfCheck.facesStillDetected.length ?? 0) > 0,
-  ).length;
+  const leaky = done.filter(stillShowsFace).length;
   return (
     <Stack gap="sm" data-testid="blur-results" ref={box}>
       {batch.finished && (
