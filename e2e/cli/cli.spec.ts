@@ -588,6 +588,28 @@ test('blur: a photo whose name leaves no usable output name fails alone; the pho
   expect(existsSync(after.output)).toBe(true);
 });
 
+test('blur --out on the input folder: a rerun leaves its earlier copies out, and says so', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-rerun-'));
+  await sharp({ create: { width: 64, height: 48, channels: 3, background: '#777' } })
+    .png()
+    .toFile(join(dir, 'wall.png'));
+  const run = () => vigil(['blur', dir, '--out', dir, '--json', '--data', data]);
+  const first = run();
+  expect(first.code, first.stderr).toBe(0);
+  expect(first.json().results.map((r: { output: string }) => basename(r.output))).toEqual([
+    'wall.blurred.jpg',
+  ]);
+  const second = run();
+  expect(second.code, second.stderr).toBe(0);
+  // Only the original again, not wall.blurred.jpg (which would become wall.blurred.blurred.jpg).
+  expect(
+    second
+      .json()
+      .results.map((r: { file: string; output: string }) => [basename(r.file), basename(r.output)]),
+  ).toEqual([['wall.png', 'wall.blurred-1.jpg']]);
+  expect(second.stderr).toMatch(/1 earlier blurred copy in the output folder left out .*wall\.blurred\.jpg/);
+});
+
 test('blur --jobs numbers photos of the same name in input order, not in the order they finish', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-names-'));
   for (const sub of ['a', 'b', 'out']) mkdirSync(join(dir, sub));

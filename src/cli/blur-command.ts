@@ -23,8 +23,9 @@ import {
 import { CliFailure } from './output';
 import { imageBatch, perFile } from './batch';
 import { call } from './call';
+import { earlierCopies } from './earlier-copies';
 import type { GlobalOpts } from './match-commands';
-import { numberOption, usageError, withDataJson, withJobs } from './options';
+import { jobsFor, numberOption, usageError, withDataJson, withJobs } from './options';
 
 type WithCore = <T>(opts: GlobalOpts, run: (core: Core) => Promise<T>) => Promise<T>;
 
@@ -115,7 +116,17 @@ export function addBlurCommand(
         format: o.format as BlurExportInput['format'],
         quality: numberOption('quality', o.quality, blurQualitySchema, 'a whole number from 1 to 100'),
       };
-      const { files, workers } = await imageBatch(inputs, o.jobs);
+      const batch = await imageBatch(inputs, o.jobs);
+      const copies = earlierCopies(batch.files, options.outDir, pattern);
+      if (copies.size) {
+        const shown = [...copies].slice(0, 3).map((f) => basename(f));
+        process.stderr.write(
+          `vigil: ${copies.size} earlier blurred cop${copies.size === 1 ? 'y' : 'ies'} in the output folder left out ` +
+            `(named by --pattern after another input): ${shown.join(', ')}${copies.size > 3 ? ', …' : ''}\n`,
+        );
+      }
+      const files = batch.files.filter((f) => !copies.has(f));
+      const workers = jobsFor(o.jobs, files.length);
       // Measured recall below 48 px is under the target (docs/benchmarks.md): say so on every
       // run, since a missed face is a privacy leak.
       process.stderr.write(
