@@ -373,3 +373,31 @@ test('equal thresholds say that no face will be a possible match', async ({ page
   await expect(note).toHaveCount(0);
   // Nothing saved: the next test starts from the stored thresholds.
 });
+
+test('unsaved changes survive a page switch, and the navigation says they are unsaved', async ({
+  page,
+  request,
+}) => {
+  await openSettings(page);
+  const nav = page.getByTestId('nav-settings');
+  await expect(nav).toHaveAccessibleName('Settings');
+  await page.getByTestId('settings-threshold-match').fill('0.61');
+  await page.getByTestId('settings-detection-minFace').fill('40');
+  await expect(nav).toHaveAccessibleName('Settings (unsaved changes)');
+  await page.getByTestId('nav-history').click();
+  await expect(nav).toHaveAccessibleName('Settings (unsaved changes)');
+  await expect(nav).toContainText('Unsaved changes');
+  await nav.click();
+  await expect(page.getByTestId('settings-threshold-match')).toHaveValue('0.61');
+  await expect(page.getByTestId('settings-detection-minFace')).toHaveValue('40 px');
+  // Nothing was saved meanwhile.
+  const before = await call<{ thresholds: { match: number } }>(request, 'settings.get', {});
+  expect(before.thresholds.match).not.toBe(0.61);
+  await page.getByTestId('settings-save').click();
+  await expect(nav).toHaveAccessibleName('Settings (unsaved changes)');
+  await page.getByTestId('settings-defaults').getByRole('button', { name: 'Discard' }).click();
+  await expect(nav).toHaveAccessibleName('Settings');
+  expect((await call<{ thresholds: { match: number } }>(request, 'settings.get', {})).thresholds.match).toBe(
+    0.61,
+  );
+});

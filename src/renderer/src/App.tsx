@@ -3,6 +3,7 @@ import {
   AppShell,
   Box,
   Group,
+  Indicator,
   NavLink,
   ScrollArea,
   Stack,
@@ -31,6 +32,7 @@ import { HistoryPage } from './pages/history/HistoryPage';
 import { ScanPage } from './pages/scan/ScanPage';
 import { useScan } from './pages/scan/ScanProvider';
 import { SettingsPage } from './pages/settings/SettingsPage';
+import { useUnsavedSettings } from './pages/settings/SettingsDrafts';
 import { WatchlistPage } from './pages/watchlist/WatchlistPage';
 import { shortcutLabel } from './platform';
 
@@ -38,20 +40,27 @@ function Navigation({ page, onSelect }: { page: PageId; onSelect: (page: PageId)
   const { t } = useTranslation();
   // Under 62em (a small window, or 200 % zoom) the bar keeps its icons; names show as tooltips.
   const wide = useMatches({ base: false, md: true });
+  const unsavedSettings = useUnsavedSettings();
   return (
     <Stack gap={2} component="nav" aria-label={t('nav.label')}>
       {PAGES.map((def, index) => {
         const Icon = def.icon;
         const keys = shortcutLabel(String(index + 1));
-        const name = t(`nav.${def.id}`);
+        const unsaved = def.id === 'settings' && unsavedSettings;
+        const name = unsaved ? t('nav.unsaved', { page: t(`nav.${def.id}`) }) : t(`nav.${def.id}`);
         const link = (
           <NavLink
             component="button"
             type="button"
             className={classes.navItem}
-            label={wide ? name : undefined}
-            aria-label={wide ? undefined : name}
-            leftSection={<Icon size={18} />}
+            label={wide ? t(`nav.${def.id}`) : undefined}
+            description={wide && unsaved ? t('nav.unsavedShort') : undefined}
+            aria-label={name}
+            leftSection={
+              <Indicator disabled={!unsaved} size={8} color="orange" offset={1}>
+                <Icon size={18} />
+              </Indicator>
+            }
             rightSection={wide ? <span className={classes.navShortcut}>{keys}</span> : undefined}
             active={page === def.id}
             disabled={!def.available}

@@ -13,6 +13,7 @@ import { ScanProvider } from './pages/scan/ScanProvider';
 import { EnrollProvider } from './pages/watchlist/EnrollProvider';
 import { BlurProvider } from './pages/blur/BlurProvider';
 import { ClassifyProvider } from './pages/classify/ClassifyProvider';
+import { SettingsDraftsProvider } from './pages/settings/SettingsDrafts';
 import { colorSchemeManager, cssVariablesResolver, theme } from './theme';
 
 const root = document.getElementById('root');
@@ -33,7 +34,9 @@ createRoot(root).render(
               <EnrollProvider>
                 <BlurProvider>
                   <ClassifyProvider>
-                    <App />
+                    <SettingsDraftsProvider>
+                      <App />
+                    </SettingsDraftsProvider>
                   </ClassifyProvider>
                 </BlurProvider>
               </EnrollProvider>

@@ -24,6 +24,8 @@ const en = {
     diagnostics: 'Diagnostics',
     settings: 'Settings',
     notAvailable: 'Not available yet',
+    unsaved: '{{page}} (unsaved changes)',
+    unsavedShort: 'Unsaved changes',
   },
   header: {
     toggleTheme: 'Toggle light or dark theme',

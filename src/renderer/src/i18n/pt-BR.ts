@@ -22,6 +22,8 @@ const ptBR: Translation = {
     diagnostics: 'Diagnóstico',
     settings: 'Configurações',
     notAvailable: 'Ainda não disponível',
+    unsaved: '{{page}} (alterações não salvas)',
+    unsavedShort: 'Alterações não salvas',
   },
   header: {
     toggleTheme: 'Alternar tema claro ou escuro',

@@ -23,6 +23,7 @@ import { FORMAT_LABEL } from '../../lib/labels';
 import { DecimalInput } from './DecimalInput';
 import { Section } from './Section';
 import { SaveFooter } from './SaveFooter';
+import { useReportUnsaved, useSettingsDraft } from './SettingsDrafts';
 import { ScoreField } from './ScoreField';
 import { useSingleFlightMutation } from '../../api/single-flight';
 
@@ -85,7 +86,7 @@ export function DefaultsSection({ settings }: { settings: Settings }) {
   const lang = i18n.language;
   const { client } = useVigil();
   const queryClient = useQueryClient();
-  const [draft, setDraft] = useState<Draft | null>(null);
+  const [draft, setDraft] = useSettingsDraft<Draft>('defaults');
   const [saved, setSaved] = useState<'saved' | 'restored' | null>(null);
   const values = draft ?? fromSettings(settings);
   const builtIn = settings.builtIn;
@@ -123,6 +124,7 @@ export function DefaultsSection({ settings }: { settings: Settings }) {
   const dirty =
     draft !== null &&
     (next === null || !equal(next.detection, settings.detection) || !equal(next.blur, settings.blur));
+  useReportUnsaved('defaults', dirty);
   const custom = !equal(settings.detection, builtIn.detection) || !equal(settings.blur, builtIn.blur);
 
   const change =

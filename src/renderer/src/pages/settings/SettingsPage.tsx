@@ -28,6 +28,7 @@ import { DataFolderSection } from './DataFolderSection';
 import { BackupSection } from './BackupSection';
 import { ModelsSection } from './ModelsSection';
 import { SaveFooter } from './SaveFooter';
+import { useReportUnsaved, useSettingsDraft } from './SettingsDrafts';
 import { ScoreField } from './ScoreField';
 import { useSingleFlightMutation } from '../../api/single-flight';
 import { decimalInRange, parseDecimal, wholeInRange } from '../../lib/decimal';
@@ -117,7 +118,7 @@ function ThresholdsSection({ settings }: { settings: Settings }) {
   const { t } = useTranslation();
   const { client } = useVigil();
   const queryClient = useQueryClient();
-  const [draft, setDraft] = useState<Record<Key, number | string> | null>(null);
+  const [draft, setDraft] = useSettingsDraft<Record<Key, number | string>>('thresholds');
   const [saved, setSaved] = useState<'saved' | 'restored' | null>(null);
   const values: Record<Key, number | string> = draft ?? settings.thresholds;
 
@@ -143,6 +144,7 @@ function ThresholdsSection({ settings }: { settings: Settings }) {
   const valid = match !== null && possible !== null && possible <= match;
   const dirty =
     draft !== null && (match !== settings.thresholds.match || possible !== settings.thresholds.possible);
+  useReportUnsaved('thresholds', dirty);
   const atDefaults =
     !settings.custom &&
     (!dirty || (match === settings.defaults.match && possible === settings.defaults.possible));
@@ -240,7 +242,9 @@ function RetentionSection({ settings }: { settings: Settings }) {
   const lang = i18n.language;
   const { client } = useVigil();
   const queryClient = useQueryClient();
-  const [draft, setDraft] = useState<{ days: number | string; records: number | string } | null>(null);
+  const [draft, setDraft] = useSettingsDraft<{ days: number | string; records: number | string }>(
+    'retention',
+  );
   const [saved, setSaved] = useState(false);
   /** The records saving would delete, shown for confirmation before anything is deleted. */
   const [confirm, setConfirm] = useState<{ retention: Retention; count: number; total: number } | null>(null);
@@ -250,6 +254,7 @@ function RetentionSection({ settings }: { settings: Settings }) {
   const records = parseLimit(values.records, MAX_RECORDS);
   const valid = days !== undefined && records !== undefined;
   const dirty = draft !== null && (days !== current.days || records !== current.records);
+  useReportUnsaved('retention', dirty);
 
   const update = useSingleFlightMutation({
     mutationFn: (retention: Retention) => client.invoke('settings.update', { retention }),
