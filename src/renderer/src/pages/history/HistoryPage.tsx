@@ -2,6 +2,7 @@ import {
   ActionIcon,
   Button,
   Card,
+  Input,
   Checkbox,
   Group,
   Modal,
@@ -270,7 +271,8 @@ export function HistoryPage() {
       />
 
       <Card withBorder radius="sm" padding="sm">
-        <Group gap="sm" align="flex-end" wrap="wrap">
+        {/* Top-aligned: a field's error under it (an invalid date) must not lift the others. */}
+        <Group gap="sm" align="flex-start" wrap="wrap">
           <TextInput
             label={t('history.filters.text')}
             placeholder={t('history.filters.textPlaceholder')}
@@ -302,21 +304,25 @@ export function HistoryPage() {
           />
           <SinceField value={sinceDay} onChange={changeFilter(setSinceDay)} />
           {(filtered || text) && (
-            <Button
-              variant="subtle"
-              color="gray"
-              onClick={() => {
-                setKind(null);
-                setStatus(null);
-                setSinceDay('');
-                setText('');
-                setPage(1);
-                setSelected(new Set());
-              }}
-              data-testid="history-filter-clear"
-            >
-              {t('history.filters.clear')}
-            </Button>
+            // An empty label's height above it, so the button sits level with the fields.
+            <Stack gap={0}>
+              <Input.Label aria-hidden>{'\u00a0'}</Input.Label>
+              <Button
+                variant="subtle"
+                color="gray"
+                onClick={() => {
+                  setKind(null);
+                  setStatus(null);
+                  setSinceDay('');
+                  setText('');
+                  setPage(1);
+                  setSelected(new Set());
+                }}
+                data-testid="history-filter-clear"
+              >
+                {t('history.filters.clear')}
+              </Button>
+            </Stack>
           )}
         </Group>
       </Card>
