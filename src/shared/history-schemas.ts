@@ -68,6 +68,19 @@ export const historyRecordSchema = z.object({
 });
 export type HistoryRecord = z.infer<typeof historyRecordSchema>;
 
+/**
+ * A summary wording that contains the text filter in the caller's language: a message key, or a
+ * key with the counts that wording needs above zero (a blur's "still detectable" part is said
+ * only where `leaks` is), so that the other records of that key do not match.
+ */
+export const summaryMatchSchema = z.union([
+  summaryMessageSchema.shape.key,
+  z
+    .object({ key: summaryMessageSchema.shape.key, nonZero: z.array(z.string().max(40)).min(1).max(8) })
+    .strict(),
+]);
+export type SummaryMatch = z.infer<typeof summaryMatchSchema>;
+
 export const historyListInputSchema = z
   .object({
     kind: jobKindSchema.optional(),
@@ -79,7 +92,7 @@ export const historyListInputSchema = z
      * Summaries whose wording in the caller's language contains `text` (the stored `summary` is
      * English): the UI names them by message key, and records with those keys match too.
      */
-    summaryKeys: z.array(summaryMessageSchema.shape.key).max(20).optional(),
+    summaryKeys: z.array(summaryMatchSchema).max(40).optional(),
     offset: z.number().int().nonnegative().default(0),
     limit: z.number().int().min(1).max(500).default(50),
   })

@@ -65,6 +65,28 @@ describe('HistoryLog', () => {
     await log.close();
   });
 
+  it('a summary wording that needs counts above zero matches only the records that have them', async () => {
+    const log = await HistoryLog.open(join(tempDir(), 'history.jsonl'));
+    const blur = async (leaks: number) => {
+      const rec = await log.create('blur', [{ file: 'x.jpg', sha256: null }]);
+      await log.update(rec.id, {
+        status: 'FINISHED',
+        summary: 'summary',
+        summaryMessage: { key: 'blur', values: { count: 2, manual: 0, kept: 0, leaks } },
+      });
+      return rec.id;
+    };
+    const clean = await blur(0);
+    const leaky = await blur(1);
+    const ids = (filter: Parameters<HistoryLog['list']>[0]) => log.list(filter).records.map((r) => r.id);
+    expect(ids({ text: 'detectaveis', summaryKeys: [{ key: 'blur', nonZero: ['leaks'] }] })).toEqual([leaky]);
+    expect(ids({ text: 'detectaveis', summaryKeys: [{ key: 'blur', nonZero: ['leaks', 'kept'] }] })).toEqual(
+      [],
+    );
+    expect(ids({ text: 'desfocad', summaryKeys: ['blur'] })).toEqual([leaky, clean]);
+    await log.close();
+  });
+
   it('marks a job left running by a crash as interrupted on the next open', async () => {
     const file = join(tempDir(), 'history.jsonl');
     const log = await HistoryLog.open(file);

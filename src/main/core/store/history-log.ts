@@ -5,6 +5,7 @@ import {
   type HistoryRecord,
   type JobKind,
   type JobStatus,
+  type SummaryMatch,
   type SummaryMessage,
 } from '../../../shared/history-schemas';
 import { foldForSearch } from '../../../shared/search-text';
@@ -42,8 +43,8 @@ export interface HistoryFilter {
   status?: JobStatus;
   since?: string;
   text?: string;
-  /** Message keys whose summary in the caller's language contains `text`. */
-  summaryKeys?: readonly SummaryMessage['key'][];
+  /** Summary wordings in the caller's language that contain `text`. */
+  summaryKeys?: readonly SummaryMatch[];
   offset?: number;
   limit?: number;
 }
@@ -56,8 +57,8 @@ const searchable = new WeakMap<HistoryRecord, string>();
  * its error code, a value of its summary message (names, files), or a summary the caller found
  * the text in, in its own language.
  */
-function matchesText(r: HistoryRecord, text: string, keys: ReadonlySet<string>): boolean {
-  if (r.summaryMessage && keys.has(r.summaryMessage.key)) return true;
+function matchesText(r: HistoryRecord, text: string, said: readonly SummaryMatch[]): boolean {
+  if (saysInCallersWords(r, said)) return true;
   let haystack = searchable.get(r);
   if (haystack === undefined) {
     const values = Object.values(r.summaryMessage?.values ?? {}).filter((v) => typeof v === 'string');
@@ -68,6 +69,17 @@ function matchesText(r: HistoryRecord, text: string, keys: ReadonlySet<string>):
     searchable.set(r, haystack);
   }
   return haystack.includes(text);
+}
+
+/** Whether a record's summary is one of the wordings the caller found the text in. */
+function saysInCallersWords(r: HistoryRecord, said: readonly SummaryMatch[]): boolean {
+  const m = r.summaryMessage;
+  if (!m) return false;
+  return said.some((s) =>
+    typeof s === 'string'
+      ? s === m.key
+      : s.key === m.key && s.nonZero.every((k) => typeof m.values[k] === 'number' && m.values[k] !== 0),
+  );
 }
 
 /**
@@ -285,7 +297,7 @@ export class HistoryLog {
    */
   list(filter: HistoryFilter = {}): { total: number; records: HistoryRecord[] } {
     const text = filter.text ? foldForSearch(filter.text) : undefined;
-    const keys = new Set(filter.summaryKeys);
+    const said = filter.summaryKeys ?? [];
     const offset = filter.offset ?? 0;
     const limit = filter.limit ?? 50;
     // Records carry UTC ISO times; a `since` with an offset compares as the same instant.
@@ -298,7 +310,7 @@ export class HistoryLog {
       if (filter.kind && r.kind !== filter.kind) continue;
       if (filter.status && r.status !== filter.status) continue;
       if (since && r.createdAt < since) continue;
-      if (text && !matchesText(r, text, keys)) continue;
+      if (text && !matchesText(r, text, said)) continue;
       if (total >= offset && page.length < limit) page.push(r);
       total++;
     }

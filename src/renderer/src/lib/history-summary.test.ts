@@ -92,6 +92,23 @@ describe('summaryKeysMatching', () => {
     expect(summaryKeysMatching('enrolled', pt, 'pt-BR')).toEqual([]);
   });
 
+  it('a match in a part said only for some counts names those counts', async () => {
+    const en = await translator('en');
+    const pt = await translator('pt-BR');
+    // "still detectable" is said only of blur jobs with leaks: not every blur job matches.
+    expect(summaryKeysMatching('still detectable', en, 'en')).toEqual([{ key: 'blur', nonZero: ['leaks'] }]);
+    expect(summaryKeysMatching('ainda detectáveis', pt, 'pt-BR')).toEqual([
+      { key: 'blur', nonZero: ['leaks'] },
+    ]);
+    expect(summaryKeysMatching('drawn by hand', en, 'en')).toEqual([{ key: 'blur', nonZero: ['manual'] }]);
+    expect(summaryKeysMatching('possíveis', pt, 'pt-BR')).toEqual([
+      { key: 'identify', nonZero: ['possible'] },
+      { key: 'identifyMatches', nonZero: ['possible'] },
+    ]);
+    // Said by every blur summary.
+    expect(summaryKeysMatching('desfocad', pt, 'pt-BR')).toEqual(['blur']);
+  });
+
   it('leaves values and numbers to the core', async () => {
     const pt = await translator('pt-BR');
     expect(summaryKeysMatching('3', pt, 'pt-BR')).toEqual([]);

@@ -2,6 +2,7 @@ import type { TFunction } from 'i18next';
 import {
   summaryMessageSchema,
   type HistoryRecord,
+  type SummaryMatch,
   type SummaryMessage,
 } from '../../../shared/history-schemas';
 import { foldForSearch } from '../../../shared/search-text';
@@ -123,17 +124,49 @@ const SAMPLE_VALUES: Values[] = (['match', 'possible', 'no_match'] as const).fla
   ),
 );
 
-/** Each summary's wordings in a language, folded, values left as holes; made once per language. */
-const wordingsByLang = new Map<string, [SummaryMessage['key'], string[]][]>();
+/**
+ * Counts whose part of a summary is said only when above zero: a wording with that part applies
+ * only to records where they are (see `summaryKeysMatching`).
+ */
+const SAID_WHEN_ABOVE_ZERO: Partial<Record<SummaryMessage['key'], string[]>> = {
+  identify: ['possible'],
+  identifyMatches: ['possible'],
+  blur: ['manual', 'kept', 'leaks'],
+};
 
-function wordings(t: TFunction, lang: string): [SummaryMessage['key'], string[]][] {
+/** Every subset of `items`, smallest first. */
+function subsets<T>(items: readonly T[]): T[][] {
+  const all = items.reduce<T[][]>((acc, item) => [...acc, ...acc.map((s) => [...s, item])], [[]]);
+  return all.sort((a, b) => a.length - b.length);
+}
+
+interface Wording {
+  key: SummaryMessage['key'];
+  /** The counts above zero in it. */
+  nonZero: string[];
+  said: string[];
+}
+
+/** Each summary's wordings in a language, folded, values left as holes; made once per language. */
+const wordingsByLang = new Map<string, Wording[]>();
+
+function wordings(t: TFunction, lang: string): Wording[] {
   let all = wordingsByLang.get(lang);
   if (!all) {
-    all = summaryMessageSchema.shape.key.options.map((key) => {
-      const said = SAMPLE_VALUES.map((values) =>
-        summaryText({ summary: '', summaryMessage: { key, values } }, t, lang),
-      );
-      return [key, [...new Set(said.map((x) => foldForSearch(x.replace(/[\d\uE000]+/g, HOLE))))]];
+    all = summaryMessageSchema.shape.key.options.flatMap((key) => {
+      const optional = SAID_WHEN_ABOVE_ZERO[key] ?? [];
+      return subsets(optional).map((nonZero) => {
+        const said = SAMPLE_VALUES.map((sample) => {
+          const values: Values = { ...sample };
+          for (const k of optional) values[k] = nonZero.includes(k) ? num(sample, k) || 1 : 0;
+          return summaryText({ summary: '', summaryMessage: { key, values } }, t, lang);
+        });
+        return {
+          key,
+          nonZero,
+          said: [...new Set(said.map((x) => foldForSearch(x.replace(/[\d\uE000]+/g, HOLE))))],
+        };
+      });
     });
     wordingsByLang.set(lang, all);
   }
@@ -141,14 +174,24 @@ function wordings(t: TFunction, lang: string): [SummaryMessage['key'], string[]]
 }
 
 /**
- * Message keys whose summary, in the UI language, says `text` in its own words: records store
- * English summaries, so the history's text filter sends these keys along (the core matches the
- * values, such as names and files, itself). Numbers are left out: "3" is no word of a summary.
+ * Summary wordings that say `text` in the UI language in their own words: records store English
+ * summaries, so the history's text filter sends these along (the core matches the values, such
+ * as names and files, itself). A wording whose match lies in a part said only for some counts
+ * (a blur's "still detectable") names those counts. Numbers are left out: "3" is no word of a
+ * summary.
  */
-export function summaryKeysMatching(text: string, t: TFunction, lang: string): SummaryMessage['key'][] {
+export function summaryKeysMatching(text: string, t: TFunction, lang: string): SummaryMatch[] {
   const wanted = foldForSearch(text.trim());
   if (!wanted) return [];
-  return wordings(t, lang)
-    .filter(([, said]) => said.some((x) => x.includes(wanted)))
-    .map(([key]) => key);
+  const found: SummaryMatch[] = [];
+  const needs = new Map<SummaryMessage['key'], string[][]>();
+  // Smallest count sets first: a wording is left out where a smaller one of its key already matched.
+  for (const w of wordings(t, lang)) {
+    if (!w.said.some((x) => x.includes(wanted))) continue;
+    const before = needs.get(w.key) ?? [];
+    if (before.some((n) => n.every((k) => w.nonZero.includes(k)))) continue;
+    needs.set(w.key, [...before, w.nonZero]);
+    found.push(w.nonZero.length ? { key: w.key, nonZero: w.nonZero } : w.key);
+  }
+  return found;
 }
