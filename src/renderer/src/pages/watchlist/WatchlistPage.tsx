@@ -19,6 +19,7 @@ import { SearchPanel } from './SearchPanel';
 import { SubjectDetail } from './SubjectDetail';
 import { SubjectFormModal } from './SubjectForm';
 import { SubjectList } from './SubjectList';
+import { useResetOnChange } from '../../lib/use-reset-on-change';
 import { useSingleFlightMutation } from '../../api/single-flight';
 
 type ImportReport = z.infer<typeof importReportSchema>;
@@ -139,6 +140,9 @@ export function WatchlistPage() {
     mutationFn: () => client.invoke('watchlist.export', {}),
     onSuccess: (result) => downloadBase64(result.fileName, result.data, 'application/json'),
   });
+
+  // "Exported 3 subjects" is gone once the watchlist changes: it no longer says what is listed.
+  useResetOnChange(exportList.isSuccess, queryKeys.watchlist, exportList.reset);
 
   const importList = useSingleFlightMutation({
     mutationFn: async (file: File) =>
