@@ -10,7 +10,9 @@ import { useEffect, useRef } from 'react';
 export function useResetOnChange(active: boolean, queryKey: QueryKey, reset: () => void): void {
   const queryClient = useQueryClient();
   const latestReset = useRef(reset);
-  latestReset.current = reset;
+  useEffect(() => {
+    latestReset.current = reset;
+  });
   const prefix = JSON.stringify(queryKey).slice(0, -1);
   useEffect(() => {
     if (!active) return;
