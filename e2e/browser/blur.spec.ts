@@ -170,11 +170,20 @@ test('a batch leaves out and reports the unreadable file and exports the others;
     '1 photo could not be read and is left out',
   );
 
-  // A folder that is not an absolute path stops the batch before anything is written.
-  await page.getByTestId('blur-outdir').fill('relative/folder');
+  // A folder that is not an absolute path is said under the field as it is typed; nothing starts.
+  const folder = page.getByTestId('blur-outdir');
+  await folder.fill('relative/folder');
+  await expect(page.getByText(/The output folder must be (an absolute|a full) path/)).toBeVisible();
+  await expect(page.getByTestId('blur-export')).toBeDisabled();
+  // One that becomes a file after its check (here, made by the test) stops the batch before
+  // anything is written.
+  const becomesFile = info.outputPath('becomes-a-file');
+  await folder.fill(becomesFile);
+  await expect(page.getByText('Not there yet: the first export creates it.')).toBeVisible();
+  writeFileSync(becomesFile, 'a file now');
   await page.getByTestId('blur-export').click();
   // The batch first waits for the detections in flight (seconds each on a busy machine).
-  await expect(page.getByTestId('error-notice').filter({ hasText: 'absolute' })).toHaveAttribute(
+  await expect(page.getByTestId('error-notice').filter({ hasText: 'is a file' })).toHaveAttribute(
     'data-code',
     'OUTPUT_DIR_INVALID',
     { timeout: 60_000 },

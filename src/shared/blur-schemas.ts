@@ -190,6 +190,15 @@ export const blurExportResultSchema = z.object({
 });
 export type BlurExportResult = z.infer<typeof blurExportResultSchema>;
 
+/** A folder to check before a batch: see `blur.checkOutDir`. */
+export const blurCheckOutDirInputSchema = z.object({ outDir: z.string().min(1).max(4096) }).strict();
+export const blurCheckOutDirResultSchema = z.object({
+  /** The folder as an export would write into it (resolved). */
+  outDir: z.string(),
+  /** False: the first export would create it. */
+  exists: z.boolean(),
+});
+
 /** Errors about the output folder stop a batch: every other file would fail the same way. */
 export const OUTPUT_ERROR_CODES = [
   'OUTPUT_DIR_INVALID',

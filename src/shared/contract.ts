@@ -35,6 +35,8 @@ import {
   blurDetectResultSchema,
   blurExportInputSchema,
   blurExportResultSchema,
+  blurCheckOutDirInputSchema,
+  blurCheckOutDirResultSchema,
   blurPreviewInputSchema,
   blurPreviewResultSchema,
 } from './blur-schemas';
@@ -234,6 +236,12 @@ export const contract = {
     output: blurExportResultSchema,
     summary:
       'Blur a photo (the given regions, or every face detected) and write it without metadata into a folder; never overwrites; self-checked. A `keep` id not on the watchlist is NOT_FOUND, before anything is written.',
+  }),
+  'blur.checkOutDir': channel({
+    input: blurCheckOutDirInputSchema,
+    output: blurCheckOutDirResultSchema,
+    summary:
+      'Whether an output folder can take exports, checked as blur.export would (OUTPUT_DIR_INVALID, OUTPUT_IN_DATA_DIR, OUTPUT_NOT_WRITABLE), without creating it.',
   }),
   'settings.get': channel({
     input: empty,

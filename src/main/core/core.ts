@@ -23,7 +23,7 @@ import {
 } from './services/watchlist';
 import { exportHistory, giveFeedback, listHistory, withMediaUrls } from './services/history';
 import { diagnostics } from './services/diagnostics';
-import { detectForBlur, exportBlurred, previewBlurred } from './services/blur';
+import { checkOutDir, detectForBlur, exportBlurred, previewBlurred } from './services/blur';
 import { Telemetry } from './telemetry';
 import { classifyPhoto, type ClassifyDeps } from './services/classify';
 import { exportClassifyHistory } from './services/classify-export';
@@ -195,6 +195,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       detectForBlur(deps, source, { thresh, keep, minFace }),
     'blur.preview': async (input) => previewBlurred(deps, input),
     'blur.export': async (input) => exportBlurred(deps, input),
+    'blur.checkOutDir': async ({ outDir }) => checkOutDir(outDir, deps.store.dir),
     'settings.get': async () => settingsView(store),
     'settings.update': async ({ thresholds, retention, detection, blur, classify }) => {
       if (classify !== undefined) await models.setDefault(classify.defaultModel);

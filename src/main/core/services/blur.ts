@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { copyFile, link, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { access, copyFile, link, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import sharp from 'sharp';
@@ -291,10 +291,15 @@ async function realPathOf(p: string): Promise<string> {
 }
 
 /**
- * The output folder, created when missing: an absolute path, a folder (not a file), writable,
- * and outside Vigil's data dir (exports are the user's files, not the store's).
+ * Whether `dir` can take exports, without creating it: an absolute path, a folder (not a file),
+ * writable (itself, or the nearest folder above it that exists, where it would be made), and
+ * outside Vigil's data dir (exports are the user's files, not the store's). Fails as an export
+ * into it would; `exists` says whether it would be created.
  */
-export async function prepareOutDir(dir: string, dataDir: string): Promise<string> {
+export async function checkOutDir(
+  dir: string,
+  dataDir: string,
+): Promise<{ outDir: string; exists: boolean }> {
   if (!isAbsolute(dir)) {
     throw new VigilError('OUTPUT_DIR_INVALID', `The output folder must be an absolute path, not ${dir}`, {
       dir,
@@ -320,8 +325,29 @@ export async function prepareOutDir(dir: string, dataDir: string): Promise<strin
       reason: 'file',
     });
   }
-  if (!info) await makeDirs(out).catch((err: unknown) => Promise.reject(notWritable(out, err)));
-  return out;
+  // Where the first thing would be made: a file in the folder, or its first missing part.
+  let made = join(out, 'photo.jpg');
+  let at = out;
+  let atInfo = info;
+  while (!atInfo && dirname(at) !== at) {
+    made = at;
+    at = dirname(at);
+    atInfo = await stat(at).catch(() => null);
+  }
+  // Errors name the path that could not be made, as a failed write would (whyNotWritable).
+  const failed = (code: string) => notWritable(out, Object.assign(new Error(code), { code, path: made }));
+  if (atInfo && !atInfo.isDirectory()) throw failed('ENOTDIR');
+  await access(at, constants.W_OK).catch((err: unknown) =>
+    Promise.reject(failed((err as NodeJS.ErrnoException).code ?? 'EACCES')),
+  );
+  return { outDir: out, exists: !!info };
+}
+
+/** The output folder, checked (`checkOutDir`) and created when missing. */
+export async function prepareOutDir(dir: string, dataDir: string): Promise<string> {
+  const { outDir, exists } = await checkOutDir(dir, dataDir);
+  if (!exists) await makeDirs(outDir).catch((err: unknown) => Promise.reject(notWritable(outDir, err)));
+  return outDir;
 }
 
 /**

@@ -116,6 +116,7 @@ const blurEn = {
     title: 'Export',
     folder: 'Output folder',
     folderHint: 'On the machine running Vigil; created if missing.',
+    folderNew: 'Not there yet: the first export creates it.',
     folderPlaceholder: '/home/me/Pictures/blurred',
     format: 'Format',
     qualityLabel: 'Quality (1–100)',

@@ -118,6 +118,7 @@ const blurPtBR: BlurTranslation = {
     title: 'Exportar',
     folder: 'Pasta de saída',
     folderHint: 'Na máquina onde o Vigil roda; criada se não existir.',
+    folderNew: 'Ainda não existe: a primeira exportação a cria.',
     folderPlaceholder: '/home/eu/Imagens/desfocadas',
     format: 'Formato',
     qualityLabel: 'Qualidade (1–100)',

@@ -13,6 +13,8 @@ import {
   Title,
   Tooltip,
 } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fileNameFromPattern, localDate, type BlurFormat } from '../../../../shared/blur-schemas';
@@ -24,6 +26,8 @@ import { cx } from '../scan/PhotoView';
 import classes from './Blur.module.css';
 import { isExportable, stillShowsFace, useBlur, type BlurItem, type ExportBatch } from './BlurProvider';
 import { errorText } from '../../lib/error-text';
+import { errorShapeOf } from '../../api/errors';
+import { useVigil } from '../../api/ClientProvider';
 import { FORMAT_LABEL } from '../../lib/labels';
 
 const EXT: Record<BlurFormat, string> = { jpeg: 'jpg', png: 'png', webp: 'webp' };
@@ -76,6 +80,23 @@ function ExportProgress({ batch }: { batch: ExportBatch }) {
   );
 }
 
+/**
+ * The output folder checked as the user types (a pause first), as an export would: a folder
+ * that cannot take the copies says why under the field, not when the batch starts.
+ */
+function useFolderCheck(outDir: string) {
+  const { client } = useVigil();
+  const [dir] = useDebouncedValue(outDir, 400);
+  return useQuery({
+    queryKey: ['blur', 'checkOutDir', dir],
+    queryFn: () => client.invoke('blur.checkOutDir', { outDir: dir }),
+    enabled: dir !== '' && dir === outDir,
+    retry: false,
+    // Checked again when the page comes back: the folder may have changed meanwhile.
+    staleTime: 0,
+  });
+}
+
 /** Where the blurred copies go and how they are written; then the button that writes them all. */
 export function ExportPanel() {
   const { t, i18n } = useTranslation();
@@ -89,9 +110,14 @@ export function ExportPanel() {
   const running = batch?.running ?? false;
   const exportable = items.filter(isExportable).length;
   const unreadable = items.length - exportable;
-  const ready = exportable > 0 && options.outDir.trim() !== '' && stem !== null && !running;
-  const folderError =
-    batch?.fatal && batch.fatal.code !== 'BAD_INPUT' ? t(`errors.codes.${batch.fatal.code}`) : undefined;
+  const folder = useFolderCheck(options.outDir.trim());
+  const ready =
+    exportable > 0 && options.outDir.trim() !== '' && stem !== null && !running && !folder.isError;
+  const folderError = folder.isError
+    ? errorText(errorShapeOf(folder.error), t, i18n.language)
+    : batch?.fatal && batch.fatal.code !== 'BAD_INPUT'
+      ? t(`errors.codes.${batch.fatal.code}`)
+      : undefined;
 
   return (
     <Card withBorder radius="sm" p="sm">
@@ -101,7 +127,9 @@ export function ExportPanel() {
         </Title>
         <TextInput
           label={t('blur.export.folder')}
-          description={t('blur.export.folderHint')}
+          description={
+            folder.data && !folder.data.exists ? t('blur.export.folderNew') : t('blur.export.folderHint')
+          }
           placeholder={t('blur.export.folderPlaceholder')}
           value={options.outDir}
           onChange={(e) => setOptions({ outDir: e.currentTarget.value })}
