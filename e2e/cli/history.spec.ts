@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -86,6 +86,26 @@ test('history export to a place it cannot write says which path and why, with no
   const ok = vigil(['history', 'export', file, '--json', '--data', data]);
   expect(ok.code, ok.stderr).toBe(0);
   expect(ok.json()).toEqual({ file, format: 'json', records: 2 });
+  // An export never replaces a file without --force, and never writes into the data folder
+  // (an export over watchlist.json broke the store).
+  const again = vigil(['history', 'export', file, '--json', '--data', data]);
+  expect(again.code).toBe(1);
+  expect(again.json()).toMatchObject({ code: 'TARGET_NOT_EMPTY', message: expect.stringMatching(/--force/) });
+  const replaced = vigil(['history', 'export', file, '--force', '--json', '--data', data]);
+  expect(replaced.code, replaced.stderr).toBe(0);
+  const store = readFileSync(join(data, 'watchlist.json'));
+  for (const args of [
+    ['history', 'export', join(data, 'watchlist.json'), '--force'],
+    ['watchlist', 'export', join(data, 'watchlist.json'), '--force'],
+    ['watchlist', 'export', join(data, 'new-file.json')],
+  ]) {
+    const r = vigil([...args, '--json', '--data', data]);
+    expect(r.code, args.join(' ')).toBe(1);
+    expect(r.json()).toMatchObject({ code: 'TARGET_INSIDE_DATA' });
+  }
+  expect(readFileSync(join(data, 'watchlist.json')).equals(store)).toBe(true);
+  expect(existsSync(join(data, 'new-file.json'))).toBe(false);
+  expect(vigil(['watchlist', 'list', '--json', '--data', data]).code).toBe(0);
 });
 
 test('history delete says how many of the given jobs did not exist, and what became of the rest', () => {

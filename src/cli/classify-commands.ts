@@ -7,7 +7,8 @@ import { toErrorShape } from '../shared/errors';
 import { call } from './call';
 import { CliFailure, printJson } from './output';
 import { imageBatch, perFile } from './batch';
-import { checkWritableFile, writeOutputFile } from './output-file';
+import { checkWritableFile, writeOutputFile, type OutputTarget } from './output-file';
+import { dataDirFor } from './data-folder';
 import type { GlobalOpts } from './match-commands';
 import { withDataJson, withJobs } from './options';
 
@@ -25,7 +26,8 @@ async function exportTarget(
   file: string,
   format: 'csv' | 'json' | undefined,
   photos: readonly string[],
-): Promise<{ path: string; format: 'csv' | 'json' }> {
+  where: OutputTarget,
+): Promise<{ path: string; format: 'csv' | 'json'; force: boolean }> {
   const path = resolve(file);
   const ext = extname(path).toLowerCase();
   const chosen =
@@ -46,8 +48,8 @@ async function exportTarget(
       },
       2,
     );
-  await checkWritableFile(path);
-  return { path, format: chosen };
+  await checkWritableFile(path, 'OUTPUT_NOT_WRITABLE', where);
+  return { path, format: chosen, force: !!where.force };
 }
 
 function positiveInt(value: string, flag: string, max: number): number {
@@ -124,7 +126,8 @@ export function addClassifyCommands(
           '--export <file>',
           'also write the results of the batch to a .csv or .json file (or any name, with --format)',
         )
-        .addOption(new Option('--format <format>', 'export format').choices(['csv', 'json'])),
+        .addOption(new Option('--format <format>', 'export format').choices(['csv', 'json']))
+        .option('--force', 'replace the --export file if it exists'),
     ),
   ).action(
     async (
@@ -137,6 +140,7 @@ export function addClassifyCommands(
         faces: boolean;
         export?: string;
         format?: 'csv' | 'json';
+        force?: boolean;
         jobs?: string;
       },
       cmd: Command,
@@ -149,7 +153,12 @@ export function addClassifyCommands(
       const batch = await imageBatch(inputs, o.jobs);
       // Absolute, as each result's `file` is: a failed photo is named the same way in JSON and CSV.
       const files = batch.files.map((f) => resolve(f));
-      const target = o.export ? await exportTarget(o.export, o.format, files) : null;
+      const target = o.export
+        ? await exportTarget(o.export, o.format, files, {
+            dataDir: (await dataDirFor(g)).dir,
+            force: o.force,
+          })
+        : null;
       // In input order, as the JSON lists them, though files finish in any order.
       const items = new Array<ClassifyExportItem>(files.length);
       await withCore({ ...g, workers: batch.workers }, async (core) => {
@@ -183,7 +192,11 @@ export function addClassifyCommands(
             // Written before the JSON document, so a failure to write is part of it.
             after: target
               ? async () => {
-                  await writeOutputFile(target.path, exportClassifyItems(items, target.format).text);
+                  await writeOutputFile(
+                    target.path,
+                    exportClassifyItems(items, target.format).text,
+                    target.force,
+                  );
                   process.stderr.write(`exported ${items.length} results to ${target.path}\n`);
                 }
               : undefined,

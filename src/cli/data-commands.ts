@@ -166,15 +166,17 @@ export function addDataCommands(
       .command('export')
       .description('export the history as CSV or JSON (by the file extension, or --format)')
       .argument('<file>')
-      .addOption(new Option('--format <format>', 'file format').choices(['csv', 'json'])),
-  ).action(async (file: string, o: { format?: 'csv' | 'json' }, cmd: Command) => {
+      .addOption(new Option('--format <format>', 'file format').choices(['csv', 'json']))
+      .option('--force', 'replace the file if it exists'),
+  ).action(async (file: string, o: { format?: 'csv' | 'json'; force?: boolean }, cmd: Command) => {
     const g = globals(cmd);
     const path = resolve(file);
     // A folder or a missing one is said first: naming the file is the fix for both.
-    await checkWritableFile(path);
+    const { dir } = await dataDirFor({ ...g, readsData: true });
+    await checkWritableFile(path, 'OUTPUT_NOT_WRITABLE', { dataDir: dir, force: o.force });
     const format = o.format ?? formatOfName(file);
     const r = await withHistory(g, (h) => exportHistory(h, format));
-    await writeOutputFile(path, r.text);
+    await writeOutputFile(path, r.text, o.force);
     if (g.json) printJson({ file: path, format, records: r.records });
     else out(`exported ${r.records} jobs to ${file}`);
   });

@@ -6,6 +6,7 @@ import { subjectPatchSchema, type Subject } from '../shared/watchlist-schemas';
 import { call } from './call';
 import { printJson } from './output';
 import { checkWritableFile, writeOutputFile } from './output-file';
+import { dataDirFor } from './data-folder';
 import { eachFile, imageBatch, perFile } from './batch';
 import {
   checkedOption,
@@ -298,13 +299,18 @@ export function addMatchCommands(
   );
 
   withDataJson(
-    wl.command('export').description('export the whole watchlist as one file').argument('<file>'),
-  ).action(async (file: string, _o, cmd: Command) => {
+    wl
+      .command('export')
+      .description('export the whole watchlist as one file')
+      .argument('<file>')
+      .option('--force', 'replace the file if it exists'),
+  ).action(async (file: string, o: { force?: boolean }, cmd: Command) => {
     const g = globals(cmd);
-    await checkWritableFile(file);
+    const { dir } = await dataDirFor({ ...g, readsData: true });
+    await checkWritableFile(file, 'OUTPUT_NOT_WRITABLE', { dataDir: dir, force: o.force });
     await withCore({ ...g, readsData: true }, async (core) => {
       const { data, ...r } = await call(core, 'watchlist.export', {});
-      await writeOutputFile(file, Buffer.from(data, 'base64'));
+      await writeOutputFile(file, Buffer.from(data, 'base64'), o.force);
       if (g.json) printJson({ ...r, file: resolve(file) });
       else out(`exported ${r.subjects} subjects, ${faceWord(r.faces)} to ${file}`);
     });
