@@ -44,8 +44,22 @@ export function formatTime(lang: string, timestamp: number): string {
 }
 
 /** A score or threshold in [0, 1] with two decimals, as the verdict rules are written (0.67). */
-export function formatScore(lang: string, value: number): string {
-  return new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value);
+export function formatScore(lang: string, value: number, digits = 2): string {
+  return new Intl.NumberFormat(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(
+    value,
+  );
+}
+
+/**
+ * Decimals (2 to 4) that tell `score` apart from each threshold it was judged against, so that
+ * the shown numbers agree with the verdict: 0.3285 under a threshold of 0.3333 reads 0.328 and
+ * 0.333, not 0.33 beside "below 0.33".
+ */
+export function scoreDigits(score: number | undefined, thresholds: readonly number[]): number {
+  if (score === undefined) return 2;
+  const at = (v: number, d: number) => Math.round(v * 10 ** d);
+  for (let d = 2; d < 4; d++) if (thresholds.every((t) => t === score || at(t, d) !== at(score, d))) return d;
+  return 4;
 }
 
 /** A rate such as a false-match rate: 0.001 → "0.1%". */

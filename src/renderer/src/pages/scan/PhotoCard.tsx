@@ -18,7 +18,7 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { IdentifyResult } from '../../../../shared/match-schemas';
 import type { InspectResult } from '../../../../shared/schemas';
-import { formatMs, formatPercent, formatScore } from '../../format';
+import { formatMs, formatPercent, formatScore, scoreDigits } from '../../format';
 import { IconAlert, IconCheck, IconPhoto, IconUser, IconX } from '../../components/icons';
 import { VERDICT_COLOR, VERDICT_RANK, VERDICT_TONE, worthReview } from '../../lib/labels';
 import { useNavigation } from '../../navigation';
@@ -74,7 +74,7 @@ export function identifyBoxes(
     if (!visible(face)) return;
     const best = face.candidates[0];
     const named = best && face.verdict !== 'no_match';
-    const score = best ? formatScore(lang, best.score) : '';
+    const score = best ? formatScore(lang, best.score, faceDigits(face)) : '';
     boxes.push({
       key: String(index),
       box: face.box,
@@ -93,10 +93,16 @@ export function identifyBoxes(
   return boxes;
 }
 
+/** Decimals for a face's best score and its thresholds: as many as tell them apart. */
+function faceDigits(face: IdentifiedFace): number {
+  return scoreDigits(face.candidates[0]?.score, [face.thresholds.match, face.thresholds.possible]);
+}
+
 /** "match ≥ 0.67" — the rule that produced the verdict, with the threshold in force. */
 export function thresholdText(face: IdentifiedFace, lang: string, t: Translate): string {
-  const match = formatScore(lang, face.thresholds.match);
-  const possible = formatScore(lang, face.thresholds.possible);
+  const digits = faceDigits(face);
+  const match = formatScore(lang, face.thresholds.match, digits);
+  const possible = formatScore(lang, face.thresholds.possible, digits);
   if (face.verdict === 'match') return t('identify.ruleMatch', { match });
   if (face.verdict === 'possible') return t('identify.rulePossible', { possible, match });
   return t('identify.ruleNone', { possible });
@@ -234,12 +240,15 @@ function FaceVerdictRow({
               {best && strong && <CandidateLink subjectId={best.subjectId} name={best.name} />}
               {best && strong && (
                 <Text size="sm" ff="monospace" fw={600}>
-                  {formatScore(lang, best.score)}
+                  {formatScore(lang, best.score, faceDigits(face))}
                 </Text>
               )}
               {best && !strong && (
                 <Text size="xs" c="dimmed">
-                  {t('identify.closest', { name: best.name, score: formatScore(lang, best.score) })}
+                  {t('identify.closest', {
+                    name: best.name,
+                    score: formatScore(lang, best.score, faceDigits(face)),
+                  })}
                 </Text>
               )}
             </Group>
