@@ -348,7 +348,7 @@ test('several photos enrol one per engine worker, each with its own result', asy
   );
 });
 
-test('edit, remove a face and delete a subject, with confirmations', async ({ page }, info) => {
+test('edit, remove a face and delete a subject, with confirmations', async ({ page, request }, info) => {
   await open(page);
   const name = unique('Temp');
   const id = await createSubject(page, name);
@@ -392,9 +392,29 @@ test('edit, remove a face and delete a subject, with confirmations', async ({ pa
   await sharp(join(SAMPLES, 'sample6.jpg'))
     .extract({ left: 177, top: 456, width: 360, height: 361 })
     .toFile(crop);
+  // The same person is on the watchlist as someone else (another crop of the photo): enrolling
+  // her here is asked about first, and done only when the user says it is the same person.
+  const twin = unique('Twin');
+  const twinId = (await call<{ id: string }>(request, 'watchlist.create', { name: twin })).id;
+  const otherCrop = info.outputPath('sample6-face-wider.jpg');
+  await sharp(join(SAMPLES, 'sample6.jpg'))
+    .extract({ left: 167, top: 446, width: 380, height: 381 })
+    .toFile(otherCrop);
+  await call(request, 'watchlist.enroll', {
+    subjectId: twinId,
+    source: { name: 'sample6-face-wider.jpg', bytes: readFileSync(otherCrop).toString('base64') },
+    // Other tests of the run may have enrolled this face from the whole photo.
+    allowMismatch: true,
+  });
   await enrollInput(page).setInputFiles(crop);
+  const asked = page.getByTestId('enroll-error');
+  await expect(asked).toHaveAttribute('data-code', 'FACE_MISMATCH');
+  await expect(asked).toContainText(`This face matches ${twin}`);
+  await expect(page.getByTestId('enrolled-face')).toHaveCount(0);
+  await page.getByTestId('enroll-anyway').click();
   await expect(page.getByTestId('enrolled-face')).toHaveCount(1);
   await expect(row.getByTestId('subject-face-count')).toHaveAttribute('data-count', '1');
+  await call(request, 'watchlist.delete', { id: twinId });
 
   await page.getByTestId('enrolled-face-remove').click();
   await page.getByTestId('confirm-remove-face').click();

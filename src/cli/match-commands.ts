@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Core } from '../main/core/core';
 import { searchInputSchema, type IdentifyResult } from '../shared/match-schemas';
@@ -74,7 +74,7 @@ async function enrolAndReport(
   core: Core,
   subjectId: string,
   files: string[],
-  o: { faceIndex: number; json: boolean; jobs: number; created?: boolean },
+  o: { faceIndex: number; allowMismatch: boolean; json: boolean; jobs: number; created?: boolean },
 ): Promise<void> {
   const { results, errors } = await eachFile(
     files,
@@ -85,8 +85,14 @@ async function enrolAndReport(
         subjectId,
         source: { path: resolve(file) },
         faceIndex: o.faceIndex,
+        ...(o.allowMismatch && { allowMismatch: true }),
       });
-      return { file, faceId: r.face.id };
+      // A group photo gives its largest face unless --face says otherwise: say which was taken.
+      if (r.facesInPhoto > 1)
+        process.stderr.write(
+          `vigil: ${basename(file)} shows ${r.facesInPhoto} faces; enrolled face ${r.faceIndex} (0 = largest). --face N enrols another\n`,
+        );
+      return { file, faceId: r.face.id, faceIndex: r.faceIndex, facesInPhoto: r.facesInPhoto };
     },
     { jobs: o.jobs },
   );
@@ -137,6 +143,10 @@ export function addMatchCommands(
           new Option('--status <status>', 'status').choices(['wanted', 'caught', 'closed']).default('wanted'),
         )
         .option('--face <n>', 'which face when a photo has several (0 = largest)', '0')
+        .option(
+          '--allow-mismatch',
+          "enrol faces that do not look like the subject's other faces (FACE_MISMATCH otherwise)",
+        )
         .argument('[photo...]', 'photos (files or folders) of the subject'),
     ),
   ).action(
@@ -149,6 +159,7 @@ export function addMatchCommands(
         case: string;
         status: 'wanted';
         face: string;
+        allowMismatch?: boolean;
         jobs?: string;
       },
       cmd: Command,
@@ -169,6 +180,7 @@ export function addMatchCommands(
         });
         await enrolAndReport(core, subject.id, files, {
           faceIndex,
+          allowMismatch: !!o.allowMismatch,
           json: !!g.json,
           jobs: workers,
           created: true,
@@ -184,19 +196,35 @@ export function addMatchCommands(
         .alias('enroll')
         .description('enrol the largest face (or --face N) of each photo onto a subject already listed')
         .option('--face <n>', 'which face when a photo has several (0 = largest)', '0')
+        .option(
+          '--allow-mismatch',
+          "enrol faces that do not look like the subject's other faces (FACE_MISMATCH otherwise)",
+        )
         .argument('<id>', 'subject id')
         .argument('<photo...>', 'photos (files or folders) of the subject'),
     ),
-  ).action(async (id: string, photos: string[], o: { face: string; jobs?: string }, cmd: Command) => {
-    const g = globals(cmd);
-    const faceIndex = faceIndexOption(o.face);
-    const { files, workers } = await imageBatch(photos, o.jobs);
-    await withCore({ ...g, workers, readsData: true }, async (core) => {
-      // An unknown subject fails before any photo is read.
-      await call(core, 'watchlist.get', { id });
-      await enrolAndReport(core, id, files, { faceIndex, json: !!g.json, jobs: workers });
-    });
-  });
+  ).action(
+    async (
+      id: string,
+      photos: string[],
+      o: { face: string; allowMismatch?: boolean; jobs?: string },
+      cmd: Command,
+    ) => {
+      const g = globals(cmd);
+      const faceIndex = faceIndexOption(o.face);
+      const { files, workers } = await imageBatch(photos, o.jobs);
+      await withCore({ ...g, workers, readsData: true }, async (core) => {
+        // An unknown subject fails before any photo is read.
+        await call(core, 'watchlist.get', { id });
+        await enrolAndReport(core, id, files, {
+          faceIndex,
+          allowMismatch: !!o.allowMismatch,
+          json: !!g.json,
+          jobs: workers,
+        });
+      });
+    },
+  );
 
   withDataJson(
     wl

@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   'FACE_TOO_SMALL',
   'LOW_QUALITY',
   'DUPLICATE',
+  /** Enrolment: the face does not look like the subject's other faces, or matches another subject. */
+  'FACE_MISMATCH',
   'INCOMPATIBLE_MODEL',
   'ENGINE_UNAVAILABLE',
   'ENGINE_FAILED',

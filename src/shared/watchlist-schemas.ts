@@ -64,10 +64,21 @@ export const enrollInputSchema = z
     source: imageSourceSchema,
     /** Which face when the photo holds several (index into the detected faces, largest first). */
     faceIndex: z.number().int().nonnegative().optional(),
+    /**
+     * Enrol the face even if it does not look like the subject's other faces or matches another
+     * subject better (FACE_MISMATCH otherwise): the user has checked it is the same person.
+     */
+    allowMismatch: z.boolean().optional(),
   })
   .strict();
 
-export const enrollResultSchema = z.object({ subject: subjectSchema, face: enrolledFaceSchema });
+export const enrollResultSchema = z.object({
+  subject: subjectSchema,
+  face: enrolledFaceSchema,
+  /** Faces found in the photo; the enrolled one is `faceIndex` of them (largest first). */
+  facesInPhoto: z.number().int(),
+  faceIndex: z.number().int(),
+});
 
 /** Why an enrolled face could not be described by this Vigil's model (the UI words each code). */
 export const undescribedCodes = [

@@ -207,7 +207,7 @@ describe('core', () => {
       const many = await core.call('history.export', {
         format: 'csv',
         text: 'x',
-        summaryKeys: Array.from({ length: 21 }, () => 'enroll'),
+        summaryKeys: Array.from({ length: 41 }, () => 'enroll'),
       });
       expect(failure(many).code).toBe('BAD_INPUT');
     });

@@ -77,6 +77,7 @@ export function httpStatusOf(code: ErrorShape['code']): number {
     case 'FACES_STILL_DETECTED':
       return code === 'BAD_INPUT' ? 400 : 422;
     case 'DUPLICATE':
+    case 'FACE_MISMATCH':
     case 'TARGET_NOT_EMPTY':
       return 409;
     case 'TARGET_INSIDE_DATA':

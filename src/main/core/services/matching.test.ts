@@ -188,13 +188,35 @@ describe('watchlist and matching', () => {
     expect((await ok('watchlist.get', { id: bea.id })).faces).toHaveLength(1);
   });
 
-  it('enrols the chosen face of a group photo', async () => {
-    const r = await ok('watchlist.enroll', {
-      subjectId: bea.id,
-      source: { path: sampleImage(6) },
-      faceIndex: 1,
+  it('enrols the chosen face of a group photo; one unlike the subject’s faces only when told it is the same person', async () => {
+    const input = { subjectId: bea.id, source: { path: sampleImage(6) }, faceIndex: 1 };
+    // Another person's face on Bea's record would make that person match Bea: asked first.
+    const asked = await fails('watchlist.enroll', input);
+    expect(asked).toMatchObject({
+      code: 'FACE_MISMATCH',
+      message: expect.stringMatching(/does not look like Bea Example's other faces/) as unknown,
+      details: { subject: 'Bea Example', score: expect.any(Number) as unknown },
     });
+    expect((await ok('watchlist.get', { id: bea.id })).faces).toHaveLength(1);
+    const r = await ok('watchlist.enroll', { ...input, allowMismatch: true });
     expect(r.subject.faces).toHaveLength(2);
+    expect(r).toMatchObject({ faceIndex: 1, facesInPhoto: expect.any(Number) as unknown });
+    expect(r.facesInPhoto).toBeGreaterThan(1);
+  });
+
+  it('asks before enrolling onto a new subject a face that matches another subject', async () => {
+    // Alice's photo, slightly changed (the same bytes would be a duplicate), onto Eve.
+    const eve = await ok('watchlist.create', { name: 'Eve Example' });
+    const copy = join(dir, 'alice-again.jpg');
+    await sharp(alicePhoto).modulate({ brightness: 1.05 }).jpeg({ quality: 90 }).toFile(copy);
+    const asked = await fails('watchlist.enroll', { subjectId: eve.id, source: { path: copy } });
+    expect(asked).toMatchObject({
+      code: 'FACE_MISMATCH',
+      message: expect.stringMatching(/matches Alice Example .*not Eve Example/) as unknown,
+      details: { other: { subjectId: alice.id, name: 'Alice Example' } },
+    });
+    expect((await ok('watchlist.get', { id: eve.id })).faces).toHaveLength(0);
+    await ok('watchlist.delete', { id: eve.id });
   });
 
   it('exports, and an import into an empty data dir reproduces identify', async () => {
@@ -419,8 +441,14 @@ describe('watchlist and matching', () => {
 
   it("shows the face chosen as the subject's photo first, and as the list's thumbnail", async () => {
     const dora = await ok('watchlist.create', { name: 'Dora Example' });
+    // Two people on one subject: only to test the cover photo.
     const enrol = (faceIndex: number) =>
-      ok('watchlist.enroll', { subjectId: dora.id, source: { path: sampleImage(6) }, faceIndex });
+      ok('watchlist.enroll', {
+        subjectId: dora.id,
+        source: { path: sampleImage(6) },
+        faceIndex,
+        allowMismatch: true,
+      });
     const first = (await enrol(0)).face;
     const second = (await enrol(1)).face;
     const thumbnail = async () => (await ok('watchlist.list', { query: 'Dora' })).subjects[0].thumbnailUrl;

@@ -187,8 +187,8 @@ export async function setCoverFace(deps: WatchlistDeps, subjectId: string, faceI
 /** Enrols one face of a photo onto a subject, refusing faces that would make poor references. */
 export async function enrollFace(
   deps: WatchlistDeps,
-  input: { subjectId: string; source: ImageSource; faceIndex?: number },
-): Promise<{ subject: Subject; face: EnrolledFace }> {
+  input: { subjectId: string; source: ImageSource; faceIndex?: number; allowMismatch?: boolean },
+): Promise<{ subject: Subject; face: EnrolledFace; facesInPhoto: number; faceIndex: number }> {
   const subject = findSubject(deps, input.subjectId);
   const file = 'path' in input.source ? input.source.path : input.source.name;
   return runJob(deps.store.history, 'enroll', [{ file, sha256: null }], async () => {
@@ -243,6 +243,7 @@ export async function enrollFace(
       );
     }
     refuseDuplicate(deps, subject.id, name, img.sha256, face.box);
+    if (!input.allowMismatch) refuseMismatch(deps, subject, name, img.file, face.matchDescriptor);
     const faceId = randomUUID();
     const sourceKey = `sources/${img.sha256}.img`;
     const cropKey = `crops/${faceId}.jpg`;
@@ -282,7 +283,12 @@ export async function enrollFace(
       deps.matcher.addWatchlistFace(kept.id, current.id, face.matchDescriptor);
       return { face: kept, subject: current };
     });
-    const value = { subject: publicSubject(deps, stored.subject), face: publicFace(deps, stored.face) };
+    const value = {
+      subject: publicSubject(deps, stored.subject),
+      face: publicFace(deps, stored.face),
+      facesInPhoto: faces.length,
+      faceIndex: index,
+    };
     return {
       value,
       summary: `Enrolled a face of ${name} as ${stored.subject.name}`,
@@ -290,6 +296,50 @@ export async function enrollFace(
       result: { subjectId: subject.id, faceId },
     };
   });
+}
+
+/**
+ * `FACE_MISMATCH` when a face would likely put another person under this subject: it scores
+ * `no_match` against the subject's enrolled faces, or `match` against another subject, higher.
+ * A wrong face on a wanted person's record makes a stranger come out as that person later.
+ * Asked, not refused for good: the same person years apart can score low (`allowMismatch`).
+ */
+function refuseMismatch(
+  deps: WatchlistDeps,
+  subject: { id: string; name: string },
+  name: string,
+  file: string,
+  descriptor: Float32Array,
+): void {
+  const own = deps.matcher.scoreSubject(descriptor, subject.id);
+  const other = deps.matcher.candidates(descriptor, 3).find((c) => c.subjectId !== subject.id);
+  const { thresholds } = deps.matcher.verdict(0);
+  const unlike = own !== null && deps.matcher.verdict(own.score).verdict === 'no_match';
+  const likeOther =
+    other !== undefined &&
+    deps.matcher.verdict(other.score).verdict === 'match' &&
+    (own === null || other.score > own.score);
+  if (!unlike && !likeOther) return;
+  const otherName = other
+    ? (deps.store.watchlist.data.subjects.find((x) => x.id === other.subjectId)?.name ?? '')
+    : '';
+  const round3 = (v: number) => Math.round(v * 1000) / 1000;
+  throw new VigilError(
+    'FACE_MISMATCH',
+    likeOther
+      ? `The face in ${name} matches ${otherName} (score ${round3(other.score)}), not ${subject.name}: enrol it only if it is ${subject.name}`
+      : `The face in ${name} does not look like ${subject.name}'s other faces (score ${round3(own!.score)}, under possible ${round3(thresholds.possible)}): enrol it only if it is the same person`,
+    {
+      file,
+      subject: subject.name,
+      score: own ? round3(own.score) : null,
+      possible: round3(thresholds.possible),
+      match: round3(thresholds.match),
+      ...(likeOther && {
+        other: { subjectId: other.subjectId, name: otherName, score: round3(other.score) },
+      }),
+    },
+  );
 }
 
 /** `DUPLICATE` when this face of this photo is already enrolled, on this subject or another. */

@@ -217,7 +217,13 @@ const en = {
         'The face is too blurred (sharpness {{sharpness}}, at least {{minimum}} needed). Use a sharper photo.',
       DUPLICATE: 'This face of this photo is already enrolled on this subject.',
       DUPLICATE_OTHER: 'This face of this photo is already enrolled on another subject.',
+      FACE_MISMATCH_UNLIKE:
+        'This face does not look like {{subject}}’s other faces (score {{score}}, under possible {{possible}}). Enrol it only if you are sure it is the same person: a wrong face makes strangers match {{subject}}.',
+      FACE_MISMATCH_OTHER:
+        'This face matches {{other}} (score {{score}}), not {{subject}}. Enrol it only if you are sure it is {{subject}}.',
     },
+    enrolAnyway: 'It is the same person: enrol it',
+    pickAnother: 'Or choose another face of the photo:',
   },
   watchlist: {
     title: 'Watchlist',
@@ -952,6 +958,7 @@ const en = {
       FACE_TOO_SMALL: 'Face too small',
       LOW_QUALITY: 'Face too unclear',
       DUPLICATE: 'Already enrolled',
+      FACE_MISMATCH: 'Is this the same person?',
       INCOMPATIBLE_MODEL: 'Incompatible model',
       ENGINE_UNAVAILABLE: 'Engine not ready',
       ENGINE_FAILED: 'Engine failure',

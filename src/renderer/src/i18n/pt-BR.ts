@@ -218,7 +218,13 @@ const ptBR: Translation = {
         'O rosto está desfocado demais (nitidez {{sharpness}}, mínimo {{minimum}}). Use uma foto mais nítida.',
       DUPLICATE: 'Este rosto desta foto já está cadastrado nesta pessoa.',
       DUPLICATE_OTHER: 'Este rosto desta foto já está cadastrado em outra pessoa.',
+      FACE_MISMATCH_UNLIKE:
+        'Este rosto não se parece com os outros rostos de {{subject}} (pontuação {{score}}, abaixo de possível {{possible}}). Cadastre-o só se tiver certeza de que é a mesma pessoa: um rosto errado faz desconhecidos corresponderem a {{subject}}.',
+      FACE_MISMATCH_OTHER:
+        'Este rosto corresponde a {{other}} (pontuação {{score}}), não a {{subject}}. Cadastre-o só se tiver certeza de que é {{subject}}.',
     },
+    enrolAnyway: 'É a mesma pessoa: cadastrar',
+    pickAnother: 'Ou escolha outro rosto da foto:',
   },
   watchlist: {
     title: 'Procurados',
@@ -956,7 +962,8 @@ const ptBR: Translation = {
       MULTIPLE_FACES: 'Vários rostos: escolha um',
       FACE_TOO_SMALL: 'Rosto pequeno demais',
       LOW_QUALITY: 'Rosto pouco nítido',
-      DUPLICATE: 'Já cadastrada',
+      DUPLICATE: 'Já cadastrado',
+      FACE_MISMATCH: 'É a mesma pessoa?',
       INCOMPATIBLE_MODEL: 'Modelo incompatível',
       ENGINE_UNAVAILABLE: 'Mecanismo não está pronto',
       ENGINE_FAILED: 'Falha do mecanismo',

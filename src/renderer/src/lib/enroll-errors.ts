@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
 import type { ErrorShape } from '../../../shared/errors';
 import type { Box } from '../../../shared/schemas';
-import { formatNumber, formatScore } from '../format';
+import { formatNumber, formatScore, scoreDigits } from '../format';
 import { errorText } from './error-text';
 
 /** A face the user can pick when the photo holds several (MULTIPLE_FACES details). */
@@ -77,6 +77,25 @@ export function enrollErrorText(error: ErrorShape, lang: string, t: Translate, s
       return typeof owner === 'string' && owner !== subjectId
         ? t('enroll.hints.DUPLICATE_OTHER')
         : t('enroll.hints.DUPLICATE');
+    }
+    case 'FACE_MISMATCH': {
+      const subject = typeof d?.subject === 'string' ? d.subject : '';
+      const other = d?.other as { name?: unknown; score?: unknown } | undefined;
+      const score = num(d, 'score');
+      const possible = num(d, 'possible');
+      if (other && typeof other.name === 'string' && typeof other.score === 'number')
+        return t('enroll.hints.FACE_MISMATCH_OTHER', {
+          subject,
+          other: other.name,
+          score: formatScore(lang, other.score),
+        });
+      return score !== undefined && possible !== undefined
+        ? t('enroll.hints.FACE_MISMATCH_UNLIKE', {
+            subject,
+            score: formatScore(lang, score, scoreDigits(score, [possible])),
+            possible: formatScore(lang, possible, scoreDigits(score, [possible])),
+          })
+        : error.message;
     }
     default:
       return errorText(error, t, lang);

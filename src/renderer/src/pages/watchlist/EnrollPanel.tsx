@@ -112,10 +112,18 @@ function FacePicker({
 
 function JobRow({ job }: { job: EnrollJob }) {
   const { t, i18n } = useTranslation();
-  const { choose, dismiss } = useEnroll();
+  const { choose, enrolAnyway, dismiss } = useEnroll();
   const { openSubject } = useNavigation();
   const error = job.error;
-  const choices = faceChoicesOf(error);
+  // After a refusal of a picked face (already enrolled, or not like the subject), the photo's
+  // other faces can still be picked.
+  const asked = error?.code === 'FACE_MISMATCH';
+  const choices =
+    error?.code === 'MULTIPLE_FACES'
+      ? faceChoicesOf(error)
+      : (error?.code === 'DUPLICATE' || asked) && job.choices
+        ? job.choices
+        : [];
   const owner = error?.code === 'DUPLICATE' ? error.details?.subjectId : undefined;
   const duplicateOf = typeof owner === 'string' && owner !== job.subjectId ? owner : null;
 
@@ -128,7 +136,7 @@ function JobRow({ job }: { job: EnrollJob }) {
     );
   } else if (job.status === 'error') {
     icon = (
-      <ThemeIcon size="sm" radius="xl" color={choices.length > 0 ? 'yellow' : 'red'} variant="light">
+      <ThemeIcon size="sm" radius="xl" color={choices.length > 0 || asked ? 'yellow' : 'red'} variant="light">
         <IconAlert size={12} />
       </ThemeIcon>
     );
@@ -188,7 +196,7 @@ function JobRow({ job }: { job: EnrollJob }) {
       </Group>
       {error && (
         <Alert
-          color={choices.length > 0 ? 'yellow' : 'red'}
+          color={choices.length > 0 || asked ? 'yellow' : 'red'}
           variant="light"
           p="xs"
           title={t(`errors.codes.${error.code}`)}
@@ -210,6 +218,21 @@ function JobRow({ job }: { job: EnrollJob }) {
               >
                 {t('enroll.openDuplicate')}
               </Anchor>
+            )}
+            {asked && (
+              <Button
+                size="xs"
+                variant="light"
+                color="yellow"
+                style={{ alignSelf: 'flex-start' }}
+                onClick={() => enrolAnyway(job.id, job.faceIndex)}
+                data-testid="enroll-anyway"
+              >
+                {t('enroll.enrolAnyway')}
+              </Button>
+            )}
+            {choices.length > 0 && error?.code !== 'MULTIPLE_FACES' && (
+              <Text size="xs">{t('enroll.pickAnother')}</Text>
             )}
             {choices.length > 0 && (
               <FacePicker

@@ -6,6 +6,7 @@ import { useVigil } from '../../api/ClientProvider';
 import { errorShapeOf } from '../../api/errors';
 import { queryKeys, useEngineSlots } from '../../api/queries';
 import i18n from '../../i18n';
+import { faceChoicesOf, type FaceChoice } from '../../lib/enroll-errors';
 import { selectForInspection, toImageSource, type PickedFile } from '../../lib/files';
 import { useRunners } from '../../lib/use-runners';
 
@@ -28,6 +29,8 @@ export interface EnrollJob {
   error?: ErrorShape;
   /** Object URL of the photo, made while the user picks one of its faces. */
   photoUrl?: string;
+  /** The photo's faces, kept from its MULTIPLE_FACES answer: another can be picked after a refusal. */
+  choices?: FaceChoice[];
 }
 
 interface Pending {
@@ -35,6 +38,7 @@ interface Pending {
   subjectId: string;
   file: File;
   faceIndex?: number;
+  allowMismatch?: boolean;
 }
 
 export interface EnrollContextValue {
@@ -43,6 +47,8 @@ export interface EnrollContextValue {
   enroll(subjectId: string, picked: readonly PickedFile[]): { queued: number; skipped: number };
   /** Enrols the chosen face of a photo that held several. */
   choose(jobId: number, faceIndex: number): void;
+  /** Enrols a face the core asked about (FACE_MISMATCH): the user says it is the same person. */
+  enrolAnyway(jobId: number, faceIndex: number | undefined): void;
   /** Drops the photos not yet sent for this subject. */
   cancel(subjectId: string): void;
   /** Forgets the finished jobs of a subject (the list under its drop zone). */
@@ -82,7 +88,7 @@ export function EnrollProvider({ children }: { children: ReactNode }) {
   /** One runner: takes photos until none is left (its first synchronously, so the queue shrinks). */
   const runJobs = useCallback(async () => {
     for (let next = pending.current.shift(); next; next = pending.current.shift()) {
-      const { jobId, subjectId, file, faceIndex } = next;
+      const { jobId, subjectId, file, faceIndex, allowMismatch } = next;
       patch(jobId, { status: 'enrolling', error: undefined });
       let source;
       try {
@@ -99,6 +105,7 @@ export function EnrollProvider({ children }: { children: ReactNode }) {
           subjectId,
           source,
           ...(faceIndex !== undefined ? { faceIndex } : {}),
+          ...(allowMismatch ? { allowMismatch } : {}),
         });
         queryClient.setQueryData(queryKeys.subject(subjectId), result.subject);
         void queryClient.invalidateQueries({ queryKey: queryKeys.watchlist });
@@ -112,7 +119,12 @@ export function EnrollProvider({ children }: { children: ReactNode }) {
           photoUrl = URL.createObjectURL(file);
           urls.current.set(jobId, photoUrl);
         }
-        patch(jobId, { status: 'error', error, photoUrl });
+        patch(jobId, {
+          status: 'error',
+          error,
+          photoUrl,
+          ...(error.code === 'MULTIPLE_FACES' && { choices: faceChoicesOf(error) }),
+        });
       }
     }
   }, [client, forget, patch, queryClient]);
@@ -147,6 +159,23 @@ export function EnrollProvider({ children }: { children: ReactNode }) {
       if (!held) return;
       patch(jobId, { status: 'queued', faceIndex, error: undefined });
       pending.current.push({ jobId, subjectId: held.subjectId, file: held.file, faceIndex });
+      drain();
+    },
+    [drain, patch],
+  );
+
+  const enrolAnyway = useCallback(
+    (jobId: number, faceIndex: number | undefined) => {
+      const held = files.current.get(jobId);
+      if (!held) return;
+      patch(jobId, { status: 'queued', error: undefined });
+      pending.current.push({
+        jobId,
+        subjectId: held.subjectId,
+        file: held.file,
+        ...(faceIndex !== undefined && { faceIndex }),
+        allowMismatch: true,
+      });
       drain();
     },
     [drain, patch],
@@ -192,8 +221,8 @@ export function EnrollProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const value = useMemo<EnrollContextValue>(
-    () => ({ jobs, enroll, choose, cancel, clearFinished, dismiss, faceRemoved }),
-    [jobs, enroll, choose, cancel, clearFinished, dismiss, faceRemoved],
+    () => ({ jobs, enroll, choose, enrolAnyway, cancel, clearFinished, dismiss, faceRemoved }),
+    [jobs, enroll, choose, enrolAnyway, cancel, clearFinished, dismiss, faceRemoved],
   );
   return <EnrollContext.Provider value={value}>{children}</EnrollContext.Provider>;
 }
