@@ -7,6 +7,7 @@ import { startServer } from '../server/server';
 import { projectRoot } from '../main/core/paths';
 import {
   CliFailure,
+  escapeControlsOnStdout,
   exitQuietlyOnClosedPipe,
   printJson,
   reportFailure,
@@ -185,6 +186,7 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   const json = argv.includes('--json');
+  if (!json) escapeControlsOnStdout();
   if (json)
     program.configureOutput({
       writeOut: (s) => process.stderr.write(s),

@@ -45,21 +45,36 @@ function subjectFields(o: {
   const f = subjectPatchSchema.shape;
   return {
     ...(o.name !== undefined && {
-      name: checkedOption('name', o.name, f.name.unwrap(), 'a name of 1 to 200 characters, not only spaces'),
+      name: checkedOption(
+        'name',
+        o.name,
+        f.name.unwrap(),
+        'a name of 1 to 200 characters, not only spaces, without control characters',
+      ),
     }),
     ...(o.alias !== undefined && {
       aliases: checkedOption(
         'alias',
         o.alias,
         f.aliases.unwrap(),
-        'up to 50 aliases of 1 to 200 characters, not only spaces',
+        'up to 50 aliases of 1 to 200 characters, not only spaces, without control characters',
       ),
     }),
     ...(o.notes !== undefined && {
-      notes: checkedOption('notes', o.notes, f.notes.unwrap(), 'at most 20 000 characters'),
+      notes: checkedOption(
+        'notes',
+        o.notes,
+        f.notes.unwrap(),
+        'at most 20 000 characters, without control characters other than line breaks and tabs',
+      ),
     }),
     ...(o.case !== undefined && {
-      caseRef: checkedOption('case', o.case, f.caseRef.unwrap(), 'at most 200 characters'),
+      caseRef: checkedOption(
+        'case',
+        o.case,
+        f.caseRef.unwrap(),
+        'at most 200 characters, without control characters',
+      ),
     }),
   };
 }

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { exitQuietlyOnClosedPipe } from './output';
+import { exitQuietlyOnClosedPipe, printable } from './output';
 
 const errno = (code: string) => Object.assign(new Error(`write ${code}`), { code });
 
@@ -25,5 +25,13 @@ describe('exitQuietlyOnClosedPipe', () => {
     expect(() => stdout.emit('error', errno('ENOSPC'))).toThrow('write ENOSPC');
     expect(() => stderr.emit('error', errno('EIO'))).toThrow('write EIO');
     expect(exits).toEqual([]);
+  });
+});
+
+describe('printable', () => {
+  it('shows control characters as escapes, keeping line breaks and tabs', () => {
+    expect(printable('a\u001b]0;pwned\u0007\u001b[2Jb\n\tc\u009b')).toBe(
+      'a\\x1b]0;pwned\\x07\\x1b[2Jb\n\tc\\x9b',
+    );
   });
 });

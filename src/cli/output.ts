@@ -21,6 +21,25 @@ export function printedJson(): boolean {
   return jsonPrinted;
 }
 
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * Text with its control characters shown as `\x1b` escapes (line breaks and tabs kept): a file
+ * or subject name read from elsewhere must not move the cursor, retitle or clear a terminal.
+ * JSON output needs none (JSON.stringify escapes them).
+ */
+export function printable(text: string): string {
+  return text.replace(CONTROLS, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** In text mode, everything written to stdout goes through `printable` (it holds no escapes of its own). */
+export function escapeControlsOnStdout(stdout: NodeJS.WriteStream = process.stdout): void {
+  const write = stdout.write.bind(stdout) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  stdout.write = ((chunk: unknown, ...rest: unknown[]) =>
+    write(typeof chunk === 'string' ? printable(chunk) : chunk, ...rest)) as typeof stdout.write;
+}
+
 export class CliFailure extends Error {
   constructor(
     readonly shape: ErrorShape,
@@ -36,7 +55,7 @@ export function reportFailure(err: unknown, json: boolean): number {
   const exitCode = err instanceof CliFailure ? err.exitCode : 1;
   if (!(err instanceof CliFailure) && shape.code === 'INTERNAL') process.stderr.write(`${format(err)}\n`);
   if (json) printJson(shape);
-  else process.stderr.write(`vigil: ${shape.code}: ${shape.message}\n`);
+  else process.stderr.write(`vigil: ${shape.code}: ${printable(shape.message)}\n`);
   return exitCode;
 }
 

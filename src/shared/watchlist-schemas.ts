@@ -23,11 +23,22 @@ export const enrolledFaceSchema = z.object({
 });
 export type EnrolledFace = z.infer<typeof enrolledFaceSchema>;
 
+// Control characters (a terminal escape in a name would run when the CLI lists it); notes keep
+// their line breaks and tabs.
+// eslint-disable-next-line no-control-regex
+const LINE_CONTROLS = /[\u0000-\u001f\u007f-\u009f]/;
+// eslint-disable-next-line no-control-regex
+const TEXT_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+const noControls = (re: RegExp) => (s: string) => !re.test(s);
+const CONTROLS_MESSAGE = 'must not contain control characters';
+
 const subjectFields = {
-  name: z.string().trim().min(1).max(200),
-  aliases: z.array(z.string().trim().min(1).max(200)).max(50),
-  notes: z.string().max(20_000),
-  caseRef: z.string().max(200),
+  name: z.string().trim().min(1).max(200).refine(noControls(LINE_CONTROLS), CONTROLS_MESSAGE),
+  aliases: z
+    .array(z.string().trim().min(1).max(200).refine(noControls(LINE_CONTROLS), CONTROLS_MESSAGE))
+    .max(50),
+  notes: z.string().max(20_000).refine(noControls(TEXT_CONTROLS), CONTROLS_MESSAGE),
+  caseRef: z.string().max(200).refine(noControls(LINE_CONTROLS), CONTROLS_MESSAGE),
   status: subjectStatusSchema,
 };
 

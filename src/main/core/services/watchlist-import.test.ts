@@ -132,6 +132,23 @@ describe('watchlist.import refuses a damaged file before changing anything', () 
     expect(await names(core)).toEqual([]);
   });
 
+  it('refuses a name or alias with a terminal escape in it (the CLI would print it raw)', async () => {
+    const core = await emptyCore();
+    const doc = exportFile();
+    doc.subjects[0]!.name = 'Eve\u001b]0;pwned\u0007\u001b[2J';
+    expect((await refused(core, doc)).message).toMatch(/subjects\.0\.name.*control characters/);
+    const alias = exportFile();
+    alias.subjects[0]!.aliases = ['ok', 'x\u009by'];
+    expect((await refused(core, alias)).message).toMatch(/control characters/);
+    expect(await names(core)).toEqual([]);
+    // Typed in the app too.
+    const made = await core.call('watchlist.create', { name: 'Bad\u001b[31mName' });
+    expect(made.ok ? 'made' : made.error.code).toBe('BAD_INPUT');
+    expect((await callOk(core, 'watchlist.create', { name: 'Ok', notes: 'line 1\nline 2\tend' })).notes).toBe(
+      'line 1\nline 2\tend',
+    );
+  });
+
   it("refuses a face with the id of another subject's face, and keeps that face intact", async () => {
     const core = await emptyCore();
     expect((await importInto(core, exportFile())).ok).toBe(true);
