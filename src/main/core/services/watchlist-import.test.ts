@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -138,7 +138,7 @@ describe('watchlist.import refuses a damaged file before changing anything', () 
     doc.subjects[0]!.name = 'Eve\u001b]0;pwned\u0007\u001b[2J';
     expect((await refused(core, doc)).message).toMatch(/subjects\.0\.name.*control characters/);
     const alias = exportFile();
-    alias.subjects[0]!.aliases = ['ok', 'x\u009by'];
+    (alias.subjects[0] as unknown as { aliases: string[] }).aliases = ['ok', 'x\u009by'];
     expect((await refused(core, alias)).message).toMatch(/control characters/);
     expect(await names(core)).toEqual([]);
     // Typed in the app too.
@@ -147,6 +147,27 @@ describe('watchlist.import refuses a damaged file before changing anything', () 
     expect((await callOk(core, 'watchlist.create', { name: 'Ok', notes: 'line 1\nline 2\tend' })).notes).toBe(
       'line 1\nline 2\tend',
     );
+  });
+
+  it('refuses a crop that is no JPEG and a source photo that is no image, keeping nothing', async () => {
+    const core = await emptyCore();
+    const svg = exportFile();
+    svg.subjects[0]!.faces[0]!.crop = Buffer.from('<svg onload=alert(1)>').toString('base64');
+    expect((await refused(core, svg)).message).toMatch(/face crop of .* is not a JPEG image/);
+    const png = exportFile();
+    png.subjects[0]!.faces[0]!.crop = (
+      await sharp({ create: { width: 8, height: 8, channels: 3, background: '#888' } })
+        .png()
+        .toBuffer()
+    ).toString('base64');
+    expect((await refused(core, png)).message).toMatch(/not a JPEG image/);
+    const text = exportFile();
+    const face = text.subjects[0]!.faces[0]!;
+    const bytes = Buffer.from('not an image');
+    face.source = bytes.toString('base64');
+    face.sourceSha256 = createHash('sha256').update(bytes).digest('hex');
+    expect((await refused(core, text)).message).toMatch(/source photo of .* is not an image/);
+    expect(await names(core)).toEqual([]);
   });
 
   it("refuses a face with the id of another subject's face, and keeps that face intact", async () => {

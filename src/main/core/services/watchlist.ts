@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import sharp from 'sharp';
 import { z } from 'zod';
 import { VigilError } from '../../../shared/errors';
 import { readBoundedFile } from '../read-bounded';
@@ -16,6 +17,7 @@ import {
   type UndescribedCode,
 } from '../../../shared/watchlist-schemas';
 import { sameBox, type Box } from '../imaging/boxes';
+import { DEFAULT_LIMITS } from '../imaging/decode';
 import { faceCropJpeg, faceSharpness } from '../imaging/face-crop';
 import { runJob } from '../store/history-log';
 import {
@@ -520,6 +522,43 @@ function refuseDamagedFile(deps: AnalyseDeps, doc: ExportFile, file: { name: str
   }
 }
 
+/** What a stored source photo may be: the formats enrolment decodes. */
+const PHOTO_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'avif', 'heif']);
+
+/**
+ * Refuses a file whose crops are not whole JPEGs or whose source photos are no image (an SVG
+ * under a crop's name, text as a photo): stored, they would show as broken faces and leave
+ * nothing to describe again after a model change. Sources are read by their header only, since a
+ * file can carry hundreds of full-size photos; crops (small) are decoded whole.
+ */
+async function refuseDamagedImages(doc: ExportFile, name: string): Promise<void> {
+  const bad = (what: string) => {
+    throw new VigilError('BAD_INPUT', `${name} cannot be imported: ${what}`);
+  };
+  const sources = new Map<string, string>();
+  for (const s of doc.subjects)
+    for (const f of s.faces) {
+      const face = `face ${f.id} of ${s.name} (${f.sourceFile})`;
+      const bytes = Buffer.from(f.crop, 'base64');
+      const options = { failOn: 'truncated', limitInputPixels: 4_000_000 } as const;
+      const jpeg = await sharp(bytes, options)
+        .metadata()
+        .then(async (m) => m.format === 'jpeg' && !!(await sharp(bytes, options).raw().toBuffer()))
+        .catch(() => false);
+      if (!jpeg) bad(`the face crop of ${face} is not a JPEG image`);
+      if (f.source && !sources.has(f.sourceSha256)) sources.set(f.sourceSha256, f.source);
+      if (f.source && sources.get(f.sourceSha256) === f.source) {
+        const meta = await sharp(Buffer.from(f.source, 'base64'), {
+          limitInputPixels: DEFAULT_LIMITS.maxPixels,
+        })
+          .metadata()
+          .catch(() => null);
+        if (!meta?.format || !PHOTO_FORMATS.has(meta.format))
+          bad(`the source photo of ${face} is not an image`);
+      }
+    }
+}
+
 const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 type ImportedSubject = ExportFile['subjects'][number];
@@ -803,6 +842,7 @@ export async function importWatchlist(deps: WatchlistDeps, source: ImageSource) 
       const doc = await readExportFile(source, name);
       const earlier = isEarlierModel(deps, doc, name);
       refuseDamagedFile(deps, doc, { name, earlier });
+      await refuseDamagedImages(doc, name);
       const report: CompleteReport = {
         added: [],
         updated: [],
