@@ -126,3 +126,21 @@ test('a data folder remembered in the config file is used when --data is not giv
   expect(gone.json().code).toBe('FILE_NOT_FOUND');
   expect(existsSync(join(root, 'unplugged'))).toBe(false);
 });
+
+test('vigil backup refuses a data folder Vigil cannot open: its archive could never be restored', () => {
+  const damaged = join(root, 'damaged');
+  const made = vigil(['watchlist', 'add', '--name', 'Damaged Dan', '--json', '--data', damaged]);
+  expect(made.code, made.stderr).toBe(0);
+  const list = join(damaged, 'watchlist.json');
+  writeFileSync(list, readFileSync(list, 'utf8').slice(0, 20));
+  const archive = join(root, 'damaged.tar.gz');
+  const r = vigil(['backup', archive, '--json', '--data', damaged]);
+  expect(r.code).toBe(1);
+  expect(r.json()).toMatchObject({
+    code: 'STORE_CORRUPT',
+    message: expect.stringMatching(/^Not backed up: .*watchlist\.json.*copy the folder as it is instead/),
+  });
+  expect(existsSync(archive)).toBe(false);
+  // The damaged file is left as it was.
+  expect(readFileSync(list, 'utf8')).toHaveLength(20);
+});

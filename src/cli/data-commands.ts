@@ -3,7 +3,8 @@ import { basename, extname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { historyListInputSchema, jobKindSchema, jobStatusSchema } from '../shared/history-schemas';
 import { createBackup, refuseBackupInside, restoreBackup } from '../main/core/store/backup';
-import { lockDataDir } from '../main/core/store/store';
+import { lockDataDir, openStore } from '../main/core/store/store';
+import { VigilError } from '../shared/errors';
 import { HistoryLog } from '../main/core/store/history-log';
 import { exportHistory, listHistory, withMediaUrls } from '../main/core/services/history';
 import type { Core } from '../main/core/core';
@@ -195,6 +196,19 @@ export function addDataCommands(
     await checkWritableFile(file, 'TARGET_NOT_WRITABLE');
     // A consistent snapshot: refused (STORE_LOCKED) while the app or a server has the data open;
     // back up from Settings (or the data.backup channel) there instead.
+    // Only a folder Vigil can open is worth an archive: restore opens it before replacing
+    // anything, so a backup of a damaged one could never be restored. (Opening takes the lock.)
+    const store = await openStore(dir).catch((err: unknown) => {
+      if (!(err instanceof VigilError) || (err.code !== 'STORE_CORRUPT' && err.code !== 'STORE_VERSION'))
+        throw err;
+      throw new VigilError(
+        err.code,
+        `Not backed up: ${err.message.replace(/; (it|the file) was left untouched$|; nothing was changed$/, '')}. ` +
+          'An archive of it could not be restored; copy the folder as it is instead (cp -a, or a file manager)',
+        err.details,
+      );
+    });
+    await store.close();
     const unlock = await lockDataDir(dir);
     const r = await createBackup(dir, resolve(file)).finally(unlock);
     if (g.json) printJson(r);
