@@ -18,6 +18,7 @@ import {
 } from '../../../shared/watchlist-schemas';
 import { sameBox, type Box } from '../imaging/boxes';
 import { DEFAULT_LIMITS } from '../imaging/decode';
+import { strippedPhoto } from '../imaging/strip-metadata';
 import { faceCropJpeg, faceSharpness } from '../imaging/face-crop';
 import { runJob } from '../store/history-log';
 import {
@@ -434,14 +435,28 @@ export async function exportWatchlist(
   return runJob(deps.store.history, 'export', [{ file: 'watchlist', sha256: null }], async () => {
     const subjects = [];
     let faceCount = 0;
+    // The file leaves the machine: each source photo goes without its metadata (GPS, camera,
+    // names), once however many of its faces are enrolled. Its sha256 is then the stripped copy's.
+    const sources = new Map<string, Promise<Buffer | null>>();
+    const strippedSource = (key: string) => {
+      let p = sources.get(key);
+      if (!p) {
+        p = readFile(deps.store.media.pathOf(key))
+          .then((bytes) => strippedPhoto(bytes))
+          .catch(() => null);
+        sources.set(key, p);
+      }
+      return p;
+    };
     for (const s of deps.store.watchlist.data.subjects) {
       const faces = [];
       for (const f of s.faces) {
         const { row, sourceKey, previewKey, cropKey, ...meta } = f;
         void previewKey;
-        const source = await readFile(deps.store.media.pathOf(sourceKey)).catch(() => null);
+        const source = await strippedSource(sourceKey);
         faces.push({
           ...meta,
+          ...(source && { sourceSha256: sha256Of(source) }),
           descriptor: f32ToB64(await deps.store.watchlistVectors.read(row)),
           crop: (await readFile(deps.store.media.pathOf(cropKey))).toString('base64'),
           source: source ? source.toString('base64') : null,
