@@ -703,3 +703,36 @@ test('history delete removes jobs, and with its last job a photo’s preview and
   expect(again.code).toBe(1);
   expect(again.json()).toMatchObject({ code: 'NOT_FOUND' });
 });
+
+test('two commands on one data folder at once: the second waits for the first, and both are done', async () => {
+  const own = mkdtempSync(join(tmpdir(), 'vigil-twice-'));
+  const run = (name: string, photo: string) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+      const child = spawn(process.execPath, [
+        'bin/vigil.js',
+        'watchlist',
+        'add',
+        '--name',
+        name,
+        join(SAMPLES, photo),
+        '--face',
+        '0',
+        '--json',
+        '--data',
+        own,
+      ]);
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d));
+      child.stderr.on('data', (d: Buffer) => (stderr += d));
+      child.on('close', (code) => done({ code, stdout, stderr }));
+    });
+  const [a, b] = await Promise.all([run('First', 'sample2.jpg'), run('Second', 'sample5.jpg')]);
+  expect([a.code, b.code], a.stderr + b.stderr).toEqual([0, 0]);
+  expect(a.stderr + b.stderr).toMatch(/waiting for another vigil command \(pid \d+\) to finish/);
+  const names = vigil(['watchlist', 'list', '--json', '--data', own])
+    .json()
+    .subjects.map((s: { name: string }) => s.name)
+    .sort();
+  expect(names).toEqual(['First', 'Second']);
+});

@@ -1,6 +1,8 @@
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { createCore, type Core } from '../main/core/core';
+import { setLockRole } from '../main/core/store/store';
+import { VigilError } from '../shared/errors';
 import { dataDirFor } from './data-folder';
 import { VERSION } from '../main/core/version';
 import { startServer } from '../server/server';
@@ -24,14 +26,45 @@ import { fileMediaUrl, usageError, withDataJson, withJobs } from './options';
 
 routeConsoleToStderr();
 exitQuietlyOnClosedPipe();
+setLockRole('cli');
+
+/** How long a command waits for another command that holds its data folder. */
+const LOCK_WAIT_MS = 10 * 60_000;
+
+/**
+ * Opens the data folder, waiting while another CLI command holds it (two `watchlist add` run at
+ * once both add their subject); the app or a server is not waited for, since it may hold the
+ * folder for hours: that is STORE_LOCKED at once, as before.
+ */
+async function afterOtherCommands<T>(dir: string, open: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  let said = false;
+  for (;;) {
+    try {
+      return await open();
+    } catch (err) {
+      const byCommand =
+        err instanceof VigilError && err.code === 'STORE_LOCKED' && err.details?.role === 'cli';
+      if (!byCommand || Date.now() > deadline) throw err;
+      if (!said)
+        process.stderr.write(
+          `vigil: waiting for another vigil command (pid ${String(err.details?.pid)}) to finish with ${dir}\n`,
+        );
+      said = true;
+      await new Promise((done) => setTimeout(done, 250));
+    }
+  }
+}
 
 async function withCore<T>(opts: GlobalOpts, run: (core: Core) => Promise<T>): Promise<T> {
   const { dir } = await dataDirFor(opts);
-  const core = await createCore({
-    dataDir: dir,
-    mediaUrl: fileMediaUrl(dir),
-    ...(opts.workers && { engine: { workers: opts.workers } }),
-  });
+  const core = await afterOtherCommands(dir, () =>
+    createCore({
+      dataDir: dir,
+      mediaUrl: fileMediaUrl(dir),
+      ...(opts.workers && { engine: { workers: opts.workers } }),
+    }),
+  );
   // A second Ctrl+C in a batch exits without waiting for the jobs in progress: not left RUNNING.
   const unhook = beforeStopNow(() => core.store.history.cancelRunning(STOPPED_AT_ONCE));
   try {
@@ -101,6 +134,7 @@ async function serveCommand(
       'the token (--token or VIGIL_TOKEN) must be 16 or more printable characters, without spaces',
     );
   }
+  setLockRole('server');
   const core = await createCore({ dataDir, mediaUrl: (key) => `/media/${key}`, location });
   let server: Awaited<ReturnType<typeof startServer>>;
   try {

@@ -151,7 +151,7 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
         `Another Vigil (the app, a server or a CLI command) is using ${dir}`,
         {
           dir,
-          ...(owner ? { pid: owner.pid } : {}),
+          ...(owner ? { pid: owner.pid, ...(owner.role && { role: owner.role }) } : {}),
         },
       );
     }
@@ -163,18 +163,29 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
   };
 }
 
-/** `<pid> <host>`: the process that owns a lock or a staging folder, as its owner file says. */
-export const ownerMark = () => `${process.pid} ${hostname()}`;
+/** What this process is, written beside its lock: a CLI command waits for another's, not for the app. */
+let lockRole: 'cli' | 'server' | 'app' = 'app';
+export function setLockRole(role: typeof lockRole): void {
+  lockRole = role;
+}
+
+/**
+ * `<pid> <host> <role>`: the process that owns a lock or a staging folder, as its owner file
+ * says (files written before roles were recorded have none).
+ */
+export const ownerMark = () => `${process.pid} ${hostname()} ${lockRole}`;
 
 /**
  * The process an owner file (written with ownerMark) names, or null when it names none; `gone`
  * when it was another process of this host and no longer runs (what it held may be taken over).
  */
-export async function ownerIn(file: string): Promise<{ pid: number; gone: boolean } | null> {
-  const [pidText, host] = (await readFile(file, 'utf8').catch(() => '')).split(' ');
+export async function ownerIn(
+  file: string,
+): Promise<{ pid: number; gone: boolean; role: string | null } | null> {
+  const [pidText, host, role] = (await readFile(file, 'utf8').catch(() => '')).trim().split(' ');
   const pid = Number(pidText);
   if (!(pid > 0)) return null;
-  return { pid, gone: pid !== process.pid && host === hostname() && !isAlive(pid) };
+  return { pid, gone: pid !== process.pid && host === hostname() && !isAlive(pid), role: role ?? null };
 }
 
 /** Whether process `pid` of this host still runs. */
