@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { E2E_TOKEN, SAMPLES } from '../env';
@@ -109,6 +109,22 @@ test('dropping a group photo shows one box per face', async ({ page }) => {
   await expect
     .poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth))
     .toBeGreaterThan(0);
+});
+
+test('a photo dropped on the results, beside the shrunken drop zone, is scanned too', async ({ page }) => {
+  await open(page);
+  await page.locator('[data-testid="dropzone"] input[type=file]').setInputFiles(join(SAMPLES, 'sample4.jpg'));
+  const card = page.getByTestId('photo-card').first();
+  await expect(card).toHaveAttribute('data-status', 'done');
+  const bytes = readFileSync(join(SAMPLES, 'sample2.jpg')).toString('base64');
+  await card.evaluate((el, b64) => {
+    const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([data], 'dropped.jpg', { type: 'image/jpeg' }));
+    el.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, bytes);
+  await expect(page.getByTestId('photo-card')).toHaveCount(2);
+  await expect(page.locator('[data-testid="photo-card"][data-status="done"]')).toHaveCount(2);
 });
 
 test('several photos at once, each with its own count, two in flight', async ({ page }) => {

@@ -141,15 +141,16 @@ export function App() {
   useHotkeys(hotkeys, []);
 
   // Photos dropped anywhere outside a drop zone still get scanned instead of the window navigating
-  // to the file. Drop zones handle drops on them (defaultPrevented). On the Watchlist page a drop
-  // that misses its drop zones is ignored rather than taking the user to another page.
+  // to the file (on the Scan page too: its drop zone shrinks to a line once results show). Drop
+  // zones handle drops on them (defaultPrevented). On the Watchlist page a drop that misses its
+  // drop zones is ignored rather than taking the user to another page.
   useWindowEvent('dragover', (event) => {
     if (!event.defaultPrevented) event.preventDefault();
   });
   useWindowEvent('drop', (event) => {
     if (event.defaultPrevented) return;
     event.preventDefault();
-    if (page === 'scan' || page === 'watchlist' || !event.dataTransfer) return;
+    if (page === 'watchlist' || !event.dataTransfer) return;
     const pending = filesFromDataTransfer(event.dataTransfer);
     // On the Blur page a drop beside its drop zone still means "blur these".
     if (page === 'blur') {
