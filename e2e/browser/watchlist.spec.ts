@@ -495,6 +495,25 @@ test.describe('identify against the watchlist', () => {
     await expect(card.getByTestId('face-verdict')).toHaveCount(kept);
   });
 
+  test('a match on a subject marked caught says so beside the name', async ({ page, request }) => {
+    await call(request, 'watchlist.update', { id: aliceId, patch: { status: 'caught' } });
+    try {
+      await open(page);
+      const card = await identify(page, join(SAMPLES, 'sample1.jpg'));
+      const match = card.locator('[data-testid="face-verdict"][data-verdict="match"]');
+      await expect(match.getByTestId('subject-status-badge')).toHaveAttribute('data-status', 'caught');
+      await expect(match.getByTestId('subject-status-badge')).toHaveText('Caught');
+    } finally {
+      await call(request, 'watchlist.update', { id: aliceId, patch: { status: 'wanted' } });
+    }
+    // A wanted subject's match carries no badge: that is what a match means.
+    await open(page);
+    const card = await identify(page, join(SAMPLES, 'sample1.jpg'));
+    const match = card.locator('[data-testid="face-verdict"][data-verdict="match"]');
+    await expect(match).toHaveCount(1);
+    await expect(match.getByTestId('subject-status-badge')).toHaveCount(0);
+  });
+
   test('a photo of strangers: every face is no_match', async ({ page }) => {
     await open(page);
     const card = await identify(page, join(SAMPLES, 'sample4.jpg'));
