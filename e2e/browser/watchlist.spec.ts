@@ -560,9 +560,16 @@ test.describe('identify against the watchlist', () => {
     const verdict = await face.getAttribute('data-verdict');
     expect(verdict).toBe(score >= 1 ? 'match' : 'possible');
 
-    // The lowest: every face is a match.
+    // The lowest: every face is a match. The photo judged before says so, and is judged again.
     await setThresholds(page, { match: '0', possible: '0' });
-    card = await identify(page, join(SAMPLES, 'sample1.jpg'));
+    await page.getByTestId('nav-scan').click();
+    const stale = page.getByTestId('scan-stale-thresholds');
+    await expect(stale).toContainText('1 photo was judged at match ≥ 1.00');
+    await expect(stale).toContainText('Settings now has match ≥ 0.00');
+    await page.getByTestId('scan-identify-again').click();
+    await expect(stale).toBeHidden();
+    card = page.getByTestId('photo-card').first();
+    await expect(card).toHaveAttribute('data-status', 'done');
     await expect(card.locator('[data-testid="face-verdict"][data-verdict="match"]')).toHaveCount(3);
 
     // Calibrated defaults: back to one match.

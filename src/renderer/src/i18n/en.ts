@@ -155,6 +155,15 @@ const en = {
       no_match: 'No match',
     },
     ruleMatch: 'match ≥ {{match}}',
+    staleThresholds_one:
+      '{{count}} photo was judged at match ≥ {{match}}, possible ≥ {{possible}}; Settings now has match ≥ {{nowMatch}}, possible ≥ {{nowPossible}}.',
+    staleThresholds_many:
+      '{{count}} photos were judged at match ≥ {{match}}, possible ≥ {{possible}}; Settings now has match ≥ {{nowMatch}}, possible ≥ {{nowPossible}}.',
+    staleThresholds_other:
+      '{{count}} photos were judged at match ≥ {{match}}, possible ≥ {{possible}}; Settings now has match ≥ {{nowMatch}}, possible ≥ {{nowPossible}}.',
+    identifyAgain_one: 'Identify it again',
+    identifyAgain_many: 'Identify them again',
+    identifyAgain_other: 'Identify them again',
     rulePossible: 'possible ≥ {{possible}} (match ≥ {{match}})',
     ruleNone: 'below possible ≥ {{possible}}',
     closest: 'closest: {{name}} {{score}}',

@@ -155,6 +155,15 @@ const ptBR: Translation = {
       possible: 'Possível',
       no_match: 'Sem correspondência',
     },
+    staleThresholds_one:
+      '{{count}} foto foi julgada com correspondência ≥ {{match}}, possível ≥ {{possible}}; as Configurações agora têm correspondência ≥ {{nowMatch}}, possível ≥ {{nowPossible}}.',
+    staleThresholds_many:
+      '{{count}} fotos foram julgadas com correspondência ≥ {{match}}, possível ≥ {{possible}}; as Configurações agora têm correspondência ≥ {{nowMatch}}, possível ≥ {{nowPossible}}.',
+    staleThresholds_other:
+      '{{count}} fotos foram julgadas com correspondência ≥ {{match}}, possível ≥ {{possible}}; as Configurações agora têm correspondência ≥ {{nowMatch}}, possível ≥ {{nowPossible}}.',
+    identifyAgain_one: 'Identificar de novo',
+    identifyAgain_many: 'Identificar de novo',
+    identifyAgain_other: 'Identificar de novo',
     ruleMatch: 'correspondência ≥ {{match}}',
     rulePossible: 'possível ≥ {{possible}} (correspondência ≥ {{match}})',
     ruleNone: 'abaixo de possível ≥ {{possible}}',

@@ -21,6 +21,8 @@ import { IntakeActions, IntakeDropzone, usePhotoIntake } from '../../components/
 import { shortcutLabel } from '../../platform';
 import { identifyBoxes, inspectBoxes, PhotoCard } from './PhotoCard';
 import { PhotoView } from './PhotoView';
+import { useSettings } from '../../api/queries';
+import { formatScore, scoreDigits } from '../../format';
 import { SCAN_MODES, useScan, type ScanItem, type ScanMode } from './ScanProvider';
 
 function Summary({ items }: { items: ScanItem[] }) {
@@ -81,6 +83,52 @@ function OtherModeNotice({ items }: { items: ScanItem[] }) {
           data-testid="scan-rescan"
         >
           {t(`scan.rescan.${mode}`, { count: other })}
+        </Button>
+      </Group>
+    </Alert>
+  );
+}
+
+/**
+ * Verdicts are judged at the thresholds in force when a photo was identified: after a change in
+ * Settings, the photos judged before say so, with a button that identifies them again.
+ */
+function StaleThresholdsNotice({ items }: { items: ScanItem[] }) {
+  const { t, i18n } = useTranslation();
+  const { identifyAgain, progress } = useScan();
+  const settings = useSettings();
+  const now = settings.data?.thresholds;
+  if (!now) return null;
+  const judgedAt = (item: ScanItem) => item.identified?.faces[0]?.thresholds;
+  const stale = items.filter((item) => {
+    const at = judgedAt(item);
+    return item.status === 'done' && at && (at.match !== now.match || at.possible !== now.possible);
+  });
+  if (stale.length === 0) return null;
+  const then = judgedAt(stale[0]!)!;
+  const score = (v: number) =>
+    formatScore(i18n.language, v, scoreDigits(v, [now.match, now.possible, then.match, then.possible]));
+  return (
+    <Alert color="yellow" variant="light" py="xs" data-testid="scan-stale-thresholds">
+      <Group justify="space-between" gap="sm" wrap="nowrap">
+        <Text size="sm">
+          {t('identify.staleThresholds', {
+            count: stale.length,
+            match: score(then.match),
+            possible: score(then.possible),
+            nowMatch: score(now.match),
+            nowPossible: score(now.possible),
+          })}
+        </Text>
+        <Button
+          size="xs"
+          variant="default"
+          style={{ flexShrink: 0 }}
+          onClick={() => identifyAgain(stale.map((item) => item.id))}
+          disabled={progress.stopping}
+          data-testid="scan-identify-again"
+        >
+          {t('identify.identifyAgain', { count: stale.length })}
         </Button>
       </Group>
     </Alert>
@@ -157,6 +205,7 @@ export function ScanPage() {
       />
       <DropNotice notice={scan.notice} ns="scan" onClose={scan.dismissNotice} testId="scan-notice" />
       <OtherModeNotice items={items} />
+      <StaleThresholdsNotice items={items} />
 
       {empty ? (
         <Stack gap={4} align="center" py="lg" data-testid="scan-empty">

@@ -77,6 +77,8 @@ export interface ScanContextValue {
   setMode(mode: ScanMode): void;
   /** Scans again, in the current mode, the photos that were scanned in the other one. */
   rescanInMode(): void;
+  /** Identifies these photos again (their verdicts used thresholds changed since). */
+  identifyAgain(ids: readonly number[]): void;
   giveFeedback(itemId: number, faceIndex: number, verdict: FeedbackVerdict): void;
   progress: BatchProgress<ScanItem>;
   notice: BatchNotice | null;
@@ -160,6 +162,28 @@ export function ScanProvider({ children }: { children: ReactNode }) {
     });
   }, [itemsRef, mode, queuedIds, requeue]);
 
+  const identifyAgain = useCallback(
+    (ids: readonly number[]) => {
+      const queued = queuedIds();
+      const wanted = new Set(ids);
+      const jobs: ScanJob[] = [];
+      for (const item of itemsRef.current) {
+        const file = files.current.get(item.id);
+        if (!wanted.has(item.id) || !file || queued.has(item.id) || item.status === 'inspecting') continue;
+        jobs.push({ id: item.id, file, mode: 'identify' });
+      }
+      requeue(jobs, {
+        mode: 'identify',
+        status: 'queued',
+        result: undefined,
+        identified: undefined,
+        error: undefined,
+        feedback: undefined,
+      });
+    },
+    [itemsRef, queuedIds, requeue],
+  );
+
   const giveFeedback = useCallback(
     (itemId: number, faceIndex: number, verdict: FeedbackVerdict) => {
       const item = itemsRef.current.find((i) => i.id === itemId);
@@ -223,6 +247,7 @@ export function ScanProvider({ children }: { children: ReactNode }) {
       mode,
       setMode,
       rescanInMode,
+      identifyAgain,
       giveFeedback,
       progress: batchProgress(state, (item) => item.status === 'inspecting'),
       notice: state.notice,
@@ -238,6 +263,7 @@ export function ScanProvider({ children }: { children: ReactNode }) {
       mode,
       setMode,
       rescanInMode,
+      identifyAgain,
       giveFeedback,
       addFiles,
       cancel,
