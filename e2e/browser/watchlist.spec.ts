@@ -348,6 +348,24 @@ test('several photos enrol one per engine worker, each with its own result', asy
   );
 });
 
+test('cancelling an enrolment keeps the photos it did not send, marked cancelled', async ({ page }) => {
+  await open(page);
+  await createSubject(page, unique('Cancel'));
+  const photos = [1, 2, 3, 4, 5, 6].map((n) => join(SAMPLES, `sample${n}.jpg`));
+  await enrollInput(page).setInputFiles(photos);
+  await page.getByTestId('enroll-cancel').click();
+  const rows = page.getByTestId('enroll-job');
+  // Every photo keeps its row: the ones in flight finish, the others say they were cancelled.
+  await expect(rows).toHaveCount(6);
+  await expect(page.getByTestId('enroll-cancel')).toHaveCount(0, { timeout: 60_000 });
+  const cancelled = await page.locator('[data-testid="enroll-job"][data-status="cancelled"]').count();
+  expect(cancelled).toBeGreaterThan(0);
+  await expect(page.getByTestId('enroll-cancelled')).toHaveText(` · ${cancelled} cancelled`);
+  await expect(page.locator('[data-testid="enroll-job"][data-status="cancelled"]').first()).toContainText(
+    'Cancelled: not enrolled',
+  );
+});
+
 test('edit, remove a face and delete a subject, with confirmations', async ({ page, request }, info) => {
   await open(page);
   const name = unique('Temp');

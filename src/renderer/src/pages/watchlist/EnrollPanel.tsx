@@ -140,7 +140,7 @@ function JobRow({ job }: { job: EnrollJob }) {
         <IconAlert size={12} />
       </ThemeIcon>
     );
-  } else if (job.status === 'removed') {
+  } else if (job.status === 'removed' || job.status === 'cancelled') {
     icon = (
       <ThemeIcon size="sm" radius="xl" color="gray" variant="light">
         <IconTrash size={12} />
@@ -165,7 +165,7 @@ function JobRow({ job }: { job: EnrollJob }) {
             size="sm"
             truncate="end"
             title={job.relativePath}
-            c={job.status === 'removed' ? 'dimmed' : undefined}
+            c={job.status === 'removed' || job.status === 'cancelled' ? 'dimmed' : undefined}
             td={job.status === 'removed' ? 'line-through' : undefined}
           >
             {job.name}
@@ -175,11 +175,13 @@ function JobRow({ job }: { job: EnrollJob }) {
               ? t('enroll.done')
               : job.status === 'removed'
                 ? t('enroll.removed')
-                : job.status === 'enrolling'
-                  ? t('enroll.enrolling')
-                  : job.status === 'queued'
-                    ? t('scan.queued')
-                    : ''}
+                : job.status === 'cancelled'
+                  ? t('enroll.cancelled')
+                  : job.status === 'enrolling'
+                    ? t('enroll.enrolling')
+                    : job.status === 'queued'
+                      ? t('scan.queued')
+                      : ''}
           </Text>
         </Group>
         {isFinished(job) && (
@@ -260,6 +262,7 @@ export function EnrollPanel({ subjectId, subjectName }: { subjectId: string; sub
   const finished = jobs.filter(isFinished);
   const enrolled = jobs.filter((job) => job.status === 'done').length;
   const removed = jobs.filter((job) => job.status === 'removed').length;
+  const cancelled = jobs.filter((job) => job.status === 'cancelled').length;
   const choosing = jobs.filter(
     (job) => job.status === 'error' && job.error?.code === 'MULTIPLE_FACES',
   ).length;
@@ -331,6 +334,12 @@ export function EnrollPanel({ subjectId, subjectName }: { subjectId: string; sub
                   <Text span size="sm" fw={400} c="dimmed">
                     {' · '}
                     {t('enroll.removedCount', { count: removed })}
+                  </Text>
+                )}
+                {cancelled > 0 && (
+                  <Text span size="sm" fw={400} c="dimmed" data-testid="enroll-cancelled">
+                    {' · '}
+                    {t('enroll.cancelledCount', { count: cancelled })}
                   </Text>
                 )}
                 {active.length === 0 && choosing > 0 && (

@@ -11,11 +11,12 @@ import { selectForInspection, toImageSource, type PickedFile } from '../../lib/f
 import { useRunners } from '../../lib/use-runners';
 
 /** `removed`: enrolled, then its face was taken off the subject (the row stays, so the batch still adds up). */
-export type EnrollStatus = 'queued' | 'enrolling' | 'done' | 'error' | 'removed';
+/** `cancelled`: still queued when the user cancelled (the row stays, so the batch still adds up). */
+export type EnrollStatus = 'queued' | 'enrolling' | 'done' | 'error' | 'removed' | 'cancelled';
 
 /** Done with, one way or another: the rows a list's "Clear" and each row's dismiss remove. */
 export const isFinished = (job: { status: EnrollStatus }) =>
-  job.status === 'done' || job.status === 'error' || job.status === 'removed';
+  job.status === 'done' || job.status === 'error' || job.status === 'removed' || job.status === 'cancelled';
 
 export interface EnrollJob {
   id: number;
@@ -49,7 +50,7 @@ export interface EnrollContextValue {
   choose(jobId: number, faceIndex: number): void;
   /** Enrols a face the core asked about (FACE_MISMATCH): the user says it is the same person. */
   enrolAnyway(jobId: number, faceIndex: number | undefined): void;
-  /** Drops the photos not yet sent for this subject. */
+  /** Drops the photos not yet sent for this subject; their rows say they were cancelled. */
   cancel(subjectId: string): void;
   /** Forgets the finished jobs of a subject (the list under its drop zone). */
   clearFinished(subjectId: string): void;
@@ -186,7 +187,7 @@ export function EnrollProvider({ children }: { children: ReactNode }) {
       const dropped = new Set(pending.current.filter((p) => p.subjectId === subjectId).map((p) => p.jobId));
       pending.current = pending.current.filter((p) => p.subjectId !== subjectId);
       for (const id of dropped) forget(id);
-      setJobs((list) => list.filter((job) => !dropped.has(job.id)));
+      setJobs((list) => list.map((job) => (dropped.has(job.id) ? { ...job, status: 'cancelled' } : job)));
     },
     [forget],
   );
