@@ -92,7 +92,8 @@ test('Classify: a batch with a chosen model, sort, filter, feedback and CSV expo
   await expect(rows).toHaveCount(3);
   await expect(page.locator('[data-testid="classify-row"][data-status="done"]')).toHaveCount(2);
   await expect(page.locator('[data-testid="classify-row"][data-status="error"]')).toHaveCount(1);
-  await expect(page.getByTestId('classify-error-code')).toHaveText('NOT_AN_IMAGE');
+  await expect(page.getByTestId('classify-error-code')).toHaveAttribute('data-code', 'NOT_AN_IMAGE');
+  await expect(page.getByTestId('classify-error-code')).toHaveText('Not an image');
 
   // Sorted by file name by default; by top label on request (blue < red), then reversed.
   await expect(rows.nth(0)).toContainText('a-red.png');

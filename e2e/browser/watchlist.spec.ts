@@ -562,6 +562,15 @@ test.describe('identify against the watchlist', () => {
     await page.getByTestId('search-metric').getByText('Euclidean').click();
     await expect(page.getByTestId('search-summary')).toContainText('Euclidean');
     await expect(first).toHaveAttribute('data-subject-id', aliceId);
+    // K out of range stays as typed, flagged, and the search keeps the last good K.
+    const k = page.getByTestId('search-k');
+    await k.fill('500');
+    await k.blur();
+    await expect(k).toHaveValue('500');
+    await expect(page.getByText('A whole number from 1 to 100; searching with 12 meanwhile')).toBeVisible();
+    await expect(first).toHaveAttribute('data-subject-id', aliceId);
+    await k.fill('3');
+    await expect(page.getByText(/A whole number from 1 to 100/)).toHaveCount(0);
   });
 
   test('thresholds in Settings change the verdicts of new identifications; restore brings them back', async ({

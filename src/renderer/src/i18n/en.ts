@@ -397,6 +397,7 @@ const en = {
     },
     k: 'Results (K)',
     kHint: '1 to {{max}}',
+    kInvalid: 'A whole number from 1 to {{max}}; searching with {{k}} meanwhile',
     resultsTitle: 'Most similar faces',
     summary_zero: 'No results · {{metric}} · {{source}}',
     summary_one: '{{count}} result · {{metric}} · {{source}}',

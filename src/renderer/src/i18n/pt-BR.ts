@@ -398,6 +398,7 @@ const ptBR: Translation = {
     },
     k: 'Resultados (K)',
     kHint: 'De 1 a {{max}}',
+    kInvalid: 'Um número inteiro de 1 a {{max}}; buscando com {{k}} enquanto isso',
     resultsTitle: 'Rostos mais semelhantes',
     summary_zero: 'Nenhum resultado · {{metric}} · {{source}}',
     summary_one: '{{count}} resultado · {{metric}} · {{source}}',

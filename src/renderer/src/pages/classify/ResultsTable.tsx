@@ -326,9 +326,20 @@ export function ResultsTable({
                 {item.status === 'error' ? (
                   <Table.Td colSpan={4}>
                     <Group gap="xs" wrap="nowrap">
-                      <Badge color="red" variant="light" radius="sm" data-testid="classify-error-code">
-                        {item.error?.code}
-                      </Badge>
+                      {item.error && (
+                        // The code's title in the UI language, as Scan shows it; the code stays for scripts.
+                        <Badge
+                          color="red"
+                          variant="light"
+                          radius="sm"
+                          tt="none"
+                          style={{ flexShrink: 0 }}
+                          data-testid="classify-error-code"
+                          data-code={item.error.code}
+                        >
+                          {t(`errors.codes.${item.error.code}`)}
+                        </Badge>
+                      )}
                       <Text size="sm" c="red" lineClamp={2} style={WRAP}>
                         {item.error && errorText(item.error, t, i18n.language)}
                       </Text>

@@ -144,12 +144,16 @@ function ResultCard({ hit, metric }: { hit: Hit; metric: Metric }) {
 }
 
 /** Top-K similar faces: drop a query photo, pick the face, choose metric, source and K. */
+const WRAPPING_LABELS = { label: { whiteSpace: 'normal', lineHeight: 1.2 } } as const;
+
 export function SearchPanel() {
   const { t } = useTranslation();
   const { client } = useVigil();
   const [metric, setMetric] = useState<Metric>('cosine');
   const [source, setSource] = useState<Source>('all');
   const [k, setK] = useState<number>(12);
+  /** The K field as typed: out of range it stays, flagged, and `k` keeps the last good one. */
+  const [kText, setKText] = useState<number | string>(12);
   const [debouncedK] = useDebouncedValue(k, 400);
   const [faceIndex, setFaceIndex] = useState(0);
 
@@ -254,6 +258,7 @@ export function SearchPanel() {
               aria-labelledby="search-metric-label"
               data-testid="search-metric"
               fullWidth
+              styles={WRAPPING_LABELS}
             />
             <Text size="xs" c="dimmed">
               {t(`search.metricHints.${metric}`)}
@@ -270,21 +275,26 @@ export function SearchPanel() {
               aria-labelledby="search-source-label"
               data-testid="search-source"
               fullWidth
+              // In a narrow column ("Rostos vistos" in Portuguese) a label wraps instead of being cut.
+              styles={WRAPPING_LABELS}
             />
           </Stack>
           <NumberInput
             label={t('search.k')}
             description={t('search.kHint', { max: K_MAX })}
-            value={k}
-            // Only whole numbers in range search; anything else (empty, "abc") keeps the last K.
+            value={kText}
+            // Only whole numbers in range search; anything else (empty, 0, 500) stays as typed,
+            // flagged, and the last good K keeps searching.
             onChange={(v) => {
+              setKText(v);
               if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= K_MAX) setK(v);
             }}
+            error={kText === k ? undefined : t('search.kInvalid', { max: K_MAX, k })}
             min={1}
             max={K_MAX}
             step={1}
             allowDecimal={false}
-            clampBehavior="strict"
+            clampBehavior="none"
             w={160}
             data-testid="search-k"
           />
