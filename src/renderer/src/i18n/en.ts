@@ -410,7 +410,7 @@ const en = {
     cosine: 'Cosine similarity',
     euclidean: 'Euclidean distance',
     legend:
-      'Score is the calibrated score (0 to 1) of this one face. A verdict on a person weighs all of their enrolled faces, so Identify and Verify can score the same person differently. Cosine similarity and euclidean distance are the raw measures between descriptors.',
+      'Score is the calibrated score (0 to 1) of this one face. A verdict on a person weighs all of their enrolled faces, so identifying on the Scan page (and `vigil verify`) can score the same person differently. Cosine similarity and euclidean distance are the raw measures between descriptors.',
   },
   history: {
     title: 'History',

@@ -412,7 +412,7 @@ const ptBR: Translation = {
     cosine: 'Similaridade de cosseno',
     euclidean: 'Distância euclidiana',
     legend:
-      'A pontuação é a pontuação calibrada (0 a 1) deste rosto apenas. O veredito sobre uma pessoa pesa todos os seus rostos cadastrados, então a Identificação e a Verificação podem pontuar a mesma pessoa de outro modo. A similaridade de cosseno e a distância euclidiana são as medidas brutas entre descritores.',
+      'A pontuação é a pontuação calibrada (0 a 1) deste rosto apenas. O veredito sobre uma pessoa pesa todos os seus rostos cadastrados, então identificar na página Analisar (e o `vigil verify`) pode pontuar a mesma pessoa de outro modo. A similaridade de cosseno e a distância euclidiana são as medidas brutas entre descritores.',
   },
   history: {
     title: 'Histórico',
