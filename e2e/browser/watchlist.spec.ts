@@ -371,6 +371,18 @@ test('edit, remove a face and delete a subject, with confirmations', async ({ pa
   const name = unique('Temp');
   const id = await createSubject(page, name);
 
+  // A second subject of the same name (any case) is said, not refused: two people can share one.
+  await page.getByTestId('new-subject').click();
+  const creating = page.getByRole('dialog');
+  await creating.getByTestId('subject-name-input').fill(name.toUpperCase());
+  await expect(creating.getByTestId('subject-name-taken')).toContainText(
+    `${name} is already on the watchlist`,
+  );
+  await creating.getByTestId('subject-name-input').fill(`${name} 2`);
+  await expect(creating.getByTestId('subject-name-taken')).toHaveCount(0);
+  await creating.getByRole('button', { name: 'Cancel' }).click();
+  await expect(creating).toBeHidden();
+
   // A stray click beside the dialog or an Escape keeps typed changes; Cancel leaves without them.
   await page.getByTestId('subject-edit').click();
   const dialog = page.getByRole('dialog');

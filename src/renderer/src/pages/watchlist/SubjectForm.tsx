@@ -14,7 +14,8 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Subject } from '../../../../shared/watchlist-schemas';
 import { useVigil } from '../../api/ClientProvider';
-import { queryKeys } from '../../api/queries';
+import { queryKeys, useSubjects } from '../../api/queries';
+import { useDebouncedValue } from '@mantine/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { STATUS_COLOR, SUBJECT_STATUSES, type SubjectStatus } from '../../lib/labels';
 import { useSingleFlightMutation } from '../../api/single-flight';
@@ -79,6 +80,11 @@ function SubjectFormBody({
   });
 
   const nameError = touched && !fields.name.trim() ? t('watchlist.form.nameRequired') : undefined;
+  // Two people can share a name, so it is said, not refused: the user may mean the one listed.
+  const [typedName] = useDebouncedValue(fields.name.trim(), 250);
+  const sameName = useSubjects(typedName).data?.subjects.find(
+    (s) => s.id !== subject?.id && s.name.toLocaleLowerCase() === typedName.toLocaleLowerCase(),
+  );
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -98,6 +104,14 @@ function SubjectFormBody({
           onChange={(e) => set('name', e.currentTarget.value)}
           onBlur={() => setTouched(true)}
           error={nameError}
+          description={
+            sameName && !nameError ? (
+              <Text span size="xs" c="orange" data-testid="subject-name-taken">
+                {t('watchlist.form.nameTaken', { name: sameName.name })}
+              </Text>
+            ) : undefined
+          }
+          inputWrapperOrder={['label', 'input', 'description', 'error']}
           maxLength={200}
           data-testid="subject-name-input"
         />
