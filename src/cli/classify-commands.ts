@@ -10,7 +10,8 @@ import { imageBatch, perFile } from './batch';
 import { checkWritableFile, writeOutputFile, type OutputTarget } from './output-file';
 import { dataDirFor } from './data-folder';
 import type { GlobalOpts } from './match-commands';
-import { withDataJson, withJobs } from './options';
+import { numberOption, withDataJson, withJobs } from './options';
+import { z } from 'zod';
 
 type WithCore = <T>(opts: GlobalOpts, run: (core: Core) => Promise<T>) => Promise<T>;
 
@@ -53,13 +54,12 @@ async function exportTarget(
 }
 
 function positiveInt(value: string, flag: string, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max)
-    throw new CliFailure(
-      { code: 'BAD_INPUT', message: `${flag} must be a whole number from 1 to ${max}` },
-      2,
-    );
-  return n;
+  return numberOption(
+    flag.replace(/^--/, ''),
+    value,
+    z.number().int().min(1).max(max),
+    `a whole number from 1 to ${max}`,
+  );
 }
 
 function printResult(r: ClassifyResult): void {
@@ -147,9 +147,7 @@ export function addClassifyCommands(
     ) => {
       const g = globals(cmd);
       const top = positiveInt(o.top, '--top', 100);
-      const minScore = Number(o.minScore);
-      if (!(minScore >= 0.05 && minScore <= 1))
-        throw new CliFailure({ code: 'BAD_INPUT', message: '--min-score must be from 0.05 to 1' }, 2);
+      const minScore = numberOption('min-score', o.minScore, z.number().min(0.05).max(1), 'from 0.05 to 1');
       const batch = await imageBatch(inputs, o.jobs);
       // Absolute, as each result's `file` is: a failed photo is named the same way in JSON and CSV.
       const files = batch.files.map((f) => resolve(f));

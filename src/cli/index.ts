@@ -124,8 +124,8 @@ async function serveCommand(
   opts: GlobalOpts & { port: string; host?: string; token?: string },
 ): Promise<void> {
   const { dir: dataDir, ...location } = await dataDirFor(opts);
-  const port = Number(opts.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535 || !opts.port.trim())
+  const port = /^\s*\d+\s*$/.test(opts.port) ? Number(opts.port) : NaN;
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw usageError(`--port must be a whole number from 0 to 65535, got ${opts.port}`);
   // An empty VIGIL_TOKEN counts as unset; a chosen token must be hard to guess (the random one has 32).
   const token = opts.token ?? (process.env.VIGIL_TOKEN || undefined);

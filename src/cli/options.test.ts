@@ -18,13 +18,16 @@ describe('option checks', () => {
   const k = z.number().int().min(1).max(1000);
 
   it('refuse a bad number as bad usage (exit 2), naming the option, its range and the value', () => {
-    for (const raw of ['0', 'abc', '2.5', '-1', '', ' '])
+    for (const raw of ['0', 'abc', '2.5', '-1', '', ' ', '0x10', '1e2', 'Infinity', '0b11'])
       expect(failure(() => numberOption('k', raw, k, 'a whole number from 1 to 1000'))).toEqual({
         exitCode: 2,
         code: 'BAD_INPUT',
         message: `--k must be a whole number from 1 to 1000, got ${raw}`,
       });
     expect(numberOption('k', '7', k, 'a whole number from 1 to 1000')).toBe(7);
+    expect(numberOption('k', ' 12 ', k, 'a whole number from 1 to 1000')).toBe(12);
+    expect(numberOption('s', '1.5', z.number(), 'a number')).toBe(1.5);
+    expect(numberOption('s', '.5', z.number(), 'a number')).toBe(0.5);
     expect(numberOption('k', undefined, k, 'a whole number from 1 to 1000')).toBeUndefined();
   });
 

@@ -25,7 +25,14 @@ export function withJobs(cmd: Command): Command {
 
 /** Engine workers for a batch of `files`: --jobs checked before anything runs, never more than files. */
 export function jobsFor(raw: unknown, files: number): number {
-  const jobs = raw === undefined ? defaultEngineWorkers() : Number(raw);
+  const jobs =
+    raw === undefined
+      ? defaultEngineWorkers()
+      : typeof raw === 'number'
+        ? raw
+        : typeof raw === 'string' && /^\s*\d+\s*$/.test(raw)
+          ? Number(raw)
+          : NaN;
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > MAX_ENGINE_WORKERS)
     throw new CliFailure(
       {
@@ -71,8 +78,9 @@ export function numberOption(
   range: string,
 ): number | undefined {
   if (raw === undefined) return undefined;
-  // Number('') is 0: an empty value is no number.
-  const parsed = schema.safeParse(typeof raw === 'string' && !raw.trim() ? NaN : Number(raw));
+  // Plain decimals only: Number() also reads '' as 0, '0x10' as 16 and '1e2' as 100.
+  const decimal = typeof raw !== 'string' || /^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$/.test(raw);
+  const parsed = schema.safeParse(decimal ? Number(raw) : NaN);
   if (!parsed.success) throw usageError(`--${name} must be ${range}, got ${String(raw)}`);
   return parsed.data;
 }
