@@ -144,7 +144,7 @@ export type RefusedFace = z.infer<typeof refusedFaceSchema>;
  * here already and the file adds nothing; NO_FACE_IMPORTED, it is new but every face the file
  * gives it was left out (`refused` or `notDescribed` say why), so it is not added empty.
  */
-export const skippedCodes = ['UP_TO_DATE', 'NO_FACE_IMPORTED'] as const;
+export const skippedCodes = ['UP_TO_DATE', 'NEWER_HERE', 'NO_FACE_IMPORTED'] as const;
 
 export const importReportSchema = z.object({
   added: z.array(z.object({ id: z.string(), name: z.string() })),

@@ -521,3 +521,23 @@ describe('watchlist.export', () => {
     expect(await matches(other, alicePhoto)).toEqual(await matches(core, alicePhoto));
   });
 });
+
+describe('watchlist.import of an older file', () => {
+  it('says a subject changed here since the export is kept as it is here, not "already up to date"', async () => {
+    const core = await emptyCore();
+    expect((await importInto(core, exportFile())).ok).toBe(true);
+    const alice = subjectNamed(exportFile(), 'Alice Example');
+    await new Promise((done) => setTimeout(done, 5));
+    await callOk(core, 'watchlist.update', { id: alice.id, patch: { notes: 'seen at the station' } });
+    const again = await importInto(core, exportFile());
+    if (!again.ok) throw new Error(again.error.message);
+    const skipped = (again.value as { skipped: { name: string; code: string }[] }).skipped;
+    expect(skipped).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'Alice Example', code: 'NEWER_HERE' }),
+        expect.objectContaining({ name: 'Bea Example', code: 'UP_TO_DATE' }),
+      ]),
+    );
+    expect((await callOk(core, 'watchlist.get', { id: alice.id })).notes).toBe('seen at the station');
+  });
+});

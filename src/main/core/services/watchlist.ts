@@ -866,6 +866,15 @@ export async function importWatchlist(deps: WatchlistDeps, source: ImageSource) 
         notDescribed: [],
         refused: [],
       };
+      // A subject edited here since the export keeps its fields (the newer side wins): said so.
+      const newerHere = new Set(
+        doc.subjects
+          .filter((inc) => {
+            const here = deps.store.watchlist.data.subjects.find((x) => x.id === inc.id);
+            return here !== undefined && here.updatedAt > inc.updatedAt;
+          })
+          .map((inc) => inc.id),
+      );
       const changes = await planImport(deps, doc, earlier, report);
       await storeImport(deps, changes);
       for (const { fields, isNew, fieldsUpdated, faces } of changes) {
@@ -873,6 +882,13 @@ export async function importWatchlist(deps: WatchlistDeps, source: ImageSource) 
         if (isNew) report.added.push({ id, name });
         else if (faces.length > 0 || fieldsUpdated)
           report.updated.push({ id, name, facesAdded: faces.length });
+        else if (newerHere.has(id))
+          report.skipped.push({
+            id,
+            name,
+            reason: 'kept as it is here: changed here after this file was exported',
+            code: 'NEWER_HERE',
+          });
         else report.skipped.push({ id, name, reason: 'already up to date', code: 'UP_TO_DATE' });
       }
       const leftOut = (code: RefusedFace['code']) => report.refused.filter((r) => r.code === code).length;

@@ -339,6 +339,7 @@ const en = {
       skipped: 'Skipped',
       skippedReason: {
         UP_TO_DATE: 'already up to date',
+        NEWER_HERE: 'kept as it is here: changed here after this file was exported',
         NO_FACE_IMPORTED: 'not added: none of its faces could be imported',
       },
       updatedRow_zero: '{{name}} (details updated)',

@@ -340,6 +340,7 @@ const ptBR: Translation = {
       skipped: 'Ignoradas',
       skippedReason: {
         UP_TO_DATE: 'já está atualizado',
+        NEWER_HERE: 'mantida como está aqui: alterada aqui depois que o arquivo foi exportado',
         NO_FACE_IMPORTED: 'não adicionada: nenhum dos rostos pôde ser importado',
       },
       updatedRow_zero: '{{name}} (dados atualizados)',
