@@ -541,6 +541,24 @@ function refuseDamagedFile(deps: AnalyseDeps, doc: ExportFile, file: { name: str
 const PHOTO_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'avif', 'heif']);
 
 /**
+ * Whether bytes start as a photo format does (JPEG, PNG, GIF, WebP, TIFF, AVIF/HEIF): checked
+ * before sharp sees a file's bytes, so text or an SVG never reaches a decoder at all.
+ */
+function looksLikePhoto(b: Buffer): boolean {
+  const at = (offset: number, text: string) =>
+    b.subarray(offset, offset + text.length).toString('latin1') === text;
+  return (
+    (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) ||
+    at(0, '\x89PNG') ||
+    at(0, 'GIF8') ||
+    (at(0, 'RIFF') && at(8, 'WEBP')) ||
+    at(0, 'II*\0') ||
+    at(0, 'MM\0*') ||
+    at(4, 'ftyp')
+  );
+}
+
+/**
  * Refuses a file whose crops are not whole JPEGs or whose source photos are no image (an SVG
  * under a crop's name, text as a photo): stored, they would show as broken faces and leave
  * nothing to describe again after a model change. Sources are read by their header only, since a
@@ -556,18 +574,22 @@ async function refuseDamagedImages(doc: ExportFile, name: string): Promise<void>
       const face = `face ${f.id} of ${s.name} (${f.sourceFile})`;
       const bytes = Buffer.from(f.crop, 'base64');
       const options = { failOn: 'truncated', limitInputPixels: 4_000_000 } as const;
-      const jpeg = await sharp(bytes, options)
-        .metadata()
-        .then(async (m) => m.format === 'jpeg' && !!(await sharp(bytes, options).raw().toBuffer()))
-        .catch(() => false);
+      const isJpeg = bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
+      const jpeg =
+        isJpeg &&
+        (await sharp(bytes, options)
+          .metadata()
+          .then(async (m) => m.format === 'jpeg' && !!(await sharp(bytes, options).raw().toBuffer()))
+          .catch(() => false));
       if (!jpeg) bad(`the face crop of ${face} is not a JPEG image`);
       if (f.source && !sources.has(f.sourceSha256)) sources.set(f.sourceSha256, f.source);
       if (f.source && sources.get(f.sourceSha256) === f.source) {
-        const meta = await sharp(Buffer.from(f.source, 'base64'), {
-          limitInputPixels: DEFAULT_LIMITS.maxPixels,
-        })
-          .metadata()
-          .catch(() => null);
+        const photo = Buffer.from(f.source, 'base64');
+        const meta = looksLikePhoto(photo)
+          ? await sharp(photo, { limitInputPixels: DEFAULT_LIMITS.maxPixels })
+              .metadata()
+              .catch(() => null)
+          : null;
         if (!meta?.format || !PHOTO_FORMATS.has(meta.format))
           bad(`the source photo of ${face} is not an image`);
       }
