@@ -56,7 +56,10 @@ async function blurExport(
   return r.value as BlurExportResult;
 }
 
-async function call<T>(channel: 'blur.detect' | 'blur.preview' | 'blur.checkOutDir', input: unknown): Promise<T> {
+async function call<T>(
+  channel: 'blur.detect' | 'blur.preview' | 'blur.checkOutDir',
+  input: unknown,
+): Promise<T> {
   const r = await core.call(channel, input);
   if (!r.ok) throw r.error;
   return r.value as T;

@@ -284,7 +284,8 @@ const en = {
       newTitle: 'New subject',
       editTitle: 'Edit {{name}}',
       nameRequired: 'A name is required',
-      nameTaken: '{{name}} is already on the watchlist. Save only if this is another person; to add photos of the same person, open that subject.',
+      nameTaken:
+        '{{name}} is already on the watchlist. Save only if this is another person; to add photos of the same person, open that subject.',
       aliasesHint: 'Press Enter or type a comma after each alias',
       create: 'Create subject',
       saveChanges: 'Save changes',

@@ -285,7 +285,8 @@ const ptBR: Translation = {
       newTitle: 'Nova pessoa',
       editTitle: 'Editar {{name}}',
       nameRequired: 'O nome é obrigatório',
-      nameTaken: '{{name}} já está na lista de procurados. Salve só se for outra pessoa; para juntar fotos da mesma pessoa, abra esse cadastro.',
+      nameTaken:
+        '{{name}} já está na lista de procurados. Salve só se for outra pessoa; para juntar fotos da mesma pessoa, abra esse cadastro.',
       aliasesHint: 'Tecle Enter ou digite uma vírgula depois de cada apelido',
       create: 'Criar cadastro',
       saveChanges: 'Salvar alterações',
