@@ -226,7 +226,7 @@ test('watchlist enrol, edit and remove-face change a subject already listed', as
   const blankName = vigil(['watchlist', 'edit', id, '--name', ' ', '--json', '--data', own]);
   expect([blankName.code, blankName.json().message]).toEqual([
     2,
-    '--name must be a name of 1 to 200 characters, not only spaces, got " "',
+    '--name must be a name of 1 to 200 characters, not only spaces, without control characters, got " "',
   ]);
   const noFace = vigil(['watchlist', 'edit', id, '--cover', second, '--json', '--data', own]);
   expect([noFace.code, noFace.json().code]).toEqual([1, 'NOT_FOUND']);

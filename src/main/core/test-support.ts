@@ -21,6 +21,17 @@ export const SAMPLES_DIR = join(REPO_ROOT, 'node_modules/@vladmandic/face-api/de
 /** Clearly visible faces in sample1.jpg … sample6.jpg. */
 export const SAMPLE_FACES: Record<number, number> = { 1: 3, 2: 3, 3: 3, 4: 4, 5: 5, 6: 4 };
 
+/** EXIF as a phone writes it: where (GPS) and a description, for tests that it never leaves. */
+export const GPS_EXIF = {
+  IFD0: { ImageDescription: 'secret place', Copyright: 'someone' },
+  IFD3: {
+    GPSLatitudeRef: 'N',
+    GPSLatitude: '52/1 31/1 0/1',
+    GPSLongitudeRef: 'E',
+    GPSLongitude: '13/1 24/1 0/1',
+  },
+};
+
 export function sampleImage(n: number): string {
   if (!Number.isInteger(n) || n < 1 || n > 6) throw new Error(`no sample${n}.jpg (1…6)`);
   return join(SAMPLES_DIR, `sample${n}.jpg`);

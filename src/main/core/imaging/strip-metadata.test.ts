@@ -1,24 +1,14 @@
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { sampleImage } from '../test-support';
+import { GPS_EXIF, sampleImage } from '../test-support';
 import { strippedPhoto } from './strip-metadata';
-
-const GPS = {
-  IFD0: { ImageDescription: 'secret place', Copyright: 'someone' },
-  IFD3: {
-    GPSLatitudeRef: 'N',
-    GPSLatitude: '52/1 31/1 0/1',
-    GPSLongitudeRef: 'E',
-    GPSLongitude: '13/1 24/1 0/1',
-  },
-};
 
 describe('strippedPhoto', () => {
   it('drops EXIF (GPS too), XMP and comments from a JPEG, keeps its orientation and its pixels', async () => {
     const sideways = await sharp(sampleImage(1)).rotate(-90).resize(400).jpeg().toBuffer();
     const tagged = await sharp(sideways)
-      .withExif(GPS)
+      .withExif(GPS_EXIF)
       .withXmp('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF>where we met</rdf:RDF></x:xmpmeta>')
       .withMetadata({ orientation: 6 })
       .jpeg()
@@ -40,7 +30,7 @@ describe('strippedPhoto', () => {
   it('leaves a JPEG without orientation unturned, and re-encodes other formats as PNG without metadata', async () => {
     const plain = await strippedPhoto(readFileSync(sampleImage(2)));
     expect((await sharp(plain).metadata()).orientation).toBeUndefined();
-    const png = await sharp(sampleImage(2)).resize(200).withExif(GPS).png().toBuffer();
+    const png = await sharp(sampleImage(2)).resize(200).withExif(GPS_EXIF).png().toBuffer();
     const out = await strippedPhoto(png);
     const meta = await sharp(out).metadata();
     expect(meta.format).toBe('png');

@@ -6,7 +6,14 @@ import type { ChannelInput } from '../../../shared/contract';
 import type { BlurDetectResult, BlurExportResult, BlurPreviewResult } from '../../../shared/blur-schemas';
 import type { Core } from '../core';
 import { overlapOfSmaller } from '../imaging/boxes';
-import { createTestCore, SAMPLE_FACES, sampleImage, smallFacesPhoto, tempDir } from '../test-support';
+import {
+  createTestCore,
+  GPS_EXIF,
+  SAMPLE_FACES,
+  sampleImage,
+  smallFacesPhoto,
+  tempDir,
+} from '../test-support';
 
 type Box = [number, number, number, number];
 
@@ -144,19 +151,7 @@ describe('blur and export', () => {
     const input = join(dir, 'gps-rotated.jpg');
     // sample1 stored sideways with orientation 6, with a GPS position and a comment.
     const sideways = await sharp(sampleImage(1)).rotate(-90).jpeg().toBuffer();
-    await sharp(sideways)
-      .withExif({
-        IFD0: { ImageDescription: 'secret place', Copyright: 'someone' },
-        IFD3: {
-          GPSLatitudeRef: 'N',
-          GPSLatitude: '52/1 31/1 0/1',
-          GPSLongitudeRef: 'E',
-          GPSLongitude: '13/1 24/1 0/1',
-        },
-      })
-      .withMetadata({ orientation: 6 })
-      .jpeg()
-      .toFile(input);
+    await sharp(sideways).withExif(GPS_EXIF).withMetadata({ orientation: 6 }).jpeg().toFile(input);
     const meta = await sharp(input).metadata();
     expect(meta.orientation).toBe(6);
     expect(meta.exif).toBeDefined();

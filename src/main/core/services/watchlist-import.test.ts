@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { Core } from '../core';
-import { callOk, createTestCore, sampleImage, tempDir } from '../test-support';
+import { callOk, createTestCore, GPS_EXIF, sampleImage, tempDir } from '../test-support';
 
 // Faces of sample1.jpg and sample6.jpg, as in matching.test.ts.
 const ALICE_BOX = { left: 250, top: 230, width: 520, height: 520 };
@@ -492,18 +492,7 @@ describe('watchlist.export', () => {
   it('carries each source photo without its metadata (no GPS), and imports back the same', async () => {
     const core = await emptyCore();
     const tagged = join(dir, 'alice-gps.jpg');
-    await sharp(alicePhoto)
-      .withExif({
-        IFD0: { ImageDescription: 'secret place' },
-        IFD3: {
-          GPSLatitudeRef: 'N',
-          GPSLatitude: '52/1 31/1 0/1',
-          GPSLongitudeRef: 'E',
-          GPSLongitude: '13/1 24/1 0/1',
-        },
-      })
-      .jpeg()
-      .toFile(tagged);
+    await sharp(alicePhoto).withExif(GPS_EXIF).jpeg().toFile(tagged);
     const eve = await callOk(core, 'watchlist.create', { name: 'Eve Example' });
     await callOk(core, 'watchlist.enroll', { subjectId: eve.id, source: { path: tagged } });
     const exp = await callOk(core, 'watchlist.export', {});
