@@ -2,7 +2,12 @@ import { existsSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { historyListInputSchema, jobKindSchema, jobStatusSchema } from '../shared/history-schemas';
-import { createBackup, refuseBackupInside, restoreBackup } from '../main/core/store/backup';
+import {
+  createBackup,
+  refuseBackupInside,
+  restoreBackup,
+  withoutUntouchedNote,
+} from '../main/core/store/backup';
 import { lockDataDir, openStore } from '../main/core/store/store';
 import { VigilError } from '../shared/errors';
 import { HistoryLog } from '../main/core/store/history-log';
@@ -203,7 +208,7 @@ export function addDataCommands(
         throw err;
       throw new VigilError(
         err.code,
-        `Not backed up: ${err.message.replace(/; (it|the file) was left untouched$|; nothing was changed$/, '')}. ` +
+        `Not backed up: ${withoutUntouchedNote(err.message)}. ` +
           'An archive of it could not be restored; copy the folder as it is instead (cp -a, or a file manager)',
         err.details,
       );

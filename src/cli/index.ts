@@ -22,7 +22,8 @@ import { addBlurCommand } from './blur-command';
 import { addClassifyCommands } from './classify-commands';
 import type { InspectResult } from '../shared/schemas';
 import type { ErrorShape } from '../shared/errors';
-import { fileMediaUrl, usageError, withDataJson, withJobs } from './options';
+import { fileMediaUrl, numberOption, usageError, withDataJson, withJobs } from './options';
+import { z } from 'zod';
 
 routeConsoleToStderr();
 exitQuietlyOnClosedPipe();
@@ -124,9 +125,12 @@ async function serveCommand(
   opts: GlobalOpts & { port: string; host?: string; token?: string },
 ): Promise<void> {
   const { dir: dataDir, ...location } = await dataDirFor(opts);
-  const port = /^\s*\d+\s*$/.test(opts.port) ? Number(opts.port) : NaN;
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw usageError(`--port must be a whole number from 0 to 65535, got ${opts.port}`);
+  const port = numberOption(
+    'port',
+    opts.port,
+    z.number().int().min(0).max(65535),
+    'a whole number from 0 to 65535',
+  );
   // An empty VIGIL_TOKEN counts as unset; a chosen token must be hard to guess (the random one has 32).
   const token = opts.token ?? (process.env.VIGIL_TOKEN || undefined);
   if (token !== undefined && !/^[\x21-\x7e]{16,}$/.test(token)) {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
-import type { ZodType } from 'zod';
+import { z, type ZodType } from 'zod';
 import { enrollInputSchema } from '../shared/watchlist-schemas';
 import { defaultEngineWorkers, MAX_ENGINE_WORKERS } from '../main/core/engine/engine';
 import { CliFailure } from './output';
@@ -23,24 +23,15 @@ export function withJobs(cmd: Command): Command {
   );
 }
 
+const JOBS_SCHEMA = z.number().int().min(1).max(MAX_ENGINE_WORKERS);
+
 /** Engine workers for a batch of `files`: --jobs checked before anything runs, never more than files. */
 export function jobsFor(raw: unknown, files: number): number {
+  // The default is always in range (one per core, capped).
   const jobs =
     raw === undefined
       ? defaultEngineWorkers()
-      : typeof raw === 'number'
-        ? raw
-        : typeof raw === 'string' && /^\s*\d+\s*$/.test(raw)
-          ? Number(raw)
-          : NaN;
-  if (!Number.isInteger(jobs) || jobs < 1 || jobs > MAX_ENGINE_WORKERS)
-    throw new CliFailure(
-      {
-        code: 'BAD_INPUT',
-        message: `--jobs must be a whole number from 1 to ${MAX_ENGINE_WORKERS}, got ${String(raw)}`,
-      },
-      2,
-    );
+      : numberOption('jobs', String(raw), JOBS_SCHEMA, `a whole number from 1 to ${MAX_ENGINE_WORKERS}`);
   return Math.max(1, Math.min(jobs, files));
 }
 

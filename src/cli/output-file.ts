@@ -25,6 +25,12 @@ function notWritable(file: string, err: unknown, code: WriteFailureCode): VigilE
   return new VigilError(code, `Cannot write ${file}: ${why}`, { file, reason });
 }
 
+/** An output file that exists: never replaced without --force (it may be someone's own file). */
+const alreadyThere = (path: string) =>
+  new VigilError('TARGET_NOT_EMPTY', `${path} exists; name a new file, or add --force to replace it`, {
+    file: path,
+  });
+
 /** Where a command's output file may go. */
 export interface OutputTarget {
   /** The data folder the command works on: nothing is written inside it (its own files). */
@@ -49,12 +55,7 @@ export async function checkWritableFile(
   if (info?.isDirectory()) throw notWritable(path, { code: 'EISDIR' }, code);
   if (target) {
     await refuseBackupInside(target.dataDir, path);
-    if (info && !target.force)
-      throw new VigilError(
-        'TARGET_NOT_EMPTY',
-        `${path} exists; name a new file, or add --force to replace it`,
-        { file: path },
-      );
+    if (info && !target.force) throw alreadyThere(path);
   }
   await access(dirname(path), constants.W_OK).catch((err: unknown) => {
     throw notWritable(path, err, code);
@@ -84,14 +85,7 @@ export async function writeOutputFile(file: string, data: Buffer | string, repla
   } catch (err) {
     // Nothing to remove where the write itself failed (its folder is a file: ENOTDIR).
     await rm(tmp, { force: true }).catch(() => undefined);
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST')
-      throw new VigilError(
-        'TARGET_NOT_EMPTY',
-        `${path} exists; name a new file, or add --force to replace it`,
-        {
-          file: path,
-        },
-      );
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw alreadyThere(path);
     throw notWritable(path, err, 'OUTPUT_NOT_WRITABLE');
   }
 }

@@ -45,6 +45,13 @@ const manifestSchema = z.object({
   files: z.array(z.object({ path: z.string(), size: z.number().int(), sha256: z.string() })),
 });
 
+/**
+ * A store error's message without its closing "it was left untouched" (or "nothing was changed"):
+ * true of the folder that was opened, not of the backup or restore that reports it.
+ */
+export const withoutUntouchedNote = (message: string): string =>
+  message.replace(/; (it|the file) was left untouched$|; nothing was changed$/, '');
+
 /** Refuses a backup file inside the data dir it backs up: every later backup would hold it. */
 export async function refuseBackupInside(dataDir: string, file: string): Promise<void> {
   if (isWithin(await realish(file), await realish(dataDir)))
@@ -314,7 +321,7 @@ export async function unpackVerified(
     if (!(err instanceof VigilError)) throw err;
     // The staging copy's damage is the backup's, not the running store's: name the backup.
     const file = typeof err.details?.file === 'string' ? relative(staging, err.details.file) : null;
-    const why = err.message.replace(/; (it|the file) was left untouched$|; nothing was changed$/, '');
+    const why = withoutUntouchedNote(err.message);
     throw backupError(err.code, name, 'store', `${name} holds a data folder Vigil cannot open: ${why}`, {
       ...(file && !file.startsWith('..') && { path: file }),
     });
