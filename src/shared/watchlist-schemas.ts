@@ -141,7 +141,8 @@ export type RefusedFace = z.infer<typeof refusedFaceSchema>;
 
 /**
  * Why a subject of an import file changed nothing (the UI words each code): UP_TO_DATE, it is
- * here already and the file adds nothing; NO_FACE_IMPORTED, it is new but every face the file
+ * here already and the file adds nothing; NEWER_HERE, the same, and it was changed here after the
+ * file was exported (its fields here are kept); NO_FACE_IMPORTED, it is new but every face the file
  * gives it was left out (`refused` or `notDescribed` say why), so it is not added empty.
  */
 export const skippedCodes = ['UP_TO_DATE', 'NEWER_HERE', 'NO_FACE_IMPORTED'] as const;

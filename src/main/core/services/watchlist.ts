@@ -316,7 +316,7 @@ function refuseMismatch(
 ): void {
   const own = deps.matcher.scoreSubject(descriptor, subject.id);
   const other = deps.matcher.candidates(descriptor, 3).find((c) => c.subjectId !== subject.id);
-  const { thresholds } = deps.matcher.verdict(0);
+  const thresholds = deps.matcher.thresholds();
   const unlike = own !== null && deps.matcher.verdict(own.score).verdict === 'no_match';
   const likeOther =
     other !== undefined &&
@@ -537,6 +537,8 @@ function refuseDamagedFile(deps: AnalyseDeps, doc: ExportFile, file: { name: str
   }
 }
 
+const startsAsJpeg = (b: Buffer) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
+
 /** What a stored source photo may be: the formats enrolment decodes. */
 const PHOTO_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'avif', 'heif']);
 
@@ -548,7 +550,7 @@ function looksLikePhoto(b: Buffer): boolean {
   const at = (offset: number, text: string) =>
     b.subarray(offset, offset + text.length).toString('latin1') === text;
   return (
-    (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) ||
+    startsAsJpeg(b) ||
     at(0, '\x89PNG') ||
     at(0, 'GIF8') ||
     (at(0, 'RIFF') && at(8, 'WEBP')) ||
@@ -574,9 +576,8 @@ async function refuseDamagedImages(doc: ExportFile, name: string): Promise<void>
       const face = `face ${f.id} of ${s.name} (${f.sourceFile})`;
       const bytes = Buffer.from(f.crop, 'base64');
       const options = { failOn: 'truncated', limitInputPixels: 4_000_000 } as const;
-      const isJpeg = bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
       const jpeg =
-        isJpeg &&
+        startsAsJpeg(bytes) &&
         (await sharp(bytes, options)
           .metadata()
           .then(async (m) => m.format === 'jpeg' && !!(await sharp(bytes, options).raw().toBuffer()))
@@ -618,6 +619,8 @@ interface SubjectChange {
   fields: Omit<StoredSubject, 'faces'>;
   isNew: boolean;
   fieldsUpdated: boolean;
+  /** Changed here after the file was exported: its fields here are kept (the newer side wins). */
+  newerHere: boolean;
   faces: NewFace[];
 }
 
@@ -733,6 +736,7 @@ async function planImport(
       fields: mergedFields(inc, current),
       isNew: !current,
       fieldsUpdated: !!current && inc.updatedAt > current.updatedAt,
+      newerHere: !!current && current.updatedAt > inc.updatedAt,
       faces: [],
     };
     const onSubject = (f: ImportedFace) =>
@@ -888,23 +892,14 @@ export async function importWatchlist(deps: WatchlistDeps, source: ImageSource) 
         notDescribed: [],
         refused: [],
       };
-      // A subject edited here since the export keeps its fields (the newer side wins): said so.
-      const newerHere = new Set(
-        doc.subjects
-          .filter((inc) => {
-            const here = deps.store.watchlist.data.subjects.find((x) => x.id === inc.id);
-            return here !== undefined && here.updatedAt > inc.updatedAt;
-          })
-          .map((inc) => inc.id),
-      );
       const changes = await planImport(deps, doc, earlier, report);
       await storeImport(deps, changes);
-      for (const { fields, isNew, fieldsUpdated, faces } of changes) {
+      for (const { fields, isNew, fieldsUpdated, newerHere, faces } of changes) {
         const { id, name } = fields;
         if (isNew) report.added.push({ id, name });
         else if (faces.length > 0 || fieldsUpdated)
           report.updated.push({ id, name, facesAdded: faces.length });
-        else if (newerHere.has(id))
+        else if (newerHere)
           report.skipped.push({
             id,
             name,
