@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { boxSchema, imageSourceSchema } from './schemas';
+import { subjectStatusSchema } from './watchlist-schemas';
 
 export const verdictSchema = z.enum(['match', 'possible', 'no_match']);
 export type Verdict = z.infer<typeof verdictSchema>;
@@ -16,7 +17,7 @@ export const thresholdsUpdateSchema = z.object(thresholdFields).partial().strict
 export const candidateSchema = z.object({
   subjectId: z.string(),
   name: z.string(),
-  status: z.string(),
+  status: subjectStatusSchema,
   score: z.number().min(0).max(1),
   /** Best raw cosine similarity among the subject's enrolled faces. */
   similarity: z.number(),

@@ -26,10 +26,6 @@ import { PhotoFrame, PhotoView, photoViewClasses, type BoxSpec } from './PhotoVi
 import { useScan, type FaceFeedback, type FeedbackVerdict, type ScanItem } from './ScanProvider';
 import { errorText } from '../../lib/error-text';
 import { StatusBadge } from '../watchlist/SubjectList';
-import { subjectStatusSchema } from '../../../../shared/watchlist-schemas';
-
-const isSubjectStatus = (s: string): s is 'wanted' | 'caught' | 'closed' =>
-  subjectStatusSchema.safeParse(s).success;
 
 /** Cards share one frame shape so the grid stays even; photos are letterboxed inside it. */
 export const CARD_FRAME_RATIO = 4 / 3;
@@ -244,9 +240,7 @@ function FaceVerdictRow({
               </Badge>
               {best && strong && <CandidateLink subjectId={best.subjectId} name={best.name} />}
               {/* A match on someone caught or closed is not a wanted person seen: said beside the name. */}
-              {best && strong && isSubjectStatus(best.status) && best.status !== 'wanted' && (
-                <StatusBadge status={best.status} size="xs" />
-              )}
+              {best && strong && best.status !== 'wanted' && <StatusBadge status={best.status} size="xs" />}
               {best && strong && (
                 <Text size="sm" ff="monospace" fw={600}>
                   {formatScore(lang, best.score, faceDigits(face))}

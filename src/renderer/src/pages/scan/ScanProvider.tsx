@@ -144,36 +144,18 @@ export function ScanProvider({ children }: { children: ReactNode }) {
     [enqueue, mode],
   );
 
-  const rescanInMode = useCallback(() => {
-    const queued = queuedIds();
-    const jobs: ScanJob[] = [];
-    for (const item of itemsRef.current) {
-      const file = files.current.get(item.id);
-      if (item.mode === mode || !file || queued.has(item.id) || item.status === 'inspecting') continue;
-      jobs.push({ id: item.id, file, mode });
-    }
-    requeue(jobs, {
-      mode,
-      status: 'queued',
-      result: undefined,
-      identified: undefined,
-      error: undefined,
-      feedback: undefined,
-    });
-  }, [itemsRef, mode, queuedIds, requeue]);
-
-  const identifyAgain = useCallback(
-    (ids: readonly number[]) => {
+  /** Scans again in `to` the photos `pick` chooses, except those already queued or in flight. */
+  const rescan = useCallback(
+    (pick: (item: ScanItem) => boolean, to: ScanMode) => {
       const queued = queuedIds();
-      const wanted = new Set(ids);
       const jobs: ScanJob[] = [];
       for (const item of itemsRef.current) {
         const file = files.current.get(item.id);
-        if (!wanted.has(item.id) || !file || queued.has(item.id) || item.status === 'inspecting') continue;
-        jobs.push({ id: item.id, file, mode: 'identify' });
+        if (!pick(item) || !file || queued.has(item.id) || item.status === 'inspecting') continue;
+        jobs.push({ id: item.id, file, mode: to });
       }
       requeue(jobs, {
-        mode: 'identify',
+        mode: to,
         status: 'queued',
         result: undefined,
         identified: undefined,
@@ -182,6 +164,16 @@ export function ScanProvider({ children }: { children: ReactNode }) {
       });
     },
     [itemsRef, queuedIds, requeue],
+  );
+
+  const rescanInMode = useCallback(() => rescan((item) => item.mode !== mode, mode), [rescan, mode]);
+
+  const identifyAgain = useCallback(
+    (ids: readonly number[]) => {
+      const wanted = new Set(ids);
+      rescan((item) => wanted.has(item.id), 'identify');
+    },
+    [rescan],
   );
 
   const giveFeedback = useCallback(

@@ -23,7 +23,7 @@ import { getFilesFromEvent, IMAGE_ACCEPT, toPicked, type PickedFile } from '../.
 import { useNavigation } from '../../navigation';
 import { PhotoView, type BoxSpec } from '../scan/PhotoView';
 import { enrollErrorText, faceChoicesOf, type FaceChoice } from '../../lib/enroll-errors';
-import { isFinished, useEnroll, type EnrollJob } from './EnrollProvider';
+import { isFinished, useEnroll, type EnrollJob, type EnrollStatus } from './EnrollProvider';
 import classes from './Watchlist.module.css';
 
 /** The dropped photo with its faces as buttons: the user clicks the face to enrol. */
@@ -110,6 +110,15 @@ function FacePicker({
   );
 }
 
+/** What a row says of its photo beside the name (an error says it below, in full). */
+const STATUS_TEXT = {
+  done: 'enroll.done',
+  removed: 'enroll.removed',
+  cancelled: 'enroll.cancelled',
+  enrolling: 'enroll.enrolling',
+  queued: 'scan.queued',
+} as const satisfies Record<Exclude<EnrollStatus, 'error'>, string>;
+
 function JobRow({ job }: { job: EnrollJob }) {
   const { t, i18n } = useTranslation();
   const { choose, enrolAnyway, dismiss } = useEnroll();
@@ -171,17 +180,7 @@ function JobRow({ job }: { job: EnrollJob }) {
             {job.name}
           </Text>
           <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
-            {job.status === 'done'
-              ? t('enroll.done')
-              : job.status === 'removed'
-                ? t('enroll.removed')
-                : job.status === 'cancelled'
-                  ? t('enroll.cancelled')
-                  : job.status === 'enrolling'
-                    ? t('enroll.enrolling')
-                    : job.status === 'queued'
-                      ? t('scan.queued')
-                      : ''}
+            {job.status === 'error' ? '' : t(STATUS_TEXT[job.status])}
           </Text>
         </Group>
         {isFinished(job) && (

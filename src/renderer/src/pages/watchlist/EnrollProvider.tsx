@@ -154,32 +154,28 @@ export function EnrollProvider({ children }: { children: ReactNode }) {
     [drain],
   );
 
-  const choose = useCallback(
-    (jobId: number, faceIndex: number) => {
+  /** Sends a photo held for its row again, with the face picked and the user's answers. */
+  const sendAgain = useCallback(
+    (jobId: number, again: { faceIndex?: number; allowMismatch?: boolean }) => {
       const held = files.current.get(jobId);
       if (!held) return;
-      patch(jobId, { status: 'queued', faceIndex, error: undefined });
-      pending.current.push({ jobId, subjectId: held.subjectId, file: held.file, faceIndex });
+      const { faceIndex } = again;
+      patch(jobId, { status: 'queued', error: undefined, ...(faceIndex !== undefined && { faceIndex }) });
+      pending.current.push({ jobId, subjectId: held.subjectId, file: held.file, ...again });
       drain();
     },
     [drain, patch],
   );
 
+  const choose = useCallback(
+    (jobId: number, faceIndex: number) => sendAgain(jobId, { faceIndex }),
+    [sendAgain],
+  );
+
   const enrolAnyway = useCallback(
-    (jobId: number, faceIndex: number | undefined) => {
-      const held = files.current.get(jobId);
-      if (!held) return;
-      patch(jobId, { status: 'queued', error: undefined });
-      pending.current.push({
-        jobId,
-        subjectId: held.subjectId,
-        file: held.file,
-        ...(faceIndex !== undefined && { faceIndex }),
-        allowMismatch: true,
-      });
-      drain();
-    },
-    [drain, patch],
+    (jobId: number, faceIndex: number | undefined) =>
+      sendAgain(jobId, { ...(faceIndex !== undefined && { faceIndex }), allowMismatch: true }),
+    [sendAgain],
   );
 
   const cancel = useCallback(
