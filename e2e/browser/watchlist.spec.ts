@@ -544,6 +544,26 @@ test.describe('identify against the watchlist', () => {
     await expect(match.getByTestId('subject-status-badge')).toHaveCount(0);
   });
 
+  test('a face smaller than enrolment accepts is judged with a caveat, a large one without', async ({
+    page,
+  }, info) => {
+    const small = info.outputPath('small-face.jpg');
+    // The crop is the face alone: 40 px wide makes a face of about 40 px, under enrolment's 48.
+    await sharp(await cropSample1Face(info))
+      .resize(40)
+      .extend({ top: 60, bottom: 60, left: 60, right: 60, background: '#777' })
+      .toFile(small);
+    await open(page);
+    const card = await identify(page, small);
+    const face = card.getByTestId('face-verdict');
+    await expect(face).toHaveCount(1);
+    await expect(face.getByTestId('face-caveat')).toHaveAttribute('data-caveat', 'too_small');
+    await expect(face.getByTestId('face-caveat')).toContainText('too small for a reliable verdict');
+    const large = await identify(page, join(SAMPLES, 'sample1.jpg'));
+    await expect(large.getByTestId('face-verdict')).toHaveCount(3);
+    await expect(large.getByTestId('face-caveat')).toHaveCount(0);
+  });
+
   test('a photo of strangers: every face is no_match', async ({ page }) => {
     await open(page);
     const card = await identify(page, join(SAMPLES, 'sample4.jpg'));

@@ -1,7 +1,12 @@
 import { basename, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Core } from '../main/core/core';
-import { searchInputSchema, type IdentifyResult } from '../shared/match-schemas';
+import {
+  RELIABLE_FACE_PX,
+  searchInputSchema,
+  type FaceCaveat,
+  type IdentifyResult,
+} from '../shared/match-schemas';
 import { subjectPatchSchema, type Subject } from '../shared/watchlist-schemas';
 import { call } from './call';
 import { printJson } from './output';
@@ -31,6 +36,14 @@ type WithCore = <T>(opts: GlobalOpts, run: (core: Core) => Promise<T>) => Promis
 
 const out = (s: string) => process.stdout.write(s + '\n');
 const faceWord = (n: number) => (n === 1 ? '1 face' : `${n} faces`);
+
+/** Said after a verdict that says less than it seems. */
+function caveatText(caveat: FaceCaveat, box: readonly number[]): string {
+  if (caveat === 'no_descriptor') return '  — no landmarks found: not matched';
+  if (caveat === 'too_small')
+    return `  — face ${Math.min(box[2]!, box[3]!)} px, under ${RELIABLE_FACE_PX}: too small for a reliable verdict`;
+  return '';
+}
 
 /** The search channel's own range for --k. */
 const K_SCHEMA = searchInputSchema.shape.k.unwrap();
@@ -403,7 +416,8 @@ export function addMatchCommands(
           for (const f of r.faces) {
             const c = f.candidates[0];
             out(
-              `  [${f.box.join(', ')}]  ${f.verdict}${c ? `  ${c.name} (score ${c.score.toFixed(3)})` : ''}`,
+              `  [${f.box.join(', ')}]  ${f.verdict}${c ? `  ${c.name} (score ${c.score.toFixed(3)})` : ''}` +
+                caveatText(f.caveat, f.box),
             );
           }
         },
@@ -424,7 +438,13 @@ export function addMatchCommands(
       const r = await call(core, 'match.verify', { subjectId: o.subject, source: { path: resolve(image) } });
       if (g.json) printJson(r);
       else if (r.facesInPhoto === 0) out(`${r.name}: ${r.verdict} (no face found in ${image})`);
-      else out(`${r.name}: ${r.verdict} (score ${r.score.toFixed(3)}, ${r.threshold ?? 'below'} threshold)`);
+      else if (!r.box)
+        out(`${r.name}: ${r.verdict} (no face in ${image} could be matched: no landmarks found)`);
+      else
+        out(
+          `${r.name}: ${r.verdict} (score ${r.score.toFixed(3)}, ${r.threshold ?? 'below'} threshold)` +
+            caveatText(r.caveat, r.box),
+        );
     });
   });
 
@@ -439,7 +459,13 @@ export function addMatchCommands(
     await withCore(g, async (core) => {
       const r = await call(core, 'match.compare', { a: { path: resolve(a) }, b: { path: resolve(b) } });
       if (g.json) printJson(r);
-      else out(`${r.verdict} (score ${r.score.toFixed(3)}, cosine ${r.similarity.toFixed(3)})`);
+      else
+        out(
+          `${r.verdict} (score ${r.score.toFixed(3)}, cosine ${r.similarity.toFixed(3)})` +
+            (r.caveat === 'too_small'
+              ? `  — a face is under ${RELIABLE_FACE_PX} px: too small for a reliable verdict`
+              : ''),
+        );
     });
   });
 

@@ -39,6 +39,7 @@ export const summaryMessageSchema = z.object({
     'identifyMatches',
     'verify',
     'verifyNoFace',
+    'verifyUnmatched',
     'compare',
     'search',
     'searchApproximate',

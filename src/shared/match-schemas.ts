@@ -37,11 +37,28 @@ export const verdictBasisSchema = z.object({
   thresholds: thresholdsSchema,
 });
 
+/** Faces smaller than this (shorter side, px) are refused for enrolment and judged with a caveat. */
+export const RELIABLE_FACE_PX = 48;
+
+/**
+ * Why a verdict says less than it seems; null when nothing stands in the way. Defaults to null so
+ * results kept in the history before it existed still read.
+ */
+export const faceCaveatSchema = z
+  .enum(['too_small', 'no_descriptor'])
+  .nullable()
+  .default(null)
+  .describe(
+    `too_small: the face's shorter side is under ${RELIABLE_FACE_PX} px, too few pixels for a trustworthy descriptor, so a no_match says little; no_descriptor: no landmarks were found, so the face was not matched at all.`,
+  );
+export type FaceCaveat = z.infer<typeof faceCaveatSchema>;
+
 export const identifiedFaceSchema = z
   .object({
     box: boxSchema,
     detectorScore: z.number(),
     candidates: z.array(candidateSchema),
+    caveat: faceCaveatSchema,
   })
   .extend(verdictBasisSchema.shape);
 
@@ -70,6 +87,8 @@ export const verifyResultSchema = z
     score: z.number(),
     similarity: z.number().nullable(),
     facesInPhoto: z.number().int(),
+    /** About the face that scored best (null when no face was matched). */
+    caveat: faceCaveatSchema,
   })
   .extend(verdictBasisSchema.shape);
 
@@ -80,6 +99,8 @@ export const compareResultSchema = z
     b: z.object({ file: z.string(), box: boxSchema }),
     score: z.number(),
     similarity: z.number(),
+    /** too_small when either face is. */
+    caveat: faceCaveatSchema,
   })
   .extend(verdictBasisSchema.shape);
 

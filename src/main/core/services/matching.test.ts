@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Core } from '../core';
 import { createTestCore, sampleImage, tempDir, callOk } from '../test-support';
+import { RELIABLE_FACE_PX } from '../../../shared/match-schemas';
 
 // Enrolment's preview can be slowed, to hold an enrolment between its checks and its write.
 const slowPreview = vi.hoisted(() => ({ ms: 0 }));
@@ -75,12 +76,31 @@ describe('watchlist and matching', () => {
     const hit = r.faces.find((f: { verdict: string }) => f.verdict === 'match');
     expect(hit.candidates[0]).toMatchObject({ subjectId: alice.id, name: 'Alice Example' });
     expect(hit.threshold).toBe('match');
+    expect(hit.caveat).toBeNull();
     expect(hit.box[0]).toBeGreaterThan(300);
     expect(hit.box[0]).toBeLessThan(370);
     for (const f of r.faces.filter((x: { verdict: string }) => x !== hit))
       expect(f.verdict).not.toBe('match');
     const rec = await ok('history.get', { id: r.historyId });
     expect(rec).toMatchObject({ kind: 'identify', status: 'FINISHED' });
+  });
+
+  it('says a verdict on a face under the enrolment minimum is not a reliable one', async () => {
+    const small = join(dir, 'small-alice.jpg');
+    await sharp(alicePhoto)
+      .resize(64)
+      .extend({ top: 60, bottom: 60, left: 60, right: 60, background: '#777' })
+      .toFile(small);
+    const r = await ok('match.identify', { source: { path: small } });
+    expect(r.faces).toHaveLength(1);
+    expect(Math.min(r.faces[0].box[2], r.faces[0].box[3])).toBeLessThan(RELIABLE_FACE_PX);
+    expect(r.faces[0].caveat).toBe('too_small');
+    const v = await ok('match.verify', { subjectId: alice.id, source: { path: small } });
+    expect(v.caveat).toBe('too_small');
+    const c = await ok('match.compare', { a: { path: alicePhoto }, b: { path: small } });
+    expect(c.caveat).toBe('too_small');
+    const big = await ok('match.compare', { a: { path: alicePhoto }, b: { path: sampleImage(1) } });
+    expect(big.caveat).toBeNull();
   });
 
   it('finds no match among strangers', async () => {

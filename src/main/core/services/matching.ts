@@ -2,12 +2,14 @@ import type { SummaryMessage } from '../../../shared/history-schemas';
 import { basename } from 'node:path';
 import type { z } from 'zod';
 import { VigilError } from '../../../shared/errors';
-import type {
-  compareResultSchema,
-  IdentifyResult,
-  searchInputSchema,
-  searchResultSchema,
-  verifyResultSchema,
+import {
+  RELIABLE_FACE_PX,
+  type compareResultSchema,
+  type FaceCaveat,
+  type IdentifyResult,
+  type searchInputSchema,
+  type searchResultSchema,
+  type verifyResultSchema,
 } from '../../../shared/match-schemas';
 import type { ImageSource } from '../../../shared/schemas';
 import { scoreOf, similarity as cosineOf } from '../match/calibration';
@@ -28,6 +30,12 @@ function subjectInfo(deps: WatchlistDeps, subjectId: string) {
 }
 
 const round = (n: number, d = 4) => Math.round(n * 10 ** d) / 10 ** d;
+
+/** What stands in the way of trusting a face's verdict (the sizes enrolment refuses). */
+function caveatOf(f: { box: readonly number[]; matchDescriptor: Float32Array }): FaceCaveat {
+  if (!f.matchDescriptor.length) return 'no_descriptor';
+  return Math.min(f.box[2]!, f.box[3]!) < RELIABLE_FACE_PX ? 'too_small' : null;
+}
 
 /** Every face in a photo against the whole watchlist. */
 export async function identify(deps: WatchlistDeps, source: ImageSource, limit = 5): Promise<IdentifyResult> {
@@ -50,6 +58,7 @@ export async function identify(deps: WatchlistDeps, source: ImageSource, limit =
           box: f.box,
           detectorScore: f.score,
           candidates,
+          caveat: caveatOf(f),
           ...deps.matcher.verdict(candidates[0]?.score ?? 0),
         };
       });
@@ -102,11 +111,16 @@ export async function verify(
         throw new VigilError('BAD_INPUT', `${subject.name} has no enrolled face yet: enrol a photo first`);
       }
       const photo = await analysePhoto(deps, source, notePhoto);
-      let best: { box: [number, number, number, number]; similarity: number; score: number } | null = null;
+      let best: {
+        box: [number, number, number, number];
+        similarity: number;
+        score: number;
+        caveat: FaceCaveat;
+      } | null = null;
       for (const f of photo.faces) {
         if (!f.matchDescriptor.length) continue;
         const s = deps.matcher.scoreSubject(f.matchDescriptor, subjectId);
-        if (s && (!best || s.score > best.score)) best = { box: f.box, ...s };
+        if (s && (!best || s.score > best.score)) best = { box: f.box, caveat: caveatOf(f), ...s };
       }
       const score = round(best?.score ?? 0);
       const value = {
@@ -118,14 +132,18 @@ export async function verify(
         score,
         similarity: best ? round(best.similarity) : null,
         facesInPhoto: photo.faces.length,
+        // Faces found but none with landmarks: not "no face", and not a judged no_match either.
+        caveat: best ? best.caveat : photo.faces.length ? ('no_descriptor' as const) : null,
         ...deps.matcher.verdict(score),
       };
       const summary = best
         ? `${subject.name}: ${value.verdict} (score ${score})`
-        : `${subject.name}: no face in the photo`;
+        : photo.faces.length
+          ? `${subject.name}: no face in the photo could be matched`
+          : `${subject.name}: no face in the photo`;
       const message: SummaryMessage = best
         ? { key: 'verify', values: { name: subject.name, verdict: value.verdict, score } }
-        : { key: 'verifyNoFace', values: { name: subject.name } };
+        : { key: photo.faces.length ? 'verifyUnmatched' : 'verifyNoFace', values: { name: subject.name } };
       return { value, summary, message, result: value };
     },
   );
@@ -160,6 +178,7 @@ export async function compare(
       b: { file: pb.img.file, box: fb.box },
       score,
       similarity: round(similarity),
+      caveat: caveatOf(fa) ?? caveatOf(fb),
       ...deps.matcher.verdict(score),
     };
     return {

@@ -166,6 +166,10 @@ const en = {
     identifyAgain_other: 'Identify them again',
     rulePossible: 'possible ≥ {{possible}} (match ≥ {{match}})',
     ruleNone: 'below possible ≥ {{possible}}',
+    caveats: {
+      too_small: 'Face {{size}} px, under {{minimum}}: too small for a reliable verdict',
+      no_descriptor: 'No landmarks found: this face was not compared',
+    },
     closest: 'closest: {{name}} {{score}}',
     otherCandidates: 'Also:',
     openSubject: 'Open {{name}} on the watchlist',
@@ -606,6 +610,7 @@ const en = {
       identifyPossible_other: '{{count}} possible: {{names}}',
       verify: '{{name}}: {{verdict}} (score {{score}})',
       verifyNoFace: '{{name}}: no face in the photo',
+      verifyUnmatched: '{{name}}: no face in the photo could be matched',
       compare: '{{verdict}} (score {{score}})',
       search_one: '{{count}} similar face ({{metric}}, {{source}})',
       search_many: '{{count}} similar faces ({{metric}}, {{source}})',

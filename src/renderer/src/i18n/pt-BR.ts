@@ -167,6 +167,10 @@ const ptBR: Translation = {
     ruleMatch: 'correspondência ≥ {{match}}',
     rulePossible: 'possível ≥ {{possible}} (correspondência ≥ {{match}})',
     ruleNone: 'abaixo de possível ≥ {{possible}}',
+    caveats: {
+      too_small: 'Rosto de {{size}} px, abaixo de {{minimum}}: pequeno demais para um veredito confiável',
+      no_descriptor: 'Nenhum ponto de referência encontrado: este rosto não foi comparado',
+    },
     closest: 'mais próximo: {{name}} {{score}}',
     otherCandidates: 'Também:',
     openSubject: 'Abrir {{name}} na lista de procurados',
@@ -609,6 +613,7 @@ const ptBR: Translation = {
       identifyPossible_other: '{{count}} possíveis: {{names}}',
       verify: '{{name}}: {{verdict}} (pontuação {{score}})',
       verifyNoFace: '{{name}}: nenhum rosto na foto',
+      verifyUnmatched: '{{name}}: nenhum rosto da foto pôde ser comparado',
       compare: '{{verdict}} (pontuação {{score}})',
       search_one: '{{count}} rosto parecido ({{metric}}, {{source}})',
       search_many: '{{count}} rostos parecidos ({{metric}}, {{source}})',

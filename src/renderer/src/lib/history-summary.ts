@@ -47,7 +47,8 @@ export function summaryText(
     case 'verify':
       return t('history.summaries.verify', { name: str(v, 'name'), verdict: verdict(), score: score() });
     case 'verifyNoFace':
-      return t('history.summaries.verifyNoFace', { name: str(v, 'name') });
+    case 'verifyUnmatched':
+      return t(`history.summaries.${m.key}`, { name: str(v, 'name') });
     case 'compare':
       return t('history.summaries.compare', { verdict: verdict(), score: score() });
     case 'search':

@@ -16,7 +16,7 @@ import {
 import { memo, type ReactNode } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import type { IdentifyResult } from '../../../../shared/match-schemas';
+import { RELIABLE_FACE_PX, type IdentifyResult } from '../../../../shared/match-schemas';
 import type { InspectResult } from '../../../../shared/schemas';
 import { formatMs, formatPercent, formatScore, scoreDigits } from '../../format';
 import { IconAlert, IconCheck, IconPhoto, IconUser, IconX } from '../../components/icons';
@@ -258,6 +258,27 @@ function FaceVerdictRow({
             <Text size="xs" c="dimmed" data-testid="face-threshold">
               {thresholdText(face, lang, t)}
             </Text>
+            {face.caveat && (
+              // A verdict on too few pixels (or none at all) is not a judged "no match": said under it.
+              <Group
+                gap={4}
+                wrap="nowrap"
+                align="flex-start"
+                data-testid="face-caveat"
+                data-caveat={face.caveat}
+              >
+                <IconAlert
+                  size={14}
+                  style={{ flex: 'none', marginTop: 2, color: 'var(--mantine-color-orange-text)' }}
+                />
+                <Text size="xs">
+                  {t(`identify.caveats.${face.caveat}`, {
+                    size: Math.min(face.box[2], face.box[3]),
+                    minimum: RELIABLE_FACE_PX,
+                  })}
+                </Text>
+              </Group>
+            )}
           </Stack>
         </Group>
         <FeedbackButtons
