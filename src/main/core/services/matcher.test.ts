@@ -40,6 +40,27 @@ describe('Matcher', () => {
     }
   });
 
+  it('reports an enrolled face whose stored descriptor is all zeros as STORE_CORRUPT', async () => {
+    const { openSync, writeSync, closeSync } = await import('node:fs');
+    const { store, vectors } = await storeWithSeen(5);
+    const row = await store.watchlistVectors.append([vectors[0]!]);
+    store.watchlist.data.subjects.push(enrolledSubject(row));
+    try {
+      // Zero-filled blocks (a crash on some file systems, or a file overwritten): every face
+      // would otherwise come out a silent no_match against it.
+      const fd = openSync(store.watchlistVectors.file, 'r+');
+      writeSync(fd, Buffer.alloc(DESCRIPTOR_DIM * 4), 0, DESCRIPTOR_DIM * 4, 16 + row * DESCRIPTOR_DIM * 4);
+      closeSync(fd);
+      await expect(Matcher.load(store)).rejects.toMatchObject({
+        code: 'STORE_CORRUPT',
+        message: expect.stringMatching(/all zeros/) as unknown,
+        details: { file: store.watchlistVectors.file, row },
+      });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('fills the seen index after load, and a search of seen faces waits for it', async () => {
     const { store, vectors } = await storeWithSeen(12_000);
     try {

@@ -38,15 +38,16 @@ const LOAD_CHUNK = 250;
  */
 function storedRow(file: string, all: Float32Array, row: number, dim: number): Float32Array {
   const v = all.subarray(row * dim, (row + 1) * dim);
+  const damaged = (what: string) =>
+    new VigilError('STORE_CORRUPT', `${file} row ${row} ${what}; the file was left untouched`, { file, row });
+  let nonZero = false;
   for (let j = 0; j < v.length; j++) {
-    if (!Number.isFinite(v[j])) {
-      throw new VigilError(
-        'STORE_CORRUPT',
-        `${file} row ${row} holds a value that is not a finite number; the file was left untouched`,
-        { file, row },
-      );
-    }
+    if (!Number.isFinite(v[j])) throw damaged('holds a value that is not a finite number');
+    if (v[j] !== 0) nonZero = true;
   }
+  // No face describes to all zeros: that is an erased row or zero-filled blocks after a crash,
+  // and matching against it would make every face a silent no_match.
+  if (!nonZero) throw damaged('is all zeros, not a face descriptor');
   return v;
 }
 

@@ -214,10 +214,10 @@ describe('a data dir written by another descriptor model', () => {
     }
     try {
       expect(most).toBe(2);
-      expect(lines).toEqual([
-        `describing 2 enrolled faces again (${OLD_MODEL} → ${DESCRIPTOR_MODEL})`,
-        '2 of 2 enrolled faces done',
-      ]);
+      // A face slower than the 5-s progress interval (a loaded machine) adds a "1 of 2" line.
+      expect(lines[0]).toBe(`describing 2 enrolled faces again (${OLD_MODEL} → ${DESCRIPTOR_MODEL})`);
+      expect(lines.at(-1)).toBe('2 of 2 enrolled faces done');
+      expect(lines.slice(1, -1).every((l) => l === '1 of 2 enrolled faces done')).toBe(true);
       const wl = await callOk<{ subjects: { name: string; faceCount: number }[] }>(
         core,
         'watchlist.list',

@@ -45,7 +45,9 @@ export class EmbeddingFile {
       if (rows < needed) {
         throw new VigilError(
           'STORE_CORRUPT',
-          `${file} holds ${rows} of the ${needed} face descriptors its list points at; it was left untouched`,
+          rows === 0
+            ? `${file} is missing or empty, yet its list points at ${needed} face descriptor${needed === 1 ? '' : 's'}; nothing was changed`
+            : `${file} holds ${rows} of the ${needed} face descriptors its list points at; it was left untouched`,
           { file, rows, needed },
         );
       }
