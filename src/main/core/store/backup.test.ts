@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import sharp from 'sharp';
 import * as tar from 'tar';
 import { describe, expect, it } from 'vitest';
@@ -93,6 +94,32 @@ describe('backup and restore', () => {
       'BAD_INPUT',
     );
     expect(readFileSync(join(target, 'keep.txt'), 'utf8')).toBe('precious');
+  });
+
+  it('refuses an archive damaged inside its tar headers once, without a listener-leak warning', async () => {
+    const dir = tempDir();
+    const src = await dataWithWatchlistAndHistory(dir);
+    const archive = join(dir, 'backup.tar.gz');
+    await createBackup(src.data, archive);
+    // The tar garbled from its second entry's header on (gzip intact): tar errs on the garbage,
+    // header after header.
+    const raw = gunzipSync(readFileSync(archive));
+    const firstSize = parseInt(raw.subarray(124, 136).toString('latin1').replace(/\0.*$/s, '').trim(), 8);
+    const from = 512 + Math.ceil(firstSize / 512) * 512;
+    for (let i = from; i < from + 4000 && i < raw.length; i++) raw[i]! ^= 0x55;
+    const damaged = join(dir, 'damaged.tar.gz');
+    writeFileSync(damaged, gzipSync(raw));
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const err = await restoreBackup(damaged, join(dir, 'target')).catch((e: unknown) => e);
+      expect((err as VigilError).code).toMatch(/^(BAD_INPUT|STORE_CORRUPT)$/);
+      await new Promise((r) => setTimeout(r, 50)); // warnings are emitted on the next tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
   });
 
   it('refuses a truncated archive as damaged and leaves no unpacked file behind', async () => {

@@ -191,7 +191,10 @@ function extractArchive(file: string, cwd: string): Promise<void> {
       },
     });
     const stop = (err: Error) => {
-      failure ??= err;
+      // Once: tar errs on and on through a damaged archive, and each end() after the first
+      // queued one more 'drain' listener (a MaxListenersExceededWarning on the CLI's stderr).
+      if (failure) return;
+      failure = err;
       input.destroy();
       gunzip.destroy();
       unpack.end();
