@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { E2E_TOKEN, SAMPLES } from '../env';
-import { contrastRatio, mostInFlight, open } from './api';
+import { call, contrastRatio, mostInFlight, open } from './api';
 
 test('without the token every request gets 401, except the health check', async ({ page, request }) => {
   const res = await page.goto('/');
@@ -66,6 +66,34 @@ test('keyboard: a skip link first, and after a page switch Tab continues in the 
   await expect(page.getByRole('button', { name: 'Watchlist' })).toBeVisible();
   const nav = (await page.getByRole('navigation', { name: 'Main navigation' }).boundingBox())!;
   expect(nav.width).toBeLessThan(80);
+});
+
+test("Ctrl+O opens the file picker of the page in view; from a page without one, Scan's", async ({
+  page,
+  request,
+}) => {
+  const subject = await call<{ id: string }>(request, 'watchlist.create', { name: 'Picker Test' });
+  await open(page);
+  /** Ctrl+O leaves `then` in view with the picker of the drop zone `zone` open. */
+  const picked = async (then: string, zone: string) => {
+    const chooser = page.waitForEvent('filechooser', { timeout: 5000 });
+    await page.keyboard.press('ControlOrMeta+o');
+    const input = (await chooser).element();
+    expect(await input.evaluate((el, id) => !!el.closest(`[data-testid="${id}"]`), zone)).toBe(true);
+    await expect(page.locator('[aria-current="page"]')).toHaveAttribute('data-testid', `nav-${then}`);
+  };
+  await page.getByTestId('nav-blur').click();
+  await picked('blur', 'blur-dropzone');
+  await page.getByTestId('nav-classify').click();
+  await picked('classify', 'classify-dropzone');
+  await page.getByTestId('nav-watchlist').click();
+  await page.getByTestId('subject-row').filter({ hasText: 'Picker Test' }).click();
+  await expect(page.getByTestId('subject-detail')).toHaveAttribute('data-subject-id', subject.id);
+  await picked('watchlist', 'subject-enroll-dropzone');
+  await page.getByTestId('nav-history').click();
+  await picked('scan', 'dropzone');
+  // The run's other tests share this data dir: leave its watchlist as it was.
+  await call(request, 'watchlist.delete', { id: subject.id });
 });
 
 test('when the server stops answering the header says so, and both recover when it is back', async ({

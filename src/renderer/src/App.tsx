@@ -35,6 +35,7 @@ import { SettingsPage } from './pages/settings/SettingsPage';
 import { useUnsavedSettings } from './pages/settings/SettingsDrafts';
 import { WatchlistPage } from './pages/watchlist/WatchlistPage';
 import { shortcutLabel } from './platform';
+import { openPagePicker } from './lib/page-opener';
 
 function Navigation({ page, onSelect }: { page: PageId; onSelect: (page: PageId) => void }) {
   const { t } = useTranslation();
@@ -132,6 +133,8 @@ export function App() {
     [
       'mod+o',
       () => {
+        // The picker of the page in view; from a page without one, Scan's.
+        if (openPagePicker(page)) return;
         select('scan');
         scan.requestPicker();
       },

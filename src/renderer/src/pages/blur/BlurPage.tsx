@@ -24,6 +24,8 @@ import { useBlur, type BlurItem } from './BlurProvider';
 import { BatchResults, ExportPanel } from './ExportPanel';
 import { OptionsPanel } from './OptionsPanel';
 import { PhotoPanel } from './PhotoPanel';
+import { shortcutLabel } from '../../platform';
+import { usePageOpener } from '../../lib/page-opener';
 
 function StatusIcon({ item }: { item: BlurItem }) {
   const ex = item.exported;
@@ -118,6 +120,7 @@ export function BlurPage() {
   const blur = useBlur();
   const { items, addFiles, clear, batch, skipped, detecting, options, setOptions } = blur;
   const intake = usePhotoIntake(addFiles);
+  usePageOpener('blur', intake.openFiles);
   const subjectsQuery = useSubjects('');
   const subjects = useMemo(
     () => (subjectsQuery.data?.subjects ?? []).map((s) => ({ value: s.id, label: s.name })),
@@ -149,6 +152,7 @@ export function BlurPage() {
           <IntakeActions
             {...intake}
             ns="scan"
+            shortcut={shortcutLabel('o')}
             testIds={{ files: 'blur-choose-files', folder: 'blur-choose-folder', clear: 'blur-clear' }}
             onClear={clear}
             clearDisabled={empty || !!batch?.running}

@@ -29,6 +29,8 @@ import { downloadBase64 } from '../../lib/download';
 import { PhotoView, type BoxSpec } from '../scan/PhotoView';
 import { useClassify, type ClassifyItem } from './ClassifyProvider';
 import { faceText, matchesFilter, ResultsTable, sortItems, type Sort, type SortKey } from './ResultsTable';
+import { shortcutLabel } from '../../platform';
+import { usePageOpener } from '../../lib/page-opener';
 
 type Translate = TFunction;
 type Show = 'all' | 'done' | 'error';
@@ -196,6 +198,7 @@ export function ClassifyPage() {
   const { items, addFiles, clear, progress, cancel, notice, dismissNotice } = useClassify();
   const models = useModels();
   const intake = usePhotoIntake(addFiles);
+  usePageOpener('classify', intake.openFiles);
   const [filter, setFilter] = useState('');
   const [show, setShow] = useState<Show>('all');
   const [sort, setSort] = useState<Sort>({ key: 'file', desc: false });
@@ -262,6 +265,7 @@ export function ClassifyPage() {
           <IntakeActions
             {...intake}
             ns="classify"
+            shortcut={shortcutLabel('o')}
             testIds={{
               files: 'classify-choose-files',
               folder: 'classify-choose-folder',

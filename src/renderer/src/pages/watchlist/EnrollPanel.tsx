@@ -25,6 +25,7 @@ import { PhotoView, type BoxSpec } from '../scan/PhotoView';
 import { enrollErrorText, faceChoicesOf, type FaceChoice } from '../../lib/enroll-errors';
 import { isFinished, useEnroll, type EnrollJob, type EnrollStatus } from './EnrollProvider';
 import classes from './Watchlist.module.css';
+import { usePageOpener } from '../../lib/page-opener';
 
 /** The dropped photo with its faces as buttons: the user clicks the face to enrol. */
 function FacePicker({
@@ -255,6 +256,8 @@ export function EnrollPanel({ subjectId, subjectName }: { subjectId: string; sub
   const { t } = useTranslation();
   const { jobs: all, enroll, cancel, clearFinished } = useEnroll();
   const folderInput = useRef<HTMLInputElement>(null);
+  const openFiles = useRef<() => void>(null);
+  usePageOpener('watchlist', openFiles);
   const [skipped, setSkipped] = useState(0);
   const jobs = all.filter((job) => job.subjectId === subjectId);
   const active = jobs.filter((job) => job.status === 'queued' || job.status === 'enrolling');
@@ -281,6 +284,7 @@ export function EnrollPanel({ subjectId, subjectName }: { subjectId: string; sub
       <Group gap="sm" wrap="nowrap" align="stretch">
         <Dropzone
           onDrop={(files) => add(files.map(toPicked))}
+          openRef={openFiles}
           getFilesFromEvent={getFilesFromEvent}
           useFsAccessApi={false}
           multiple
