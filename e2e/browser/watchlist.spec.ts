@@ -96,7 +96,9 @@ async function setThresholds(page: Page, thresholds: { match: string; possible?:
   await expect(page.getByTestId('settings-thresholds-state')).toHaveAttribute('data-custom', 'true');
 }
 
-test('a photo with several faces asks which one; the same face twice is a duplicate', async ({ page }) => {
+test('a photo with several faces asks which one; asked again, the face already enrolled is marked', async ({
+  page,
+}) => {
   await open(page);
   await createSubject(page, unique('Several'));
 
@@ -114,14 +116,22 @@ test('a photo with several faces asks which one; the same face twice is a duplic
   await expect(page.getByTestId('enrolled-face')).toHaveCount(1);
   await expect(page.getByTestId('enrolled-face-file')).toHaveText('sample6.jpg');
 
-  // The same photo and face again: asked again, then refused as a duplicate. (Clear the input
-  // first: choosing the very same file again fires no change event.)
+  // The same photo again: asked again, with the face already enrolled marked and not offered.
+  // (Clear the input first: choosing the very same file again fires no change event.)
   await enrollInput(page).setInputFiles([]);
   await enrollInput(page).setInputFiles(join(SAMPLES, 'sample6.jpg'));
   const second = page.getByTestId('enroll-job').nth(1);
   await expect(second.getByTestId('enroll-error')).toHaveAttribute('data-code', 'MULTIPLE_FACES');
-  await second.locator('[data-testid="enroll-face-choice-button"][data-index="1"]').click();
-  await expect(second.getByTestId('enroll-error')).toHaveAttribute('data-code', 'DUPLICATE');
+  const enrolled = second.locator('[data-testid="enroll-face-choice-button"][data-index="1"]');
+  await expect(enrolled).toBeDisabled();
+  await expect(enrolled).toContainText('already enrolled here');
+  await expect(second.locator('[data-testid="enroll-face-choice-button"][data-enrolled="true"]')).toHaveCount(
+    1,
+  );
+  // On the photo the enrolled face is drawn but is no button: three faces to pick from.
+  await expect(second.getByTestId('enroll-face-choice')).toHaveCount(4);
+  await expect(second.locator('button[data-testid="enroll-face-choice"]')).toHaveCount(3);
+  await expect(second.locator('[data-index="1"][data-enrolled="true"]')).toHaveCount(2);
   await expect(page.getByTestId('enrolled-face')).toHaveCount(1);
 });
 

@@ -205,7 +205,17 @@ export async function enrollFace(
         `${name} shows ${faces.length} faces: choose which one to enrol`,
         {
           file: img.file,
-          faces: faces.map((f, index) => ({ index, box: f.box, score: f.score })),
+          // Faces of this photo already on the watchlist are named, so the picker can mark them.
+          faces: faces.map((f, index) => {
+            const enrolled = enrolledFace(deps.store.watchlist.data.subjects, {
+              sourceSha256: img.sha256,
+              box: f.box,
+            });
+            const enrolledAs = enrolled
+              ? { subjectId: enrolled.subject.id, name: enrolled.subject.name }
+              : null;
+            return { index, box: f.box, score: f.score, enrolledAs };
+          }),
         },
       );
     }

@@ -222,6 +222,8 @@ const en = {
     openDuplicate: 'Open the subject it is enrolled on',
     clearHint: 'Remove the finished photos from this list (enrolled faces stay)',
     pickFace: 'Enrol face {{index}} ({{size}} px, detector {{score}})',
+    faceEnrolledHere: 'already enrolled here',
+    faceEnrolledAs: 'enrolled as {{name}}',
     faceButton: 'Face {{index}} · {{size}} px',
     hints: {
       NO_FACE: 'No face was found in this photo. Use a photo where the face is clearly visible.',

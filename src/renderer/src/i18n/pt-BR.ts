@@ -223,6 +223,8 @@ const ptBR: Translation = {
     openDuplicate: 'Abrir a pessoa em que está cadastrado',
     clearHint: 'Tira desta lista as fotos já processadas (os rostos cadastrados continuam)',
     pickFace: 'Cadastrar o rosto {{index}} ({{size}} px, detector {{score}})',
+    faceEnrolledHere: 'já cadastrado aqui',
+    faceEnrolledAs: 'cadastrado como {{name}}',
     faceButton: 'Rosto {{index}} · {{size}} px',
     hints: {
       NO_FACE: 'Nenhum rosto foi encontrado nesta foto. Use uma foto em que o rosto apareça com clareza.',

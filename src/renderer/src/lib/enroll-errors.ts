@@ -9,6 +9,14 @@ export interface FaceChoice {
   index: number;
   box: Box;
   score: number;
+  /** The subject this face of this photo is already enrolled on. */
+  enrolledAs: { subjectId: string; name: string } | null;
+}
+
+function enrolledAsOf(value: unknown): FaceChoice['enrolledAs'] {
+  if (typeof value !== 'object' || value === null) return null;
+  const { subjectId, name } = value as Record<string, unknown>;
+  return typeof subjectId === 'string' && typeof name === 'string' ? { subjectId, name } : null;
 }
 
 function isBox(value: unknown): value is Box {
@@ -23,9 +31,14 @@ export function faceChoicesOf(error: ErrorShape | undefined): FaceChoice[] {
   const out: FaceChoice[] = [];
   for (const f of faces as unknown[]) {
     if (typeof f !== 'object' || f === null) continue;
-    const { index, box, score } = f as Record<string, unknown>;
+    const { index, box, score, enrolledAs } = f as Record<string, unknown>;
     if (typeof index === 'number' && isBox(box)) {
-      out.push({ index, box, score: typeof score === 'number' ? score : 0 });
+      out.push({
+        index,
+        box,
+        score: typeof score === 'number' ? score : 0,
+        enrolledAs: enrolledAsOf(enrolledAs),
+      });
     }
   }
   return out;

@@ -51,6 +51,8 @@ export interface BoxSpec {
   /** Tooltip and accessible name. */
   title: string;
   tone: BoxTone;
+  /** With `onBoxClick`: shown, but not a button to press (e.g. a face already enrolled). */
+  disabled?: boolean;
   /** Extra data-* attributes (for tests and styling). */
   data?: Record<`data-${string}`, string | number>;
 }
@@ -174,7 +176,7 @@ function FaceBoxes({
         {spec.badge}
       </span>
     ) : null;
-    if (onBoxClick) {
+    if (onBoxClick && !spec.disabled) {
       return (
         <button
           key={spec.key}

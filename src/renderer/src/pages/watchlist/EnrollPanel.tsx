@@ -31,11 +31,13 @@ import { usePageOpener } from '../../lib/page-opener';
 function FacePicker({
   photoUrl,
   fileName,
+  subjectId,
   choices,
   onPick,
 }: {
   photoUrl: string | undefined;
   fileName: string;
+  subjectId: string;
   choices: FaceChoice[];
   onPick: (index: number) => void;
 }) {
@@ -44,17 +46,27 @@ function FacePicker({
   const [failed, setFailed] = useState(false);
   const size = measured && measured.url === photoUrl ? measured : null;
 
+  // A face already on the watchlist is marked and not offered: enrolling it again is refused.
+  const enrolledText = (c: FaceChoice) =>
+    !c.enrolledAs
+      ? null
+      : c.enrolledAs.subjectId === subjectId
+        ? t('enroll.faceEnrolledHere')
+        : t('enroll.faceEnrolledAs', { name: c.enrolledAs.name });
   const boxes: BoxSpec[] = choices.map((c) => ({
     key: String(c.index),
     box: c.box,
-    label: String(c.index + 1),
-    title: t('enroll.pickFace', {
-      index: c.index + 1,
-      size: Math.round(Math.min(c.box[2], c.box[3])),
-      score: formatScore(i18n.language, c.score),
-    }),
-    tone: 'choice',
-    data: { 'data-index': c.index },
+    label: c.enrolledAs ? `${c.index + 1} ✓` : String(c.index + 1),
+    title: c.enrolledAs
+      ? `${c.index + 1}: ${enrolledText(c)}`
+      : t('enroll.pickFace', {
+          index: c.index + 1,
+          size: Math.round(Math.min(c.box[2], c.box[3])),
+          score: formatScore(i18n.language, c.score),
+        }),
+    tone: c.enrolledAs ? 'none' : 'choice',
+    disabled: !!c.enrolledAs,
+    data: { 'data-index': c.index, 'data-enrolled': c.enrolledAs ? 'true' : 'false' },
   }));
 
   return (
@@ -97,13 +109,16 @@ function FacePicker({
             size="compact-xs"
             variant="default"
             onClick={() => onPick(c.index)}
+            disabled={!!c.enrolledAs}
             data-testid="enroll-face-choice-button"
             data-index={c.index}
+            data-enrolled={c.enrolledAs ? 'true' : 'false'}
           >
             {t('enroll.faceButton', {
               index: c.index + 1,
               size: Math.round(Math.min(c.box[2], c.box[3])),
             })}
+            {c.enrolledAs && ` · ${enrolledText(c)}`}
           </Button>
         ))}
       </Group>
@@ -240,6 +255,7 @@ function JobRow({ job }: { job: EnrollJob }) {
               <FacePicker
                 photoUrl={job.photoUrl}
                 fileName={job.name}
+                subjectId={job.subjectId}
                 choices={choices}
                 onPick={(index) => choose(job.id, index)}
               />
