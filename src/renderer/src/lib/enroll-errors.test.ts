@@ -13,16 +13,16 @@ describe('faceChoicesOf', () => {
       message: 'x.jpg shows 3 faces',
       details: {
         faces: [
-          { index: 0, box: [1, 2, 30, 40], score: 0.9 },
+          { index: 0, box: [1, 2, 30, 40], score: 0.9, enrolledAs: { subjectId: 's1', name: 'Ann' } },
           { index: 1, box: [1, 2, 3] },
           null,
-          { index: 2, box: [5, 6, 70, 80] },
+          { index: 2, box: [5, 6, 70, 80], enrolledAs: { subjectId: 7 } },
         ],
       },
     });
     expect(choices).toEqual([
-      { index: 0, box: [1, 2, 30, 40], score: 0.9 },
-      { index: 2, box: [5, 6, 70, 80], score: 0 },
+      { index: 0, box: [1, 2, 30, 40], score: 0.9, enrolledAs: { subjectId: 's1', name: 'Ann' } },
+      { index: 2, box: [5, 6, 70, 80], score: 0, enrolledAs: null },
     ]);
   });
 
