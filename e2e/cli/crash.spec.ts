@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import sharp from 'sharp';
 import { SAMPLES } from '../env';
@@ -138,12 +138,72 @@ test('a second Ctrl+C stops a batch at once and records the photo in progress as
   await expect.poll(() => stderr).toContain('cancelling');
   child.kill('SIGINT');
   expect(await exited, stderr).toBe(130);
-  // --json still gets its one document, with a code.
-  expect(JSON.parse(stdout)).toMatchObject({ code: 'CANCELLED' });
+  // --json still gets its one document, with a code, and says what became of each photo.
+  const doc = JSON.parse(stdout) as {
+    code: string;
+    results: { file: string; error?: { message: string } }[];
+  };
+  expect(doc.code).toBe('CANCELLED');
+  expect(doc.results.map((r) => basename(r.file))).toEqual(['p1.jpg', 'p2.jpg', 'p3.jpg']);
+  expect(doc.results[0]!.error?.message).toContain('Stopped by a second Ctrl+C while in progress');
+  expect(doc.results[1]!.error?.message).toContain('the batch was cancelled');
   const list = spawnSync(process.execPath, ['bin/vigil.js', 'history', 'list', '--json', '--data', data], {
     encoding: 'utf8',
   });
   const records = JSON.parse(list.stdout).records as { status: string; error: { code: string } | null }[];
   // Recorded before the exit, not left RUNNING to be called INTERRUPTED at this start.
   expect(records.map((r) => [r.status, r.error?.code ?? null])).toEqual([['CANCELLED', 'CANCELLED']]);
+});
+
+test('a second Ctrl+C still reports the copies written and a face they leave visible, and writes no more', async () => {
+  const data = mkdtempSync(join(tmpdir(), 'vigil-stop-blur-'));
+  const photos = mkdtempSync(join(tmpdir(), 'vigil-stop-blur-photos-'));
+  const out = mkdtempSync(join(tmpdir(), 'vigil-stop-blur-out-'));
+  for (let i = 1; i <= 3; i++)
+    await sharp(join(SAMPLES, 'sample5.jpg'))
+      .resize(3000)
+      .jpeg()
+      .toFile(join(photos, `p${i}.jpg`));
+  // --thresh 0.99 blurs no face: the self-check reports each copy (a leak to be told, exit 3).
+  const child = spawn(
+    process.execPath,
+    [
+      'bin/vigil.js',
+      'blur',
+      photos,
+      '--out',
+      out,
+      '--thresh',
+      '0.99',
+      '--jobs',
+      '1',
+      '--json',
+      '--data',
+      data,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // Stopped once the first copy is out: the second photo is then in progress.
+  await expect
+    .poll(() => readdirSync(out).filter((f) => f.endsWith('.jpg')).length, { timeout: 120_000 })
+    .toBe(1);
+  child.kill('SIGINT');
+  await expect.poll(() => stderr).toContain('cancelling');
+  child.kill('SIGINT');
+  expect(await exited, stderr).toBe(3);
+  const doc = JSON.parse(stdout) as {
+    code: string;
+    results: { file: string; output?: string; warning?: { code: string }; error?: { code: string } }[];
+  };
+  expect(doc.code).toBe('FACES_STILL_DETECTED');
+  expect(doc.results[0]!.warning?.code).toBe('FACES_STILL_DETECTED');
+  // Every copy in the folder is one the document names: none was written after the stop.
+  const written = doc.results.flatMap((r) => (r.output ? [basename(r.output)] : []));
+  await new Promise((r) => setTimeout(r, 3000));
+  expect(readdirSync(out).sort()).toEqual(written.sort());
 });

@@ -39,6 +39,18 @@ const STOPPED_NOW: ErrorShape = {
 /** Run by a second Ctrl+C before the process exits: see `beforeStopNow`. */
 const stopNowSteps = new Set<() => Promise<unknown>>();
 
+/** Said of each file in progress when a second Ctrl+C stopped the batch. */
+const STOPPED_IN_PROGRESS: ErrorShape = {
+  code: 'CANCELLED',
+  message: 'Stopped by a second Ctrl+C while in progress: its job was recorded as cancelled',
+};
+
+/**
+ * The running batch's report for a second Ctrl+C: says what it has so far (the copies written
+ * and their self-check warnings included) and returns the exit status.
+ */
+let stopNowReport: (() => number) | null = null;
+
 /**
  * Has a second Ctrl+C run `step` before it exits (withCore: the jobs in progress are recorded as
  * cancelled); returns its removal.
@@ -69,9 +81,11 @@ function interruptible(json: boolean): { readonly cancelled: boolean; release():
         Promise.all(steps),
         new Promise((resolve) => setTimeout(resolve, STOP_NOW_WAIT_MS)),
       ]).then(() => {
-        // --json still ends with one document: the batch's own, when it got out in time.
+        // What the batch did so far is still said (a copy written with a face still detectable
+        // must not go unreported); --json still ends with one document.
+        const status = stopNowReport?.() ?? 130;
         if (json && !printedJson()) printJson(STOPPED_NOW);
-        process.exit(130);
+        process.exit(status);
       });
       return;
     }
@@ -98,6 +112,12 @@ export interface BatchOptions<T> {
   human?: (r: T) => void;
   fatal?: (shape: ErrorShape) => boolean;
   jobs?: number;
+  /**
+   * A second Ctrl+C: reports the batch as it stands (files in progress carry a CANCELLED error)
+   * and returns the exit status. Without --json, the finished files not yet printed are printed
+   * first.
+   */
+  stopNow?: (results: PerFileResult<T>[], errors: (ErrorShape | undefined)[]) => number;
 }
 
 /**
@@ -113,7 +133,7 @@ export async function eachFile<T>(
   json: boolean,
   /** `index` is the file's place in `files` (results kept beside them stay in input order). */
   run: (file: string, index: number) => Promise<T>,
-  { human, fatal = () => false, jobs = 1 }: BatchOptions<T> = {},
+  { human, fatal = () => false, jobs = 1, stopNow }: BatchOptions<T> = {},
 ): Promise<{ results: PerFileResult<T>[]; errors: (ErrorShape | undefined)[] }> {
   const bar = progressBar(files.length, label);
   const results: PerFileResult<T>[] = new Array(files.length);
@@ -133,6 +153,23 @@ export async function eachFile<T>(
     }
   };
   const interrupt = interruptible(json);
+  const started: boolean[] = new Array<boolean>(files.length).fill(false);
+  stopNowReport = () => {
+    bar.stop(); // gives the terminal its cursor back
+    if (!json) {
+      for (; printed < files.length; printed++) {
+        if (results[printed] === undefined) continue;
+        const e = errors[printed];
+        if (e === NOT_STARTED) continue;
+        if (e) process.stderr.write(`vigil: ${files[printed]}: ${e.code}: ${e.message}\n`);
+        else human?.(results[printed] as T);
+      }
+    }
+    const cut = (i: number) => (started[i] ? STOPPED_IN_PROGRESS : NOT_STARTED);
+    const now = files.map((file, i) => results[i] ?? { file, error: cut(i) });
+    const why = files.map((_, i) => (results[i] === undefined ? cut(i) : errors[i]));
+    return stopNow?.(now, why) ?? 130;
+  };
   try {
     await Promise.all(
       files.map((file, i) =>
@@ -144,6 +181,7 @@ export async function eachFile<T>(
             printReady();
             return;
           }
+          started[i] = true;
           try {
             results[i] = await run(file, i);
           } catch (err) {
@@ -161,6 +199,7 @@ export async function eachFile<T>(
       ),
     );
   } finally {
+    stopNowReport = null;
     interrupt.release();
     bar.stop();
   }
@@ -206,14 +245,11 @@ export async function perFile<T extends object>(
     const w = warning?.of(r);
     if (w) process.stderr.write(`vigil: ${w.code}: ${w.message}\n`);
   };
-  const { results, errors } = await eachFile(files, label, json, run, { ...batch, human: printed });
-  const failures = errors.filter((e) => e !== undefined && e !== NOT_STARTED);
-  const notStarted = errors.filter((e) => e === NOT_STARTED).length;
-  // Cancelled: said as such, exit 130 as for any command stopped by Ctrl+C.
-  const cancelled = notStarted
-    ? `Cancelled: ${notStarted} of ${results.length} files were not processed`
-    : null;
-  if (cancelled && !json) process.stderr.write(`vigil: ${cancelled}\n`);
+  const { results, errors } = await eachFile(files, label, json, run, {
+    ...batch,
+    human: printed,
+    stopNow: (now, why) => batchReport(now, why, json, warning, null),
+  });
   let afterError: ErrorShape | null = null;
   try {
     await after?.();
@@ -221,6 +257,29 @@ export async function perFile<T extends object>(
     afterError = err instanceof CliFailure ? err.shape : toErrorShape(err);
     if (!json) process.stderr.write(`vigil: ${afterError.code}: ${afterError.message}\n`);
   }
+  const status = batchReport(results, errors, json, warning, afterError);
+  if (status) process.exitCode = status;
+}
+
+/**
+ * Says how a batch went (the --json document, or the cancel line on stderr) and returns its exit
+ * status: a leak written wins (a script must not publish it whatever else happened), then 130
+ * for a cancel, as for any command stopped by Ctrl+C, then 1 for a failure.
+ */
+function batchReport<T extends object>(
+  results: PerFileResult<T>[],
+  errors: (ErrorShape | undefined)[],
+  json: boolean,
+  warning: BatchWarning<T> | undefined,
+  afterError: ErrorShape | null,
+): number {
+  const notDone = (e: ErrorShape | undefined) => e === NOT_STARTED || e === STOPPED_IN_PROGRESS;
+  const failures = errors.filter((e) => e !== undefined && !notDone(e));
+  const notProcessed = errors.filter(notDone).length;
+  const cancelled = notProcessed
+    ? `Cancelled: ${notProcessed} of ${results.length} files were not processed`
+    : null;
+  if (cancelled && !json) process.stderr.write(`vigil: ${cancelled}\n`);
   const warned = results.map((r, i) => (errors[i] ? undefined : warning?.of(r as T)));
   const warnings = warned.filter((w) => w !== undefined);
   if (json) {
@@ -240,8 +299,7 @@ export async function perFile<T extends object>(
         : { results },
     );
   }
-  // A leak written wins: a script must not publish it whatever else happened.
-  if (warnings.length) process.exitCode = EXIT_WARNED;
-  else if (cancelled) process.exitCode = 130;
-  else if (failures.length || afterError) process.exitCode = 1;
+  if (warnings.length) return EXIT_WARNED;
+  if (cancelled) return 130;
+  return failures.length || afterError ? 1 : 0;
 }

@@ -22,7 +22,11 @@ type Box = [number, number, number, number];
  * folder is on a read-only disk: a plain mkdir below it is EROFS and a recursive one ENOENT, as
  * Node 20 reports it there (a bind mount with `-o ro` shows the same).
  */
-const fault: { diskFull: boolean; readOnly: string | null } = { diskFull: false, readOnly: null };
+const fault: { diskFull: boolean; readOnly: string | null; stopDuringWrite: boolean } = {
+  diskFull: false,
+  readOnly: null,
+  stopDuringWrite: false,
+};
 const isBelow = (p: unknown, dir: string | null) => dir !== null && String(p).startsWith(`${dir}/`);
 const errno = (code: string, path: unknown) =>
   Object.assign(new Error(`${code} (test)`), { code, path: String(path) });
@@ -37,6 +41,10 @@ vi.mock('node:fs/promises', async (importOriginal) => {
         throw Object.assign(new Error('ENOSPC (test)'), { code: 'ENOSPC' });
       }
       if (isBelow(file, fault.readOnly)) throw errno('EROFS', file);
+      // A second Ctrl+C arriving while the copy is written: the CLI records the jobs then in
+      // progress as cancelled, and exits.
+      if (fault.stopDuringWrite && basename(String(file)).startsWith('.vigil-'))
+        await core.store.history.cancelRunning({ code: 'CANCELLED', message: 'stopped (test)' });
       return fs.writeFile(...args);
     },
     mkdir: async (...args: Parameters<typeof fs.mkdir>) => {
@@ -214,6 +222,22 @@ describe('blur and export', () => {
       fault.diskFull = false;
     }
     expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('writes no copy once its job is cancelled (a second Ctrl+C), and none before its self-check', async () => {
+    const out = join(dir, 'stopped');
+    fault.stopDuringWrite = true;
+    try {
+      await expect(blurExport(sampleImage(2), { outDir: out })).rejects.toMatchObject({ code: 'CANCELLED' });
+    } finally {
+      fault.stopDuringWrite = false;
+    }
+    // Nothing in the folder, not even the temporary file: a copy there would be reported by no one.
+    expect(readdirSync(out)).toEqual([]);
+    const records = await core.call('history.list', { kind: 'blur', limit: 1 });
+    expect(records.ok && (records.value as { records: { status: string }[] }).records[0]?.status).toBe(
+      'CANCELLED',
+    );
   });
 
   it('refuses animated and multi-page files, saying how many frames or pages they have', async () => {

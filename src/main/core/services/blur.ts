@@ -362,6 +362,8 @@ async function writeNew(
   ext: string,
   bytes: Buffer,
   exact: boolean,
+  /** Asked just before the file gets its name: false (the job was cancelled meanwhile) writes nothing. */
+  stillWanted: () => boolean = () => true,
 ): Promise<string> {
   const tmp = join(dir, `.vigil-${randomUUID()}.tmp`);
   try {
@@ -369,6 +371,9 @@ async function writeNew(
     await writeFile(tmp, bytes, { flag: 'wx' }).catch((err: unknown) =>
       Promise.reject(notWritable(dir, err)),
     );
+    if (!stillWanted()) {
+      throw new VigilError('CANCELLED', `Not written: the export of ${stem} was cancelled`, { dir });
+    }
     for (let i = 0; i < 10_000; i++) {
       const candidate = join(dir, `${exact && i === 0 ? stem : outputStem(stem, ext, i)}.${ext}`);
       try {
@@ -477,13 +482,13 @@ export async function exportBlurred(deps: WatchlistDeps, input: ExportInput): Pr
       ...(input.regions ? regions.map((r) => r.box) : []),
     ];
     const bytes = await render(await fullResolutionRgb(img, deps.limits), regions, o, o);
-    const output = await writeNew(outDir, stemOf(img.file)!, ext, bytes, name !== undefined);
 
-    // Self-check on what was written: boxes only (describing them would change no verdict).
-    // detectFaces writes nothing: our own output is not "seen".
+    // Self-check on the bytes about to be written, before they are: a process stopped between
+    // the two leaves no copy that was never checked. Boxes only (describing them would change no
+    // verdict); detectFaces writes nothing: our own output is not "seen".
     const after = await detectFaces(
       deps,
-      { name: basename(output), bytes: bytes.toString('base64') },
+      { name: `${stemOf(img.file)!}.${ext}`, bytes: bytes.toString('base64') },
       { ...smallFacePass(o.minFace), ...(recheck && { within: recheck }) },
       false,
     );
@@ -523,6 +528,16 @@ export async function exportBlurred(deps: WatchlistDeps, input: ExportInput): Pr
         !seenInOutput.some((g) => iou(g.box, f.box) >= SAME_FACE_IOU),
     );
     const facesStillDetected = [...seenInOutput, ...leftBare.map((f) => ({ box: f.box, score: f.score }))];
+    // Not once the job is cancelled (a second Ctrl+C records the jobs in progress as such and
+    // exits): a copy written after that would be in the folder with nothing reporting it.
+    const output = await writeNew(
+      outDir,
+      stemOf(img.file)!,
+      ext,
+      bytes,
+      name !== undefined,
+      () => deps.store.history.get(historyId).status === 'RUNNING',
+    );
     const counts = {
       blurred: regions.filter((r) => r.origin !== 'kept').length,
       manual: regions.filter((r) => r.origin === 'manual').length,

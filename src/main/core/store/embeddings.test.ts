@@ -116,7 +116,7 @@ describe('EmbeddingFile', () => {
     const missing = await rejection(EmbeddingFile.open(file, DIM, 1));
     expect(missing.code).toBe('STORE_CORRUPT');
     // Not "holds 0 of the 1": a missing file is said to be missing.
-    expect(missing.message).toContain('is missing or empty, yet its list points at 1 face descriptor;');
+    expect(missing.message).toContain('is missing, yet its list points at 1 face descriptor;');
     await expect(access(file)).rejects.toThrow();
     // Nothing pointed at: a new file, as before.
     const fresh = await EmbeddingFile.open(file, DIM, 0);

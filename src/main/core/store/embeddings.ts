@@ -43,11 +43,16 @@ export class EmbeddingFile {
     if (needed > 0) {
       const rows = await EmbeddingFile.rowsIn(file, dim);
       if (rows < needed) {
+        const missing = !(await stat(file).then(
+          () => true,
+          () => false,
+        ));
+        const plural = needed === 1 ? '' : 's';
         throw new VigilError(
           'STORE_CORRUPT',
-          rows === 0
-            ? `${file} is missing or empty, yet its list points at ${needed} face descriptor${needed === 1 ? '' : 's'}; nothing was changed`
-            : `${file} holds ${rows} of the ${needed} face descriptors its list points at; it was left untouched`,
+          missing
+            ? `${file} is missing, yet its list points at ${needed} face descriptor${plural}; nothing was changed`
+            : `${file} holds ${rows} of the ${needed} face descriptor${plural} its list points at; it was left untouched`,
           { file, rows, needed },
         );
       }

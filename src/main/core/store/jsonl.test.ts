@@ -26,6 +26,20 @@ describe('JsonLinesFile', () => {
     expect(readFileSync(file, 'utf8')).toBe(damaged);
   });
 
+  it('reports a file of zeros or garbage as STORE_CORRUPT, not as a torn line to cut off', async () => {
+    const file = join(tempDir(), 'x.jsonl');
+    // Zeros after the records (a crash before the data reached the disk): a torn tail.
+    writeFileSync(file, '{"a":1}\n\0\0\0\0');
+    expect(await readAll(file)).toEqual({ values: [{ a: 1 }], torn: true });
+    // A whole file zeroed, or garbage without a newline: the history is lost, and said so;
+    // dropping it as torn had emptied the file at the next write.
+    for (const damaged of ['\0'.repeat(4096), '\0\0\0garbage', 'garbage', '{"a":1}\n\0\0{"a":2']) {
+      writeFileSync(file, damaged);
+      await expect(readAll(file), JSON.stringify(damaged)).rejects.toMatchObject({ code: 'STORE_CORRUPT' });
+      expect(readFileSync(file, 'utf8')).toBe(damaged);
+    }
+  });
+
   it('keeps a newline in a file emptied by a rewrite, so it does not look lost (zero bytes)', async () => {
     const file = join(tempDir(), 'x.jsonl');
     const log = new JsonLinesFile(file);

@@ -19,9 +19,10 @@ export class JsonLinesFile {
   constructor(readonly file: string) {}
 
   /**
-   * Calls `each` with every line's value, in order. A torn last line (a crash mid-append: no
-   * newline after it) is dropped and reported as `torn`; damage anywhere else, a complete last
-   * line included, is STORE_CORRUPT, the file untouched.
+   * Calls `each` with every line's value, in order. A torn last line (a crash mid-append: the
+   * start of a record, or zeros after the records, with no newline after it) is dropped and
+   * reported as `torn`; damage anywhere else, a complete last line included, is STORE_CORRUPT,
+   * the file untouched.
    * `each` may throw STORE_CORRUPT itself for a value that does not match its schema.
    */
   async read(each: (value: unknown, lineNo: number, line: string) => void): Promise<{ torn: boolean }> {
@@ -31,19 +32,25 @@ export class JsonLinesFile {
     });
     const lines = text.split('\n');
     let torn = false;
+    let read = 0;
     lines.forEach((line, i) => {
       if (!line.trim()) return;
       let value: unknown;
       try {
         value = JSON.parse(line);
       } catch {
-        // Only the text after the last newline can be half an append.
-        if (i === lines.length - 1) {
+        // Only the text after the last newline can be half an append: the start of a record,
+        // or the zeros a crash can leave after the last one written. Anything else there (a
+        // file of zeros or garbage) is damage, reported, not cut off as if it were a torn line.
+        const half = line.startsWith('{') && !line.includes('\0');
+        const zerosAfterRecords = read > 0 && /^\0+$/.test(line);
+        if (i === lines.length - 1 && (half || zerosAfterRecords)) {
           torn = true;
           return;
         }
         throw this.corrupt(i + 1, 'is damaged');
       }
+      read++;
       each(value, i + 1, line);
       this.lines++;
     });
