@@ -398,6 +398,23 @@ describe('blur and export', () => {
         regions: [{ box: [5000, 10, 50, 50], score: null, origin: 'manual' }],
       }),
     ).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    // Nor one reaching far past it: as an ellipse it was drawn nowhere, yet counted as blurred.
+    await expect(
+      blurExport(sampleImage(1), {
+        outDir: join(dir, 'bad-out'),
+        shape: 'ellipse',
+        regions: [{ box: [-1e9, -1e9, 3e9, 3e9], score: null, origin: 'manual' }],
+      }),
+    ).rejects.toMatchObject({
+      code: 'BAD_INPUT',
+      message: expect.stringMatching(/Region 1 reaches more than the photo's own size beyond/) as unknown,
+    });
+    // A region past one edge by less than the photo's size is still drawn, cut at the edge.
+    const edge = await blurExport(sampleImage(1), {
+      outDir: join(dir, 'edge-out'),
+      regions: [{ box: [-100, -100, 400, 400], score: null, origin: 'manual' }],
+    });
+    expect(edge.counts).toMatchObject({ blurred: 1, manual: 1 });
   });
 
   it('checks the output folder and the file name pattern before touching anything', async () => {

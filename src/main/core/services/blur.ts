@@ -194,6 +194,16 @@ function decodeFull(deps: WatchlistDeps, source: ImageSource): Promise<DecodedIm
 /** Every region must touch the photo: a box wholly outside it is a client bug, not a no-op. */
 function checkRegions(regions: readonly BlurRegion[], width: number, height: number): void {
   regions.forEach((r, index) => {
+    const [x, y, w, h] = r.box;
+    // The editor never draws past the photo; a box reaching farther than a photo's size beyond
+    // an edge is an API caller's mistake, and an ellipse that large is not drawn at all.
+    if (x < -width || y < -height || x + w > 2 * width || y + h > 2 * height) {
+      throw new VigilError(
+        'BAD_INPUT',
+        `Region ${index + 1} reaches more than the photo's own size beyond the ${width}×${height} photo's edges`,
+        { index, box: r.box },
+      );
+    }
     if (!regionRect(r.box, 1, width, height)) {
       throw new VigilError('BAD_INPUT', `Region ${index + 1} lies outside the ${width}×${height} photo`, {
         index,
