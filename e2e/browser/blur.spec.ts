@@ -215,6 +215,12 @@ test('a batch leaves out and reports the unreadable file and exports the others;
   await expect(done.getByTestId('blur-result-blurred')).toHaveText(['4', '4']);
   // One photo per engine worker (the e2e server has two).
   expect(inFlight()).toBe(2);
+  // The first export made the folder: the field no longer says it is not there yet.
+  await expect(page.getByText('Not there yet: the first export creates it.')).toHaveCount(0);
+  // A pattern longer than an export takes is said under the field, not when exporting.
+  await page.getByTestId('blur-pattern').fill('x'.repeat(201));
+  await expect(page.getByText('At most 200 characters (201 now).')).toBeVisible();
+  await expect(page.getByTestId('blur-export')).toBeDisabled();
 });
 
 test('another smallest face: photos already looked at are looked at again, keeping their edits', async ({

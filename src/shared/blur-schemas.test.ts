@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fileNameFromPattern, outputStem, reserveOutputNames } from './blur-schemas';
+import { fileNameFromPattern, outputStem, PATTERN_MAX, reserveOutputNames } from './blur-schemas';
 
 const nameOf = (pattern: string, name = 'photo') =>
   fileNameFromPattern(pattern, { name, date: '2026-01-02', style: 'blur' });
@@ -9,6 +9,9 @@ describe('fileNameFromPattern', () => {
     expect(nameOf('{name}.blurred')).toBe('photo.blurred');
     expect(nameOf('{date}-{style}-{name}')).toBe('2026-01-02-blur-photo');
     for (const bad of ['a/b', '..\\x', '{nope}', '  ', '.', '..']) expect(nameOf(bad)).toBeNull();
+    // Longer than blur.export takes: no name, so the page says so before an export is tried.
+    expect(nameOf('x'.repeat(PATTERN_MAX))).toBe('x'.repeat(PATTERN_MAX));
+    expect(nameOf('x'.repeat(PATTERN_MAX + 1))).toBeNull();
   });
 
   it('never names a hidden file', () => {

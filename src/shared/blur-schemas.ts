@@ -27,6 +27,9 @@ export const DEFAULT_BLUR = {
   pattern: '{name}.blurred',
 };
 
+/** The longest file name pattern taken, in characters. */
+export const PATTERN_MAX = 200;
+
 /** What a file name pattern may contain: `{name}` the original's name without extension, … */
 export const FILENAME_TOKENS = ['name', 'date', 'style'] as const;
 
@@ -147,7 +150,7 @@ export const blurExportInputSchema = z
     /** Absolute folder on the machine running Vigil; created when missing. */
     outDir: z.string().min(1).max(4096),
     /** File name without extension: `{name}`, `{date}` (YYYY-MM-DD) and `{style}` are replaced. */
-    pattern: z.string().min(1).max(200).optional(),
+    pattern: z.string().min(1).max(PATTERN_MAX).optional(),
     /**
      * The file name without extension, as is, instead of `pattern`'s: a batch reserves its names
      * up front in input order (`reserveOutputNames`), so exports running at once cannot swap
@@ -219,7 +222,7 @@ export function fileNameFromPattern(
   pattern: string,
   vars: { name: string; date: string; style: string },
 ): string | null {
-  if (/[/\\]/.test(pattern)) return null;
+  if (pattern.length > PATTERN_MAX || /[/\\]/.test(pattern)) return null;
   let unknown = false;
   const out = pattern.replace(/\{([^{}]*)\}/g, (_, token: string) => {
     if ((FILENAME_TOKENS as readonly string[]).includes(token)) return vars[token as keyof typeof vars];

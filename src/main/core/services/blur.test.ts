@@ -428,6 +428,8 @@ describe('blur and export', () => {
       // Looks like a sibling to a '..' prefix test, but is a folder inside the data dir.
       [join(core.store.dir, '..x'), 'OUTPUT_IN_DATA_DIR'],
       [join(file, 'below-a-file'), 'OUTPUT_NOT_WRITABLE'],
+      // A folder name no file system takes: said as typed, not "not there yet".
+      [join(dir, 'n'.repeat(300), 'sub'), 'OUTPUT_DIR_INVALID'],
     ];
     const before = core.store.history.size;
     for (const [outDir, code] of cases) {
@@ -506,6 +508,11 @@ describe('blur and export', () => {
         ) as unknown,
       });
     }
+    // The Blur page's check as the folder is typed: write permission (root has it everywhere)
+    // does not say a folder can be made there, so it is made and removed once.
+    await expect(call('blur.checkOutDir', { outDir: '/proc/vigil-out' })).rejects.toMatchObject({
+      code: 'OUTPUT_NOT_WRITABLE',
+    });
   });
 });
 

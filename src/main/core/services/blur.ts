@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { access, copyFile, link, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { access, copyFile, link, mkdtemp, realpath, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
-import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import sharp from 'sharp';
 import type { z } from 'zod';
 import {
@@ -347,9 +347,27 @@ export async function checkOutDir(
   // Errors name the path that could not be made, as a failed write would (whyNotWritable).
   const failed = (code: string) => notWritable(out, Object.assign(new Error(code), { code, path: made }));
   if (atInfo && !atInfo.isDirectory()) throw failed('ENOTDIR');
+  const tooLong = relative(at, out)
+    .split(sep)
+    .find((part) => Buffer.byteLength(part) > NAME_MAX_BYTES);
+  if (tooLong !== undefined) {
+    throw new VigilError(
+      'OUTPUT_DIR_INVALID',
+      `A folder name in the path is longer than the ${NAME_MAX_BYTES} bytes a file system allows (${JSON.stringify(tooLong.slice(0, 24) + '…')})`,
+      { dir: out, reason: 'name-too-long' },
+    );
+  }
   await access(at, constants.W_OK).catch((err: unknown) =>
     Promise.reject(failed((err as NodeJS.ErrnoException).code ?? 'EACCES')),
   );
+  // A folder that is not there yet: made and removed once, since write permission alone does
+  // not say a folder can be made there (/proc, /sys, a full disk; root passes every access check).
+  if (!info) {
+    const probe = await mkdtemp(join(at, '.vigil-check-')).catch((err: unknown) =>
+      Promise.reject(failed((err as NodeJS.ErrnoException).code ?? 'EIO')),
+    );
+    await rmdir(probe).catch(() => undefined);
+  }
   return { outDir: out, exists: !!info };
 }
 

@@ -88,6 +88,8 @@ export function whyNotWritable(err: unknown, fallbackDir: string): string {
       return 'the disk is full';
     case 'ENOTDIR':
       return `part of ${e.path ?? fallbackDir} is a file, not a folder`;
+    case 'ENAMETOOLONG':
+      return 'a name in the path is longer than the file system allows';
     case 'ENOENT':
       // makeDirs made every missing parent, so the folder is there but takes nothing new (/proc).
       return `${where} does not take new files or folders`;

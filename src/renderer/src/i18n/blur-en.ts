@@ -124,6 +124,7 @@ const blurEn = {
     pattern: 'File name',
     patternHint:
       '{name} the original’s name, {date} today, {style} the style. The extension is added. A file name can name a person: leave {name} out and the copies are numbered.',
+    patternTooLong: 'At most {{max}} characters ({{count}} now).',
     patternInvalid: 'Use no slashes and only {name}, {date} and {style}.',
     patternEmpty: 'Give a file name pattern, such as {name}.blurred.',
     patternExample: 'For example {{name}}',

@@ -126,6 +126,7 @@ const blurPtBR: BlurTranslation = {
     pattern: 'Nome do arquivo',
     patternHint:
       '{name} o nome do original, {date} a data de hoje, {style} o estilo. A extensão é acrescentada. Um nome de arquivo pode identificar uma pessoa: sem {name}, as cópias são numeradas.',
+    patternTooLong: 'No máximo {{max}} caracteres ({{count}} agora).',
     patternInvalid: 'Não use barras e use apenas {name}, {date} e {style}.',
     patternEmpty: 'Informe um padrão de nome de arquivo, como {name}.blurred.',
     patternExample: 'Por exemplo {{name}}',

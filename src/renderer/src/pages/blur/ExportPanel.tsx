@@ -14,10 +14,15 @@ import {
   Tooltip,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { fileNameFromPattern, localDate, type BlurFormat } from '../../../../shared/blur-schemas';
+import {
+  fileNameFromPattern,
+  localDate,
+  PATTERN_MAX,
+  type BlurFormat,
+} from '../../../../shared/blur-schemas';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { BatchProgressLines, CancelBatchButton } from '../../components/BatchProgress';
 import { IconDownload } from '../../components/icons';
@@ -111,6 +116,12 @@ export function ExportPanel() {
   const exportable = items.filter(isExportable).length;
   const unreadable = items.length - exportable;
   const folder = useFolderCheck(options.outDir.trim());
+  // After a batch the folder is checked again: the first export made it ("not there yet" no
+  // longer holds), or it failed there.
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    if (!running) void queryClient.invalidateQueries({ queryKey: ['blur', 'checkOutDir'] });
+  }, [running, queryClient]);
   const ready =
     exportable > 0 && options.outDir.trim() !== '' && stem !== null && !running && !folder.isError;
   const folderError = folder.isError
@@ -172,9 +183,11 @@ export function ExportPanel() {
           value={options.pattern}
           onChange={(e) => setOptions({ pattern: e.currentTarget.value })}
           error={
-            stem === null
-              ? t(options.pattern.trim() ? 'blur.export.patternInvalid' : 'blur.export.patternEmpty')
-              : undefined
+            options.pattern.length > PATTERN_MAX
+              ? t('blur.export.patternTooLong', { max: PATTERN_MAX, count: options.pattern.length })
+              : stem === null
+                ? t(options.pattern.trim() ? 'blur.export.patternInvalid' : 'blur.export.patternEmpty')
+                : undefined
           }
           spellCheck={false}
           size="sm"
