@@ -562,6 +562,10 @@ test('blur exports every good file, reports the bad one, and exits 1', async () 
   ]);
   expect(jobs.code).toBe(2);
   expect(jobs.json()).toMatchObject({ code: 'BAD_INPUT', message: expect.stringMatching(/--jobs/) });
+  // An empty --out (an unset shell variable) is refused, not taken as the working folder.
+  const empty = vigil(['blur', join(SAMPLES, 'sample2.jpg'), '--out', '', '--json', '--data', data]);
+  expect(empty.code).toBe(2);
+  expect(empty.json()).toMatchObject({ code: 'BAD_INPUT', message: '--out must name a folder, got ""' });
 });
 
 test('blur: a photo whose name leaves no usable output name fails alone; the photos after it are written', async () => {

@@ -102,6 +102,24 @@ test('Ctrl+C on a batch lets the photo in progress finish, starts no more, and s
   expect(statuses).toEqual(new Array(done).fill('FINISHED'));
 });
 
+test('SIGTERM cancels a batch as Ctrl+C does, with the exit status of SIGTERM (143)', async () => {
+  const data = mkdtempSync(join(tmpdir(), 'vigil-term-'));
+  const photos = mkdtempSync(join(tmpdir(), 'vigil-term-photos-'));
+  for (let i = 1; i <= 4; i++) await sharp(join(SAMPLES, 'sample5.jpg')).toFile(join(photos, `p${i}.jpg`));
+  const child = spawn(process.execPath, ['bin/vigil.js', 'inspect', photos, '--jobs', '1', '--data', data], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve) =>
+    child.stdout!.on('data', (d: Buffer) => d.toString().includes('p1.jpg') && resolve()),
+  );
+  child.kill('SIGTERM');
+  expect(await exited, stderr).toBe(143);
+  expect(stderr).toMatch(/Cancelled: \d of 4 files were not processed/);
+});
+
 test('a second Ctrl+C stops a batch at once and records the photo in progress as cancelled', async () => {
   const data = mkdtempSync(join(tmpdir(), 'vigil-stop-'));
   const photos = mkdtempSync(join(tmpdir(), 'vigil-stop-photos-'));

@@ -36,6 +36,10 @@ const STOPPED_NOW: ErrorShape = {
   message: 'Stopped at once by a second Ctrl+C: the photos in progress were recorded as cancelled',
 };
 
+/** The signal that cancelled the running batch: its exit status is 128 + its number, as a shell's. */
+let cancelledBy: NodeJS.Signals | null = null;
+const cancelStatus = () => (cancelledBy === 'SIGTERM' ? 143 : 130);
+
 /** Run by a second Ctrl+C before the process exits: see `beforeStopNow`. */
 const stopNowSteps = new Set<() => Promise<unknown>>();
 
@@ -70,7 +74,8 @@ const STOP_NOW_WAIT_MS = 2000;
  */
 function interruptible(json: boolean): { readonly cancelled: boolean; release(): void } {
   const state = { cancelled: false, stopping: false };
-  const onSignal = () => {
+  const onSignal = (signal: NodeJS.Signals) => {
+    cancelledBy ??= signal;
     // More signals while stopping: the exit below comes within STOP_NOW_WAIT_MS anyway.
     if (state.stopping) return;
     if (state.cancelled) {
@@ -83,7 +88,7 @@ function interruptible(json: boolean): { readonly cancelled: boolean; release():
       ]).then(() => {
         // What the batch did so far is still said (a copy written with a face still detectable
         // must not go unreported); --json still ends with one document.
-        const status = stopNowReport?.() ?? 130;
+        const status = stopNowReport?.() ?? cancelStatus();
         if (json && !printedJson()) printJson(STOPPED_NOW);
         process.exit(status);
       });
@@ -168,7 +173,7 @@ export async function eachFile<T>(
     const cut = (i: number) => (started[i] ? STOPPED_IN_PROGRESS : NOT_STARTED);
     const now = files.map((file, i) => results[i] ?? { file, error: cut(i) });
     const why = files.map((_, i) => (results[i] === undefined ? cut(i) : errors[i]));
-    return stopNow?.(now, why) ?? 130;
+    return stopNow?.(now, why) ?? cancelStatus();
   };
   try {
     await Promise.all(
@@ -300,6 +305,6 @@ function batchReport<T extends object>(
     );
   }
   if (warnings.length) return EXIT_WARNED;
-  if (cancelled) return 130;
+  if (cancelled) return cancelStatus();
   return failures.length || afterError ? 1 : 0;
 }

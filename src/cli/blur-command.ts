@@ -99,6 +99,8 @@ export function addBlurCommand(
           { code: 'BAD_INPUT', message: `--pattern gives no usable file name: ${JSON.stringify(pattern)}` },
           2,
         );
+      // resolve('') is the working folder: an empty --out (an unset shell variable) is a mistake.
+      if (String(o.out).trim() === '') throw usageError('--out must name a folder, got ""');
       const options: Omit<BlurExportInput, 'source'> = {
         outDir: resolve(String(o.out)),
         pattern,

@@ -183,7 +183,7 @@ const EXIT_STATUS_HELP =
   '{ code, message }). Exit status: 0 done; 1 failed, or some files of a batch failed (the rest\n' +
   'were done; each failed one is named in the results); 2 bad usage: an unknown command or option,\n' +
   'a bad option value or argument, an unknown model name (nothing done); 3 blur only: copies were\n' +
-  'written but a face is still detectable in some (see blur --help); 130 a batch stopped by Ctrl+C.';
+  'written but a face is still detectable in some (see blur --help); 130 a batch stopped by Ctrl+C (143 by SIGTERM).';
 
 export function buildProgram(): Command {
   const program = new Command('vigil')

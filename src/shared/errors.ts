@@ -10,6 +10,8 @@ export const ERROR_CODES = [
   'IMAGE_CORRUPT',
   'IMAGE_TOO_LARGE',
   'FILE_NOT_FOUND',
+  /** The file is there, but this process may not read it (EACCES, EPERM). */
+  'FILE_NOT_READABLE',
   'NO_FACE',
   'MULTIPLE_FACES',
   'FACE_TOO_SMALL',

@@ -88,6 +88,8 @@ export function httpStatusOf(code: ErrorShape['code']): number {
       return 413;
     case 'UNAUTHORIZED':
       return 401;
+    case 'FILE_NOT_READABLE':
+      return 403;
     case 'NOT_FOUND':
     case 'FILE_NOT_FOUND':
       return 404;

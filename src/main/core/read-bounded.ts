@@ -20,6 +20,11 @@ export async function readBoundedFile(
   if (!isAbsolute(path))
     throw new VigilError('BAD_INPUT', `Give ${path} as an absolute path`, { file: path });
   const cannotRead = (err: NodeJS.ErrnoException) => {
+    // There but not ours to read is not "not found": a script retrying or skipping needs to know.
+    if (err.code === 'EACCES' || err.code === 'EPERM')
+      throw new VigilError('FILE_NOT_READABLE', `Cannot read ${path}: no permission (${err.code})`, {
+        file: path,
+      });
     throw new VigilError('FILE_NOT_FOUND', `Cannot read ${path}: ${err.code ?? err.message}`, { file: path });
   };
   const info = await stat(path).catch(cannotRead);

@@ -977,6 +977,7 @@ const en = {
       IMAGE_CORRUPT: 'Damaged image',
       IMAGE_TOO_LARGE: 'Image too large',
       FILE_NOT_FOUND: 'File not found',
+      FILE_NOT_READABLE: 'No permission to read the file',
       NO_FACE: 'No face found',
       MULTIPLE_FACES: 'Several faces: choose one',
       FACE_TOO_SMALL: 'Face too small',

@@ -982,6 +982,7 @@ const ptBR: Translation = {
       IMAGE_CORRUPT: 'Imagem danificada',
       IMAGE_TOO_LARGE: 'Imagem grande demais',
       FILE_NOT_FOUND: 'Arquivo não encontrado',
+      FILE_NOT_READABLE: 'Sem permissão para ler o arquivo',
       NO_FACE: 'Nenhum rosto encontrado',
       MULTIPLE_FACES: 'Vários rostos: escolha um',
       FACE_TOO_SMALL: 'Rosto pequeno demais',
