@@ -615,6 +615,14 @@ test('blur --out on the input folder: a rerun leaves its earlier copies out, and
       .results.map((r: { file: string; output: string }) => [basename(r.file), basename(r.output)]),
   ).toEqual([['wall.png', 'wall.blurred-1.jpg']]);
   expect(second.stderr).toMatch(/1 earlier blurred copy in the output folder left out .*wall\.blurred\.jpg/);
+  // The JSON lists what was left out, and why, beside the results (a hidden file too).
+  writeFileSync(join(dir, '.hidden.jpg'), 'x');
+  expect(run().json().leftOut).toEqual([
+    { file: join(dir, '.hidden.jpg'), reason: 'not a photo by name, hidden, or a link to a folder' },
+    { file: join(dir, 'wall.blurred-1.jpg'), reason: 'an earlier blurred copy in the output folder' },
+    { file: join(dir, 'wall.blurred.jpg'), reason: 'an earlier blurred copy in the output folder' },
+  ]);
+  expect(first.json().leftOut).toBeUndefined();
 });
 
 test('blur --jobs numbers photos of the same name in input order, not in the order they finish', async () => {

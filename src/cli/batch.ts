@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import pLimit from 'p-limit';
 import { toErrorShape, type ErrorShape } from '../shared/errors';
 import { expandInputs } from './files';
@@ -6,12 +6,27 @@ import { jobsFor } from './options';
 import { CliFailure, printedJson, printJson } from './output';
 import { progressBar } from './progress';
 
+/** A file of the inputs a batch leaves out, and why: listed in its --json document. */
+export interface LeftOut {
+  file: string;
+  reason: string;
+}
+
+/** What this command's batch left out (one command per process). */
+const leftOut: LeftOut[] = [];
+
+/** Lists files in the batch's --json document as left out (they are said on stderr by the caller). */
+export function noteLeftOut(files: Iterable<string>, reason: string): void {
+  for (const file of files) leftOut.push({ file: resolve(file), reason });
+}
+
 /** A batch command's image files (folders expanded) and its engine workers; none found is an error. */
 export async function imageBatch(
   inputs: string[],
   jobs: unknown,
 ): Promise<{ files: string[]; workers: number }> {
   const { files, skipped } = await expandInputs(inputs);
+  noteLeftOut(skipped, 'not a photo by name, hidden, or a link to a folder');
   if (skipped.length) {
     const shown = skipped.slice(0, 3).map((f) => basename(f));
     process.stderr.write(
@@ -294,14 +309,17 @@ function batchReport<T extends object>(
       ...(cancelled ? [cancelled] : []),
       ...(failures.length ? [`${failures.length} of ${results.length} files failed`] : []),
     ];
+    // Files the folder walk left out are listed, so a script can tell every input's fate.
+    const listed = leftOut.length ? { leftOut } : {};
     printJson(
       said.length
         ? {
             code: (warnings[0] ?? afterError ?? (cancelled ? NOT_STARTED : failures[0]))!.code,
             message: said.join('; '),
             results: results.map((r, i) => (warned[i] ? { ...r, warning: warned[i] } : r)),
+            ...listed,
           }
-        : { results },
+        : { results, ...listed },
     );
   }
   if (warnings.length) return EXIT_WARNED;

@@ -21,7 +21,7 @@ import {
   type BlurExportResult,
 } from '../shared/blur-schemas';
 import { CliFailure } from './output';
-import { imageBatch, perFile } from './batch';
+import { imageBatch, noteLeftOut, perFile } from './batch';
 import { call } from './call';
 import { earlierCopies } from './earlier-copies';
 import type { GlobalOpts } from './match-commands';
@@ -120,6 +120,7 @@ export function addBlurCommand(
       };
       const batch = await imageBatch(inputs, o.jobs);
       const copies = earlierCopies(batch.files, options.outDir, pattern);
+      noteLeftOut(copies, 'an earlier blurred copy in the output folder');
       if (copies.size) {
         const shown = [...copies].slice(0, 3).map((f) => basename(f));
         process.stderr.write(
