@@ -116,7 +116,9 @@ test('edit the regions of a photo, compare, and export it without its EXIF and G
   await expect(page.getByTestId('blur-leak')).toHaveCount(0);
 });
 
-test('with the keyboard alone a region is added, moved, resized and deleted', async ({ page }) => {
+test('with the keyboard alone a region is added, moved, resized and deleted, and the photo exported', async ({
+  page,
+}, info) => {
   await openBlur(page);
   await drop(page, [join(SAMPLES, 'sample1.jpg')]);
   await expect(page.getByTestId('blur-photo')).toHaveAttribute('data-status', 'ready');
@@ -150,6 +152,17 @@ test('with the keyboard alone a region is added, moved, resized and deleted', as
   await page.keyboard.press('Delete');
   await expect(manual).toHaveCount(0);
   await expect(blurred).toHaveAttribute('data-count', String(before));
+  // The keyboard goes on from a neighbouring region, not from the top of the page.
+  await expect(page.locator('[data-testid="blur-region"]:focus')).toHaveCount(1);
+
+  // Enter on Export: Cancel takes its place and the focus; once the batch ends, Export has it again.
+  await page.getByTestId('blur-outdir').fill(info.outputPath('keyboard'));
+  await expect(page.getByTestId('blur-export')).toBeEnabled();
+  await page.getByTestId('blur-export').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('blur-cancel')).toBeFocused();
+  await expect(page.getByTestId('blur-results-summary')).toHaveText('Exported 1 of 1', { timeout: 60_000 });
+  await expect(page.getByTestId('blur-export')).toBeFocused();
 });
 
 test('a batch leaves out and reports the unreadable file and exports the others; a bad folder stops it', async ({
@@ -221,6 +234,25 @@ test('a batch leaves out and reports the unreadable file and exports the others;
   await page.getByTestId('blur-pattern').fill('x'.repeat(201));
   await expect(page.getByText('At most 200 characters (201 now).')).toBeVisible();
   await expect(page.getByTestId('blur-export')).toBeDisabled();
+});
+
+test('a cancelled export says how many photos it left, beside what it exported', async ({ page }, info) => {
+  await openBlur(page);
+  const photos = [1, 2, 3, 4].map((i) => info.outputPath(`copy-${i}.jpg`));
+  for (const p of photos) copyFileSync(join(SAMPLES, 'sample2.jpg'), p);
+  await drop(page, photos);
+  await expect(page.locator('[data-testid="blur-photo"][data-status="ready"]')).toHaveCount(4, {
+    timeout: 60_000,
+  });
+  await page.getByTestId('blur-outdir').fill(info.outputPath('cancelled'));
+  await expect(page.getByTestId('blur-export')).toBeEnabled();
+  await page.getByTestId('blur-export').click();
+  // Two photos go at once (two engine workers): the others are still waiting.
+  await page.getByTestId('blur-cancel').click();
+  await expect(page.getByTestId('blur-results-summary')).toBeVisible({ timeout: 60_000 });
+  const cancelled = await page.locator('[data-testid="blur-result"][data-status="cancelled"]').count();
+  expect(cancelled).toBeGreaterThan(0);
+  await expect(page.getByTestId('blur-results-cancelled')).toHaveText(`${cancelled} cancelled, not exported`);
 });
 
 test('another smallest face: photos already looked at are looked at again, keeping their edits', async ({

@@ -55,12 +55,15 @@ export function CancelBatchButton({
   onCancel,
   testId,
   size = 'sm',
+  autoFocus = false,
 }: {
   ns: BatchNs;
   stopping: boolean;
   onCancel: () => void;
   testId: string;
   size?: ButtonProps['size'];
+  /** Takes the focus when shown: it replaces the button that started the batch. */
+  autoFocus?: boolean;
 }) {
   const { t } = useTranslation();
   return (
@@ -70,6 +73,7 @@ export function CancelBatchButton({
       leftSection={<IconX size={14} />}
       onClick={onCancel}
       disabled={stopping}
+      autoFocus={autoFocus}
       data-testid={testId}
     >
       {stopping ? t(`${ns}.stopping`) : t(`${ns}.cancel`)}

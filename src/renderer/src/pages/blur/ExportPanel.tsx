@@ -15,7 +15,7 @@ import {
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   fileNameFromPattern,
@@ -54,7 +54,7 @@ function useEta(batch: ExportBatch): string {
   return t('blur.export.eta', { duration });
 }
 
-function ExportProgress({ batch }: { batch: ExportBatch }) {
+function ExportProgress({ batch, focusCancel }: { batch: ExportBatch; focusCancel: boolean }) {
   const { t } = useTranslation();
   const { items, cancelExport } = useBlur();
   const eta = useEta(batch);
@@ -79,6 +79,7 @@ function ExportProgress({ batch }: { batch: ExportBatch }) {
           stopping={batch.stopping}
           onCancel={cancelExport}
           testId="blur-cancel"
+          autoFocus={focusCancel}
         />
       </Group>
     </Stack>
@@ -122,6 +123,15 @@ export function ExportPanel() {
   useEffect(() => {
     if (!running) void queryClient.invalidateQueries({ queryKey: ['blur', 'checkOutDir'] });
   }, [running, queryClient]);
+  // Export and Cancel take each other's place: the keyboard focus goes along, not to the page.
+  const exportButton = useRef<HTMLButtonElement>(null);
+  const [startedHere, setStartedHere] = useState(false);
+  const wasRunning = useRef(running);
+  useEffect(() => {
+    if (wasRunning.current && !running && document.activeElement === document.body)
+      exportButton.current?.focus();
+    wasRunning.current = running;
+  }, [running]);
   const ready =
     exportable > 0 && options.outDir.trim() !== '' && stem !== null && !running && !folder.isError;
   const folderError = folder.isError
@@ -207,12 +217,16 @@ export function ExportPanel() {
           />
         )}
         {running && batch ? (
-          <ExportProgress batch={batch} />
+          <ExportProgress batch={batch} focusCancel={startedHere} />
         ) : (
           <Stack gap={4}>
             <Button
+              ref={exportButton}
               leftSection={<IconDownload size={16} />}
-              onClick={exportAll}
+              onClick={(e) => {
+                setStartedHere(e.currentTarget === document.activeElement);
+                exportAll();
+              }}
               disabled={!ready}
               data-testid="blur-export"
               data-count={exportable}
@@ -335,6 +349,7 @@ export function BatchResults() {
   const done = rows.filter((it) => it.exported?.status === 'done');
   const failed = rows.filter((it) => it.exported?.status === 'error').length;
   const unreadable = rows.filter((it) => it.exported?.status === 'unreadable').length;
+  const cancelled = rows.filter((it) => it.exported?.status === 'cancelled').length;
   const leaky = done.filter(stillShowsFace).length;
   return (
     <Stack gap="sm" data-testid="blur-results" ref={box}>
@@ -352,6 +367,11 @@ export function BatchResults() {
             {unreadable > 0 && (
               <Badge color="red" variant="light" data-testid="blur-results-left-out">
                 {t('blur.export.leftOut', { count: unreadable })}
+              </Badge>
+            )}
+            {cancelled > 0 && (
+              <Badge color="gray" variant="light" data-testid="blur-results-cancelled">
+                {t('blur.export.cancelledCount', { count: cancelled })}
               </Badge>
             )}
             {leaky > 0 && (

@@ -133,8 +133,14 @@ export function RegionEditor({
     else if (arrow) setRegionBox(item.id, r.id, moveBox(r.box, arrow[0], arrow[1], W, H));
     else if (e.key === 'Enter' || e.key === ' ') toggleRemoved(item.id, r.id);
     else if (e.key === 'Delete' || e.key === 'Backspace') {
-      if (r.origin === 'manual') deleteRegion(item.id, r.id);
-      else toggleRemoved(item.id, r.id);
+      if (r.origin === 'manual') {
+        // The focused region goes away: the keyboard goes on from its neighbour, or the photo.
+        const all = [...(overlay.current?.querySelectorAll<HTMLElement>('[data-region-id]') ?? [])];
+        const at = all.findIndex((el) => el.dataset.regionId === r.id);
+        const next = all[at + 1] ?? all[at - 1] ?? overlay.current;
+        deleteRegion(item.id, r.id);
+        requestAnimationFrame(() => next?.focus());
+      } else toggleRemoved(item.id, r.id);
     } else if (e.key.toLowerCase() === 'k' && r.origin === 'detected') toggleKeep(item.id, r.id);
     else return;
     e.preventDefault();
@@ -161,6 +167,7 @@ export function RegionEditor({
   return (
     <div
       ref={overlay}
+      tabIndex={-1}
       className={cx(classes.overlay, draft && classes.dragging)}
       onPointerDown={(e) => {
         const p = toImage(e);
