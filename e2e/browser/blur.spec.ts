@@ -372,10 +372,13 @@ test('a subject whose faces changed after a photo was looked at: the page says s
   await page.getByTestId('blur-keep').click();
   await page.getByRole('option', { name }).click();
   await expect(page.getByTestId('blur-count-kept')).toHaveCount(0);
+  // Chosen but matched by no face here (yet): said, so "keep" does not read as kept.
+  await expect(page.getByTestId('blur-keep-not-found')).toContainText(`so not kept: ${name}`);
   await expect(page.getByTestId('blur-keep-stale')).toContainText('1 photo was looked at before');
   await page.getByTestId('blur-keep-redetect').click();
   await expect(page.getByTestId('blur-keep-stale')).toHaveCount(0);
   await expect(page.getByTestId('blur-count-kept')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('blur-keep-not-found')).toHaveCount(0);
 });
 
 test('a kept subject deleted on the Watchlist page leaves the keep choice, so the export still runs', async ({

@@ -282,11 +282,12 @@ const WRITE_ERRORS = new Set([
 ]);
 
 function notWritable(dir: string, err: unknown): VigilError {
-  const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
+  const { code = 'EIO', path } = err as NodeJS.ErrnoException;
   return new VigilError(
     'OUTPUT_NOT_WRITABLE',
     `Cannot write into the output folder ${dir}: ${whyNotWritable(err, dir)} (${code})`,
-    { dir, reason: code },
+    // `at`: the folder at fault, so the UI can word the reason in its own language.
+    { dir, reason: code, at: path ? dirname(path) : dir, ...(path && { path }) },
   );
 }
 

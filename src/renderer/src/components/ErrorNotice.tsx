@@ -26,8 +26,12 @@ export function ErrorNotice({
       title={title ?? t(`errors.codes.${shape.code}`)}
       data-testid="error-notice"
       data-code={shape.code}
+      // Messages name paths, which have no spaces to break at: they wrap anywhere, inside the card.
+      styles={{ title: { overflowWrap: 'anywhere', minWidth: 0 }, body: { minWidth: 0 } }}
     >
-      <Text size="sm">{errorText(shape, t, i18n.language)}</Text>
+      <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+        {errorText(shape, t, i18n.language)}
+      </Text>
       <Group gap="xs" mt="xs" justify="space-between">
         <Badge variant="outline" color="red" size="sm" radius="sm">
           {t('common.errorCode')}: {shape.code}

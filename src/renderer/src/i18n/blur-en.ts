@@ -3,6 +3,9 @@ const blurEn = {
   title: 'Blur',
   description:
     'Hide every face before a photo is shared: check each region, fix what the detector missed, export clean copies without metadata.',
+  keepNotFound_one: 'Not recognised in this photo, so not kept: {{names}} (only a match is kept).',
+  keepNotFound_many: 'Not recognised in this photo, so not kept: {{names}} (only a match is kept).',
+  keepNotFound_other: 'Not recognised in this photo, so not kept: {{names}} (only a match is kept).',
   dropTitle: 'Drop photos or folders to blur',
   dropHint: 'or click to choose files. Nothing is written until you export, and never over an original.',
   emptyTitle: 'No photos yet',

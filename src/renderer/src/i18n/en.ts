@@ -942,6 +942,14 @@ const en = {
   errors: {
     title: 'Something went wrong',
     /** Messages for the common codes, from their details (lib/error-text.ts). */
+    writeReasons: {
+      readOnly: '{{at}} is read-only',
+      permission: 'no permission to write in {{at}}',
+      full: 'the disk is full',
+      notFolder: 'part of {{path}} is a file, not a folder',
+      noNewFiles: '{{at}} does not take new files or folders',
+      nameTooLong: 'a name in the path is longer than the file system allows',
+    },
     messages: {
       CORE_UNREACHABLE: 'Vigil did not answer. Is it still running?',
       INTERRUPTED: 'Vigil stopped before this job finished.',
@@ -953,6 +961,9 @@ const en = {
       OUTPUT_DIR_INVALID_relative: 'The output folder must be a full path, not {{dir}}.',
       OUTPUT_DIR_INVALID_file: '{{dir}} is a file, not a folder.',
       OUTPUT_IN_DATA_DIR: "{{dir}} is inside Vigil's data folder; choose another folder.",
+      OUTPUT_NOT_WRITABLE: 'Cannot write into the output folder {{dir}}: {{why}} ({{code}}).',
+      'OUTPUT_DIR_INVALID_name-too-long':
+        'A folder name in {{dir}} is longer than the 255 bytes a file system allows.',
     },
     /** What is wrong with a backup file (details.problem of a restore's error). */
     backup: {

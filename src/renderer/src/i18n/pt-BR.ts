@@ -947,6 +947,14 @@ const ptBR: Translation = {
   },
   errors: {
     title: 'Algo deu errado',
+    writeReasons: {
+      readOnly: '{{at}} é somente leitura',
+      permission: 'sem permissão para gravar em {{at}}',
+      full: 'o disco está cheio',
+      notFolder: 'parte de {{path}} é um arquivo, não uma pasta',
+      noNewFiles: '{{at}} não aceita novos arquivos nem pastas',
+      nameTooLong: 'um nome no caminho passa do que o sistema de arquivos aceita',
+    },
     messages: {
       CORE_UNREACHABLE: 'O Vigil não respondeu. Ele ainda está em execução?',
       INTERRUPTED: 'O Vigil parou antes que esta tarefa terminasse.',
@@ -958,6 +966,9 @@ const ptBR: Translation = {
       OUTPUT_DIR_INVALID_relative: 'A pasta de saída deve ser um caminho completo, não {{dir}}.',
       OUTPUT_DIR_INVALID_file: '{{dir}} é um arquivo, não uma pasta.',
       OUTPUT_IN_DATA_DIR: '{{dir}} fica dentro da pasta de dados do Vigil; escolha outra pasta.',
+      OUTPUT_NOT_WRITABLE: 'Não é possível gravar na pasta de saída {{dir}}: {{why}} ({{code}}).',
+      'OUTPUT_DIR_INVALID_name-too-long':
+        'Um nome de pasta em {{dir}} passa dos 255 bytes que um sistema de arquivos aceita.',
     },
     backup: {
       empty: '{{backup}} está vazio (0 bytes): não é um backup do Vigil.',

@@ -33,6 +33,20 @@ describe('errorText', () => {
     expect(errorText({ code: 'NO_FACE', message: 'x', details: { file: '/a/b.jpg' } }, en, 'en')).toBe(
       'No face found in b.jpg.',
     );
+    // A folder that takes no copies: why, in the UI's words, naming the folder at fault.
+    const notWritable = (reason: string) => ({
+      code: 'OUTPUT_NOT_WRITABLE' as const,
+      message: 'English',
+      details: { dir: '/mnt/ro/out', reason, at: '/mnt/ro', path: '/mnt/ro/out' },
+    });
+    expect(errorText(notWritable('EROFS'), pt, 'pt-BR')).toBe(
+      'Não é possível gravar na pasta de saída /mnt/ro/out: /mnt/ro é somente leitura (EROFS).',
+    );
+    expect(errorText(notWritable('EACCES'), en, 'en')).toBe(
+      'Cannot write into the output folder /mnt/ro/out: no permission to write in /mnt/ro (EACCES).',
+    );
+    // An errno without words of its own keeps the core's message.
+    expect(errorText(notWritable('EIO'), pt, 'pt-BR')).toBe('English');
   });
 
   it('words a job interrupted by a stop in the UI language, not the English the history stores', async () => {

@@ -20,6 +20,21 @@ const BACKUP_PROBLEMS = [
   'store',
 ] as const;
 
+/** The errnos a failed write is worded for (as the core's whyNotWritable words them). */
+const WRITE_REASONS: Record<
+  string,
+  'readOnly' | 'permission' | 'full' | 'notFolder' | 'noNewFiles' | 'nameTooLong'
+> = {
+  EROFS: 'readOnly',
+  EACCES: 'permission',
+  EPERM: 'permission',
+  ENOSPC: 'full',
+  EDQUOT: 'full',
+  ENOTDIR: 'notFolder',
+  ENOENT: 'noNewFiles',
+  ENAMETOOLONG: 'nameTooLong',
+};
+
 /**
  * An error's message in the UI language, for the common codes whose details name what failed
  * (the core writes English messages, and scripts read them); any other error keeps the core's.
@@ -53,12 +68,23 @@ export function errorText(error: ErrorShape, t: TFunction, lang: string): string
     }
     case 'OUTPUT_DIR_INVALID': {
       const reason = text(d, 'reason');
-      return dir && (reason === 'relative' || reason === 'file')
+      return dir && (reason === 'relative' || reason === 'file' || reason === 'name-too-long')
         ? t(`errors.messages.OUTPUT_DIR_INVALID_${reason}`, { dir })
         : error.message;
     }
     case 'OUTPUT_IN_DATA_DIR':
       return dir ? t('errors.messages.OUTPUT_IN_DATA_DIR', { dir }) : error.message;
+    case 'OUTPUT_NOT_WRITABLE': {
+      const reason = text(d, 'reason');
+      const why = reason && WRITE_REASONS[reason];
+      return dir && why
+        ? t('errors.messages.OUTPUT_NOT_WRITABLE', {
+            dir,
+            why: t(`errors.writeReasons.${why}`, { at: text(d, 'at') ?? dir, path: text(d, 'path') ?? dir }),
+            code: reason,
+          })
+        : error.message;
+    }
     default:
       return error.message;
   }

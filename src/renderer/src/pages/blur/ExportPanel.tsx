@@ -155,6 +155,7 @@ export function ExportPanel() {
           value={options.outDir}
           onChange={(e) => setOptions({ outDir: e.currentTarget.value })}
           error={folderError}
+          styles={{ error: { overflowWrap: 'anywhere' } }}
           spellCheck={false}
           size="sm"
           data-testid="blur-outdir"

@@ -170,6 +170,11 @@ export function PhotoPanel({ subjectName }: { subjectName: (id: string) => strin
   }
   const sized = item as BlurItem & { width: number; height: number };
   const counts = countRegions(item.regions, options.thresh, keepIds);
+  // A chosen person no face here matches stays unseen, and the page says so: "keep" is not a
+  // promise that they are kept (a possible match, 0.41 against 0.5, is blurred like anyone).
+  const notRecognised = options.keep
+    .filter((id) => !item.regions.some((r) => r.matches.includes(id)))
+    .map((id) => subjectName(id) ?? id);
   const stale = preview.isPlaceholderData || JSON.stringify(previewInput) !== JSON.stringify(debounced);
 
   return (
@@ -222,6 +227,14 @@ export function PhotoPanel({ subjectName }: { subjectName: (id: string) => strin
           )}
         </Group>
       </Group>
+      {notRecognised.length > 0 && (
+        <Text size="xs" c="dimmed" data-testid="blur-keep-not-found">
+          {t('blur.keepNotFound', {
+            count: notRecognised.length,
+            names: notRecognised.join(', '),
+          })}
+        </Text>
+      )}
       <ZoomView
         width={item.width}
         height={item.height}
