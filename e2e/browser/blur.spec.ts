@@ -188,6 +188,9 @@ test('a batch leaves out and reports the unreadable file and exports the others;
   await folder.fill('relative/folder');
   await expect(page.getByText(/The output folder must be (an absolute|a full) path/)).toBeVisible();
   await expect(page.getByTestId('blur-export')).toBeDisabled();
+  await folder.fill('   ');
+  await expect(page.getByText('Spaces alone name no folder: type a full path.')).toBeVisible();
+  await expect(page.getByTestId('blur-export')).toBeDisabled();
   // One that becomes a file after its check (here, made by the test) stops the batch before
   // anything is written.
   const becomesFile = info.outputPath('becomes-a-file');

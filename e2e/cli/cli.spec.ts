@@ -302,12 +302,19 @@ test('usage and environment errors are clear, exit non-zero and leave nothing be
   expect([exported.code, exported.json().code]).toEqual([1, 'OUTPUT_NOT_WRITABLE']);
   expect(history()).toEqual([]);
 
-  // An unknown model name is bad usage for classify and models test alike, and no job.
+  // An unknown model name is bad usage for classify and every models command alike, and no job.
   const photo = join(SAMPLES, 'sample2.jpg');
   const classify = vigil(['classify', photo, '--model', 'nope', '--json', '--data', own]);
   expect([classify.code, classify.json().code]).toEqual([2, 'NOT_FOUND']);
   const tested = vigil(['models', 'test', 'nope', photo, '--json', '--data', own]);
   expect([tested.code, tested.json().code]).toEqual([2, 'NOT_FOUND']);
+  for (const args of [
+    ['models', 'default', 'nope'],
+    ['models', 'remove', 'nope'],
+  ]) {
+    const r = vigil([...args, '--json', '--data', own]);
+    expect([r.code, r.json().code], args.join(' ')).toEqual([2, 'NOT_FOUND']);
+  }
   expect(history()).toEqual([]);
   // The exit statuses are said once, for every command.
   expect(vigil(['--help']).stdout).toMatch(/Exit status: 0 done; 1 failed[^]*2 bad usage[^]*130/);

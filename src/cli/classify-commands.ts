@@ -74,6 +74,13 @@ function printResult(r: ClassifyResult): void {
   }
 }
 
+/** An unknown model name is bad usage (exit 2), as `vigil --help` says and `classify --model` does. */
+function unknownModelIsUsage(err: unknown): never {
+  if (err instanceof CliFailure && err.shape.code === 'NOT_FOUND' && err.shape.details?.model !== undefined)
+    throw new CliFailure(err.shape, 2);
+  throw err;
+}
+
 /**
  * --no-objects --no-faces leaves a built-in model nothing to find (every photo "no label"); a
  * user model still gives its own labels. An unknown model is left to fail as NOT_FOUND.
@@ -274,7 +281,9 @@ export function addClassifyCommands(
   withDataJson(models.command('remove').description('remove an imported model').argument('<name>')).action(
     async (name: string, _o, cmd: Command) => {
       const g = globals(cmd);
-      const r = await withCore({ ...g, readsData: true }, (core) => call(core, 'models.remove', { name }));
+      const r = await withCore({ ...g, readsData: true }, (core) =>
+        call(core, 'models.remove', { name }),
+      ).catch(unknownModelIsUsage);
       if (g.json) printJson(r);
       else out(`removed ${r.removed}`);
     },
@@ -290,11 +299,7 @@ export function addClassifyCommands(
     const g = globals(cmd);
     const r = await withCore(g, (core) =>
       call(core, 'models.test', { name, source: { path: resolve(image) } }),
-    ).catch((err: unknown) => {
-      // An unknown model name is bad usage (exit 2), as with `classify --model`.
-      if (err instanceof CliFailure && err.shape.code === 'NOT_FOUND') throw new CliFailure(err.shape, 2);
-      throw err;
-    });
+    ).catch(unknownModelIsUsage);
     if (g.json) printJson(r);
     else printResult(r);
   });
@@ -310,7 +315,7 @@ export function addClassifyCommands(
       name === undefined
         ? call(core, 'settings.get', {})
         : call(core, 'settings.update', { classify: { defaultModel: name === 'builtin' ? null : name } }),
-    );
+    ).catch(unknownModelIsUsage);
     if (g.json) printJson(r.classify);
     else out(r.classify.effectiveModel);
   });

@@ -67,10 +67,10 @@ export function formatRate(lang: string, value: number): string {
   return new Intl.NumberFormat(lang, { style: 'percent', maximumSignificantDigits: 2 }).format(value);
 }
 
-export function formatDateTime(lang: string, iso: string): string {
+export function formatDateTime(lang: string, iso: string, dateStyle: 'medium' | 'short' = 'medium'): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+  return new Intl.DateTimeFormat(lang, { dateStyle, timeStyle: 'short' }).format(date);
 }
 
 /** A duration: "850 ms", "4.9 s", "2 min 5 s". */

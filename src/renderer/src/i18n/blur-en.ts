@@ -120,6 +120,7 @@ const blurEn = {
     folder: 'Output folder',
     folderHint: 'On the machine running Vigil; created if missing.',
     folderNew: 'Not there yet: the first export creates it.',
+    folderBlank: 'Spaces alone name no folder: type a full path.',
     folderPlaceholder: '/home/me/Pictures/blurred',
     format: 'Format',
     qualityLabel: 'Quality (1–100)',

@@ -125,6 +125,7 @@ const blurPtBR: BlurTranslation = {
     folder: 'Pasta de saída',
     folderHint: 'Na máquina onde o Vigil roda; criada se não existir.',
     folderNew: 'Ainda não existe: a primeira exportação a cria.',
+    folderBlank: 'Só espaços não indicam uma pasta: digite um caminho completo.',
     folderPlaceholder: '/home/eu/Imagens/desfocadas',
     format: 'Formato',
     qualityLabel: 'Qualidade (1–100)',

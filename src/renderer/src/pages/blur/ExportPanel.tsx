@@ -134,11 +134,15 @@ export function ExportPanel() {
   }, [running]);
   const ready =
     exportable > 0 && options.outDir.trim() !== '' && stem !== null && !running && !folder.isError;
-  const folderError = folder.isError
-    ? errorText(errorShapeOf(folder.error), t, i18n.language)
-    : batch?.fatal && batch.fatal.code !== 'BAD_INPUT'
-      ? t(`errors.codes.${batch.fatal.code}`)
-      : undefined;
+  // Spaces alone name no folder: said, rather than an Export button disabled for no given reason.
+  const folderError =
+    options.outDir !== '' && options.outDir.trim() === ''
+      ? t('blur.export.folderBlank')
+      : folder.isError
+        ? errorText(errorShapeOf(folder.error), t, i18n.language)
+        : batch?.fatal && batch.fatal.code !== 'BAD_INPUT'
+          ? t(`errors.codes.${batch.fatal.code}`)
+          : undefined;
 
   return (
     <Card withBorder radius="sm" p="sm">

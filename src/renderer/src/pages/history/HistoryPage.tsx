@@ -365,7 +365,7 @@ export function HistoryPage() {
       {exportFile.isError && <ErrorNotice error={exportFile.error} title={t('history.exportFailed')} />}
 
       <Card withBorder radius="sm" padding={0}>
-        <Table.ScrollContainer minWidth={900}>
+        <Table.ScrollContainer minWidth={720}>
           {/* Fixed layout: the inputs and summary columns share what the others leave and cut
               their text, so the feedback column stays in view (in Portuguese it was cut off). */}
           <Table
@@ -390,10 +390,10 @@ export function HistoryPage() {
                 </Table.Th>
                 <Table.Th w={120}>{t('history.columns.kind')}</Table.Th>
                 <Table.Th w={120}>{t('history.columns.status')}</Table.Th>
-                <Table.Th w={200}>{t('history.columns.created')}</Table.Th>
+                <Table.Th w={140}>{t('history.columns.created')}</Table.Th>
                 <Table.Th>{t('history.columns.inputs')}</Table.Th>
                 <Table.Th>{t('history.columns.summary')}</Table.Th>
-                <Table.Th w={110} ta="right" style={{ whiteSpace: 'nowrap' }}>
+                <Table.Th w={96} ta="right" style={{ whiteSpace: 'nowrap' }}>
                   {t('history.columns.feedback')}
                 </Table.Th>
               </Table.Tr>
@@ -534,8 +534,9 @@ function HistoryRow({
         <StatusBadge status={record.status} />
       </Table.Td>
       <Table.Td>
-        <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
-          {formatDateTime(lang, record.createdAt)}
+        {/* Short (12/3/26, 6:23 PM): every column fits a 1024-px window; the details give it whole. */}
+        <Text size="sm" style={{ whiteSpace: 'nowrap' }} title={formatDateTime(lang, record.createdAt)}>
+          {formatDateTime(lang, record.createdAt, 'short')}
         </Text>
       </Table.Td>
       <Table.Td maw={280}>
