@@ -39,7 +39,7 @@ describe('HistoryLog', () => {
     await again.close();
   });
 
-  it('matches text in summary values, error codes and the caller’s summary keys, accents aside', async () => {
+  it('matches text in summary values, error codes, blur outputs and the caller’s summary keys, accents aside', async () => {
     const log = await HistoryLog.open(join(tempDir(), 'history.jsonl'));
     const enrol = await log.create('enroll', [{ file: 'x.jpg', sha256: null }]);
     await log.update(enrol.id, {
@@ -53,7 +53,15 @@ describe('HistoryLog', () => {
       summary: 'y.jpg is not an image',
       error: { code: 'NOT_AN_IMAGE', message: 'y.jpg is not an image' },
     });
+    const blurred = await log.create('blur', [{ file: '/in/party.jpg', sha256: null }]);
+    await log.update(blurred.id, {
+      status: 'FINISHED',
+      summary: '3 faces blurred',
+      result: { output: '/exports/out7/party.blurred.jpg' },
+    });
     const ids = (filter: Parameters<HistoryLog['list']>[0]) => log.list(filter).records.map((r) => r.id);
+    // A blurred copy is found by the folder it was written to.
+    expect(ids({ text: 'out7' })).toEqual([blurred.id]);
     expect(ids({ text: 'joao' })).toEqual([enrol.id]);
     expect(ids({ text: 'zoe' })).toEqual([enrol.id]);
     expect(ids({ text: 'not_an' })).toEqual([failed.id]);

@@ -54,7 +54,7 @@ const searchable = new WeakMap<HistoryRecord, string>();
 
 /**
  * Whether a record matches the text filter (`text` folded): its English summary, a file name,
- * its error code, a value of its summary message (names, files), or a summary the caller found
+ * a blur's output path, its error code, a value of its summary message (names, files), or a summary the caller found
  * the text in, in its own language.
  */
 function matchesText(r: HistoryRecord, text: string, said: readonly SummaryMatch[]): boolean {
@@ -62,9 +62,17 @@ function matchesText(r: HistoryRecord, text: string, said: readonly SummaryMatch
   let haystack = searchable.get(r);
   if (haystack === undefined) {
     const values = Object.values(r.summaryMessage?.values ?? {}).filter((v) => typeof v === 'string');
+    // A blur's copy: found by where it was written, as by what it was made from.
+    const output = (r.result as { output?: unknown } | null)?.output;
     // One line each, so a match cannot span two of them.
     haystack = foldForSearch(
-      [r.summary, ...r.inputs.map((i) => i.file), r.error?.code ?? '', ...values].join('\n'),
+      [
+        r.summary,
+        ...r.inputs.map((i) => i.file),
+        typeof output === 'string' ? output : '',
+        r.error?.code ?? '',
+        ...values,
+      ].join('\n'),
     );
     searchable.set(r, haystack);
   }
