@@ -84,7 +84,12 @@ function PhotoList() {
                   <Text size="sm" fw={500} truncate="end" title={item.relativePath}>
                     {item.name}
                   </Text>
-                  <Text size="xs" c={item.status === 'error' ? 'red' : 'dimmed'} truncate="end">
+                  {/* Wraps rather than cut "0 kept" short in a narrow column (1024 px, Portuguese). */}
+                  <Text
+                    size="xs"
+                    c={item.status === 'error' ? 'red' : 'dimmed'}
+                    style={{ overflowWrap: 'anywhere' }}
+                  >
                     {item.status === 'error'
                       ? t(`errors.codes.${item.error!.code}`)
                       : counts

@@ -304,7 +304,7 @@ function ExportRow({ item }: { item: BlurItem }) {
           {name}
           <Tooltip label={r.output} openDelay={300}>
             {/* Truncated at the start (the file name matters most); the marks keep "/" in place. */}
-            <Text size="xs" c="dimmed" truncate="start" maw={420} style={{ textAlign: 'left' }}>
+            <Text size="xs" c="dimmed" truncate="start" maw={260} style={{ textAlign: 'left' }}>
               {`\u200e${r.output}\u200e`}
             </Text>
           </Tooltip>
@@ -325,10 +325,11 @@ function ExportRow({ item }: { item: BlurItem }) {
             {t('blur.export.leaks', { count: leaks })}
           </Text>
         ) : (
-          <Badge color="teal" variant="light" size="sm">
+          // Text, not a badge: a badge cuts "Nenhum rosto encontrado de novo" short in a narrow column.
+          <Text size="sm" fw={600} c="var(--mantine-color-teal-text)" data-testid="blur-result-clean">
             {/* Kept faces are visible on purpose: the check looks at every other face. */}
             {t(r.counts.kept > 0 ? 'blur.export.cleanButKept' : 'blur.export.clean')}
-          </Badge>
+          </Text>
         )}
       </Table.Td>
     </Table.Tr>
