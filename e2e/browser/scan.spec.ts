@@ -79,7 +79,9 @@ test("Ctrl+O opens the file picker of the page in view; from a page without one,
     const chooser = page.waitForEvent('filechooser', { timeout: 5000 });
     await page.keyboard.press('ControlOrMeta+o');
     const input = (await chooser).element();
-    expect(await input.evaluate((el, id) => !!el.closest(`[data-testid="${id}"]`), zone)).toBe(true);
+    expect(await input.evaluate((el, id) => !!(el as Element).closest(`[data-testid="${id}"]`), zone)).toBe(
+      true,
+    );
     await expect(page.locator('[aria-current="page"]')).toHaveAttribute('data-testid', `nav-${then}`);
   };
   await page.getByTestId('nav-blur').click();

@@ -70,75 +70,62 @@ test('a job cut off by a crash is recorded as interrupted on the next start', as
   }
 });
 
-test('Ctrl+C on a batch lets the photo in progress finish, starts no more, and says so', async () => {
-  const data = mkdtempSync(join(tmpdir(), 'vigil-cancel-'));
-  const photos = mkdtempSync(join(tmpdir(), 'vigil-cancel-photos-'));
-  for (let i = 1; i <= 6; i++) await sharp(join(SAMPLES, 'sample5.jpg')).toFile(join(photos, `p${i}.jpg`));
-  const child = spawn(process.execPath, ['bin/vigil.js', 'inspect', photos, '--jobs', '1', '--data', data], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+/** A fresh data dir, and `n` copies of sample5.jpg (`width` px wide, or as is) named p1.jpg … */
+async function batchOf(name: string, n: number, width?: number): Promise<{ data: string; photos: string }> {
+  const data = mkdtempSync(join(tmpdir(), `vigil-${name}-`));
+  const photos = mkdtempSync(join(tmpdir(), `vigil-${name}-photos-`));
+  for (let i = 1; i <= n; i++) {
+    const photo = sharp(join(SAMPLES, 'sample5.jpg'));
+    await (width ? photo.resize(width).jpeg() : photo).toFile(join(photos, `p${i}.jpg`));
+  }
+  return { data, photos };
+}
+
+/** `vigil …` as a child to signal: what it printed so far, and its exit status once it ends. */
+function vigilChild(args: string[]) {
+  const child = spawn(process.execPath, ['bin/vigil.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const said = { stdout: '', stderr: '' };
+  child.stdout!.on('data', (d: Buffer) => (said.stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (said.stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, said, exited };
+}
+
+const historyOf = (data: string) =>
+  JSON.parse(
+    spawnSync(process.execPath, ['bin/vigil.js', 'history', 'list', '--json', '--data', data], {
+      encoding: 'utf8',
+    }).stdout,
+  ).records as { status: string; error: { code: string } | null }[];
+
+test('Ctrl+C on a batch lets the photo in progress finish, starts no more, and says so', async () => {
+  const { data, photos } = await batchOf('cancel', 6);
+  const { child, said, exited } = vigilChild(['inspect', photos, '--jobs', '1', '--data', data]);
   // Interrupted once the first photo's line is out: the second is then in progress.
-  await new Promise<void>((resolve) =>
-    child.stdout!.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      if (stdout.includes('p1.jpg')) resolve();
-    }),
-  );
+  await expect.poll(() => said.stdout).toContain('p1.jpg');
   child.kill('SIGINT');
-  expect(await exited, stderr).toBe(130);
-  const done = stdout.split('\n').filter((l) => /p\d\.jpg/.test(l)).length;
+  expect(await exited, said.stderr).toBe(130);
+  const done = said.stdout.split('\n').filter((l) => /p\d\.jpg/.test(l)).length;
   expect(done).toBeGreaterThanOrEqual(1);
   expect(done).toBeLessThan(6);
-  expect(stderr).toContain(`Cancelled: ${6 - done} of 6 files were not processed`);
+  expect(said.stderr).toContain(`Cancelled: ${6 - done} of 6 files were not processed`);
   // Every photo that started ended as FINISHED: none left RUNNING to be called interrupted later.
-  const list = spawnSync(process.execPath, ['bin/vigil.js', 'history', 'list', '--json', '--data', data], {
-    encoding: 'utf8',
-  });
-  const statuses = (JSON.parse(list.stdout).records as { status: string }[]).map((r) => r.status);
-  expect(statuses).toEqual(new Array(done).fill('FINISHED'));
+  expect(historyOf(data).map((r) => r.status)).toEqual(new Array(done).fill('FINISHED'));
 });
 
 test('SIGTERM cancels a batch as Ctrl+C does, with the exit status of SIGTERM (143)', async () => {
-  const data = mkdtempSync(join(tmpdir(), 'vigil-term-'));
-  const photos = mkdtempSync(join(tmpdir(), 'vigil-term-photos-'));
-  for (let i = 1; i <= 4; i++) await sharp(join(SAMPLES, 'sample5.jpg')).toFile(join(photos, `p${i}.jpg`));
-  const child = spawn(process.execPath, ['bin/vigil.js', 'inspect', photos, '--jobs', '1', '--data', data], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  await new Promise<void>((resolve) =>
-    child.stdout!.on('data', (d: Buffer) => d.toString().includes('p1.jpg') && resolve()),
-  );
+  const { data, photos } = await batchOf('term', 4);
+  const { child, said, exited } = vigilChild(['inspect', photos, '--jobs', '1', '--data', data]);
+  await expect.poll(() => said.stdout).toContain('p1.jpg');
   child.kill('SIGTERM');
-  expect(await exited, stderr).toBe(143);
-  expect(stderr).toMatch(/Cancelled: \d of 4 files were not processed/);
+  expect(await exited, said.stderr).toBe(143);
+  expect(said.stderr).toMatch(/Cancelled: \d of 4 files were not processed/);
 });
 
 test('a second Ctrl+C stops a batch at once and records the photo in progress as cancelled', async () => {
-  const data = mkdtempSync(join(tmpdir(), 'vigil-stop-'));
-  const photos = mkdtempSync(join(tmpdir(), 'vigil-stop-photos-'));
   // Large photos: the one in progress is still running when the second Ctrl+C comes.
-  for (let i = 1; i <= 3; i++)
-    await sharp(join(SAMPLES, 'sample5.jpg'))
-      .resize(4000)
-      .jpeg()
-      .toFile(join(photos, `p${i}.jpg`));
-  const child = spawn(
-    process.execPath,
-    ['bin/vigil.js', 'inspect', photos, '--jobs', '1', '--json', '--data', data],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const { data, photos } = await batchOf('stop', 3, 4000);
+  const { child, said, exited } = vigilChild(['inspect', photos, '--jobs', '1', '--json', '--data', data]);
   // The data dir is locked while the batch runs: its history file says when a job is running.
   await expect
     .poll(
@@ -153,11 +140,11 @@ test('a second Ctrl+C stops a batch at once and records the photo in progress as
     )
     .toContain('"status":"RUNNING"');
   child.kill('SIGINT');
-  await expect.poll(() => stderr).toContain('cancelling');
+  await expect.poll(() => said.stderr).toContain('cancelling');
   child.kill('SIGINT');
-  expect(await exited, stderr).toBe(130);
+  expect(await exited, said.stderr).toBe(130);
   // --json still gets its one document, with a code, and says what became of each photo.
-  const doc = JSON.parse(stdout) as {
+  const doc = JSON.parse(said.stdout) as {
     code: string;
     results: { file: string; error?: { message: string } }[];
   };
@@ -165,56 +152,36 @@ test('a second Ctrl+C stops a batch at once and records the photo in progress as
   expect(doc.results.map((r) => basename(r.file))).toEqual(['p1.jpg', 'p2.jpg', 'p3.jpg']);
   expect(doc.results[0]!.error?.message).toContain('Stopped by a second Ctrl+C while in progress');
   expect(doc.results[1]!.error?.message).toContain('the batch was cancelled');
-  const list = spawnSync(process.execPath, ['bin/vigil.js', 'history', 'list', '--json', '--data', data], {
-    encoding: 'utf8',
-  });
-  const records = JSON.parse(list.stdout).records as { status: string; error: { code: string } | null }[];
   // Recorded before the exit, not left RUNNING to be called INTERRUPTED at this start.
-  expect(records.map((r) => [r.status, r.error?.code ?? null])).toEqual([['CANCELLED', 'CANCELLED']]);
+  expect(historyOf(data).map((r) => [r.status, r.error?.code ?? null])).toEqual([['CANCELLED', 'CANCELLED']]);
 });
 
 test('a second Ctrl+C still reports the copies written and a face they leave visible, and writes no more', async () => {
-  const data = mkdtempSync(join(tmpdir(), 'vigil-stop-blur-'));
-  const photos = mkdtempSync(join(tmpdir(), 'vigil-stop-blur-photos-'));
+  const { data, photos } = await batchOf('stop-blur', 3, 3000);
   const out = mkdtempSync(join(tmpdir(), 'vigil-stop-blur-out-'));
-  for (let i = 1; i <= 3; i++)
-    await sharp(join(SAMPLES, 'sample5.jpg'))
-      .resize(3000)
-      .jpeg()
-      .toFile(join(photos, `p${i}.jpg`));
   // --thresh 0.99 blurs no face: the self-check reports each copy (a leak to be told, exit 3).
-  const child = spawn(
-    process.execPath,
-    [
-      'bin/vigil.js',
-      'blur',
-      photos,
-      '--out',
-      out,
-      '--thresh',
-      '0.99',
-      '--jobs',
-      '1',
-      '--json',
-      '--data',
-      data,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const { child, said, exited } = vigilChild([
+    'blur',
+    photos,
+    '--out',
+    out,
+    '--thresh',
+    '0.99',
+    '--jobs',
+    '1',
+    '--json',
+    '--data',
+    data,
+  ]);
   // Stopped once the first copy is out: the second photo is then in progress.
   await expect
     .poll(() => readdirSync(out).filter((f) => f.endsWith('.jpg')).length, { timeout: 120_000 })
     .toBe(1);
   child.kill('SIGINT');
-  await expect.poll(() => stderr).toContain('cancelling');
+  await expect.poll(() => said.stderr).toContain('cancelling');
   child.kill('SIGINT');
-  expect(await exited, stderr).toBe(3);
-  const doc = JSON.parse(stdout) as {
+  expect(await exited, said.stderr).toBe(3);
+  const doc = JSON.parse(said.stdout) as {
     code: string;
     results: { file: string; output?: string; warning?: { code: string }; error?: { code: string } }[];
   };

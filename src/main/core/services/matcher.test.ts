@@ -21,45 +21,32 @@ async function storeWithSeen(n: number): Promise<{ store: Store; vectors: Float3
 }
 
 describe('Matcher', () => {
-  it('reports a stored descriptor holding NaN as STORE_CORRUPT naming its file', async () => {
-    const { openSync, writeSync, closeSync } = await import('node:fs');
-    const { store, vectors } = await storeWithSeen(5);
-    const row = await store.watchlistVectors.append([vectors[0]!]);
-    store.watchlist.data.subjects.push(enrolledSubject(row));
-    try {
-      // Its first value overwritten on disk (after the 16-byte header) with a float32 NaN.
-      const fd = openSync(store.watchlistVectors.file, 'r+');
-      writeSync(fd, Buffer.from(new Float32Array([Number.NaN]).buffer), 0, 4, 16 + row * DESCRIPTOR_DIM * 4);
-      closeSync(fd);
-      await expect(Matcher.load(store)).rejects.toMatchObject({
-        code: 'STORE_CORRUPT',
-        details: { file: store.watchlistVectors.file, row },
-      });
-    } finally {
-      await store.close();
-    }
-  });
-
-  it('reports an enrolled face whose stored descriptor is all zeros as STORE_CORRUPT', async () => {
-    const { openSync, writeSync, closeSync } = await import('node:fs');
-    const { store, vectors } = await storeWithSeen(5);
-    const row = await store.watchlistVectors.append([vectors[0]!]);
-    store.watchlist.data.subjects.push(enrolledSubject(row));
-    try {
-      // Zero-filled blocks (a crash on some file systems, or a file overwritten): every face
-      // would otherwise come out a silent no_match against it.
-      const fd = openSync(store.watchlistVectors.file, 'r+');
-      writeSync(fd, Buffer.alloc(DESCRIPTOR_DIM * 4), 0, DESCRIPTOR_DIM * 4, 16 + row * DESCRIPTOR_DIM * 4);
-      closeSync(fd);
-      await expect(Matcher.load(store)).rejects.toMatchObject({
-        code: 'STORE_CORRUPT',
-        message: expect.stringMatching(/all zeros/) as unknown,
-        details: { file: store.watchlistVectors.file, row },
-      });
-    } finally {
-      await store.close();
-    }
-  });
+  // Written over an enrolled face's row on disk (after the 16-byte header). Zeros: blocks a crash
+  // left zero-filled on some file systems; every face would otherwise be a silent no_match.
+  it.each([
+    ['a NaN', Buffer.from(new Float32Array([Number.NaN]).buffer), /not a finite number/],
+    ['all zeros', Buffer.alloc(DESCRIPTOR_DIM * 4), /all zeros/],
+  ])(
+    'reports a stored descriptor holding %s as STORE_CORRUPT naming its file and row',
+    async (_, bytes, why) => {
+      const { openSync, writeSync, closeSync } = await import('node:fs');
+      const { store, vectors } = await storeWithSeen(5);
+      const row = await store.watchlistVectors.append([vectors[0]!]);
+      store.watchlist.data.subjects.push(enrolledSubject(row));
+      try {
+        const fd = openSync(store.watchlistVectors.file, 'r+');
+        writeSync(fd, bytes, 0, bytes.length, 16 + row * DESCRIPTOR_DIM * 4);
+        closeSync(fd);
+        await expect(Matcher.load(store)).rejects.toMatchObject({
+          code: 'STORE_CORRUPT',
+          message: expect.stringMatching(why) as unknown,
+          details: { file: store.watchlistVectors.file, row },
+        });
+      } finally {
+        await store.close();
+      }
+    },
+  );
 
   it('fills the seen index after load, and a search of seen faces waits for it', async () => {
     const { store, vectors } = await storeWithSeen(12_000);
