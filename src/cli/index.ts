@@ -209,7 +209,10 @@ export function buildProgram(): Command {
     .description('serve the app and its JSON API on 127.0.0.1 with a token')
     .option('--port <port>', 'port (0 picks a free one)', '7460')
     .option('--host <host>', 'address to bind; anything but loopback exposes the API to the network')
-    .option('--token <token>', 'API token (default: VIGIL_TOKEN or a random one)')
+    .option(
+      '--token <token>',
+      'API token (default: VIGIL_TOKEN or a random one; prefer VIGIL_TOKEN: a command line shows in ps)',
+    )
     .option('--data <dir>', 'data directory')
     .option('--json', 'print the URL as JSON')
     .action((_o, cmd: Command) => serveCommand(cmd.optsWithGlobals()));

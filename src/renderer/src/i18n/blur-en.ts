@@ -85,7 +85,7 @@ const blurEn = {
   options: {
     title: 'Faces and style',
     thresh: 'Detection threshold: {{value}}',
-    threshHint: 'Lower finds more faces, and more false alarms.',
+    threshHint: 'For every photo on the page. Lower finds more faces, and more false alarms.',
     threshAria: 'Detection threshold',
     minFace: 'Smallest face to find',
     minFaceHint:

@@ -90,7 +90,7 @@ const blurPtBR: BlurTranslation = {
   options: {
     title: 'Rostos e estilo',
     thresh: 'Limiar de detecção: {{value}}',
-    threshHint: 'Mais baixo encontra mais rostos, e mais alarmes falsos.',
+    threshHint: 'Vale para todas as fotos da página. Mais baixo encontra mais rostos, e mais alarmes falsos.',
     threshAria: 'Limiar de detecção',
     minFace: 'Menor rosto a procurar',
     minFaceHint:
