@@ -162,29 +162,22 @@ export async function eachFile<T>(
   const limit = pLimit(Math.max(1, jobs));
   // Without --json each file's line is printed in input order, as soon as those before it are done.
   let printed = 0;
+  const printOne = (i: number) => {
+    const e = errors[i];
+    // Files a cancel left out are counted once at the end, not listed.
+    if (json || e === NOT_STARTED) return;
+    if (e) process.stderr.write(`vigil: ${files[i]}: ${e.code}: ${e.message}\n`);
+    else human?.(results[i] as T);
+  };
   const printReady = () => {
-    for (; printed < files.length && results[printed] !== undefined; printed++) {
-      if (json) continue;
-      const e = errors[printed];
-      // Files a cancel left out are counted once at the end, not listed.
-      if (e === NOT_STARTED) continue;
-      if (e) process.stderr.write(`vigil: ${files[printed]}: ${e.code}: ${e.message}\n`);
-      else human?.(results[printed] as T);
-    }
+    for (; printed < files.length && results[printed] !== undefined; printed++) printOne(printed);
   };
   const interrupt = interruptible(json);
   const started: boolean[] = new Array<boolean>(files.length).fill(false);
   stopNowReport = () => {
     bar.stop(); // gives the terminal its cursor back
-    if (!json) {
-      for (; printed < files.length; printed++) {
-        if (results[printed] === undefined) continue;
-        const e = errors[printed];
-        if (e === NOT_STARTED) continue;
-        if (e) process.stderr.write(`vigil: ${files[printed]}: ${e.code}: ${e.message}\n`);
-        else human?.(results[printed] as T);
-      }
-    }
+    // Those finished after one still in progress, not printed yet: said now, or never.
+    for (; printed < files.length; printed++) if (results[printed] !== undefined) printOne(printed);
     const cut = (i: number) => (started[i] ? STOPPED_IN_PROGRESS : NOT_STARTED);
     const now = files.map((file, i) => results[i] ?? { file, error: cut(i) });
     const why = files.map((_, i) => (results[i] === undefined ? cut(i) : errors[i]));
