@@ -8,8 +8,13 @@ function isErrorCode(value: unknown): value is ErrorCode {
 export function errorShapeOf(err: unknown): ErrorShape {
   if (err instanceof VigilError) return err.toShape();
   if (typeof err === 'object' && err !== null && 'code' in err && 'message' in err) {
-    const { code, message } = err;
-    if (isErrorCode(code) && typeof message === 'string') return { code, message };
+    const { code, message, details } = err as { code: unknown; message: unknown; details?: unknown };
+    // Details kept: the UI words common errors in its own language from them (errorText). A
+    // stored shape (a photo's error, a batch's) had lost them here, and showed the core's English.
+    if (isErrorCode(code) && typeof message === 'string')
+      return typeof details === 'object' && details !== null && !Array.isArray(details)
+        ? { code, message, details: details as Record<string, unknown> }
+        : { code, message };
   }
   if (err instanceof Error) return { code: 'INTERNAL', message: err.message };
   return { code: 'INTERNAL', message: String(err) };
