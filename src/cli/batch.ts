@@ -53,7 +53,7 @@ const STOPPED_NOW: ErrorShape = {
 
 /** The signal that cancelled the running batch: its exit status is 128 + its number, as a shell's. */
 let cancelledBy: NodeJS.Signals | null = null;
-const cancelStatus = () => (cancelledBy === 'SIGTERM' ? 143 : 130);
+export const cancelStatus = () => (cancelledBy === 'SIGTERM' ? 143 : 130);
 
 /** Run by a second Ctrl+C before the process exits: see `beforeStopNow`. */
 const stopNowSteps = new Set<() => Promise<unknown>>();
@@ -276,8 +276,8 @@ export async function perFile<T extends object>(
 
 /**
  * Says how a batch went (the --json document, or the cancel line on stderr) and returns its exit
- * status: a leak written wins (a script must not publish it whatever else happened), then 130
- * for a cancel, as for any command stopped by Ctrl+C, then 1 for a failure.
+ * status: a leak written wins (a script must not publish it whatever else happened), then the
+ * cancel's (`cancelStatus`: 130 for Ctrl+C, 143 for SIGTERM), then 1 for a failure.
  */
 function batchReport<T extends object>(
   results: PerFileResult<T>[],

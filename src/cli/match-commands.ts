@@ -2,6 +2,7 @@ import { basename, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Core } from '../main/core/core';
 import {
+  faceSizeOf,
   RELIABLE_FACE_PX,
   searchInputSchema,
   type FaceCaveat,
@@ -12,7 +13,7 @@ import { call } from './call';
 import { printJson } from './output';
 import { checkWritableFile, writeOutputFile } from './output-file';
 import { dataDirFor } from './data-folder';
-import { eachFile, imageBatch, perFile } from './batch';
+import { cancelStatus, eachFile, imageBatch, perFile } from './batch';
 import {
   checkedOption,
   faceIndexOption,
@@ -41,7 +42,7 @@ const faceWord = (n: number) => (n === 1 ? '1 face' : `${n} faces`);
 function caveatText(caveat: FaceCaveat, box: readonly number[]): string {
   if (caveat === 'no_descriptor') return '  — no landmarks found: not matched';
   if (caveat === 'too_small')
-    return `  — face ${Math.min(box[2]!, box[3]!)} px, under ${RELIABLE_FACE_PX}: too small for a reliable verdict`;
+    return `  — face ${faceSizeOf(box)} px, under ${RELIABLE_FACE_PX}: too small for a reliable verdict`;
   return '';
 }
 
@@ -147,7 +148,7 @@ async function enrolAndReport(
       failures,
     });
   } else out(`${final.id}  ${final.name}  ${faceWord(final.faces.length)} enrolled`);
-  if (failures.some((f) => f.code === 'CANCELLED')) process.exitCode = 130;
+  if (failures.some((f) => f.code === 'CANCELLED')) process.exitCode = cancelStatus();
   else if (failures.length) process.exitCode = 1;
 }
 

@@ -37,8 +37,11 @@ export const verdictBasisSchema = z.object({
   thresholds: thresholdsSchema,
 });
 
-/** Faces smaller than this (shorter side, px) are refused for enrolment and judged with a caveat. */
+/** Faces smaller than this (`faceSizeOf`) are refused for enrolment and judged with a caveat. */
 export const RELIABLE_FACE_PX = 48;
+
+/** A face's size as enrolment and the caveats measure it: the shorter side of its box, in px. */
+export const faceSizeOf = (box: readonly number[]): number => Math.min(box[2]!, box[3]!);
 
 /**
  * Why a verdict says less than it seems; null when nothing stands in the way. Defaults to null so

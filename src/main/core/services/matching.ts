@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import type { z } from 'zod';
 import { VigilError } from '../../../shared/errors';
 import {
+  faceSizeOf,
   RELIABLE_FACE_PX,
   type compareResultSchema,
   type FaceCaveat,
@@ -34,7 +35,7 @@ const round = (n: number, d = 4) => Math.round(n * 10 ** d) / 10 ** d;
 /** What stands in the way of trusting a face's verdict (the sizes enrolment refuses). */
 function caveatOf(f: { box: readonly number[]; matchDescriptor: Float32Array }): FaceCaveat {
   if (!f.matchDescriptor.length) return 'no_descriptor';
-  return Math.min(f.box[2]!, f.box[3]!) < RELIABLE_FACE_PX ? 'too_small' : null;
+  return faceSizeOf(f.box) < RELIABLE_FACE_PX ? 'too_small' : null;
 }
 
 /** Every face in a photo against the whole watchlist. */

@@ -7,6 +7,7 @@ import { VigilError } from '../../../shared/errors';
 import { readBoundedFile } from '../read-bounded';
 import type { ImageSource } from '../../../shared/schemas';
 import { subjectMatchesQuery } from '../../../shared/search-text';
+import { faceSizeOf, RELIABLE_FACE_PX } from '../../../shared/match-schemas';
 import {
   subjectFieldsSchema,
   subjectPatchSchema,
@@ -35,7 +36,11 @@ import { describeAgain, undescribed } from './reembed';
 import type { Matcher } from './matcher';
 
 /** Enrolment quality gates; see docs/calibration.md for the values seen on real faces. */
-export const ENROLL_LIMITS = { minFaceSize: 48, minDetectorScore: 0.5, minSharpness: 40 } as const;
+export const ENROLL_LIMITS = {
+  minFaceSize: RELIABLE_FACE_PX,
+  minDetectorScore: 0.5,
+  minSharpness: 40,
+} as const;
 
 export interface WatchlistDeps extends AnalyseDeps {
   matcher: Matcher;
@@ -223,7 +228,7 @@ export async function enrollFace(
     const face = faces[index];
     if (!face)
       throw new VigilError('BAD_INPUT', `${name} has no face number ${index}`, { faces: faces.length });
-    const faceSize = Math.min(face.box[2], face.box[3]);
+    const faceSize = faceSizeOf(face.box);
     if (faceSize < ENROLL_LIMITS.minFaceSize) {
       throw new VigilError(
         'FACE_TOO_SMALL',

@@ -16,7 +16,7 @@ import {
 import { memo, type ReactNode } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import { RELIABLE_FACE_PX, type IdentifyResult } from '../../../../shared/match-schemas';
+import { faceSizeOf, RELIABLE_FACE_PX, type IdentifyResult } from '../../../../shared/match-schemas';
 import type { InspectResult } from '../../../../shared/schemas';
 import { formatMs, formatPercent, formatScore, scoreDigits } from '../../format';
 import { IconAlert, IconCheck, IconPhoto, IconUser, IconX } from '../../components/icons';
@@ -273,7 +273,7 @@ function FaceVerdictRow({
                 />
                 <Text size="xs">
                   {t(`identify.caveats.${face.caveat}`, {
-                    size: Math.min(face.box[2], face.box[3]),
+                    size: faceSizeOf(face.box),
                     minimum: RELIABLE_FACE_PX,
                   })}
                 </Text>

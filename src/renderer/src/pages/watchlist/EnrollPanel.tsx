@@ -26,6 +26,7 @@ import { enrollErrorText, faceChoicesOf, type FaceChoice } from '../../lib/enrol
 import { isFinished, useEnroll, type EnrollJob, type EnrollStatus } from './EnrollProvider';
 import classes from './Watchlist.module.css';
 import { usePageOpener } from '../../lib/page-opener';
+import { faceSizeOf } from '../../../../shared/match-schemas';
 
 /** The dropped photo with its faces as buttons: the user clicks the face to enrol. */
 function FacePicker({
@@ -61,7 +62,7 @@ function FacePicker({
       ? `${c.index + 1}: ${enrolledText(c)}`
       : t('enroll.pickFace', {
           index: c.index + 1,
-          size: Math.round(Math.min(c.box[2], c.box[3])),
+          size: Math.round(faceSizeOf(c.box)),
           score: formatScore(i18n.language, c.score),
         }),
     tone: c.enrolledAs ? 'none' : 'choice',
@@ -116,7 +117,7 @@ function FacePicker({
           >
             {t('enroll.faceButton', {
               index: c.index + 1,
-              size: Math.round(Math.min(c.box[2], c.box[3])),
+              size: Math.round(faceSizeOf(c.box)),
             })}
             {c.enrolledAs && ` · ${enrolledText(c)}`}
           </Button>
