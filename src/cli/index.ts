@@ -66,8 +66,12 @@ async function withCore<T>(opts: GlobalOpts, run: (core: Core) => Promise<T>): P
       ...(opts.workers && { engine: { workers: opts.workers } }),
     }),
   );
-  // A second Ctrl+C in a batch exits without waiting for the jobs in progress: not left RUNNING.
-  const unhook = beforeStopNow(() => core.store.history.cancelRunning(STOPPED_AT_ONCE));
+  // A second Ctrl+C in a batch exits without waiting for the jobs in progress: not left RUNNING,
+  // and the engine's threads ended where that is safe (process.exit would terminate them anywhere).
+  const unhook = beforeStopNow(async () => {
+    await core.store.history.cancelRunning(STOPPED_AT_ONCE);
+    await core.engine.abandon();
+  });
   try {
     return await run(core);
   } finally {

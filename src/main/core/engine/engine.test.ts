@@ -1,4 +1,4 @@
-import { copyFile, cp, readFile, rm } from 'node:fs/promises';
+import { copyFile, cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VigilError } from '../../../shared/errors';
@@ -270,6 +270,65 @@ describe('Engine pool', () => {
     } finally {
       await engine.close();
     }
+  });
+});
+
+/**
+ * A stand-in engine thread: ready at once, never answers a detect (work in progress), and on
+ * `quit` either ends from its event loop or, `stubborn`, ignores it.
+ */
+async function stubEngine(stubborn: boolean): Promise<Engine> {
+  const dir = tempDir();
+  const workerFile = join(dir, 'stub-worker.mjs');
+  await writeFile(
+    workerFile,
+    `import { parentPort } from 'node:worker_threads';
+parentPort.on('message', (msg) => {
+  if (msg.type === 'init') parentPort.postMessage({ type: 'ready', info: {} });
+  if (msg.type === 'quit' && !${stubborn}) process.exit(0);
+});`,
+  );
+  const engine = new Engine({ modelsDir: dir, workerFile });
+  await engine.whenReady();
+  return engine;
+}
+
+describe('Engine stop', () => {
+  it('ends a worker from its own event loop, not by terminating it, and fails its calls in flight', async () => {
+    const engine = await stubEngine(false);
+    const call = engine.detect({ data: new Uint8Array(3), width: 1, height: 1 });
+    await engine.close();
+    // Exit code 0 is the thread's own process.exit; terminate() would give 1.
+    await expect(call).rejects.toMatchObject({
+      code: 'ENGINE_FAILED',
+      message: expect.stringMatching(/code 0/),
+    });
+  });
+
+  it('terminates a worker that does not reach its event loop in time', async () => {
+    const engine = await stubEngine(true);
+    const call = engine.detect({ data: new Uint8Array(3), width: 1, height: 1 });
+    await engine.close();
+    await expect(call).rejects.toMatchObject({
+      code: 'ENGINE_FAILED',
+      message: expect.stringMatching(/code 1/),
+    });
+  });
+
+  it('leaves the calls in flight unanswered when abandoned (the process is exiting)', async () => {
+    const engine = await stubEngine(false);
+    const call = engine.detect({ data: new Uint8Array(3), width: 1, height: 1 });
+    await engine.abandon();
+    const later = new Promise((resolve) => setTimeout(() => resolve('unanswered'), 300));
+    expect(
+      await Promise.race([
+        call.then(
+          () => 'answered',
+          () => 'failed',
+        ),
+        later,
+      ]),
+    ).toBe('unanswered');
   });
 });
 

@@ -49,6 +49,8 @@ class EngineWorker {
   idleTimer: NodeJS.Timeout | null = null;
   /** Classification models this thread has loaded since it started, with their load times. */
   readonly lazyLoaded = new Map<string, number>();
+  /** Its calls in flight are left unanswered when it ends (the process is exiting): see abandon. */
+  abandoned = false;
 
   constructor(private readonly opts: EngineOptions) {}
 
@@ -74,6 +76,7 @@ class EngineWorker {
       });
       worker.on('error', (err) => reject(new VigilError('ENGINE_UNAVAILABLE', err.message)));
       worker.on('exit', (code) => {
+        if (this.abandoned) return;
         const err = new VigilError('ENGINE_FAILED', `engine worker exited (code ${code})`);
         reject(err);
         // A retired thread ending: its calls were all answered, and a new one may be running.
@@ -110,7 +113,7 @@ class EngineWorker {
   async stop(): Promise<void> {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
-    await this.worker?.terminate();
+    if (this.worker) await quit(this.worker);
   }
 
   /** Stops the thread, freeing its models and working memory; the next start loads them again. */
@@ -120,8 +123,28 @@ class EngineWorker {
     this.worker = null;
     this.ready = null;
     this.lazyLoaded.clear();
-    await worker?.terminate();
+    if (worker) await quit(worker);
   }
+}
+
+/** How long a thread may take to reach its event loop before it is terminated anyway. */
+const QUIT_GRACE_MS = 1500;
+
+/**
+ * Ends a worker thread from its own event loop, once the step it is running ends: terminate()
+ * while ONNX Runtime or sharp is inside a native call makes node-addon-api throw into a dying
+ * thread, which aborts the whole process (measured: a second Ctrl+C in a blur batch, 2 of 6).
+ * A thread stuck longer than QUIT_GRACE_MS is terminated all the same.
+ */
+async function quit(worker: Worker): Promise<void> {
+  if (worker.threadId < 0) return; // already ended
+  const ended = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  worker.postMessage({ type: 'quit' } satisfies ToWorker);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), QUIT_GRACE_MS)));
+  const how = await Promise.race([ended, late]);
+  clearTimeout(timer);
+  if (how === 'late') await worker.terminate();
 }
 
 /** The image's pixels in a buffer of their own to transfer: the caller's memory is never detached. */
@@ -301,5 +324,15 @@ export class Engine {
 
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.stop()));
+  }
+
+  /**
+   * Stops every worker when the process is about to exit in the middle of work (a second
+   * Ctrl+C): the calls in flight are left unanswered instead of failed, so no job that was just
+   * recorded as cancelled is recorded again as an engine error.
+   */
+  async abandon(): Promise<void> {
+    for (const w of this.workers) w.abandoned = true;
+    await this.close();
   }
 }

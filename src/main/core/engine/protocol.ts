@@ -49,7 +49,9 @@ export type ToWorker =
       width: number;
       height: number;
     } & DetectRequest)
-  | ClassifyToWorker;
+  | ClassifyToWorker
+  /** Ends the thread at once, from its event loop: never in the middle of a native call. */
+  | { type: 'quit' };
 
 export type FromWorker =
   | { type: 'ready'; info: WorkerInfo }

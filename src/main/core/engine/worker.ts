@@ -15,6 +15,9 @@ let runtime: EngineRuntime | null = null;
 const post = (msg: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
 
 port.on('message', (msg: ToWorker) => {
+  // Handled between two steps of a detection (each native call runs to its end first), where
+  // ending the thread is safe; terminate() during ONNX Runtime or sharp aborts the process.
+  if (msg.type === 'quit') process.exit(0);
   if (msg.type === 'init') {
     EngineRuntime.create(msg.modelsDir, msg.forceBackend).then(
       (rt) => {
