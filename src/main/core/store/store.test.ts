@@ -152,6 +152,27 @@ describe('data dir lock after a crash', () => {
     const err = await openStore(dir).catch((e: unknown) => e);
     expect((err as { code?: string }).code).toBe('STORE_LOCKED');
   });
+
+  it.each([
+    [
+      'server',
+      /^A Vigil server \(pid \d+\) is using .*: stop it first, or send the request to its local API/,
+    ],
+    ['app', /^The Vigil app \(pid \d+\) is using .*: close it first/],
+    ['cli', /^Another vigil command \(pid \d+\) is using .*: wait for it to finish$/],
+  ])('says who holds it and what to do: a %s', async (role, message) => {
+    const { writeFileSync, mkdirSync } = await import('node:fs');
+    const { hostname } = await import('node:os');
+    const dir = tempDir();
+    mkdirSync(join(dir, '.vigil.lock'));
+    writeFileSync(join(dir, '.vigil.lock.pid'), `${process.ppid} ${hostname()} ${role}`);
+    const err = await openStore(dir).catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      code: 'STORE_LOCKED',
+      message: expect.stringMatching(message),
+      details: { role },
+    });
+  });
 });
 
 const v = new Float32Array(DESCRIPTOR_DIM).fill(0.01);

@@ -146,14 +146,10 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
       await rm(lockPath, { recursive: true, force: true });
       release = await take();
     } else {
-      throw new VigilError(
-        'STORE_LOCKED',
-        `Another Vigil (the app, a server or a CLI command) is using ${dir}`,
-        {
-          dir,
-          ...(owner ? { pid: owner.pid, ...(owner.role && { role: owner.role }) } : {}),
-        },
-      );
+      throw new VigilError('STORE_LOCKED', lockedMessage(dir, owner), {
+        dir,
+        ...(owner ? { pid: owner.pid, ...(owner.role && { role: owner.role }) } : {}),
+      });
     }
   }
   await writeFile(pidFile, ownerMark());
@@ -161,6 +157,17 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
     await rm(pidFile, { force: true });
     if (held) await release();
   };
+}
+
+/** Who holds the data dir, and what the user can do about it. */
+function lockedMessage(dir: string, owner: { pid: number; role: string | null } | null): string {
+  const pid = owner ? ` (pid ${owner.pid})` : '';
+  if (owner?.role === 'app')
+    return `The Vigil app${pid} is using ${dir}: close it first, or choose another data folder`;
+  if (owner?.role === 'server')
+    return `A Vigil server${pid} is using ${dir}: stop it first, or send the request to its local API (docs/api.md)`;
+  if (owner?.role === 'cli') return `Another vigil command${pid} is using ${dir}: wait for it to finish`;
+  return `Another Vigil (the app, a server or a CLI command) is using ${dir}`;
 }
 
 /** What this process is, written beside its lock: a CLI command waits for another's, not for the app. */
