@@ -79,10 +79,20 @@ export const identifyResultSchema = z.object({
 });
 export type IdentifyResult = z.infer<typeof identifyResultSchema>;
 
+/** A photo as a result shows it: its size (after EXIF orientation) and its stored preview. */
+const photoViewSchema = z.object({
+  width: z.number().int(),
+  height: z.number().int(),
+  previewUrl: z.string(),
+  previewWidth: z.number().int(),
+  previewHeight: z.number().int(),
+});
+
 export const verifyResultSchema = z
   .object({
     historyId: z.string(),
     file: z.string(),
+    ...photoViewSchema.shape,
     subjectId: z.string(),
     name: z.string(),
     /** The face in the photo that scored best against the subject; null when no face. */
@@ -95,11 +105,16 @@ export const verifyResultSchema = z
   })
   .extend(verdictBasisSchema.shape);
 
+/** One side of a compare: its largest face (the one compared) and how many faces it shows. */
+const comparedPhotoSchema = z
+  .object({ file: z.string(), box: boxSchema, facesInPhoto: z.number().int() })
+  .extend(photoViewSchema.shape);
+
 export const compareResultSchema = z
   .object({
     historyId: z.string(),
-    a: z.object({ file: z.string(), box: boxSchema }),
-    b: z.object({ file: z.string(), box: boxSchema }),
+    a: comparedPhotoSchema,
+    b: comparedPhotoSchema,
     score: z.number(),
     similarity: z.number(),
     /** too_small when either face is. */

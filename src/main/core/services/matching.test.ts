@@ -29,6 +29,13 @@ let alicePhoto: string;
 let beaPhoto: string;
 
 const ok = (channel: string, input: unknown) => callOk(core, channel, input);
+/** The size of a stored preview, by the URL a result gives (test cores serve media at /media/KEY). */
+const readMedia = async (url: string) => {
+  const { width = 0, height = 0 } = await sharp(
+    core.store.media.pathOf(url.replace(/^\/media\//, '')),
+  ).metadata();
+  return { width, height };
+};
 
 async function fails(channel: string, input: unknown) {
   const r = await core.call(channel, input);
@@ -110,12 +117,12 @@ describe('watchlist and matching', () => {
   });
 
   it('verifies and compares', async () => {
-    expect(await ok('match.verify', { subjectId: alice.id, source: { path: sampleImage(1) } })).toMatchObject(
-      {
-        verdict: 'match',
-        facesInPhoto: 3,
-      },
-    );
+    const v = await ok('match.verify', { subjectId: alice.id, source: { path: sampleImage(1) } });
+    // The stored preview comes with it, so a page can draw the box without decoding the photo.
+    const preview = await readMedia(v.previewUrl);
+    expect(preview).toEqual({ width: v.previewWidth, height: v.previewHeight });
+    expect(v).toMatchObject({ verdict: 'match', facesInPhoto: 3 });
+    expect(v.previewWidth / v.previewHeight).toBeCloseTo(v.width / v.height, 1);
     const no = await ok('match.verify', { subjectId: alice.id, source: { path: sampleImage(3) } });
     expect(no.verdict).toBe('no_match');
     expect(no.threshold).toBeNull();
@@ -126,6 +133,9 @@ describe('watchlist and matching', () => {
     const same = await ok('match.compare', { a: { path: alicePhoto }, b: { path: sampleImage(1) } });
     expect(same.similarity).toBeGreaterThan(0.8);
     expect(same.verdict).toBe('match');
+    expect(same.a).toMatchObject({ facesInPhoto: 1 });
+    expect(same.b).toMatchObject({ facesInPhoto: 3 });
+    expect((await readMedia(same.b.previewUrl)).width).toBe(same.b.previewWidth);
   });
 
   it('records a refused verify in the history as an ERROR, as every other job', async () => {
@@ -190,6 +200,11 @@ describe('watchlist and matching', () => {
     expect((await fails('watchlist.enroll', { subjectId: bea.id, source: { path: grey } })).code).toBe(
       'NO_FACE',
     );
+    // compare says which of its two photos has no face, by side as well as by file.
+    expect(await fails('match.compare', { a: { path: alicePhoto }, b: { path: grey } })).toMatchObject({
+      code: 'NO_FACE',
+      details: { file: grey, side: 'b' },
+    });
     const blurred = join(dir, 'blurred.jpg');
     await sharp(alicePhoto).blur(12).toFile(blurred);
     const low = await fails('watchlist.enroll', { subjectId: alice.id, source: { path: blurred } });

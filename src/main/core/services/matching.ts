@@ -32,6 +32,15 @@ function subjectInfo(deps: WatchlistDeps, subjectId: string) {
 
 const round = (n: number, d = 4) => Math.round(n * 10 ** d) / 10 ** d;
 
+/** The photo's size and stored preview, as identify, verify and compare return them. */
+const photoView = (p: AnalysedPhoto) => ({
+  width: p.img.width,
+  height: p.img.height,
+  previewUrl: p.preview.url,
+  previewWidth: p.preview.width,
+  previewHeight: p.preview.height,
+});
+
 /** What stands in the way of trusting a face's verdict (the sizes enrolment refuses). */
 function caveatOf(f: { box: readonly number[]; matchDescriptor: Float32Array }): FaceCaveat {
   if (!f.matchDescriptor.length) return 'no_descriptor';
@@ -66,11 +75,7 @@ export async function identify(deps: WatchlistDeps, source: ImageSource, limit =
       const value: IdentifyResult = {
         historyId,
         file: photo.img.file,
-        width: photo.img.width,
-        height: photo.img.height,
-        previewUrl: photo.preview.url,
-        previewWidth: photo.preview.width,
-        previewHeight: photo.preview.height,
+        ...photoView(photo),
         faces,
         // Subjects a face can match: one with no enrolled face yet is not searched.
         watchlistSize: deps.store.watchlist.data.subjects.filter((s) => s.faces.length > 0).length,
@@ -127,6 +132,7 @@ export async function verify(
       const value = {
         historyId,
         file: photo.img.file,
+        ...photoView(photo),
         subjectId,
         name: subject.name,
         box: best?.box ?? null,
@@ -150,11 +156,17 @@ export async function verify(
   );
 }
 
-function largestFace(p: AnalysedPhoto) {
+/** A compared photo's largest face; its errors name the photo and its side (two may share a name). */
+function largestFace(p: AnalysedPhoto, side: 'a' | 'b') {
   const f = p.faces[0];
-  if (!f) throw new VigilError('NO_FACE', `No face found in ${basename(p.img.file)}`, { file: p.img.file });
+  const details = { file: p.img.file, side };
+  if (!f) throw new VigilError('NO_FACE', `No face found in ${basename(p.img.file)}`, details);
   if (!f.matchDescriptor.length) {
-    throw new VigilError('LOW_QUALITY', `The face in ${basename(p.img.file)} cannot be described reliably`);
+    throw new VigilError(
+      'LOW_QUALITY',
+      `The face in ${basename(p.img.file)} cannot be described reliably`,
+      details,
+    );
   }
   return f;
 }
@@ -169,14 +181,14 @@ export async function compare(
   return runJob(deps.store.history, 'compare', inputs, async (historyId, notePhoto) => {
     const pa = await analysePhoto(deps, a, notePhoto);
     const pb = await analysePhoto(deps, b, notePhoto);
-    const fa = largestFace(pa);
-    const fb = largestFace(pb);
+    const fa = largestFace(pa, 'a');
+    const fb = largestFace(pb, 'b');
     const similarity = cosineOf(fa.matchDescriptor, fb.matchDescriptor);
     const score = round(scoreOf(similarity));
     const value = {
       historyId,
-      a: { file: pa.img.file, box: fa.box },
-      b: { file: pb.img.file, box: fb.box },
+      a: { file: pa.img.file, box: fa.box, facesInPhoto: pa.faces.length, ...photoView(pa) },
+      b: { file: pb.img.file, box: fb.box, facesInPhoto: pb.faces.length, ...photoView(pb) },
       score,
       similarity: round(similarity),
       caveat: caveatOf(fa) ?? caveatOf(fb),

@@ -72,7 +72,7 @@ export function publicSubject(deps: AnalyseDeps, s: StoredSubject): Subject {
 
 export function findSubject(deps: AnalyseDeps, id: string): StoredSubject {
   const s = deps.store.watchlist.data.subjects.find((x) => x.id === id);
-  if (!s) throw new VigilError('NOT_FOUND', `No subject ${id} on the watchlist`);
+  if (!s) throw new VigilError('NOT_FOUND', `No subject ${id} on the watchlist`, { subjectId: id });
   return s;
 }
 
