@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -200,10 +200,16 @@ describe('watchlist and matching', () => {
     expect((await fails('watchlist.enroll', { subjectId: bea.id, source: { path: grey } })).code).toBe(
       'NO_FACE',
     );
-    // compare says which of its two photos has no face, by side as well as by file.
+    // compare says which of its two photos has no face, or is no image, by side as well as by file.
     expect(await fails('match.compare', { a: { path: alicePhoto }, b: { path: grey } })).toMatchObject({
       code: 'NO_FACE',
       details: { file: grey, side: 'b' },
+    });
+    const notImage = join(dir, 'notes.jpg');
+    writeFileSync(notImage, 'not a photo');
+    expect(await fails('match.compare', { a: { path: notImage }, b: { path: alicePhoto } })).toMatchObject({
+      code: 'NOT_AN_IMAGE',
+      details: { side: 'a' },
     });
     const blurred = join(dir, 'blurred.jpg');
     await sharp(alicePhoto).blur(12).toFile(blurred);

@@ -156,7 +156,15 @@ export async function verify(
   );
 }
 
-/** A compared photo's largest face; its errors name the photo and its side (two may share a name). */
+/** An error about one photo of a compare names its side too: two photos may share a file name. */
+const onSide =
+  (side: 'a' | 'b') =>
+  (err: unknown): never => {
+    if (err instanceof VigilError) throw new VigilError(err.code, err.message, { ...err.details, side });
+    throw err;
+  };
+
+/** A compared photo's largest face; its errors name the photo and its side. */
 function largestFace(p: AnalysedPhoto, side: 'a' | 'b') {
   const f = p.faces[0];
   const details = { file: p.img.file, side };
@@ -179,8 +187,8 @@ export async function compare(
 ): Promise<z.infer<typeof compareResultSchema>> {
   const inputs = [a, b].map((s) => ({ file: fileOf(s), sha256: null }));
   return runJob(deps.store.history, 'compare', inputs, async (historyId, notePhoto) => {
-    const pa = await analysePhoto(deps, a, notePhoto);
-    const pb = await analysePhoto(deps, b, notePhoto);
+    const pa = await analysePhoto(deps, a, notePhoto).catch(onSide('a'));
+    const pb = await analysePhoto(deps, b, notePhoto).catch(onSide('b'));
     const fa = largestFace(pa, 'a');
     const fb = largestFace(pb, 'b');
     const similarity = cosineOf(fa.matchDescriptor, fb.matchDescriptor);
