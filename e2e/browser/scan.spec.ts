@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Page, type TestInfo } from '@playwright/test';
+import sharp from 'sharp';
 import { E2E_TOKEN, SAMPLES } from '../env';
 import { call, contrastRatio, mostInFlight, open } from './api';
 
@@ -243,4 +244,136 @@ test('page choices come back after a reload; unreadable stored ones read as the 
   await page.getByTestId('nav-scan').click();
   await expect(page.getByTestId('scan-mode')).toHaveAttribute('data-mode', 'identify');
   await expect(page.getByTestId('scan-matches-only')).toBeChecked();
+});
+
+test.describe('look for one subject', () => {
+  // sample3's faces match no other sample photo (each scores under possible on the others), so
+  // two subjects made from crops of them (each crop a photo of its own: no duplicate of other
+  // tests) are found in sample3 only; sample4 is the stranger photo.
+  const stamp = Date.now().toString(36);
+  const subjects: Array<{ id: string; name: string }> = [];
+
+  async function enrolCrop(request: APIRequestContext, info: TestInfo, name: string, box: number[]) {
+    const [left = 0, top = 0, width = 0, height = 0] = box;
+    const crop = info.outputPath(`${name.replace(/\W+/g, '-')}.jpg`);
+    await sharp(join(SAMPLES, 'sample3.jpg')).extract({ left, top, width, height }).jpeg().toFile(crop);
+    const { id } = await call<{ id: string }>(request, 'watchlist.create', { name });
+    await call(request, 'watchlist.enroll', {
+      subjectId: id,
+      source: { name: 'crop.jpg', bytes: readFileSync(crop).toString('base64') },
+    });
+    subjects.push({ id, name });
+    return { id, name };
+  }
+
+  test.afterEach(async ({ request }) => {
+    for (const { id } of subjects.splice(0)) await call(request, 'watchlist.delete', { id });
+  });
+
+  const dropInput = (page: Page) => page.locator('[data-testid="dropzone"] input[type=file]');
+  const pick = async (page: Page, name: string) => {
+    await page.getByTestId('verify-subject').click();
+    await page.getByTestId('verify-subject').fill(name);
+    await page.getByRole('option', { name }).click();
+  };
+
+  test('a subject is found in a photo of them, not in a stranger’s; another subject offers to check again', async ({
+    page,
+    request,
+  }, info) => {
+    const ana = await enrolCrop(request, info, `Verify Ana ${stamp}`, [1352, 224, 449, 449]);
+    const bea = await enrolCrop(request, info, `Verify Bea ${stamp}`, [495, 275, 401, 401]);
+    const calls = mostInFlight(page, 'match.verify');
+    const previews = new Map<string, string>();
+    page.on('response', async (res) => {
+      if (new URL(res.url()).pathname !== '/api/call/match.verify' || !res.ok()) return;
+      const { file, previewUrl } = (await res.json()) as { file: string; previewUrl: string };
+      previews.set(file, previewUrl);
+    });
+    await open(page);
+    await page.getByTestId('scan-mode').getByText('Look for one subject').click();
+    await expect(page.getByTestId('scan-mode')).toHaveAttribute('data-mode', 'verify');
+
+    // No subject yet: the drop is refused, and said so.
+    await dropInput(page).setInputFiles(join(SAMPLES, 'sample3.jpg'));
+    await expect(page.getByTestId('verify-pick-first')).toContainText('Choose the subject to look for first');
+    await expect(page.getByTestId('photo-card')).toHaveCount(0);
+
+    await pick(page, ana.name);
+    await expect(page.getByTestId('verify-pick-first')).toHaveCount(0);
+    await dropInput(page).setInputFiles([join(SAMPLES, 'sample3.jpg'), join(SAMPLES, 'sample4.jpg')]);
+    const own = page.locator('[data-testid="photo-card"][data-name="sample3.jpg"]');
+    const stranger = page.locator('[data-testid="photo-card"][data-name="sample4.jpg"]');
+    await expect(own).toHaveAttribute('data-status', 'done');
+    await expect(stranger).toHaveAttribute('data-status', 'done');
+    expect(calls()).toBeGreaterThan(0);
+
+    const found = own.getByTestId('verify-verdict');
+    await expect(found).toHaveAttribute('data-verdict', 'match');
+    await expect(found).toHaveAttribute('data-threshold', 'match');
+    await expect(found).toHaveAttribute('data-subject-id', ana.id);
+    await expect(own.getByTestId('verify-headline')).toHaveText(`${ana.name}: match`);
+    await expect(own.getByTestId('verify-detail')).toContainText(/^Score \d\.\d+ · match ≥ \d\.\d+$/);
+    await expect(own.getByTestId('face-count')).toHaveAttribute('data-count', '3');
+    // Only the best face is drawn, in the match colour, with the name.
+    await expect(own.getByTestId('face-box')).toHaveCount(1);
+    await expect(own.locator('[data-testid="face-box"][data-verdict="match"]')).toContainText(ana.name);
+    // Drawn on the core's preview of the photo, as identify's cards are, not on the local file.
+    await expect.poll(() => previews.size).toBe(2);
+    await expect(own.locator('img')).toHaveAttribute('src', previews.get('sample3.jpg') ?? '-');
+    await expect(own.getByTestId('photo-meta')).toContainText(/^\d+ × \d+ · checked for /);
+
+    const missed = stranger.getByTestId('verify-verdict');
+    await expect(missed).toHaveAttribute('data-verdict', 'no_match');
+    await expect(missed).toHaveAttribute('data-threshold', '');
+    await expect(stranger.getByTestId('verify-headline')).toHaveText(`${ana.name}: not found`);
+    await expect(stranger.getByTestId('verify-detail')).toContainText(
+      /^Best of \d faces scores \d\.\d+ · below possible ≥ \d\.\d+$/,
+    );
+
+    // Another subject: both photos were checked for someone else, and can be checked again.
+    await expect(page.getByTestId('scan-other-mode')).toHaveCount(0);
+    await pick(page, bea.name);
+    const notice = page.getByTestId('scan-other-mode');
+    await expect(notice).toContainText('2 photos were checked for another subject.');
+    await notice.getByTestId('scan-rescan').click();
+    await expect(notice).toHaveCount(0);
+    await expect(own.getByTestId('verify-verdict')).toHaveAttribute('data-subject-id', bea.id);
+    await expect(own.getByTestId('verify-verdict')).toHaveAttribute('data-verdict', 'match');
+    await expect(stranger.getByTestId('verify-headline')).toHaveText(`${bea.name}: not found`);
+
+    // Another mode says so too, and the subject is remembered when coming back.
+    await page.getByTestId('scan-mode').getByText('Find faces').click();
+    await expect(notice).toContainText('2 photos were checked for one subject only.');
+    await page.getByTestId('scan-mode').getByText('Look for one subject').click();
+    await expect(notice).toHaveCount(0);
+    await expect(page.getByTestId('verify-subject')).toHaveValue(bea.name);
+  });
+
+  test('a subject’s page opens Scan looking for them; a subject deleted meanwhile is said so', async ({
+    page,
+    request,
+  }, info) => {
+    const ana = await enrolCrop(request, info, `Verify Cleo ${stamp}`, [1352, 224, 449, 449]);
+    await open(page);
+    await page.getByTestId('nav-watchlist').click();
+    await page.locator(`[data-testid="subject-row"][data-subject-id="${ana.id}"]`).click();
+    await page.getByTestId('subject-look-for').click();
+    await expect(page.getByTestId('scan-mode')).toHaveAttribute('data-mode', 'verify');
+    await expect(page.getByTestId('verify-subject')).toHaveValue(ana.name);
+    await expect(page.getByTestId('verify-subject')).toHaveAttribute('data-subject-id', ana.id);
+
+    // Deleted after its photos were queued: each card words NOT_FOUND with the subject's name.
+    await page.route('**/api/call/match.verify', async (route) => {
+      await call(request, 'watchlist.delete', { id: ana.id });
+      subjects.splice(0);
+      await route.continue();
+    });
+    await dropInput(page).setInputFiles(join(SAMPLES, 'sample3.jpg'));
+    const error = page.getByTestId('photo-card').first().getByTestId('photo-error');
+    await expect(error).toHaveAttribute('data-code', 'NOT_FOUND');
+    await expect(error).toContainText(`${ana.name} is no longer on the watchlist`);
+    // And the picker lets go of it.
+    await expect(page.getByTestId('verify-subject')).toHaveValue('');
+  });
 });

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type APIRequestContext, type Page, type TestInfo } from '@playwright/test';
 import sharp from 'sharp';
@@ -741,4 +741,145 @@ test('a long watchlist renders only the rows in view, in natural order, and scro
   } finally {
     for (const id of ids) await call(request, 'watchlist.delete', { id });
   }
+});
+
+test.describe('compare two photos', () => {
+  const photoInput = (page: Page, slot: 'a' | 'b') =>
+    page.locator(`[data-testid="compare-dropzone-${slot}"] input[type=file]`);
+  const slotOf = (page: Page, slot: 'a' | 'b') =>
+    page.locator(`[data-testid="compare-slot"][data-slot="${slot}"]`);
+
+  /** The sides of every comparison the page receives, by file name. */
+  function comparedSides(page: Page): Map<string, { previewUrl: string; facesInPhoto: number }> {
+    const sides = new Map<string, { previewUrl: string; facesInPhoto: number }>();
+    page.on('response', async (res) => {
+      if (new URL(res.url()).pathname !== '/api/call/match.compare' || !res.ok()) return;
+      type Side = { file: string; previewUrl: string; facesInPhoto: number };
+      const { a, b } = (await res.json()) as { a: Side; b: Side };
+      for (const side of [a, b]) sides.set(side.file, side);
+    });
+    return sides;
+  }
+
+  async function openCompare(page: Page) {
+    await open(page);
+    await page.getByTestId('nav-watchlist').click();
+    await page.getByTestId('watchlist-tab-compare').click();
+  }
+
+  test('two photos of one person: a match, the threshold it reached, each largest face boxed', async ({
+    page,
+  }, info) => {
+    // sample1's largest face cut out and mirrored: another photo of the same person.
+    const mirrored = info.outputPath('sample1-face-mirrored.jpg');
+    await sharp(await cropSample1Face(info))
+      .flop()
+      .toFile(mirrored);
+    const sides = comparedSides(page);
+    await openCompare(page);
+    const result = page.getByTestId('compare-result');
+    await expect(result.getByTestId('compare-waiting')).toHaveText(
+      'Add a photo to each slot to compare them.',
+    );
+    await photoInput(page, 'a').setInputFiles(join(SAMPLES, 'sample1.jpg'));
+    await expect(result.getByTestId('compare-waiting')).toHaveText('Add photo B to compare.');
+    await photoInput(page, 'b').setInputFiles(mirrored);
+
+    await expect(result).toHaveAttribute('data-state', 'done');
+    await expect(result).toHaveAttribute('data-verdict', 'match');
+    await expect(result.getByTestId('compare-verdict')).toHaveText('Match');
+    await expect(result.getByTestId('compare-headline')).toHaveText('Likely the same person');
+    await expect(result.getByTestId('compare-threshold')).toHaveText(/^match ≥ 0\.\d\d/);
+    await expect(result.getByTestId('compare-largest-only')).toContainText(
+      'Only the largest face of each photo is compared',
+    );
+    await expect(result.getByTestId('compare-caveat')).toHaveCount(0);
+    await expect(result.getByTestId('compare-crop')).toHaveCount(2);
+    // Of sample1's three faces only the largest (detector box x 334) is boxed.
+    const boxA = slotOf(page, 'a').getByTestId('compare-face');
+    await expect(boxA).toHaveCount(1);
+    await expect(boxA).toHaveAttribute('data-verdict', 'match');
+    await expect(slotOf(page, 'b').getByTestId('compare-face')).toHaveAttribute('data-verdict', 'match');
+    const left = await boxA.evaluate((el) => parseFloat((el as HTMLElement).style.left));
+    const { width } = await sharp(join(SAMPLES, 'sample1.jpg')).metadata();
+    expect(left).toBeCloseTo((334 / (width ?? 1)) * 100, 0);
+    // Each slot now shows the core's preview of its photo (boxes placed on what it measured), and
+    // says which of several faces was compared.
+    await expect.poll(() => sides.size).toBe(2);
+    const slotImage = (slot: 'a' | 'b') => slotOf(page, slot).locator('img');
+    await expect(slotImage('a')).toHaveAttribute('src', sides.get('sample1.jpg')?.previewUrl ?? '-');
+    await expect(slotImage('b')).toHaveAttribute(
+      'src',
+      sides.get('sample1-face-mirrored.jpg')?.previewUrl ?? '-',
+    );
+    expect(sides.get('sample1.jpg')?.facesInPhoto).toBe(3);
+    await expect(slotOf(page, 'a').getByTestId('compare-faces-in-photo')).toHaveText(
+      'Largest of 3 faces: only the one boxed is compared.',
+    );
+    await expect(slotOf(page, 'b').getByTestId('compare-faces-in-photo')).toHaveCount(0);
+
+    // Swapping shows the same judgement with the photos the other way round, without comparing again.
+    let compares = 0;
+    page.on('request', (req) => {
+      if (new URL(req.url()).pathname === '/api/call/match.compare') compares++;
+    });
+    await page.getByTestId('compare-swap').click();
+    await expect(slotOf(page, 'a').getByTestId('compare-file')).toHaveText('sample1-face-mirrored.jpg');
+    await expect(slotOf(page, 'b').getByTestId('compare-file')).toHaveText('sample1.jpg');
+    await expect(result).toHaveAttribute('data-verdict', 'match');
+    expect(compares).toBe(0);
+    await expect(slotOf(page, 'b').getByTestId('compare-faces-in-photo')).toHaveAttribute('data-count', '3');
+    await expect(slotOf(page, 'a').getByTestId('compare-faces-in-photo')).toHaveCount(0);
+
+    await page.getByTestId('compare-clear').click();
+    await expect(page.getByTestId('compare-slot').and(page.locator('[data-state="empty"]'))).toHaveCount(2);
+    await expect(result).toHaveAttribute('data-state', 'waiting');
+  });
+
+  test('a photo with no face: the error shows on its slot, by name or not; replacing the photo compares again', async ({
+    page,
+  }, info) => {
+    // Two files of one name: only the side the core names tells which one has no face.
+    const face = info.outputPath('a/photo.png');
+    const blank = info.outputPath('b/photo.png');
+    for (const dir of ['a', 'b']) mkdirSync(info.outputPath(dir), { recursive: true });
+    await sharp(join(SAMPLES, 'sample1.jpg')).png().toFile(face);
+    await sharp({ create: { width: 400, height: 300, channels: 3, background: '#8a8f99' } })
+      .png()
+      .toFile(blank);
+    await openCompare(page);
+    await photoInput(page, 'a').setInputFiles(face);
+    await photoInput(page, 'b').setInputFiles(blank);
+
+    const error = slotOf(page, 'b').getByTestId('error-notice');
+    await expect(error).toHaveAttribute('data-code', 'NO_FACE');
+    await expect(error).toContainText('No face found in photo.png.');
+    await expect(slotOf(page, 'b')).toHaveAttribute('data-state', 'error');
+    await expect(slotOf(page, 'a').getByTestId('error-notice')).toHaveCount(0);
+    const result = page.getByTestId('compare-result');
+    await expect(result).toHaveAttribute('data-state', 'error');
+    await expect(result.getByTestId('compare-error-on')).toHaveText('Not compared: see photo B.');
+
+    await photoInput(page, 'b').setInputFiles(join(SAMPLES, 'sample1.jpg'));
+    await expect(result).toHaveAttribute('data-state', 'done');
+    await expect(slotOf(page, 'b').getByTestId('error-notice')).toHaveCount(0);
+  });
+
+  test('two strangers: no match, said as no evidence of the same person rather than proof of two', async ({
+    page,
+  }) => {
+    await openCompare(page);
+    await photoInput(page, 'a').setInputFiles(join(SAMPLES, 'sample1.jpg'));
+    await photoInput(page, 'b').setInputFiles(join(SAMPLES, 'sample4.jpg'));
+    const result = page.getByTestId('compare-result');
+    await expect(result).toHaveAttribute('data-verdict', 'no_match');
+    await expect(result.getByTestId('compare-verdict')).toHaveText('No match');
+    await expect(result.getByTestId('compare-headline')).toHaveText('No evidence they are the same person');
+    await expect(result.getByTestId('compare-threshold')).toHaveText(/^below possible ≥ 0\.\d\d/);
+    await expect(result.getByTestId('compare-advice')).toContainText(
+      'does not prove they are different people',
+    );
+    await expect(slotOf(page, 'a').getByTestId('compare-face')).toHaveAttribute('data-verdict', 'no_match');
+    await expect(slotOf(page, 'b').getByTestId('compare-face')).toHaveAttribute('data-verdict', 'no_match');
+  });
 });

@@ -138,3 +138,13 @@ export const IconEye = icon([
   'M10 12a2 2 0 1 0 4 0a2 2 0 0 0-4 0',
   'M21 12c-2.4 4-5.4 6-9 6c-3.6 0-6.6-2-9-6c2.4-4 5.4-6 9-6c3.6 0 6.6 2 9 6',
 ]);
+export const IconArrowsLeftRight = icon(['M21 17H3', 'M6 10L3 7l3-3', 'M3 7h18', 'M18 20l3-3l-3-3']);
+/** Two faces side by side: comparing one photo with another. */
+export const IconCompare = icon([
+  'M4 6a2 2 0 1 0 4 0a2 2 0 1 0-4 0',
+  'M16 18a2 2 0 1 0 4 0a2 2 0 1 0-4 0',
+  'M11 6h5a2 2 0 0 1 2 2v8',
+  'M14 9l-3-3l3-3',
+  'M13 18H8a2 2 0 0 1-2-2V8',
+  'M10 15l3 3l-3 3',
+]);

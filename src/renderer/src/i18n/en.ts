@@ -1,5 +1,6 @@
 import blurEn from './blur-en';
 import classifyEn, { modelsEn } from './classify-en';
+import compareEn from './compare-en';
 /**
  * English strings: the reference shape. Every other locale is typed against this object, so a
  * missing or extra key is a compile error. Plural keys follow i18next (`_zero`, `_one`, `_many`,
@@ -12,6 +13,7 @@ const en = {
   },
   blur: blurEn,
   classify: classifyEn,
+  compare: compareEn,
   models: modelsEn,
   nav: {
     skipToContent: 'Skip to content',
@@ -123,17 +125,22 @@ const en = {
     modes: {
       inspect: 'Find faces',
       identify: 'Identify against watchlist',
+      verify: 'Look for one subject',
     },
-    otherMode: {
-      inspect_one:
-        '{{count}} photo was identified against the watchlist; new photos only get their faces found.',
-      inspect_many:
-        '{{count}} photos were identified against the watchlist; new photos only get their faces found.',
-      inspect_other:
-        '{{count}} photos were identified against the watchlist; new photos only get their faces found.',
-      identify_one: '{{count}} photo was only searched for faces, not identified against the watchlist.',
-      identify_many: '{{count}} photos were only searched for faces, not identified against the watchlist.',
-      identify_other: '{{count}} photos were only searched for faces, not identified against the watchlist.',
+    /** Photos on screen that were asked another question than the page's current one. */
+    scannedAs: {
+      inspect_one: '{{count}} photo only had its faces found.',
+      inspect_many: '{{count}} photos only had their faces found.',
+      inspect_other: '{{count}} photos only had their faces found.',
+      identify_one: '{{count}} photo was identified against the whole watchlist.',
+      identify_many: '{{count}} photos were identified against the whole watchlist.',
+      identify_other: '{{count}} photos were identified against the whole watchlist.',
+      verify_one: '{{count}} photo was checked for one subject only.',
+      verify_many: '{{count}} photos were checked for one subject only.',
+      verify_other: '{{count}} photos were checked for one subject only.',
+      otherSubject_one: '{{count}} photo was checked for another subject.',
+      otherSubject_many: '{{count}} photos were checked for another subject.',
+      otherSubject_other: '{{count}} photos were checked for another subject.',
     },
     rescan: {
       inspect_one: 'Find faces in it again',
@@ -142,6 +149,48 @@ const en = {
       identify_one: 'Identify it now',
       identify_many: 'Identify them now',
       identify_other: 'Identify them now',
+      verify_one: 'Look for {{name}} in it',
+      verify_many: 'Look for {{name}} in them',
+      verify_other: 'Look for {{name}} in them',
+    },
+    /** Look for one subject (match.verify). */
+    verify: {
+      description:
+        'Look for one subject in your photos. The face that resembles them most gets a calibrated score and a verdict at the thresholds set in Settings.',
+      subjectLabel: 'Subject to look for',
+      subjectPlaceholder: 'Choose a subject',
+      nothingFound: 'No subject by that name',
+      noFaces: 'no face enrolled',
+      pickFirst_one:
+        'Choose the subject to look for first: the photo you added was not checked. Add it again once a subject is chosen.',
+      pickFirst_many:
+        'Choose the subject to look for first: the {{count}} photos you added were not checked. Add them again once a subject is chosen.',
+      pickFirst_other:
+        'Choose the subject to look for first: the {{count}} photos you added were not checked. Add them again once a subject is chosen.',
+      pickHint: 'Choose a subject to look for, then add photos.',
+      emptyWatchlist: 'No subject on the watchlist has an enrolled face yet, so there is nobody to look for.',
+      openWatchlist: 'Open the Watchlist',
+      looking: 'Looking for {{name}}…',
+      checkedFor: 'checked for {{name}}',
+      headline: {
+        match: '{{name}}: match',
+        possible: '{{name}}: possible match',
+        no_match: '{{name}}: not found',
+      },
+      scored: 'Score {{score}} · {{rule}}',
+      bestOf_one: 'The one face scores {{score}} · {{rule}}',
+      bestOf_many: 'Best of {{count}} faces scores {{score}} · {{rule}}',
+      bestOf_other: 'Best of {{count}} faces scores {{score}} · {{rule}}',
+      noFace: 'No face found in this photo',
+      noneCompared_one: 'The face found could not be compared',
+      noneCompared_many: 'None of the {{count}} faces found could be compared',
+      noneCompared_other: 'None of the {{count}} faces found could be compared',
+      boxTitle: '{{name}}: {{verdict}} {{score}}',
+      checkAgain_one: 'Check it again',
+      checkAgain_many: 'Check them again',
+      checkAgain_other: 'Check them again',
+      lookForButton: 'Look for in photos',
+      lookForTitle: 'Open Scan to check photos for {{name}}',
     },
   },
   identify: {
@@ -960,6 +1009,9 @@ const en = {
       IMAGE_TOO_LARGE: '{{file}} has more than {{limit}} pixels.',
       OUTPUT_DIR_INVALID_relative: 'The output folder must be a full path, not {{dir}}.',
       OUTPUT_DIR_INVALID_file: '{{dir}} is a file, not a folder.',
+      NOT_FOUND_subject:
+        '{{name}} is no longer on the watchlist: the subject was deleted after the photo was added.',
+      NOT_FOUND_subjectUnnamed: 'The subject looked for is no longer on the watchlist.',
       OUTPUT_IN_DATA_DIR: "{{dir}} is inside Vigil's data folder; choose another folder.",
       OUTPUT_NOT_WRITABLE: 'Cannot write into the output folder {{dir}}: {{why}} ({{code}}).',
       'OUTPUT_DIR_INVALID_name-too-long':

@@ -1,6 +1,7 @@
 import type { Translation } from './en';
 import blurPtBR from './blur-pt-BR';
 import classifyPtBR, { modelsPtBR } from './classify-pt-BR';
+import comparePtBR from './compare-pt-BR';
 
 /** Português (Brasil). Typed against the English shape: a missing or extra key does not compile. */
 const ptBR: Translation = {
@@ -10,6 +11,7 @@ const ptBR: Translation = {
   },
   blur: blurPtBR,
   classify: classifyPtBR,
+  compare: comparePtBR,
   models: modelsPtBR,
   nav: {
     skipToContent: 'Pular para o conteúdo',
@@ -122,19 +124,21 @@ const ptBR: Translation = {
     modes: {
       inspect: 'Encontrar rostos',
       identify: 'Identificar na lista de procurados',
+      verify: 'Procurar uma pessoa',
     },
-    otherMode: {
-      inspect_one:
-        '{{count}} foto foi identificada na lista de procurados; as novas fotos só terão os rostos encontrados.',
-      inspect_many:
-        '{{count}} fotos foram identificadas na lista de procurados; as novas fotos só terão os rostos encontrados.',
-      inspect_other:
-        '{{count}} fotos foram identificadas na lista de procurados; as novas fotos só terão os rostos encontrados.',
-      identify_one: '{{count}} foto só teve os rostos encontrados, sem identificação na lista de procurados.',
-      identify_many:
-        '{{count}} fotos só tiveram os rostos encontrados, sem identificação na lista de procurados.',
-      identify_other:
-        '{{count}} fotos só tiveram os rostos encontrados, sem identificação na lista de procurados.',
+    scannedAs: {
+      inspect_one: '{{count}} foto só teve os rostos encontrados.',
+      inspect_many: '{{count}} fotos só tiveram os rostos encontrados.',
+      inspect_other: '{{count}} fotos só tiveram os rostos encontrados.',
+      identify_one: '{{count}} foto foi identificada em toda a lista de procurados.',
+      identify_many: '{{count}} fotos foram identificadas em toda a lista de procurados.',
+      identify_other: '{{count}} fotos foram identificadas em toda a lista de procurados.',
+      verify_one: '{{count}} foto foi verificada para uma só pessoa.',
+      verify_many: '{{count}} fotos foram verificadas para uma só pessoa.',
+      verify_other: '{{count}} fotos foram verificadas para uma só pessoa.',
+      otherSubject_one: '{{count}} foto foi verificada para outra pessoa.',
+      otherSubject_many: '{{count}} fotos foram verificadas para outra pessoa.',
+      otherSubject_other: '{{count}} fotos foram verificadas para outra pessoa.',
     },
     rescan: {
       inspect_one: 'Encontrar os rostos de novo',
@@ -143,6 +147,48 @@ const ptBR: Translation = {
       identify_one: 'Identificar agora',
       identify_many: 'Identificar agora',
       identify_other: 'Identificar agora',
+      verify_one: 'Procurar {{name}} nela',
+      verify_many: 'Procurar {{name}} nelas',
+      verify_other: 'Procurar {{name}} nelas',
+    },
+    verify: {
+      description:
+        'Procure uma pessoa nas suas fotos. O rosto mais parecido com ela recebe uma pontuação calibrada e um veredito pelos limiares definidos em Configurações.',
+      subjectLabel: 'Pessoa a procurar',
+      subjectPlaceholder: 'Escolha uma pessoa',
+      nothingFound: 'Nenhuma pessoa com esse nome',
+      noFaces: 'nenhum rosto cadastrado',
+      pickFirst_one:
+        'Escolha primeiro a pessoa a procurar: a foto adicionada não foi verificada. Adicione-a de novo depois de escolher.',
+      pickFirst_many:
+        'Escolha primeiro a pessoa a procurar: as {{count}} fotos adicionadas não foram verificadas. Adicione-as de novo depois de escolher.',
+      pickFirst_other:
+        'Escolha primeiro a pessoa a procurar: as {{count}} fotos adicionadas não foram verificadas. Adicione-as de novo depois de escolher.',
+      pickHint: 'Escolha uma pessoa a procurar e depois adicione as fotos.',
+      emptyWatchlist:
+        'Nenhuma pessoa da lista de procurados tem rosto cadastrado, então não há quem procurar.',
+      openWatchlist: 'Abrir Procurados',
+      looking: 'Procurando {{name}}…',
+      checkedFor: 'verificada para {{name}}',
+      headline: {
+        match: '{{name}}: correspondência',
+        possible: '{{name}}: possível correspondência',
+        no_match: '{{name}}: não encontrada',
+      },
+      scored: 'Pontuação {{score}} · {{rule}}',
+      bestOf_one: 'O único rosto tem pontuação {{score}} · {{rule}}',
+      bestOf_many: 'O melhor de {{count}} rostos tem pontuação {{score}} · {{rule}}',
+      bestOf_other: 'O melhor de {{count}} rostos tem pontuação {{score}} · {{rule}}',
+      noFace: 'Nenhum rosto encontrado nesta foto',
+      noneCompared_one: 'O rosto encontrado não pôde ser comparado',
+      noneCompared_many: 'Nenhum dos {{count}} rostos encontrados pôde ser comparado',
+      noneCompared_other: 'Nenhum dos {{count}} rostos encontrados pôde ser comparado',
+      boxTitle: '{{name}}: {{verdict}} {{score}}',
+      checkAgain_one: 'Verificar de novo',
+      checkAgain_many: 'Verificar de novo',
+      checkAgain_other: 'Verificar de novo',
+      lookForButton: 'Procurar em fotos',
+      lookForTitle: 'Abrir Analisar para procurar {{name}} em fotos',
     },
   },
   identify: {
@@ -965,6 +1011,9 @@ const ptBR: Translation = {
       IMAGE_TOO_LARGE: '{{file}} tem mais de {{limit}} pixels.',
       OUTPUT_DIR_INVALID_relative: 'A pasta de saída deve ser um caminho completo, não {{dir}}.',
       OUTPUT_DIR_INVALID_file: '{{dir}} é um arquivo, não uma pasta.',
+      NOT_FOUND_subject:
+        '{{name}} não está mais na lista de procurados: a pessoa foi excluída depois que a foto foi adicionada.',
+      NOT_FOUND_subjectUnnamed: 'A pessoa procurada não está mais na lista de procurados.',
       OUTPUT_IN_DATA_DIR: '{{dir}} fica dentro da pasta de dados do Vigil; escolha outra pasta.',
       OUTPUT_NOT_WRITABLE: 'Não é possível gravar na pasta de saída {{dir}}: {{why}} ({{code}}).',
       'OUTPUT_DIR_INVALID_name-too-long':

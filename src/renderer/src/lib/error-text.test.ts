@@ -75,6 +75,26 @@ describe('errorText', () => {
     );
   });
 
+  it('words a subject deleted while its photos waited to be checked, other NOT_FOUNDs as the core', async () => {
+    const gone = {
+      code: 'NOT_FOUND' as const,
+      message: 'No subject s1 on the watchlist',
+      details: { subjectId: 's1', subjectName: 'Ana Lima' },
+    };
+    expect(errorText(gone, await translator('en'), 'en')).toBe(
+      'Ana Lima is no longer on the watchlist: the subject was deleted after the photo was added.',
+    );
+    expect(errorText(gone, await translator('pt-BR'), 'pt-BR')).toBe(
+      'Ana Lima não está mais na lista de procurados: a pessoa foi excluída depois que a foto foi adicionada.',
+    );
+    expect(errorText({ ...gone, details: { subjectId: 's1' } }, await translator('en'), 'en')).toBe(
+      'The subject looked for is no longer on the watchlist.',
+    );
+    expect(
+      errorText({ code: 'NOT_FOUND', message: 'No model called X' }, await translator('pt-BR'), 'pt-BR'),
+    ).toBe('No model called X');
+  });
+
   it('words what is wrong with a backup from its details, in both languages', async () => {
     const pt = await translator('pt-BR');
     const en = await translator('en');

@@ -72,6 +72,14 @@ export function errorText(error: ErrorShape, t: TFunction, lang: string): string
         ? t(`errors.messages.OUTPUT_DIR_INVALID_${reason}`, { dir })
         : error.message;
     }
+    case 'NOT_FOUND': {
+      // A subject gone since the photo was queued: the core names its id, the Scan page adds its name.
+      if (!text(d, 'subjectId')) return error.message;
+      const name = text(d, 'subjectName');
+      return name
+        ? t('errors.messages.NOT_FOUND_subject', { name })
+        : t('errors.messages.NOT_FOUND_subjectUnnamed');
+    }
     case 'OUTPUT_IN_DATA_DIR':
       return dir ? t('errors.messages.OUTPUT_IN_DATA_DIR', { dir }) : error.message;
     case 'OUTPUT_NOT_WRITABLE': {

@@ -16,9 +16,9 @@ import {
 import { memo, type ReactNode } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import { faceSizeOf, RELIABLE_FACE_PX, type IdentifyResult } from '../../../../shared/match-schemas';
+import type { IdentifyResult } from '../../../../shared/match-schemas';
 import type { InspectResult } from '../../../../shared/schemas';
-import { formatMs, formatPercent, formatScore, scoreDigits } from '../../format';
+import { formatMs, formatPercent, formatScore } from '../../format';
 import { IconAlert, IconCheck, IconPhoto, IconUser, IconX } from '../../components/icons';
 import { VERDICT_COLOR, VERDICT_RANK, VERDICT_TONE, worthReview } from '../../lib/labels';
 import { useNavigation } from '../../navigation';
@@ -26,6 +26,9 @@ import { PhotoFrame, PhotoView, photoViewClasses, type BoxSpec } from './PhotoVi
 import { useScan, type FaceFeedback, type FeedbackVerdict, type ScanItem } from './ScanProvider';
 import { errorText } from '../../lib/error-text';
 import { StatusBadge } from '../watchlist/SubjectList';
+import { verdictDigits, verdictRule } from '../../lib/verdict-text';
+import { CaveatNote, VerdictBadge } from './VerdictParts';
+import { verifyBoxes, VerifyDetails } from './VerifyDetails';
 
 /** Cards share one frame shape so the grid stays even; photos are letterboxed inside it. */
 export const CARD_FRAME_RATIO = 4 / 3;
@@ -64,6 +67,19 @@ export function inspectBoxes(result: InspectResult, lang: string, t: Translate):
   });
 }
 
+/** The boxes drawn on a scanned photo, whichever mode it was scanned in. */
+export function scanBoxes(
+  item: ScanItem,
+  lang: string,
+  t: Translate,
+  visible?: (face: IdentifiedFace) => boolean,
+): BoxSpec[] {
+  if (item.result) return inspectBoxes(item.result, lang, t);
+  if (item.identified) return identifyBoxes(item.identified, lang, t, visible);
+  if (item.verified) return verifyBoxes(item.verified, lang, t);
+  return [];
+}
+
 export function identifyBoxes(
   result: IdentifyResult,
   lang: string,
@@ -95,19 +111,8 @@ export function identifyBoxes(
 }
 
 /** Decimals for a face's best score and its thresholds: as many as tell them apart. */
-function faceDigits(face: IdentifiedFace): number {
-  return scoreDigits(face.candidates[0]?.score, [face.thresholds.match, face.thresholds.possible]);
-}
-
-/** "match ≥ 0.67" — the rule that produced the verdict, with the threshold in force. */
-export function thresholdText(face: IdentifiedFace, lang: string, t: Translate): string {
-  const digits = faceDigits(face);
-  const match = formatScore(lang, face.thresholds.match, digits);
-  const possible = formatScore(lang, face.thresholds.possible, digits);
-  if (face.verdict === 'match') return t('identify.ruleMatch', { match });
-  if (face.verdict === 'possible') return t('identify.rulePossible', { possible, match });
-  return t('identify.ruleNone', { possible });
-}
+const faceDigits = (face: IdentifiedFace): number =>
+  verdictDigits({ ...face, score: face.candidates[0]?.score ?? 0 });
 
 function FeedbackButtons({
   feedback,
@@ -230,14 +235,7 @@ function FaceVerdictRow({
               <Text size="xs" c="dimmed" ff="monospace">
                 #{index + 1}
               </Text>
-              <Badge
-                size="sm"
-                radius="sm"
-                variant={face.verdict === 'match' ? 'filled' : 'light'}
-                color={VERDICT_COLOR[face.verdict]}
-              >
-                {t(`identify.verdicts.${face.verdict}`)}
-              </Badge>
+              <VerdictBadge verdict={face.verdict} />
               {best && strong && <CandidateLink subjectId={best.subjectId} name={best.name} />}
               {/* A match on someone caught or closed is not a wanted person seen: said beside the name. */}
               {best && strong && best.status !== 'wanted' && <StatusBadge status={best.status} size="xs" />}
@@ -256,29 +254,9 @@ function FaceVerdictRow({
               )}
             </Group>
             <Text size="xs" c="dimmed" data-testid="face-threshold">
-              {thresholdText(face, lang, t)}
+              {verdictRule({ ...face, score: best?.score ?? 0 }, lang, t)}
             </Text>
-            {face.caveat && (
-              // A verdict on too few pixels (or none at all) is not a judged "no match": said under it.
-              <Group
-                gap={4}
-                wrap="nowrap"
-                align="flex-start"
-                data-testid="face-caveat"
-                data-caveat={face.caveat}
-              >
-                <IconAlert
-                  size={14}
-                  style={{ flex: 'none', marginTop: 2, color: 'var(--mantine-color-orange-text)' }}
-                />
-                <Text size="xs">
-                  {t(`identify.caveats.${face.caveat}`, {
-                    size: faceSizeOf(face.box),
-                    minimum: RELIABLE_FACE_PX,
-                  })}
-                </Text>
-              </Group>
-            )}
+            {face.caveat && <CaveatNote caveat={face.caveat} box={face.box} />}
           </Stack>
         </Group>
         <FeedbackButtons
@@ -408,13 +386,10 @@ export const PhotoCard = memo(function PhotoCard({
   const status = statusAttr(item);
   const result = item.result;
   const identified = item.identified;
+  const verified = item.verified;
   const error = item.error;
-  const image = result ?? identified;
-  const boxes = result
-    ? inspectBoxes(result, lang, t)
-    : identified
-      ? identifyBoxes(identified, lang, t, (f) => !matchesOnly || worthReview(f.verdict))
-      : [];
+  const image = result ?? identified ?? verified;
+  const boxes = scanBoxes(item, lang, t, (f) => !matchesOnly || worthReview(f.verdict));
 
   return (
     <Card
@@ -446,11 +421,13 @@ export const PhotoCard = memo(function PhotoCard({
           <PhotoFrame ratio={CARD_FRAME_RATIO}>
             {item.status === 'inspecting' ? <Loader size="sm" color="gray.3" /> : <IconPhoto size={30} />}
             <Text size="xs" c="dark.1">
-              {item.status === 'inspecting'
-                ? item.mode === 'identify'
+              {item.status !== 'inspecting'
+                ? t('scan.queued')
+                : item.mode === 'identify'
                   ? t('identify.identifying')
-                  : t('scan.inspecting')
-                : t('scan.queued')}
+                  : item.mode === 'verify'
+                    ? t('scan.verify.looking', { name: item.subjectName ?? '' })
+                    : t('scan.inspecting')}
             </Text>
           </PhotoFrame>
         )}
@@ -492,6 +469,17 @@ export const PhotoCard = memo(function PhotoCard({
               ].join(' · ')}
             </Text>
             <IdentifyDetails item={item} result={identified} matchesOnly={matchesOnly} />
+          </>
+        )}
+        {verified && (
+          <>
+            <Text size="xs" c="dimmed" truncate="end" data-testid="photo-meta">
+              {[
+                t('scan.dimensions', { width: verified.width, height: verified.height }),
+                t('scan.verify.checkedFor', { name: verified.name }),
+              ].join(' · ')}
+            </Text>
+            <VerifyDetails result={verified} />
           </>
         )}
         {error && (

@@ -1,9 +1,12 @@
 import {
   Alert,
+  Anchor,
+  Avatar,
   Button,
   Group,
   Modal,
   SegmentedControl,
+  Select,
   SimpleGrid,
   Stack,
   Switch,
@@ -12,30 +15,37 @@ import {
 import { z } from 'zod';
 import { worthReview } from '../../lib/labels';
 import { local, useStored } from '../../lib/stored';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BatchProgressCard } from '../../components/BatchProgress';
 import { DropNotice } from '../../components/DropNotice';
 import { PageHeader } from '../../components/PageHeader';
 import { IntakeActions, IntakeDropzone, usePhotoIntake } from '../../components/PhotoIntake';
 import { shortcutLabel } from '../../platform';
-import { identifyBoxes, inspectBoxes, PhotoCard } from './PhotoCard';
+import { PhotoCard, scanBoxes } from './PhotoCard';
 import { PhotoView } from './PhotoView';
-import { useSettings } from '../../api/queries';
+import { useSettings, useSubjects } from '../../api/queries';
+import { IconUser } from '../../components/icons';
+import { useNavigation } from '../../navigation';
+import { differsFrom, targetForNew } from './scan-target';
 import { formatScore, scoreDigits } from '../../format';
 import { SCAN_MODES, useScan, type ScanItem, type ScanMode } from './ScanProvider';
 
 function Summary({ items }: { items: ScanItem[] }) {
   const { t } = useTranslation();
   const faces = items.reduce(
-    (n, item) => n + (item.result?.faces.length ?? item.identified?.faces.length ?? 0),
+    (n, item) =>
+      n + (item.result?.faces.length ?? item.identified?.faces.length ?? item.verified?.facesInPhoto ?? 0),
     0,
   );
   const matches = items.reduce(
-    (n, item) => n + (item.identified?.faces.filter((f) => f.verdict === 'match').length ?? 0),
+    (n, item) =>
+      n +
+      (item.identified?.faces.filter((f) => f.verdict === 'match').length ??
+        (item.verified?.verdict === 'match' ? 1 : 0)),
     0,
   );
-  const identified = items.some((item) => item.identified);
+  const identified = items.some((item) => item.identified ?? item.verified);
   const errors = items.filter((item) => item.status === 'error').length;
   const parts = [t('scan.summaryPhotos', { count: items.length }), t('scan.summaryFaces', { count: faces })];
   if (identified) parts.push(t('identify.summaryMatches', { count: matches }));
@@ -65,16 +75,27 @@ function ModeSwitch() {
   );
 }
 
-/** Photos scanned in the other mode can be run again in this one. */
+/** Photos asked another question (another mode, or another subject) can be asked this one. */
 function OtherModeNotice({ items }: { items: ScanItem[] }) {
   const { t } = useTranslation();
-  const { mode, rescanInMode, progress } = useScan();
-  const other = items.filter((item) => item.mode !== mode && item.status !== 'queued').length;
+  const { mode, subject, rescanInMode, progress } = useScan();
+  const now = targetForNew(mode, subject?.id ?? null);
+  if (!now) return null;
+  const counts = new Map<ScanMode | 'otherSubject', number>();
+  for (const item of items) {
+    const why = item.status === 'queued' ? null : differsFrom(item, now);
+    if (!why) continue;
+    const key = why === 'subject' ? 'otherSubject' : item.mode;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const other = [...counts.values()].reduce((a, b) => a + b, 0);
   if (other === 0) return null;
   return (
     <Alert color="gray" variant="light" py="xs" data-testid="scan-other-mode">
       <Group justify="space-between" gap="sm">
-        <Text size="sm">{t(`scan.otherMode.${mode}`, { count: other })}</Text>
+        <Text size="sm">
+          {[...counts].map(([key, count]) => t(`scan.scannedAs.${key}`, { count })).join(' ')}
+        </Text>
         <Button
           size="xs"
           variant="default"
@@ -82,10 +103,105 @@ function OtherModeNotice({ items }: { items: ScanItem[] }) {
           disabled={progress.stopping}
           data-testid="scan-rescan"
         >
-          {t(`scan.rescan.${mode}`, { count: other })}
+          {t(`scan.rescan.${mode}`, { count: other, name: subject?.name ?? '' })}
         </Button>
       </Group>
     </Alert>
+  );
+}
+
+/** Verify mode: the subject the photos added next are checked for, from the watchlist. */
+function SubjectPicker() {
+  const { t } = useTranslation();
+  const { subject, setSubject, refusedForNoSubject } = useScan();
+  const subjects = useSubjects('').data?.subjects;
+  const byId = useMemo(() => new Map(subjects?.map((s) => [s.id, s])), [subjects]);
+  // A subject deleted since it was picked is no longer offered; one renamed keeps its new name.
+  useEffect(() => {
+    if (!subject || !subjects) return;
+    const now = byId.get(subject.id);
+    if (!now) setSubject(null);
+    else if (now.name !== subject.name) setSubject({ id: now.id, name: now.name });
+  }, [subject, subjects, byId, setSubject]);
+  const picked = subject ? byId.get(subject.id) : undefined;
+  return (
+    <Select
+      aria-label={t('scan.verify.subjectLabel')}
+      placeholder={t('scan.verify.subjectPlaceholder')}
+      searchable
+      nothingFoundMessage={t('scan.verify.nothingFound')}
+      data={(subjects ?? []).map((s) => ({ value: s.id, label: s.name, disabled: s.faceCount === 0 }))}
+      value={picked ? picked.id : null}
+      onChange={(id) => {
+        const s = id ? byId.get(id) : undefined;
+        setSubject(s ? { id: s.id, name: s.name } : null);
+      }}
+      allowDeselect={false}
+      leftSection={
+        <Avatar src={picked?.thumbnailUrl ?? undefined} size={22} radius="sm" alt="">
+          <IconUser size={14} />
+        </Avatar>
+      }
+      renderOption={({ option }) => {
+        const s = byId.get(option.value);
+        return (
+          <Group gap="xs" wrap="nowrap" style={{ minWidth: 0 }}>
+            <Avatar src={s?.thumbnailUrl ?? undefined} size={28} radius="sm" alt="">
+              <IconUser size={16} />
+            </Avatar>
+            <Stack gap={0} style={{ minWidth: 0 }}>
+              <Text size="sm" truncate="end">
+                {option.label}
+              </Text>
+              {s?.faceCount === 0 && (
+                <Text size="xs" c="dimmed">
+                  {t('scan.verify.noFaces')}
+                </Text>
+              )}
+            </Stack>
+          </Group>
+        );
+      }}
+      error={refusedForNoSubject > 0}
+      w={280}
+      size="sm"
+      radius="sm"
+      data-testid="verify-subject"
+      data-subject-id={picked?.id ?? ''}
+    />
+  );
+}
+
+/** Verify mode: nobody to look for, or photos dropped before a subject was picked. */
+function VerifyNotices() {
+  const { t } = useTranslation();
+  const { go } = useNavigation();
+  const { subject, refusedForNoSubject } = useScan();
+  const subjects = useSubjects('').data?.subjects;
+  const nobody = subjects !== undefined && !subjects.some((s) => s.faceCount > 0);
+  return (
+    <>
+      {nobody && (
+        <Alert color="yellow" variant="light" py="xs" data-testid="verify-empty-watchlist">
+          <Group justify="space-between" gap="sm">
+            <Text size="sm">{t('scan.verify.emptyWatchlist')}</Text>
+            <Anchor component="button" type="button" size="sm" onClick={() => go('watchlist')}>
+              {t('scan.verify.openWatchlist')}
+            </Anchor>
+          </Group>
+        </Alert>
+      )}
+      {refusedForNoSubject > 0 && (
+        <Alert color="yellow" variant="light" py="xs" data-testid="verify-pick-first">
+          <Text size="sm">{t('scan.verify.pickFirst', { count: refusedForNoSubject })}</Text>
+        </Alert>
+      )}
+      {!nobody && !subject && refusedForNoSubject === 0 && (
+        <Text size="sm" c="dimmed" data-testid="verify-pick-hint">
+          {t('scan.verify.pickHint')}
+        </Text>
+      )}
+    </>
   );
 }
 
@@ -95,11 +211,11 @@ function OtherModeNotice({ items }: { items: ScanItem[] }) {
  */
 function StaleThresholdsNotice({ items }: { items: ScanItem[] }) {
   const { t, i18n } = useTranslation();
-  const { identifyAgain, progress } = useScan();
+  const { judgeAgain, progress } = useScan();
   const settings = useSettings();
   const now = settings.data?.thresholds;
   if (!now) return null;
-  const judgedAt = (item: ScanItem) => item.identified?.faces[0]?.thresholds;
+  const judgedAt = (item: ScanItem) => item.identified?.faces[0]?.thresholds ?? item.verified?.thresholds;
   const stale = items.filter((item) => {
     const at = judgedAt(item);
     return item.status === 'done' && at && (at.match !== now.match || at.possible !== now.possible);
@@ -124,11 +240,13 @@ function StaleThresholdsNotice({ items }: { items: ScanItem[] }) {
           size="xs"
           variant="default"
           style={{ flexShrink: 0 }}
-          onClick={() => identifyAgain(stale.map((item) => item.id))}
+          onClick={() => judgeAgain(stale.map((item) => item.id))}
           disabled={progress.stopping}
           data-testid="scan-identify-again"
         >
-          {t('identify.identifyAgain', { count: stale.length })}
+          {stale.some((item) => item.identified)
+            ? t('identify.identifyAgain', { count: stale.length })
+            : t('scan.verify.checkAgain', { count: stale.length })}
         </Button>
       </Group>
     </Alert>
@@ -151,7 +269,7 @@ export function ScanPage() {
 
   const onOpen = useCallback((item: ScanItem) => setPreview(item), []);
   const previewLive = preview ? items.find((item) => item.id === preview.id) : undefined;
-  const previewImage = previewLive?.result ?? previewLive?.identified;
+  const previewImage = previewLive?.result ?? previewLive?.identified ?? previewLive?.verified;
   const filterMatches = mode === 'identify' && matchesOnly;
   const shown = filterMatches
     ? items.filter((item) => item.identified?.faces.some((f) => worthReview(f.verdict)))
@@ -161,7 +279,13 @@ export function ScanPage() {
     <Stack gap="md">
       <PageHeader
         title={t('scan.title')}
-        description={mode === 'identify' ? t('identify.description') : t('scan.description')}
+        description={
+          mode === 'identify'
+            ? t('identify.description')
+            : mode === 'verify'
+              ? t('scan.verify.description')
+              : t('scan.description')
+        }
         actions={
           <IntakeActions
             {...intake}
@@ -184,8 +308,11 @@ export function ScanPage() {
         formats
       />
 
-      <Group justify="space-between" gap="sm">
-        <ModeSwitch />
+      <Group justify="space-between" gap="sm" align="flex-start">
+        <Group gap="sm" align="flex-start">
+          <ModeSwitch />
+          {mode === 'verify' && <SubjectPicker />}
+        </Group>
         {mode === 'identify' && (
           <Switch
             label={t('identify.matchesOnly')}
@@ -203,6 +330,7 @@ export function ScanPage() {
         testId="scan-progress"
         cancelTestId="scan-cancel"
       />
+      {mode === 'verify' && <VerifyNotices />}
       <DropNotice notice={scan.notice} ns="scan" onClose={scan.dismissNotice} testId="scan-notice" />
       <OtherModeNotice items={items} />
       <StaleThresholdsNotice items={items} />
@@ -225,7 +353,7 @@ export function ScanPage() {
           <SimpleGrid
             type="container"
             cols={
-              mode === 'identify'
+              mode !== 'inspect'
                 ? { base: 1, '560px': 2, '900px': 3, '1400px': 4 }
                 : { base: 1, '440px': 2, '660px': 3, '880px': 4, '1100px': 5, '1380px': 6 }
             }
@@ -258,13 +386,7 @@ export function ScanPage() {
         {previewImage && previewLive && (
           <PhotoView
             image={previewImage}
-            boxes={
-              previewLive.result
-                ? inspectBoxes(previewLive.result, i18n.language, t)
-                : previewLive.identified
-                  ? identifyBoxes(previewLive.identified, i18n.language, t)
-                  : []
-            }
+            boxes={scanBoxes(previewLive, i18n.language, t)}
             large
             style={{
               width: `min(86vw, calc(76vh * ${previewImage.width / previewImage.height}))`,

@@ -1,10 +1,12 @@
-import { createContext, useCallback, useContext, useMemo, useRef, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
 import { z } from 'zod';
-import type { ErrorShape } from '../../../../shared/errors';
+import { VigilError, type ErrorShape } from '../../../../shared/errors';
+import type { ChannelOutput } from '../../../../shared/contract';
 import type { IdentifyResult } from '../../../../shared/match-schemas';
 import type { InspectResult } from '../../../../shared/schemas';
 import { useVigil } from '../../api/ClientProvider';
-import { useEngineSlots } from '../../api/queries';
+import { useQueryClient } from '@tanstack/react-query';
+import { queryKeys, useEngineSlots } from '../../api/queries';
 import { errorShapeOf } from '../../api/errors';
 import {
   batchProgress,
@@ -17,12 +19,13 @@ import {
 import type { PickedFile } from '../../lib/files';
 import { local, useStored } from '../../lib/stored';
 import { useBatchQueue, type QueuedJob } from '../../lib/use-batch-queue';
+import { useNavigation } from '../../navigation';
+import { differsFrom, SCAN_MODES, targetForNew, type ScanMode, type ScanTarget } from './scan-target';
+
+export { SCAN_MODES, type ScanMode } from './scan-target';
+export type VerifyResult = ChannelOutput<'match.verify'>;
 
 export type ScanStatus = 'queued' | 'inspecting' | 'done' | 'error';
-
-/** Find faces (image.inspect) or identify every face against the watchlist (match.identify). */
-export type ScanMode = 'inspect' | 'identify';
-export const SCAN_MODES = ['inspect', 'identify'] as const satisfies readonly ScanMode[];
 
 export type FeedbackVerdict = 'correct' | 'wrong';
 
@@ -41,6 +44,10 @@ export interface ScanItem {
   status: ScanStatus;
   result?: InspectResult;
   identified?: IdentifyResult;
+  /** Verify mode: the subject the photo was (or will be) checked against, and its name then. */
+  subjectId: string | null;
+  subjectName?: string;
+  verified?: VerifyResult;
   error?: ErrorShape;
   /** Feedback given per face index (identify mode). */
   feedback?: Record<number, FaceFeedback>;
@@ -48,13 +55,15 @@ export interface ScanItem {
 
 const MODE_KEY = 'vigil.scan-mode';
 const modeSchema = z.enum(SCAN_MODES);
+const SUBJECT_KEY = 'vigil.scan-verify-subject';
+const subjectSchema = z.object({ id: z.string().min(1), name: z.string() }).nullable();
 
 /** The queue's state, plus the feedback given on identified faces. */
 type FeedbackAction = { type: 'feedback'; id: number; faceIndex: number; feedback: FaceFeedback | null };
 type Action = BatchAction<ScanItem> | FeedbackAction;
 
-interface ScanJob extends QueuedJob {
-  mode: ScanMode;
+interface ScanJob extends QueuedJob, ScanTarget {
+  subjectName?: string;
 }
 
 function reducer(state: BatchState<ScanItem>, action: Action): BatchState<ScanItem> {
@@ -75,10 +84,17 @@ export interface ScanContextValue {
   items: ScanItem[];
   mode: ScanMode;
   setMode(mode: ScanMode): void;
-  /** Scans again, in the current mode, the photos that were scanned in the other one. */
+  /** Verify mode: the subject looked for in the photos added next (null: none picked yet). */
+  subject: { id: string; name: string } | null;
+  setSubject(subject: { id: string; name: string } | null): void;
+  /** Photos dropped in verify mode before a subject was picked (not added); 0 when none. */
+  refusedForNoSubject: number;
+  /** Opens the Scan page in verify mode, looking for this subject (from the Watchlist page). */
+  lookFor(subject: { id: string; name: string }): void;
+  /** Scans again, for the page's current question, the photos asked another one. */
   rescanInMode(): void;
-  /** Identifies these photos again (their verdicts used thresholds changed since). */
-  identifyAgain(ids: readonly number[]): void;
+  /** Judges these photos again, each in its own mode (their verdicts used thresholds changed since). */
+  judgeAgain(ids: readonly number[]): void;
   giveFeedback(itemId: number, faceIndex: number, verdict: FeedbackVerdict): void;
   progress: BatchProgress<ScanItem>;
   notice: BatchNotice | null;
@@ -91,6 +107,19 @@ export interface ScanContextValue {
   onPickerRequest(listener: () => void): () => void;
 }
 
+type ScanJobTarget = ScanTarget & { subjectName?: string };
+
+/**
+ * The subject looked for, deleted after the photo was added (the core's NOT_FOUND names its id):
+ * its name, which only this page still knows, is added for the card to say who is gone
+ * (errorText); null for any other error.
+ */
+function subjectGone(err: unknown, subjectId: string, name: string | undefined): VigilError | null {
+  const { code, message, details } = errorShapeOf(err);
+  if (code !== 'NOT_FOUND' || details?.subjectId !== subjectId) return null;
+  return new VigilError(code, message, { ...details, subjectName: name ?? '' });
+}
+
 const ScanContext = createContext<ScanContextValue | null>(null);
 
 /**
@@ -101,7 +130,12 @@ const ScanContext = createContext<ScanContextValue | null>(null);
 export function ScanProvider({ children }: { children: ReactNode }) {
   const { client } = useVigil();
   const slots = useEngineSlots();
-  const [mode, setMode] = useStored<ScanMode>(local, MODE_KEY, modeSchema, 'inspect');
+  const { go } = useNavigation();
+  const queryClient = useQueryClient();
+  const [mode, setModeStored] = useStored<ScanMode>(local, MODE_KEY, modeSchema, 'inspect');
+  const [subject, setSubjectStored] = useStored(local, SUBJECT_KEY, subjectSchema, null);
+  const [refusedForNoSubject, setRefused] = useState(0);
+  const subjectId = subject?.id ?? null;
   const {
     state,
     dispatch,
@@ -115,7 +149,19 @@ export function ScanProvider({ children }: { children: ReactNode }) {
   } = useBatchQueue<ScanItem, ScanJob, FeedbackAction>({
     reducer,
     started: { status: 'inspecting' },
-    run: async ({ mode: itemMode }, source) => {
+    run: async ({ mode: itemMode, subjectId: lookFor, subjectName }, source) => {
+      if (itemMode === 'verify' && lookFor) {
+        const verified = await client
+          .invoke('match.verify', { subjectId: lookFor, source })
+          .catch((err: unknown) => {
+            const gone = subjectGone(err, lookFor, subjectName);
+            if (!gone) throw err;
+            // The picker then lets go of the subject, so no more photos are sent for it.
+            void queryClient.invalidateQueries({ queryKey: queryKeys.watchlist });
+            throw gone;
+          });
+        return { status: 'done', verified };
+      }
       if (itemMode === 'identify') {
         const identified = await client.invoke('match.identify', { source });
         return { status: 'done', identified };
@@ -131,49 +177,109 @@ export function ScanProvider({ children }: { children: ReactNode }) {
   const pickerListener = useRef<(() => void) | null>(null);
   const pickerPending = useRef(false);
 
-  const addFiles = useCallback(
-    (picked: readonly PickedFile[]) =>
-      enqueue(
-        picked,
-        (p, id) => ({ id, name: p.file.name, relativePath: p.relativePath, mode, status: 'queued' }),
-        (p, item) => {
-          files.current.set(item.id, p.file);
-          return { id: item.id, file: p.file, mode };
-        },
-      ),
-    [enqueue, mode],
+  const setMode = useCallback(
+    (next: ScanMode) => {
+      setModeStored(next);
+      setRefused(0);
+    },
+    [setModeStored],
   );
 
-  /** Scans again in `to` the photos `pick` chooses, except those already queued or in flight. */
+  const setSubject = useCallback(
+    (next: { id: string; name: string } | null) => {
+      setSubjectStored(next);
+      if (next) setRefused(0);
+    },
+    [setSubjectStored],
+  );
+
+  const addFiles = useCallback(
+    (picked: readonly PickedFile[]) => {
+      const target = targetForNew(mode, subjectId);
+      // Nothing to ask yet: said beside the subject picker rather than dropped in silence.
+      if (!target) {
+        setRefused(picked.length);
+        return;
+      }
+      setRefused(0);
+      const subjectName = target.subjectId ? subject?.name : undefined;
+      enqueue(
+        picked,
+        (p, id) => ({
+          id,
+          name: p.file.name,
+          relativePath: p.relativePath,
+          ...target,
+          subjectName,
+          status: 'queued',
+        }),
+        (p, item) => {
+          files.current.set(item.id, p.file);
+          return { id: item.id, file: p.file, ...target, subjectName };
+        },
+      );
+    },
+    [enqueue, mode, subjectId, subject?.name],
+  );
+
+  /** Scans again the photos `pick` chooses, each asked `to(item)`, except those queued or in flight. */
   const rescan = useCallback(
-    (pick: (item: ScanItem) => boolean, to: ScanMode) => {
+    (pick: (item: ScanItem) => boolean, to: (item: ScanItem) => ScanJobTarget) => {
       const queued = queuedIds();
-      const jobs: ScanJob[] = [];
+      // One requeue per question, as each resets its items to that question.
+      const groups = new Map<string, { target: ScanJobTarget; jobs: ScanJob[] }>();
       for (const item of itemsRef.current) {
         const file = files.current.get(item.id);
         if (!pick(item) || !file || queued.has(item.id) || item.status === 'inspecting') continue;
-        jobs.push({ id: item.id, file, mode: to });
+        const target = to(item);
+        const key = `${target.mode}:${target.subjectId ?? ''}`;
+        const group = groups.get(key) ?? { target, jobs: [] };
+        group.jobs.push({ id: item.id, file, ...target });
+        groups.set(key, group);
       }
-      requeue(jobs, {
-        mode: to,
-        status: 'queued',
-        result: undefined,
-        identified: undefined,
-        error: undefined,
-        feedback: undefined,
-      });
+      for (const { target, jobs } of groups.values()) {
+        requeue(jobs, {
+          ...target,
+          status: 'queued',
+          result: undefined,
+          identified: undefined,
+          verified: undefined,
+          error: undefined,
+          feedback: undefined,
+        });
+      }
     },
     [itemsRef, queuedIds, requeue],
   );
 
-  const rescanInMode = useCallback(() => rescan((item) => item.mode !== mode, mode), [rescan, mode]);
+  const rescanInMode = useCallback(() => {
+    const now = targetForNew(mode, subjectId);
+    if (!now) return;
+    const subjectName = now.subjectId ? subject?.name : undefined;
+    rescan(
+      (item) => differsFrom(item, now) !== null,
+      () => ({ ...now, subjectName }),
+    );
+  }, [rescan, mode, subjectId, subject?.name]);
 
-  const identifyAgain = useCallback(
+  const judgeAgain = useCallback(
     (ids: readonly number[]) => {
       const wanted = new Set(ids);
-      rescan((item) => wanted.has(item.id), 'identify');
+      rescan(
+        (item) => wanted.has(item.id),
+        (item) => ({ mode: item.mode, subjectId: item.subjectId, subjectName: item.subjectName }),
+      );
     },
     [rescan],
+  );
+
+  const lookFor = useCallback(
+    (next: { id: string; name: string }) => {
+      setMode('verify');
+      setSubject(next);
+      go('scan');
+    },
+    [go, setMode, setSubject],
   );
 
   const giveFeedback = useCallback(
@@ -238,8 +344,12 @@ export function ScanProvider({ children }: { children: ReactNode }) {
       items: state.items,
       mode,
       setMode,
+      subject,
+      setSubject,
+      refusedForNoSubject,
+      lookFor,
       rescanInMode,
-      identifyAgain,
+      judgeAgain,
       giveFeedback,
       progress: batchProgress(state, (item) => item.status === 'inspecting'),
       notice: state.notice,
@@ -254,8 +364,12 @@ export function ScanProvider({ children }: { children: ReactNode }) {
       state,
       mode,
       setMode,
+      subject,
+      setSubject,
+      refusedForNoSubject,
+      lookFor,
       rescanInMode,
-      identifyAgain,
+      judgeAgain,
       giveFeedback,
       addFiles,
       cancel,

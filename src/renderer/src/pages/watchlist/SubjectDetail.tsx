@@ -23,7 +23,7 @@ import { useVigil } from '../../api/ClientProvider';
 import { hasCode } from '../../api/errors';
 import { queryKeys, useSubject } from '../../api/queries';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { IconPencil, IconStar, IconTrash, IconUser } from '../../components/icons';
+import { IconPencil, IconScan, IconStar, IconTrash, IconUser } from '../../components/icons';
 import { formatDateTime, formatNumber, formatScore } from '../../format';
 import { EnrollPanel } from './EnrollPanel';
 import { useEnroll } from './EnrollProvider';
@@ -32,6 +32,7 @@ import { StatusBadge } from './SubjectList';
 import classes from './Watchlist.module.css';
 import { useSingleFlightMutation } from '../../api/single-flight';
 import { foldForSearch } from '../../../../shared/search-text';
+import { useScan } from '../scan/ScanProvider';
 
 /** A small button over a corner of a face crop, with its tooltip. */
 function CornerButton({
@@ -316,6 +317,7 @@ export function SubjectDetail({ subjectId, onClosed }: { subjectId: string; onCl
   const [deleting, setDeleting] = useState(false);
   const [removing, setRemoving] = useState<EnrolledFace | null>(null);
   const { client } = useVigil();
+  const { lookFor } = useScan();
   const queryClient = useQueryClient();
   const cover = useSingleFlightMutation({
     mutationFn: (faceId: string) => client.invoke('watchlist.setCover', { subjectId, faceId }),
@@ -388,6 +390,25 @@ export function SubjectDetail({ subjectId, onClosed }: { subjectId: string; onCl
             </Stack>
           </Group>
           <Group gap="xs" wrap="nowrap">
+            {/* The reverse of a Scan card's candidate link: Scan, looking for this subject. */}
+            <Tooltip
+              label={
+                subject.faces.length > 0
+                  ? t('scan.verify.lookForTitle', { name: subject.name })
+                  : t('scan.verify.noFaces')
+              }
+            >
+              <Button
+                size="xs"
+                variant="default"
+                leftSection={<IconScan size={14} />}
+                onClick={() => lookFor({ id: subject.id, name: subject.name })}
+                disabled={subject.faces.length === 0}
+                data-testid="subject-look-for"
+              >
+                {t('scan.verify.lookForButton')}
+              </Button>
+            </Tooltip>
             <Button
               size="xs"
               variant="default"

@@ -8,13 +8,21 @@ import type { importReportSchema } from '../../../../shared/watchlist-schemas';
 import { useVigil } from '../../api/ClientProvider';
 import { queryKeys } from '../../api/queries';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { IconDownload, IconFileImport, IconPlus, IconSearch, IconWatchlist } from '../../components/icons';
+import {
+  IconCompare,
+  IconDownload,
+  IconFileImport,
+  IconPlus,
+  IconSearch,
+  IconWatchlist,
+} from '../../components/icons';
 import { PageHeader } from '../../components/PageHeader';
 import { downloadBase64 } from '../../lib/download';
 import { toImageSource } from '../../lib/files';
 import { refusedReason, skippedReason, undescribedReason } from '../../lib/labels';
 import { formatBytes } from '../../format';
 import { useNavigation } from '../../navigation';
+import { ComparePanel } from './ComparePanel';
 import { SearchPanel } from './SearchPanel';
 import { SubjectDetail } from './SubjectDetail';
 import { SubjectFormModal } from './SubjectForm';
@@ -238,6 +246,13 @@ export function WatchlistPage() {
           <Tabs.Tab value="search" leftSection={<IconSearch size={16} />} data-testid="watchlist-tab-search">
             {t('watchlist.tabs.search')}
           </Tabs.Tab>
+          <Tabs.Tab
+            value="compare"
+            leftSection={<IconCompare size={16} />}
+            data-testid="watchlist-tab-compare"
+          >
+            {t('compare.tab')}
+          </Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="subjects" pt="md">
           <Grid gutter="md" align="flex-start">
@@ -270,6 +285,9 @@ export function WatchlistPage() {
         </Tabs.Panel>
         <Tabs.Panel value="search" pt="md">
           <SearchPanel />
+        </Tabs.Panel>
+        <Tabs.Panel value="compare" pt="md">
+          <ComparePanel />
         </Tabs.Panel>
       </Tabs>
 
