@@ -27,7 +27,7 @@ import { useScan, type FaceFeedback, type FeedbackVerdict, type ScanItem } from 
 import { errorText } from '../../lib/error-text';
 import { StatusBadge } from '../watchlist/SubjectList';
 import { verdictDigits, verdictRule } from '../../lib/verdict-text';
-import { CaveatNote, VerdictBadge } from './VerdictParts';
+import { CaveatNote, FaceCountBadge, VerdictBadge } from './VerdictParts';
 import { verifyBoxes, VerifyDetails } from './VerifyDetails';
 
 /** Cards share one frame shape so the grid stays even; photos are letterboxed inside it. */
@@ -337,17 +337,7 @@ function IdentifyDetails({
             {t('identify.possibleCount', { count: possible })}
           </Badge>
         )}
-        <Badge
-          size="md"
-          radius="sm"
-          variant="default"
-          tt="none"
-          fw={500}
-          data-testid="face-count"
-          data-count={result.faces.length}
-        >
-          {t('scan.faceCount', { count: result.faces.length })}
-        </Badge>
+        <FaceCountBadge count={result.faces.length} />
       </Group>
       {result.watchlistSize === 0 && (
         <Text size="xs" c="dimmed" data-testid="watchlist-empty-note">

@@ -30,6 +30,24 @@ export function VerdictBadge({
   );
 }
 
+/** How many faces the photo shows, beside its verdicts (identify and verify cards). */
+export function FaceCountBadge({ count }: { count: number }) {
+  const { t } = useTranslation();
+  return (
+    <Badge
+      size="md"
+      radius="sm"
+      variant="default"
+      tt="none"
+      fw={500}
+      data-testid="face-count"
+      data-count={count}
+    >
+      {t('scan.faceCount', { count })}
+    </Badge>
+  );
+}
+
 /** A verdict on too few pixels (or none at all) is not a judged "no match": said under it. */
 export function CaveatNote({ caveat, box }: { caveat: NonNullable<FaceCaveat>; box: Box | null }) {
   const { t } = useTranslation();

@@ -1,11 +1,11 @@
-import { Badge, Group, Stack, Text } from '@mantine/core';
+import { Group, Stack, Text } from '@mantine/core';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { VERDICT_COLOR, VERDICT_TONE } from '../../lib/labels';
 import type { BoxSpec } from './PhotoView';
 import type { VerifyResult } from './ScanProvider';
 import { verdictScore, verifyLines } from '../../lib/verdict-text';
-import { CaveatNote, VerdictBadge } from './VerdictParts';
+import { CaveatNote, FaceCountBadge, VerdictBadge } from './VerdictParts';
 
 /**
  * The best face's box, labelled with the subject and the score; the photo's other faces are not
@@ -41,17 +41,7 @@ export function VerifyDetails({ result }: { result: VerifyResult }) {
     <>
       <Group gap={6}>
         <VerdictBadge verdict={result.verdict} size="md" />
-        <Badge
-          size="md"
-          radius="sm"
-          variant="default"
-          tt="none"
-          fw={500}
-          data-testid="face-count"
-          data-count={result.facesInPhoto}
-        >
-          {t('scan.faceCount', { count: result.facesInPhoto })}
-        </Badge>
+        <FaceCountBadge count={result.facesInPhoto} />
       </Group>
       {/* The same verdict stripe as an identified face's row. */}
       <Stack
