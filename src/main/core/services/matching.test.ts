@@ -541,6 +541,24 @@ describe('watchlist and matching', () => {
     expect(named).toContain(cara.id);
   });
 
+  it('refuses a verify whose subject is deleted while the photo is analysed, rather than judging it', async () => {
+    const fay = await ok('watchlist.create', { name: 'Fay Example' });
+    await ok('watchlist.enroll', { subjectId: fay.id, source: { path: sampleImage(6) }, faceIndex: 2 });
+    const detect = core.engine.detect.bind(core.engine);
+    const spy = vi.spyOn(core.engine, 'detect').mockImplementationOnce(async (...args) => {
+      await ok('watchlist.delete', { id: fay.id });
+      return detect(...args);
+    });
+    try {
+      // It had come out no_match with a made-up "no landmarks" caveat, and stayed in the history so.
+      expect(
+        await fails('match.verify', { subjectId: fay.id, source: { path: sampleImage(6) } }),
+      ).toMatchObject({ code: 'NOT_FOUND', details: { subjectId: fay.id } });
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('finds subjects by name, alias or case typed without accents', async () => {
     const zoe = await ok('watchlist.create', { name: 'Zoë Ünal', aliases: ['Açucena'], caseRef: 'CASO-Ç1' });
     for (const query of ['zoe', 'UNAL', 'acucena', 'caso-c1'])

@@ -100,6 +100,17 @@ export async function identify(deps: WatchlistDeps, source: ImageSource, limit =
   );
 }
 
+/** The subject to verify against: NOT_FOUND when gone, BAD_INPUT when it has no face to compare. */
+function verifiable(deps: WatchlistDeps, subjectId: string) {
+  const subject = findSubject(deps, subjectId);
+  if (subject.faces.length === 0) {
+    throw new VigilError('BAD_INPUT', `${subject.name} has no enrolled face yet: enrol a photo first`, {
+      subjectId,
+    });
+  }
+  return subject;
+}
+
 /** "Is subject X in this photo": the best-scoring face of the photo against X. */
 export async function verify(
   deps: WatchlistDeps,
@@ -112,11 +123,12 @@ export async function verify(
     [{ file: fileOf(source), sha256: null }],
     async (historyId, notePhoto) => {
       // Checked inside the job, so a refused run is in the history as an ERROR like any other.
-      const subject = findSubject(deps, subjectId);
-      if (subject.faces.length === 0) {
-        throw new VigilError('BAD_INPUT', `${subject.name} has no enrolled face yet: enrol a photo first`);
-      }
+      verifiable(deps, subjectId);
       const photo = await analysePhoto(deps, source, notePhoto);
+      // Again: the subject may have been deleted, or lost its faces, while the photo was analysed,
+      // and a verdict against nobody reads as "not in this photo". No await from here on.
+      const subject = verifiable(deps, subjectId);
+      const noFaceLeft = () => new VigilError('BAD_INPUT', `${subject.name} has no enrolled face left`);
       let best: {
         box: [number, number, number, number];
         similarity: number;
@@ -126,7 +138,9 @@ export async function verify(
       for (const f of photo.faces) {
         if (!f.matchDescriptor.length) continue;
         const s = deps.matcher.scoreSubject(f.matchDescriptor, subjectId);
-        if (s && (!best || s.score > best.score)) best = { box: f.box, caveat: caveatOf(f), ...s };
+        // Its faces are on the way out of the matcher (a removal in progress).
+        if (!s) throw noFaceLeft();
+        if (!best || s.score > best.score) best = { box: f.box, caveat: caveatOf(f), ...s };
       }
       const score = round(best?.score ?? 0);
       const value = {
