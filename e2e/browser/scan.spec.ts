@@ -358,10 +358,13 @@ test.describe('look for one subject', () => {
     await open(page);
     await page.getByTestId('nav-watchlist').click();
     await page.locator(`[data-testid="subject-row"][data-subject-id="${ana.id}"]`).click();
+    await expect(page.getByTestId('subject-look-for')).toHaveText(`Look for ${ana.name} in photos`);
     await page.getByTestId('subject-look-for').click();
     await expect(page.getByTestId('scan-mode')).toHaveAttribute('data-mode', 'verify');
     await expect(page.getByTestId('verify-subject')).toHaveValue(ana.name);
     await expect(page.getByTestId('verify-subject')).toHaveAttribute('data-subject-id', ana.id);
+    // The empty page speaks of this mode, not of finding faces.
+    await expect(page.getByTestId('scan-empty')).toContainText('Choose a subject, then drop photos');
 
     // Deleted after its photos were queued: each card words NOT_FOUND with the subject's name.
     await page.route('**/api/call/match.verify', async (route) => {

@@ -594,9 +594,11 @@ test.describe('identify against the watchlist', () => {
     await page.getByTestId('nav-watchlist').click();
     await page.getByTestId('watchlist-tab-search').click();
     await page.getByTestId('search-source').getByText('Watchlist').click();
-    await page
-      .locator('[data-testid="search-dropzone"] input[type=file]')
-      .setInputFiles(join(SAMPLES, 'sample1.jpg'));
+    // Ctrl+O chooses the photo to search with, on this page.
+    const chooser = page.waitForEvent('filechooser');
+    await page.keyboard.press('Control+o');
+    await (await chooser).setFiles(join(SAMPLES, 'sample1.jpg'));
+    await expect(page.getByTestId('nav-watchlist')).toHaveAttribute('aria-current', 'page');
     const first = page.locator('[data-testid="search-result"][data-rank="1"]');
     await expect(first).toHaveAttribute('data-subject-id', aliceId);
     await expect(first).toContainText(alice);
@@ -767,8 +769,9 @@ test.describe('compare two photos', () => {
     await page.getByTestId('watchlist-tab-compare').click();
   }
 
-  test('two photos of one person: a match, the threshold it reached, each largest face boxed', async ({
+  test('two photos of one person: a match, the threshold it reached, each largest face boxed; kept across tabs and pages', async ({
     page,
+    request,
   }, info) => {
     // sample1's largest face cut out and mirrored: another photo of the same person.
     const mirrored = info.outputPath('sample1-face-mirrored.jpg');
@@ -781,9 +784,18 @@ test.describe('compare two photos', () => {
     await expect(result.getByTestId('compare-waiting')).toHaveText(
       'Add a photo to each slot to compare them.',
     );
+    // Each slot is a named button (react-dropzone calls it a presentation); the verdict is announced.
+    await expect(
+      page.getByRole('button', { name: 'Photo A: drop a photo or press Enter to choose', exact: true }),
+    ).toBeVisible();
+    await expect(result.getByRole('status')).toHaveAttribute('aria-live', 'polite');
     await photoInput(page, 'a').setInputFiles(join(SAMPLES, 'sample1.jpg'));
     await expect(result.getByTestId('compare-waiting')).toHaveText('Add photo B to compare.');
-    await photoInput(page, 'b').setInputFiles(mirrored);
+    // Ctrl+O opens the first empty slot's picker, and stays on the page.
+    const chooser = page.waitForEvent('filechooser');
+    await page.keyboard.press('Control+o');
+    await (await chooser).setFiles(mirrored);
+    await expect(page.getByTestId('nav-watchlist')).toHaveAttribute('aria-current', 'page');
 
     await expect(result).toHaveAttribute('data-state', 'done');
     await expect(result).toHaveAttribute('data-verdict', 'match');
@@ -830,6 +842,28 @@ test.describe('compare two photos', () => {
     expect(compares).toBe(0);
     await expect(slotOf(page, 'b').getByTestId('compare-faces-in-photo')).toHaveAttribute('data-count', '3');
     await expect(slotOf(page, 'a').getByTestId('compare-faces-in-photo')).toHaveCount(0);
+    await expect(result.getByTestId('compare-same-file')).toHaveCount(0);
+
+    // The pair and its result outlive the tab and the page, and the page comes back on this tab;
+    // after a change of thresholds the result says so, and "Compare again" judges it anew.
+    await page.getByTestId('watchlist-tab-subjects').click();
+    await page.getByTestId('watchlist-tab-compare').click();
+    await expect(result).toHaveAttribute('data-verdict', 'match');
+    try {
+      await setThresholds(page, { match: '0.99' });
+      await page.getByTestId('nav-watchlist').click();
+      await expect(slotOf(page, 'a').getByTestId('compare-file')).toHaveText('sample1-face-mirrored.jpg');
+      const stale = result.getByTestId('compare-stale-thresholds');
+      await expect(stale).toContainText('This pair was judged at match ≥ 0.');
+      await expect(stale).toContainText('Settings now has match ≥ 0.99');
+      expect(compares).toBe(0);
+      await result.getByTestId('compare-again').click();
+      await expect(stale).toBeHidden();
+      await expect(result).toHaveAttribute('data-state', 'done');
+      expect(compares).toBe(1);
+    } finally {
+      await call(request, 'settings.update', { thresholds: null });
+    }
 
     await page.getByTestId('compare-clear').click();
     await expect(page.getByTestId('compare-slot').and(page.locator('[data-state="empty"]'))).toHaveCount(2);
@@ -863,6 +897,17 @@ test.describe('compare two photos', () => {
     await photoInput(page, 'b').setInputFiles(join(SAMPLES, 'sample1.jpg'));
     await expect(result).toHaveAttribute('data-state', 'done');
     await expect(slotOf(page, 'b').getByTestId('error-notice')).toHaveCount(0);
+
+    // Not an image at all: neither this window nor the core can read it, and the slot does not
+    // claim it was compared.
+    const junk = info.outputPath('junk.jpg');
+    writeFileSync(junk, 'not an image');
+    await photoInput(page, 'b').setInputFiles(junk);
+    await expect(slotOf(page, 'b').getByTestId('error-notice')).toBeVisible();
+    await expect(slotOf(page, 'b')).toContainText(
+      'This window cannot show junk.jpg, and it could not be compared',
+    );
+    await expect(slotOf(page, 'b')).not.toContainText('compared all the same');
   });
 
   test('two strangers: no match, said as no evidence of the same person rather than proof of two', async ({
@@ -881,5 +926,12 @@ test.describe('compare two photos', () => {
     );
     await expect(slotOf(page, 'a').getByTestId('compare-face')).toHaveAttribute('data-verdict', 'no_match');
     await expect(slotOf(page, 'b').getByTestId('compare-face')).toHaveAttribute('data-verdict', 'no_match');
+    await expect(result.getByTestId('compare-same-file')).toHaveCount(0);
+
+    // One file in both slots: a perfect score that says nothing, and the page says so.
+    await photoInput(page, 'b').setInputFiles(join(SAMPLES, 'sample1.jpg'));
+    await expect(result.getByTestId('compare-same-file')).toHaveText(
+      'Both slots hold the same file: a score of 1.00 says nothing.',
+    );
   });
 });

@@ -10,6 +10,7 @@ import { LanguageDatesProvider } from './components/LanguageDatesProvider';
 import { App } from './App';
 import { NavigationProvider } from './navigation';
 import { ScanProvider } from './pages/scan/ScanProvider';
+import { CompareProvider } from './pages/watchlist/CompareProvider';
 import { EnrollProvider } from './pages/watchlist/EnrollProvider';
 import { BlurProvider } from './pages/blur/BlurProvider';
 import { ClassifyProvider } from './pages/classify/ClassifyProvider';
@@ -32,13 +33,15 @@ createRoot(root).render(
           <NavigationProvider>
             <ScanProvider>
               <EnrollProvider>
-                <BlurProvider>
-                  <ClassifyProvider>
-                    <SettingsDraftsProvider>
-                      <App />
-                    </SettingsDraftsProvider>
-                  </ClassifyProvider>
-                </BlurProvider>
+                <CompareProvider>
+                  <BlurProvider>
+                    <ClassifyProvider>
+                      <SettingsDraftsProvider>
+                        <App />
+                      </SettingsDraftsProvider>
+                    </ClassifyProvider>
+                  </BlurProvider>
+                </CompareProvider>
               </EnrollProvider>
             </ScanProvider>
           </NavigationProvider>

@@ -8,9 +8,15 @@ export interface NavigationValue {
   /** The subject open on the Watchlist page (kept while other pages are shown). */
   subjectId: string | null;
   go(page: PageId): void;
-  /** Shows a subject on the Watchlist page, e.g. from a candidate on the Scan page. */
+  /** Shows a subject on the Watchlist page (on its Subjects tab), e.g. from a Scan candidate. */
   openSubject(id: string | null): void;
+  /** The Watchlist page's tab: the one left is the one shown on coming back. */
+  watchlistTab: WatchlistTab;
+  setWatchlistTab(tab: WatchlistTab): void;
 }
+
+export const WATCHLIST_TABS = ['subjects', 'search', 'compare'] as const;
+export type WatchlistTab = (typeof WATCHLIST_TABS)[number];
 
 const NavigationContext = createContext<NavigationValue | null>(null);
 
@@ -25,6 +31,7 @@ const isOpenPage = (id: unknown): id is PageId => PAGES.some((p) => p.id === id 
 const placeSchema = z.object({
   page: z.custom<PageId>(isOpenPage).optional().catch(undefined),
   subjectId: z.string().nullable().catch(null),
+  watchlistTab: z.enum(WATCHLIST_TABS).catch('subjects').optional(),
 });
 
 export function NavigationProvider({
@@ -37,10 +44,11 @@ export function NavigationProvider({
   const [saved] = useState(() => readStored(session, PLACE_KEY, placeSchema, { subjectId: null }));
   const [page, setPage] = useState<PageId>(saved.page ?? initial);
   const [subjectId, setSubjectId] = useState<string | null>(saved.subjectId);
+  const [watchlistTab, setWatchlistTab] = useState<WatchlistTab>(saved.watchlistTab ?? 'subjects');
 
   useEffect(() => {
-    writeStored(session, PLACE_KEY, { page, subjectId });
-  }, [page, subjectId]);
+    writeStored(session, PLACE_KEY, { page, subjectId, watchlistTab });
+  }, [page, subjectId, watchlistTab]);
 
   const go = useCallback((id: PageId) => {
     if (isOpenPage(id)) setPage(id);
@@ -48,10 +56,16 @@ export function NavigationProvider({
 
   const openSubject = useCallback((id: string | null) => {
     setSubjectId(id);
-    if (id) setPage('watchlist');
+    if (!id) return;
+    setPage('watchlist');
+    // A subject opened from elsewhere shows, whichever tab was left.
+    setWatchlistTab('subjects');
   }, []);
 
-  const value = useMemo(() => ({ page, subjectId, go, openSubject }), [page, subjectId, go, openSubject]);
+  const value = useMemo(
+    () => ({ page, subjectId, go, openSubject, watchlistTab, setWatchlistTab }),
+    [page, subjectId, go, openSubject, watchlistTab],
+  );
   return <NavigationContext.Provider value={value}>{children}</NavigationContext.Provider>;
 }
 

@@ -91,6 +91,7 @@ export function BatchProgressCard({
   onCancel,
   testId,
   cancelTestId,
+  label,
 }: {
   ns: BatchNs;
   progress: {
@@ -103,6 +104,8 @@ export function BatchProgressCard({
   onCancel: () => void;
   testId: string;
   cancelTestId: string;
+  /** What the queue does, when not the namespace's own words (a page with several modes). */
+  label?: string;
 }) {
   const { t } = useTranslation();
   if (!progress.running || progress.total === 0) return null;
@@ -112,7 +115,7 @@ export function BatchProgressCard({
         <Stack gap={6} style={{ flex: 1, minWidth: 0 }}>
           <BatchProgressLines
             ns={ns}
-            label={t(`${ns}.progressLabel`)}
+            label={label ?? t(`${ns}.progressLabel`)}
             done={progress.done}
             total={progress.total}
             currentName={progress.current?.relativePath ?? null}

@@ -155,6 +155,9 @@ export function IntakeDropzone({
         openRef={openFiles}
         getFilesFromEvent={getFilesFromEvent}
         useFsAccessApi={false}
+        // Focusable, yet react-dropzone calls it a presentation: name it as the button it is.
+        role="button"
+        aria-label={`${title ?? t(`${ns}.dropTitle`)} · ${t('common.dropKeys')}`}
         multiple
         inputProps={{ accept: IMAGE_ACCEPT }}
         radius="sm"

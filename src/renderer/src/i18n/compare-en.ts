@@ -6,6 +6,8 @@ const compareEn = {
   slot: 'Photo {{slot}}',
   dropTitle: 'Drop photo {{slot}}',
   dropHint: 'or click to choose a file',
+  dropLabel: 'Photo {{slot}}: drop a photo or press Enter to choose',
+  dropLabelAnother: 'Photo {{slot}}: drop another photo or press Enter to choose',
   dropAnother: 'Drop another photo, or click to choose',
   dropAccept: 'Drop to use this photo',
   dropReject: 'Only one image file',
@@ -15,6 +17,7 @@ const compareEn = {
   waitingBoth: 'Add a photo to each slot to compare them.',
   waitingOne: 'Add photo {{slot}} to compare.',
   noPreview: 'This window cannot show {{file}}; it is compared all the same.',
+  noPreviewRefused: 'This window cannot show {{file}}, and it could not be compared: see below.',
   faceTitle: 'Largest face of photo {{slot}}',
   largestOf: 'Largest of {{count}} faces: only the one boxed is compared.',
   faceSize: '{{size}} px',
@@ -39,6 +42,10 @@ const compareEn = {
       'The face in photo {{slot}} is {{size}} px, under {{minimum}}: too small for a reliable verdict.',
     no_descriptor: 'No landmarks were found on a face: the verdict is not reliable.',
   },
+  staleThresholds:
+    'This pair was judged at match ≥ {{match}}, possible ≥ {{possible}}; Settings now has match ≥ {{nowMatch}}, possible ≥ {{nowPossible}}.',
+  compareAgain: 'Compare again',
+  sameFile: 'Both slots hold the same file: a score of 1.00 says nothing.',
   errorOnSlot: 'Not compared: see photo {{slot}}.',
 };
 

@@ -8,6 +8,8 @@ const comparePtBR: CompareTranslation = {
   slot: 'Foto {{slot}}',
   dropTitle: 'Solte a foto {{slot}}',
   dropHint: 'ou clique para escolher um arquivo',
+  dropLabel: 'Foto {{slot}}: solte uma foto ou pressione Enter para escolher',
+  dropLabelAnother: 'Foto {{slot}}: solte outra foto ou pressione Enter para escolher',
   dropAnother: 'Solte outra foto, ou clique para escolher',
   dropAccept: 'Solte para usar esta foto',
   dropReject: 'Apenas um arquivo de imagem',
@@ -17,6 +19,7 @@ const comparePtBR: CompareTranslation = {
   waitingBoth: 'Coloque uma foto em cada espaço para compará-las.',
   waitingOne: 'Coloque a foto {{slot}} para comparar.',
   noPreview: 'Esta janela não consegue mostrar {{file}}; ela é comparada mesmo assim.',
+  noPreviewRefused: 'Esta janela não consegue mostrar {{file}}, e ela não pôde ser comparada: veja abaixo.',
   faceTitle: 'Maior rosto da foto {{slot}}',
   largestOf: 'O maior de {{count}} rostos: só o marcado é comparado.',
   faceSize: '{{size}} px',
@@ -42,6 +45,10 @@ const comparePtBR: CompareTranslation = {
       'O rosto da foto {{slot}} tem {{size}} px, abaixo de {{minimum}}: pequeno demais para um veredito confiável.',
     no_descriptor: 'Nenhum ponto de referência foi encontrado em um rosto: o veredito não é confiável.',
   },
+  staleThresholds:
+    'Este par foi julgado com correspondência ≥ {{match}}, possível ≥ {{possible}}; as Configurações agora têm correspondência ≥ {{nowMatch}}, possível ≥ {{nowPossible}}.',
+  compareAgain: 'Comparar de novo',
+  sameFile: 'Os dois espaços têm o mesmo arquivo: uma pontuação de 1,00 não diz nada.',
   errorOnSlot: 'Não comparadas: veja a foto {{slot}}.',
 };
 

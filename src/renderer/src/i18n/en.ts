@@ -54,6 +54,7 @@ const en = {
     no: 'No',
     none: '—',
     close: 'Close',
+    dropKeys: 'or press Enter to choose files',
     dismiss: 'Dismiss',
     errorCode: 'Code',
     milliseconds: '{{value}} ms',
@@ -189,11 +190,18 @@ const en = {
       checkAgain_one: 'Check it again',
       checkAgain_many: 'Check them again',
       checkAgain_other: 'Check them again',
-      lookForButton: 'Look for in photos',
+      lookForButton: 'Look for {{name}} in photos',
+      lookForDisabled: '{{name}} has no enrolled face yet: add a photo of them first.',
+      progressLabel: 'Looking for {{name}} in photos',
+      emptyBody:
+        'Choose a subject, then drop photos or whole folders onto the area above, or press {{keys}} to choose files. Vigil boxes the face that resembles the subject most, with its score and verdict.',
       lookForTitle: 'Open Scan to check photos for {{name}}',
     },
   },
   identify: {
+    progressLabel: 'Identifying faces in photos',
+    emptyBody:
+      'Drop photos or whole folders onto the area above, or press {{keys}} to choose files. Every face found is compared with the watchlist, with its best candidates and a verdict.',
     description:
       'Compare every face in your photos with the watchlist. Each face gets its best candidates and a verdict at the thresholds set in Settings.',
     identifying: 'Identifying…',
@@ -426,6 +434,7 @@ const en = {
   },
   search: {
     dropTitle: 'Drop a photo to search with',
+    dropLabel: 'Photo to search with: drop one or press Enter to choose',
     dropAnother: 'Drop another photo, or click to choose',
     dropHint: 'The face in it is compared with the watchlist and with faces seen before.',
     pickFace: 'Search with face {{index}}',

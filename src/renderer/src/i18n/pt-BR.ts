@@ -52,6 +52,7 @@ const ptBR: Translation = {
     no: 'Não',
     none: '—',
     close: 'Fechar',
+    dropKeys: 'ou pressione Enter para escolher arquivos',
     dismiss: 'Dispensar',
     errorCode: 'Código',
     milliseconds: '{{value}} ms',
@@ -187,11 +188,18 @@ const ptBR: Translation = {
       checkAgain_one: 'Verificar de novo',
       checkAgain_many: 'Verificar de novo',
       checkAgain_other: 'Verificar de novo',
-      lookForButton: 'Procurar em fotos',
+      lookForButton: 'Procurar {{name}} em fotos',
+      lookForDisabled: '{{name}} ainda não tem rosto cadastrado: adicione uma foto dessa pessoa primeiro.',
+      progressLabel: 'Procurando {{name}} nas fotos',
+      emptyBody:
+        'Escolha uma pessoa, depois solte fotos ou pastas inteiras na área acima, ou pressione {{keys}} para escolher arquivos. O Vigil marca o rosto mais parecido com essa pessoa, com a pontuação e o veredito.',
       lookForTitle: 'Abrir Analisar para procurar {{name}} em fotos',
     },
   },
   identify: {
+    progressLabel: 'Identificando rostos nas fotos',
+    emptyBody:
+      'Solte fotos ou pastas inteiras na área acima, ou pressione {{keys}} para escolher arquivos. Cada rosto encontrado é comparado com a lista de procurados, com os melhores candidatos e um veredito.',
     description:
       'Compare cada rosto das suas fotos com a lista de procurados. Cada rosto recebe os melhores candidatos e um veredito segundo os limiares definidos em Configurações.',
     identifying: 'Identificando…',
@@ -424,6 +432,7 @@ const ptBR: Translation = {
   },
   search: {
     dropTitle: 'Solte uma foto para buscar',
+    dropLabel: 'Foto para buscar: solte uma ou pressione Enter para escolher',
     dropAnother: 'Solte outra foto, ou clique para escolher',
     dropHint: 'O rosto nela é comparado com a lista de procurados e com os rostos já vistos.',
     pickFace: 'Buscar com o rosto {{index}}',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ErrorShape } from '../../../shared/errors';
-import { cropView, errorSlot, swapCompare, type CompareResult } from './compare';
+import { cropView, errorSlot, sameFile, swapCompare, type CompareResult } from './compare';
 
 describe('errorSlot', () => {
   const error = (details?: Record<string, unknown>): ErrorShape => ({
@@ -78,5 +78,19 @@ describe('cropView', () => {
     // Narrower than the square at this scale: centred on the face as before.
     const narrow = cropView([0, 0, 50, 100], { width: 60, height: 400 }, 75, 0.25);
     expect(narrow.left).toBeCloseTo(37.5 - 12.5);
+  });
+});
+
+describe('sameFile', () => {
+  const file = (name: string, body: string, lastModified = 1000) => new File([body], name, { lastModified });
+
+  it('is the same file by name, size and modification time', () => {
+    expect(sameFile(file('a.jpg', 'xyz'), file('a.jpg', 'xyz'))).toBe(true);
+  });
+
+  it('tells apart files that differ in any of them', () => {
+    expect(sameFile(file('a.jpg', 'xyz'), file('b.jpg', 'xyz'))).toBe(false);
+    expect(sameFile(file('a.jpg', 'xyz'), file('a.jpg', 'xyzw'))).toBe(false);
+    expect(sameFile(file('a.jpg', 'xyz'), file('a.jpg', 'xyz', 2000))).toBe(false);
   });
 });

@@ -43,3 +43,10 @@ export function cropView(
     top: inside(side / 2 - (y + h / 2) * scale, height),
   };
 }
+
+/**
+ * Whether two chosen files are one file: same name, size and modification time (a copy under
+ * another name is not caught; reading both files' bytes for every pair would cost more).
+ */
+export const sameFile = (a: File, b: File): boolean =>
+  a.name === b.name && a.size === b.size && a.lastModified === b.lastModified;

@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { worthReview } from '../../lib/labels';
 import { local, useStored } from '../../lib/stored';
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { BatchProgressCard } from '../../components/BatchProgress';
 import { DropNotice } from '../../components/DropNotice';
@@ -28,7 +29,8 @@ import { useSettings, useSubjects } from '../../api/queries';
 import { IconUser } from '../../components/icons';
 import { useNavigation } from '../../navigation';
 import { differsFrom, targetForNew } from './scan-target';
-import { formatScore, scoreDigits } from '../../format';
+import { StaleThresholdsNotice } from '../../components/StaleThresholdsNotice';
+import { thresholdsChanged } from '../../lib/stale-thresholds';
 import { SCAN_MODES, useScan, type ScanItem, type ScanMode } from './ScanProvider';
 
 function Summary({ items }: { items: ScanItem[] }) {
@@ -209,48 +211,49 @@ function VerifyNotices() {
  * Verdicts are judged at the thresholds in force when a photo was identified: after a change in
  * Settings, the photos judged before say so, with a button that identifies them again.
  */
-function StaleThresholdsNotice({ items }: { items: ScanItem[] }) {
-  const { t, i18n } = useTranslation();
+function StaleScanNotice({ items }: { items: ScanItem[] }) {
+  const { t } = useTranslation();
   const { judgeAgain, progress } = useScan();
-  const settings = useSettings();
-  const now = settings.data?.thresholds;
-  if (!now) return null;
+  const now = useSettings().data?.thresholds;
   const judgedAt = (item: ScanItem) => item.identified?.faces[0]?.thresholds ?? item.verified?.thresholds;
-  const stale = items.filter((item) => {
-    const at = judgedAt(item);
-    return item.status === 'done' && at && (at.match !== now.match || at.possible !== now.possible);
-  });
-  if (stale.length === 0) return null;
-  const then = judgedAt(stale[0]!)!;
-  const score = (v: number) =>
-    formatScore(i18n.language, v, scoreDigits(v, [now.match, now.possible, then.match, then.possible]));
+  const stale = items.filter((item) => item.status === 'done' && thresholdsChanged(judgedAt(item), now));
+  const first = stale[0];
+  if (!first) return null;
   return (
-    <Alert color="yellow" variant="light" py="xs" data-testid="scan-stale-thresholds">
-      <Group justify="space-between" gap="sm" wrap="nowrap">
-        <Text size="sm">
-          {t('identify.staleThresholds', {
-            count: stale.length,
-            match: score(then.match),
-            possible: score(then.possible),
-            nowMatch: score(now.match),
-            nowPossible: score(now.possible),
-          })}
-        </Text>
-        <Button
-          size="xs"
-          variant="default"
-          style={{ flexShrink: 0 }}
-          onClick={() => judgeAgain(stale.map((item) => item.id))}
-          disabled={progress.stopping}
-          data-testid="scan-identify-again"
-        >
-          {stale.some((item) => item.identified)
-            ? t('identify.identifyAgain', { count: stale.length })
-            : t('scan.verify.checkAgain', { count: stale.length })}
-        </Button>
-      </Group>
-    </Alert>
+    <StaleThresholdsNotice
+      judgedAt={judgedAt(first)}
+      message={(values) => t('identify.staleThresholds', { count: stale.length, ...values })}
+      action={
+        stale.some((item) => item.identified)
+          ? t('identify.identifyAgain', { count: stale.length })
+          : t('scan.verify.checkAgain', { count: stale.length })
+      }
+      onAction={() => judgeAgain(stale.map((item) => item.id))}
+      disabled={progress.stopping}
+      testId="scan-stale-thresholds"
+      actionTestId="scan-identify-again"
+    />
   );
+}
+
+/**
+ * What the progress card and the empty page say in each mode: find faces, identify them, or look
+ * for one subject (named once picked).
+ */
+function scanWording(t: TFunction, mode: ScanMode, subject: { name: string } | null) {
+  if (mode === 'verify') {
+    return {
+      progress: subject ? t('scan.verify.progressLabel', { name: subject.name }) : t('scan.progressLabel'),
+      emptyBody: (keys: string) => t('scan.verify.emptyBody', { keys }),
+    };
+  }
+  if (mode === 'identify') {
+    return {
+      progress: t('identify.progressLabel'),
+      emptyBody: (keys: string) => t('identify.emptyBody', { keys }),
+    };
+  }
+  return { progress: t('scan.progressLabel'), emptyBody: (keys: string) => t('scan.emptyBody', { keys }) };
 }
 
 export function ScanPage() {
@@ -327,19 +330,20 @@ export function ScanPage() {
         ns="scan"
         progress={progress}
         onCancel={scan.cancel}
+        label={scanWording(t, mode, scan.subject).progress}
         testId="scan-progress"
         cancelTestId="scan-cancel"
       />
       {mode === 'verify' && <VerifyNotices />}
       <DropNotice notice={scan.notice} ns="scan" onClose={scan.dismissNotice} testId="scan-notice" />
       <OtherModeNotice items={items} />
-      <StaleThresholdsNotice items={items} />
+      <StaleScanNotice items={items} />
 
       {empty ? (
         <Stack gap={4} align="center" py="lg" data-testid="scan-empty">
           <Text fw={600}>{t('scan.emptyTitle')}</Text>
-          <Text size="sm" c="dimmed" ta="center" maw={560}>
-            {t('scan.emptyBody', { keys: openKeys })}
+          <Text size="sm" c="dimmed" ta="center" maw={560} data-mode={mode}>
+            {scanWording(t, mode, scan.subject).emptyBody(openKeys)}
           </Text>
         </Stack>
       ) : (

@@ -1,86 +1,33 @@
 import { Button, Group, Stack, Text } from '@mantine/core';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useVigil } from '../../api/ClientProvider';
 import { errorShapeOf } from '../../api/errors';
-import { queryKeys } from '../../api/queries';
 import { IconArrowsLeftRight, IconTrash } from '../../components/icons';
-import {
-  errorSlot,
-  swapCompare,
-  type CompareResult as Result,
-  type CompareSlot as Slot,
-} from '../../lib/compare';
-import { toImageSource } from '../../lib/files';
+import { errorSlot, sameFile } from '../../lib/compare';
+import { usePageOpener } from '../../lib/page-opener';
 import { useImageSize } from '../../lib/use-image-size';
 import { CompareResult } from './CompareResult';
-import { CompareSlot, type SlotPhoto } from './CompareSlot';
+import { CompareSlot } from './CompareSlot';
+import { useCompare } from './CompareProvider';
 import classes from './Compare.module.css';
-
-type Pair = Record<Slot, SlotPhoto | null>;
-
-let lastPhotoId = 0;
-
-const compareKey = (a: SlotPhoto | null, b: SlotPhoto | null) => ['match.compare', a?.id ?? 0, b?.id ?? 0];
 
 /**
  * 1:1 — are two photos of the same person: the largest face of each, compared as soon as both
- * slots hold a photo; replacing either compares again.
+ * slots hold a photo; replacing either compares again. The pair lives in CompareProvider.
  */
 export function ComparePanel() {
   const { t } = useTranslation();
-  const { client } = useVigil();
-  const queryClient = useQueryClient();
-  const [pair, setPair] = useState<Pair>({ a: null, b: null });
-
-  // The object URLs die with the panel (switching tabs unmounts it).
-  const shownUrls = useRef<Pair>(pair);
-  useEffect(() => {
-    shownUrls.current = pair;
-  }, [pair]);
-  useEffect(
-    () => () => {
-      for (const p of [shownUrls.current.a, shownUrls.current.b]) if (p) URL.revokeObjectURL(p.url);
-    },
-    [],
-  );
-
+  const { pair, put, swap, clear, compare, compareAgain } = useCompare();
   const { a, b } = pair;
-  const compare = useQuery({
-    queryKey: compareKey(a, b),
-    queryFn: async (): Promise<Result> => {
-      if (!a || !b) throw new Error('two photos are needed');
-      try {
-        return await client.invoke('match.compare', {
-          a: await toImageSource(a.file),
-          b: await toImageSource(b.file),
-        });
-      } finally {
-        void queryClient.invalidateQueries({ queryKey: queryKeys.history });
-      }
-    },
-    enabled: Boolean(a && b),
-    staleTime: Infinity,
-    gcTime: 5 * 60_000,
-    retry: false,
-  });
 
-  const put = (slot: Slot, file: File) => {
-    const old = pair[slot];
-    if (old) URL.revokeObjectURL(old.url);
-    setPair({ ...pair, [slot]: { id: ++lastPhotoId, file, url: URL.createObjectURL(file) } });
-  };
-  const swap = () => {
-    // The score does not depend on the order: the swapped pair shows the same result, not a rerun.
-    const done = queryClient.getQueryData<Result>(compareKey(a, b));
-    if (done) queryClient.setQueryData(compareKey(b, a), swapCompare(done));
-    setPair({ a: b, b: a });
-  };
-  const clear = () => {
-    for (const p of [a, b]) if (p) URL.revokeObjectURL(p.url);
-    setPair({ a: null, b: null });
-  };
+  // Ctrl+O opens the picker of the first empty slot, else A's.
+  const openA = useRef<() => void>(null);
+  const openB = useRef<() => void>(null);
+  const openPicker = useRef<() => void>(null);
+  useEffect(() => {
+    openPicker.current = () => (a && !b ? openB : openA).current?.();
+  }, [a, b]);
+  usePageOpener('watchlist', openPicker);
 
   const sizeA = useImageSize(a?.url ?? null);
   const sizeB = useImageSize(b?.url ?? null);
@@ -130,6 +77,7 @@ export function ComparePanel() {
             verdict={result?.verdict ?? null}
             error={errorOn === slot ? compare.error : null}
             onFile={(file) => put(slot, file)}
+            openRef={slot === 'a' ? openA : openB}
           />
         ))}
         <CompareResult
@@ -138,6 +86,8 @@ export function ComparePanel() {
           pending={compare.isFetching}
           error={error && !errorOn ? compare.error : null}
           errorOn={errorOn}
+          sameFile={Boolean(a && b && sameFile(a.file, b.file))}
+          onCompareAgain={compareAgain}
         />
       </div>
     </Stack>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { faceSizeOf, RELIABLE_FACE_PX } from '../../../../shared/match-schemas';
 import { IconAlert } from '../../components/icons';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { StaleThresholdsNotice } from '../../components/StaleThresholdsNotice';
 import { formatScore } from '../../format';
 import {
   cropView,
@@ -50,6 +51,8 @@ export function CompareResult({
   pending,
   error,
   errorOn,
+  sameFile,
+  onCompareAgain,
 }: {
   /** The slots still empty. */
   missing: readonly CompareSlot[];
@@ -59,6 +62,10 @@ export function CompareResult({
   error: unknown;
   /** The photo an error is shown on, to point at it. */
   errorOn: CompareSlot | null;
+  /** Both slots hold the same file: the score is that of a photo with itself. */
+  sameFile: boolean;
+  /** Judges the pair again at Settings' thresholds. */
+  onCompareAgain: () => void;
 }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
@@ -87,7 +94,8 @@ export function CompareResult({
           : undefined
       }
     >
-      <Stack gap="sm">
+      {/* The verdict or the error is announced as it comes, not only seen. */}
+      <Stack gap="sm" role="status" aria-live="polite">
         <Title order={3} size="h5">
           {t('compare.resultTitle')}
         </Title>
@@ -99,7 +107,7 @@ export function CompareResult({
           </Text>
         )}
         {pending && (
-          <Group gap="xs" wrap="nowrap" data-testid="compare-pending" role="status">
+          <Group gap="xs" wrap="nowrap" data-testid="compare-pending">
             <Loader size="sm" />
             <Text size="sm">{t('compare.comparing')}</Text>
           </Group>
@@ -109,6 +117,25 @@ export function CompareResult({
           <Text size="sm" c="red" data-testid="compare-error-on">
             {t('compare.errorOnSlot', { slot: errorOn.toUpperCase() })}
           </Text>
+        )}
+        {result && !pending && (
+          <StaleThresholdsNotice
+            judgedAt={result.thresholds}
+            message={(values) => t('compare.staleThresholds', { ...values })}
+            action={t('compare.compareAgain')}
+            onAction={onCompareAgain}
+            testId="compare-stale-thresholds"
+            actionTestId="compare-again"
+          />
+        )}
+        {result && sameFile && (
+          <Group gap={4} wrap="nowrap" align="flex-start" data-testid="compare-same-file">
+            <IconAlert
+              size={14}
+              style={{ flex: 'none', marginTop: 3, color: 'var(--mantine-color-orange-text)' }}
+            />
+            <Text size="sm">{t('compare.sameFile')}</Text>
+          </Group>
         )}
         {result && (
           <div className={classes.resultBody}>

@@ -1,5 +1,6 @@
 import { Badge, Group, Paper, Stack, Text, Tooltip } from '@mantine/core';
 import { Dropzone } from '@mantine/dropzone';
+import type { RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Verdict } from '../../../../shared/match-schemas';
 import { DropzoneIcon } from '../../components/DropzoneIcon';
@@ -9,20 +10,10 @@ import { getFilesFromEvent, IMAGE_ACCEPT } from '../../lib/files';
 import { VERDICT_TONE } from '../../lib/labels';
 import { PhotoFrame, PhotoView, type PhotoImage } from '../scan/PhotoView';
 import classes from './Compare.module.css';
+import type { SlotPhoto } from './CompareProvider';
 
 /** Slots show their photos in one frame shape, letterboxed, so A and B line up. */
 const FRAME_RATIO = 4 / 3;
-
-export interface SlotPhoto {
-  /** New for every photo put in a slot: what the comparison is cached under. */
-  id: number;
-  file: File;
-  /**
-   * An object URL of the file, shown until the comparison returns the core's preview (and when it
-   * fails): the browser applies EXIF orientation as the core does.
-   */
-  url: string;
-}
 
 /**
  * What the slot shows: once compared, the photo as the core decoded it (its preview, and the size
@@ -56,6 +47,7 @@ export function CompareSlot({
   verdict,
   error,
   onFile,
+  openRef,
 }: {
   slot: Slot;
   photo: SlotPhoto | null;
@@ -69,6 +61,8 @@ export function CompareSlot({
   /** An error of the comparison that is about this photo. */
   error: unknown;
   onFile: (file: File) => void;
+  /** Set to what opens this slot's file picker (for Ctrl+O). */
+  openRef: RefObject<(() => void) | null>;
 }) {
   const { t } = useTranslation();
   const letter = slot.toUpperCase();
@@ -108,6 +102,11 @@ export function CompareSlot({
           }}
           getFilesFromEvent={getFilesFromEvent}
           useFsAccessApi={false}
+          openRef={openRef}
+          // react-dropzone makes the zone focusable but calls it a presentation: name it as the
+          // button it is (Enter and Space open the picker).
+          role="button"
+          aria-label={t(photo ? 'compare.dropLabelAnother' : 'compare.dropLabel', { slot: letter })}
           multiple={false}
           inputProps={{ accept: IMAGE_ACCEPT }}
           radius="sm"
@@ -156,7 +155,14 @@ export function CompareSlot({
         )}
         {photo && !image && (
           <PhotoFrame ratio={FRAME_RATIO}>
-            {failed ? <Text size="sm">{t('compare.noPreview', { file: photo.file.name })}</Text> : null}
+            {failed ? (
+              <Text size="sm">
+                {/* Refused by the core too: "compared all the same" would be untrue. */}
+                {error
+                  ? t('compare.noPreviewRefused', { file: photo.file.name })
+                  : t('compare.noPreview', { file: photo.file.name })}
+              </Text>
+            ) : null}
           </PhotoFrame>
         )}
         {compared && compared.facesInPhoto > 1 && (
@@ -165,7 +171,10 @@ export function CompareSlot({
             {t('compare.largestOf', { count: compared.facesInPhoto })}
           </Text>
         )}
-        {error ? <ErrorNotice error={error} /> : null}
+        {/* Present before the error comes, for it to be announced. */}
+        <div role="status" aria-live="polite">
+          {error ? <ErrorNotice error={error} /> : null}
+        </div>
       </Stack>
     </Paper>
   );

@@ -17,7 +17,7 @@ import {
 import { Dropzone } from '@mantine/dropzone';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import type { searchHitSchema } from '../../../../shared/match-schemas';
@@ -27,6 +27,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { DropzoneIcon } from '../../components/DropzoneIcon';
 import { formatScore } from '../../format';
 import { IMAGE_ACCEPT, baseName, getFilesFromEvent, toImageSource } from '../../lib/files';
+import { usePageOpener } from '../../lib/page-opener';
 import { useNavigation } from '../../navigation';
 import { PhotoView, type BoxSpec } from '../scan/PhotoView';
 import classes from './Watchlist.module.css';
@@ -148,6 +149,9 @@ const WRAPPING_LABELS = { label: { whiteSpace: 'normal', lineHeight: 1.2 } } as 
 
 export function SearchPanel() {
   const { t } = useTranslation();
+  // Ctrl+O chooses the photo to search with, rather than leaving for the Scan page.
+  const openPicker = useRef<() => void>(null);
+  usePageOpener('watchlist', openPicker);
   const { client } = useVigil();
   const [metric, setMetric] = useState<Metric>('cosine');
   const [source, setSource] = useState<Source>('all');
@@ -196,6 +200,10 @@ export function SearchPanel() {
             }}
             getFilesFromEvent={getFilesFromEvent}
             useFsAccessApi={false}
+            openRef={openPicker}
+            // Focusable, yet react-dropzone calls it a presentation: name it as the button it is.
+            role="button"
+            aria-label={t('search.dropLabel')}
             multiple={false}
             inputProps={{ accept: IMAGE_ACCEPT }}
             radius="sm"

@@ -2,6 +2,7 @@ import {
   ActionIcon,
   Avatar,
   Badge,
+  Box,
   Button,
   Card,
   Group,
@@ -389,25 +390,32 @@ export function SubjectDetail({ subjectId, onClosed }: { subjectId: string; onCl
               )}
             </Stack>
           </Group>
-          <Group gap="xs" wrap="nowrap">
+          <Group gap="xs" wrap="wrap" maw="100%">
             {/* The reverse of a Scan card's candidate link: Scan, looking for this subject. */}
             <Tooltip
               label={
                 subject.faces.length > 0
                   ? t('scan.verify.lookForTitle', { name: subject.name })
-                  : t('scan.verify.noFaces')
+                  : t('scan.verify.lookForDisabled', { name: subject.name })
               }
             >
-              <Button
-                size="xs"
-                variant="default"
-                leftSection={<IconScan size={14} />}
-                onClick={() => lookFor({ id: subject.id, name: subject.name })}
-                disabled={subject.faces.length === 0}
-                data-testid="subject-look-for"
-              >
-                {t('scan.verify.lookForButton')}
-              </Button>
+              {/* A disabled button gets no pointer events: the wrapper still shows why. */}
+              <Box maw="100%" data-testid="subject-look-for-wrapper">
+                <Button
+                  size="xs"
+                  variant="default"
+                  leftSection={<IconScan size={14} />}
+                  onClick={() => lookFor({ id: subject.id, name: subject.name })}
+                  disabled={subject.faces.length === 0}
+                  // A long name ends in an ellipsis (the tooltip has it whole) rather than push the
+                  // card sideways.
+                  maw="100%"
+                  styles={{ label: { overflow: 'hidden', textOverflow: 'ellipsis' } }}
+                  data-testid="subject-look-for"
+                >
+                  {t('scan.verify.lookForButton', { name: subject.name })}
+                </Button>
+              </Box>
             </Tooltip>
             <Button
               size="xs"

@@ -21,7 +21,7 @@ import { downloadBase64 } from '../../lib/download';
 import { toImageSource } from '../../lib/files';
 import { refusedReason, skippedReason, undescribedReason } from '../../lib/labels';
 import { formatBytes } from '../../format';
-import { useNavigation } from '../../navigation';
+import { useNavigation, WATCHLIST_TABS } from '../../navigation';
 import { ComparePanel } from './ComparePanel';
 import { SearchPanel } from './SearchPanel';
 import { SubjectDetail } from './SubjectDetail';
@@ -132,14 +132,9 @@ export function WatchlistPage() {
   const { t, i18n } = useTranslation();
   const { client } = useVigil();
   const queryClient = useQueryClient();
-  const { subjectId, openSubject } = useNavigation();
-  const [tab, setTab] = useState<string | null>('subjects');
-  // A subject opened from elsewhere (a search result, a Scan candidate) shows on the Subjects tab.
-  const [shownSubject, setShownSubject] = useState(subjectId);
-  if (shownSubject !== subjectId) {
-    setShownSubject(subjectId);
-    if (subjectId) setTab('subjects');
-  }
+  // The tab is kept for the session; opening a subject (from a search result, a Scan candidate)
+  // switches to Subjects.
+  const { subjectId, openSubject, watchlistTab, setWatchlistTab } = useNavigation();
   const [creating, setCreating] = useState(false);
   const [query, setQuery] = useState('');
   const importInput = useRef<HTMLInputElement>(null);
@@ -234,7 +229,14 @@ export function WatchlistPage() {
       )}
       {exportList.isError && <ErrorNotice error={exportList.error} title={t('watchlist.export.failed')} />}
 
-      <Tabs value={tab} onChange={setTab} keepMounted={false}>
+      <Tabs
+        value={watchlistTab}
+        onChange={(tab) => {
+          const known = WATCHLIST_TABS.find((id) => id === tab);
+          if (known) setWatchlistTab(known);
+        }}
+        keepMounted={false}
+      >
         <Tabs.List>
           <Tabs.Tab
             value="subjects"
