@@ -1,9 +1,10 @@
 import { Button, Group, Kbd, Popover, Stack, Text } from '@mantine/core';
 import { Dropzone } from '@mantine/dropzone';
+import { PhotoDropzone } from './PhotoDropzone';
 import { useCallback, useRef, useState, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BatchNs } from '../lib/batch-queue';
-import { getFilesFromEvent, IMAGE_ACCEPT, toPicked, type PickedFile } from '../lib/files';
+import { toPicked, type PickedFile } from '../lib/files';
 import { DropzoneIcon } from './DropzoneIcon';
 import { FolderInput } from './FolderInput';
 import { IconFolder, IconTrash, IconUpload } from './icons';
@@ -150,17 +151,11 @@ export function IntakeDropzone({
   return (
     <>
       <FolderInput ref={folderInput} testId={folderTestId} onFiles={onFiles} />
-      <Dropzone
+      <PhotoDropzone
         onDrop={onFiles}
         openRef={openFiles}
-        getFilesFromEvent={getFilesFromEvent}
-        useFsAccessApi={false}
-        // Focusable, yet react-dropzone calls it a presentation: name it as the button it is.
-        role="button"
-        aria-label={`${title ?? t(`${ns}.dropTitle`)} · ${t('common.dropKeys')}`}
+        label={`${title ?? t(`${ns}.dropTitle`)} · ${t('common.dropKeys')}`}
         multiple
-        inputProps={{ accept: IMAGE_ACCEPT }}
-        radius="sm"
         p={empty ? 'xl' : dense ? 'xs' : 'md'}
         data-testid={testId}
       >
@@ -196,7 +191,7 @@ export function IntakeDropzone({
             </Text>
           )}
         </Group>
-      </Dropzone>
+      </PhotoDropzone>
     </>
   );
 }

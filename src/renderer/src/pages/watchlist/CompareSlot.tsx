@@ -1,12 +1,12 @@
 import { Badge, Group, Paper, Stack, Text, Tooltip } from '@mantine/core';
 import { Dropzone } from '@mantine/dropzone';
+import { PhotoDropzone } from '../../components/PhotoDropzone';
 import type { RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Verdict } from '../../../../shared/match-schemas';
 import { DropzoneIcon } from '../../components/DropzoneIcon';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import type { ComparedPhoto, CompareSlot as Slot } from '../../lib/compare';
-import { getFilesFromEvent, IMAGE_ACCEPT } from '../../lib/files';
 import { VERDICT_TONE } from '../../lib/labels';
 import { PhotoFrame, PhotoView, type PhotoImage } from '../scan/PhotoView';
 import classes from './Compare.module.css';
@@ -95,21 +95,14 @@ export function CompareSlot({
             </Text>
           )}
         </Group>
-        <Dropzone
+        <PhotoDropzone
           onDrop={(files) => {
             const file = files[0];
             if (file) onFile(file);
           }}
-          getFilesFromEvent={getFilesFromEvent}
-          useFsAccessApi={false}
           openRef={openRef}
-          // react-dropzone makes the zone focusable but calls it a presentation: name it as the
-          // button it is (Enter and Space open the picker).
-          role="button"
-          aria-label={t(photo ? 'compare.dropLabelAnother' : 'compare.dropLabel', { slot: letter })}
+          label={t(photo ? 'compare.dropLabelAnother' : 'compare.dropLabel', { slot: letter })}
           multiple={false}
-          inputProps={{ accept: IMAGE_ACCEPT }}
-          radius="sm"
           p={photo ? 'xs' : 'md'}
           className={photo ? undefined : classes.emptyDrop}
           data-testid={`compare-dropzone-${slot}`}
@@ -131,7 +124,7 @@ export function CompareSlot({
               )}
             </Stack>
           </Group>
-        </Dropzone>
+        </PhotoDropzone>
         {image && (
           <PhotoView
             image={image}

@@ -13,13 +13,14 @@ import {
   Tooltip,
 } from '@mantine/core';
 import { Dropzone } from '@mantine/dropzone';
+import { PhotoDropzone } from '../../components/PhotoDropzone';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { IconAlert, IconCheck, IconFolder, IconPhoto, IconTrash, IconX } from '../../components/icons';
 import { DropzoneIcon } from '../../components/DropzoneIcon';
 import { FolderInput } from '../../components/FolderInput';
 import { formatScore } from '../../format';
-import { getFilesFromEvent, IMAGE_ACCEPT, toPicked, type PickedFile } from '../../lib/files';
+import { toPicked, type PickedFile } from '../../lib/files';
 import { useNavigation } from '../../navigation';
 import { PhotoView, type BoxSpec } from '../scan/PhotoView';
 import { enrollErrorText, faceChoicesOf, type FaceChoice } from '../../lib/enroll-errors';
@@ -299,18 +300,14 @@ export function EnrollPanel({ subjectId, subjectName }: { subjectId: string; sub
         onFiles={(files) => files.length > 0 && add(files.map(toPicked))}
       />
       <Group gap="sm" wrap="nowrap" align="stretch">
-        <Dropzone
+        <PhotoDropzone
           onDrop={(files) => add(files.map(toPicked))}
           openRef={openFiles}
-          getFilesFromEvent={getFilesFromEvent}
-          useFsAccessApi={false}
+          label={t('enroll.dropLabel', { name: subjectName })}
           multiple
-          inputProps={{ accept: IMAGE_ACCEPT }}
-          radius="sm"
           p="sm"
           style={{ flex: 1, minWidth: 0 }}
           data-testid="subject-enroll-dropzone"
-          aria-label={t('enroll.dropLabel', { name: subjectName })}
         >
           <Group justify="center" gap="md" wrap="nowrap" mih={48} style={{ pointerEvents: 'none' }}>
             <DropzoneIcon size={40} iconSize={20} />
@@ -325,7 +322,7 @@ export function EnrollPanel({ subjectId, subjectName }: { subjectId: string; sub
               </Text>
             </Stack>
           </Group>
-        </Dropzone>
+        </PhotoDropzone>
         <Button
           variant="default"
           h="auto"

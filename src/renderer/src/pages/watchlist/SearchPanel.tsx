@@ -14,7 +14,7 @@ import {
   Title,
   Tooltip,
 } from '@mantine/core';
-import { Dropzone } from '@mantine/dropzone';
+import { PhotoDropzone } from '../../components/PhotoDropzone';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
@@ -26,7 +26,7 @@ import { useVigil } from '../../api/ClientProvider';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { DropzoneIcon } from '../../components/DropzoneIcon';
 import { formatScore } from '../../format';
-import { IMAGE_ACCEPT, baseName, getFilesFromEvent, toImageSource } from '../../lib/files';
+import { baseName, toImageSource } from '../../lib/files';
 import { usePageOpener } from '../../lib/page-opener';
 import { useNavigation } from '../../navigation';
 import { PhotoView, type BoxSpec } from '../scan/PhotoView';
@@ -193,20 +193,14 @@ export function SearchPanel() {
     <Grid gutter="md" data-testid="search-panel">
       <Grid.Col span={{ base: 12, md: 4 }}>
         <Stack gap="sm">
-          <Dropzone
+          <PhotoDropzone
             onDrop={(files) => {
               const file = files[0];
               if (file) inspect.mutate(file);
             }}
-            getFilesFromEvent={getFilesFromEvent}
-            useFsAccessApi={false}
             openRef={openPicker}
-            // Focusable, yet react-dropzone calls it a presentation: name it as the button it is.
-            role="button"
-            aria-label={t('search.dropLabel')}
+            label={t('search.dropLabel')}
             multiple={false}
-            inputProps={{ accept: IMAGE_ACCEPT }}
-            radius="sm"
             p="md"
             data-testid="search-dropzone"
           >
@@ -229,7 +223,7 @@ export function SearchPanel() {
                 )}
               </Stack>
             </Group>
-          </Dropzone>
+          </PhotoDropzone>
 
           {inspect.isPending && <Skeleton height={220} radius="sm" />}
           {inspect.isError && <ErrorNotice error={inspect.error} />}
