@@ -5,7 +5,6 @@ import { errorShapeOf } from '../../api/errors';
 import { IconArrowsLeftRight, IconTrash } from '../../components/icons';
 import { errorSlot, sameFile } from '../../lib/compare';
 import { usePageOpener } from '../../lib/page-opener';
-import { useImageSize } from '../../lib/use-image-size';
 import { CompareResult } from './CompareResult';
 import { CompareSlot } from './CompareSlot';
 import { useCompare } from './CompareProvider';
@@ -28,9 +27,6 @@ export function ComparePanel() {
     openPicker.current = () => (a && !b ? openB : openA).current?.();
   }, [a, b]);
   usePageOpener('watchlist', openPicker);
-
-  const sizeA = useImageSize(a?.url ?? null);
-  const sizeB = useImageSize(b?.url ?? null);
 
   const error = compare.isError ? errorShapeOf(compare.error) : null;
   const errorOn = error ? errorSlot(error) : null;
@@ -71,8 +67,6 @@ export function ComparePanel() {
             key={slot}
             slot={slot}
             photo={pair[slot]}
-            size={(slot === 'a' ? sizeA : sizeB).size}
-            failed={(slot === 'a' ? sizeA : sizeB).failed}
             compared={result?.[slot] ?? null}
             verdict={result?.verdict ?? null}
             error={errorOn === slot ? compare.error : null}

@@ -11,6 +11,7 @@ import { VERDICT_TONE } from '../../lib/labels';
 import { PhotoFrame, PhotoView, type PhotoImage } from '../scan/PhotoView';
 import classes from './Compare.module.css';
 import type { SlotPhoto } from './CompareProvider';
+import { useImageSize } from '../../lib/use-image-size';
 
 /** Slots show their photos in one frame shape, letterboxed, so A and B line up. */
 const FRAME_RATIO = 4 / 3;
@@ -41,8 +42,6 @@ function shownImage(
 export function CompareSlot({
   slot,
   photo,
-  size,
-  failed,
   compared,
   verdict,
   error,
@@ -51,10 +50,6 @@ export function CompareSlot({
 }: {
   slot: Slot;
   photo: SlotPhoto | null;
-  /** The local file's size as this window decoded it (null until measured, or when it cannot). */
-  size: { width: number; height: number } | null;
-  /** This window cannot show the local file (it can still be compared). */
-  failed: boolean;
   /** This photo's side of the comparison, once known: its largest face, faces and preview. */
   compared: ComparedPhoto | null;
   verdict: Verdict | null;
@@ -65,6 +60,8 @@ export function CompareSlot({
   openRef: RefObject<(() => void) | null>;
 }) {
   const { t } = useTranslation();
+  // The local file as this window decodes it: `failed` when it cannot (it can still be compared).
+  const { size, failed } = useImageSize(photo?.url ?? null);
   const letter = slot.toUpperCase();
   const state = error ? 'error' : compared ? 'compared' : photo ? 'photo' : 'empty';
   const image = photo ? shownImage(photo, size, compared) : null;
