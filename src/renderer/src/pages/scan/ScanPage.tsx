@@ -237,23 +237,29 @@ function StaleScanNotice({ items }: { items: ScanItem[] }) {
 }
 
 /**
- * What the progress card and the empty page say in each mode: find faces, identify them, or look
- * for one subject (named once picked).
+ * What the page's description, the progress card and the empty page say in each mode: find
+ * faces, identify them, or look for one subject (named once picked).
  */
-function scanWording(t: TFunction, mode: ScanMode, subject: { name: string } | null) {
+function scanWording(t: TFunction, mode: ScanMode, subject: { name: string } | null, keys: string) {
   if (mode === 'verify') {
     return {
+      description: t('scan.verify.description'),
       progress: subject ? t('scan.verify.progressLabel', { name: subject.name }) : t('scan.progressLabel'),
-      emptyBody: (keys: string) => t('scan.verify.emptyBody', { keys }),
+      emptyBody: t('scan.verify.emptyBody', { keys }),
     };
   }
   if (mode === 'identify') {
     return {
+      description: t('identify.description'),
       progress: t('identify.progressLabel'),
-      emptyBody: (keys: string) => t('identify.emptyBody', { keys }),
+      emptyBody: t('identify.emptyBody', { keys }),
     };
   }
-  return { progress: t('scan.progressLabel'), emptyBody: (keys: string) => t('scan.emptyBody', { keys }) };
+  return {
+    description: t('scan.description'),
+    progress: t('scan.progressLabel'),
+    emptyBody: t('scan.emptyBody', { keys }),
+  };
 }
 
 export function ScanPage() {
@@ -266,6 +272,7 @@ export function ScanPage() {
   const [preview, setPreview] = useState<ScanItem | null>(null);
   const empty = items.length === 0;
   const openKeys = shortcutLabel('o');
+  const wording = scanWording(t, mode, scan.subject, openKeys);
 
   const { openFiles } = intake;
   useEffect(() => onPickerRequest(() => openFiles.current?.()), [onPickerRequest, openFiles]);
@@ -282,13 +289,7 @@ export function ScanPage() {
     <Stack gap="md">
       <PageHeader
         title={t('scan.title')}
-        description={
-          mode === 'identify'
-            ? t('identify.description')
-            : mode === 'verify'
-              ? t('scan.verify.description')
-              : t('scan.description')
-        }
+        description={wording.description}
         actions={
           <IntakeActions
             {...intake}
@@ -330,7 +331,7 @@ export function ScanPage() {
         ns="scan"
         progress={progress}
         onCancel={scan.cancel}
-        label={scanWording(t, mode, scan.subject).progress}
+        label={wording.progress}
         testId="scan-progress"
         cancelTestId="scan-cancel"
       />
@@ -343,7 +344,7 @@ export function ScanPage() {
         <Stack gap={4} align="center" py="lg" data-testid="scan-empty">
           <Text fw={600}>{t('scan.emptyTitle')}</Text>
           <Text size="sm" c="dimmed" ta="center" maw={560} data-mode={mode}>
-            {scanWording(t, mode, scan.subject).emptyBody(openKeys)}
+            {wording.emptyBody}
           </Text>
         </Stack>
       ) : (
