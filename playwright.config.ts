@@ -9,7 +9,9 @@ export default defineConfig({
   testDir: 'e2e',
   timeout: 90_000,
   expect: { timeout: 30_000 },
-  workers: 1,
+  // The browser specs share one server's data, so they run one at a time; the CLI specs (each on
+  // its own data folder) run beside them, on the second worker.
+  workers: 2,
   reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
   outputDir: 'test-results',
   use: {
@@ -30,9 +32,9 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: 'browser', testMatch: /browser\/.*\.spec\.ts/ },
-    { name: 'electron', testMatch: /electron\/.*\.spec\.ts/ },
-    { name: 'cli', testMatch: /cli\/.*\.spec\.ts/ },
+    { name: 'browser', testMatch: /browser\/.*\.spec\.ts/, workers: 1 },
+    { name: 'electron', testMatch: /electron\/.*\.spec\.ts/, workers: 1 },
+    { name: 'cli', testMatch: /cli\/.*\.spec\.ts/, workers: 1 },
   ],
   webServer: {
     // The built CLI, as a user runs it, on a fresh data directory.
