@@ -1,7 +1,15 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import sharp from 'sharp';
@@ -234,6 +242,23 @@ test('watchlist enrol, edit and remove-face change a subject already listed', as
   expect([noSubject.code, noSubject.json().code]).toEqual([1, 'NOT_FOUND']);
   const shown = vigil(['watchlist', 'show', id, '--json', '--data', own]).json();
   expect(shown).toMatchObject({ status: 'caught', aliases: [], faces: [{}] });
+
+  // list and show read without the lock: the same documents while the app holds the folder
+  // (its lock as a running app leaves it: the lock folder, and the pid of a live process).
+  const listed = vigil(['watchlist', 'list', '--json', '--data', own]).json();
+  mkdirSync(join(own, '.vigil.lock'));
+  writeFileSync(join(own, '.vigil.lock.pid'), `${process.pid} ${hostname()} app`);
+  try {
+    const locked = vigil(['watchlist', 'edit', id, '--notes', 'n', '--json', '--data', own]);
+    expect([locked.code, locked.json().code]).toEqual([1, 'STORE_LOCKED']);
+    const list = vigil(['watchlist', 'list', '--json', '--data', own]);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.json()).toEqual(listed);
+    expect(vigil(['watchlist', 'show', id, '--json', '--data', own]).json()).toEqual(shown);
+  } finally {
+    rmSync(join(own, '.vigil.lock'), { recursive: true, force: true });
+    rmSync(join(own, '.vigil.lock.pid'), { force: true });
+  }
 });
 
 test('watchlist import leaves out faces removed here, and a subject none of whose faces it can import', async () => {

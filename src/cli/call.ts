@@ -4,7 +4,7 @@ import { CliFailure } from './output';
 
 /** A contract call from the CLI: the value, or a CliFailure carrying the error shape. */
 export async function call<C extends ChannelName>(
-  core: Core,
+  core: Pick<Core, 'call'>,
   channel: C,
   input: ChannelInput<C>,
 ): Promise<ChannelOutput<C>> {

@@ -10,6 +10,7 @@ import {
 } from '../shared/match-schemas';
 import { subjectPatchSchema, type Subject } from '../shared/watchlist-schemas';
 import { call } from './call';
+import { withWatchlistReader } from './watchlist-read';
 import { printJson } from './output';
 import { checkWritableFile, writeOutputFile } from './output-file';
 import { dataDirFor } from './data-folder';
@@ -33,7 +34,7 @@ export interface GlobalOpts {
   readsData?: boolean;
 }
 
-type WithCore = <T>(opts: GlobalOpts, run: (core: Core) => Promise<T>) => Promise<T>;
+export type WithCore = <T>(opts: GlobalOpts, run: (core: Core) => Promise<T>) => Promise<T>;
 
 const out = (s: string) => process.stdout.write(s + '\n');
 const faceWord = (n: number) => (n === 1 ? '1 face' : `${n} faces`);
@@ -321,8 +322,9 @@ export function addMatchCommands(
     wl.command('list').description('list subjects').option('--query <text>', 'filter by name, alias or case'),
   ).action(async (o: { query?: string }, cmd: Command) => {
     const g = globals(cmd);
-    await withCore({ ...g, readsData: true }, async (core) => {
-      const r = await call(core, 'watchlist.list', { query: o.query });
+    // Without the data folder's lock: works while the app or a server has it open.
+    await withWatchlistReader(g, withCore, async (read) => {
+      const r = await read('watchlist.list', { query: o.query });
       if (g.json) printJson(r);
       else for (const s of r.subjects) out(`${s.id}  ${s.name}  ${s.status}  ${faceWord(s.faceCount)}`);
     });
@@ -331,8 +333,8 @@ export function addMatchCommands(
   withDataJson(wl.command('show').description('show one subject').argument('<id>')).action(
     async (id: string, _o, cmd: Command) => {
       const g = globals(cmd);
-      await withCore({ ...g, readsData: true }, async (core) => {
-        const s = await call(core, 'watchlist.get', { id });
+      await withWatchlistReader(g, withCore, async (read) => {
+        const s = await read('watchlist.get', { id });
         if (g.json) printJson(s);
         else {
           out(

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { VigilError } from '../../../shared/errors';
 import { readBoundedFile } from '../read-bounded';
 import type { ImageSource } from '../../../shared/schemas';
+import type { Handlers } from '../../../shared/contract';
 import { subjectMatchesQuery } from '../../../shared/search-text';
 import { faceSizeOf, RELIABLE_FACE_PX } from '../../../shared/match-schemas';
 import {
@@ -50,7 +51,29 @@ const now = () => new Date().toISOString();
 /** Names in the order people expect: "Suspect 2" before "Suspect 10", case and accents aside. */
 const byName = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
-export function publicFace(deps: AnalyseDeps, f: StoredFace): EnrolledFace {
+/**
+ * What reading the watchlist needs: its document and how a media key becomes a URL. A core's
+ * deps are one; so is a document read without the data folder's lock (store.ts readWatchlist).
+ */
+export interface WatchlistView {
+  store: { watchlist: { data: Pick<WatchlistDoc, 'subjects'> } };
+  mediaUrl: AnalyseDeps['mediaUrl'];
+}
+
+/**
+ * The channels that only read the watchlist: the core's, and the CLI's lock-free
+ * `watchlist list|show` (over a WatchlistView of the document on disk), with one result.
+ */
+export function watchlistReadHandlers(
+  deps: WatchlistView,
+): Pick<Handlers, 'watchlist.list' | 'watchlist.get'> {
+  return {
+    'watchlist.list': async ({ query }) => ({ subjects: listSubjects(deps, query) }),
+    'watchlist.get': async ({ id }) => publicSubject(deps, findSubject(deps, id)),
+  };
+}
+
+export function publicFace(deps: Pick<WatchlistView, 'mediaUrl'>, f: StoredFace): EnrolledFace {
   return {
     id: f.id,
     sourceFile: f.sourceFile,
@@ -66,17 +89,17 @@ export function publicFace(deps: AnalyseDeps, f: StoredFace): EnrolledFace {
   };
 }
 
-export function publicSubject(deps: AnalyseDeps, s: StoredSubject): Subject {
+export function publicSubject(deps: Pick<WatchlistView, 'mediaUrl'>, s: StoredSubject): Subject {
   return { ...s, faces: s.faces.map((f) => publicFace(deps, f)) };
 }
 
-export function findSubject(deps: AnalyseDeps, id: string): StoredSubject {
+export function findSubject(deps: WatchlistView, id: string): StoredSubject {
   const s = deps.store.watchlist.data.subjects.find((x) => x.id === id);
   if (!s) throw new VigilError('NOT_FOUND', `No subject ${id} on the watchlist`, { subjectId: id });
   return s;
 }
 
-export function listSubjects(deps: AnalyseDeps, query?: string) {
+export function listSubjects(deps: WatchlistView, query?: string) {
   return deps.store.watchlist.data.subjects
     .filter((s) => subjectMatchesQuery(s, query ?? ''))
     .sort((a, b) => byName.compare(a.name, b.name))

@@ -194,3 +194,43 @@ describe('EmbeddingFile', () => {
     }
   });
 });
+
+describe('EmbeddingFile.check (a reader without the lock)', () => {
+  it('creates, repairs and writes nothing: a missing file stays missing, a torn record stays', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'x.vec');
+    await EmbeddingFile.check(file, DIM);
+    await expect(access(file)).rejects.toThrow();
+    const emb = await EmbeddingFile.open(file, DIM);
+    await emb.append([vec(1), vec(2)]);
+    await emb.close();
+    // A record half appended (a writer mid-append): the rows before it are all a reader needs.
+    await appendFile(file, Buffer.alloc(DIM * 2));
+    const before = await readFile(file);
+    await EmbeddingFile.check(file, DIM, 2);
+    expect(await readFile(file)).toEqual(before);
+    // An empty file (a writer about to write its header) holds no rows.
+    await writeFile(file, '');
+    await EmbeddingFile.check(file, DIM);
+    expect((await stat(file)).size).toBe(0);
+  });
+
+  it("gives open()'s errors for lost rows, a foreign file and another dimension", async () => {
+    const file = join(tempDir(), 'x.vec');
+    const emb = await EmbeddingFile.open(file, DIM);
+    await emb.append([vec(1)]);
+    await emb.close();
+    const same = async (dim: number, needed: number) => {
+      const checked = await rejection(EmbeddingFile.check(file, dim, needed));
+      const opened = await rejection(EmbeddingFile.open(file, dim, needed));
+      expect([checked.code, checked.message]).toEqual([opened.code, opened.message]);
+      return checked.code;
+    };
+    expect(await same(DIM, 2)).toBe('STORE_CORRUPT');
+    expect(await same(DIM * 2, 0)).toBe('STORE_VERSION');
+    await writeFile(file, 'x'.repeat(HEADER + DIM * 4));
+    expect(await same(DIM, 1)).toBe('STORE_CORRUPT');
+    await rm(file);
+    expect(await same(DIM, 1)).toBe('STORE_CORRUPT');
+  });
+});

@@ -40,23 +40,7 @@ export class EmbeddingFile {
    * points to: STORE_CORRUPT, the file untouched.
    */
   static async open(file: string, dim: number, needed = 0): Promise<EmbeddingFile> {
-    if (needed > 0) {
-      const rows = await EmbeddingFile.rowsIn(file, dim);
-      if (rows < needed) {
-        const missing = !(await stat(file).then(
-          () => true,
-          () => false,
-        ));
-        const plural = needed === 1 ? '' : 's';
-        throw new VigilError(
-          'STORE_CORRUPT',
-          missing
-            ? `${file} is missing, yet its list points at ${needed} face descriptor${plural}; nothing was changed`
-            : `${file} holds ${rows} of the ${needed} face descriptor${plural} its list points at; it was left untouched`,
-          { file, rows, needed },
-        );
-      }
-    }
+    await refuseLostRows(file, dim, needed);
     // 'r+' (not 'a+'): on Linux O_APPEND ignores write offsets, so a failed partial write would
     // shift every later row. Create the file first when it is new.
     await open(file, 'wx').then(
@@ -73,21 +57,7 @@ export class EmbeddingFile {
         await fh.datasync();
         return new EmbeddingFile(fh, file, dim, 0);
       }
-      const header = Buffer.alloc(HEADER);
-      await fh.read(header, 0, HEADER, 0);
-      if (size < HEADER || header.toString('latin1', 0, 8) !== MAGIC) {
-        throw new VigilError(
-          'STORE_CORRUPT',
-          `${file} is not a Vigil embedding file; it was left untouched`,
-          { file },
-        );
-      }
-      const fileDim = header.readUInt32LE(8);
-      if (fileDim !== dim) {
-        throw new VigilError('STORE_VERSION', `${file} holds ${fileDim}-d vectors, expected ${dim}`, {
-          file,
-        });
-      }
+      await checkHeader(fh, size, file, dim);
       const record = dim * 4;
       const rows = Math.floor((size - HEADER) / record);
       if (HEADER + rows * record !== size) await fh.truncate(HEADER + rows * record);
@@ -108,6 +78,29 @@ export class EmbeddingFile {
       },
     );
     return Math.max(0, Math.floor((size - HEADER) / (dim * 4)));
+  }
+
+  /**
+   * What open() checks, for a reader that does not own the data folder: the file holds the
+   * `needed` rows and is a Vigil embedding file of `dim`, with the same errors; it is opened for
+   * reading only, and nothing is created, repaired or written. A file missing or empty holds no
+   * rows (open() would write its header). Rows are only ever appended or zeroed in place, and
+   * descriptors are appended before a document points at them: checked after that document was
+   * read, the rows it points at are there.
+   */
+  static async check(file: string, dim: number, needed = 0): Promise<void> {
+    await refuseLostRows(file, dim, needed);
+    const fh = await open(file, 'r').catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return null;
+      throw err;
+    });
+    if (!fh) return;
+    try {
+      const { size } = await fh.stat();
+      if (size > 0) await checkHeader(fh, size, file, dim);
+    } finally {
+      await fh.close();
+    }
   }
 
   get rows(): number {
@@ -177,5 +170,44 @@ export class EmbeddingFile {
   async close(): Promise<void> {
     await this.tail;
     await this.fh.close();
+  }
+}
+
+/**
+ * `needed`: how many rows the documents point at (highest row + 1). A file missing, empty or
+ * shorter than that has lost rows: STORE_CORRUPT, the file untouched.
+ */
+async function refuseLostRows(file: string, dim: number, needed: number): Promise<void> {
+  if (needed <= 0) return;
+  const rows = await EmbeddingFile.rowsIn(file, dim);
+  if (rows >= needed) return;
+  const missing = !(await stat(file).then(
+    () => true,
+    () => false,
+  ));
+  const plural = needed === 1 ? '' : 's';
+  throw new VigilError(
+    'STORE_CORRUPT',
+    missing
+      ? `${file} is missing, yet its list points at ${needed} face descriptor${plural}; nothing was changed`
+      : `${file} holds ${rows} of the ${needed} face descriptor${plural} its list points at; it was left untouched`,
+    { file, rows, needed },
+  );
+}
+
+/** The header of a non-empty file of `size` bytes: a Vigil embedding file of `dim`, or an error. */
+async function checkHeader(fh: FileHandle, size: number, file: string, dim: number): Promise<void> {
+  const header = Buffer.alloc(HEADER);
+  await fh.read(header, 0, HEADER, 0);
+  if (size < HEADER || header.toString('latin1', 0, 8) !== MAGIC) {
+    throw new VigilError('STORE_CORRUPT', `${file} is not a Vigil embedding file; it was left untouched`, {
+      file,
+    });
+  }
+  const fileDim = header.readUInt32LE(8);
+  if (fileDim !== dim) {
+    throw new VigilError('STORE_VERSION', `${file} holds ${fileDim}-d vectors, expected ${dim}`, {
+      file,
+    });
   }
 }

@@ -1,10 +1,10 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { VigilError, type ErrorCode } from '../../../shared/errors';
 import { tempDir } from '../test-support';
-import { openJsonDoc, readRaw, type DocSpec } from './json-doc';
+import { openJsonDoc, readJsonDoc, readRaw, type DocSpec } from './json-doc';
 
 const v2Schema = z.object({
   version: z.literal(2),
@@ -177,5 +177,43 @@ describe('openJsonDoc', () => {
     const err = await openError(file);
     expect(err.code).toBe('STORE_VERSION');
     expect(await readFile(file, 'utf8')).toBe(original);
+  });
+});
+
+describe('readJsonDoc (a reader without the lock)', () => {
+  it('migrates an older document in memory only: no backup, the file as it was', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'doc.json');
+    const original = JSON.stringify({ version: 1, labels: ['alice'] });
+    await writeFile(file, original);
+    expect(await readJsonDoc(spec(file))).toEqual({
+      version: 2,
+      items: [{ id: 0, label: 'alice' }],
+      note: 'migrated',
+    });
+    expect(await readFile(file, 'utf8')).toBe(original);
+    expect(await readdir(dir)).toEqual(['doc.json']);
+  });
+
+  it("gives openJsonDoc's errors and null for a missing file, writing nothing", async () => {
+    const dir = tempDir();
+    const file = join(dir, 'doc.json');
+    expect(await readJsonDoc(spec(file))).toBeNull();
+    expect(await readdir(dir)).toEqual([]);
+    for (const [content, code] of [
+      ['{"version": 2, "items": [', 'STORE_CORRUPT'],
+      ['{"items": []}', 'STORE_CORRUPT'],
+      ['{"version": 2, "items": [{"id": "seven"}], "note": ""}', 'STORE_CORRUPT'],
+      ['{"version": 3, "items": [], "note": ""}', 'STORE_VERSION'],
+      ['{"version": 0}', 'STORE_VERSION'],
+    ] as const) {
+      await writeFile(file, content);
+      const read = await readJsonDoc(spec(file)).catch((e: unknown) => e);
+      const opened = await openError(file);
+      expect(read).toBeInstanceOf(VigilError);
+      expect([(read as VigilError).code, (read as VigilError).message]).toEqual([code, opened.message]);
+      expect(await readFile(file, 'utf8')).toBe(content);
+      await rm(`${file}.v0.bak`, { force: true });
+    }
   });
 });

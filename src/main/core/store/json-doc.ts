@@ -14,6 +14,84 @@ export interface DocSpec<S extends z.ZodType<{ version: number }>> {
   migrations?: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>>;
 }
 
+/** The file's text, or null when there is none. */
+function readIfThere(file: string): Promise<string | null> {
+  return readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return null;
+    throw err;
+  });
+}
+
+/** The document in `raw` and its schema version: STORE_CORRUPT or STORE_VERSION when unusable. */
+function versioned(
+  spec: DocSpec<z.ZodType<{ version: number }>>,
+  raw: string,
+): { doc: Record<string, unknown>; version: number } {
+  const name = basename(spec.file);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (err) {
+    throw new VigilError('STORE_CORRUPT', `${name} is not valid JSON; it was left untouched`, {
+      file: spec.file,
+      reason: (err as Error).message,
+    });
+  }
+  const doc = parsed as Record<string, unknown>;
+  const version = typeof doc?.version === 'number' ? doc.version : NaN;
+  if (!Number.isInteger(version)) {
+    throw new VigilError('STORE_CORRUPT', `${name} has no schema version; it was left untouched`, {
+      file: spec.file,
+    });
+  }
+  if (version > spec.version) {
+    throw new VigilError(
+      'STORE_VERSION',
+      `${name} was written by a newer Vigil (schema ${version} > ${spec.version})`,
+      {
+        file: spec.file,
+      },
+    );
+  }
+  return { doc, version };
+}
+
+/** A version-`version` document brought to the current version, in memory (the steps are pure). */
+function migrated(
+  spec: DocSpec<z.ZodType<{ version: number }>>,
+  doc: Record<string, unknown>,
+  version: number,
+): Record<string, unknown> {
+  for (let v = version; v < spec.version; v++) {
+    const step = spec.migrations?.[v];
+    if (!step)
+      throw new VigilError('STORE_VERSION', `${basename(spec.file)}: no migration from schema ${v}`, {
+        file: spec.file,
+      });
+    doc = { ...step(doc), version: v + 1 };
+  }
+  return doc;
+}
+
+/** The current version's document checked against its schema: STORE_CORRUPT when it does not match. */
+function validated<S extends z.ZodType<{ version: number }>>(
+  spec: DocSpec<S>,
+  doc: Record<string, unknown>,
+): z.output<S> {
+  const result = spec.schema.safeParse(doc);
+  if (!result.success) {
+    throw new VigilError(
+      'STORE_CORRUPT',
+      `${basename(spec.file)} does not match its schema; it was left untouched`,
+      {
+        file: spec.file,
+        issues: result.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`),
+      },
+    );
+  }
+  return result.data;
+}
+
 /**
  * lowdb adapter that validates on read and writes atomically and durably, one write at a time
  * (lowdb's own TextFile renames without syncing: a power cut could leave an empty document).
@@ -25,58 +103,14 @@ class ValidatedJsonFile<S extends z.ZodType<{ version: number }>> implements Ada
   constructor(private readonly spec: DocSpec<S>) {}
 
   async read(): Promise<z.output<S> | null> {
-    const raw = await readFile(this.spec.file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return null;
-      throw err;
-    });
+    const raw = await readIfThere(this.spec.file);
     if (raw === null) return null;
-    const name = basename(this.spec.file);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch (err) {
-      throw new VigilError('STORE_CORRUPT', `${name} is not valid JSON; it was left untouched`, {
-        file: this.spec.file,
-        reason: (err as Error).message,
-      });
-    }
-    let doc = parsed as Record<string, unknown>;
-    const version = typeof doc?.version === 'number' ? doc.version : NaN;
-    if (!Number.isInteger(version)) {
-      throw new VigilError('STORE_CORRUPT', `${name} has no schema version; it was left untouched`, {
-        file: this.spec.file,
-      });
-    }
-    if (version > this.spec.version) {
-      throw new VigilError(
-        'STORE_VERSION',
-        `${name} was written by a newer Vigil (schema ${version} > ${this.spec.version})`,
-        {
-          file: this.spec.file,
-        },
-      );
-    }
-    if (version < this.spec.version) {
-      // Keep the original before changing anything.
-      await copyFile(this.spec.file, `${this.spec.file}.v${version}.bak`);
-      for (let v = version; v < this.spec.version; v++) {
-        const step = this.spec.migrations?.[v];
-        if (!step)
-          throw new VigilError('STORE_VERSION', `${name}: no migration from schema ${v}`, {
-            file: this.spec.file,
-          });
-        doc = { ...step(doc), version: v + 1 };
-      }
-    }
-    const result = this.spec.schema.safeParse(doc);
-    if (!result.success) {
-      throw new VigilError('STORE_CORRUPT', `${name} does not match its schema; it was left untouched`, {
-        file: this.spec.file,
-        issues: result.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`),
-      });
-    }
-    if (version < this.spec.version) await this.write(result.data);
-    return result.data;
+    const { doc, version } = versioned(this.spec, raw);
+    // Keep the original before changing anything.
+    if (version < this.spec.version) await copyFile(this.spec.file, `${this.spec.file}.v${version}.bak`);
+    const data = validated(this.spec, migrated(this.spec, doc, version));
+    if (version < this.spec.version) await this.write(data);
+    return data;
   }
 
   write(data: z.output<S>): Promise<void> {
@@ -112,6 +146,21 @@ export async function openJsonDoc<S extends z.ZodType<{ version: number }>>(
   const db = new RollbackLow<z.output<S>>(new ValidatedJsonFile(spec), spec.initial());
   await db.read();
   return db;
+}
+
+/**
+ * The document as it is on disk, for a reader that does not own the data folder (no lock):
+ * validated, and an older version migrated in memory only; nothing is written (no backup, no
+ * migrated document). null when the file does not exist. One read of one file, which writers
+ * replace by rename (replaceFileDurably): the whole old document or the whole new one.
+ */
+export async function readJsonDoc<S extends z.ZodType<{ version: number }>>(
+  spec: DocSpec<S>,
+): Promise<z.output<S> | null> {
+  const raw = await readIfThere(spec.file);
+  if (raw === null) return null;
+  const { doc, version } = versioned(spec, raw);
+  return validated(spec, migrated(spec, doc, version));
 }
 
 /** For tests and diagnostics: the document as it is on disk right now. */

@@ -12,7 +12,7 @@ import { blurSettingsSchema, detectionSettingsSchema } from '../../../shared/set
 import { makeDirs, whyNotWritable } from './files';
 import { HistoryLog } from './history-log';
 import { EmbeddingFile, rowsPointedAt } from './embeddings';
-import { openJsonDoc, type JsonDoc } from './json-doc';
+import { openJsonDoc, readJsonDoc, type DocSpec, type JsonDoc } from './json-doc';
 import { MediaStore, nameOfKey } from './media';
 import type { SeenFaceLog } from './seen-faces';
 import { openSeenFaces } from './seen-compact';
@@ -95,7 +95,7 @@ export interface Store {
   /** Faces seen in scanned photos (searchable as `seen`); descriptors are rows of `vectors`. */
   faces: SeenFaceLog;
   vectors: EmbeddingFile;
-  watchlist: JsonDoc<z.output<typeof watchlistDocSchema>>;
+  watchlist: JsonDoc<WatchlistDoc>;
   watchlistVectors: EmbeddingFile;
   settings: JsonDoc<z.output<typeof settingsDocSchema>>;
   history: HistoryLog;
@@ -250,20 +250,10 @@ export async function openStore(dir: string): Promise<Store> {
 async function openLockedStore(dir: string, unlock: () => Promise<void>): Promise<Store> {
   const empty = await emptyDocuments(dir);
   const media = new MediaStore(dir);
-  const watchlist = await openJsonDoc({
-    file: join(dir, 'watchlist.json'),
-    schema: watchlistDocSchema,
-    version: 1,
-    initial: () => ({ version: 1 as const, model: DESCRIPTOR_MODEL, subjects: [], removedFaceIds: [] }),
-  });
+  const watchlist = await openJsonDoc(watchlistSpec(dir));
   const subjects = watchlist.data.subjects;
   // Before anything is written: opening creates the files of a fresh data dir.
-  if (empty.watchlist) {
-    const rows = await EmbeddingFile.rowsIn(join(dir, 'watchlist.vec'), DESCRIPTOR_DIM);
-    if (rows) throw lostDocument(dir, 'watchlist.json', `watchlist.vec holds ${rows} face descriptors`);
-    const sources = (await media.keys('sources')).length;
-    if (sources) throw lostDocument(dir, 'watchlist.json', `${sources} enrolled photos are kept`);
-  }
+  if (empty.watchlist) await refuseLostWatchlist(dir, media);
   if (empty.faces) {
     const rows = await EmbeddingFile.rowsIn(join(dir, 'faces.vec'), DESCRIPTOR_DIM);
     if (rows) throw lostDocument(dir, 'faces.jsonl', `faces.vec holds ${rows} face descriptors`);
@@ -326,6 +316,80 @@ async function openLockedStore(dir: string, unlock: () => Promise<void>): Promis
     await Promise.all(opened.map((f) => f.close()));
     throw err;
   }
+}
+
+export type WatchlistDoc = z.output<typeof watchlistDocSchema>;
+
+/** watchlist.json: what openStore opens and readWatchlist reads. */
+function watchlistSpec(dir: string): DocSpec<typeof watchlistDocSchema> {
+  return {
+    file: join(dir, 'watchlist.json'),
+    schema: watchlistDocSchema,
+    version: 1,
+    initial: () => ({ version: 1 as const, model: DESCRIPTOR_MODEL, subjects: [], removedFaceIds: [] }),
+  };
+}
+
+/** A watchlist.json missing or empty while descriptors or enrolled photos are kept: STORE_CORRUPT. */
+async function refuseLostWatchlist(dir: string, media: MediaStore): Promise<void> {
+  const rows = await EmbeddingFile.rowsIn(join(dir, 'watchlist.vec'), DESCRIPTOR_DIM);
+  if (rows) throw lostDocument(dir, 'watchlist.json', `watchlist.vec holds ${rows} face descriptors`);
+  const sources = (await media.keys('sources')).length;
+  if (sources) throw lostDocument(dir, 'watchlist.json', `${sources} enrolled photos are kept`);
+}
+
+/**
+ * The watchlist of a data dir as it is on disk, read without its lock, for a process that only
+ * reads it while the app, a server or a command may own the folder (`vigil watchlist list|show`).
+ * Nothing is written or created: no lock or temp file, no migration, no repair, and a folder that
+ * does not exist reads as an empty watchlist. Consistent with a concurrent writer: watchlist.json
+ * is read once, and writers replace it by rename (the whole old or the whole new document);
+ * watchlist.vec is checked after it, and descriptors are appended there before the document
+ * names them. The errors are openStore's for these files: a document corrupt, of a newer schema,
+ * or lost while its descriptors or photos are kept; descriptors missing. An older schema is
+ * migrated in memory. The document's `model` may not be DESCRIPTOR_MODEL: opening the folder
+ * would describe its faces again first (reembed.ts), which a reader cannot; the caller decides.
+ */
+export async function readWatchlist(dir: string): Promise<WatchlistDoc> {
+  const info = await stat(dir).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return null;
+    throw unreadableDataDir(dir, err);
+  });
+  if (!info) return watchlistSpec(dir).initial();
+  if (!info.isDirectory())
+    throw new VigilError('BAD_INPUT', `The data folder ${dir} is a file, not a folder`, { dir });
+  try {
+    const spec = watchlistSpec(dir);
+    const doc = await readJsonDoc(spec);
+    if (!doc) await refuseLostWatchlist(dir, new MediaStore(dir));
+    const read = doc ?? spec.initial();
+    await EmbeddingFile.check(
+      join(dir, 'watchlist.vec'),
+      DESCRIPTOR_DIM,
+      rowsPointedAt(read.subjects.flatMap((s) => s.faces)),
+    );
+    return read;
+  } catch (err) {
+    throw unreadableDataDir(dir, err);
+  }
+}
+
+/** A data folder this process may not read, or a path through a file, in words naming it. */
+function unreadableDataDir(dir: string, err: unknown): unknown {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  if (err instanceof VigilError) return err;
+  if (code === 'ENOTDIR')
+    return new VigilError(
+      'BAD_INPUT',
+      `The data folder ${dir} cannot be used: ${whyNotWritable(err, dir)} (${code})`,
+      { dir, errno: code },
+    );
+  if (code !== 'EACCES' && code !== 'EPERM') return err;
+  const path = (err as NodeJS.ErrnoException).path ?? dir;
+  return new VigilError('FILE_NOT_READABLE', `Cannot read ${path}: no permission (${code})`, {
+    dir,
+    errno: code,
+  });
 }
 
 /**
