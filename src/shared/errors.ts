@@ -48,6 +48,14 @@ export const ERROR_CODES = [
   'INTERNAL',
 ] as const;
 
+/**
+ * Why a file is NOT_AN_IMAGE, where the core knows (`details.kind`, beside `file` and `reason`):
+ * `empty` (0 bytes), `heic` (an HEIC photo coded with HEVC, which this build cannot decode),
+ * `bmp`. A file nothing more is known of has no kind. The UI words each; never rename one.
+ */
+export const NOT_AN_IMAGE_KINDS = ['empty', 'heic', 'bmp'] as const;
+export type NotAnImageKind = (typeof NOT_AN_IMAGE_KINDS)[number];
+
 export const errorCodeSchema = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof errorCodeSchema>;
 

@@ -92,6 +92,11 @@ describe('decodeImage', () => {
     expect(await codeOf({ name: 'notes.txt', bytes: Buffer.from('hello world').toString('base64') })).toBe(
       'NOT_AN_IMAGE',
     );
+    // Nothing more is known of it: no kind, the decoder's words in reason.
+    const err = (await decodeImage({ path: file }).catch((e: VigilError) => e)) as VigilError;
+    expect(err.message).toBe('notes.jpg is not an image Vigil can read');
+    expect(err.details).toMatchObject({ file, reason: expect.any(String) });
+    expect(err.details).not.toHaveProperty('kind');
   });
 
   it('says an HEIC photo (HEVC) or a BMP cannot be decoded, in words, where libvips says "bad seek"', async () => {
@@ -110,6 +115,8 @@ describe('decodeImage', () => {
     expect((err as VigilError).message).toBe(
       'IMG_0001.HEIC is an HEIC photo (HEVC), which Vigil cannot decode: save it as JPEG or PNG first',
     );
+    // details.kind says why for a UI to word it; file and reason stay.
+    expect((err as VigilError).details).toMatchObject({ file, kind: 'heic', reason: expect.any(String) });
     // AVIF is HEIF too, with AV1: decoded, never taken for HEVC.
     const avif = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#888' } })
       .avif()
@@ -123,10 +130,17 @@ describe('decodeImage', () => {
       Buffer.alloc(28),
     ]);
     await writeFile(join(dir, 'scan.bmp'), bmp);
-    expect(
-      ((await decodeImage({ path: join(dir, 'scan.bmp') }).catch((e: VigilError) => e)) as VigilError)
-        .message,
-    ).toBe('scan.bmp is a BMP image, which Vigil cannot decode: save it as JPEG or PNG first');
+    const bmpErr = (await decodeImage({ path: join(dir, 'scan.bmp') }).catch(
+      (e: VigilError) => e,
+    )) as VigilError;
+    expect(bmpErr.message).toBe(
+      'scan.bmp is a BMP image, which Vigil cannot decode: save it as JPEG or PNG first',
+    );
+    expect(bmpErr.details).toMatchObject({
+      file: join(dir, 'scan.bmp'),
+      kind: 'bmp',
+      reason: expect.any(String),
+    });
   });
 
   it('rejects an empty file as NOT_AN_IMAGE', async () => {
@@ -134,6 +148,13 @@ describe('decodeImage', () => {
     await writeFile(file, '');
     expect(await codeOf({ path: file })).toBe('NOT_AN_IMAGE');
     expect(await codeOf({ name: 'empty.png', bytes: '' })).toBe('NOT_AN_IMAGE');
+    await expect(decodeImage({ path: file })).rejects.toMatchObject({
+      message: 'empty.png is empty',
+      details: { file, kind: 'empty' },
+    });
+    await expect(decodeImage({ name: 'empty.png', bytes: '' })).rejects.toMatchObject({
+      details: { file: 'empty.png', kind: 'empty' },
+    });
   });
 
   it('rejects a truncated JPEG as IMAGE_CORRUPT', async () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import sharp from 'sharp';
-import { VigilError } from '../../../shared/errors';
+import { VigilError, type NotAnImageKind } from '../../../shared/errors';
 import { readBoundedFile } from '../read-bounded';
 import type { ImageSource } from '../../../shared/schemas';
 import type { RgbImage } from '../engine/protocol';
@@ -97,16 +97,17 @@ function classify(err: unknown, file: string, limits: DecodeLimits, bytes: Uint8
   const name = basename(file);
   // Formats sharp's libvips here has no decoder for, said plainly: its own words ("bad seek",
   // "unsupported image format") point nowhere.
-  const unsupported = isHevcHeif(bytes)
-    ? 'an HEIC photo (HEVC)'
+  // details.kind says which, for a UI to word it (the English message is for scripts and logs).
+  const unsupported: { kind: NotAnImageKind; what: string } | null = isHevcHeif(bytes)
+    ? { kind: 'heic', what: 'an HEIC photo (HEVC)' }
     : bytes[0] === 0x42 && bytes[1] === 0x4d
-      ? 'a BMP image'
+      ? { kind: 'bmp', what: 'a BMP image' }
       : null;
   if (unsupported) {
     return new VigilError(
       'NOT_AN_IMAGE',
-      `${name} is ${unsupported}, which Vigil cannot decode: save it as JPEG or PNG first`,
-      { file, reason: msg },
+      `${name} is ${unsupported.what}, which Vigil cannot decode: save it as JPEG or PNG first`,
+      { file, reason: msg, kind: unsupported.kind },
     );
   }
   if (/unsupported image format|bad seek|not a known file format/i.test(msg)) {
@@ -178,7 +179,10 @@ export async function decodeImage(
   limits: DecodeLimits = DEFAULT_LIMITS,
 ): Promise<DecodedImage> {
   const { file, bytes } = await readSource(source, limits);
-  if (bytes.length === 0) throw new VigilError('NOT_AN_IMAGE', `${basename(file)} is empty`, { file });
+  if (bytes.length === 0) {
+    const kind: NotAnImageKind = 'empty';
+    throw new VigilError('NOT_AN_IMAGE', `${basename(file)} is empty`, { file, kind });
+  }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const open = () => openImage(bytes, limits);
   try {

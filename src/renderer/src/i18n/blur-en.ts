@@ -46,6 +46,14 @@ const blurEn = {
   clearConfirm_other:
     'Clear the list? {{count}} photos are not exported yet; their regions and edits will be lost.',
   leakTitle: 'Still detectable in the exported file (score {{score}})',
+  /** A photo in which detection found no region at all, at the smallest face it looked for. */
+  noFace: {
+    title: 'No face found at {{px}} px or larger.',
+    smaller:
+      'Smaller faces are not looked for: lower “{{option}}” and look again, or drag on the photo to add a region by hand.',
+    smallest:
+      'Vigil looks for no smaller face: if one is there, drag on the photo to add a region over it by hand.',
+  },
   zoomIn: 'Zoom in (+)',
   zoomOut: 'Zoom out (−)',
   zoomActual: 'Actual pixels (1:1)',

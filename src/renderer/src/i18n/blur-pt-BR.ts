@@ -51,6 +51,13 @@ const blurPtBR: BlurTranslation = {
   clearConfirm_other:
     'Limpar a lista? {{count}} fotos ainda não foram exportadas; suas regiões e edições serão perdidas.',
   leakTitle: 'Ainda detectável no arquivo exportado (pontuação {{score}})',
+  noFace: {
+    title: 'Nenhum rosto encontrado com {{px}} px ou mais.',
+    smaller:
+      'Rostos menores não são procurados: diminua “{{option}}” e analise de novo, ou arraste sobre a foto para adicionar uma região à mão.',
+    smallest:
+      'O Vigil não procura rostos menores: se houver algum, arraste sobre a foto para adicionar uma região sobre ele à mão.',
+  },
   zoomIn: 'Aproximar (+)',
   zoomOut: 'Afastar (−)',
   zoomActual: 'Pixels reais (1:1)',

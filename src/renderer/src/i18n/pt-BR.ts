@@ -170,11 +170,11 @@ const ptBR: Translation = {
         'Nenhuma pessoa da lista de procurados tem rosto cadastrado, então não há quem procurar.',
       openWatchlist: 'Abrir Procurados',
       looking: 'Procurando {{name}}…',
-      checkedFor: 'verificada para {{name}}',
+      checkedFor: 'busca por {{name}}',
       headline: {
         match: '{{name}}: correspondência',
         possible: '{{name}}: possível correspondência',
-        no_match: '{{name}}: não encontrada',
+        no_match: '{{name}}: nenhum rosto corresponde',
       },
       scored: 'Pontuação {{score}} · {{rule}}',
       bestOf_one: 'O único rosto tem pontuação {{score}} · {{rule}}',
@@ -1015,6 +1015,11 @@ const ptBR: Translation = {
       INTERRUPTED: 'O Vigil parou antes que esta tarefa terminasse.',
       CANCELLED: 'Cancelada antes que esta tarefa terminasse.',
       NOT_AN_IMAGE: '{{file}} não é uma imagem que o Vigil consiga ler.',
+      NOT_AN_IMAGE_empty: '{{file}} está vazio (0 bytes).',
+      NOT_AN_IMAGE_heic:
+        '{{file}} é uma foto HEIC, que o Vigil não consegue ler: salve-a como JPEG ou PNG primeiro.',
+      NOT_AN_IMAGE_bmp:
+        '{{file}} é uma imagem BMP, que o Vigil não consegue ler: salve-a como JPEG ou PNG primeiro.',
       IMAGE_CORRUPT: '{{file}} está danificado ou incompleto e não pode ser decodificado.',
       NO_FACE: 'Nenhum rosto encontrado em {{file}}.',
       IMAGE_TOO_LARGE: '{{file}} tem mais de {{limit}} pixels.',

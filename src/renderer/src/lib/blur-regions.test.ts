@@ -7,7 +7,9 @@ import {
   coverageOf,
   fromDetected,
   mergeRedetected,
+  minFaceChoices,
   moveBox,
+  noFaceFound,
   regionState,
   resizeBox,
   toCoreRegions,
@@ -150,5 +152,25 @@ describe('mergeRedetected', () => {
       ['m0', [10, 10, 20, 20], false, null, 'manual'],
     ]);
     expect(new Set(merged.map((r) => r.id)).size).toBe(merged.length);
+  });
+});
+
+describe('noFaceFound: a photo in which detection found no region at all', () => {
+  it('says the smallest face the photo was looked at for, and whether a smaller one is left to choose', () => {
+    // Looked at for 24 px; the option now says 48: the notice names the 24 the photo was looked at with.
+    expect(noFaceFound({ minFace: 24, regions: [] }, 48)).toEqual({ px: 24, smaller: true });
+    // Nothing smaller than 16 is offered, unless the option (from Settings) is smaller still.
+    expect(noFaceFound({ minFace: 16, regions: [] }, 24)).toEqual({ px: 16, smaller: false });
+    expect(noFaceFound({ minFace: 16, regions: [] }, 12)).toEqual({ px: 16, smaller: true });
+    expect(minFaceChoices(12)).toEqual([12, 16, 24, 32, 48]);
+    expect(minFaceChoices(24)).toEqual([16, 24, 32, 48]);
+    // A region drawn by hand: detection still found nothing.
+    expect(noFaceFound({ minFace: 32, regions: [manual] }, 24)).toEqual({ px: 32, smaller: true });
+  });
+
+  it('says nothing before detection, or once it found a region, even one under the threshold', () => {
+    expect(noFaceFound({ regions: [] }, 24)).toBeNull();
+    expect(noFaceFound({ minFace: 24, regions: [detected[2]!] }, 24)).toBeNull();
+    expect(noFaceFound({ minFace: 24, regions: [...detected, manual] }, 24)).toBeNull();
   });
 });

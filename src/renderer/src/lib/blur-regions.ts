@@ -125,6 +125,27 @@ export function countRegions(
   return c;
 }
 
+/** The "Smallest face to find" sizes (px) the Blur page offers, with the one chosen now. */
+export function minFaceChoices(current: number): number[] {
+  return [...new Set([16, 24, 32, 48, current])].sort((a, b) => a - b);
+}
+
+/**
+ * A photo whose detection found no region at all (not even one under the threshold): faces
+ * smaller than the smallest face it was looked for at were never looked for, so the page says at
+ * which size it looked (`px`: the photo's own, not the option chosen since) and whether a smaller
+ * size is left to choose. Null before detection, or once it found a region; regions drawn by hand
+ * do not count (detection still found nothing).
+ */
+export function noFaceFound(
+  item: { minFace?: number; regions: readonly Pick<EditRegion, 'origin'>[] },
+  currentMinFace: number,
+): { px: number; smaller: boolean } | null {
+  const px = item.minFace;
+  if (px === undefined || item.regions.some((r) => r.origin === 'detected')) return null;
+  return { px, smaller: minFaceChoices(currentMinFace)[0]! < px };
+}
+
 /** Smallest region side, in image pixels, that a drag creates or a resize leaves. */
 export const MIN_SIDE = 4;
 

@@ -49,6 +49,50 @@ describe('errorText', () => {
     expect(errorText(notWritable('EIO'), pt, 'pt-BR')).toBe('English');
   });
 
+  it('words why a file is not an image where the core says (details.kind), in both languages', async () => {
+    const en = await translator('en');
+    const pt = await translator('pt-BR');
+    const notImage = (kind: string | undefined, message: string) => ({
+      code: 'NOT_AN_IMAGE' as const,
+      message,
+      details: { file: '/home/ana/fotos/IMG_0001.HEIC', reason: 'bad seek', ...(kind ? { kind } : {}) },
+    });
+    const heic = notImage(
+      'heic',
+      'IMG_0001.HEIC is an HEIC photo (HEVC), which Vigil cannot decode: save it as JPEG or PNG first',
+    );
+    expect(errorText(heic, en, 'en')).toBe(
+      'IMG_0001.HEIC is an HEIC photo, which Vigil cannot read: save it as JPEG or PNG first.',
+    );
+    expect(errorText(heic, pt, 'pt-BR')).toBe(
+      'IMG_0001.HEIC é uma foto HEIC, que o Vigil não consegue ler: salve-a como JPEG ou PNG primeiro.',
+    );
+    const bmp = {
+      ...notImage('bmp', 'x'),
+      details: { file: 'C:\\scans\\scan.bmp', reason: 'x', kind: 'bmp' },
+    };
+    expect(errorText(bmp, en, 'en')).toBe(
+      'scan.bmp is a BMP image, which Vigil cannot read: save it as JPEG or PNG first.',
+    );
+    expect(errorText(bmp, pt, 'pt-BR')).toBe(
+      'scan.bmp é uma imagem BMP, que o Vigil não consegue ler: salve-a como JPEG ou PNG primeiro.',
+    );
+    const empty = {
+      code: 'NOT_AN_IMAGE' as const,
+      message: 'x',
+      details: { file: '/a/empty.png', kind: 'empty' },
+    };
+    expect(errorText(empty, en, 'en')).toBe('empty.png is empty (0 bytes).');
+    expect(errorText(empty, pt, 'pt-BR')).toBe('empty.png está vazio (0 bytes).');
+    // No kind, or one this UI does not know: the general sentence.
+    expect(errorText(notImage(undefined, 'x'), en, 'en')).toBe(
+      'IMG_0001.HEIC is not an image Vigil can read.',
+    );
+    expect(errorText(notImage('jxl', 'x'), pt, 'pt-BR')).toBe(
+      'IMG_0001.HEIC não é uma imagem que o Vigil consiga ler.',
+    );
+  });
+
   it('words a job interrupted by a stop in the UI language, not the English the history stores', async () => {
     const shape = {
       code: 'INTERRUPTED' as const,

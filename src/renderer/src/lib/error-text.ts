@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import type { ErrorShape } from '../../../shared/errors';
+import { NOT_AN_IMAGE_KINDS, type ErrorShape } from '../../../shared/errors';
 import { formatNumber } from '../format';
 import { baseName } from './files';
 
@@ -56,7 +56,14 @@ export function errorText(error: ErrorShape, t: TFunction, lang: string): string
     case 'INTERRUPTED':
     case 'CANCELLED':
       return t(`errors.messages.${error.code}`);
-    case 'NOT_AN_IMAGE':
+    case 'NOT_AN_IMAGE': {
+      // Why, where the core knows (an empty file, an HEIC photo, a BMP): each in the UI's words.
+      const kind = NOT_AN_IMAGE_KINDS.find((k) => k === text(d, 'kind'));
+      if (!file) return error.message;
+      return t(kind ? `errors.messages.NOT_AN_IMAGE_${kind}` : 'errors.messages.NOT_AN_IMAGE', {
+        file: baseName(file),
+      });
+    }
     case 'IMAGE_CORRUPT':
     case 'NO_FACE':
       return file ? t(`errors.messages.${error.code}`, { file: baseName(file) }) : error.message;

@@ -72,6 +72,10 @@ describe('verifyLines', () => {
     expect(verifyLines(outcome({ box: null, facesInPhoto: 0 }), 'pt-BR', t).detail).toBe(
       'Nenhum rosto encontrado nesta foto',
     );
+    // A miss agrees with no gender: "não encontrada" read oddly beside a man's name.
+    expect(verifyLines(outcome({ name: 'Barack Obama', score: 0.12 }), 'pt-BR', t).headline).toBe(
+      'Barack Obama: nenhum rosto corresponde',
+    );
   });
 });
 

@@ -11,6 +11,7 @@ import {
 import { formatNumber, formatScore } from '../../format';
 import { useBlur } from './BlurProvider';
 import { foldedOptionsFilter } from '../../lib/folded-filter';
+import { minFaceChoices } from '../../lib/blur-regions';
 
 function Field({ label, hint, children }: { label: string; hint?: string; children: ReactNode }) {
   return (
@@ -76,15 +77,13 @@ export function OptionsPanel({
             size="sm"
             value={String(options.minFace)}
             onChange={(v) => v && setOptions({ minFace: Number(v) })}
-            data={[...new Set([16, 24, 32, 48, options.minFace])]
-              .sort((a, b) => a - b)
-              .map((px) => ({
-                value: String(px),
-                label:
-                  px === DEFAULT_BLUR.minFace
-                    ? t('blur.options.minFaceDefault', { px })
-                    : t('blur.options.minFacePx', { px }),
-              }))}
+            data={minFaceChoices(options.minFace).map((px) => ({
+              value: String(px),
+              label:
+                px === DEFAULT_BLUR.minFace
+                  ? t('blur.options.minFaceDefault', { px })
+                  : t('blur.options.minFacePx', { px }),
+            }))}
             allowDeselect={false}
             aria-label={t('blur.options.minFace')}
             data-testid="blur-min-face"

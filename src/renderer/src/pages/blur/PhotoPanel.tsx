@@ -7,7 +7,7 @@ import type { BlurPreviewResult } from '../../../../shared/blur-schemas';
 import { useVigil } from '../../api/ClientProvider';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { IconPlus } from '../../components/icons';
-import { centredBox, countRegions, toCoreRegions } from '../../lib/blur-regions';
+import { centredBox, countRegions, noFaceFound, toCoreRegions } from '../../lib/blur-regions';
 import { toImageSource } from '../../lib/files';
 import { PhotoFrame } from '../scan/PhotoView';
 import classes from './Blur.module.css';
@@ -16,6 +16,7 @@ import { RegionEditor } from './RegionEditor';
 import { ZoomView } from './ZoomView';
 
 type ViewMode = 'edit' | 'compare';
+type SizedItem = BlurItem & { width: number; height: number };
 
 const dataUrl = (p: BlurPreviewResult) => `data:${p.mime};base64,${p.data}`;
 
@@ -151,24 +152,7 @@ export function PhotoPanel({ subjectName }: { subjectName: (id: string) => strin
   const original = useOriginal(item ?? ({ id: -1 } as BlurItem), broken);
 
   if (!item) return null;
-  if (item.status === 'error') {
-    return (
-      <PhotoFrame ratio={3 / 2} error>
-        <Stack gap={4} align="center" maw={420}>
-          <ErrorNotice error={item.error!} />
-        </Stack>
-      </PhotoFrame>
-    );
-  }
-  if (item.status !== 'ready' || !item.width || !item.height) {
-    return (
-      <PhotoFrame ratio={3 / 2}>
-        <Loader size="sm" color="gray" />
-        <Text size="sm">{t('blur.detecting', { name: item.name })}</Text>
-      </PhotoFrame>
-    );
-  }
-  const sized = item as BlurItem & { width: number; height: number };
+  const sized = item.status === 'ready' && item.width && item.height ? (item as SizedItem) : null;
   const counts = countRegions(item.regions, options.thresh, keepIds);
   // A chosen person no face here matches stays unseen, and the page says so: "keep" is not a
   // promise that they are kept (a possible match, 0.41 against 0.5, is blurred like anyone).
@@ -176,58 +160,65 @@ export function PhotoPanel({ subjectName }: { subjectName: (id: string) => strin
     .filter((id) => !item.regions.some((r) => r.matches.includes(id)))
     .map((id) => subjectName(id) ?? id);
   const stale = preview.isPlaceholderData || JSON.stringify(previewInput) !== JSON.stringify(debounced);
+  // Detection found nothing: say at which size it looked, so that "0 to blur" does not read as
+  // "safe to share" for a photo whose faces are smaller than that.
+  const noFace = sized ? noFaceFound(sized, options.minFace) : null;
 
+  // One tree for every state of the photo, so that the live region below is there before
+  // detection ends and what it found (nothing) is announced, not only shown.
   return (
     <Stack gap="xs">
-      <Group justify="space-between" gap="xs">
-        <SegmentedControl
-          size="xs"
-          value={mode}
-          onChange={(v) => setMode(v as ViewMode)}
-          data={[
-            { value: 'edit', label: t('blur.modeEdit') },
-            { value: 'compare', label: t('blur.modeCompare') },
-          ]}
-          data-testid="blur-mode"
-        />
-        {mode === 'edit' && (
-          <Button
-            size="compact-sm"
-            variant="default"
-            leftSection={<IconPlus size={14} />}
-            onClick={() => setAdded(addRegion(item.id, centredBox(item.width!, item.height!)))}
-            data-testid="blur-add-region"
-          >
-            {t('blur.addRegion')}
-          </Button>
-        )}
-        <Group gap={6} data-testid="blur-counts" ml="auto">
-          <Badge color="red" variant="light" data-testid="blur-count-blurred" data-count={counts.blurred}>
-            {t('blur.counts.blurred', { count: counts.blurred })}
-          </Badge>
-          {counts.manual > 0 && (
-            <Badge color="red" variant="outline">
-              {t('blur.counts.manual', { count: counts.manual })}
-            </Badge>
+      {sized && (
+        <Group justify="space-between" gap="xs">
+          <SegmentedControl
+            size="xs"
+            value={mode}
+            onChange={(v) => setMode(v as ViewMode)}
+            data={[
+              { value: 'edit', label: t('blur.modeEdit') },
+              { value: 'compare', label: t('blur.modeCompare') },
+            ]}
+            data-testid="blur-mode"
+          />
+          {mode === 'edit' && (
+            <Button
+              size="compact-sm"
+              variant="default"
+              leftSection={<IconPlus size={14} />}
+              onClick={() => setAdded(addRegion(sized.id, centredBox(sized.width, sized.height)))}
+              data-testid="blur-add-region"
+            >
+              {t('blur.addRegion')}
+            </Button>
           )}
-          {counts.kept > 0 && (
-            <Badge color="teal" variant="light" data-testid="blur-count-kept">
-              {t('blur.counts.kept', { count: counts.kept })}
+          <Group gap={6} data-testid="blur-counts" ml="auto">
+            <Badge color="red" variant="light" data-testid="blur-count-blurred" data-count={counts.blurred}>
+              {t('blur.counts.blurred', { count: counts.blurred })}
             </Badge>
-          )}
-          {counts.removed > 0 && (
-            <Badge color="gray" variant="light">
-              {t('blur.counts.removed', { count: counts.removed })}
-            </Badge>
-          )}
-          {counts.hidden > 0 && (
-            <Badge color="gray" variant="outline">
-              {t('blur.counts.hidden', { count: counts.hidden })}
-            </Badge>
-          )}
+            {counts.manual > 0 && (
+              <Badge color="red" variant="outline">
+                {t('blur.counts.manual', { count: counts.manual })}
+              </Badge>
+            )}
+            {counts.kept > 0 && (
+              <Badge color="teal" variant="light" data-testid="blur-count-kept">
+                {t('blur.counts.kept', { count: counts.kept })}
+              </Badge>
+            )}
+            {counts.removed > 0 && (
+              <Badge color="gray" variant="light">
+                {t('blur.counts.removed', { count: counts.removed })}
+              </Badge>
+            )}
+            {counts.hidden > 0 && (
+              <Badge color="gray" variant="outline">
+                {t('blur.counts.hidden', { count: counts.hidden })}
+              </Badge>
+            )}
+          </Group>
         </Group>
-      </Group>
-      {notRecognised.length > 0 && (
+      )}
+      {sized && notRecognised.length > 0 && (
         <Text size="xs" c="dimmed" data-testid="blur-keep-not-found">
           {t('blur.keepNotFound', {
             count: notRecognised.length,
@@ -235,44 +226,84 @@ export function PhotoPanel({ subjectName }: { subjectName: (id: string) => strin
           })}
         </Text>
       )}
-      <ZoomView
-        width={item.width}
-        height={item.height}
-        maxHeight={Math.max(320, viewportH - 330)}
-        key={item.id}
-      >
-        {mode === 'edit' ? (
-          <>
-            {original && (
-              <img
-                className={classes.image}
-                src={original}
-                alt={item.name}
-                draggable={false}
-                onError={() => setBrokenId(item.id)}
-                data-testid="blur-original"
-              />
-            )}
-            <RegionEditor item={sized} subjectName={subjectName} focusId={added} />
-          </>
+      <div>
+        <div role="status" aria-live="polite">
+          {noFace && (
+            <Paper
+              p="xs"
+              mb="xs"
+              radius="sm"
+              bg="var(--mantine-color-yellow-light)"
+              data-testid="blur-no-face"
+              data-min-face={noFace.px}
+            >
+              <Text size="sm" fw={600}>
+                {t('blur.noFace.title', { px: noFace.px })}
+              </Text>
+              <Text size="sm">
+                {noFace.smaller
+                  ? t('blur.noFace.smaller', { option: t('blur.options.minFace') })
+                  : t('blur.noFace.smallest')}
+              </Text>
+            </Paper>
+          )}
+        </div>
+        {item.status === 'error' ? (
+          <PhotoFrame ratio={3 / 2} error>
+            <Stack gap={4} align="center" maw={420}>
+              <ErrorNotice error={item.error!} />
+            </Stack>
+          </PhotoFrame>
+        ) : !sized ? (
+          <PhotoFrame ratio={3 / 2}>
+            <Loader size="sm" color="gray" />
+            <Text size="sm">{t('blur.detecting', { name: item.name })}</Text>
+          </PhotoFrame>
         ) : (
-          original && <Compare before={original} after={preview.data ? dataUrl(preview.data) : undefined} />
+          <ZoomView
+            width={sized.width}
+            height={sized.height}
+            maxHeight={Math.max(320, viewportH - 330)}
+            key={item.id}
+          >
+            {mode === 'edit' ? (
+              <>
+                {original && (
+                  <img
+                    className={classes.image}
+                    src={original}
+                    alt={item.name}
+                    draggable={false}
+                    onError={() => setBrokenId(item.id)}
+                    data-testid="blur-original"
+                  />
+                )}
+                <RegionEditor item={sized} subjectName={subjectName} focusId={added} />
+              </>
+            ) : (
+              original && (
+                <Compare before={original} after={preview.data ? dataUrl(preview.data) : undefined} />
+              )
+            )}
+          </ZoomView>
         )}
-      </ZoomView>
-      <Group justify="space-between" gap="xs" mih={22}>
-        <Text size="xs" c="dimmed">
-          {mode === 'edit' ? t('blur.editHint') : t('blur.compareHint')}
-        </Text>
-        {mode === 'compare' && (preview.isFetching || stale) && (
-          <Group gap={6}>
-            <Loader size={12} />
-            <Text size="xs" c="dimmed">
-              {t('blur.rendering')}
-            </Text>
-          </Group>
-        )}
-      </Group>
-      {mode === 'compare' && preview.isError && <ErrorNotice error={preview.error} />}
+      </div>
+      {sized && (
+        <Group justify="space-between" gap="xs" mih={22}>
+          <Text size="xs" c="dimmed">
+            {mode === 'edit' ? t('blur.editHint') : t('blur.compareHint')}
+          </Text>
+          {mode === 'compare' && (preview.isFetching || stale) && (
+            <Group gap={6}>
+              <Loader size={12} />
+              <Text size="xs" c="dimmed">
+                {t('blur.rendering')}
+              </Text>
+            </Group>
+          )}
+        </Group>
+      )}
+      {sized && mode === 'compare' && preview.isError && <ErrorNotice error={preview.error} />}
       {item.exported?.result && item.exported.result.selfCheck.facesStillDetected.length > 0 && (
         <Paper p="xs" radius="sm" bg="var(--mantine-color-red-light)" data-testid="blur-leak-notice">
           <Text size="sm" c="red" fw={600}>

@@ -16,7 +16,6 @@ import { z } from 'zod';
 import { worthReview } from '../../lib/labels';
 import { local, useStored } from '../../lib/stored';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { BatchProgressCard } from '../../components/BatchProgress';
 import { DropNotice } from '../../components/DropNotice';
@@ -29,6 +28,7 @@ import { useSettings, useSubjects } from '../../api/queries';
 import { IconUser } from '../../components/icons';
 import { useNavigation } from '../../navigation';
 import { differsFrom, targetForNew } from './scan-target';
+import { scanWording } from './scan-wording';
 import { StaleThresholdsNotice } from '../../components/StaleThresholdsNotice';
 import { thresholdsChanged } from '../../lib/stale-thresholds';
 import { SCAN_MODES, useScan, type ScanItem, type ScanMode } from './ScanProvider';
@@ -234,32 +234,6 @@ function StaleScanNotice({ items }: { items: ScanItem[] }) {
       actionTestId="scan-identify-again"
     />
   );
-}
-
-/**
- * What the page's description, the progress card and the empty page say in each mode: find
- * faces, identify them, or look for one subject (named once picked).
- */
-function scanWording(t: TFunction, mode: ScanMode, subject: { name: string } | null, keys: string) {
-  if (mode === 'verify') {
-    return {
-      description: t('scan.verify.description'),
-      progress: subject ? t('scan.verify.progressLabel', { name: subject.name }) : t('scan.progressLabel'),
-      emptyBody: t('scan.verify.emptyBody', { keys }),
-    };
-  }
-  if (mode === 'identify') {
-    return {
-      description: t('identify.description'),
-      progress: t('identify.progressLabel'),
-      emptyBody: t('identify.emptyBody', { keys }),
-    };
-  }
-  return {
-    description: t('scan.description'),
-    progress: t('scan.progressLabel'),
-    emptyBody: t('scan.emptyBody', { keys }),
-  };
 }
 
 export function ScanPage() {
