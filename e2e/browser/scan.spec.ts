@@ -244,6 +244,9 @@ test('page choices come back after a reload; unreadable stored ones read as the 
   await page.getByTestId('nav-scan').click();
   await expect(page.getByTestId('scan-mode')).toHaveAttribute('data-mode', 'identify');
   await expect(page.getByTestId('scan-matches-only')).toBeChecked();
+  // The photos do not come back: the empty page says where the earlier scans are, and opens them.
+  await page.getByTestId('scan-open-history').click();
+  await expect(page.getByTestId('history-filter-kind')).toHaveValue('Identify');
 });
 
 test.describe('look for one subject', () => {

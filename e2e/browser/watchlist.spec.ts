@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type APIRequestContext, type Page, type TestInfo } from '@playwright/test';
 import sharp from 'sharp';
@@ -912,7 +912,7 @@ test.describe('compare two photos', () => {
 
   test('two strangers: no match, said as no evidence of the same person rather than proof of two', async ({
     page,
-  }) => {
+  }, info) => {
     await openCompare(page);
     await photoInput(page, 'a').setInputFiles(join(SAMPLES, 'sample1.jpg'));
     await photoInput(page, 'b').setInputFiles(join(SAMPLES, 'sample4.jpg'));
@@ -928,10 +928,13 @@ test.describe('compare two photos', () => {
     await expect(slotOf(page, 'b').getByTestId('compare-face')).toHaveAttribute('data-verdict', 'no_match');
     await expect(result.getByTestId('compare-same-file')).toHaveCount(0);
 
-    // One file in both slots: a perfect score that says nothing, and the page says so.
-    await photoInput(page, 'b').setInputFiles(join(SAMPLES, 'sample1.jpg'));
+    // The same photo in both slots, even under another name: a perfect score that says nothing,
+    // and the page says so (told by the bytes, not the name).
+    const copy = info.outputPath('renamed copy.jpg');
+    copyFileSync(join(SAMPLES, 'sample1.jpg'), copy);
+    await photoInput(page, 'b').setInputFiles(copy);
     await expect(result.getByTestId('compare-same-file')).toHaveText(
-      'Both slots hold the same file: a score of 1.00 says nothing.',
+      'The same photo is in both slots (identical files): a score of 1.00 says nothing.',
     );
   });
 });

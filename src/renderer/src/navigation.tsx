@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { z } from 'zod';
+import type { JobKind } from '../../shared/history-schemas';
 import { session, readStored, writeStored } from './lib/stored';
 import { PAGES, type PageId } from './pages';
 
@@ -13,6 +14,10 @@ export interface NavigationValue {
   /** The Watchlist page's tab: the one left is the one shown on coming back. */
   watchlistTab: WatchlistTab;
   setWatchlistTab(tab: WatchlistTab): void;
+  /** Opens the History page showing only jobs of `kind`, e.g. the Scan page's earlier scans. */
+  openHistory(kind: JobKind): void;
+  /** The kind the History page opens filtered to: null unless opened by `openHistory`. */
+  historyKind: JobKind | null;
 }
 
 export const WATCHLIST_TABS = ['subjects', 'search', 'compare'] as const;
@@ -45,13 +50,22 @@ export function NavigationProvider({
   const [page, setPage] = useState<PageId>(saved.page ?? initial);
   const [subjectId, setSubjectId] = useState<string | null>(saved.subjectId);
   const [watchlistTab, setWatchlistTab] = useState<WatchlistTab>(saved.watchlistTab ?? 'subjects');
+  const [historyKind, setHistoryKind] = useState<JobKind | null>(null);
 
   useEffect(() => {
     writeStored(session, PLACE_KEY, { page, subjectId, watchlistTab });
   }, [page, subjectId, watchlistTab]);
 
   const go = useCallback((id: PageId) => {
-    if (isOpenPage(id)) setPage(id);
+    if (!isOpenPage(id)) return;
+    setPage(id);
+    setHistoryKind(null);
+  }, []);
+
+  const openHistory = useCallback((kind: JobKind) => {
+    if (!isOpenPage('history')) return;
+    setPage('history');
+    setHistoryKind(kind);
   }, []);
 
   const openSubject = useCallback((id: string | null) => {
@@ -63,8 +77,8 @@ export function NavigationProvider({
   }, []);
 
   const value = useMemo(
-    () => ({ page, subjectId, go, openSubject, watchlistTab, setWatchlistTab }),
-    [page, subjectId, go, openSubject, watchlistTab],
+    () => ({ page, subjectId, go, openSubject, watchlistTab, setWatchlistTab, openHistory, historyKind }),
+    [page, subjectId, go, openSubject, watchlistTab, openHistory, historyKind],
   );
   return <NavigationContext.Provider value={value}>{children}</NavigationContext.Provider>;
 }

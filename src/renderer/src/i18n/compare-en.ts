@@ -45,7 +45,7 @@ const compareEn = {
   staleThresholds:
     'This pair was judged at match ≥ {{match}}, possible ≥ {{possible}}; Settings now has match ≥ {{nowMatch}}, possible ≥ {{nowPossible}}.',
   compareAgain: 'Compare again',
-  sameFile: 'Both slots hold the same file: a score of 1.00 says nothing.',
+  samePhoto: 'The same photo is in both slots (identical files): a score of 1.00 says nothing.',
   errorOnSlot: 'Not compared: see photo {{slot}}.',
 };
 

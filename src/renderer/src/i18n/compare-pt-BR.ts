@@ -48,7 +48,7 @@ const comparePtBR: CompareTranslation = {
   staleThresholds:
     'Este par foi julgado com correspondência ≥ {{match}}, possível ≥ {{possible}}; as Configurações agora têm correspondência ≥ {{nowMatch}}, possível ≥ {{nowPossible}}.',
   compareAgain: 'Comparar de novo',
-  sameFile: 'Os dois espaços têm o mesmo arquivo: uma pontuação de 1,00 não diz nada.',
+  samePhoto: 'A mesma foto está nos dois espaços (arquivos idênticos): uma pontuação de 1,00 não diz nada.',
   errorOnSlot: 'Não comparadas: veja a foto {{slot}}.',
 };
 

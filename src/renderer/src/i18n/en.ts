@@ -88,6 +88,9 @@ const en = {
     emptyTitle: 'No photos yet',
     emptyBody:
       'Drop photos or whole folders onto the area above, or press {{keys}} to choose files. Vigil draws a box around every face it finds, with the detector’s confidence.',
+    historyNote:
+      'Photos are not kept on this page after a reload or a restart, but each scan is recorded in History.',
+    historyLink: 'Show the “{{kind}}” jobs in History',
     progressLabel: 'Inspecting photos',
     progressCount: '{{done}} / {{total}}',
     progressCurrent: 'Now: {{name}}',

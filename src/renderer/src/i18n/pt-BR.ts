@@ -87,6 +87,9 @@ const ptBR: Translation = {
     emptyTitle: 'Nenhuma foto ainda',
     emptyBody:
       'Solte fotos ou pastas inteiras na área acima, ou pressione {{keys}} para escolher arquivos. O Vigil desenha um quadro em volta de cada rosto encontrado, com a confiança do detector.',
+    historyNote:
+      'As fotos não ficam nesta página depois de recarregar ou reiniciar, mas cada análise fica registrada no Histórico.',
+    historyLink: 'Ver as tarefas de “{{kind}}” no Histórico',
     progressLabel: 'Analisando fotos',
     progressCount: '{{done}} / {{total}}',
     progressCurrent: 'Agora: {{name}}',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ErrorShape } from '../../../shared/errors';
-import { cropView, errorSlot, sameFile, swapCompare, type CompareResult } from './compare';
+import { cropView, errorSlot, fileDigest, samePhoto, swapCompare, type CompareResult } from './compare';
 
 describe('errorSlot', () => {
   const error = (details?: Record<string, unknown>): ErrorShape => ({
@@ -81,16 +81,31 @@ describe('cropView', () => {
   });
 });
 
-describe('sameFile', () => {
+describe('samePhoto', () => {
   const file = (name: string, body: string, lastModified = 1000) => new File([body], name, { lastModified });
+  const digested = async (f: File) => ({ file: f, digest: await fileDigest(f) });
 
-  it('is the same file by name, size and modification time', () => {
-    expect(sameFile(file('a.jpg', 'xyz'), file('a.jpg', 'xyz'))).toBe(true);
+  it('digests the bytes as SHA-256 in hex', async () => {
+    expect(await fileDigest(file('a.jpg', 'abc'))).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
   });
 
-  it('tells apart files that differ in any of them', () => {
-    expect(sameFile(file('a.jpg', 'xyz'), file('b.jpg', 'xyz'))).toBe(false);
-    expect(sameFile(file('a.jpg', 'xyz'), file('a.jpg', 'xyzw'))).toBe(false);
-    expect(sameFile(file('a.jpg', 'xyz'), file('a.jpg', 'xyz', 2000))).toBe(false);
+  it('is the same photo when the bytes are, whatever the names and dates', async () => {
+    const a = await digested(file('a.jpg', 'xyz'));
+    expect(samePhoto(a, await digested(file('a.jpg', 'xyz')))).toBe(true);
+    expect(samePhoto(a, await digested(file('copy of a.jpg', 'xyz', 2000)))).toBe(true);
+  });
+
+  it('is not when the bytes differ, even under the same name, size and date', async () => {
+    const a = await digested(file('a.jpg', 'xyz'));
+    expect(samePhoto(a, await digested(file('a.jpg', 'xyw')))).toBe(false);
+    expect(samePhoto(a, await digested(file('a.jpg', 'xyzw')))).toBe(false);
+  });
+
+  it('is not while a digest is unknown (being computed, or none to be had)', async () => {
+    const a = await digested(file('a.jpg', 'xyz'));
+    expect(samePhoto(a, { file: a.file })).toBe(false);
+    expect(samePhoto({ file: a.file, digest: null }, { file: a.file, digest: null })).toBe(false);
   });
 });

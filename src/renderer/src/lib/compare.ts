@@ -45,8 +45,31 @@ export function cropView(
 }
 
 /**
- * Whether two chosen files are one file: same name, size and modification time (a copy under
- * another name is not caught; reading both files' bytes for every pair would cost more).
+ * The SHA-256 of a file's bytes, in hex: what tells a photo from a copy of it under another name.
+ * Null where it cannot be had: the file cannot be read any more, or this window has no
+ * `crypto.subtle` (a browser tab over plain http from another machine is not a secure context).
  */
-export const sameFile = (a: File, b: File): boolean =>
-  a.name === b.name && a.size === b.size && a.lastModified === b.lastModified;
+export async function fileDigest(file: Blob): Promise<string | null> {
+  const subtle = globalThis.crypto?.subtle as SubtleCrypto | undefined;
+  if (!subtle) return null;
+  try {
+    const hash = await subtle.digest('SHA-256', await file.arrayBuffer());
+    return Array.from(new Uint8Array(hash), (byte) => byte.toString(16).padStart(2, '0')).join('');
+  } catch {
+    return null;
+  }
+}
+
+/** A chosen photo and the digest of its bytes: undefined while it is computed, null if none. */
+export interface DigestedFile {
+  file: Blob;
+  digest?: string | null;
+}
+
+/**
+ * Whether two chosen photos are one: the same bytes, whatever their names or dates (a renamed
+ * copy is caught; two files that only share a name, size and date are not). Not the same while
+ * either digest is unknown.
+ */
+export const samePhoto = (a: DigestedFile, b: DigestedFile): boolean =>
+  a.file.size === b.file.size && typeof a.digest === 'string' && a.digest === b.digest;

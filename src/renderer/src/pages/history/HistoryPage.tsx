@@ -42,6 +42,7 @@ import { useSingleFlightMutation } from '../../api/single-flight';
 import { errorText } from '../../lib/error-text';
 import { baseName } from '../../lib/files';
 import { daySettings, parseDay } from '../../lib/local-date';
+import { useNavigation } from '../../navigation';
 
 const PAGE_SIZE = 25;
 const JOB_KINDS = jobKindSchema.options;
@@ -130,7 +131,9 @@ export function HistoryPage() {
   const { client } = useVigil();
   const queryClient = useQueryClient();
 
-  const [kind, setKind] = useState<JobKind | null>(null);
+  // Opened from another page on its jobs (Scan's earlier scans), or on every job.
+  const { historyKind } = useNavigation();
+  const [kind, setKind] = useState<JobKind | null>(historyKind);
   const [status, setStatus] = useState<JobStatus | null>(null);
   const [sinceDay, setSinceDay] = useState('');
   const [text, setText] = useState('');

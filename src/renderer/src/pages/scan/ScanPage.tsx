@@ -240,6 +240,7 @@ export function ScanPage() {
   const { t, i18n } = useTranslation();
   const scan = useScan();
   const { items, addFiles, clear, onPickerRequest, progress, mode } = scan;
+  const { openHistory } = useNavigation();
   // Kept across pages and restarts, as the mode is.
   const [matchesOnly, setMatchesOnly] = useStored(local, 'vigil.scan-matches-only', z.boolean(), false);
   const intake = usePhotoIntake(addFiles);
@@ -319,6 +320,19 @@ export function ScanPage() {
           <Text fw={600}>{t('scan.emptyTitle')}</Text>
           <Text size="sm" c="dimmed" ta="center" maw={560} data-mode={mode}>
             {wording.emptyBody}
+          </Text>
+          {/* A reload empties the page (its mode and subject stay): where the earlier scans are. */}
+          <Text size="sm" c="dimmed" ta="center" maw={560} mt="xs" data-testid="scan-history-note">
+            {t('scan.historyNote')}{' '}
+            <Anchor
+              component="button"
+              type="button"
+              size="sm"
+              onClick={() => openHistory(mode)}
+              data-testid="scan-open-history"
+            >
+              {t('scan.historyLink', { kind: t(`history.kinds.${mode}`) })}
+            </Anchor>
           </Text>
         </Stack>
       ) : (

@@ -19,13 +19,20 @@ import {
 import type { PickedFile } from '../../lib/files';
 import { local, useStored } from '../../lib/stored';
 import { useBatchQueue, type QueuedJob } from '../../lib/use-batch-queue';
+import { useLeaveWarning } from '../../lib/use-leave-warning';
 import { useNavigation } from '../../navigation';
-import { differsFrom, SCAN_MODES, targetForNew, type ScanMode, type ScanTarget } from './scan-target';
+import {
+  differsFrom,
+  SCAN_MODES,
+  stillScanning,
+  targetForNew,
+  type ScanMode,
+  type ScanStatus,
+  type ScanTarget,
+} from './scan-target';
 
-export { SCAN_MODES, type ScanMode } from './scan-target';
+export { SCAN_MODES, type ScanMode, type ScanStatus } from './scan-target';
 export type VerifyResult = ChannelOutput<'match.verify'>;
-
-export type ScanStatus = 'queued' | 'inspecting' | 'done' | 'error';
 
 export type FeedbackVerdict = 'correct' | 'wrong';
 
@@ -172,6 +179,8 @@ export function ScanProvider({ children }: { children: ReactNode }) {
     concurrency: slots,
     failed: (error) => ({ status: 'error', error }),
   });
+  // A reload would lose the photos not scanned yet (those done are in History): it asks first.
+  useLeaveWarning(stillScanning(state.items));
   /** Every file still on screen, so a photo can be scanned again in the other mode. */
   const files = useRef(new Map<number, File>());
   const pickerListener = useRef<(() => void) | null>(null);

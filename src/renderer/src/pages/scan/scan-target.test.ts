@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { differsFrom, targetForNew } from './scan-target';
+import { differsFrom, stillScanning, targetForNew } from './scan-target';
 
 describe('differsFrom', () => {
   it('tells a photo scanned in another mode', () => {
@@ -35,5 +35,14 @@ describe('targetForNew', () => {
     expect(targetForNew('identify', null)).toEqual({ mode: 'identify', subjectId: null });
     expect(targetForNew('verify', 'a')).toEqual({ mode: 'verify', subjectId: 'a' });
     expect(targetForNew('verify', null)).toBeNull();
+  });
+});
+
+describe('stillScanning', () => {
+  it('is true while a photo waits or is in flight, not once every photo is answered', () => {
+    expect(stillScanning([{ status: 'done' }, { status: 'queued' }])).toBe(true);
+    expect(stillScanning([{ status: 'error' }, { status: 'inspecting' }])).toBe(true);
+    expect(stillScanning([{ status: 'done' }, { status: 'error' }])).toBe(false);
+    expect(stillScanning([])).toBe(false);
   });
 });

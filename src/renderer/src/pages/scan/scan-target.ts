@@ -30,3 +30,13 @@ export function targetForNew(mode: ScanMode, subjectId: string | null): ScanTarg
   if (mode !== 'verify') return { mode, subjectId: null };
   return subjectId ? { mode, subjectId } : null;
 }
+
+/** Where a photo on the Scan page is: waiting its turn, sent to the core, or answered. */
+export type ScanStatus = 'queued' | 'inspecting' | 'done' | 'error';
+
+/**
+ * Whether photos on the page are still to be scanned (waiting or in flight): leaving or reloading
+ * the page now would lose them unscanned, so it asks first. Photos done are kept in History.
+ */
+export const stillScanning = (items: readonly { status: ScanStatus }[]): boolean =>
+  items.some((item) => item.status === 'queued' || item.status === 'inspecting');

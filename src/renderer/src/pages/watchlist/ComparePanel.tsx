@@ -3,7 +3,7 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorShapeOf } from '../../api/errors';
 import { IconArrowsLeftRight, IconTrash } from '../../components/icons';
-import { errorSlot, sameFile } from '../../lib/compare';
+import { errorSlot, samePhoto } from '../../lib/compare';
 import { usePageOpener } from '../../lib/page-opener';
 import { CompareResult } from './CompareResult';
 import { CompareSlot } from './CompareSlot';
@@ -80,7 +80,7 @@ export function ComparePanel() {
           pending={compare.isFetching}
           error={error && !errorOn ? compare.error : null}
           errorOn={errorOn}
-          sameFile={Boolean(a && b && sameFile(a.file, b.file))}
+          samePhoto={Boolean(a && b && samePhoto(a, b))}
           onCompareAgain={compareAgain}
         />
       </div>

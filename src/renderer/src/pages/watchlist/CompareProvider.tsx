@@ -11,7 +11,7 @@ import {
 } from 'react';
 import { useVigil } from '../../api/ClientProvider';
 import { queryKeys } from '../../api/queries';
-import { swapCompare, type CompareResult, type CompareSlot } from '../../lib/compare';
+import { fileDigest, swapCompare, type CompareResult, type CompareSlot } from '../../lib/compare';
 import { toImageSource } from '../../lib/files';
 
 export interface SlotPhoto {
@@ -23,6 +23,11 @@ export interface SlotPhoto {
    * fails): the browser applies EXIF orientation as the core does.
    */
   url: string;
+  /**
+   * The SHA-256 of its bytes, to tell the same photo in both slots (samePhoto): undefined while it
+   * is computed (beside the comparison, which does not wait for it), null if it could not be.
+   */
+  digest?: string | null;
 }
 
 export type ComparePair = Record<CompareSlot, SlotPhoto | null>;
@@ -114,13 +119,19 @@ export function CompareProvider({ children }: { children: ReactNode }) {
     (slot: CompareSlot, file: File) => {
       const old = current.current[slot];
       if (old) URL.revokeObjectURL(old.url);
-      const next = {
-        ...current.current,
-        [slot]: { id: ++lastPhotoId, file, url: URL.createObjectURL(file) },
-      };
+      const id = ++lastPhotoId;
+      const next = { ...current.current, [slot]: { id, file, url: URL.createObjectURL(file) } };
       current.current = next;
       setPair(next);
       run(next);
+      // Once per photo put in a slot, whichever slot it is in by then (swapped) or none (replaced).
+      void fileDigest(file).then((digest) => {
+        const { a: first, b: second } = current.current;
+        const withDigest = (p: SlotPhoto | null) => (p?.id === id ? { ...p, digest } : p);
+        if (first?.id !== id && second?.id !== id) return;
+        current.current = { a: withDigest(first), b: withDigest(second) };
+        setPair(current.current);
+      });
     },
     [run],
   );

@@ -51,7 +51,7 @@ export function CompareResult({
   pending,
   error,
   errorOn,
-  sameFile,
+  samePhoto,
   onCompareAgain,
 }: {
   /** The slots still empty. */
@@ -62,8 +62,8 @@ export function CompareResult({
   error: unknown;
   /** The photo an error is shown on, to point at it. */
   errorOn: CompareSlot | null;
-  /** Both slots hold the same file: the score is that of a photo with itself. */
-  sameFile: boolean;
+  /** Both slots hold the same photo (the same bytes): the score is that of a photo with itself. */
+  samePhoto: boolean;
   /** Judges the pair again at Settings' thresholds. */
   onCompareAgain: () => void;
 }) {
@@ -128,13 +128,13 @@ export function CompareResult({
             actionTestId="compare-again"
           />
         )}
-        {result && sameFile && (
+        {result && samePhoto && (
           <Group gap={4} wrap="nowrap" align="flex-start" data-testid="compare-same-file">
             <IconAlert
               size={14}
               style={{ flex: 'none', marginTop: 3, color: 'var(--mantine-color-orange-text)' }}
             />
-            <Text size="sm">{t('compare.sameFile')}</Text>
+            <Text size="sm">{t('compare.samePhoto')}</Text>
           </Group>
         )}
         {result && (
