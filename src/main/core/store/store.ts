@@ -220,13 +220,16 @@ async function restrictToOwner(dir: string): Promise<void> {
 /** Errnos that say the data folder cannot be made or written, as opposed to a fault in Vigil. */
 const UNUSABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'ENOTDIR', 'ENOENT', 'EEXIST']);
 
+/** A path mistake, not a permission to fix: what opening or reading says of a data folder that is a file. */
+const dataDirIsFile = (dir: string) =>
+  new VigilError('BAD_INPUT', `The data folder ${dir} is a file, not a folder`, { dir });
+
 /** A data folder that cannot be made or locked, in words naming it (a file, read-only, …). */
 function unusableDataDir(dir: string, err: unknown): unknown {
   const code = (err as NodeJS.ErrnoException).code ?? '';
   if (err instanceof VigilError || !UNUSABLE.has(code)) return err;
   // makeDirs' EEXIST: the folder itself is a file. A path mistake, not a permission to fix.
-  if (code === 'EEXIST')
-    return new VigilError('BAD_INPUT', `The data folder ${dir} is a file, not a folder`, { dir });
+  if (code === 'EEXIST') return dataDirIsFile(dir);
   return new VigilError(
     code === 'ENOTDIR' ? 'BAD_INPUT' : 'TARGET_NOT_WRITABLE',
     `The data folder ${dir} cannot be used: ${whyNotWritable(err, dir)} (${code})`,
@@ -356,8 +359,7 @@ export async function readWatchlist(dir: string): Promise<WatchlistDoc> {
     throw unreadableDataDir(dir, err);
   });
   if (!info) return watchlistSpec(dir).initial();
-  if (!info.isDirectory())
-    throw new VigilError('BAD_INPUT', `The data folder ${dir} is a file, not a folder`, { dir });
+  if (!info.isDirectory()) throw dataDirIsFile(dir);
   try {
     const spec = watchlistSpec(dir);
     const doc = await readJsonDoc(spec);
