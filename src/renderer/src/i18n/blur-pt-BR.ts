@@ -6,11 +6,11 @@ const blurPtBR: BlurTranslation = {
   description:
     'Esconda todos os rostos antes de compartilhar uma foto: confira cada região, corrija o que o detector não viu e exporte cópias limpas, sem metadados.',
   keepNotFound_one:
-    'Não reconhecido nesta foto, por isso não mantido: {{names}} (só uma correspondência é mantida).',
+    'Sem reconhecimento nesta foto, por isso nenhum rosto fica visível para: {{names}} (só uma correspondência é mantida).',
   keepNotFound_many:
-    'Não reconhecidos nesta foto, por isso não mantidos: {{names}} (só uma correspondência é mantida).',
+    'Sem reconhecimento nesta foto, por isso nenhum rosto fica visível para: {{names}} (só uma correspondência é mantida).',
   keepNotFound_other:
-    'Não reconhecidos nesta foto, por isso não mantidos: {{names}} (só uma correspondência é mantida).',
+    'Sem reconhecimento nesta foto, por isso nenhum rosto fica visível para: {{names}} (só uma correspondência é mantida).',
   dropTitle: 'Solte fotos ou pastas para desfocar',
   dropHint: 'ou clique para escolher arquivos. Nada é gravado antes de exportar, e nunca sobre um original.',
   emptyTitle: 'Nenhuma foto ainda',

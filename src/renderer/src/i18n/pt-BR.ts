@@ -379,13 +379,13 @@ const ptBR: Translation = {
     removeFaceBody:
       'O rosto de {{file}} deixará de ser usado para reconhecer {{name}}; seu recorte, seu descritor e (se nenhum outro rosto a usar) a foto de origem e sua prévia são excluídos.',
     deleteTitle: 'Excluir {{name}}?',
-    deleteBody_zero: '{{name}} será removido da lista de procurados. Não é possível desfazer.',
+    deleteBody_zero: '{{name}} sairá da lista de procurados. Não é possível desfazer.',
     deleteBody_one:
-      '{{name}} e {{count}} rosto cadastrado serão removidos da lista de procurados, com os recortes, descritores, fotos de origem e prévias guardados para eles. Não é possível desfazer.',
+      '{{name}} sairá da lista de procurados, junto com {{count}} rosto cadastrado e os recortes, descritores, fotos de origem e prévias guardados para esse cadastro. Não é possível desfazer.',
     deleteBody_many:
-      '{{name}} e {{count}} rostos cadastrados serão removidos da lista de procurados, com os recortes, descritores, fotos de origem e prévias guardados para eles. Não é possível desfazer.',
+      '{{name}} sairá da lista de procurados, junto com {{count}} rostos cadastrados e os recortes, descritores, fotos de origem e prévias guardados para esse cadastro. Não é possível desfazer.',
     deleteBody_other:
-      '{{name}} e {{count}} rostos cadastrados serão removidos da lista de procurados, com os recortes, descritores, fotos de origem e prévias guardados para eles. Não é possível desfazer.',
+      '{{name}} sairá da lista de procurados, junto com {{count}} rostos cadastrados e os recortes, descritores, fotos de origem e prévias guardados para esse cadastro. Não é possível desfazer.',
     deleteTypeName: 'Digite “{{name}}” para confirmar',
     deleteConfirm: 'Excluir cadastro',
     export: {
@@ -403,9 +403,9 @@ const ptBR: Translation = {
       updated: 'Atualizadas',
       skipped: 'Ignoradas',
       skippedReason: {
-        UP_TO_DATE: 'já está atualizado',
-        NEWER_HERE: 'mantida como está aqui: alterada aqui depois que o arquivo foi exportado',
-        NO_FACE_IMPORTED: 'não adicionada: nenhum dos rostos pôde ser importado',
+        UP_TO_DATE: 'já está em dia',
+        NEWER_HERE: 'fica como está aqui: houve alterações aqui depois que o arquivo foi exportado',
+        NO_FACE_IMPORTED: 'não entra na lista: nenhum dos rostos pôde ser importado',
       },
       updatedRow_zero: '{{name}} (dados atualizados)',
       updatedRow_one: '{{name}} (+{{count}} rosto)',

@@ -156,16 +156,25 @@ describe('mergeRedetected', () => {
 });
 
 describe('noFaceFound: a photo in which detection found no region at all', () => {
-  it('says the smallest face the photo was looked at for, and whether a smaller one is left to choose', () => {
-    // Looked at for 24 px; the option now says 48: the notice names the 24 the photo was looked at with.
-    expect(noFaceFound({ minFace: 24, regions: [] }, 48)).toEqual({ px: 24, smaller: true });
+  it('says the smallest face the photo was looked at for, and which smaller one to look again at', () => {
+    // Looked at for 24 px; the option now says 48: the notice names the 24 the photo was looked at
+    // with, and offers the next smaller choice.
+    expect(noFaceFound({ minFace: 24, regions: [] }, 48)).toEqual({ px: 24, retry: 16 });
+    // The default (24): the next smaller choice is 16; from 48, it is 32 (not the smallest).
+    expect(noFaceFound({ minFace: 24, regions: [] }, 24)).toEqual({ px: 24, retry: 16 });
+    expect(noFaceFound({ minFace: 48, regions: [] }, 48)).toEqual({ px: 48, retry: 32 });
+    // An option already chosen smaller than the photo's size is the one offered.
+    expect(noFaceFound({ minFace: 48, regions: [] }, 16)).toEqual({ px: 48, retry: 16 });
     // Nothing smaller than 16 is offered, unless the option (from Settings) is smaller still.
-    expect(noFaceFound({ minFace: 16, regions: [] }, 24)).toEqual({ px: 16, smaller: false });
-    expect(noFaceFound({ minFace: 16, regions: [] }, 12)).toEqual({ px: 16, smaller: true });
+    expect(noFaceFound({ minFace: 16, regions: [] }, 24)).toEqual({ px: 16, retry: null });
+    expect(noFaceFound({ minFace: 16, regions: [] }, 16)).toEqual({ px: 16, retry: null });
+    expect(noFaceFound({ minFace: 16, regions: [] }, 12)).toEqual({ px: 16, retry: 12 });
+    // A size from Settings that is not a choice: the next choice under it.
+    expect(noFaceFound({ minFace: 40, regions: [] }, 40)).toEqual({ px: 40, retry: 32 });
     expect(minFaceChoices(12)).toEqual([12, 16, 24, 32, 48]);
     expect(minFaceChoices(24)).toEqual([16, 24, 32, 48]);
     // A region drawn by hand: detection still found nothing.
-    expect(noFaceFound({ minFace: 32, regions: [manual] }, 24)).toEqual({ px: 32, smaller: true });
+    expect(noFaceFound({ minFace: 32, regions: [manual] }, 24)).toEqual({ px: 32, retry: 24 });
   });
 
   it('says nothing before detection, or once it found a region, even one under the threshold', () => {

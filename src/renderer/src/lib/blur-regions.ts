@@ -133,17 +133,21 @@ export function minFaceChoices(current: number): number[] {
 /**
  * A photo whose detection found no region at all (not even one under the threshold): faces
  * smaller than the smallest face it was looked for at were never looked for, so the page says at
- * which size it looked (`px`: the photo's own, not the option chosen since) and whether a smaller
- * size is left to choose. Null before detection, or once it found a region; regions drawn by hand
- * do not count (detection still found nothing).
+ * which size it looked (`px`: the photo's own, not the option chosen since) and offers to look
+ * again at a smaller one (`retry`): the option chosen now if it is smaller than `px` (the user
+ * picked it already), else the next smaller size the page offers; null when none is left. Null
+ * before detection, or once it found a region; regions drawn by hand do not count (detection
+ * still found nothing).
  */
 export function noFaceFound(
   item: { minFace?: number; regions: readonly Pick<EditRegion, 'origin'>[] },
   currentMinFace: number,
-): { px: number; smaller: boolean } | null {
+): { px: number; retry: number | null } | null {
   const px = item.minFace;
   if (px === undefined || item.regions.some((r) => r.origin === 'detected')) return null;
-  return { px, smaller: minFaceChoices(currentMinFace)[0]! < px };
+  if (currentMinFace < px) return { px, retry: currentMinFace };
+  const smaller = minFaceChoices(currentMinFace).filter((c) => c < px);
+  return { px, retry: smaller.at(-1) ?? null };
 }
 
 /** Smallest region side, in image pixels, that a drag creates or a resize leaves. */

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { labelWidth, placeLabels, type LabelPlacement, type LabelRequest, type Rect } from './label-layout';
+import {
+  fitLabel,
+  labelWidth,
+  placeLabels,
+  type LabelPlacement,
+  type LabelRequest,
+  type Rect,
+} from './label-layout';
 
 const HEIGHT = 15;
 const FONT = { size: 10, padding: 4, maxChars: 18, suffixGap: 0.6 };
@@ -123,5 +130,44 @@ describe('label layout', () => {
     expect(width).toBe(Math.ceil(18 * 6.2 + 4.6 * 6.2 + 8));
     expect(minWidth).toBe(Math.ceil(2 * 6.2 + 4.6 * 6.2 + 8));
     expect(labelWidth('3', undefined, FONT)).toEqual({ width: 15, minWidth: 15 });
+    // With a short form (the face's number), shortened it needs room for that and the suffix only.
+    expect(labelWidth('2 · Barack H. Obama', '0.64', FONT, '2').minWidth).toBe(
+      Math.ceil(6.2 + 4.6 * 6.2 + 8),
+    );
+    expect(labelWidth('12 · Barack H. Obama', '0.64', FONT, '12').minWidth).toBe(
+      Math.ceil(2 * 6.2 + 4.6 * 6.2 + 8),
+    );
+  });
+
+  it('shows a shortened label only while some of the name shows, else the number and the score', () => {
+    const text = '2 · Alice Example';
+    const { width, minWidth } = labelWidth(text, '1.00', FONT, '2');
+    // Room for all of it: all of it.
+    expect(fitLabel(text, '1.00', FONT, width, '2')).toEqual({ text, w: width });
+    // Room for "2 · Ali…": the name's first letters say who, the CSS ellipsis does the rest.
+    const threeLetters = Math.ceil(8 * 6.2 + 4.6 * 6.2 + 8);
+    expect(fitLabel(text, '1.00', FONT, threeLetters, '2')).toEqual({ text, w: threeLetters });
+    // Room for "2 · A…" or "2 · …" only: that says nothing, so the number alone, at its own width.
+    for (const w of [threeLetters - 7, Math.ceil(5 * 6.2 + 4.6 * 6.2 + 8), 60]) {
+      expect(fitLabel(text, '1.00', FONT, w, '2')).toEqual({ text: '2', w: minWidth });
+    }
+    // The layout's shortened label (its box's width, 60 px here) ends the same way.
+    const frame = { w: 200, h: 100 };
+    const requests = [
+      {
+        box: { x: 60, y: 40, w: 60, h: 40 },
+        ...labelWidth('1 · A Very Long Subject Name', '0.90', FONT, '1'),
+      },
+      { box: { x: 30, y: 20, w: 28, h: 70 }, width: 0, minWidth: 0 },
+      { box: { x: 122, y: 20, w: 28, h: 70 }, width: 0, minWidth: 0 },
+    ];
+    const [spot] = placeLabels(frame, requests, { height: HEIGHT });
+    expect(spot).toMatchObject({ w: 60, truncated: true });
+    expect(fitLabel('1 · A Very Long Subject Name', '0.90', FONT, spot!.w, '1').text).toBe('1');
+    // A short name that fits whole never turns into its number; nor does a label without a short form.
+    expect(fitLabel('3 · Al', '0.50', FONT, labelWidth('3 · Al', '0.50', FONT).width, '3').text).toBe(
+      '3 · Al',
+    );
+    expect(fitLabel(text, '1.00', FONT, 40)).toEqual({ text, w: 40 });
   });
 });

@@ -120,20 +120,57 @@ export function placeLabels(
 /** Character width of the monospace label font, as a fraction of its size (generous, so text fits). */
 const MONO_ADVANCE = 0.62;
 
+type LabelFont = { size: number; padding: number; maxChars: number; suffixGap: number };
+
 /**
  * Width a label needs in the monospace label font: its text (at most `maxChars` characters, beyond
  * which the text is shortened anyway), an optional suffix kept whole, and the horizontal padding.
+ * Shortened, it still shows the suffix and `short` (see fitLabel) or, without one, two characters
+ * ("1…").
  */
 export function labelWidth(
   text: string,
   suffix: string | undefined,
-  font: { size: number; padding: number; maxChars: number; suffixGap: number },
+  font: LabelFont,
+  short?: string,
 ): { width: number; minWidth: number } {
   const char = font.size * MONO_ADVANCE;
   const suffixWidth = suffix ? (suffix.length + font.suffixGap) * char : 0;
   const textChars = Math.min([...text].length, font.maxChars);
   const width = Math.ceil(textChars * char + suffixWidth + 2 * font.padding);
-  // Shortened, it still shows the suffix and two characters ("1…").
-  const minWidth = Math.min(width, Math.ceil(Math.min(textChars, 2) * char + suffixWidth + 2 * font.padding));
+  const shortChars = short === undefined ? 2 : [...short].length;
+  const minWidth = Math.min(
+    width,
+    Math.ceil(Math.min(textChars, shortChars) * char + suffixWidth + 2 * font.padding),
+  );
   return { width, minWidth };
+}
+
+/** Fewest characters of a label's detail (a name) worth showing before an ellipsis. */
+const MIN_DETAIL_CHARS = 3;
+
+/**
+ * What a label placed `w` wide shows. The whole text where it fits; shortened (the CSS ellipsis)
+ * where at least the first MIN_DETAIL_CHARS characters of its detail (what follows `short` and
+ * its separator, "Alice" in "2 · Alice") still show; else `short` alone, at its own width: "2 · …"
+ * says nothing the face's number does not, and the full text stays in the box's tooltip.
+ */
+export function fitLabel(
+  text: string,
+  suffix: string | undefined,
+  font: LabelFont,
+  w: number,
+  short?: string,
+): { text: string; w: number } {
+  if (short === undefined || !text.startsWith(short)) return { text, w };
+  const char = font.size * MONO_ADVANCE;
+  const suffixWidth = suffix ? (suffix.length + font.suffixGap) * char : 0;
+  const room = Math.floor((w - suffixWidth - 2 * font.padding) / char + 1e-6);
+  const chars = [...text].length;
+  if (room >= chars) return { text, w };
+  const detail = text.slice(short.length).replace(/^[\s·:—–-]+/u, '');
+  const prefix = chars - [...detail].length;
+  // One character goes to the ellipsis.
+  if (room - 1 - prefix >= Math.min(MIN_DETAIL_CHARS, [...detail].length)) return { text, w };
+  return { text: short, w: Math.min(w, labelWidth(short, suffix, font).width) };
 }

@@ -387,6 +387,8 @@ export function BlurProvider({ children }: { children: ReactNode }) {
 
   const setOptions = useCallback((patch: Partial<BlurOptions>) => {
     for (const key of Object.keys(patch) as (keyof BlurOptions)[]) touched.current.add(key);
+    // At once, not after the next render: a redetect() right after this looks with the new size.
+    optionsRef.current = { ...optionsRef.current, ...patch };
     setOptionsState((cur) => {
       const next = { ...cur, ...patch };
       if ('outDir' in patch || 'pattern' in patch)

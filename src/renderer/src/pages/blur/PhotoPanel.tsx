@@ -109,7 +109,7 @@ function Compare({ before, after }: { before: string; after: string | undefined 
 export function PhotoPanel({ subjectName }: { subjectName: (id: string) => string | undefined }) {
   const { t } = useTranslation();
   const { client } = useVigil();
-  const { selected: item, options, keepIds, fileOf, addRegion } = useBlur();
+  const { selected: item, options, setOptions, redetect, keepIds, fileOf, addRegion } = useBlur();
   const [mode, setMode] = useState<ViewMode>('edit');
   /** A region added with the button, focused so the keyboard can place and size it. */
   const [added, setAdded] = useState<string | null>(null);
@@ -163,6 +163,7 @@ export function PhotoPanel({ subjectName }: { subjectName: (id: string) => strin
   // Detection found nothing: say at which size it looked, so that "0 to blur" does not read as
   // "safe to share" for a photo whose faces are smaller than that.
   const noFace = sized ? noFaceFound(sized, options.minFace) : null;
+  const retry = noFace?.retry ?? null;
 
   // One tree for every state of the photo, so that the live region below is there before
   // detection ends and what it found (nothing) is announced, not only shown.
@@ -241,10 +242,27 @@ export function PhotoPanel({ subjectName }: { subjectName: (id: string) => strin
                 {t('blur.noFace.title', { px: noFace.px })}
               </Text>
               <Text size="sm">
-                {noFace.smaller
+                {retry !== null
                   ? t('blur.noFace.smaller', { option: t('blur.options.minFace') })
                   : t('blur.noFace.smallest')}
               </Text>
+              {retry !== null && (
+                // Here as well as in the options, which a narrow window puts below the photo: the
+                // option is set (for photos added from now on too) and this photo looked at again.
+                <Button
+                  size="compact-sm"
+                  variant="default"
+                  mt={6}
+                  loading={item.again}
+                  onClick={() => {
+                    setOptions({ minFace: retry });
+                    redetect([item.id]);
+                  }}
+                  data-testid="blur-no-face-redetect"
+                >
+                  {t('blur.options.redetect', { px: retry })}
+                </Button>
+              )}
             </Paper>
           )}
         </div>

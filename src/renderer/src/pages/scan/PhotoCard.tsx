@@ -96,6 +96,7 @@ export function identifyBoxes(
       key: String(index),
       box: face.box,
       label: named ? `${index + 1} · ${best.name}` : String(index + 1),
+      shortLabel: named ? String(index + 1) : undefined,
       suffix: named ? score : undefined,
       title: t('identify.boxTitle', {
         index: index + 1,

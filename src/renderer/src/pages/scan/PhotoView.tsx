@@ -8,7 +8,7 @@ import {
   type RefObject,
 } from 'react';
 import type { Box } from '../../../../shared/schemas';
-import { labelWidth, placeLabels } from '../../lib/label-layout';
+import { fitLabel, labelWidth, placeLabels } from '../../lib/label-layout';
 import classes from './PhotoView.module.css';
 
 /** Joins class names, skipping falsy ones. */
@@ -41,6 +41,11 @@ export interface BoxSpec {
   box: Box;
   /** Short text on the box's tab ('' for none); shortened with an ellipsis when long. */
   label: string;
+  /**
+   * What the tab shows instead of `label` when too little of the rest would fit to say anything
+   * (the face's number, for "2 · Alice"): see fitLabel.
+   */
+  shortLabel?: string;
   /** Shown after the label and never shortened (a score). */
   suffix?: string;
   /**
@@ -133,7 +138,9 @@ function FaceBoxes({
         return {
           box: { x: x * sx, y: y * sy, w: w * sx, h: h * sy },
           // A box without a label asks for no room but still keeps other labels off.
-          ...(spec.label ? labelWidth(spec.label, spec.suffix, font) : { width: 0, minWidth: 0 }),
+          ...(spec.label
+            ? labelWidth(spec.label, spec.suffix, font, spec.shortLabel)
+            : { width: 0, minWidth: 0 }),
           priority: TONE_PRIORITY[spec.tone],
         };
       }),
@@ -155,19 +162,21 @@ function FaceBoxes({
     const sx = size ? size.w / image.width : 0;
     const sy = size ? size.h / image.height : 0;
     // The label is a child of the box, positioned from its padding edge (inside the border).
+    const fitted =
+      spec.label && spot ? fitLabel(spec.label, spec.suffix, font, spot.w, spec.shortLabel) : null;
     const label =
-      spec.label && spot ? (
+      fitted && spot ? (
         <span
           className={classes.label}
           style={{
             left: `calc(${spot.x - x * sx}px - var(--box-border))`,
             top: `calc(${spot.y - y * sy}px - var(--box-border))`,
-            width: spot.w,
+            width: fitted.w,
             height: spot.h,
           }}
           data-label-side={spot.side}
         >
-          <span className={classes.labelText}>{spec.label}</span>
+          <span className={classes.labelText}>{fitted.text}</span>
           {spec.suffix && <span className={classes.labelSuffix}>{spec.suffix}</span>}
         </span>
       ) : null;

@@ -55,7 +55,9 @@ function SubjectFormBody({
   const [initial] = useState<Fields>(() => fieldsOf(subject));
   const [fields, setFields] = useState<Fields>(initial);
   const [touched, setTouched] = useState(false);
-  const dirty = JSON.stringify(fields) !== JSON.stringify(initial);
+  /** An alias typed but not yet turned into a tag (Enter, a comma or leaving the field does). */
+  const [aliasDraft, setAliasDraft] = useState('');
+  const dirty = JSON.stringify(fields) !== JSON.stringify(initial) || aliasDraft.trim() !== '';
   useEffect(() => onDirtyChange(dirty), [dirty, onDirtyChange]);
   const set = <K extends keyof Fields>(key: K, value: Fields[K]) =>
     setFields((f) => ({ ...f, [key]: value }));
@@ -120,6 +122,11 @@ function SubjectFormBody({
           description={t('watchlist.form.aliasesHint')}
           value={fields.aliases}
           onChange={(value) => set('aliases', value)}
+          searchValue={aliasDraft}
+          onSearchChange={setAliasDraft}
+          // No suggestions to show: kept closed, since an open (empty) dropdown would take the
+          // first Escape for itself instead of the dialog.
+          dropdownOpened={false}
           splitChars={[',', ';']}
           clearable
           maxTags={50}
