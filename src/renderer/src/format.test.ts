@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatScore, scoreDigits } from './format';
+import { formatDuration, formatScore, scoreDigits } from './format';
 
 describe('scoreDigits', () => {
   it('shows as many decimals as tell a score from the thresholds it was judged against', () => {
@@ -13,5 +13,17 @@ describe('scoreDigits', () => {
     expect(scoreDigits(0.5, [0.5, 0.3333])).toBe(2);
     expect(scoreDigits(undefined, [0.5])).toBe(2);
     expect(formatScore('pt-BR', 0.3285, 3)).toBe('0,329');
+  });
+});
+
+describe('formatDuration', () => {
+  it('rounds before choosing the unit: never "1,000 ms" or "1 min 60 s"', () => {
+    expect(formatDuration('en', 850)).toBe('850 ms');
+    expect(formatDuration('en', 999.7)).toBe('1 sec');
+    expect(formatDuration('en', 4_900)).toBe('4.9 sec');
+    expect(formatDuration('en', 59_970)).toBe('1 min');
+    expect(formatDuration('en', 119_700)).toBe('2 min');
+    expect(formatDuration('en', 125_000)).toBe('2 min 5 sec');
+    expect(formatDuration('pt-BR', 4_900)).toBe('4,9 s');
   });
 });

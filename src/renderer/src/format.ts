@@ -82,9 +82,11 @@ export function formatDuration(lang: string, ms: number): string {
       unitDisplay: 'short',
       maximumFractionDigits: digits,
     }).format(value);
-  if (ms < 1000) return unit(ms, 'millisecond', ms < 10 ? 1 : 0);
-  if (ms < 60_000) return unit(ms / 1000, 'second', 1);
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Math.round((ms % 60_000) / 1000);
+  // Rounded first, so 999.7 ms reads "1 s" and 119.7 s "2 min", never "1,000 ms" or "1 min 60 s".
+  if (Math.round(ms) < 1000) return unit(ms, 'millisecond', ms < 10 ? 1 : 0);
+  if (Math.round(ms / 100) < 600) return unit(ms / 1000, 'second', 1);
+  const total = Math.round(ms / 1000);
+  const minutes = Math.floor(total / 60);
+  const seconds = total % 60;
   return seconds > 0 ? `${unit(minutes, 'minute')} ${unit(seconds, 'second')}` : unit(minutes, 'minute');
 }

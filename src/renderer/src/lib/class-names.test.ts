@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClassifyResult } from '../../../shared/classify-schemas';
 import { COCO_LABELS } from '../../../shared/coco-labels';
 import { COCO_LABELS_PT_BR } from '../i18n/coco-pt-BR';
-import { localizeResult } from './class-names';
+import { localizeResult, localizeStoredResult } from './class-names';
 
 const result = (modelKind: 'builtin' | 'user', top: [number, string][]): ClassifyResult => ({
   historyId: 'h',
@@ -58,5 +58,21 @@ describe('localizeResult', () => {
     );
     expect(pt.top.map((l) => l.label)).toEqual(['cat', 'dog']);
     expect(pt.objects.map((o) => o.label)).toEqual(['pessoa', 'gravata']);
+  });
+});
+
+describe('localizeStoredResult', () => {
+  it('names a stored result’s built-in classes in pt-BR, as History shows it, and leaves the rest', () => {
+    const stored = { model: 'centernet', modelKind: 'builtin', top: [{ classId: 42, label: 'cup' }] };
+    const pt = localizeStoredResult(
+      { ...stored, objects: [{ classId: 1, label: 'person' }, { label: 'no id' }] },
+      'pt-BR',
+    );
+    expect(pt.top).toEqual([{ classId: 42, label: 'xícara' }]);
+    expect(pt.objects).toEqual([{ classId: 1, label: 'pessoa' }, { label: 'no id' }]);
+    // A user model's top labels stay its own; an older record without objects gets none.
+    const user = localizeStoredResult({ modelKind: 'user', top: [{ classId: 1, label: 'person' }] }, 'pt-BR');
+    expect(user).toEqual({ modelKind: 'user', top: [{ classId: 1, label: 'person' }] });
+    expect(localizeStoredResult(stored, 'en')).toBe(stored);
   });
 });

@@ -27,3 +27,28 @@ export function localizeResult(r: ClassifyResult, lang: string): ClassifyResult 
         : r.top,
   };
 }
+
+const isRow = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * As localizeResult, for a classify result as History stored it (read without a schema: an older
+ * record may lack fields): the built-in class names of its objects, and of its top labels when a
+ * built-in model gave them, in `lang`.
+ */
+export function localizeStoredResult(result: Record<string, unknown>, lang: string): Record<string, unknown> {
+  if (!COCO_BY_LANG[lang]) return result;
+  const named = (list: unknown) =>
+    Array.isArray(list)
+      ? list.map((row) =>
+          isRow(row) && typeof row.classId === 'number' && typeof row.label === 'string'
+            ? { ...row, label: cocoName(row.classId, row.label, lang) }
+            : row,
+        )
+      : list;
+  return {
+    ...result,
+    ...('objects' in result ? { objects: named(result.objects) } : {}),
+    ...(result.modelKind === 'builtin' && 'top' in result ? { top: named(result.top) } : {}),
+  };
+}

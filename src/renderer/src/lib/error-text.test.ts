@@ -47,6 +47,22 @@ describe('errorText', () => {
     );
     // An errno without words of its own keeps the core's message.
     expect(errorText(notWritable('EIO'), pt, 'pt-BR')).toBe('English');
+    // A path typed for the machine running Vigil (a backup, a model folder): named whole.
+    const missing = {
+      code: 'FILE_NOT_FOUND' as const,
+      message: 'Cannot read /mnt/usb/vigil.tar.gz: ENOENT',
+      details: { file: '/mnt/usb/vigil.tar.gz' },
+    };
+    expect(errorText(missing, pt, 'pt-BR')).toBe(
+      '/mnt/usb/vigil.tar.gz não foi encontrado ou não pode ser aberto: confira o caminho.',
+    );
+    expect(errorText({ ...missing, code: 'FILE_NOT_READABLE' }, en, 'en')).toBe(
+      'Vigil has no permission to read /mnt/usb/vigil.tar.gz.',
+    );
+    // Without the file named (a read in the page failed), the message as given.
+    expect(errorText({ code: 'FILE_NOT_FOUND', message: 'Não foi possível ler' }, pt, 'pt-BR')).toBe(
+      'Não foi possível ler',
+    );
   });
 
   it('words why a file is not an image where the core says (details.kind), in both languages', async () => {

@@ -64,6 +64,10 @@ export function errorText(error: ErrorShape, t: TFunction, lang: string): string
         file: baseName(file),
       });
     }
+    case 'FILE_NOT_FOUND':
+    case 'FILE_NOT_READABLE':
+      // The whole path: it was typed (a backup, a model folder) or dropped from this machine.
+      return file ? t(`errors.messages.${error.code}`, { file }) : error.message;
     case 'IMAGE_CORRUPT':
     case 'NO_FACE':
       return file ? t(`errors.messages.${error.code}`, { file: baseName(file) }) : error.message;

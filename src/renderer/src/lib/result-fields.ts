@@ -39,7 +39,12 @@ function humanize(key: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-export function fieldLabel(t: TFunction, key: string): string {
+/**
+ * A field's label; `parent` is the list it is a row of (`objects`: a box there is an object's,
+ * not a face's).
+ */
+export function fieldLabel(t: TFunction, key: string, parent?: string): string {
+  if (key === 'box' && parent === 'objects') return t('history.fields.objectBox');
   return isFieldKey(key) ? t(`history.fields.${key}`) : humanize(key);
 }
 
@@ -55,6 +60,8 @@ const VALUE_LABELS: Record<string, string> = {
   status: 'watchlist.status',
   origin: 'history.values.origin',
   modelKind: 'history.values.modelKind',
+  backend: 'diagnostics.backends',
+  caveat: 'history.values.caveat',
 };
 
 const SCORE_KEYS = new Set([

@@ -151,7 +151,10 @@ function Detail({ item, onClose }: { item: ClassifyItem | null; onClose: () => v
           <Text size="xs" c="dimmed">
             {t('classify.detail.model', {
               model: r.model,
-              backend: r.backend,
+              backend:
+                r.backend === 'tensorflow' || r.backend === 'wasm'
+                  ? t(`diagnostics.backends.${r.backend}`)
+                  : r.backend,
               ms: formatMs(i18n.language, r.timings.totalMs),
             })}
           </Text>

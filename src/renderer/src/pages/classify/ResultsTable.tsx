@@ -21,6 +21,7 @@ import { IconAlert, IconCheck, IconX } from '../../components/icons';
 import { formatScore } from '../../format';
 import { useClassify, type ClassifyItem } from './ClassifyProvider';
 import { errorText } from '../../lib/error-text';
+import { foldForSearch } from '../../../../shared/search-text';
 
 export type SortKey = 'file' | 'label' | 'score' | 'objects' | 'faces';
 export interface Sort {
@@ -70,15 +71,17 @@ export function sortItems(items: readonly ClassifyItem[], sort: Sort): ClassifyI
   });
 }
 
-/** Matches the file name, any top label or any object label (case-insensitive). */
+/**
+ * Matches the file name, any top label or any object label, case and accents aside: "xicara"
+ * finds "xícara", as people type in the filter.
+ */
 export function matchesFilter(item: ClassifyItem, text: string): boolean {
-  const q = text.trim().toLowerCase();
+  const q = foldForSearch(text.trim());
   if (!q) return true;
   const r = item.result;
+  const has = (s: string) => foldForSearch(s).includes(q);
   return (
-    item.relativePath.toLowerCase().includes(q) ||
-    !!r?.top.some((l) => l.label.toLowerCase().includes(q)) ||
-    !!r?.objects.some((o) => o.label.toLowerCase().includes(q))
+    has(item.relativePath) || !!r?.top.some((l) => has(l.label)) || !!r?.objects.some((o) => has(o.label))
   );
 }
 
@@ -138,7 +141,7 @@ function SortHeader({
 }
 
 function FeedbackCell({ item, labels }: { item: ClassifyItem; labels: string[] }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { giveFeedback } = useClassify();
   const [open, setOpen] = useState(false);
   const [label, setLabel] = useState('');
@@ -233,7 +236,7 @@ function FeedbackCell({ item, labels }: { item: ClassifyItem; labels: string[] }
         </Popover>
         {fb?.sending && <Loader size="xs" />}
         {fb?.error && (
-          <Tooltip label={`${t('classify.feedback.failed')}: ${fb.error.message}`}>
+          <Tooltip label={`${t('classify.feedback.failed')}: ${errorText(fb.error, t, i18n.language)}`}>
             <IconAlert size={16} color="var(--mantine-color-red-6)" />
           </Tooltip>
         )}

@@ -293,6 +293,11 @@ function ModelsSection({ info }: { info: EngineInfo }) {
                       variant="light"
                       color={model.loaded ? 'teal' : 'gray'}
                       tt="none"
+                      // Never cut to "Carrega no primeiro …" at 1024 px: the column takes the whole words.
+                      styles={{
+                        root: { maxWidth: 'none', overflow: 'visible' },
+                        label: { overflow: 'visible' },
+                      }}
                     >
                       {model.loaded ? t('diagnostics.modelLoaded') : t('diagnostics.modelNotLoaded')}
                     </Badge>

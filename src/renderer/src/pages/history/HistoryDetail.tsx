@@ -7,13 +7,14 @@ import { identifyResultSchema, type IdentifyResult } from '../../../../shared/ma
 import { useHistoryRecord } from '../../api/queries';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { IconAlert } from '../../components/icons';
-import { formatDateTime, formatScore } from '../../format';
+import { formatDateTime, formatScore, scoreDigits } from '../../format';
 import { VERDICT_COLOR } from '../../lib/labels';
 import { identifyBoxes } from '../scan/PhotoCard';
 import { PhotoView, type PhotoImage } from '../scan/PhotoView';
 import { StatusBadge } from './StatusBadge';
 import { errorText } from '../../lib/error-text';
 import { standingFeedback } from '../../lib/feedback';
+import { localizeStoredResult } from '../../lib/class-names';
 import { fieldLabel, formatFieldValue, isRecord, shownEntries } from '../../lib/result-fields';
 
 /** A preview the core stored with the result (inspect results keep one, without the face list). */
@@ -72,11 +73,11 @@ function Value({ name, value, depth }: { name: string; value: unknown; depth: nu
         depth > 0 ? (
           <Text key={i} size="sm" style={{ overflowWrap: 'anywhere' }}>
             {shownEntries(row)
-              .map(([k, v]) => `${fieldLabel(t, k)} ${formatFieldValue(t, i18n.language, k, v) ?? '…'}`)
+              .map(([k, v]) => `${fieldLabel(t, k, name)} ${formatFieldValue(t, i18n.language, k, v) ?? '…'}`)
               .join(' · ')}
           </Text>
         ) : (
-          <Fields key={i} value={row} depth={depth + 1} />
+          <Fields key={i} value={row} depth={depth + 1} parent={name} />
         ),
       )}
       {more > 0 && (
@@ -89,7 +90,16 @@ function Value({ name, value, depth }: { name: string; value: unknown; depth: nu
 }
 
 /** A result's fields with translated labels and values written for people (no raw JSON). */
-function Fields({ value, depth = 0 }: { value: Record<string, unknown>; depth?: number }) {
+function Fields({
+  value,
+  depth = 0,
+  parent,
+}: {
+  value: Record<string, unknown>;
+  depth?: number;
+  /** The list these fields are a row of. */
+  parent?: string;
+}) {
   const { t } = useTranslation();
   return (
     <Table
@@ -101,7 +111,7 @@ function Fields({ value, depth = 0 }: { value: Record<string, unknown>; depth?: 
     >
       <Table.Tbody>
         {shownEntries(value).map(([key, v]) => (
-          <Field key={key} label={fieldLabel(t, key)}>
+          <Field key={key} label={fieldLabel(t, key, parent)}>
             <Value name={key} value={v} depth={depth} />
           </Field>
         ))}
@@ -146,7 +156,14 @@ function IdentifyFaces({ result }: { result: IdentifyResult }) {
               </Table.Td>
               <Table.Td ta="right">
                 <Text size="sm" ff="monospace">
-                  {best ? formatScore(lang, best.score) : t('common.none')}
+                  {/* As many decimals as tell the score from its thresholds, so it agrees with the verdict. */}
+                  {best
+                    ? formatScore(
+                        lang,
+                        best.score,
+                        scoreDigits(best.score, [face.thresholds.match, face.thresholds.possible]),
+                      )
+                    : t('common.none')}
                 </Text>
               </Table.Td>
             </Table.Tr>
@@ -182,7 +199,9 @@ function ResultView({ record }: { record: HistoryRecord }) {
     <Stack gap="sm">
       {photo && <PhotoView image={photo} boxes={[]} />}
       {isRecord(record.result) ? (
-        <Fields value={record.result} />
+        <Fields
+          value={record.kind === 'classify' ? localizeStoredResult(record.result, lang) : record.result}
+        />
       ) : (
         <Value name="result" value={record.result} depth={0} />
       )}

@@ -506,6 +506,8 @@ function HistoryRow({
     <Table.Tr
       onClick={onOpen}
       onKeyDown={(e) => {
+        // The row's own keys only: Space on its checkbox selects the row, it does not open it.
+        if (e.target !== e.currentTarget) return;
         if (e.key === 'Enter' || e.key === ' ') {
           e.preventDefault();
           onOpen();
@@ -557,8 +559,10 @@ function HistoryRow({
             truncate="end"
             data-testid="history-error-code"
             data-code={record.error.code}
+            title={`${errorText(record.error, t, i18n.language)} · ${record.error.code}`}
           >
-            {record.error.code} · {errorText(record.error, t, i18n.language)}
+            {/* What happened first, in the UI's words: a narrow column cut "NOT_AN_I…" and nothing more. */}
+            {errorText(record.error, t, i18n.language)} · {record.error.code}
           </Text>
         ) : (
           <Text size="sm" truncate="end">

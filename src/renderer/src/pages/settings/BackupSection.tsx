@@ -1,6 +1,6 @@
 import { Button, Divider, FileButton, Group, Modal, Stack, Text, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../../shared/contract';
 import type { ImageSource } from '../../../../shared/schemas';
@@ -92,6 +92,8 @@ function RestorePart() {
   // Kept apart from `chosen` so the dialog keeps its text while it closes.
   const [confirming, setConfirming] = useState(false);
   const [done, setDone] = useState<{ name: string; result: RestoreResult } | null>(null);
+  // The file field forgets its file once read, so the same backup can be chosen again (after Cancel).
+  const resetFile = useRef<() => void>(null);
 
   const restore = useSingleFlightMutation({
     mutationFn: async (c: Chosen) => {
@@ -120,7 +122,11 @@ function RestorePart() {
         {t('settings.backup.restoreTitle')}
       </Title>
       <FileButton
-        onChange={(file) => file && ask({ kind: 'file', file })}
+        onChange={(file) => {
+          resetFile.current?.();
+          if (file) ask({ kind: 'file', file });
+        }}
+        resetRef={resetFile}
         accept=".gz,.tgz,application/gzip,application/x-gzip"
       >
         {(props) => (

@@ -16,7 +16,7 @@ import {
   Tooltip,
 } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NORMALIZATIONS, type ModelEntry, type ModelInput } from '../../../../shared/classify-schemas';
 import { useVigil } from '../../api/ClientProvider';
@@ -69,6 +69,8 @@ function ModelRow({
         }),
       }),
   });
+  // The file field forgets its photo once read, so the same photo can test the model again.
+  const resetFile = useRef<() => void>(null);
   const shownLabels = model.labels.slice(0, 12).join(', ') + (model.labels.length > 12 ? ', …' : '');
   return (
     <>
@@ -120,7 +122,14 @@ function ModelRow({
                 {t('models.makeDefault')}
               </Button>
             )}
-            <FileButton accept={IMAGE_ACCEPT} onChange={(f) => f && test.mutate(f)}>
+            <FileButton
+              accept={IMAGE_ACCEPT}
+              onChange={(f) => {
+                resetFile.current?.();
+                if (f) test.mutate(f);
+              }}
+              resetRef={resetFile}
+            >
               {(props) => (
                 <Tooltip label={t('models.test')}>
                   <ActionIcon
@@ -353,7 +362,16 @@ export function ModelsSection() {
             </Table.Thead>
             <Table.Tbody>
               {models.data.models.map((m) => (
-                <ModelRow key={m.name} model={m} onNotice={setNotice} onRemove={setRemoving} />
+                <ModelRow
+                  key={m.name}
+                  model={m}
+                  onNotice={setNotice}
+                  onRemove={(model) => {
+                    // A failure to remove another model is no news about this one.
+                    remove.reset();
+                    setRemoving(model);
+                  }}
+                />
               ))}
             </Table.Tbody>
           </Table>

@@ -1,6 +1,6 @@
 import { Button, Group, TextInput } from '@mantine/core';
 
-/** A path on the machine that runs Vigil (typed, in monospace), and the one thing to do with it. */
+/** A path on the machine that runs Vigil (typed, in monospace), and the one thing to do with it (its button, or Enter). */
 export function PathAction({
   label,
   placeholder,
@@ -23,6 +23,13 @@ export function PathAction({
         placeholder={placeholder}
         value={value}
         onChange={(e) => onChange(e.currentTarget.value)}
+        // Enter does what the button beside the field does.
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && !action.disabled && !action.loading) {
+            e.preventDefault();
+            action.onClick();
+          }
+        }}
         styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
         style={{ flex: 1 }}
         data-testid={testId}

@@ -1,7 +1,7 @@
 import { Group, Slider, Stack, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatScore } from '../../format';
+import { formatScore, scoreDigits } from '../../format';
 import { DecimalInput } from './DecimalInput';
 
 /**
@@ -14,6 +14,7 @@ export function ScoreField({
   label,
   hint,
   value,
+  apart = [],
   position,
   onChange,
   error,
@@ -27,6 +28,11 @@ export function ScoreField({
   label: string;
   hint: string;
   value: number | string;
+  /**
+   * Values the shown number is told apart from (see scoreDigits): a threshold typed as 0.333 beside
+   * another of 0.3333… reads 0.3330, not 0.33 beside 0.33 and "cannot be above" between them.
+   */
+  apart?: readonly number[];
   position: number;
   onChange: (value: number | string) => void;
   error?: string;
@@ -57,7 +63,7 @@ export function ScoreField({
           min={0}
           max={1}
           step={0.01}
-          format={(v) => formatScore(i18n.language, v)}
+          format={(v) => formatScore(i18n.language, v, scoreDigits(v, apart))}
           w={110}
           // The message is too wide for this field: it goes once, under the slider.
           error={Boolean(error)}

@@ -37,6 +37,8 @@ type Settings = z.infer<typeof settingsSchema>;
 type Thresholds = Settings['thresholds'];
 type Key = keyof Thresholds;
 
+const isMetric = (m: string): m is 'cosine' | 'euclidean' => m === 'cosine' || m === 'euclidean';
+
 /** The score line split into its three verdict zones at the thresholds being edited. */
 function ZoneBar({ thresholds }: { thresholds: Thresholds }) {
   const { t, i18n } = useTranslation();
@@ -74,6 +76,7 @@ function ZoneBar({ thresholds }: { thresholds: Thresholds }) {
 function ThresholdControl({
   which,
   value,
+  other,
   defaultValue,
   rate,
   error,
@@ -81,6 +84,8 @@ function ThresholdControl({
 }: {
   which: Key;
   value: number | string;
+  /** The other threshold (null while not a number): the shown value is never rounded onto it. */
+  other: number | null;
   defaultValue: number;
   rate: number;
   error?: string;
@@ -96,6 +101,7 @@ function ThresholdControl({
       label={t(`settings.thresholds.${which}`)}
       hint={t(`settings.thresholds.${which}Hint`)}
       value={value}
+      apart={other === null ? [] : [other]}
       position={numeric !== null && Number.isFinite(numeric) ? numeric : 0}
       onChange={onChange}
       error={error}
@@ -173,13 +179,16 @@ function ThresholdsSection({ settings }: { settings: Settings }) {
         <Text size="xs" c="dimmed">
           {t('settings.thresholds.calibration', {
             model: settings.calibration.model,
-            metric: settings.calibration.metric,
+            metric: isMetric(settings.calibration.metric)
+              ? t(`search.metrics.${settings.calibration.metric}`)
+              : settings.calibration.metric,
           })}
         </Text>
       </Group>
       <ThresholdControl
         which="match"
         value={values.match}
+        other={possible}
         defaultValue={settings.defaults.match}
         rate={settings.calibration.falseMatchRate.match}
         error={matchError}
@@ -188,6 +197,7 @@ function ThresholdsSection({ settings }: { settings: Settings }) {
       <ThresholdControl
         which="possible"
         value={values.possible}
+        other={match}
         defaultValue={settings.defaults.possible}
         rate={settings.calibration.falseMatchRate.possible}
         error={possibleError}
