@@ -371,7 +371,8 @@ export function addMatchCommands(
       const { data, ...r } = await call(core, 'watchlist.export', {});
       await writeOutputFile(file, Buffer.from(data, 'base64'), o.force);
       if (g.json) printJson({ ...r, file: resolve(file) });
-      else out(`exported ${r.subjects} subjects, ${faceWord(r.faces)} to ${file}`);
+      else
+        out(`exported ${r.subjects} subject${r.subjects === 1 ? '' : 's'}, ${faceWord(r.faces)} to ${file}`);
     });
   });
 

@@ -22,6 +22,7 @@ describe('output files of exports', () => {
     await expect(checkWritableFile(file, 'OUTPUT_NOT_WRITABLE', target)).rejects.toMatchObject({
       code: 'TARGET_NOT_EMPTY',
       message: expect.stringContaining('--force') as unknown,
+      details: { file, reason: 'exists' },
     });
     expect(readFileSync(file, 'utf8')).toBe('precious');
     await checkWritableFile(file, 'OUTPUT_NOT_WRITABLE', { ...target, force: true });

@@ -29,6 +29,7 @@ function notWritable(file: string, err: unknown, code: WriteFailureCode): VigilE
 const alreadyThere = (path: string) =>
   new VigilError('TARGET_NOT_EMPTY', `${path} exists; name a new file, or add --force to replace it`, {
     file: path,
+    reason: 'exists',
   });
 
 /** Where a command's output file may go. */

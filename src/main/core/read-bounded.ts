@@ -18,7 +18,10 @@ export async function readBoundedFile(
 ): Promise<Buffer> {
   // Relative to what? The server's or the app's working folder is no place the user chose.
   if (!isAbsolute(path))
-    throw new VigilError('BAD_INPUT', `Give ${path} as an absolute path`, { file: path });
+    throw new VigilError('BAD_INPUT', `Give ${path} as an absolute path`, {
+      file: path,
+      reason: 'relative',
+    });
   const cannotRead = (err: NodeJS.ErrnoException) => {
     // There but not ours to read is not "not found": a script retrying or skipping needs to know.
     if (err.code === 'EACCES' || err.code === 'EPERM')

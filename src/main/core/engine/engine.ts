@@ -255,6 +255,7 @@ export class Engine {
       if (err instanceof VigilError && err.code === 'ENGINE_FAILED' && !/worker exited/.test(err.message))
         throw new VigilError('MODEL_INVALID', `The model is not usable: ${err.message}`, {
           reason: err.message,
+          kind: 'not-loadable',
         });
       throw err;
     }

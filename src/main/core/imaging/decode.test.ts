@@ -213,6 +213,7 @@ describe('decodeImage', () => {
     ).rejects.toMatchObject({
       code: 'BAD_INPUT',
       message: 'Give node_modules/@vladmandic/face-api/demo/sample1.jpg as an absolute path',
+      details: { file: 'node_modules/@vladmandic/face-api/demo/sample1.jpg', reason: 'relative' },
     });
   });
 

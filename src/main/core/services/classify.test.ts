@@ -377,6 +377,20 @@ describe('classification', () => {
         },
         /weights\.bin is not a plain file/,
       ]);
+    const kinds: Record<string, string> = {
+      empty: 'no-model-json',
+      nolabels: 'no-labels',
+      threelabels: 'label-count',
+      noweights: 'weight-missing',
+      truncated: 'weight-size',
+      unknownlayer: 'not-loadable',
+      badjson: 'bad-json',
+      notimage: 'input-not-image',
+      linkedweights: 'link',
+      linkedlabels: 'link',
+      linkedfolder: 'link',
+      fifoweights: 'not-file',
+    };
     for (const [name, make, reason] of cases) {
       const dir = join(work, `bad-${name}`);
       await import('node:fs/promises').then((fs) => fs.mkdir(dir, { recursive: true }));
@@ -384,6 +398,8 @@ describe('classification', () => {
       const err = failure(await core.call('models.import', { dir }));
       expect(err.code, name).toBe('MODEL_INVALID');
       expect(String(err.details?.reason), name).toMatch(reason);
+      // Why, for the UI to word: stable values beside the English reason.
+      expect(err.details?.kind, name).toBe(kinds[name]);
       expect(err.message, name).toContain(`bad-${name} is not a usable model`);
     }
     expect(failure(await core.call('models.import', { dir: join(work, 'nowhere') })).code).toBe(
@@ -403,7 +419,7 @@ describe('classification', () => {
     const wrongSize = failure(await core.call('models.import', { dir, input: { width: 32 } }));
     expect(wrongSize).toMatchObject({
       code: 'MODEL_INVALID',
-      details: { reason: 'its input is 64 pixels wide, not 32' },
+      details: { reason: 'its input is 64 pixels wide, not 32', kind: 'input-size' },
     });
     const txt = modelEntrySchema.parse(ok(await core.call('models.import', { dir })));
     // labels.txt gives no normalisation or size: the defaults apply, the model's own size wins.

@@ -187,31 +187,45 @@ describe('data.move', () => {
       const before = await snapshot(dir);
       const full = tempDir();
       writeFileSync(join(full, 'something.txt'), 'mine');
-      expect(failed(await core.call('data.move', { to: full })).code).toBe('TARGET_NOT_EMPTY');
+      expect(failed(await core.call('data.move', { to: full }))).toMatchObject({
+        code: 'TARGET_NOT_EMPTY',
+        details: { dir: full, reason: 'not-empty' },
+      });
       expect(readdirSync(full)).toEqual(['something.txt']);
       const file = join(full, 'something.txt');
-      expect(failed(await core.call('data.move', { to: file })).code).toBe('TARGET_NOT_EMPTY');
+      expect(failed(await core.call('data.move', { to: file }))).toMatchObject({
+        code: 'TARGET_NOT_EMPTY',
+        details: { dir: file, reason: 'file' },
+      });
 
-      expect(failed(await core.call('data.move', { to: dir })).code).toBe('TARGET_INSIDE_DATA');
+      expect(failed(await core.call('data.move', { to: dir }))).toMatchObject({
+        code: 'TARGET_INSIDE_DATA',
+        details: { dir, dataDir: dir, reason: 'inside' },
+      });
       expect(failed(await core.call('data.move', { to: join(dir, 'media', 'sub') })).code).toBe(
         'TARGET_INSIDE_DATA',
       );
       expect(existsSync(join(dir, 'media', 'sub'))).toBe(false);
 
       // Under a regular file: no one can create it (root included, unlike a chmod).
-      expect(failed(await core.call('data.move', { to: join(file, 'sub') })).code).toBe(
-        'TARGET_NOT_WRITABLE',
-      );
+      expect(failed(await core.call('data.move', { to: join(file, 'sub') }))).toMatchObject({
+        code: 'TARGET_NOT_WRITABLE',
+        details: { dir: join(file, 'sub'), reason: 'not-writable', errno: 'ENOTDIR' },
+      });
       if (process.getuid?.() !== 0) {
         const locked = join(tempDir(), 'ro');
         mkdirSync(locked);
         chmodSync(locked, 0o500);
-        expect(failed(await core.call('data.move', { to: join(locked, 'x') })).code).toBe(
-          'TARGET_NOT_WRITABLE',
-        );
+        expect(failed(await core.call('data.move', { to: join(locked, 'x') }))).toMatchObject({
+          code: 'TARGET_NOT_WRITABLE',
+          details: { dir: join(locked, 'x'), reason: 'not-writable', errno: 'EACCES', at: locked },
+        });
         chmodSync(locked, 0o700);
       }
-      expect(failed(await core.call('data.move', { to: 'relative/dir' })).code).toBe('BAD_INPUT');
+      expect(failed(await core.call('data.move', { to: 'relative/dir' }))).toMatchObject({
+        code: 'BAD_INPUT',
+        details: { dir: 'relative/dir', reason: 'relative' },
+      });
 
       // Nothing changed and the core still works on its own folder.
       expect(core.store.dir).toBe(dir);
@@ -249,7 +263,10 @@ describe('data.move', () => {
         // Node's recursive mkdir never returns for a new folder under /proc.
         const proc = `/proc/${process.pid}`;
         const move = failed(await core.call('data.move', { to: join(proc, 'vigil-data') }));
-        expect(move).toMatchObject({ code: 'TARGET_NOT_WRITABLE', details: { errno: 'ENOENT' } });
+        expect(move).toMatchObject({
+          code: 'TARGET_NOT_WRITABLE',
+          details: { errno: 'ENOENT', reason: 'not-writable', at: proc },
+        });
         expect(move.message).toContain(`${proc} does not take new files or folders`);
         const file = join(proc, 'vigil', 'backup.tar.gz');
         expect(failed(await core.call('data.backup', { file })).code).toBe('TARGET_NOT_WRITABLE');
@@ -313,11 +330,19 @@ describe('data.backup and data.restore into a running core', () => {
       expect(b.file).toBe(out);
       expect(b.data).toBeUndefined();
       expect(existsSync(out)).toBe(true);
-      expect(failed(await core.call('data.backup', { file: out })).code).toBe('TARGET_NOT_EMPTY');
-      expect(failed(await core.call('data.backup', { file: join(dir, 'x.tar.gz') })).code).toBe(
-        'TARGET_INSIDE_DATA',
-      );
-      expect(failed(await core.call('data.backup', { file: 'x.tar.gz' })).code).toBe('BAD_INPUT');
+      expect(failed(await core.call('data.backup', { file: out }))).toMatchObject({
+        code: 'TARGET_NOT_EMPTY',
+        message: `${out} already exists; choose a new file name`,
+        details: { file: out, reason: 'exists' },
+      });
+      expect(failed(await core.call('data.backup', { file: join(dir, 'x.tar.gz') }))).toMatchObject({
+        code: 'TARGET_INSIDE_DATA',
+        details: { file: join(dir, 'x.tar.gz'), dataDir: dir, reason: 'inside' },
+      });
+      expect(failed(await core.call('data.backup', { file: 'x.tar.gz' }))).toMatchObject({
+        code: 'BAD_INPUT',
+        details: { file: 'x.tar.gz', reason: 'relative' },
+      });
       const fresh = join(tempDir(), 'fresh');
       await restoreBackup(out, fresh);
       expect(await snapshot(fresh)).toEqual(await snapshot(dir));

@@ -132,6 +132,7 @@ export class DataService {
         throw new VigilError(
           'TARGET_NOT_WRITABLE',
           `Cannot record the new data folder in ${this.location.configFile} (${errnoOf(err)}); nothing was moved`,
+          { file: this.location.configFile, errno: errnoOf(err), reason: 'config' },
         );
       }
       this.location = { ...this.location, source: 'config' };
@@ -158,14 +159,24 @@ export class DataService {
     const progress = (d: number, t: number) => this.phase('pack', d, t);
     if (input.file !== undefined) {
       if (!isAbsolute(input.file))
-        throw new VigilError('BAD_INPUT', `Give the backup file as an absolute path, not "${input.file}"`);
+        throw new VigilError('BAD_INPUT', `Give the backup file as an absolute path, not "${input.file}"`, {
+          file: input.file,
+          reason: 'relative',
+        });
       const file = resolve(input.file);
       await refuseBackupInside(dir, file);
       if (await stat(file).catch(() => null))
-        throw new VigilError('TARGET_NOT_EMPTY', `${file} already exists; choose a new file name`, { file });
+        throw new VigilError('TARGET_NOT_EMPTY', `${file} already exists; choose a new file name`, {
+          file,
+          reason: 'exists',
+        });
       const r = await createBackup(dir, file, progress).catch((err: unknown) => {
         if (err instanceof VigilError) throw err;
-        throw new VigilError('TARGET_NOT_WRITABLE', `Cannot write ${file} (${errnoOf(err)})`, { file });
+        throw new VigilError('TARGET_NOT_WRITABLE', `Cannot write ${file} (${errnoOf(err)})`, {
+          file,
+          errno: errnoOf(err),
+          reason: 'write',
+        });
       });
       return { file: r.file, fileName: basename(r.file), files: r.files, bytes: r.bytes };
     }
@@ -191,7 +202,10 @@ export class DataService {
     let file: string;
     if ('path' in source) {
       if (!isAbsolute(source.path))
-        throw new VigilError('BAD_INPUT', `Give the backup file as an absolute path, not "${source.path}"`);
+        throw new VigilError('BAD_INPUT', `Give the backup file as an absolute path, not "${source.path}"`, {
+          file: source.path,
+          reason: 'relative',
+        });
       file = source.path;
     } else {
       tmp = await mkdtemp(join(tmpdir(), 'vigil-restore-'));

@@ -48,10 +48,40 @@ export interface ModelsDeps {
 
 type ImportInput = z.output<typeof modelImportInputSchema>;
 
-const invalid = (dir: string, reason: string, extra: Record<string, unknown> = {}) =>
+/**
+ * Why a folder is not a usable model: `details.kind` says it for the UI to word (stable,
+ * kebab-case), `details.reason` keeps the English words the message ends with.
+ */
+export type ModelInvalidKind =
+  | 'not-folder'
+  | 'link'
+  | 'not-file'
+  | 'no-model-json'
+  | 'bad-json'
+  | 'no-topology'
+  | 'unknown-format'
+  | 'no-weights-manifest'
+  | 'weight-outside'
+  | 'weight-missing'
+  | 'no-weight-files'
+  | 'weight-size'
+  | 'too-large'
+  | 'bad-metadata'
+  | 'bad-labels'
+  | 'no-labels'
+  | 'empty-labels'
+  | 'input-not-image'
+  | 'input-channels'
+  | 'input-size'
+  | 'output-shape'
+  | 'label-count'
+  | 'not-loadable';
+
+const invalid = (dir: string, kind: ModelInvalidKind, reason: string, extra: Record<string, unknown> = {}) =>
   new VigilError('MODEL_INVALID', `${basename(dir)} is not a usable model: ${reason}`, {
     dir,
     reason,
+    kind,
     ...extra,
   });
 
@@ -163,7 +193,8 @@ export class ModelRegistry {
     const info = await stat(dir).catch((err: NodeJS.ErrnoException) => {
       throw new VigilError('FILE_NOT_FOUND', `Cannot read ${dir}: ${err.code ?? err.message}`, { file: dir });
     });
-    if (!info.isDirectory()) throw invalid(dir, 'it is not a folder (give the folder that holds model.json)');
+    if (!info.isDirectory())
+      throw invalid(dir, 'not-folder', 'it is not a folder (give the folder that holds model.json)');
     const found = await inspectFolder(dir);
     const name = input.name ?? nameFromFolder(dir);
     return this.serial(async () => {
@@ -187,7 +218,7 @@ export class ModelRegistry {
           .probeModel({ dir: staged.dir, format: found.format, ...affine(hint) })
           .catch((err: unknown) => {
             if (err instanceof VigilError && err.code === 'MODEL_INVALID')
-              throw invalid(dir, String(err.details?.reason ?? err.message));
+              throw invalid(dir, 'not-loadable', String(err.details?.reason ?? err.message));
             throw err;
           });
         const inputSpec = checkProbe(
@@ -314,11 +345,17 @@ async function refuseLinks(dir: string, rel: string): Promise<void> {
     if (!info) return;
     const file = relative(dir, p);
     if (info.isSymbolicLink()) {
-      throw invalid(dir, `${file} is a symbolic link; only plain files inside the folder are imported`, {
-        file,
-      });
+      throw invalid(
+        dir,
+        'link',
+        `${file} is a symbolic link; only plain files inside the folder are imported`,
+        {
+          file,
+        },
+      );
     }
-    if (i === parts.length - 1 && !info.isFile()) throw invalid(dir, `${file} is not a plain file`, { file });
+    if (i === parts.length - 1 && !info.isFile())
+      throw invalid(dir, 'not-file', `${file} is not a plain file`, { file });
   }
 }
 
@@ -326,50 +363,77 @@ async function refuseLinks(dir: string, rel: string): Promise<void> {
 export async function inspectFolder(dir: string): Promise<FolderContents> {
   await refuseLinks(dir, 'model.json');
   const text = await readText(join(dir, 'model.json'));
-  if (text === null) throw invalid(dir, 'there is no model.json in it');
+  if (text === null) throw invalid(dir, 'no-model-json', 'there is no model.json in it');
   let json: { modelTopology?: unknown; format?: unknown; weightsManifest?: unknown };
   try {
     json = JSON.parse(text) as typeof json;
   } catch {
     // Not JSON.parse's message: it quotes the file's first bytes, and the file may be anything.
-    throw invalid(dir, 'model.json is not valid JSON');
+    throw invalid(dir, 'bad-json', 'model.json is not valid JSON');
   }
   const topology = json.modelTopology as Record<string, unknown> | undefined;
-  if (!topology || typeof topology !== 'object') throw invalid(dir, 'model.json has no modelTopology');
+  if (!topology || typeof topology !== 'object')
+    throw invalid(dir, 'no-topology', 'model.json has no modelTopology');
   const format =
     json.format === 'graph-model' || Array.isArray(topology.node)
       ? 'graph'
       : json.format === 'layers-model' || 'class_name' in topology || 'model_config' in topology
         ? 'layers'
         : null;
-  if (!format) throw invalid(dir, 'model.json is neither a TensorFlow.js graph model nor a layers model');
-  if (!Array.isArray(json.weightsManifest)) throw invalid(dir, 'model.json has no weightsManifest');
+  if (!format)
+    throw invalid(
+      dir,
+      'unknown-format',
+      'model.json is neither a TensorFlow.js graph model nor a layers model',
+    );
+  if (!Array.isArray(json.weightsManifest))
+    throw invalid(dir, 'no-weights-manifest', 'model.json has no weightsManifest');
   const files = ['model.json'];
   let bytes = text.length;
   for (const group of json.weightsManifest as { paths?: unknown }[]) {
     for (const p of Array.isArray(group?.paths) ? group.paths : []) {
       const rel = typeof p === 'string' ? normalize(p) : '';
       if (!rel || isAbsolute(rel) || rel.startsWith('..' + sep) || rel === '..')
-        throw invalid(dir, `model.json names a weight file outside the folder (${String(p)})`);
+        throw invalid(
+          dir,
+          'weight-outside',
+          `model.json names a weight file outside the folder (${String(p)})`,
+          {
+            file: String(p),
+          },
+        );
       await refuseLinks(dir, rel);
       const size = await stat(join(dir, rel)).then(
         (s) => (s.isFile() ? s.size : -1),
         () => -1,
       );
-      if (size < 0) throw invalid(dir, `weight file ${rel} named in model.json is missing`, { file: rel });
+      if (size < 0)
+        throw invalid(dir, 'weight-missing', `weight file ${rel} named in model.json is missing`, {
+          file: rel,
+        });
       bytes += size;
       files.push(rel);
     }
   }
-  if (files.length === 1) throw invalid(dir, 'model.json lists no weight files');
+  if (files.length === 1) throw invalid(dir, 'no-weight-files', 'model.json lists no weight files');
   const expected = expectedWeightBytes(json.weightsManifest as { weights?: unknown }[]);
   const actual = bytes - text.length;
   if (expected !== null && expected !== actual)
-    throw invalid(dir, `its weight files hold ${actual} bytes but model.json describes ${expected}`);
+    throw invalid(
+      dir,
+      'weight-size',
+      `its weight files hold ${actual} bytes but model.json describes ${expected}`,
+      {
+        bytes: actual,
+        expected,
+      },
+    );
   if (bytes > MAX_MODEL_BYTES)
     throw invalid(
       dir,
+      'too-large',
       `it is ${Math.round(bytes / 2 ** 20)} MiB; the limit is ${MAX_MODEL_BYTES / 2 ** 20} MiB`,
+      { bytes, limit: MAX_MODEL_BYTES },
     );
 
   await refuseLinks(dir, 'metadata.json');
@@ -379,14 +443,14 @@ export async function inspectFolder(dir: string): Promise<FolderContents> {
     try {
       meta = JSON.parse(metaText) as Metadata;
     } catch {
-      throw invalid(dir, 'metadata.json is not valid JSON');
+      throw invalid(dir, 'bad-metadata', 'metadata.json is not valid JSON');
     }
   }
   let labels: string[] | null = null;
   let labelsFrom: FolderContents['labelsFrom'] = 'metadata.json';
   if (meta && meta.labels !== undefined) {
     if (!Array.isArray(meta.labels) || !meta.labels.every((l) => typeof l === 'string'))
-      throw invalid(dir, 'metadata.json "labels" is not a list of names');
+      throw invalid(dir, 'bad-labels', 'metadata.json "labels" is not a list of names');
     labels = meta.labels as string[];
     files.push('metadata.json');
   } else {
@@ -403,8 +467,13 @@ export async function inspectFolder(dir: string): Promise<FolderContents> {
     }
   }
   if (!labels)
-    throw invalid(dir, 'no labels: add a metadata.json with "labels" (Teachable Machine) or a labels.txt');
-  if (labels.length === 0) throw invalid(dir, `${labelsFrom} lists no labels`);
+    throw invalid(
+      dir,
+      'no-labels',
+      'no labels: add a metadata.json with "labels" (Teachable Machine) or a labels.txt',
+    );
+  if (labels.length === 0)
+    throw invalid(dir, 'empty-labels', `${labelsFrom} lists no labels`, { file: labelsFrom });
   return { format, labels, labelsFrom, meta, files };
 }
 
@@ -467,28 +536,38 @@ function checkProbe(
   const shape = probe.inputShape;
   const shown = `[${shape.map((d) => d ?? '?').join(', ')}]`;
   if (shape.length !== 4)
-    throw invalid(dir, `its input ${shown} is not an image (batch, height, width, channels)`);
+    throw invalid(
+      dir,
+      'input-not-image',
+      `its input ${shown} is not an image (batch, height, width, channels)`,
+    );
   const [, h, w, c] = shape;
   if (c !== null && c !== 1 && c !== 3)
-    throw invalid(dir, `its input ${shown} has ${c} channels; an image has 1 (grey) or 3 (RGB)`);
+    throw invalid(
+      dir,
+      'input-channels',
+      `its input ${shown} has ${c} channels; an image has 1 (grey) or 3 (RGB)`,
+    );
   if (h !== null && user.height !== undefined && user.height !== h)
-    throw invalid(dir, `its input is ${h} pixels high, not ${user.height}`);
+    throw invalid(dir, 'input-size', `its input is ${h} pixels high, not ${user.height}`);
   if (w !== null && user.width !== undefined && user.width !== w)
-    throw invalid(dir, `its input is ${w} pixels wide, not ${user.width}`);
+    throw invalid(dir, 'input-size', `its input is ${w} pixels wide, not ${user.width}`);
   if (c !== null && user.channels !== undefined && user.channels !== c)
-    throw invalid(dir, `its input has ${c} channels, not ${user.channels}`);
+    throw invalid(dir, 'input-size', `its input has ${c} channels, not ${user.channels}`);
   const out = probe.outputShape;
   const outShown = `[${out.join(', ')}]`;
   const scores = out.slice(1).reduce((a, b) => a * b, 1);
   if (out.length < 2 || out[0] !== 1 || out.slice(1, -1).some((d) => d !== 1))
-    throw invalid(dir, `its output ${outShown} is not one score per label`);
+    throw invalid(dir, 'output-shape', `its output ${outShown} is not one score per label`);
   if (scores !== labelCount)
     throw invalid(
       dir,
+      'label-count',
       `it gives ${scores} scores but ${labelsFrom} has ${labelCount} label${labelCount === 1 ? '' : 's'}`,
       {
         outputs: scores,
         labels: labelCount,
+        file: labelsFrom,
       },
     );
   return {

@@ -497,6 +497,11 @@ describe('watchlist.export', () => {
     await callOk(core, 'watchlist.enroll', { subjectId: eve.id, source: { path: tagged } });
     const exp = await callOk(core, 'watchlist.export', {});
     const doc = JSON.parse(Buffer.from(exp.data, 'base64').toString('utf8')) as ExportFile;
+    // One subject, one face: said in the singular.
+    const jobs = await core.call('history.list', { kind: 'export', limit: 1 });
+    expect(jobs.ok && (jobs.value as { records: { summary: string }[] }).records[0]?.summary).toBe(
+      'Exported 1 subject, 1 face',
+    );
     const source = Buffer.from(doc.subjects[0]!.faces[0]!.source!, 'base64');
     expect(source.includes(Buffer.from('secret place'))).toBe(false);
     expect((await sharp(source).metadata()).exif).toBeUndefined();

@@ -524,7 +524,7 @@ export async function exportWatchlist(
     const { data: _data, ...summaryResult } = value;
     return {
       value,
-      summary: `Exported ${subjects.length} subjects, ${faceCount} faces`,
+      summary: `Exported ${subjects.length} subject${subjects.length === 1 ? '' : 's'}, ${faceCount} face${faceCount === 1 ? '' : 's'}`,
       message: { key: 'export', values: { count: subjects.length, faces: faceCount } },
       result: summaryResult,
     };

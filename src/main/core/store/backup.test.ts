@@ -31,7 +31,10 @@ describe('backup and restore', () => {
     const src = await dataWithWatchlistAndHistory(dir);
     const archive = join(dir, 'taken.tar.gz');
     writeFileSync(archive, 'somebody else’s file');
-    await expect(createBackup(src.data, archive)).rejects.toMatchObject({ code: 'TARGET_NOT_EMPTY' });
+    await expect(createBackup(src.data, archive)).rejects.toMatchObject({
+      code: 'TARGET_NOT_EMPTY',
+      details: { file: archive, reason: 'exists' },
+    });
     expect(readFileSync(archive, 'utf8')).toBe('somebody else’s file');
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });

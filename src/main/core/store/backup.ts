@@ -55,7 +55,11 @@ export const withoutUntouchedNote = (message: string): string =>
 /** Refuses a backup file inside the data dir it backs up: every later backup would hold it. */
 export async function refuseBackupInside(dataDir: string, file: string): Promise<void> {
   if (isWithin(await realish(file), await realish(dataDir)))
-    throw new VigilError('TARGET_INSIDE_DATA', `${file} is inside the data folder ${dataDir}`, { file });
+    throw new VigilError('TARGET_INSIDE_DATA', `${file} is inside the data folder ${dataDir}`, {
+      file,
+      dataDir,
+      reason: 'inside',
+    });
 }
 
 /** The whole data dir as one .tar.gz with a manifest of sizes and sha256 (verified on restore). */
@@ -98,6 +102,7 @@ export async function createBackup(
         if (err.code === 'EEXIST')
           throw new VigilError('TARGET_NOT_EMPTY', `${destFile} already exists; choose a new file name`, {
             file: destFile,
+            reason: 'exists',
           });
         throw err;
       });
@@ -235,7 +240,12 @@ function unpackError(backupFile: string, staging: string, err: Error): VigilErro
         { path },
       );
     }
-    return new VigilError('TARGET_NOT_WRITABLE', `Cannot unpack ${name} into ${staging} (${code})`);
+    return new VigilError('TARGET_NOT_WRITABLE', `Cannot unpack ${name} into ${staging} (${code})`, {
+      file: name,
+      dir: staging,
+      errno: code,
+      reason: 'unpack',
+    });
   }
   if (code === 'Z_BUF_ERROR' || /Truncated input/.test(err.message))
     return backupError(

@@ -71,6 +71,15 @@ export async function makeDirs(dir: string, mode?: number): Promise<string | und
 }
 
 /**
+ * Where a write failed, for details beside whyNotWritable's words: `at`, the folder at fault, and
+ * `path`, the errno's path where it has one (the UI words the reason in its own language from them).
+ */
+export function whereNotWritable(err: unknown, fallbackDir: string): { at: string; path?: string } {
+  const { path } = err as NodeJS.ErrnoException;
+  return { at: path ? dirname(path) : fallbackDir, ...(path && { path }) };
+}
+
+/**
  * Why making or writing something failed, in words naming the folder at fault (the parent of
  * the errno's path), for OUTPUT_NOT_WRITABLE and TARGET_NOT_WRITABLE messages.
  */

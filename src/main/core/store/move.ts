@@ -16,7 +16,14 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { VigilError } from '../../../shared/errors';
-import { listDataFiles, makeDirs, sha256File, whyNotWritable, type OnProgress } from './files';
+import {
+  listDataFiles,
+  makeDirs,
+  sha256File,
+  whereNotWritable,
+  whyNotWritable,
+  type OnProgress,
+} from './files';
 
 // ENOENT too: makeDirs makes every missing parent, so it means a folder that takes nothing new (/proc).
 const NOT_WRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'ENOSPC', 'EDQUOT', 'EEXIST', 'ENOENT']);
@@ -49,16 +56,29 @@ export interface PreparedTarget {
  */
 export async function prepareTarget(current: string, target: string, bytes: number): Promise<PreparedTarget> {
   if (!isAbsolute(target))
-    throw new VigilError('BAD_INPUT', `Give the new data folder as an absolute path, not "${target}"`);
+    throw new VigilError('BAD_INPUT', `Give the new data folder as an absolute path, not "${target}"`, {
+      dir: target,
+      reason: 'relative',
+    });
   const dir = resolve(target);
   if (isWithin(await realish(dir), await realish(current))) {
-    throw new VigilError('TARGET_INSIDE_DATA', `${dir} is inside the data folder ${current}`, { dir });
+    throw new VigilError('TARGET_INSIDE_DATA', `${dir} is inside the data folder ${current}`, {
+      dir,
+      dataDir: current,
+      reason: 'inside',
+    });
   }
   const existing = await stat(dir).catch(() => null);
   if (existing && !existing.isDirectory())
-    throw new VigilError('TARGET_NOT_EMPTY', `${dir} is a file, not an empty folder`, { dir });
+    throw new VigilError('TARGET_NOT_EMPTY', `${dir} is a file, not an empty folder`, {
+      dir,
+      reason: 'file',
+    });
   if (existing && (await readdir(dir)).length > 0)
-    throw new VigilError('TARGET_NOT_EMPTY', `${dir} is not empty: choose a new or empty folder`, { dir });
+    throw new VigilError('TARGET_NOT_EMPTY', `${dir} is not empty: choose a new or empty folder`, {
+      dir,
+      reason: 'not-empty',
+    });
 
   const notWritable = (err: unknown) => {
     const code = (err as NodeJS.ErrnoException).code ?? '';
@@ -66,7 +86,7 @@ export async function prepareTarget(current: string, target: string, bytes: numb
       return new VigilError(
         'TARGET_NOT_WRITABLE',
         `${dir} cannot be written: ${whyNotWritable(err, dir)} (${code})`,
-        { dir, errno: code },
+        { dir, errno: code, reason: 'not-writable', ...whereNotWritable(err, dir) },
       );
     return err;
   };
@@ -91,7 +111,7 @@ export async function prepareTarget(current: string, target: string, bytes: numb
       throw new VigilError(
         'TARGET_NOT_WRITABLE',
         `${dir} has ${fs.bavail * fs.bsize} bytes free; the data needs ${bytes}`,
-        { dir, free: fs.bavail * fs.bsize, needed: bytes },
+        { dir, free: fs.bavail * fs.bsize, needed: bytes, reason: 'no-room' },
       );
     }
   } catch (err) {

@@ -71,6 +71,7 @@ describe('openStore', () => {
         code: 'TARGET_NOT_WRITABLE',
         message:
           'The data folder /proc/vigil-data cannot be used: /proc does not take new files or folders (ENOENT)',
+        details: { dir: '/proc/vigil-data', errno: 'ENOENT', reason: 'unusable', at: '/proc' },
       });
     },
   );

@@ -9,7 +9,7 @@ import { modelChangeSchema, subjectFieldsSchema, poseSchema } from '../../../sha
 import { thresholdsSchema } from '../../../shared/match-schemas';
 import { storedBlurScaleSchema } from '../../../shared/blur-schemas';
 import { blurSettingsSchema, detectionSettingsSchema } from '../../../shared/settings-schemas';
-import { makeDirs, whyNotWritable } from './files';
+import { makeDirs, whereNotWritable, whyNotWritable } from './files';
 import { HistoryLog } from './history-log';
 import { EmbeddingFile, rowsPointedAt } from './embeddings';
 import { openJsonDoc, readJsonDoc, type DocSpec, type JsonDoc } from './json-doc';
@@ -233,7 +233,7 @@ function unusableDataDir(dir: string, err: unknown): unknown {
   return new VigilError(
     code === 'ENOTDIR' ? 'BAD_INPUT' : 'TARGET_NOT_WRITABLE',
     `The data folder ${dir} cannot be used: ${whyNotWritable(err, dir)} (${code})`,
-    { dir, errno: code },
+    { dir, errno: code, reason: 'unusable', ...whereNotWritable(err, dir) },
   );
 }
 

@@ -392,7 +392,14 @@ const en = {
     deleteConfirm: 'Delete subject',
     export: {
       button: 'Export',
-      done: 'Saved {{file}}: {{subjects}} subjects, {{faces}} faces ({{size}}).',
+      done: 'Saved {{file}}: {{subjects}}, {{faces}} ({{size}}).',
+      /** `done`'s counts; `n` is the count in the UI's number format. */
+      subjects_one: '{{n}} subject',
+      subjects_many: '{{n}} subjects',
+      subjects_other: '{{n}} subjects',
+      faces_one: '{{n}} face',
+      faces_many: '{{n}} faces',
+      faces_other: '{{n}} faces',
       failed: 'The watchlist could not be exported',
     },
     import: {
@@ -689,9 +696,13 @@ const en = {
       searchApproximate_many: '{{count}} similar faces ({{metric}}, {{source}}, approximate)',
       searchApproximate_other: '{{count}} similar faces ({{metric}}, {{source}}, approximate)',
       enroll: 'Enrolled a face of {{file}} as {{name}}',
-      export_one: 'Exported {{count}} subject, {{faces}} faces',
-      export_many: 'Exported {{count}} subjects, {{faces}} faces',
-      export_other: 'Exported {{count}} subjects, {{faces}} faces',
+      export_one: 'Exported {{count}} subject, {{faces}}',
+      export_many: 'Exported {{count}} subjects, {{faces}}',
+      export_other: 'Exported {{count}} subjects, {{faces}}',
+      /** The faces of `export`'s `{{faces}}`. */
+      exportFaces_one: '{{count}} face',
+      exportFaces_many: '{{count}} faces',
+      exportFaces_other: '{{count}} faces',
       import: 'Imported {{added}} new, {{updated}} updated, {{skipped}} skipped',
       blur_one: '{{count}} face blurred',
       blur_many: '{{count}} faces blurred',
@@ -863,7 +874,10 @@ const en = {
       removeOld: 'Delete the old folder once the copy is verified and in use',
       removeOldHint: 'Only Vigil’s own files are deleted; anything else found there stays.',
       confirmMove: 'Move',
-      moved: 'Moved {{files}} files ({{size}}) to {{to}}; every file verified.',
+      /** `files` is the count in the UI's number format. */
+      moved_one: 'Moved {{files}} file ({{size}}) to {{to}}; every file verified.',
+      moved_many: 'Moved {{files}} files ({{size}}) to {{to}}; every file verified.',
+      moved_other: 'Moved {{files}} files ({{size}}) to {{to}}; every file verified.',
       oldKept: 'The old folder {{dir}} is kept: delete it yourself when you no longer need it.',
       oldRemoved: 'The old folder {{dir}} was deleted.',
       oldLeft_one:
@@ -895,7 +909,10 @@ const en = {
       toPath: 'Or save it on the computer that runs Vigil',
       toPathPlaceholder: '/path/to/vigil-backup.tar.gz',
       save: 'Save there',
-      done: '{{name}}: {{files}} files, {{size}}.',
+      /** `files` is the count in the UI's number format. */
+      done_one: '{{name}}: {{files}} file, {{size}}.',
+      done_many: '{{name}}: {{files}} files, {{size}}.',
+      done_other: '{{name}}: {{files}} files, {{size}}.',
       written: 'Written to {{file}}.',
       restoreTitle: 'Restore a backup',
       choose: 'Choose a backup file…',
@@ -906,7 +923,9 @@ const en = {
       confirmBody:
         'The watchlist, history and settings are replaced by those in {{name}}. The archive is checked completely first, and the current data is kept in a folder beside it.',
       confirm: 'Restore',
-      restored: 'Restored {{files}} files from {{name}}.',
+      restored_one: 'Restored {{files}} file from {{name}}.',
+      restored_many: 'Restored {{files}} files from {{name}}.',
+      restored_other: 'Restored {{files}} files from {{name}}.',
       previous: 'The data it replaced is kept in {{dir}}.',
       restoreFailed: 'Nothing was restored; the current data is as it was',
     },
@@ -1040,6 +1059,49 @@ const en = {
       OUTPUT_NOT_WRITABLE: 'Cannot write into the output folder {{dir}}: {{why}} ({{code}}).',
       'OUTPUT_DIR_INVALID_name-too-long':
         'A folder name in {{dir}} is longer than the 255 bytes a file system allows.',
+      BAD_INPUT_relative: 'Give the full path, not “{{path}}”.',
+      TARGET_NOT_EMPTY_exists: '{{file}} already exists; choose a new file name.',
+      TARGET_NOT_EMPTY_file: '{{dir}} is a file, not an empty folder.',
+      'TARGET_NOT_EMPTY_not-empty': '{{dir}} is not empty: choose a new or empty folder.',
+      TARGET_INSIDE_DATA_inside: '{{path}} is inside the data folder {{dataDir}}; choose a place outside it.',
+      TARGET_NOT_WRITABLE_write: 'Cannot write {{file}} ({{code}}).',
+      TARGET_NOT_WRITABLE_config:
+        'Cannot record the new data folder in {{file}} ({{code}}); nothing was moved.',
+      TARGET_NOT_WRITABLE_unpack: 'Cannot unpack {{file}} into {{dir}} ({{code}}).',
+      'TARGET_NOT_WRITABLE_not-writable': '{{dir}} cannot be written: {{why}} ({{code}}).',
+      TARGET_NOT_WRITABLE_unusable: 'The data folder {{dir}} cannot be used: {{why}} ({{code}}).',
+      'TARGET_NOT_WRITABLE_no-room': '{{dir}} has {{free}} free; the data needs {{needed}}.',
+    },
+    /** Why a folder is not a usable model (details.kind of MODEL_INVALID). */
+    model: {
+      'not-folder': '{{model}} is not a folder: choose the folder that holds model.json.',
+      link: '{{model}} is not a usable model: {{file}} is a symbolic link; only plain files inside the folder are imported.',
+      'not-file': '{{model}} is not a usable model: {{file}} is not a plain file.',
+      'no-model-json': '{{model}} is not a usable model: there is no model.json in it.',
+      'bad-json': '{{model}} is not a usable model: model.json is not valid JSON.',
+      'no-topology': '{{model}} is not a usable model: model.json has no modelTopology.',
+      'unknown-format':
+        '{{model}} is not a usable model: model.json is neither a TensorFlow.js graph model nor a layers model.',
+      'no-weights-manifest': '{{model}} is not a usable model: model.json has no weightsManifest.',
+      'weight-outside':
+        '{{model}} is not a usable model: model.json names a weight file outside the folder ({{file}}).',
+      'weight-missing':
+        '{{model}} is not a usable model: the weight file {{file}} named in model.json is missing.',
+      'no-weight-files': '{{model}} is not a usable model: model.json lists no weight files.',
+      'weight-size':
+        '{{model}} is not a usable model: its weight files hold {{bytes}} but model.json describes {{other}}.',
+      'too-large': '{{model}} is not a usable model: it is {{bytes}}; the limit is {{other}}.',
+      'bad-metadata': '{{model}} is not a usable model: metadata.json is not valid JSON.',
+      'bad-labels': '{{model}} is not a usable model: "labels" in metadata.json is not a list of names.',
+      'no-labels':
+        '{{model}} has no labels: add a metadata.json with "labels" (Teachable Machine) or a labels.txt.',
+      'empty-labels': '{{model}} is not a usable model: {{file}} lists no labels.',
+      'label-count_one':
+        '{{model}} is not a usable model: it gives {{outputs}} scores but {{file}} has {{labels}} label.',
+      'label-count_many':
+        '{{model}} is not a usable model: it gives {{outputs}} scores but {{file}} has {{labels}} labels.',
+      'label-count_other':
+        '{{model}} is not a usable model: it gives {{outputs}} scores but {{file}} has {{labels}} labels.',
     },
     /** What is wrong with a backup file (details.problem of a restore's error). */
     backup: {

@@ -390,7 +390,13 @@ const ptBR: Translation = {
     deleteConfirm: 'Excluir cadastro',
     export: {
       button: 'Exportar',
-      done: '{{file}} salvo: {{subjects}} pessoas, {{faces}} rostos ({{size}}).',
+      done: '{{file}} salvo: {{subjects}}, {{faces}} ({{size}}).',
+      subjects_one: '{{n}} pessoa',
+      subjects_many: '{{n}} de pessoas',
+      subjects_other: '{{n}} pessoas',
+      faces_one: '{{n}} rosto',
+      faces_many: '{{n}} de rostos',
+      faces_other: '{{n}} rostos',
       failed: 'Não foi possível exportar a lista de procurados',
     },
     import: {
@@ -689,9 +695,12 @@ const ptBR: Translation = {
       searchApproximate_many: '{{count}} rostos parecidos ({{metric}}, {{source}}, aproximada)',
       searchApproximate_other: '{{count}} rostos parecidos ({{metric}}, {{source}}, aproximada)',
       enroll: 'Rosto de {{file}} cadastrado como {{name}}',
-      export_one: '{{count}} procurado exportado, {{faces}} rostos',
-      export_many: '{{count}} procurados exportados, {{faces}} rostos',
-      export_other: '{{count}} procurados exportados, {{faces}} rostos',
+      export_one: '{{count}} procurado exportado, {{faces}}',
+      export_many: '{{count}} de procurados exportados, {{faces}}',
+      export_other: '{{count}} procurados exportados, {{faces}}',
+      exportFaces_one: '{{count}} rosto',
+      exportFaces_many: '{{count}} de rostos',
+      exportFaces_other: '{{count}} rostos',
       import: 'Importados: {{added}} novos, {{updated}} atualizados, {{skipped}} ignorados',
       blur_one: '{{count}} rosto desfocado',
       blur_many: '{{count}} rostos desfocados',
@@ -864,7 +873,9 @@ const ptBR: Translation = {
       removeOld: 'Apagar a pasta antiga depois que a cópia for conferida e estiver em uso',
       removeOldHint: 'Só os arquivos do próprio Vigil são apagados; qualquer outra coisa encontrada lá fica.',
       confirmMove: 'Mover',
-      moved: '{{files}} arquivos ({{size}}) movidos para {{to}}; cada arquivo conferido.',
+      moved_one: '{{files}} arquivo ({{size}}) movido para {{to}}; conferido.',
+      moved_many: '{{files}} de arquivos ({{size}}) movidos para {{to}}; cada arquivo conferido.',
+      moved_other: '{{files}} arquivos ({{size}}) movidos para {{to}}; cada arquivo conferido.',
       oldKept: 'A pasta antiga {{dir}} foi mantida: apague-a você mesmo quando não precisar mais dela.',
       oldRemoved: 'A pasta antiga {{dir}} foi apagada.',
       oldLeft_one:
@@ -896,7 +907,9 @@ const ptBR: Translation = {
       toPath: 'Ou salve-o no computador que executa o Vigil',
       toPathPlaceholder: '/caminho/para/vigil-backup.tar.gz',
       save: 'Salvar aí',
-      done: '{{name}}: {{files}} arquivos, {{size}}.',
+      done_one: '{{name}}: {{files}} arquivo, {{size}}.',
+      done_many: '{{name}}: {{files}} de arquivos, {{size}}.',
+      done_other: '{{name}}: {{files}} arquivos, {{size}}.',
       written: 'Gravado em {{file}}.',
       restoreTitle: 'Restaurar um backup',
       choose: 'Escolher um arquivo de backup…',
@@ -907,7 +920,9 @@ const ptBR: Translation = {
       confirmBody:
         'A lista de procurados, o histórico e as configurações são substituídos pelos de {{name}}. O arquivo é conferido por completo antes, e os dados atuais ficam guardados numa pasta ao lado.',
       confirm: 'Restaurar',
-      restored: '{{files}} arquivos restaurados de {{name}}.',
+      restored_one: '{{files}} arquivo restaurado de {{name}}.',
+      restored_many: '{{files}} de arquivos restaurados de {{name}}.',
+      restored_other: '{{files}} arquivos restaurados de {{name}}.',
       restoreFailed: 'Nada foi restaurado; os dados atuais continuam como estavam',
       previous: 'Os dados substituídos estão guardados em {{dir}}.',
     },
@@ -1044,6 +1059,50 @@ const ptBR: Translation = {
       OUTPUT_NOT_WRITABLE: 'Não é possível gravar na pasta de saída {{dir}}: {{why}} ({{code}}).',
       'OUTPUT_DIR_INVALID_name-too-long':
         'Um nome de pasta em {{dir}} passa dos 255 bytes que um sistema de arquivos aceita.',
+      BAD_INPUT_relative: 'Informe o caminho completo, não “{{path}}”.',
+      TARGET_NOT_EMPTY_exists: '{{file}} já existe; escolha um novo nome de arquivo.',
+      TARGET_NOT_EMPTY_file: '{{dir}} é um arquivo, não uma pasta vazia.',
+      'TARGET_NOT_EMPTY_not-empty': '{{dir}} não está vazia: escolha uma pasta nova ou vazia.',
+      TARGET_INSIDE_DATA_inside:
+        '{{path}} fica dentro da pasta de dados {{dataDir}}; escolha um local fora dela.',
+      TARGET_NOT_WRITABLE_write: 'Não é possível gravar {{file}} ({{code}}).',
+      TARGET_NOT_WRITABLE_config:
+        'Não é possível registrar a nova pasta de dados em {{file}} ({{code}}); nada foi movido.',
+      TARGET_NOT_WRITABLE_unpack: 'Não é possível descompactar {{file}} em {{dir}} ({{code}}).',
+      'TARGET_NOT_WRITABLE_not-writable': 'Não é possível gravar em {{dir}}: {{why}} ({{code}}).',
+      TARGET_NOT_WRITABLE_unusable: 'A pasta de dados {{dir}} não pode ser usada: {{why}} ({{code}}).',
+      'TARGET_NOT_WRITABLE_no-room': '{{dir}} tem {{free}} livres; os dados precisam de {{needed}}.',
+    },
+    model: {
+      'not-folder': '{{model}} não é uma pasta: escolha a pasta que contém o model.json.',
+      link: '{{model}} não é um modelo utilizável: {{file}} é um link simbólico; só arquivos comuns dentro da pasta são importados.',
+      'not-file': '{{model}} não é um modelo utilizável: {{file}} não é um arquivo comum.',
+      'no-model-json': '{{model}} não é um modelo utilizável: não há um model.json nela.',
+      'bad-json': '{{model}} não é um modelo utilizável: o model.json não é um JSON válido.',
+      'no-topology': '{{model}} não é um modelo utilizável: o model.json não tem modelTopology.',
+      'unknown-format':
+        '{{model}} não é um modelo utilizável: o model.json não é um modelo TensorFlow.js de grafo nem de camadas.',
+      'no-weights-manifest': '{{model}} não é um modelo utilizável: o model.json não tem weightsManifest.',
+      'weight-outside':
+        '{{model}} não é um modelo utilizável: o model.json cita um arquivo de pesos fora da pasta ({{file}}).',
+      'weight-missing':
+        '{{model}} não é um modelo utilizável: falta o arquivo de pesos {{file}} citado no model.json.',
+      'no-weight-files': '{{model}} não é um modelo utilizável: o model.json não lista arquivos de pesos.',
+      'weight-size':
+        '{{model}} não é um modelo utilizável: seus arquivos de pesos têm {{bytes}}, mas o model.json descreve {{other}}.',
+      'too-large': '{{model}} não é um modelo utilizável: ele tem {{bytes}}; o limite é {{other}}.',
+      'bad-metadata': '{{model}} não é um modelo utilizável: o metadata.json não é um JSON válido.',
+      'bad-labels':
+        '{{model}} não é um modelo utilizável: "labels" no metadata.json não é uma lista de nomes.',
+      'no-labels':
+        '{{model}} não tem rótulos: adicione um metadata.json com "labels" (Teachable Machine) ou um labels.txt.',
+      'empty-labels': '{{model}} não é um modelo utilizável: {{file}} não lista nenhum rótulo.',
+      'label-count_one':
+        '{{model}} não é um modelo utilizável: ele dá {{outputs}} pontuações, mas {{file}} tem {{labels}} rótulo.',
+      'label-count_many':
+        '{{model}} não é um modelo utilizável: ele dá {{outputs}} pontuações, mas {{file}} tem {{labels}} de rótulos.',
+      'label-count_other':
+        '{{model}} não é um modelo utilizável: ele dá {{outputs}} pontuações, mas {{file}} tem {{labels}} rótulos.',
     },
     backup: {
       empty: '{{backup}} está vazio (0 bytes): não é um backup do Vigil.',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { translator } from '../i18n/test-translator';
+import type { ErrorShape } from '../../../shared/errors';
 import { errorText } from './error-text';
 
 describe('errorText', () => {
@@ -192,5 +193,128 @@ describe('errorText', () => {
         'pt-BR',
       ),
     ).toBe('as the core says');
+  });
+
+  it('words backup, restore and data-folder refusals from details.reason, else keeps the core message', async () => {
+    const en = await translator('en');
+    const pt = await translator('pt-BR');
+    const say = (code: ErrorShape['code'], details: Record<string, unknown>) => ({
+      en: errorText({ code, message: 'as the core says', details }, en, 'en'),
+      pt: errorText({ code, message: 'as the core says', details }, pt, 'pt-BR'),
+    });
+    expect(say('BAD_INPUT', { file: 'backup.tar.gz', reason: 'relative' })).toEqual({
+      en: 'Give the full path, not “backup.tar.gz”.',
+      pt: 'Informe o caminho completo, não “backup.tar.gz”.',
+    });
+    expect(say('BAD_INPUT', { dir: 'dados', reason: 'relative' }).pt).toBe(
+      'Informe o caminho completo, não “dados”.',
+    );
+    expect(say('TARGET_NOT_EMPTY', { file: '/tmp', reason: 'exists' })).toEqual({
+      en: '/tmp already exists; choose a new file name.',
+      pt: '/tmp já existe; escolha um novo nome de arquivo.',
+    });
+    expect(say('TARGET_NOT_EMPTY', { dir: '/d/x', reason: 'file' })).toEqual({
+      en: '/d/x is a file, not an empty folder.',
+      pt: '/d/x é um arquivo, não uma pasta vazia.',
+    });
+    expect(say('TARGET_NOT_EMPTY', { dir: '/d/x', reason: 'not-empty' })).toEqual({
+      en: '/d/x is not empty: choose a new or empty folder.',
+      pt: '/d/x não está vazia: escolha uma pasta nova ou vazia.',
+    });
+    expect(say('TARGET_INSIDE_DATA', { file: '/data/b.tar.gz', dataDir: '/data', reason: 'inside' })).toEqual(
+      {
+        en: '/data/b.tar.gz is inside the data folder /data; choose a place outside it.',
+        pt: '/data/b.tar.gz fica dentro da pasta de dados /data; escolha um local fora dela.',
+      },
+    );
+    expect(say('TARGET_INSIDE_DATA', { dir: '/data/new', dataDir: '/data', reason: 'inside' }).en).toBe(
+      '/data/new is inside the data folder /data; choose a place outside it.',
+    );
+    expect(say('TARGET_NOT_WRITABLE', { file: '/m/b.tar.gz', errno: 'EACCES', reason: 'write' })).toEqual({
+      en: 'Cannot write /m/b.tar.gz (EACCES).',
+      pt: 'Não é possível gravar /m/b.tar.gz (EACCES).',
+    });
+    expect(say('TARGET_NOT_WRITABLE', { file: '/c/config.json', errno: 'EROFS', reason: 'config' })).toEqual({
+      en: 'Cannot record the new data folder in /c/config.json (EROFS); nothing was moved.',
+      pt: 'Não é possível registrar a nova pasta de dados em /c/config.json (EROFS); nada foi movido.',
+    });
+    expect(
+      say('TARGET_NOT_WRITABLE', { file: 'b.tar.gz', dir: '/d.restore', errno: 'ENOSPC', reason: 'unpack' }),
+    ).toEqual({
+      en: 'Cannot unpack b.tar.gz into /d.restore (ENOSPC).',
+      pt: 'Não é possível descompactar b.tar.gz em /d.restore (ENOSPC).',
+    });
+    expect(
+      say('TARGET_NOT_WRITABLE', {
+        dir: '/mnt/ro/new',
+        errno: 'EROFS',
+        reason: 'not-writable',
+        at: '/mnt/ro',
+      }),
+    ).toEqual({
+      en: '/mnt/ro/new cannot be written: /mnt/ro is read-only (EROFS).',
+      pt: 'Não é possível gravar em /mnt/ro/new: /mnt/ro é somente leitura (EROFS).',
+    });
+    expect(say('TARGET_NOT_WRITABLE', { dir: '/d', errno: 'EACCES', reason: 'unusable', at: '/' })).toEqual({
+      en: 'The data folder /d cannot be used: no permission to write in / (EACCES).',
+      pt: 'A pasta de dados /d não pode ser usada: sem permissão para gravar em / (EACCES).',
+    });
+    expect(
+      say('TARGET_NOT_WRITABLE', { dir: '/usb', free: 1_500_000, needed: 2_500_000_000, reason: 'no-room' }),
+    ).toEqual({
+      en: '/usb has 1.5 MB free; the data needs 2.5 GB.',
+      pt: '/usb tem 1,5 MB livres; os dados precisam de 2,5 GB.',
+    });
+    // Unknown reasons, an errno the UI cannot word, or details missing: the core's own words.
+    expect(say('TARGET_NOT_EMPTY', { file: '/tmp', reason: 'something-new' }).pt).toBe('as the core says');
+    expect(say('TARGET_NOT_EMPTY', { file: '/tmp', reason: 'toString' }).pt).toBe('as the core says');
+    expect(say('TARGET_NOT_EMPTY', { file: '/tmp' }).pt).toBe('as the core says');
+    expect(say('TARGET_NOT_WRITABLE', { file: '/m/b', reason: 'EACCES' }).pt).toBe('as the core says');
+    expect(say('TARGET_NOT_WRITABLE', { dir: '/d', errno: 'EIO', reason: 'not-writable' }).pt).toBe(
+      'as the core says',
+    );
+    expect(say('BAD_INPUT', { file: 'x', reason: 'other' }).pt).toBe('as the core says');
+    expect(say('TARGET_INSIDE_DATA', { file: '/data/b', reason: 'inside' }).pt).toBe('as the core says');
+  });
+
+  it('words why a folder is not a usable model from details.kind, else keeps the core message', async () => {
+    const en = await translator('en');
+    const pt = await translator('pt-BR');
+    const say = (details: Record<string, unknown>) => ({
+      en: errorText({ code: 'MODEL_INVALID', message: 'as the core says', details }, en, 'en'),
+      pt: errorText({ code: 'MODEL_INVALID', message: 'as the core says', details }, pt, 'pt-BR'),
+    });
+    const dir = '/home/ana/modelos/gatos';
+    expect(say({ dir, kind: 'no-model-json', reason: 'there is no model.json in it' })).toEqual({
+      en: 'gatos is not a usable model: there is no model.json in it.',
+      pt: 'gatos não é um modelo utilizável: não há um model.json nela.',
+    });
+    expect(say({ dir, kind: 'not-folder', reason: 'x' }).pt).toBe(
+      'gatos não é uma pasta: escolha a pasta que contém o model.json.',
+    );
+    expect(say({ dir, kind: 'weight-missing', file: 'group1-shard1of1.bin', reason: 'x' })).toEqual({
+      en: 'gatos is not a usable model: the weight file group1-shard1of1.bin named in model.json is missing.',
+      pt: 'gatos não é um modelo utilizável: falta o arquivo de pesos group1-shard1of1.bin citado no model.json.',
+    });
+    expect(say({ dir, kind: 'too-large', bytes: 2_000_000_000, limit: 1_073_741_824, reason: 'x' }).pt).toBe(
+      'gatos não é um modelo utilizável: ele tem 2 GB; o limite é 1,1 GB.',
+    );
+    const count = (labels: number) =>
+      say({ dir, kind: 'label-count', outputs: 3, labels, file: 'labels.txt', reason: 'x' });
+    expect(count(1)).toEqual({
+      en: 'gatos is not a usable model: it gives 3 scores but labels.txt has 1 label.',
+      pt: 'gatos não é um modelo utilizável: ele dá 3 pontuações, mas labels.txt tem 1 rótulo.',
+    });
+    expect(count(2000).en).toBe(
+      'gatos is not a usable model: it gives 3 scores but labels.txt has 2,000 labels.',
+    );
+    expect(count(2000).pt).toBe(
+      'gatos não é um modelo utilizável: ele dá 3 pontuações, mas labels.txt tem 2.000 rótulos.',
+    );
+    // A kind the UI does not word, none, or one missing what it names: the core's own words.
+    expect(say({ dir, kind: 'input-size', reason: 'x' }).pt).toBe('as the core says');
+    expect(say({ dir, kind: 'not-loadable', reason: 'x' }).pt).toBe('as the core says');
+    expect(say({ dir, reason: 'there is no model.json in it' }).pt).toBe('as the core says');
+    expect(say({ dir, kind: 'weight-missing', reason: 'x' }).pt).toBe('as the core says');
   });
 });

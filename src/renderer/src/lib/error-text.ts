@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
 import { NOT_AN_IMAGE_KINDS, type ErrorShape } from '../../../shared/errors';
-import { formatNumber } from '../format';
+import { formatBytes, formatNumber } from '../format';
 import { baseName } from './files';
 
 const text = (d: Record<string, unknown> | undefined, key: string) =>
@@ -34,6 +34,57 @@ const WRITE_REASONS: Record<
   ENOENT: 'noNewFiles',
   ENAMETOOLONG: 'nameTooLong',
 };
+
+/** Why a backup, restore or data-folder move was refused (details.reason), per code: its wording. */
+const TARGET_KEYS = {
+  TARGET_NOT_EMPTY: {
+    exists: 'errors.messages.TARGET_NOT_EMPTY_exists',
+    file: 'errors.messages.TARGET_NOT_EMPTY_file',
+    'not-empty': 'errors.messages.TARGET_NOT_EMPTY_not-empty',
+  },
+  TARGET_INSIDE_DATA: { inside: 'errors.messages.TARGET_INSIDE_DATA_inside' },
+  TARGET_NOT_WRITABLE: {
+    write: 'errors.messages.TARGET_NOT_WRITABLE_write',
+    config: 'errors.messages.TARGET_NOT_WRITABLE_config',
+    unpack: 'errors.messages.TARGET_NOT_WRITABLE_unpack',
+    'not-writable': 'errors.messages.TARGET_NOT_WRITABLE_not-writable',
+    unusable: 'errors.messages.TARGET_NOT_WRITABLE_unusable',
+    'no-room': 'errors.messages.TARGET_NOT_WRITABLE_no-room',
+  },
+} as const;
+type TargetCode = keyof typeof TARGET_KEYS;
+type TargetKey = { [C in TargetCode]: (typeof TARGET_KEYS)[C][keyof (typeof TARGET_KEYS)[C]] }[TargetCode];
+
+/** Why a folder is not a usable model (details.kind) where the UI words it; others keep the core's words. */
+const MODEL_KINDS = [
+  'not-folder',
+  'link',
+  'not-file',
+  'no-model-json',
+  'bad-json',
+  'no-topology',
+  'unknown-format',
+  'no-weights-manifest',
+  'weight-outside',
+  'weight-missing',
+  'no-weight-files',
+  'weight-size',
+  'too-large',
+  'bad-metadata',
+  'bad-labels',
+  'no-labels',
+  'empty-labels',
+  'label-count',
+] as const;
+
+/** Those of MODEL_KINDS that name a file of the folder (details.file). */
+const MODEL_KINDS_WITH_FILE = new Set([
+  'link',
+  'not-file',
+  'weight-outside',
+  'weight-missing',
+  'empty-labels',
+]);
 
 /**
  * An error's message in the UI language, for the common codes whose details name what failed
@@ -104,7 +155,96 @@ export function errorText(error: ErrorShape, t: TFunction, lang: string): string
           })
         : error.message;
     }
+    case 'BAD_INPUT': {
+      // A relative path (a backup file, a new data folder, a file to read): relative to nothing the user chose.
+      const path = file ?? dir;
+      return text(d, 'reason') === 'relative' && path !== undefined
+        ? t('errors.messages.BAD_INPUT_relative', { path })
+        : error.message;
+    }
+    case 'TARGET_NOT_EMPTY':
+    case 'TARGET_INSIDE_DATA':
+    case 'TARGET_NOT_WRITABLE':
+      return targetText(error.code, error, t, lang);
+    case 'MODEL_INVALID': {
+      const kind = MODEL_KINDS.find((k) => k === text(d, 'kind'));
+      const model = dir && baseName(dir);
+      if (!kind || !model || (MODEL_KINDS_WITH_FILE.has(kind) && !file)) return error.message;
+      const n = (key: string) => (typeof d?.[key] === 'number' ? (d[key] as number) : undefined);
+      if (kind === 'label-count') {
+        const labels = n('labels');
+        const outputs = n('outputs');
+        return file && labels !== undefined && outputs !== undefined
+          ? t('errors.model.label-count', {
+              model,
+              file,
+              count: labels,
+              labels: formatNumber(lang, labels),
+              outputs: formatNumber(lang, outputs),
+            })
+          : error.message;
+      }
+      if (kind === 'weight-size' || kind === 'too-large') {
+        const bytes = n('bytes');
+        const other = n(kind === 'weight-size' ? 'expected' : 'limit');
+        return bytes !== undefined && other !== undefined
+          ? t(`errors.model.${kind}`, {
+              model,
+              bytes: formatBytes(lang, bytes),
+              other: formatBytes(lang, other),
+            })
+          : error.message;
+      }
+      return t(`errors.model.${kind}`, { model, file });
+    }
     default:
       return error.message;
+  }
+}
+
+/** A backup, restore or data-folder move refused for its target, from details.reason. */
+function targetText(errorCode: TargetCode, error: ErrorShape, t: TFunction, lang: string): string {
+  const d = error.details;
+  const keys: Partial<Record<string, TargetKey>> = TARGET_KEYS[errorCode];
+  const reason = text(d, 'reason');
+  const key = reason !== undefined && Object.hasOwn(keys, reason) ? keys[reason] : undefined;
+  if (!reason || !key) return error.message;
+  const file = text(d, 'file');
+  const dir = text(d, 'dir');
+  const code = text(d, 'errno') ?? '';
+  switch (reason) {
+    case 'exists':
+      return file ? t(key, { file }) : error.message;
+    case 'write':
+    case 'config':
+      return file && code ? t(key, { file, code }) : error.message;
+    case 'file':
+    case 'not-empty':
+      return dir ? t(key, { dir }) : error.message;
+    case 'inside': {
+      const dataDir = text(d, 'dataDir');
+      const path = file ?? dir;
+      return path && dataDir ? t(key, { path, dataDir }) : error.message;
+    }
+    case 'unpack':
+      return file && dir && code ? t(key, { file, dir, code }) : error.message;
+    case 'no-room': {
+      const free = d?.free;
+      const needed = d?.needed;
+      return dir && typeof free === 'number' && typeof needed === 'number'
+        ? t(key, { dir, free: formatBytes(lang, free), needed: formatBytes(lang, needed) })
+        : error.message;
+    }
+    default: {
+      // 'not-writable', 'unusable': why, in the UI's words, from the errno and the folder at fault.
+      const why = WRITE_REASONS[code];
+      return dir && why
+        ? t(key, {
+            dir,
+            code,
+            why: t(`errors.writeReasons.${why}`, { at: text(d, 'at') ?? dir, path: text(d, 'path') ?? dir }),
+          })
+        : error.message;
+    }
   }
 }

@@ -69,6 +69,17 @@ describe('summaryText', () => {
     ).toBe('cat 0.90 · 0 faces (pets)');
   });
 
+  it('says a watchlist export with both counts in their plural forms', async () => {
+    const en = await translator('en');
+    const pt = await translator('pt-BR');
+    const exp = (count: number, faces: number) => ({ key: 'export' as const, values: { count, faces } });
+    expect(say(en, 'en', exp(1, 1))).toBe('Exported 1 subject, 1 face');
+    expect(say(en, 'en', exp(2, 1))).toBe('Exported 2 subjects, 1 face');
+    expect(say(en, 'en', exp(1, 3))).toBe('Exported 1 subject, 3 faces');
+    expect(say(pt, 'pt-BR', exp(1, 1))).toBe('1 procurado exportado, 1 rosto');
+    expect(say(pt, 'pt-BR', exp(2, 5))).toBe('2 procurados exportados, 5 rostos');
+  });
+
   it('shows the stored summary of a record without a message', async () => {
     const t = await translator('pt-BR');
     expect(summaryText({ summary: '2 faces' }, t, 'pt-BR')).toBe('2 faces');

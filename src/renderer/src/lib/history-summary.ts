@@ -61,7 +61,10 @@ export function summaryText(
     case 'enroll':
       return t('history.summaries.enroll', { file: str(v, 'file'), name: str(v, 'name') });
     case 'export':
-      return t('history.summaries.export', { count: num(v, 'count'), faces: num(v, 'faces') });
+      return t('history.summaries.export', {
+        count: num(v, 'count'),
+        faces: t('history.summaries.exportFaces', { count: num(v, 'faces') }),
+      });
     case 'import':
       return t('history.summaries.import', {
         added: num(v, 'added'),

@@ -7,7 +7,7 @@ import type { ImageSource } from '../../../../shared/schemas';
 import { useVigil } from '../../api/ClientProvider';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { IconDownload, IconRestore, IconUpload } from '../../components/icons';
-import { formatBytes } from '../../format';
+import { formatBytes, formatNumber } from '../../format';
 import { downloadBase64 } from '../../lib/download';
 import { toImageSource } from '../../lib/files';
 import { OperationProgress } from './OperationProgress';
@@ -72,7 +72,8 @@ function BackupPart() {
           <Text size="sm">
             {t('settings.backup.done', {
               name: r.fileName,
-              files: r.files,
+              count: r.files,
+              files: formatNumber(i18n.language, r.files),
               size: formatBytes(i18n.language, r.bytes),
             })}{' '}
             {r.file && t('settings.backup.written', { file: r.file })}
@@ -84,7 +85,7 @@ function BackupPart() {
 }
 
 function RestorePart() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { client } = useVigil();
   const queryClient = useQueryClient();
   const [path, setPath] = useState('');
@@ -158,7 +159,11 @@ function RestorePart() {
         <SuccessNotice testId="settings-restore-done">
           <Stack gap={4}>
             <Text size="sm">
-              {t('settings.backup.restored', { files: done.result.files, name: done.name })}
+              {t('settings.backup.restored', {
+                count: done.result.files,
+                files: formatNumber(i18n.language, done.result.files),
+                name: done.name,
+              })}
             </Text>
             {done.result.previous && (
               <Text size="sm" data-testid="settings-restore-previous">

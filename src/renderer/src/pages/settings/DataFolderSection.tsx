@@ -7,7 +7,7 @@ import { useVigil } from '../../api/ClientProvider';
 import { useDataInfo } from '../../api/queries';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { IconArrowRight, IconCheck, IconFolder } from '../../components/icons';
-import { formatBytes } from '../../format';
+import { formatBytes, formatNumber } from '../../format';
 import { copyText } from '../../lib/clipboard';
 import { canOpenDataDir, openDataDir } from '../../platform';
 import { OperationProgress } from './OperationProgress';
@@ -70,7 +70,8 @@ function MovedNotice({ result }: { result: MoveResult }) {
       <Stack gap={4}>
         <Text size="sm">
           {t('settings.data.moved', {
-            files: result.files,
+            count: result.files,
+            files: formatNumber(i18n.language, result.files),
             size: formatBytes(i18n.language, result.bytes),
             to: result.to,
           })}

@@ -20,7 +20,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { downloadBase64 } from '../../lib/download';
 import { toImageSource } from '../../lib/files';
 import { refusedReason, skippedReason, undescribedReason } from '../../lib/labels';
-import { formatBytes } from '../../format';
+import { formatBytes, formatNumber } from '../../format';
 import { useNavigation, WATCHLIST_TABS } from '../../navigation';
 import { ComparePanel } from './ComparePanel';
 import { SearchPanel } from './SearchPanel';
@@ -220,8 +220,14 @@ export function WatchlistPage() {
           <Text size="sm">
             {t('watchlist.export.done', {
               file: exportList.data.fileName,
-              subjects: exportList.data.subjects,
-              faces: exportList.data.faces,
+              subjects: t('watchlist.export.subjects', {
+                count: exportList.data.subjects,
+                n: formatNumber(i18n.language, exportList.data.subjects),
+              }),
+              faces: t('watchlist.export.faces', {
+                count: exportList.data.faces,
+                n: formatNumber(i18n.language, exportList.data.faces),
+              }),
               size: formatBytes(i18n.language, exportList.data.bytes),
             })}
           </Text>
