@@ -56,6 +56,37 @@ export const ERROR_CODES = [
 export const NOT_AN_IMAGE_KINDS = ['empty', 'heic', 'bmp'] as const;
 export type NotAnImageKind = (typeof NOT_AN_IMAGE_KINDS)[number];
 
+/**
+ * Why a folder is not a usable model (`details.kind` of MODEL_INVALID; `details.reason` keeps the
+ * English cause). The UI words most of them; never rename one.
+ */
+export const MODEL_INVALID_KINDS = [
+  'not-folder',
+  'link',
+  'not-file',
+  'no-model-json',
+  'bad-json',
+  'no-topology',
+  'unknown-format',
+  'no-weights-manifest',
+  'weight-outside',
+  'weight-missing',
+  'no-weight-files',
+  'weight-size',
+  'too-large',
+  'bad-metadata',
+  'bad-labels',
+  'no-labels',
+  'empty-labels',
+  'input-not-image',
+  'input-channels',
+  'input-size',
+  'output-shape',
+  'label-count',
+  'not-loadable',
+] as const;
+export type ModelInvalidKind = (typeof MODEL_INVALID_KINDS)[number];
+
 export const errorCodeSchema = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof errorCodeSchema>;
 

@@ -11,7 +11,7 @@ import {
   type modelImportInputSchema,
 } from '../../../shared/classify-schemas';
 import { COCO_LABELS } from '../../../shared/coco-labels';
-import { VigilError } from '../../../shared/errors';
+import { VigilError, type ModelInvalidKind } from '../../../shared/errors';
 import type { ObjectModelName, UserModelSpec } from '../engine/classify-protocol';
 import type { Engine } from '../engine/engine';
 import type { Store } from '../store/store';
@@ -48,35 +48,7 @@ export interface ModelsDeps {
 
 type ImportInput = z.output<typeof modelImportInputSchema>;
 
-/**
- * Why a folder is not a usable model: `details.kind` says it for the UI to word (stable,
- * kebab-case), `details.reason` keeps the English words the message ends with.
- */
-export type ModelInvalidKind =
-  | 'not-folder'
-  | 'link'
-  | 'not-file'
-  | 'no-model-json'
-  | 'bad-json'
-  | 'no-topology'
-  | 'unknown-format'
-  | 'no-weights-manifest'
-  | 'weight-outside'
-  | 'weight-missing'
-  | 'no-weight-files'
-  | 'weight-size'
-  | 'too-large'
-  | 'bad-metadata'
-  | 'bad-labels'
-  | 'no-labels'
-  | 'empty-labels'
-  | 'input-not-image'
-  | 'input-channels'
-  | 'input-size'
-  | 'output-shape'
-  | 'label-count'
-  | 'not-loadable';
-
+/** MODEL_INVALID: `kind` for the UI to word, `reason` the English words the message ends with. */
 const invalid = (dir: string, kind: ModelInvalidKind, reason: string, extra: Record<string, unknown> = {}) =>
   new VigilError('MODEL_INVALID', `${basename(dir)} is not a usable model: ${reason}`, {
     dir,

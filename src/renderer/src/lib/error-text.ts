@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import { NOT_AN_IMAGE_KINDS, type ErrorShape } from '../../../shared/errors';
+import { NOT_AN_IMAGE_KINDS, type ErrorShape, type ModelInvalidKind } from '../../../shared/errors';
 import { formatBytes, formatNumber } from '../format';
 import { baseName } from './files';
 
@@ -75,10 +75,10 @@ const MODEL_KINDS = [
   'no-labels',
   'empty-labels',
   'label-count',
-] as const;
+] as const satisfies readonly ModelInvalidKind[];
 
 /** Those of MODEL_KINDS that name a file of the folder (details.file). */
-const MODEL_KINDS_WITH_FILE = new Set([
+const MODEL_KINDS_WITH_FILE = new Set<ModelInvalidKind>([
   'link',
   'not-file',
   'weight-outside',
