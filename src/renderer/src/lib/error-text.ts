@@ -1,5 +1,10 @@
 import type { TFunction } from 'i18next';
-import { NOT_AN_IMAGE_KINDS, type ErrorShape, type ModelInvalidKind } from '../../../shared/errors';
+import {
+  MODEL_INVALID_KINDS,
+  NOT_AN_IMAGE_KINDS,
+  type ErrorShape,
+  type ModelInvalidKind,
+} from '../../../shared/errors';
 import { formatBytes, formatNumber } from '../format';
 import { baseName } from './files';
 
@@ -55,29 +60,22 @@ const TARGET_KEYS = {
 type TargetCode = keyof typeof TARGET_KEYS;
 type TargetKey = { [C in TargetCode]: (typeof TARGET_KEYS)[C][keyof (typeof TARGET_KEYS)[C]] }[TargetCode];
 
-/** Why a folder is not a usable model (details.kind) where the UI words it; others keep the core's words. */
-const MODEL_KINDS = [
-  'not-folder',
-  'link',
-  'not-file',
-  'no-model-json',
-  'bad-json',
-  'no-topology',
-  'unknown-format',
-  'no-weights-manifest',
-  'weight-outside',
-  'weight-missing',
-  'no-weight-files',
-  'weight-size',
-  'too-large',
-  'bad-metadata',
-  'bad-labels',
-  'no-labels',
-  'empty-labels',
-  'label-count',
+/**
+ * The MODEL_INVALID kinds the UI does not word: they quote tensor shapes or TensorFlow.js's own
+ * words, which only the core's message carries.
+ */
+const MODEL_KINDS_UNWORDED = [
+  'input-not-image',
+  'input-channels',
+  'input-size',
+  'output-shape',
+  'not-loadable',
 ] as const satisfies readonly ModelInvalidKind[];
+type WordedModelKind = Exclude<ModelInvalidKind, (typeof MODEL_KINDS_UNWORDED)[number]>;
+const isWordedModelKind = (k: ModelInvalidKind): k is WordedModelKind =>
+  !(MODEL_KINDS_UNWORDED as readonly ModelInvalidKind[]).includes(k);
 
-/** Those of MODEL_KINDS that name a file of the folder (details.file). */
+/** The MODEL_INVALID kinds that name a file of the folder (details.file). */
 const MODEL_KINDS_WITH_FILE = new Set<ModelInvalidKind>([
   'link',
   'not-file',
@@ -167,7 +165,7 @@ export function errorText(error: ErrorShape, t: TFunction, lang: string): string
     case 'TARGET_NOT_WRITABLE':
       return targetText(error.code, error, t, lang);
     case 'MODEL_INVALID': {
-      const kind = MODEL_KINDS.find((k) => k === text(d, 'kind'));
+      const kind = MODEL_INVALID_KINDS.filter(isWordedModelKind).find((k) => k === text(d, 'kind'));
       const model = dir && baseName(dir);
       if (!kind || !model || (MODEL_KINDS_WITH_FILE.has(kind) && !file)) return error.message;
       const n = (key: string) => (typeof d?.[key] === 'number' ? (d[key] as number) : undefined);
