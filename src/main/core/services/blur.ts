@@ -33,7 +33,7 @@ import {
   type RawRgb,
   type RedactOptions,
 } from '../imaging/redact';
-import { makeDirs, whyNotWritable } from '../store/files';
+import { makeDirs, whereNotWritable, whyNotWritable } from '../store/files';
 import { runJob } from '../store/history-log';
 import { isWithin } from '../store/move';
 import { detectFaces, type AnalysedFace } from './analyse';
@@ -282,12 +282,12 @@ const WRITE_ERRORS = new Set([
 ]);
 
 function notWritable(dir: string, err: unknown): VigilError {
-  const { code = 'EIO', path } = err as NodeJS.ErrnoException;
+  const { code = 'EIO' } = err as NodeJS.ErrnoException;
   return new VigilError(
     'OUTPUT_NOT_WRITABLE',
     `Cannot write into the output folder ${dir}: ${whyNotWritable(err, dir)} (${code})`,
     // `at`: the folder at fault, so the UI can word the reason in its own language.
-    { dir, reason: code, at: path ? dirname(path) : dir, ...(path && { path }) },
+    { dir, reason: code, ...whereNotWritable(err, dir) },
   );
 }
 

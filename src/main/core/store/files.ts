@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 
 /** Written beside the data only while a backup is packed; never part of the data itself. */
@@ -70,6 +70,14 @@ export async function makeDirs(dir: string, mode?: number): Promise<string | und
   return missing[0];
 }
 
+/** A file's text, or null when there is none (any other failure is thrown). */
+export function readTextIfThere(file: string): Promise<string | null> {
+  return readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return null;
+    throw err;
+  });
+}
+
 /**
  * Where a write failed, for details beside whyNotWritable's words: `at`, the folder at fault, and
  * `path`, the errno's path where it has one (the UI words the reason in its own language from them).
@@ -85,7 +93,7 @@ export function whereNotWritable(err: unknown, fallbackDir: string): { at: strin
  */
 export function whyNotWritable(err: unknown, fallbackDir: string): string {
   const e = err as NodeJS.ErrnoException;
-  const where = e.path ? dirname(e.path) : fallbackDir;
+  const where = whereNotWritable(err, fallbackDir).at;
   switch (e.code) {
     case 'EROFS':
       return `${where} is read-only`;

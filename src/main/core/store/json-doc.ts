@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { Low, type Adapter } from 'lowdb';
 import type { z } from 'zod';
 import { VigilError } from '../../../shared/errors';
-import { replaceFileDurably } from './files';
+import { readTextIfThere, replaceFileDurably } from './files';
 
 export interface DocSpec<S extends z.ZodType<{ version: number }>> {
   file: string;
@@ -12,14 +12,6 @@ export interface DocSpec<S extends z.ZodType<{ version: number }>> {
   initial: () => z.output<S>;
   /** migrations[n] turns a version-n document into version n+1. */
   migrations?: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>>;
-}
-
-/** The file's text, or null when there is none. */
-function readIfThere(file: string): Promise<string | null> {
-  return readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return null;
-    throw err;
-  });
 }
 
 /** The document in `raw` and its schema version: STORE_CORRUPT or STORE_VERSION when unusable. */
@@ -103,7 +95,7 @@ class ValidatedJsonFile<S extends z.ZodType<{ version: number }>> implements Ada
   constructor(private readonly spec: DocSpec<S>) {}
 
   async read(): Promise<z.output<S> | null> {
-    const raw = await readIfThere(this.spec.file);
+    const raw = await readTextIfThere(this.spec.file);
     if (raw === null) return null;
     const { doc, version } = versioned(this.spec, raw);
     // Keep the original before changing anything.
@@ -157,7 +149,7 @@ export async function openJsonDoc<S extends z.ZodType<{ version: number }>>(
 export async function readJsonDoc<S extends z.ZodType<{ version: number }>>(
   spec: DocSpec<S>,
 ): Promise<z.output<S> | null> {
-  const raw = await readIfThere(spec.file);
+  const raw = await readTextIfThere(spec.file);
   if (raw === null) return null;
   const { doc, version } = versioned(spec, raw);
   return validated(spec, migrated(spec, doc, version));

@@ -1,8 +1,9 @@
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { z } from 'zod';
 import { boxSchema } from '../../../shared/schemas';
 import { VigilError } from '../../../shared/errors';
 import { JsonLinesFile } from './jsonl';
+import { readTextIfThere } from './files';
 import { jsonOrNull } from '../../../shared/json';
 
 /** A face seen in an inspected photo; its descriptor is row `row` of faces.vec. */
@@ -172,10 +173,7 @@ export class SeenFaceLog {
 
 /** faces.json of an older data dir, validated; null when there is none. */
 async function readLegacy(file: string): Promise<z.output<typeof facesDocSchema> | null> {
-  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return null;
-    throw err;
-  });
+  const text = await readTextIfThere(file);
   if (text === null) return null;
   const doc = facesDocSchema.safeParse(jsonOrNull(text));
   if (!doc.success)
